@@ -1,0 +1,42 @@
+# Two commands matter: `make run` and `make test`. Everything else is their plumbing.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+OUT    ?= demo
+WS     ?= pemilih-data
+SCALE  ?= 1.0
+
+.PHONY: run test venv sysdeps test-sqlite test-postgres bench clean
+
+run: $(STAMP)
+	$(BIN)/pemilih demo --out $(OUT) --workspace $(WS) --scale $(SCALE)
+
+test: $(STAMP) sysdeps
+	$(MAKE) test-sqlite
+	$(MAKE) test-postgres
+
+test-sqlite: $(STAMP)
+	$(BIN)/pytest -q
+
+# The store tests again, against a throwaway PostgreSQL server started by tests/conftest.py.
+test-postgres: $(STAMP)
+	PEMILIH_TEST_DB=postgres $(BIN)/pytest -q -m postgres
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+# System packages the tests use; installed through apt-get when run as root and missing.
+sysdeps:
+	@bash scripts/sysdeps.sh
+
+bench: $(STAMP)
+	$(BIN)/python bench/run_foundation.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,3 @@
+from pemilih.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,36 @@
+"""The `pemilih` command line: thin, each subcommand parses its input and calls the library."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from pemilih import __version__
+
+# Each name is a module in pemilih.commands with register(subparsers) -> parser with func set.
+COMMANDS = ["check", "generate", "receive", "demo"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pemilih",
+        description="Pemutakhiran daftar pemilih antarlembaga: KPU, DPML, panitia lembang, Disdukcapil.",
+    )
+    parser.add_argument("--version", action="version", version=f"pemilih {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="PERINTAH")
+    for name in COMMANDS:
+        importlib.import_module(f"pemilih.commands.{name}").register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        print("Dibatalkan.", file=sys.stderr)
+        return 130

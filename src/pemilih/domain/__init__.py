@@ -1,0 +1,1 @@
+"""Pure domain rules: identifiers, regions, code tables, eligibility. No I/O beyond package data."""

@@ -1,0 +1,102 @@
+"""NIK and NKK: structure, region prefix, encoded birth date and sex.
+
+A NIK is 6 digits of region (where first registered), DDMMYY birth date with 40 added to
+the day for women, and a 4-digit serial. A mismatch with the record is a finding, never an
+exception: the NIK cannot be changed by the voter list, only reported.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+DIGITS16 = re.compile(r"\d{16}")
+# What Excel leaves of a 16-digit number: scientific notation, or 15 significant digits
+# followed by a zero (7326014507890001 -> 7.32601450789E+15 -> 7326014507890000).
+FLOAT_LOOKING = re.compile(r"\d(\.\d+)?[eE]\+?\d+|\d{15,16}\.0+")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a value: a stable code and a reason in Bahasa Indonesia."""
+
+    code: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class NikParts:
+    region: str  # 6 digits: province, regency, district
+    birth_date: date | None  # None when the encoded date is impossible
+    sex: str  # "L" or "P"
+    serial: str
+
+
+def looks_like_float(text: str) -> bool:
+    return bool(FLOAT_LOOKING.fullmatch(text.strip()))
+
+
+def split_nik(nik: str) -> NikParts | None:
+    """The parts of a well-formed 16-digit NIK, or None when it is not 16 digits."""
+    if not DIGITS16.fullmatch(nik):
+        return None
+    day, month, year2 = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
+    sex = "P" if day > 40 else "L"
+    if day > 40:
+        day -= 40
+    return NikParts(nik[:6], _century_date(day, month, year2), sex, nik[12:])
+
+
+def _century_date(day: int, month: int, year2: int, today: date | None = None) -> date | None:
+    """Two-digit years: the most recent century that does not put the birth in the future."""
+    today = today or date.today()
+    year = 2000 + year2 if 2000 + year2 <= today.year else 1900 + year2
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def nik_problems(nik: str | None, region_exists=None, birth_date: date | None = None,
+                 sex: str | None = None, label: str = "NIK") -> list[Problem]:
+    """Everything wrong with one NIK (or NKK, with label="NKK" and no date/sex)."""
+    text = (nik or "").strip()
+    if not text:
+        return [Problem(f"{label}-EMPTY", f"{label} kosong")]
+    if looks_like_float(text):
+        return [Problem(f"{label}-FLOAT", f"{label} tersimpan sebagai angka ({text}); digit terakhir hilang "
+                        "karena Excel. Format kolom sebagai Teks dan ketik ulang dari KTP/KK")]
+    if not text.isdigit():
+        return [Problem(f"{label}-INVALID", f"{label} berisi karakter selain angka")]
+    if len(text) != 16:
+        return [Problem(f"{label}-LENGTH", f"{label} harus 16 digit, tertulis {len(text)} digit")]
+    problems: list[Problem] = []
+    if region_exists is not None and not region_exists(text[:6]):
+        problems.append(Problem(f"{label}-REGION", f"kode wilayah {label} ({text[:6]}) tidak ada dalam daftar Kemendagri"))
+    if label != "NIK":
+        return problems
+    parts = split_nik(text)
+    if parts.birth_date is None:
+        problems.append(Problem("NIK-DATE", "tanggal lahir dalam NIK (digit 7-12) bukan tanggal yang mungkin"))
+        return problems
+    if sex in ("L", "P") and sex != parts.sex:
+        want = "perempuan (hari + 40)" if sex == "P" else "laki-laki (hari 01-31)"
+        problems.append(Problem("NIK-SEX-MISMATCH", f"jenis kelamin {sex} tidak cocok dengan NIK; untuk {want}"))
+    if birth_date is not None and (birth_date.day, birth_date.month, birth_date.year % 100) != (
+            parts.birth_date.day, parts.birth_date.month, parts.birth_date.year % 100):
+        problems.append(Problem("NIK-DOB-MISMATCH", "tanggal lahir tidak cocok dengan tanggal dalam NIK"))
+    return problems
+
+
+def make_nik(region6: str, birth_date: date, sex: str, serial: int) -> str:
+    """Build a NIK the way the civil registry does (used by the demo generator and tests)."""
+    day = birth_date.day + (40 if sex == "P" else 0)
+    return f"{region6}{day:02d}{birth_date.month:02d}{birth_date.year % 100:02d}{serial:04d}"
+
+
+def mask(number: str | None) -> str:
+    """Published form of a NIK or NKK: first 6 digits, then 10 asterisks."""
+    text = (number or "").strip()
+    if not text:
+        return ""
+    return text[:6] + "*" * 10

@@ -1,0 +1,107 @@
+"""Kemendagri region reference (Kepmendagri 300.2.2-2138/2025), packaged with pemilih.
+
+Codes are kept in the canonical dotted form `73.26.01.2001`. Names typed by people are
+matched with tolerance for apostrophes, spacing and a leading `DESA`/`LEMBANG`/`KELURAHAN`.
+"""
+from __future__ import annotations
+
+import csv
+import difflib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+_PREFIXES = re.compile(r"^(DESA|LEMBANG|KELURAHAN|KEL|KEC|KECAMATAN|DESA/KEL|DESA/KELURAHAN)\b\.?\s*")
+_DOTTED = re.compile(r"\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?")
+_PLAIN = re.compile(r"\d{2}|\d{4}|\d{6}|\d{10}")
+
+
+@dataclass(frozen=True)
+class Region:
+    code: str
+    name: str
+    parent_code: str
+    kind: str  # provinsi, kabupaten/kota, kecamatan, desa, kelurahan, desa_adat
+
+
+def name_key(name: str) -> str:
+    """A spelling-tolerant key: `Sa'dan` and `SADAN`, `Tallu Lolo` and `TALLULOLO` agree."""
+    text = name.upper().replace("’", "'").strip()
+    text = _PREFIXES.sub("", text)
+    return re.sub(r"[^A-Z0-9]", "", text)
+
+
+def canonical_code(code: str) -> str | None:
+    """`7326012001` or `73.26.01.2001` -> `73.26.01.2001`; None if it is not a region code."""
+    text = (code or "").strip()
+    if _DOTTED.fullmatch(text):
+        return text
+    if _PLAIN.fullmatch(text):
+        parts = [text[0:2], text[2:4], text[4:6], text[6:10]]
+        return ".".join(p for p in parts if p)
+    return None
+
+
+class Regions:
+    """All regions of Indonesia, indexed by code and by spelling-tolerant name."""
+
+    def __init__(self, rows: list[Region]):
+        self.by_code = {r.code: r for r in rows}
+        self._children: dict[str, list[Region]] = {}
+        for r in rows:
+            self._children.setdefault(r.parent_code, []).append(r)
+        self.district_prefixes = {r.code.replace(".", "") for r in rows if r.kind == "kecamatan"}
+
+    def get(self, code: str) -> Region | None:
+        canon = canonical_code(code)
+        return self.by_code.get(canon) if canon else None
+
+    def children(self, code: str) -> list[Region]:
+        return self._children.get(code, [])
+
+    def villages_of(self, regency_code: str) -> list[Region]:
+        return [v for d in self.children(regency_code) for v in self.children(d.code)]
+
+    def district_exists(self, prefix6: str) -> bool:
+        """Whether the first 6 digits of a NIK/NKK name a real kecamatan."""
+        return prefix6 in self.district_prefixes
+
+    def find_village(self, name: str, regency_code: str | None = None,
+                     district_name: str | None = None) -> tuple[Region | None, list[Region]]:
+        """Resolve a village name; returns (match, closest candidates when there is no match)."""
+        pool = self.villages_of(regency_code) if regency_code else [
+            r for r in self.by_code.values() if r.kind in ("desa", "kelurahan", "desa_adat")]
+        if district_name:
+            dkey = name_key(district_name)
+            narrowed = [v for v in pool if name_key(self.by_code[v.parent_code].name) == dkey]
+            pool = narrowed or pool
+        key = name_key(name)
+        exact = [v for v in pool if name_key(v.name) == key]
+        if len(exact) == 1:
+            return exact[0], []
+        if len(exact) > 1:
+            return None, exact
+        keys = {name_key(v.name): v for v in pool}
+        close = difflib.get_close_matches(key, list(keys), n=3, cutoff=0.6)
+        return None, [keys[k] for k in close]
+
+    def find_district(self, name: str, regency_code: str | None = None) -> Region | None:
+        pool = self.children(regency_code) if regency_code else [
+            r for r in self.by_code.values() if r.kind == "kecamatan"]
+        key = name_key(name)
+        hits = [d for d in pool if name_key(d.name) == key]
+        return hits[0] if len(hits) == 1 else None
+
+
+def _read(name: str, kind: str | None) -> list[Region]:
+    path = resources.files("pemilih.domain") / "data" / "regions" / name
+    with path.open(encoding="utf-8", newline="") as fh:
+        return [Region(r["code"], r["name"], r["parent_code"], r.get("kind") or kind) for r in csv.DictReader(fh)]
+
+
+@lru_cache(maxsize=1)
+def load_regions() -> Regions:
+    rows = (_read("provinces.csv", "provinsi") + _read("regencies.csv", "kabupaten/kota")
+            + _read("districts.csv", "kecamatan") + _read("villages.csv", None))
+    return Regions(rows)

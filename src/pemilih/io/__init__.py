@@ -1,0 +1,1 @@
+"""Readers and writers of the interchange formats (docs/formats.md)."""
