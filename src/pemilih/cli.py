@@ -8,7 +8,7 @@ import sys
 from pemilih import __version__
 
 # Each name is a module in pemilih.commands with register(subparsers) -> parser with func set.
-COMMANDS = ["check", "generate", "receive", "demo"]
+COMMANDS = ["generate", "check", "receive", "demo", "verify", "train"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -70,7 +70,9 @@ class SourceFile:
 class ReadResult:
     kind: str  # "kpu" or "registry"
     records: pl.DataFrame  # REF_COLUMNS + KPU_COLUMNS (or REGISTRY_COLUMNS), all Utf8 except row (Int64)
-    problems: pl.DataFrame  # PROBLEM_COLUMNS; row null and column null for file-level problems
+    # PROBLEM_COLUMNS; row null for file-level problems (FILE-UNREADABLE, COLUMN-MISSING, FILE-KIND),
+    # column null for them too except COLUMN-MISSING, which names the missing column.
+    problems: pl.DataFrame
     files: list[SourceFile] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)  # files refused whole, with the reason
 

@@ -1,0 +1,108 @@
+"""Linking a voter list to the civil registry: exact NIK join first, Splink on the rest.
+
+About 99% of list rows carry the NIK the registry has: one set-based join (Polars) places
+them in milliseconds. The rest (empty, mistyped, Excel-mangled or unknown NIK) goes to the
+probabilistic stage (pemilih.engine.link_prob) with the trained model.
+
+An exact NIK match is not taken on faith when nothing else agrees: a list row whose name is
+unlike the registry's and whose birth date differs is someone else written with that NIK
+(a child listed with a parent's NIK, say), and it is linked like the residual instead.
+
+Result: one row per linked list row: `lid` (list position), `rid` (registry position),
+`method` (`nik` or `probabilistik`), `score` (1 for NIK, else the match probability),
+`evidence` (JSON, for probabilistic links).
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+
+import duckdb
+import polars as pl
+
+from pemilih.engine import link_model, link_prob, names
+from pemilih.engine.link_prepare import add_name_features, prepare, with_nik_dates
+
+LINK_SCHEMA = {"lid": pl.UInt32, "rid": pl.UInt32, "method": pl.String, "score": pl.Float64,
+               "evidence": pl.String}
+# Below this similarity of names (with a different birth date too) a NIK match is doubted.
+NAME_DOUBT = 0.8
+
+
+@dataclass
+class Linkage:
+    links: pl.DataFrame  # LINK_SCHEMA
+    residual: int  # list rows that went to the probabilistic stage
+    seconds: dict = field(default_factory=dict)
+
+
+def _exact(list_records: pl.DataFrame, registry_records: pl.DataFrame) -> pl.DataFrame:
+    """(lid, rid) of the list rows whose well-formed NIK the registry has, less the doubtful."""
+    left = list_records.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("lid"), "nik").filter(
+        pl.col("nik").str.contains(r"^\d{16}$"))
+    right = registry_records.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("rid"), "nik").unique(
+        "nik", keep="first", maintain_order=True)
+    pairs = left.join(right, on="nik").select("lid", "rid")
+    return pairs.join(_doubtful(pairs, list_records, registry_records), on="lid", how="anti")
+
+
+def _doubtful(pairs: pl.DataFrame, list_records: pl.DataFrame, registry_records: pl.DataFrame) -> pl.DataFrame:
+    """Exact pairs whose names are unlike and birth dates differ (names compared only for the
+    few whose birth dates differ)."""
+    dates = pairs.with_columns(list_records["tanggal_lahir"].gather(pairs["lid"]).alias("a"),
+                               registry_records["tanggal_lahir"].gather(pairs["rid"]).alias("b"))
+    differ = dates.filter(pl.col("a").is_null() | (pl.col("a") != pl.col("b"))).select("lid", "rid")
+    if differ.height == 0:
+        return differ.select("lid")
+    named = differ.with_columns(list_records["nama"].gather(differ["lid"]).alias("a"),
+                                registry_records["nama"].gather(differ["rid"]).alias("b"))
+    keyed = named.select("lid", names.link_key("a").alias("a"), names.link_key("b").alias("b"))
+    with tempfile.TemporaryDirectory(prefix="pemilih-link-") as tmp, duckdb.connect() as con:
+        path = os.path.join(tmp, "names.parquet")
+        keyed.write_parquet(path)
+        sims = link_prob.fetch(con.sql(f"SELECT lid, jaro_winkler_similarity(a, b) AS s FROM read_parquet('{path}')"))
+    if sims.height == 0:
+        return sims.select(pl.col("lid").cast(pl.UInt32))
+    return sims.filter(pl.col("s").is_null() | (pl.col("s") < NAME_DOUBT)).select(pl.col("lid").cast(pl.UInt32))
+
+
+def link(list_records: pl.DataFrame, registry_records: pl.DataFrame, model: dict | None = None,
+         threshold: float = link_prob.THRESHOLD) -> Linkage:
+    """Link every list row to at most one registry record."""
+    seconds = {}
+    t = time.perf_counter()
+    pairs = _exact(list_records, registry_records)
+    exact = pairs.select("lid", "rid", pl.lit("nik").alias("method"), pl.lit(1.0).alias("score"),
+                         pl.lit(None, pl.String).alias("evidence"))
+    seconds["nik"] = time.perf_counter() - t
+    t = time.perf_counter()
+    rest = pl.Series("lid", range(list_records.height), dtype=pl.UInt32).to_frame().join(
+        pairs.select("lid"), on="lid", how="anti")["lid"]
+    prob = _probabilistic(list_records, rest, registry_records, model, threshold)
+    seconds["probabilistik"] = time.perf_counter() - t
+    links = pl.concat([exact, prob.select(list(LINK_SCHEMA))], how="vertical_relaxed")
+    return Linkage(links.cast(LINK_SCHEMA).sort("lid"), rest.len(), seconds)
+
+
+def _probabilistic(list_records: pl.DataFrame, rest: pl.Series, registry_records: pl.DataFrame,
+                   model: dict | None, threshold: float) -> pl.DataFrame:
+    """Links for the list rows `rest` (positions), by the trained model."""
+    if rest.len() == 0:
+        return pl.DataFrame(schema=LINK_SCHEMA)
+    model = dict(model or link_model.load_model())
+    # Each list row is at most one of the registry's records: the prior is 1 in its size.
+    model["probability_two_random_records_match"] = 1.0 / max(registry_records.height, 1)
+    # The level of each comparison (gamma) is the evidence; Splink keeps it with the inputs.
+    model["retain_matching_columns"] = True
+    keys = link_prob.registry_keys(registry_records)
+    tf = link_prob.name_frequencies(keys)
+    residual = add_name_features(with_nik_dates(prepare(list_records[rest], "kpu", ids=rest)))
+    pool = link_prob.candidates(residual, keys)
+    registry = add_name_features(prepare(registry_records[pool], "registry", ids=pool))
+    residual = residual.join(tf, on="name_flat", how="left")
+    registry = registry.join(tf, on="name_flat", how="left")
+    scored = link_prob.predict(residual, registry, model, threshold)
+    best = link_prob.best_links(scored, model, threshold)
+    return best.with_columns(pl.lit("probabilistik").alias("method"))

@@ -1,0 +1,163 @@
+"""generate(): build the synthetic Toraja Utara and write the demo files and their ground truth.
+
+Layout (shared contract with the readers):
+  OUT/kpu/dpt_7326.csv                    the stale KPU list, flat
+  OUT/kpu/form/DPT_<kode>_<DESA>.xlsx     the same rows, one form-style workbook per village
+  OUT/registry/disdukcapil_7326.csv       the civil-registry extract of 2026-10-31
+  OUT/truth/{meta.json, list_rows.csv, expected_findings.csv, check_defects.csv}
+"""
+from __future__ import annotations
+
+import gc
+import glob
+import os
+import time
+
+from pemilih import progress as progress_bars
+
+from . import config as C
+from .checks import CHECK_COLUMNS, check_defects
+from .defects import plant_defects
+from .duplicates import add_duplicates
+from .events import live_until_extract
+from .extras import ListPlan, add_ghosts, add_minors_and_forces, add_stale
+from .listing import assign_refs, workbook_name
+from .meta import build_meta, write_meta
+from .population import build_population
+from .truth import FINDING_COLUMNS, LIST_ROW_COLUMNS, expected_findings, list_row_truth
+from .world import World
+from .writers_csv import registry_people, write_dicts, write_list_csv, write_registry_csv, write_table
+from .writers_xlsx import BackgroundWriter, workbook_job
+
+CSV_NAME = "dpt_7326.csv"
+REGISTRY_NAME = "disdukcapil_7326.csv"
+
+
+def _folders(out_dir: str) -> dict[str, str]:
+    paths = {k: os.path.join(out_dir, *k.split("/")) for k in ("kpu", "kpu/form", "registry", "truth")}
+    for path in paths.values():
+        os.makedirs(path, exist_ok=True)
+    for old in glob.glob(os.path.join(paths["kpu/form"], "DPT_*.xlsx")):
+        os.remove(old)  # a smaller scale must not leave workbooks of a previous run behind
+    return paths
+
+
+def _build_list(world: World):
+    plan = ListPlan(world)
+    add_stale(plan)
+    add_minors_and_forces(plan)
+    add_ghosts(plan)
+    add_duplicates(plan)
+    rows = plan.build()
+    assign_refs(rows, CSV_NAME)
+    plant_defects(rows, plan)
+    return rows, plan
+
+
+def _workbook_jobs(world: World, rows, folder: str) -> dict[str, dict]:
+    rng = world.rng("workbooks")
+    by_village: dict[str, list] = {}
+    for r in rows:
+        by_village.setdefault(r.village.code, []).append(r)
+    jobs = {}
+    for v in world.ref.villages:
+        date_cells = rng.random() < 1 / 3
+        signer = world.names.make("kristen", rng.choice("LP"), 45, world.ref.toraja_family.draw(rng), rng)
+        jobs[v.code] = workbook_job(v, by_village.get(v.code, []), date_cells, signer, folder,
+                                    workbook_name(v))
+    return jobs
+
+
+class _Quiet:
+    """Stands in for a progress bar when the caller asked for none."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def update(self, n=1):
+        pass
+
+    def set_postfix_str(self, text):
+        pass
+
+
+def generate(out_dir: str, scale: float = 1.0, seed: int = C.DEFAULT_SEED, progress: bool = True,
+             processes: int = 2) -> dict:
+    """Write the demo regency to out_dir; returns the summary also written to truth/meta.json."""
+    # ~10^6 long-lived objects with reference cycles (person <-> household): the cyclic
+    # collector would rescan them again and again for nothing. One collection at the end.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _generate(out_dir, scale, seed, progress, processes)
+    finally:
+        if was_enabled:
+            gc.enable()
+        gc.collect()
+
+
+def _generate(out_dir: str, scale: float, seed: int, progress: bool, processes: int) -> dict:
+    if scale <= 0:
+        raise ValueError("skala harus lebih dari 0")
+    started, timings = time.perf_counter(), {}
+    paths = _folders(out_dir)
+    world = World(seed, scale)
+    total = 3 + 5 + len(world.ref.villages)
+    with (progress_bars.bar(total=total, desc="Membuat data demo", unit="langkah") if progress
+          else _Quiet()) as bar:
+        _timed(bar, timings, "penduduk", lambda: build_population(world))
+        _timed(bar, timings, "peristiwa 2023-2026", lambda: live_until_extract(world))
+        rows, plan = _timed(bar, timings, "daftar pemilih", lambda: _build_list(world))
+        meta = _write_files(world, rows, plan, paths, processes, bar, timings)
+    timings["total"] = time.perf_counter() - started
+    # Timings stay out of meta.json, which must be identical for identical seeds.
+    return {**meta, "out_dir": os.path.abspath(out_dir),
+            "timings_s": {k: round(v, 2) for k, v in timings.items()}}
+
+
+def _timed(bar, timings: dict, label: str, step, steps: int = 1):
+    t = time.perf_counter()
+    bar.set_postfix_str(label)
+    result = step()
+    timings[label] = time.perf_counter() - t
+    bar.update(steps)
+    return result
+
+
+def _write_files(world: World, rows, plan, paths: dict, processes: int, bar, timings: dict) -> dict:
+    """Workbooks in background processes while this one writes the CSVs and the ground truth."""
+    t = time.perf_counter()
+    jobs = _workbook_jobs(world, rows, paths["kpu/form"])
+    writer = BackgroundWriter(jobs, processes).start()
+    try:
+        registry = _timed(bar, timings, "csv", lambda: _write_csvs(world, rows, paths))
+        findings, problems = _timed(bar, timings, "truth", lambda: _write_truth(world, rows, paths), 3)
+    finally:
+        bar.set_postfix_str("buku kerja")
+        writer.wait(bar)
+    timings["xlsx"] = time.perf_counter() - t
+    dated = sum(1 for j in jobs.values() if j["date_cells"])
+    meta = build_meta(world, rows, registry, findings, problems, plan, {"date_cell_workbooks": dated})
+    write_meta(os.path.join(paths["truth"], "meta.json"), meta)
+    bar.update(1)
+    return meta
+
+
+def _write_csvs(world: World, rows, paths: dict) -> list:
+    write_list_csv(os.path.join(paths["kpu"], CSV_NAME), rows)
+    registry = registry_people(world.people)
+    write_registry_csv(os.path.join(paths["registry"], REGISTRY_NAME), registry)
+    return registry
+
+
+def _write_truth(world: World, rows, paths: dict):
+    findings = expected_findings(rows, world.people)
+    problems = check_defects(rows)
+    truth = paths["truth"]
+    write_dicts(os.path.join(truth, "expected_findings.csv"), FINDING_COLUMNS, findings)
+    write_dicts(os.path.join(truth, "check_defects.csv"), CHECK_COLUMNS, problems)
+    write_table(os.path.join(truth, "list_rows.csv"), LIST_ROW_COLUMNS, list_row_truth(rows))
+    return findings, problems

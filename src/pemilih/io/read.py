@@ -1,0 +1,168 @@
+"""Reading KPU lists and civil-registry extracts: `read_files` and `read_grouped`.
+
+Files are read two at a time (the machines have two cores; calamine parses a sheet without
+holding Python's lock), or taken from the worker processes `pemilih check` starts before
+loading Polars (sheets.py); then all rows of one kind are checked together, column by column
+(validate.py). A file that cannot be read at all is recorded as FILE-UNREADABLE; one that
+lacks a required column is refused whole as COLUMN-MISSING; neither stops the others.
+"""
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+import polars as pl
+
+from pemilih.io import fingerprint
+from pemilih.io.csvfile import read_csv_file
+from pemilih.io.grid import FileRead
+from pemilih.io.headers import alias_hint, printed
+from pemilih.io.records import (KPU_COLUMNS, PROBLEM_COLUMNS, REF_COLUMNS, REGISTRY_COLUMNS,
+                                ReadResult, SourceFile)
+from pemilih.io.workbook import read_workbook
+
+KINDS = ("kpu", "registry")
+COLUMNS = {"kpu": KPU_COLUMNS, "registry": REGISTRY_COLUMNS}
+_WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+_WORKBOOK_EXT = (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb")
+_TITLE_COLUMNS = {"_t_kab": "kab", "_t_kec": "kec", "_t_desa": "desa", "_t_tps": "tps"}
+_KIND_NAMES = {"kpu": "daftar pemilih KPU", "registry": "data Disdukcapil"}
+
+
+def _read_one(path: str, kind: str | None) -> FileRead:
+    name = os.path.basename(path)
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read()
+    except IsADirectoryError:
+        return FileRead(name, path, unreadable="ini sebuah folder, bukan berkas")
+    except OSError:
+        return FileRead(name, path, unreadable="berkas tidak ditemukan atau tidak dapat dibuka")
+    try:
+        if raw[:4] in _WORKBOOK_MAGIC:
+            read = read_workbook(path, name, kind)
+        elif name.lower().endswith(_WORKBOOK_EXT):
+            read = FileRead(name, path, unreadable="berkas rusak atau bukan spreadsheet yang dapat dibaca")
+        else:
+            read = read_csv_file(path, name, kind, raw)
+    except Exception as exc:  # never let one odd file stop the others
+        read = FileRead(name, path, unreadable=f"berkas tidak dapat dibaca ({type(exc).__name__})")
+    read.sha256, read.size = fingerprint.digest(path, raw)
+    return read
+
+
+def read_raw(paths: list[str], kind: str | None = None, on_file=None) -> list[FileRead]:
+    """Every file read (not yet checked), in the order given; on_file() after each one."""
+    paths = [os.fspath(p) for p in paths]
+    if len(paths) <= 1:
+        reads = [_read_one(p, kind) for p in paths]
+        if on_file:
+            for _ in reads:
+                on_file()
+        return reads
+    with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
+        futures = [pool.submit(_read_one, p, kind) for p in paths]
+        for f in futures:
+            f.result()
+            if on_file:
+                on_file()
+    return [f.result() for f in futures]
+
+
+def _problem(file: str, sheet: str, column: str | None, code: str, reason: str) -> dict:
+    ref = f"{file}:{sheet}" if sheet else file
+    return {"source_ref": ref, "file": file, "sheet": sheet, "row": None, "column": column,
+            "code": code, "reason": reason}
+
+
+def _file_problems(read: FileRead, kind: str) -> list[dict]:
+    if read.unreadable:
+        return [_problem(read.name, "", None, "FILE-UNREADABLE", read.unreadable)]
+    out = []
+    for sheet, column in read.missing:
+        where = f"lembar '{sheet}'" if sheet else "berkas"
+        if not column:
+            out.append(_problem(read.name, sheet, None, "COLUMN-MISSING",
+                                f"{where} berisi data tetapi baris judul kolom tidak ditemukan; berkas ditolak"))
+            continue
+        header_row = next((s.header_row for s in read.sources if s.sheet == sheet), None)
+        at = f" (baris judul kolom: baris {header_row})" if header_row else ""
+        out.append(_problem(read.name, sheet, printed(kind).get(column, column), "COLUMN-MISSING",
+                            f"kolom {alias_hint(kind, column)} tidak ada di {where}{at}; berkas ditolak"))
+    return out
+
+
+def _stack(reads: list[FileRead]) -> pl.DataFrame | None:
+    """Every row of these files in one frame, with file, sheet and title-block values."""
+    frames, meta = [], []
+    for read in reads:
+        base = len(meta)
+        for sheet_no, source in enumerate(read.sources):
+            meta.append({"_src": base + sheet_no, "file": read.name, "sheet": source.sheet,
+                         **{c: source.title.get(k) for c, k in _TITLE_COLUMNS.items()}})
+        frames += [f.with_columns((pl.col("_sheet_no") + base).alias("_src")).drop("_sheet_no")
+                   for f in read.frames]
+    if not frames:
+        return None
+    table = pl.DataFrame(meta, schema={"_src": pl.Int32, "file": pl.String, "sheet": pl.String,
+                                       **dict.fromkeys(_TITLE_COLUMNS, pl.String)})
+    stacked = pl.concat(frames, how="diagonal_relaxed")
+    return stacked.join(table, on="_src", how="left", maintain_order="left")
+
+
+def _empty(kind: str) -> pl.DataFrame:
+    return pl.DataFrame(schema={c: (pl.Int64 if c == "row" else pl.String) for c in REF_COLUMNS + COLUMNS[kind]})
+
+
+def assemble(reads: list[FileRead], kind: str) -> ReadResult:
+    """Check the rows of these files (all of `kind`) and gather every problem."""
+    from pemilih.io.validate import check_kpu, check_registry, empty_problems
+    file_problems, refused, good = [], [], []
+    for read in reads:
+        if read.kind not in (None, kind) and not read.unreadable:
+            read.missing = []
+            file_problems.append(_problem(read.name, "", None, "FILE-KIND", (
+                f"{read.name} tampak sebagai {_KIND_NAMES[read.kind]}, bukan {_KIND_NAMES[kind]}; "
+                "periksa berkas tersebut terpisah")))
+            refused.append(f"{read.name}: jenis berkas berbeda")
+            continue
+        problems = _file_problems(read, kind)
+        file_problems += problems
+        if problems:
+            refused.append(f"{read.name}: {problems[0]['reason']}")
+        else:
+            good.append(read)
+    stacked = _stack(good)
+    if stacked is None:
+        records, problems = _empty(kind), empty_problems()
+    else:
+        records, problems = (check_kpu if kind == "kpu" else check_registry)(stacked)
+    if file_problems:
+        problems = pl.concat([pl.DataFrame(file_problems, schema=problems.schema), problems])
+    files = [SourceFile(r.name, r.path, r.sha256, r.size, r.kind or kind) for r in reads]
+    return ReadResult(kind, records, problems.select(PROBLEM_COLUMNS), files, refused)
+
+
+def read_files(paths, kind: str | None = None, on_file=None) -> ReadResult:
+    """Read lists of one kind (detected from the headers when kind is None).
+
+    A file of the other kind than most is refused (FILE-KIND): check them separately or use
+    read_grouped()."""
+    if kind is not None and kind not in KINDS:
+        raise ValueError(f"jenis berkas tidak dikenal: {kind} (pilih kpu atau registry)")
+    reads = read_raw(list(paths), kind, on_file)
+    if kind is None:
+        kinds = [r.kind for r in reads if r.kind]
+        kind = "registry" if kinds.count("registry") > kinds.count("kpu") else "kpu"
+    return assemble(reads, kind)
+
+
+def read_grouped(paths, on_file=None) -> dict[str, ReadResult]:
+    """Read a mix of KPU lists and registry extracts: one ReadResult per kind found.
+
+    A file that cannot be read at all goes with the KPU lists (or with the registry extracts
+    when there are no KPU lists)."""
+    reads = read_raw(list(paths), None, on_file)
+    found = [k for k in KINDS if any(r.kind == k for r in reads)] or ["kpu"]
+    home = found[0]
+    return {k: assemble([r for r in reads if (r.kind or home) == k], k) for k in found}

@@ -1,0 +1,171 @@
+"""The store: immutable snapshots of what was received, an append-only event log, and the
+current voter list as a projection derived from the events (see projection.py).
+
+Nothing here is overwritten. Source files, import batches, the records read from them, their
+problems and the events are append-only (appendonly.py, plus database triggers); only the
+`Voter` projection is rewritten, and it can always be rebuilt from the events.
+"""
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+from pemilih.store.appendonly import AppendOnlyModel
+
+
+class Agency(models.TextChoices):
+    KPU = "KPU", "Komisi Pemilihan Umum"
+    DPML = "DPML", "Dinas Pemberdayaan Masyarakat Lembang"
+    PANITIA = "PANITIA", "Panitia pemilihan lembang"
+    DISDUKCAPIL = "DISDUKCAPIL", "Dinas Kependudukan dan Pencatatan Sipil"
+    PUBLIK = "PUBLIK", "Masyarakat"
+
+
+class Kind(models.TextChoices):
+    KPU = "kpu", "Daftar pemilih KPU"
+    REGISTRY = "registry", "Data Disdukcapil"
+
+
+class KpuColumns(models.Model):
+    """One nullable text column per canonical KPU column (io/records.py KPU_COLUMNS).
+
+    Values are kept exactly as the reader returned them (null stays null), so reading a
+    batch back reproduces the records table it came from.
+    """
+
+    kecamatan = models.TextField(null=True, blank=True)
+    desa = models.TextField(null=True, blank=True)
+    kode_desa = models.TextField(null=True, blank=True)
+    tps = models.TextField(null=True, blank=True)
+    no = models.TextField(null=True, blank=True)
+    nkk = models.TextField(null=True, blank=True)
+    nik = models.TextField(null=True, blank=True)
+    nama = models.TextField(null=True, blank=True)
+    tempat_lahir = models.TextField(null=True, blank=True)
+    tanggal_lahir = models.TextField(null=True, blank=True)
+    status_kawin = models.TextField(null=True, blank=True)
+    jenis_kelamin = models.TextField(null=True, blank=True)
+    alamat = models.TextField(null=True, blank=True)
+    rt = models.TextField(null=True, blank=True)
+    rw = models.TextField(null=True, blank=True)
+    disabilitas = models.TextField(null=True, blank=True)
+    ktp_el = models.TextField(null=True, blank=True)
+    keterangan = models.TextField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class SourceFile(AppendOnlyModel):
+    """One file as received, its bytes kept as an immutable snapshot."""
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=255)
+    size = models.BigIntegerField()
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    content = models.BinaryField()
+    received_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.name} ({self.sha256[:12]})"
+
+
+class ImportBatch(AppendOnlyModel):
+    """A set of files imported together; its identity is the hash over the files' hashes."""
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    sha256 = models.CharField(max_length=64, unique=True)
+    actor = models.CharField(max_length=200)
+    agency = models.CharField(max_length=16, choices=Agency.choices)
+    reason = models.TextField()
+    legal_basis = models.TextField(blank=True)
+    created = models.DateTimeField(default=timezone.now)
+    row_count = models.BigIntegerField()
+    problem_count = models.BigIntegerField()
+    refused = models.JSONField(default=list, blank=True)  # files refused whole, when allowed
+    files = models.ManyToManyField(SourceFile, through="BatchFile", related_name="batches")
+
+    def __str__(self):
+        return f"batch {self.pk} {self.kind} ({self.row_count} baris)"
+
+
+class BatchFile(AppendOnlyModel):
+    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT)
+    file = models.ForeignKey(SourceFile, on_delete=models.PROTECT)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["batch", "file"], name="store_batchfile_once")]
+
+
+class SourceRecord(AppendOnlyModel, KpuColumns):
+    """One record as read, good or bad. Registry-only columns go to `payload`."""
+
+    # No database FK constraints on the two references of this 200k-row table: PostgreSQL
+    # would queue 400k deferred checks per import (seconds at commit). They cannot break:
+    # the importer writes both parents in the same transaction, and parents can never be
+    # deleted (append-only triggers). No index on file: records are found by batch.
+    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="records",
+                              db_constraint=False)
+    file = models.ForeignKey(SourceFile, on_delete=models.PROTECT, db_index=False,
+                             db_constraint=False)
+    source_ref = models.TextField()
+    sheet = models.TextField(null=True, blank=True)  # null for CSV (no sheets)
+    row = models.BigIntegerField(null=True)
+    payload = models.JSONField(null=True, blank=True)
+
+
+class RowProblem(AppendOnlyModel):
+    """A problem a reader found, queryable (not log text). Row and column are null for
+    file-level problems."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="problems")
+    # Nullable like the reader's problems table: a file-level problem has no row.
+    source_ref = models.TextField(null=True, blank=True)
+    file = models.TextField(null=True, blank=True)
+    sheet = models.TextField(null=True, blank=True)
+    row = models.BigIntegerField(null=True)
+    column = models.TextField(null=True, blank=True)
+    code = models.CharField(max_length=40, db_index=True)
+    reason = models.TextField()
+
+
+class Event(AppendOnlyModel):
+    """Something that happened to the list: who, when, which agency, why, on what basis."""
+
+    LIST_IMPORTED = "list-imported"  # the voter list is initialised/replaced from a batch
+    REGISTRY_IMPORTED = "registry-imported"  # a civil-registry extract was received
+
+    seq = models.BigAutoField(primary_key=True)
+    kind = models.CharField(max_length=40)
+    happened_at = models.DateTimeField(default=timezone.now)
+    actor = models.CharField(max_length=200)
+    agency = models.CharField(max_length=16, choices=Agency.choices)
+    reason = models.TextField()
+    legal_basis = models.TextField(blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+    voter_key = models.CharField(max_length=255, blank=True, db_index=True)
+    batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT)
+    undoes = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="undone_by")
+
+    class Meta:
+        ordering = ["seq"]
+
+    def __str__(self):
+        return f"#{self.seq} {self.kind}"
+
+
+class Voter(KpuColumns):
+    """The current list: a projection of the events, rewritten by projection.py only."""
+
+    # What events name: the source_ref of an imported voter. The only index of the table
+    # (bulk loads pay for every index; PostgreSQL's extra LIKE index is dropped in 0003).
+    key = models.TextField(primary_key=True)
+    # List order: the source record id for an imported voter, so a rebuild gives the very
+    # same table. Not indexed: reading the list sorts it once, cheaper than indexing each load.
+    position = models.BigIntegerField()
+    # No constraint or index: derived data, checked by rebuilding, and 200k FK checks cost.
+    record = models.ForeignKey(SourceRecord, null=True, blank=True, on_delete=models.DO_NOTHING,
+                               db_index=False, db_constraint=False)
+    source_ref = models.TextField(blank=True)
+    last_seq = models.BigIntegerField()  # the event that last shaped this row

@@ -1,0 +1,146 @@
+"""Small hand-made KPU lists and registry extracts for the reader and check tests.
+
+Every value here is written by hand or built with pemilih.domain.nik.make_nik from a
+known birth date and sex, so a test's expected result never comes from the reader itself.
+Workbooks are written with xlsxwriter: strings as string cells, floats as number cells,
+dates as real date cells, like Excel would store them.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime
+from pathlib import Path
+
+import xlsxwriter
+
+from pemilih.domain.nik import make_nik
+
+KPU_HEADER = ["KECAMATAN", "KELURAHAN/DESA", "KODE DESA", "TPS", "NO", "NKK", "NIK", "NAMA",
+              "TEMPAT LAHIR", "TANGGAL LAHIR", "STATUS PERKAWINAN", "JENIS KELAMIN", "ALAMAT",
+              "RT", "RW", "DISABILITAS", "KTP-EL", "KETERANGAN"]
+REGISTRY_HEADER = ["NIK", "NO_KK", "NAMA_LGKP", "TMPT_LHR", "TGL_LHR", "JENIS_KLMIN", "STAT_KWN",
+                   "ALAMAT", "NO_RT", "NO_RW", "KODE_WILAYAH", "JENIS_PKRJN", "STATUS", "TGL_MATI",
+                   "TGL_PINDAH", "KODE_WILAYAH_TUJUAN", "TGL_DATANG"]
+# The form-style header (rows 8-9 of a generated workbook): TEMPAT/TANGGAL LAHIR spans 2 columns.
+FORM_HEADER = ["NO", "NKK", "NIK", "NAMA", "TEMPAT/TANGGAL LAHIR", None, "STATUS PERKAWINAN",
+               "JENIS KELAMIN", "ALAMAT", "RT", "RW", "DISABILITAS", "KTP-EL", "KETERANGAN"]
+
+# Real Toraja Utara villages (reference data): code, kecamatan, desa.
+PANTANAKAN = ("73.26.15.1004", "KESU", "PANTANAKAN LOLO")
+LAANG_TANDUK = ("73.26.01.1001", "RANTEPAO", "LAANG TANDUK")
+SADAN_MALIMBONG = ("73.26.06.1002", "SA'DAN", "SA'DAN MALIMBONG")
+
+
+def voter(no: int = 1, born: date = date(1980, 5, 12), sex: str = "L", village=PANTANAKAN,
+          tps: str = "001", serial: int | None = None, **overrides) -> dict:
+    """One valid KPU row (keys = KPU_HEADER); NIK made from the birth date and sex."""
+    code, kec, desa = village
+    nik = make_nik(code.replace(".", "")[:6], born, sex, serial if serial is not None else no)
+    row = {"KECAMATAN": kec, "KELURAHAN/DESA": desa, "KODE DESA": code, "TPS": tps, "NO": str(no),
+           "NKK": code.replace(".", "")[:6] + f"{no:010d}", "NIK": nik, "NAMA": f"PEMILIH {no}",
+           "TEMPAT LAHIR": "RANTEPAO", "TANGGAL LAHIR": born.strftime("%d-%m-%Y"),
+           "STATUS PERKAWINAN": "S", "JENIS KELAMIN": sex, "ALAMAT": "DUSUN 1", "RT": "001",
+           "RW": "002", "DISABILITAS": "", "KTP-EL": "S", "KETERANGAN": ""}
+    row.update(overrides)
+    return row
+
+
+def resident(no: int = 1, born: date = date(1980, 5, 12), sex: str = "L", village=PANTANAKAN,
+             **overrides) -> dict:
+    """One valid registry row (keys = REGISTRY_HEADER)."""
+    code = village[0]
+    row = {"NIK": make_nik(code.replace(".", "")[:6], born, sex, no),
+           "NO_KK": code.replace(".", "")[:6] + f"{no:010d}", "NAMA_LGKP": f"PENDUDUK {no}",
+           "TMPT_LHR": "RANTEPAO", "TGL_LHR": born.strftime("%d-%m-%Y"),
+           "JENIS_KLMIN": "LAKI-LAKI" if sex == "L" else "PEREMPUAN", "STAT_KWN": "KAWIN",
+           "ALAMAT": "DUSUN 1", "NO_RT": "001", "NO_RW": "002", "KODE_WILAYAH": code,
+           "JENIS_PKRJN": "PETANI/PEKEBUN", "STATUS": "HIDUP", "TGL_MATI": "", "TGL_PINDAH": "",
+           "KODE_WILAYAH_TUJUAN": "", "TGL_DATANG": ""}
+    row.update(overrides)
+    return row
+
+
+def write_csv(path: Path, header: list[str], rows: list, *, sep: str = ",", encoding: str = "utf-8",
+              bom: bool = False, before: list[list[str]] = (), line_end: str = "\n") -> Path:
+    """rows: dicts keyed by header, or lists. `before`: lines above the header (title block)."""
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=sep, lineterminator=line_end)
+    for line in before:
+        w.writerow(line)
+    w.writerow(header)
+    for r in rows:
+        w.writerow([r.get(h, "") for h in header] if isinstance(r, dict) else r)
+    data = buf.getvalue().encode(encoding)
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + data)
+    return path
+
+
+def _put(ws, r: int, c: int, value, date_format) -> None:
+    if value is None or value == "":
+        return
+    if isinstance(value, (datetime, date)):
+        when = value if isinstance(value, datetime) else datetime(value.year, value.month, value.day)
+        ws.write_datetime(r, c, when, date_format)
+    elif isinstance(value, (int, float)):
+        ws.write_number(r, c, value)
+    else:
+        ws.write_string(r, c, str(value))
+
+
+def write_xlsx(path: Path, sheets: dict[str, list[list]], merges: dict[str, list[tuple]] | None = None) -> Path:
+    """sheets: name -> grid of rows (cells: str, number, date, None). merges: name -> ranges
+    (first_row, first_col, last_row, last_col), 0-based, whose first cell already holds the text."""
+    wb = xlsxwriter.Workbook(str(path))
+    date_format = wb.add_format({"num_format": "dd-mm-yyyy"})
+    for name, grid in sheets.items():
+        ws = wb.add_worksheet(name)
+        for r, row in enumerate(grid):
+            for c, value in enumerate(row):
+                _put(ws, r, c, value, date_format)
+        for fr, fc, lr, lc in (merges or {}).get(name, []):
+            ws.merge_range(fr, fc, lr, lc, grid[fr][fc] or "")
+    wb.close()
+    return path
+
+
+def form_sheet(voters: list[dict], *, kecamatan: str = "KESU", desa: str = "PANTANAKAN LOLO",
+               tps: str = "001", date_cells: bool = False, numeric_nik: dict[int, float] | None = None,
+               numeric_nkk: dict[int, float] | None = None, signature_col: int = 9) -> tuple[list[list], list[tuple]]:
+    """A generated-style form sheet: title rows 1-6, blank row 7, two-row header 8-9, data from
+    row 10, a blank row, JUMLAH, a blank row, then the signature block in column J (RT).
+    Returns (grid, merges). numeric_nik/nkk: data index -> number written in the NIK/NKK cell."""
+    grid: list[list] = [["DAFTAR PEMILIH TETAP (DPT) PEMILIHAN UMUM TAHUN 2024"],
+                        ["PROVINSI : SULAWESI SELATAN"], ["KABUPATEN : TORAJA UTARA"],
+                        [f"KECAMATAN : {kecamatan}"], [f"DESA/KELURAHAN : {desa}"], [f"TPS : {tps}"], []]
+    grid.append([h or "" for h in FORM_HEADER])
+    sub = [""] * len(FORM_HEADER)
+    sub[4], sub[5] = "TEMPAT LAHIR", "TANGGAL LAHIR"
+    grid.append(sub)
+    for i, v in enumerate(voters):
+        born = v["TANGGAL LAHIR"]
+        if date_cells:
+            try:
+                born = datetime.strptime(born, "%d-%m-%Y")
+            except ValueError:
+                pass  # an impossible date stays text, as in the generated files
+        nik = (numeric_nik or {}).get(i, v["NIK"])
+        nkk = (numeric_nkk or {}).get(i, v["NKK"])
+        grid.append([float(v["NO"]), nkk, nik, v["NAMA"], v["TEMPAT LAHIR"], born,
+                     v["STATUS PERKAWINAN"], v["JENIS KELAMIN"], v["ALAMAT"], v["RT"], v["RW"],
+                     v["DISABILITAS"], v["KTP-EL"], v["KETERANGAN"]])
+    men = sum(v["JENIS KELAMIN"] == "L" for v in voters)
+    grid += [[], [f"JUMLAH : L = {men}, P = {len(voters) - men}, TOTAL = {len(voters)}"], []]
+    pad = [""] * signature_col
+    grid += [pad + ["Rantepao, 21-06-2023"], pad + ["KETUA PPS"], [], [], pad + ["YOHANES PALIMBONG"]]
+    merges = [(7, 4, 7, 5)] + [(7, c, 8, c) for c, h in enumerate(FORM_HEADER) if h and c != 4]
+    return grid, merges
+
+
+def form_workbook(path: Path, by_tps: dict[str, list[dict]], **kw) -> Path:
+    """One workbook, one form sheet per TPS (`TPS 001`)."""
+    sheets, merges = {}, {}
+    for tps, voters in by_tps.items():
+        grid, ranges = form_sheet(voters, tps=tps, **kw)
+        sheets[f"TPS {tps}"], merges[f"TPS {tps}"] = grid, ranges
+    return write_xlsx(path, sheets, merges)

@@ -1,0 +1,105 @@
+"""CSV lists: encodings, separators, line numbers, title lines, combined birth column."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from filemaker import KPU_HEADER, voter, write_csv
+from pemilih.io.read import read_files
+
+
+def _rows(n=3):
+    return [voter(no=i + 1, born=date(1970 + i, 1 + i, 10 + i), sex="LP"[i % 2]) for i in range(n)]
+
+
+@pytest.mark.parametrize("encoding,bom,sep", [("utf-8", False, ","), ("utf-8", True, ","), ("utf-8", True, ";"),
+                                              ("cp1252", False, ";"), ("cp1252", False, ","), ("utf-8", False, "\t")])
+def test_encodings_and_separators(tmp_path, encoding, bom, sep):
+    rows = _rows()
+    rows[1]["NAMA"] = "NE’ RANTE"  # a curly apostrophe: 0x92 in Windows-1252
+    rows[2]["ALAMAT"] = "JL. A; B, C"  # separators inside a quoted value
+    path = write_csv(tmp_path / "dpt.csv", KPU_HEADER, rows, sep=sep, encoding=encoding, bom=bom)
+    result = read_files([path])
+    assert result.problems.height == 0, result.problems.to_dicts()
+    assert result.records["nama"].to_list() == ["PEMILIH 1", "NE’ RANTE", "PEMILIH 3"]
+    assert result.records["alamat"][2] == "JL. A; B, C"
+    assert result.records["source_ref"].to_list() == ["dpt.csv::2", "dpt.csv::3", "dpt.csv::4"]
+
+
+def test_line_numbers_count_blank_lines_and_multiline_values(tmp_path):
+    rows = _rows(4)
+    rows[1]["ALAMAT"] = "DUSUN 1\nDEKAT GEREJA"  # a quoted value over two lines
+    path = write_csv(tmp_path / "dpt.csv", KPU_HEADER, rows)
+    text = path.read_text().splitlines(keepends=True)
+    text.insert(2, "\n")  # a blank line after the first voter (line 3)
+    path.write_text("".join(text))
+    result = read_files([path])
+    assert result.problems.height == 0, result.problems.to_dicts()
+    # voter 1 on line 2, blank line 3, voter 2 on lines 4-5, voters 3 and 4 on lines 6 and 7
+    assert result.records["row"].to_list() == [2, 4, 6, 7]
+    assert result.records["alamat"][1] == "DUSUN 1\nDEKAT GEREJA"
+
+
+def test_crlf_and_spaces_around_values(tmp_path):
+    rows = _rows(2)
+    rows[0]["NIK"] = " " + rows[0]["NIK"] + " "
+    rows[0]["JENIS KELAMIN"] = " l "
+    rows[1]["TPS"] = "1"
+    path = write_csv(tmp_path / "dpt.csv", KPU_HEADER, rows, line_end="\r\n")
+    result = read_files([path])
+    assert result.problems.height == 0, result.problems.to_dicts()
+    assert result.records["nik"][0] == _rows(2)[0]["NIK"]
+    assert result.records["jenis_kelamin"].to_list() == ["L", "P"]
+    assert result.records["tps"].to_list() == ["001", "001"]
+
+
+def test_title_lines_above_the_header_give_region_and_tps(tmp_path):
+    header = [h for h in KPU_HEADER if h not in ("KECAMATAN", "KELURAHAN/DESA", "KODE DESA", "TPS")]
+    before = [["DAFTAR PEMILIH TETAP"], ["KABUPATEN : TORAJA UTARA"], ["KECAMATAN : SA'DAN"],
+              ["LEMBANG : SADAN MALIMBONG"], ["TPS : 4"], []]
+    path = write_csv(tmp_path / "dps.csv", header, _rows(2), before=before)
+    result = read_files([path])
+    assert result.problems.height == 0, result.problems.to_dicts()
+    rec = result.records.row(0, named=True)
+    assert (rec["kode_desa"], rec["kecamatan"], rec["desa"], rec["tps"]) == (
+        "73.26.06.1002", "SA'DAN", "SA'DAN MALIMBONG", "004")
+    assert result.records["source_ref"].to_list() == ["dps.csv::8", "dps.csv::9"]
+
+
+def test_combined_birth_column_is_split(tmp_path):
+    header = [h for h in KPU_HEADER if h not in ("TEMPAT LAHIR", "TANGGAL LAHIR")] + ["TEMPAT/TANGGAL LAHIR"]
+    rows = _rows(2)
+    for r in rows:
+        r["TEMPAT/TANGGAL LAHIR"] = f"{r['TEMPAT LAHIR']}, {r['TANGGAL LAHIR']}"
+    rows[1]["TEMPAT/TANGGAL LAHIR"] = "TANA TORAJA 11-02-1971"
+    result = read_files([write_csv(tmp_path / "dpt.csv", header, rows)])
+    assert result.problems.height == 0, result.problems.to_dicts()
+    assert result.records["tempat_lahir"].to_list() == ["RANTEPAO", "TANA TORAJA"]
+    assert result.records["tanggal_lahir"].to_list() == ["1970-01-10", "1971-02-11"]
+
+
+def test_summary_and_signature_lines_in_a_csv_are_not_voters(tmp_path):
+    rows = [list(r.values()) for r in _rows(2)]
+    rows += [[], ["JUMLAH : L = 1, P = 1, TOTAL = 2"], [], ["", "", "", "", "", "", "", "", "", "", "", "", "",
+                                                            "Rantepao, 21-06-2023"], ["KETUA PPS"], ["YOHANES"]]
+    result = read_files([write_csv(tmp_path / "dpt.csv", KPU_HEADER, rows)])
+    assert result.records.height == 2
+    assert result.problems.height == 0, result.problems.to_dicts()
+
+
+def test_every_row_is_a_record_good_or_bad(tmp_path):
+    rows = _rows(3)
+    rows[1] = {h: "" for h in KPU_HEADER} | {"NAMA": "HANYA NAMA"}  # nearly empty, still a voter row
+    result = read_files([write_csv(tmp_path / "dpt.csv", KPU_HEADER, rows)])
+    assert result.records["nama"].to_list() == ["PEMILIH 1", "HANYA NAMA", "PEMILIH 3"]
+    assert set(result.problems.filter(result.problems["row"] == 3)["code"]) >= {"NIK-EMPTY", "NKK-EMPTY"}
+
+
+def test_apostrophe_kept_nik_is_cleaned(tmp_path):
+    rows = _rows(2)
+    rows[0]["NIK"] = "'" + rows[0]["NIK"]
+    rows[1]["NKK"] = " '" + rows[1]["NKK"]
+    result = read_files([write_csv(tmp_path / "dpt.csv", KPU_HEADER, rows)])
+    assert result.problems.height == 0, result.problems.to_dicts()
+    assert result.records["nik"][0] == _rows(2)[0]["NIK"] and result.records["nkk"][1] == _rows(2)[1]["NKK"]

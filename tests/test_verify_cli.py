@@ -1,0 +1,113 @@
+"""`pemilih verify` from files to findings.csv / findings.xlsx (formats.md sections 2-4)."""
+from __future__ import annotations
+
+import csv
+import json
+import re
+
+import polars as pl
+import pytest
+
+from pemilih.cli import main
+from pemilih.engine.findings import COLUMNS, EXTRA
+from pemilih.io.findings import write_csv, write_xlsx
+
+from test_verify import fillers, person, row
+
+KPU_HEADER = ["KECAMATAN", "KELURAHAN/DESA", "KODE DESA", "TPS", "NO", "NKK", "NIK", "NAMA", "TEMPAT LAHIR",
+              "TANGGAL LAHIR", "STATUS PERKAWINAN", "JENIS KELAMIN", "ALAMAT", "RT", "RW"]
+REG_HEADER = ["NIK", "NO_KK", "NAMA_LGKP", "TMPT_LHR", "TGL_LHR", "JENIS_KLMIN", "STAT_KWN", "ALAMAT", "NO_RT",
+              "NO_RW", "KODE_WILAYAH", "JENIS_PKRJN", "STATUS", "TGL_MATI", "TGL_PINDAH", "KODE_WILAYAH_TUJUAN",
+              "TGL_DATANG"]
+
+
+def _dmy(iso: str | None) -> str:
+    return "-".join(reversed(iso.split("-"))) if iso else ""
+
+
+def _write(tmp_path):
+    p = person("YOHANIS SAMPE", "1970-05-12")
+    dead = person("YAKOBUS RANTE", "1930-01-01", status="MATI", tgl_mati="2025-01-01")
+    typo = person("AGUSTINA PALIMBONG", "1975-02-11", "P")
+    people = [p, dead, typo] + fillers(40)
+    rows = [row(p), row(dead), row(typo, nama="AGUSTINA PALIMBNG", nik=None), row(p, nik="7.32601E+15")]
+    lst = tmp_path / "dpt.csv"
+    with open(lst, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(KPU_HEADER)
+        for i, r in enumerate(rows, start=1):
+            w.writerow(["RANTEPAO", "LAANG TANDUK", r["kode_desa"], "001", i, r["nkk"], r["nik"] or "", r["nama"],
+                        r["tempat_lahir"], _dmy(r["tanggal_lahir"]), r["status_kawin"], r["jenis_kelamin"],
+                        r["alamat"], r["rt"], r["rw"]])
+    reg = tmp_path / "disdukcapil.csv"
+    with open(reg, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(REG_HEADER)
+        for x in people:
+            w.writerow([x["nik"], x["nkk"], x["nama"], x["tempat_lahir"], _dmy(x["tanggal_lahir"]),
+                        "LAKI-LAKI" if x["jenis_kelamin"] == "L" else "PEREMPUAN", "KAWIN", x["alamat"], x["rt"],
+                        x["rw"], x["kode_wilayah"], x["pekerjaan"], x["status"], _dmy(x["tgl_mati"]), "", "", ""])
+    return lst, reg, p, dead, typo
+
+
+def test_verify_writes_findings_as_the_contract_says(tmp_path, capsys):
+    lst, reg, p, dead, typo = _write(tmp_path)
+    out = tmp_path / "hasil"
+    code = main(["verify", "--list", str(lst), "--registry", str(reg), "--on", "2027-03-17",
+                 "--dps", "2027-01-15", "--out", str(out)])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "Cocok lewat NIK: 2" in printed and "Temuan:" in printed
+    with open(out / "findings.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+        fh.seek(0)
+        assert next(csv.reader(fh)) == COLUMNS + EXTRA
+    codes = {(r["source_ref"], r["code"], r["field"]) for r in rows}
+    assert ("dpt.csv::3", "TMS-1", "") in codes
+    assert ("dpt.csv::4", "U", "NAMA") in codes and ("dpt.csv::4", "U", "NIK") in codes
+    assert ("dpt.csv::5", "TMS-2", "") in codes  # the Excel-mangled copy of row 2
+    assert ("dpt.csv::5", "NIK-FLOAT", "NIK") in codes  # the reader's problem, as a finding
+    tms_refs = {r["source_ref"] for r in rows if r["code"].startswith("TMS")}
+    for r in rows:  # the rules tools/check_findings.py checks, checked here on our own
+        assert re.fullmatch(r"TMS-[0-9A-Z]+|U|B|[A-Z]+(-[A-Z]+)+", r["code"])
+        assert 0 <= float(r["score"]) <= 1
+        assert r["reason"].strip() and not re.search(r"(?<!\d)\d{16}(?!\d)", r["reason"])
+        if r["code"] == "B":
+            assert r["source_ref"] == "" and re.fullmatch(r"\d{16}", r["registry_nik"])
+            continue
+        assert re.fullmatch(r"[^/\\:]+:[^:]*:\d+", r["source_ref"])
+        if r["code"] == "U":
+            assert r["source_ref"] not in tms_refs and r["current"] != r["proposed"]
+        if r["code"] == "TMS-2":
+            assert r["duplicate_of"] == "dpt.csv::2"
+    typo_u = next(r for r in rows if r["source_ref"] == "dpt.csv::4" and r["field"] == "NIK")
+    assert typo_u["proposed"] == typo["nik"] and json.loads(typo_u["evidence"])["fields"]
+
+
+def test_workbook_holds_the_same_findings_and_the_evidence(tmp_path):
+    findings = pl.DataFrame({c: ["x"] for c in COLUMNS + EXTRA}).with_columns(
+        pl.lit("7326014507890001").alias("nik"), pl.lit(" lead & <tag> \x01").alias("reason"),
+        pl.lit(json.dumps({"method": "probabilistik", "score": 0.97, "fields": [
+            {"field": "NAMA", "level": "sama", "weight": 11.6}]})).alias("evidence"))
+    write_xlsx(findings, str(tmp_path / "f.xlsx"))
+    write_csv(findings, str(tmp_path / "f.csv"))
+    from python_calamine import CalamineWorkbook
+    book = CalamineWorkbook.from_path(str(tmp_path / "f.xlsx"))
+    assert book.sheet_names == ["temuan", "bukti"]
+    sheet = book.get_sheet_by_name("temuan").to_python()
+    assert sheet[0] == COLUMNS + EXTRA and sheet[1] == list(findings.row(0))  # the NIK stays text
+    assert book.get_sheet_by_name("bukti").to_python()[1][3:5] == ["NAMA", "sama"]
+    assert pl.read_csv(tmp_path / "f.csv", infer_schema=False).row(0) == findings.row(0)
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--on", "17-03-2027"], "bukan tanggal"),
+    (["--registry", "/tidak/ada.csv"], "Tidak ada baris"),
+])
+def test_bad_input_is_a_message_not_a_traceback(tmp_path, capsys, args, message):
+    lst, reg, *_ = _write(tmp_path)
+    base = {"--list": str(lst), "--registry": str(reg), "--on": "2027-03-17", "--out": str(tmp_path / "o")}
+    base.update(dict(zip(args[::2], args[1::2])))
+    argv = ["verify"] + [x for kv in base.items() for x in kv]
+    assert main(argv) == 2
+    assert message in capsys.readouterr().err
