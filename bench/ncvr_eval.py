@@ -13,11 +13,12 @@ birth date), mapped as follows:
 * birth date: the birth year as 1 January of (reference year - age). The snapshots are some
   years apart; the offset is read from the data (the median age difference of pairs agreeing
   on full name and ZIP code), not from the gold pairs;
-* voter_reg_num is not used: it is a county registration number, which would make this an
-  exact-ID join again (it agrees on 93% of the gold pairs).
+* voter_reg_num is never compared: it is a county registration number and would make this
+  an exact-ID join again. It only labels training pairs, as the NIK does for the shipped
+  model (see train_here).
 
-The model's m and u are re-estimated on these files (u by random sampling, m by EM within
-two blockings: same birth year; same county and sex), since the shipped model knows Indonesian names and NIKs, not these;
+The model's m and u are re-estimated on these files, since the shipped model knows
+Indonesian names and NIKs, not these;
 links are the best candidate per record of file a at match probability >= threshold, as
 `pemilih verify` does. Prints pairwise precision, recall and F1 against gold.csv.
 """
@@ -76,14 +77,24 @@ def to_records(df: pl.DataFrame, kind: str, counties: dict, zips: dict, year: in
         village.alias("kode_desa" if kind == "kpu" else "kode_wilayah"))
 
 
-def train_here(left: pl.DataFrame, right: pl.DataFrame, seed: int = 1) -> dict:
-    """Our comparisons and blocking, m and u estimated on these two files (no labels used)."""
+def train_here(left: pl.DataFrame, right: pl.DataFrame, reg_a: pl.Series, reg_b: pl.Series,
+               seed: int = 1) -> dict:
+    """Our comparisons and blocking, trained on these two files the way `pemilih
+    train-linkage` trains on a list and a registry, with the county registration number in
+    the NIK's role: pairs sharing it give the m probabilities (and the prior), random pairs
+    the u probabilities. It is a field of the files, not the gold standard, and the model
+    never compares it."""
     from splink import DuckDBAPI, Linker, block_on
 
     from pemilih.engine import link_model
     from pemilih.engine.link_prob import _table
     from pemilih.engine.link_train import _smooth
     link_model.quiet_splink()
+    a = _table(left, "l").with_columns(reg_a.alias("voter_reg"))
+    b = _table(right, "r").with_columns(reg_b.alias("voter_reg"))
+    labels = a.select("unique_id", "voter_reg").join(b.select("unique_id", "voter_reg"), on="voter_reg", suffix="_r")
+    labels = labels.select(pl.lit("a_daftar").alias("source_dataset_l"), pl.col("unique_id").alias("unique_id_l"),
+                           pl.lit("b_registri").alias("source_dataset_r"), pl.col("unique_id_r"))
     con = duckdb.connect()
     try:
         db = DuckDBAPI(con)
@@ -92,15 +103,12 @@ def train_here(left: pl.DataFrame, right: pl.DataFrame, seed: int = 1) -> dict:
         # default rules need the name plus the birth year or the district. On files this
         # small the name alone can block too.
         settings.blocking_rules_to_generate_predictions = [*link_model.blocking_rules(), block_on("name_flat")]
-        linker = Linker([db.register(_table(left, "l").to_arrow(), table_name="a_daftar"),
-                         db.register(_table(right, "r").to_arrow(), table_name="b_registri")],
-                        settings, log_level=logging.ERROR)
+        linker = Linker([db.register(a.to_arrow(), table_name="a_daftar"),
+                         db.register(b.to_arrow(), table_name="b_registri")], settings, log_level=logging.ERROR)
         t = linker.training
-        t.estimate_probability_two_random_records_match(["l.name_flat = r.name_flat AND l.village = r.village"],
-                                                        recall=0.7)
+        t.estimate_probability_two_random_records_match(["l.voter_reg = r.voter_reg"], recall=0.9)
         t.estimate_u_using_random_sampling(max_pairs=2e6, seed=seed)
-        t.estimate_parameters_using_expectation_maximisation(block_on("dob"))
-        t.estimate_parameters_using_expectation_maximisation(block_on("district", "sex"))
+        t.estimate_m_from_pairwise_labels(db.register(labels.to_arrow(), table_name="label"))
         model = linker.misc.save_model_to_json()
     finally:
         con.close()
@@ -119,7 +127,7 @@ def evaluate(zip_path: Path, threshold: float) -> dict:
     rb = to_records(b, "registry", counties, zips, 2000 + offset)
     left = add_name_features(with_nik_dates(prepare(ra, "kpu")))
     right = add_name_features(with_nik_dates(prepare(rb, "registry")))
-    model = train_here(left, right)
+    model = train_here(left, right, a["voter_reg_num"], b["voter_reg_num"])
     model["retain_matching_columns"] = True
     scored = link_prob.predict(left, right, model, threshold)
     best = link_prob.best_links(scored, model, threshold)

@@ -97,6 +97,8 @@ def scenario():
         "new": ("KORNELIUS BATARA", "2005-05-05", {"status_kawin": "B"}),
         "child": ("ANAK BATARA", "2016-06-16", {"status_kawin": "B"}),
         "elsewhere": ("YOSUA TANDI", "1970-01-01", {"kode_wilayah": D}),
+        "place": ("LIDIA ALLO", "1981-11-11", {"jenis_kelamin": "P", "tempat_lahir": "MAKALE"}),
+        "rt": ("SAMUEL TODING", "1977-07-07", {"rt": "003"}),
     }.items()}
     typo_nik = p["nik_typo"]["nik"][:-2] + ("9" if p["nik_typo"]["nik"][-2] != "9" else "8") + p["nik_typo"]["nik"][-1]
     other_nik = p["dup_other"]["nik"][:13] + "7" + p["dup_other"]["nik"][14:]
@@ -127,6 +129,8 @@ def scenario():
         row(p["dup_dead"]),
         row(p["dup_dead"], nama="SARLOTA RANTE"),
         row(p["dup_other"], nik=other_nik, kode_desa=B_, alamat="DUSUN BARU", rt="004"),
+        row(p["place"], tempat_lahir="MAKALLE"),
+        row(p["rt"], rt="001"),
     ]
     people = list(p.values()) + fillers(60)
     lst, reg = tables(rows, people)
@@ -162,6 +166,8 @@ def test_clean_and_cosmetic_rows_have_no_findings(scenario):
     ("dpt.csv::9", "RW", "002", "004"),
     ("dpt.csv::10", "NIK", None, None),
     ("dpt.csv::11", "NIK", "", None),
+    ("dpt.csv::26", "TEMPAT LAHIR", "MAKALLE", "MAKALE"),
+    ("dpt.csv::27", "RT", "001", "003"),
 ])
 def test_one_u_per_field_that_differs(scenario, ref, field, current, proposed):
     p, rows, result = scenario

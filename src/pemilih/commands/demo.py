@@ -50,7 +50,10 @@ def _ensure_regency(out: Path, scale: float, seed: int) -> None:
             return
     print(f"Membangkitkan kabupaten contoh Toraja Utara (skala {scale}, benih {seed}) ...", flush=True)
     summary = generate(str(out), scale=scale, seed=seed, progress=True)
-    print("  " + ", ".join(f"{k}: {v}" for k, v in summary.items() if isinstance(v, (int, float, str))))
+    counts = summary.get("counts", {})
+    print(f"  {counts.get('residents_on_extract', '?')} penduduk, {counts.get('list_rows', '?')} baris DPT lama "
+          f"di {counts.get('workbooks', '?')} buku kerja ({counts.get('tps', '?')} TPS), "
+          f"{counts.get('registry_rows', '?')} baris ekstrak Disdukcapil")
 
 
 def _check_all(out: Path) -> dict:

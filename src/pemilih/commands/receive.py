@@ -33,14 +33,29 @@ def register(sub):
 
 
 def run(args) -> int:
+    from pemilih.store.receive import ImportRefused
+    from pemilih.store.workspace import WorkspaceError
+
+    try:
+        return _receive(args)
+    except (ImportRefused, WorkspaceError) as exc:
+        print(f"Impor dibatalkan, ruang kerja tidak berubah: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # the boundary: a user never sees a traceback
+        print(f"Impor gagal, ruang kerja tidak berubah ({type(exc).__name__}): {exc}", file=sys.stderr)
+        return 2
+
+
+def _receive(args) -> int:
+    from pemilih import progress
     from pemilih.io.read import read_grouped
     from pemilih.store.receive import import_result
     from pemilih.store.workspace import open_workspace
 
-    try:
+    with progress.stage("membaca berkas"):
         groups = read_grouped(args.files)
-    except Exception as exc:  # the boundary: a user never sees a traceback
-        print(f"Gagal membaca berkas: {exc}", file=sys.stderr)
+    if not groups:
+        print("Tidak ada berkas yang dapat dibaca.", file=sys.stderr)
         return 2
     ws = open_workspace(args.workspace)
     status = 0

@@ -7,6 +7,7 @@ full NIK or NKK (masked to the first six digits, formats.md section 1) nor a bir
 from __future__ import annotations
 
 import json
+import math
 from datetime import date
 
 import polars as pl
@@ -38,7 +39,7 @@ def found_by(evidence: str | None) -> str:
         return "cocok lewat NIK"
     doc = json.loads(evidence)
     agree = [f["field"] for f in doc["fields"] if (f.get("weight") or 0) > 0]
-    score = f"{doc['score']:.2f}".replace(".", ",")
+    score = f"{math.floor(doc['score'] * 100) / 100:.2f}".replace(".", ",")  # never 1,00
     fields = ", ".join(agree) if agree else "beberapa data"
     return f"ditemukan lewat pencocokan {fields} (skor {score})"
 

@@ -154,11 +154,14 @@ def labels(model: dict) -> dict[str, dict[int, str]]:
 
 
 def evidence(row: dict, names: dict[str, dict[int, str]]) -> str:
-    """One JSON document: the probability, the total weight and each field's level and weight."""
+    """One JSON document: the probability, the total weight and each field's level and weight
+    (a name's weight includes its rarity adjustment)."""
     fields = []
     for comp, levels in names.items():
         gamma = row.get(f"gamma_{comp}")
         weight = row.get(f"mw_{comp}")
+        if weight is not None and row.get(f"mw_tf_adj_{comp}") is not None:
+            weight += row[f"mw_tf_adj_{comp}"]
         fields.append({"field": link_model.FIELD_OF[comp], "level": levels.get(gamma, str(gamma)),
                        "weight": None if weight is None else round(weight, 2)})
     score = math.floor(row["match_probability"] * 10_000) / 10_000  # as the finding's score
