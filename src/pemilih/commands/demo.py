@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import date
 from pathlib import Path
 
 DEFAULT_SEED = 2026
@@ -32,10 +33,12 @@ def run(args) -> int:
     _ensure_regency(out, args.scale, args.seed)
     results = _check_all(out)
     _import_all(args.workspace, results)
+    _verify(out, results)
     print()
     print("Selesai. Hasil ada di:")
     print(f"  berkas kabupaten contoh : {out}/kpu, {out}/registry (kebenaran dasar: {out}/truth)")
     print(f"  laporan pemeriksaan     : {out}/periksa/")
+    print(f"  temuan verifikasi       : {out}/verifikasi/findings.csv, findings.xlsx")
     print(f"  ruang kerja             : {args.workspace}")
     return 0
 
@@ -106,3 +109,23 @@ def _import_all(workspace: str, results: dict) -> None:
         state = "diimpor" if outcome.created else "sudah ada, tidak berubah"
         print(f"  {kind:8s}: {outcome.rows} baris, {outcome.problems} catatan masalah ({state}, "
               f"{outcome.seconds:.1f} detik)")
+
+
+def _verify(out: Path, results: dict) -> None:
+    """Verify the list against the registry for the demo's village election (Pilkalem)."""
+    from pemilih import progress
+    from pemilih.engine.findings import verify
+    from pemilih.io.findings import write_all
+
+    dates = json.loads((out / "truth" / "meta.json").read_text())["dates"]
+    voting_day = date.fromisoformat(dates["pilkalem_voting_day"])
+    dps_set_on = date.fromisoformat(dates["pilkalem_dps_set"])
+    print(f"Verifikasi terhadap Disdukcapil (Pilkalem {voting_day:%d-%m-%Y}, DPS {dps_set_on:%d-%m-%Y}):")
+    with progress.stage("verifikasi"):
+        result = verify(results["kpu"].records, results["registry"].records, voting_day,
+                        regime="PILKALEM", dps_set_on=dps_set_on,
+                        list_problems=results["kpu"].problems)
+        paths = write_all(result.findings, str(out / "verifikasi"))
+    counts = result.findings.group_by("code").len().sort("code")
+    print("  temuan: " + ", ".join(f"{code} {n}" for code, n in counts.iter_rows()))
+    print(f"  ditulis: {paths['csv']}")

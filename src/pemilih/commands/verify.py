@@ -4,7 +4,8 @@
     pemilih verify --workspace pemilih-data --registry disdukcapil.csv --on 2027-03-17 --out hasil/
 
 Writes hasil/findings.csv and hasil/findings.xlsx (formats.md section 4). Exit status 0 when
-it ran (findings are the point, not an error), 2 when the input cannot be used at all.
+it ran (findings are the point, not an error), 1 when it ran but a file was refused whole,
+2 when the input cannot be used at all.
 """
 from __future__ import annotations
 
@@ -82,7 +83,7 @@ def _load_engine() -> None:
 
 
 def _read_inputs(args):
-    """(list records, list problems or None, registry records).
+    """(list records, list problems or None, registry records, files refused).
 
     The files are read in a worker process, the registry first, then the list: the readers'
     working memory (parsers, caches) goes back to the system when the worker ends, so
@@ -98,18 +99,18 @@ def _read_inputs(args):
         with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
             futures = [pool.submit(_read_job, paths, kind, tmp) for kind, paths in jobs]
             _load_engine()  # meanwhile: the libraries verification needs (code, little memory)
-            for future in futures:
-                for line in future.result():
-                    print(f"DITOLAK: {line}", file=sys.stderr)
+            refused = [line for future in futures for line in future.result()]
+        for line in refused:
+            print(f"DITOLAK: {line}", file=sys.stderr)
         import polars as pl
         registry = pl.read_ipc(os.path.join(tmp, "registry.records.arrow"))
         if args.workspace:
             from pemilih.store.projection import current_list
             from pemilih.store.workspace import open_workspace
-            return current_list(open_workspace(args.workspace)), None, registry
+            return current_list(open_workspace(args.workspace)), None, registry, refused
         records = pl.read_ipc(os.path.join(tmp, "kpu.records.arrow"))
         problems = pl.read_ipc(os.path.join(tmp, "kpu.problems.arrow"))
-        return records, problems, registry
+        return records, problems, registry, refused
 
 
 def run(args) -> int:
@@ -128,7 +129,7 @@ def run(args) -> int:
         if args.model:
             with open(args.model, encoding="utf-8") as fh:
                 model = json.load(fh)
-        records, problems, registry = _read_inputs(args)
+        records, problems, registry, refused = _read_inputs(args)
     except Exception as exc:  # the boundary: a user never sees a traceback
         return _fail(f"Gagal membaca masukan: {exc}")
     if records.height == 0 or registry.height == 0:
@@ -136,14 +137,20 @@ def run(args) -> int:
     read_s = time.perf_counter() - started
     from pemilih.engine.findings import verify
     from pemilih.io.findings import write_all
-    result = verify(records, registry, on, regime, dps, problems, model)
+    try:
+        result = verify(records, registry, on, regime, dps, problems, model)
+    except Exception as exc:  # an engine fault: said plainly, not as a traceback
+        return _fail(f"Verifikasi gagal ({type(exc).__name__}): {exc}")
     n_list, n_registry = records.height, registry.height
     del records, registry, problems  # the findings are all that is left to write
     t = time.perf_counter()
-    paths = write_all(result.findings, args.out)
+    try:
+        paths = write_all(result.findings, args.out)
+    except OSError as exc:
+        return _fail(f"Gagal menulis hasil ke {args.out}: {exc}")
     result.seconds["tulis"] = time.perf_counter() - t
     _report(result, n_list, n_registry, paths, read_s, time.perf_counter() - started)
-    return 0
+    return 1 if refused else 0  # like `receive`: a file refused whole is worth a non-zero status
 
 
 def _report(result, n_list: int, n_registry: int, paths: dict, read_s: float, total_s: float) -> None:

@@ -94,7 +94,7 @@ def register(db, con, frame: pl.DataFrame, name: str, folder: str):
     """A Polars table into DuckDB for Splink, through a Parquet file: handing the frame over
     directly would load pyarrow (some 30 MB) for a few thousand rows."""
     path = os.path.join(folder, f"{name}.parquet")
-    frame.write_parquet(path)
+    frame.write_parquet(path, compression="uncompressed", statistics=False)  # read once, at once
     con.execute(f"CREATE TABLE t_{name} AS SELECT * FROM read_parquet('{path}')")
     return db.register(f"t_{name}", dataset_display_name=name)
 
@@ -130,7 +130,10 @@ def predict(residual: pl.DataFrame, pool: pl.DataFrame, model: dict | None = Non
         linker = Linker([left, right], model or link_model.load_model(), log_level=logging.ERROR,
                         validate_settings=False)
         scored = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
-        out = fetch(scored.as_duckdbpyrelation())
+        relation = scored.as_duckdbpyrelation()
+        wanted = ["unique_id_l", "unique_id_r", "match_weight", "match_probability"]
+        wanted += [c for c in relation.columns if c.startswith(("gamma_", "mw_"))]
+        out = fetch(relation.select(*[f'"{c}"' for c in wanted]))
     # unique_id_l may come from either table (Splink orders the pair by dataset name).
     lid = pl.when(pl.col("unique_id_l").str.starts_with("l")).then("unique_id_l").otherwise("unique_id_r")
     rid = pl.when(pl.col("unique_id_l").str.starts_with("l")).then("unique_id_r").otherwise("unique_id_l")
