@@ -35,8 +35,11 @@ $(STAMP): pyproject.toml
 sysdeps:
 	@bash scripts/sysdeps.sh
 
-bench: $(STAMP)
+# Benchmarks (not tests): figures in README.md.
+bench: $(STAMP) sysdeps
 	$(BIN)/python bench/run_foundation.py
+	$(BIN)/python bench/run_verify.py
+	$(BIN)/python bench/ncvr_eval.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info
