@@ -22,7 +22,13 @@ def test_demo_generates_checks_imports_and_verifies(tmp_path, monkeypatch, capsy
 
     findings = pl.read_csv(out / "verifikasi" / "findings.csv", infer_schema=False)
     assert {"TMS-1", "U", "B"} <= set(findings["code"])
-    assert (ws / "pemilih.sqlite3").exists()
+    # The import records on the rows exactly the problems the check reported, duplicates included.
+    from pemilih.store.models import ImportBatch
+    from pemilih.store.workspace import open_workspace
+    open_workspace(ws)
+    stored = ImportBatch.objects.get(kind="kpu").problem_count
+    assert stored == len(csv_report["errors"]) > 0
+    assert any(e["code"] == "NIK-DUPLICATE" for e in csv_report["errors"])
 
     # Running it again reuses the regency and changes nothing in the workspace.
     assert main(["demo", "--out", str(out), "--scale", "0.02", "--seed", "11", "--workspace", str(ws)]) == 0

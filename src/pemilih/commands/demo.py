@@ -62,7 +62,7 @@ def _ensure_regency(out: Path, scale: float, seed: int) -> None:
 def _check_all(out: Path) -> dict:
     """Check each rendering; returns the ReadResults to import (flat list and registry)."""
     from pemilih import progress
-    from pemilih.engine.check import check
+    from pemilih.engine.check import check, with_duplicates
     from pemilih.io.read import read_files
 
     reports = out / "periksa"
@@ -77,7 +77,7 @@ def _check_all(out: Path) -> dict:
     results, rows = {}, {}
     for name, (paths, kind) in inputs.items():
         with progress.stage(f"memeriksa {name}"):
-            result = read_files(paths, kind=kind)
+            result = with_duplicates(read_files(paths, kind=kind))
             report = check(result)
         (reports / f"{name}.txt").write_text(report.to_text(), encoding="utf-8")
         (reports / f"{name}.json").write_text(json.dumps(report.to_json(), ensure_ascii=False, indent=1),

@@ -48,12 +48,13 @@ def run(args) -> int:
 
 def _receive(args) -> int:
     from pemilih import progress
+    from pemilih.engine.check import with_duplicates
     from pemilih.io.read import read_grouped
     from pemilih.store.receive import import_result
     from pemilih.store.workspace import open_workspace
 
     with progress.stage("membaca berkas"):
-        groups = read_grouped(args.files)
+        groups = {kind: with_duplicates(r) for kind, r in read_grouped(args.files).items()}
     if not groups:
         print("Tidak ada berkas yang dapat dibaca.", file=sys.stderr)
         return 2

@@ -35,6 +35,21 @@ def duplicate_niks(records: pl.DataFrame) -> pl.DataFrame:
                        pl.lit("; satu orang hanya boleh terdaftar sekali")]).alias("reason"))
 
 
+def with_duplicates(result: ReadResult) -> ReadResult:
+    """The result with its NIK-DUPLICATE problems added, so an import records on each row
+    exactly what the check reported (the readers see one file at a time, not the whole set)."""
+    if result.records.height == 0:
+        return result
+    if result.problems.height and (result.problems["code"] == "NIK-DUPLICATE").any():
+        return result  # added already
+    dupes = duplicate_niks(result.records)
+    if dupes.height == 0:
+        return result
+    problems = pl.concat([result.problems.select(PROBLEM_COLUMNS),
+                          dupes.select(PROBLEM_COLUMNS).cast(result.problems.select(PROBLEM_COLUMNS).schema)])
+    return ReadResult(result.kind, result.records, problems, result.files, result.refused)
+
+
 def _mask_reasons(problems: pl.DataFrame) -> pl.DataFrame:
     """A last guard: no run of 15+ digits (a NIK or NKK) leaves in clear in a reason."""
     if problems.height == 0 or not problems["reason"].str.contains(r"\d{15,}").any():
@@ -109,8 +124,7 @@ def check(results) -> CheckReport:
         results = list(results.values())
     errors, villages, tps, files, total = [], [], [], [], 0
     for result in results:
-        problems = pl.concat([result.problems.select(PROBLEM_COLUMNS),
-                              duplicate_niks(result.records)]) if result.records.height else result.problems
+        problems = with_duplicates(result).problems  # unchanged if already added
         problems = _mask_reasons(problems.select(PROBLEM_COLUMNS))
         files += _file_summary(result, problems)
         total += result.records.height
