@@ -8,7 +8,7 @@ import sys
 from pemilih import __version__
 
 # Each name is a module in pemilih.commands with register(subparsers) -> parser with func set.
-COMMANDS = ["generate", "check", "receive", "demo", "verify", "train"]
+COMMANDS = ["generate", "check", "receive", "demo", "verify", "train", "review"]
 
 
 def build_parser() -> argparse.ArgumentParser:

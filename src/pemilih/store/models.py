@@ -169,3 +169,40 @@ class Voter(KpuColumns):
                                db_index=False, db_constraint=False)
     source_ref = models.TextField(blank=True)
     last_seq = models.BigIntegerField()  # the event that last shaped this row
+
+
+class Proposal(AppendOnlyModel):
+    """A verification finding offered for review, once per finding_key (same key = same data).
+
+    Immutable: its status (open, accepted, rejected) follows from the ReviewDecision rows and
+    the undo events, never from an edit here. Loading the same findings again adds nothing.
+    """
+
+    finding_key = models.CharField(max_length=64, unique=True)
+    code = models.CharField(max_length=40, db_index=True)
+    source_ref = models.TextField(blank=True)
+    field = models.TextField(null=True, blank=True)
+    current = models.TextField(null=True, blank=True)
+    proposed = models.TextField(null=True, blank=True)
+    registry_nik = models.TextField(null=True, blank=True)
+    duplicate_of = models.TextField(null=True, blank=True)
+    score = models.FloatField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+    evidence = models.TextField(blank=True)
+    kode_desa = models.TextField(null=True, blank=True, db_index=True)
+    # The findings-loaded event; no FK check per row (bulk load of thousands, parent immutable).
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, db_constraint=False,
+                              related_name="proposals")
+
+
+class ReviewDecision(AppendOnlyModel):
+    """One proposal's verdict within a decision event (accept or reject); undone by an undo
+    event pointing at that decision event, never by removing this row."""
+
+    ACCEPT = "accept"
+    REJECT = "reject"
+
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, db_constraint=False,
+                              related_name="decisions")
+    finding_key = models.CharField(max_length=64, db_index=True)
+    verdict = models.CharField(max_length=8)

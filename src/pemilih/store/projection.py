@@ -71,6 +71,70 @@ def _registry_imported(event: Event) -> None:
     """A civil-registry extract is evidence for findings; it does not change the list."""
 
 
+# --- review decisions (store/review.py) ------------------------------------------------------
+# A decision event carries its changes to the list in payload["changes"], each with what it
+# replaced, so that applying it and undoing it need nothing but the event itself:
+#   {"op": "remove", "key": k, "row": {...}}  {"op": "add", "key": k, "row": {...}}
+#   {"op": "set", "key": k, "column": c, "old": v, "new": v, "old_seq": n}
+FINDINGS_LOADED = "findings-loaded"
+REVIEW_ACCEPTED = "review-accepted"
+REVIEW_REJECTED = "review-rejected"
+REVIEW_UNDONE = "review-undone"
+VOTER_COLUMNS = ["key", "position", "record_id", "source_ref", *KPU_COLUMNS, "last_seq"]
+
+
+@applier(FINDINGS_LOADED)
+@applier(REVIEW_REJECTED)
+def _no_change(event: Event) -> None:
+    """Proposals loaded, or rejected: remembered in the store, the list stays as it is."""
+
+
+@applier(REVIEW_ACCEPTED)
+def _review_accepted(event: Event) -> None:
+    _apply_changes(event.payload.get("changes", []), event.seq, undo=False)
+
+
+@applier(REVIEW_UNDONE)
+def _review_undone(event: Event) -> None:
+    """Undo a decision: its changes reversed, last first (a rejection changed nothing)."""
+    undone = Event.objects.get(seq=event.undoes_id)
+    if undone.kind == REVIEW_ACCEPTED:
+        _apply_changes(list(reversed(undone.payload.get("changes", []))), event.seq, undo=True)
+
+
+def _apply_changes(changes: list[dict], seq: int, undo: bool) -> None:
+    """Apply changes in order; consecutive ones of the same statement go in one executemany
+    (tens of thousands of corrections would otherwise be as many round trips)."""
+    with connection.cursor() as cursor:
+        run_sql, run_params = None, []
+        for change in changes:
+            sql, params = _statement(change, seq, undo)
+            if sql != run_sql and run_params:
+                cursor.executemany(run_sql, run_params)
+                run_params = []
+            run_sql = sql
+            run_params.append(params)
+        if run_params:
+            cursor.executemany(run_sql, run_params)
+
+
+def _statement(change: dict, seq: int, undo: bool) -> tuple[str, list]:
+    quote = connection.ops.quote_name
+    op = change["op"]
+    if op == "set":
+        value, last = (change["old"], change["old_seq"]) if undo else (change["new"], seq)
+        return (f'UPDATE store_voter SET {quote(change["column"])} = %s, last_seq = %s WHERE "key" = %s',
+                [value, last, change["key"]])
+    if (op == "remove") != undo:  # a removal, or the undo of an addition
+        return 'DELETE FROM store_voter WHERE "key" = %s', [change["key"]]
+    row = dict(change["row"])  # an addition, or the undo of a removal: the row as saved
+    if not undo:
+        row["last_seq"] = seq
+    cols = ", ".join(quote(c) for c in VOTER_COLUMNS)
+    marks = ", ".join(["%s"] * len(VOTER_COLUMNS))
+    return f"INSERT INTO store_voter ({cols}) VALUES ({marks})", [row.get(c) for c in VOTER_COLUMNS]
+
+
 def rebuild_projection(ws=None) -> int:
     """Recompute the current list from the events; returns the number of voters."""
     if ws is not None:
