@@ -29,8 +29,12 @@ def test_demo_generates_checks_imports_and_verifies(tmp_path, monkeypatch, capsy
     stored = ImportBatch.objects.get(kind="kpu").problem_count
     assert stored == len(csv_report["errors"]) > 0
     assert any(e["code"] == "NIK-DUPLICATE" for e in csv_report["errors"])
+    # Every finding is waiting in the workspace as a proposal for review.
+    from pemilih.store.review import proposals
+    assert proposals(open_workspace(ws)).height == findings.height
 
     # Running it again reuses the regency and changes nothing in the workspace.
     assert main(["demo", "--out", str(out), "--scale", "0.02", "--seed", "11", "--workspace", str(ws)]) == 0
     again = capsys.readouterr().out
     assert "dipakai ulang" in again and "sudah ada, tidak berubah" in again
+    assert "0 baru" in again

@@ -33,7 +33,8 @@ def run(args) -> int:
     _ensure_regency(out, args.scale, args.seed)
     results = _check_all(out)
     _import_all(args.workspace, results)
-    _verify(out, results)
+    findings = _verify(out, results)
+    _propose(args.workspace, findings)
     print()
     print("Selesai. Hasil ada di:")
     print(f"  berkas kabupaten contoh : {out}/kpu, {out}/registry (kebenaran dasar: {out}/truth)")
@@ -111,8 +112,10 @@ def _import_all(workspace: str, results: dict) -> None:
               f"{outcome.seconds:.1f} detik)")
 
 
-def _verify(out: Path, results: dict) -> None:
+def _verify(out: Path, results: dict):
     """Verify the list against the registry for the demo's village election (Pilkalem)."""
+    import polars as pl
+
     from pemilih import progress
     from pemilih.engine.findings import verify
     from pemilih.io.findings import write_all
@@ -124,8 +127,25 @@ def _verify(out: Path, results: dict) -> None:
     with progress.stage("verifikasi"):
         result = verify(results["kpu"].records, results["registry"].records, voting_day,
                         regime="PILKALEM", dps_set_on=dps_set_on,
-                        list_problems=results["kpu"].problems)
+                        # Duplicates are verify's own TMS-2 findings; not twice.
+                        list_problems=results["kpu"].problems.filter(pl.col("code") != "NIK-DUPLICATE"))
         paths = write_all(result.findings, str(out / "verifikasi"))
     counts = result.findings.group_by("code").len().sort("code")
     print("  temuan: " + ", ".join(f"{code} {n}" for code, n in counts.iter_rows()))
     print(f"  ditulis: {paths['csv']}")
+    return result.findings
+
+
+def _propose(workspace: str, findings) -> None:
+    """The findings go into the workspace as proposals for the verifiers (`pemilih review`)."""
+    from pemilih import progress
+    from pemilih.store.review import load_findings
+    from pemilih.store.workspace import open_workspace
+
+    ws = open_workspace(workspace)
+    with progress.stage("menyimpan usulan"):
+        outcome = load_findings(ws, findings, actor="demo", agency="DISDUKCAPIL",
+                                reason="Hasil verifikasi contoh untuk ditinjau verifikator",
+                                legal_basis="Perjanjian kerja sama berbagi data KPU dan DPML (contoh)")
+    print(f"  usulan untuk ditinjau: {outcome.added} baru, {outcome.known} sudah ada "
+          f"(lihat: pemilih review daftar --workspace {workspace})")
