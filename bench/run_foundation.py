@@ -29,11 +29,9 @@ TARGETS = {"check_csv": 2.0, "check_xlsx": 4.0, "import_sqlite": 5.0, "import_po
 
 
 def ensure_regency(data: Path, scale: float, seed: int) -> None:
-    meta = data / "truth" / "meta.json"
-    if meta.exists():
-        m = json.loads(meta.read_text())
-        if float(m.get("scale", -1)) == scale and int(m.get("seed", -1)) == seed:
-            return
+    from pemilih.generate import existing
+    if existing(data, scale, seed):
+        return
     print(f"membangkitkan kabupaten contoh (skala {scale}) di {data} ...", flush=True)
     r = measure.run(PEMILIH + ["generate", "--out", str(data), "--scale", str(scale),
                                "--seed", str(seed)])

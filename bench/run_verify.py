@@ -160,8 +160,9 @@ def link_score(got: dict, truth: dict) -> dict:
 
 def ensure_regency(data: Path, scale: float, seed: int) -> dict:
     import measure
+    from pemilih.generate import existing
     meta = data / "truth" / "meta.json"
-    if not meta.exists():
+    if not existing(data, scale, seed):  # absent, or another scale or seed: not silently reused
         print(f"membangkitkan kabupaten contoh (skala {scale}, benih {seed}) di {data} ...", flush=True)
         r = measure.run(PEMILIH + ["generate", "--out", str(data), "--scale", str(scale), "--seed", str(seed)])
         if r.returncode:

@@ -45,13 +45,10 @@ def run(args) -> int:
 
 
 def _ensure_regency(out: Path, scale: float, seed: int) -> None:
-    from pemilih.generate import generate
-    meta = out / "truth" / "meta.json"
-    if meta.exists():
-        m = json.loads(meta.read_text())
-        if float(m.get("scale", -1)) == scale and int(m.get("seed", -1)) == seed:
-            print(f"Kabupaten contoh sudah ada di {out} (skala {scale}, benih {seed}); dipakai ulang.")
-            return
+    from pemilih.generate import existing, generate
+    if existing(out, scale, seed):
+        print(f"Kabupaten contoh sudah ada di {out} (skala {scale}, benih {seed}); dipakai ulang.")
+        return
     print(f"Membangkitkan kabupaten contoh Toraja Utara (skala {scale}, benih {seed}) ...", flush=True)
     summary = generate(str(out), scale=scale, seed=seed, progress=True)
     counts = summary.get("counts", {})

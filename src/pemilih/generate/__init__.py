@@ -11,4 +11,16 @@ def generate(out_dir: str, scale: float = 1.0, seed: int | None = None, progress
     return _generate(out_dir, scale, DEFAULT_SEED if seed is None else seed, progress, processes)
 
 
-__all__ = ["generate"]
+def existing(out_dir, scale: float, seed: int) -> dict | None:
+    """The meta.json of a regency already generated in out_dir with this scale and seed, else None."""
+    import json
+    from pathlib import Path
+    meta = Path(out_dir) / "truth" / "meta.json"
+    if not meta.exists():
+        return None
+    data = json.loads(meta.read_text(encoding="utf-8"))
+    same = float(data.get("scale", -1)) == float(scale) and int(data.get("seed", -1)) == int(seed)
+    return data if same else None
+
+
+__all__ = ["generate", "existing"]

@@ -6,15 +6,14 @@ from __future__ import annotations
 import csv
 import io
 
+from pemilih.io.records import KPU_HEADERS, REGISTRY_HEADERS
+
 from .listing import ListRow, fmt_date
 from .people import Person
 
-KPU_HEADER = ["KECAMATAN", "KELURAHAN/DESA", "KODE DESA", "TPS", "NO", "NKK", "NIK", "NAMA",
-              "TEMPAT LAHIR", "TANGGAL LAHIR", "STATUS PERKAWINAN", "JENIS KELAMIN", "ALAMAT",
-              "RT", "RW", "DISABILITAS", "KTP-EL", "KETERANGAN"]
-REGISTRY_HEADER = ["NIK", "NO_KK", "NAMA_LGKP", "TMPT_LHR", "TGL_LHR", "JENIS_KLMIN", "STAT_KWN",
-                   "ALAMAT", "NO_RT", "NO_RW", "KODE_WILAYAH", "JENIS_PKRJN", "STATUS", "TGL_MATI",
-                   "TGL_PINDAH", "KODE_WILAYAH_TUJUAN", "TGL_DATANG"]
+# The contract's printed column names, in contract order (formats.md sections 2 and 3).
+KPU_HEADER = list(KPU_HEADERS.values())
+REGISTRY_HEADER = list(REGISTRY_HEADERS.values())
 SEX_WORD = {"L": "LAKI-LAKI", "P": "PEREMPUAN"}
 
 
