@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -126,12 +127,9 @@ def migrated_template(tmp_path_factory, request):
 _db_numbers = count(1)
 
 
-@pytest.fixture
-def store_location(tmp_path, migrated_template, request, monkeypatch):
-    """(workspace folder, DATABASE_URL) of a fresh, migrated, empty store."""
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    monkeypatch.delenv("PEMILIH_FAULT", raising=False)
-    folder = tmp_path / "ws"
+@contextmanager
+def _fresh_store(folder: Path, migrated_template, request):
+    """(folder, DATABASE_URL) of a fresh, migrated, empty store; dropped afterwards (PG)."""
     folder.mkdir()
     if not USE_POSTGRES:
         shutil.copyfile(migrated_template, folder / "pemilih.sqlite3")
@@ -147,6 +145,15 @@ def store_location(tmp_path, migrated_template, request, monkeypatch):
 
 
 @pytest.fixture
+def store_location(tmp_path, migrated_template, request, monkeypatch):
+    """(workspace folder, DATABASE_URL) of a fresh, migrated, empty store."""
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("PEMILIH_FAULT", raising=False)
+    with _fresh_store(tmp_path / "ws", migrated_template, request) as location:
+        yield location
+
+
+@pytest.fixture
 def workspace(store_location):
     """An opened workspace on a fresh store (SQLite, or PostgreSQL with PEMILIH_TEST_DB)."""
     from pemilih.store.workspace import open_workspace
@@ -154,6 +161,18 @@ def workspace(store_location):
     ws = open_workspace(*store_location)
     yield ws
     ws.close()
+
+
+@pytest.fixture
+def kpu_workspace(tmp_path, migrated_template, request, workspace):
+    """A second, separate workspace (KPU's, when `workspace` is DPML's), on its own store."""
+    from pemilih.store.workspace import open_workspace
+
+    with _fresh_store(tmp_path / "kpu-ws", migrated_template, request) as location:
+        ws = open_workspace(*location)
+        yield ws
+        ws.close()
+    workspace.activate()
 
 
 def dump_database(ws) -> dict[str, list[tuple]]:

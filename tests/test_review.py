@@ -81,9 +81,9 @@ def test_accepting_changes_the_list_and_rebuild_agrees(loaded, dump_db):
     voters = _list(loaded)
     assert "dpt.csv::2" not in voters  # TMS-1 leaves the list
     assert voters["dpt.csv::3"]["nama"] == "YOHANES PATIKU"
-    new = voters["7326014101060004"]
-    assert (new["nama"], new["kode_desa"], new["tanggal_lahir"], new["source_ref"]) == (
-        "LINA SAMPE", "73.26.01.2002", "2006-01-01", "")
+    new = voters["baru:7326014101060004"]  # a voter without a source row is named by its key
+    assert (new["nama"], new["kode_desa"], new["tanggal_lahir"], new["nik"]) == (
+        "LINA SAMPE", "73.26.01.2002", "2006-01-01", "7326014101060004")
     assert voters["dpt.csv::4"]["tanggal_lahir"] == "1995-01-10"  # not decided: unchanged
     assert _status(loaded) == {"k-tms1": ACCEPTED, "k-u-nama": ACCEPTED, "k-b": ACCEPTED, "k-u-tgl": OPEN}
     before = dump_db(loaded)["store_voter"]

@@ -24,6 +24,8 @@ class Agency(models.TextChoices):
 class Kind(models.TextChoices):
     KPU = "kpu", "Daftar pemilih KPU"
     REGISTRY = "registry", "Data Disdukcapil"
+    COKLIT = "coklit", "Lembar kerja coklit panitia"
+    PACKAGE = "package", "Paket serah-kembali DPML"
 
 
 class KpuColumns(models.Model):
@@ -206,3 +208,68 @@ class ReviewDecision(AppendOnlyModel):
                               related_name="decisions")
     finding_key = models.CharField(max_length=64, db_index=True)
     verdict = models.CharField(max_length=8)
+
+
+# --- the village cycle (issue 4) -------------------------------------------------------------
+
+class Agreement(AppendOnlyModel):
+    """A data-sharing agreement (nota kesepahaman / perjanjian kerja sama) that personal data
+    may be exported under. Immutable: a changed agreement is a new one with a new number."""
+
+    number = models.CharField(max_length=120, unique=True)
+    title = models.TextField()
+    provider = models.CharField(max_length=16, choices=Agency.choices)  # who gives the data
+    recipient = models.CharField(max_length=16, choices=Agency.choices)  # who receives it
+    parties = models.JSONField(default=list)  # [{"name", "role", "agency"}] who signed
+    purpose = models.TextField()
+    legal_basis = models.TextField()
+    data_elements = models.JSONField(default=list)  # column names that may be shared
+    villages = models.JSONField(default=list)  # kode_desa covered; ["*"] = the whole regency
+    valid_from = models.DateField()
+    valid_to = models.DateField()
+    retention = models.TextField()  # what happens to the copies, and when
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, db_constraint=False,
+                              related_name="agreements")
+
+    def covers(self, kode_desa: str) -> bool:
+        return "*" in self.villages or kode_desa in self.villages
+
+    def __str__(self):
+        return f"{self.number} ({self.provider} -> {self.recipient})"
+
+
+class Election(AppendOnlyModel):
+    """A village-head election (Pilkalem) or another election a list is built for."""
+
+    code = models.CharField(max_length=80, unique=True)
+    name = models.TextField()
+    regime = models.CharField(max_length=20)  # code table (domain/codes.py)
+    voting_day = models.DateField()
+    dps_set_on = models.DateField()  # the 6-month domicile rule counts back from here
+    villages = models.JSONField(default=list)  # kode_desa holding the election
+    max_per_tps = models.IntegerField()
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, db_constraint=False,
+                              related_name="elections")
+
+
+class ElectionList(AppendOnlyModel):
+    """A list set for an election at one stage: DPS, DPT or DPTb; its rows are ElectionVoter."""
+
+    DPS, DPT, DPTB = "DPS", "DPT", "DPTb"
+
+    election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="lists")
+    stage = models.CharField(max_length=8)
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, db_constraint=False,
+                              related_name="election_lists")
+    voters = models.BigIntegerField()
+
+
+class ElectionVoter(AppendOnlyModel, KpuColumns):
+    """One voter of a set election list, as the list was set (the current list moves on)."""
+
+    # Bulk-written; parent immutable and written in the same transaction: no FK check.
+    list = models.ForeignKey(ElectionList, on_delete=models.PROTECT, db_constraint=False,
+                             db_index=True, related_name="rows")
+    key = models.TextField()
+    position = models.BigIntegerField()
+    tps_number = models.IntegerField()  # the election's TPS (kpu `tps` keeps the KPU one)

@@ -89,8 +89,32 @@ def _no_change(event: Event) -> None:
     """Proposals loaded, or rejected: remembered in the store, the list stays as it is."""
 
 
+# --- the village cycle (store/changes.py builds the changes these events carry) ------------
+COKLIT_COLLECTED = "coklit-collected"  # a committee's field-validation workbook collected
+RESPONSE_RECORDED = "response-recorded"  # a public response to the provisional list
+HANDBACK_APPLIED = "handback-applied"  # DPML's hand-back package applied on KPU's side
+AGREEMENT_RECORDED = "agreement-recorded"
+LIST_SHARED = "list-shared"  # a field-validation workbook cut and handed to a committee
+DATA_TRANSFERRED = "data-transferred"  # any other export of personal data (hand-back, ...)
+ELECTION_CREATED = "election-created"
+ELECTION_LIST_SET = "election-list-set"  # DPS, DPT or DPTb set for an election
+CHANGE_KINDS = (REVIEW_ACCEPTED, COKLIT_COLLECTED, RESPONSE_RECORDED, HANDBACK_APPLIED)
+
+
+@applier(AGREEMENT_RECORDED)
+@applier(LIST_SHARED)
+@applier(DATA_TRANSFERRED)
+@applier(ELECTION_CREATED)
+@applier(ELECTION_LIST_SET)
+def _recorded_only(event: Event) -> None:
+    """Records of what was agreed, handed over or set; the current list stays as it is."""
+
+
 @applier(REVIEW_ACCEPTED)
-def _review_accepted(event: Event) -> None:
+@applier(COKLIT_COLLECTED)
+@applier(RESPONSE_RECORDED)
+@applier(HANDBACK_APPLIED)
+def _changes_applied(event: Event) -> None:
     _apply_changes(event.payload.get("changes", []), event.seq, undo=False)
 
 
@@ -98,7 +122,7 @@ def _review_accepted(event: Event) -> None:
 def _review_undone(event: Event) -> None:
     """Undo a decision: its changes reversed, last first (a rejection changed nothing)."""
     undone = Event.objects.get(seq=event.undoes_id)
-    if undone.kind == REVIEW_ACCEPTED:
+    if undone.kind in CHANGE_KINDS:
         _apply_changes(list(reversed(undone.payload.get("changes", []))), event.seq, undo=True)
 
 
@@ -162,5 +186,7 @@ def current_list(ws=None) -> pl.DataFrame:
     """The current list: KPU_COLUMNS + source_ref, all text, in list order."""
     if ws is not None:
         ws.activate()
-    cols = ", ".join(CURRENT_LIST_COLUMNS)
+    # A voter added by a change (no source row) is referred to by its key, so that findings
+    # and decisions about it name it like any other voter.
+    cols = ", ".join(KPU_COLUMNS) + ", CASE WHEN source_ref = '' OR source_ref IS NULL THEN \"key\" ELSE source_ref END"
     return bulk.read_frame(f"SELECT {cols} FROM store_voter ORDER BY position", CURRENT_LIST_COLUMNS)

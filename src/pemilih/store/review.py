@@ -12,15 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import polars as pl
-from django.db import connection, transaction
+from django.db import transaction
 
-from pemilih.io.records import KPU_COLUMNS, KPU_HEADERS
-from pemilih.store import bulk, projection, settings
+from pemilih.io.records import KPU_HEADERS
+from pemilih.store import bulk, changes as change, projection, settings
 from pemilih.store.projection import (FINDINGS_LOADED, REVIEW_ACCEPTED, REVIEW_REJECTED,
-                                      REVIEW_UNDONE, VOTER_COLUMNS)
+                                      REVIEW_UNDONE)
 
 settings.ensure_configured()  # before the models are imported
-from pemilih.store.models import Agency, Event, Proposal, ReviewDecision
+from pemilih.store.models import Event, Proposal, ReviewDecision
 
 OPEN, ACCEPTED, REJECTED = "terbuka", "diterima", "ditolak"
 PROPOSAL_TEXT = ["finding_key", "code", "source_ref", "field", "current", "proposed",
@@ -30,11 +30,10 @@ COLUMN_OF_FIELD = {header: col for col, header in KPU_HEADERS.items()}  # NAMA -
 # Registry columns a new voter (B) takes over; the rest of the row is for KPU to fill.
 NEW_VOTER_COLUMNS = ["nkk", "nik", "nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin",
                      "status_kawin", "alamat", "rt", "rw"]
-NEW_VOTER_PREFIX = "baru:"
-KEY_CHUNK = 900  # keys per query: below SQLite's 999 parameter limit of older builds
+NEW_VOTER_PREFIX = change.NEW_VOTER_PREFIX
 
 
-class ReviewError(Exception):
+class ReviewError(change.ChangeError):
     """A review request that cannot be carried out; the message says why (Bahasa Indonesia)."""
 
 
@@ -71,10 +70,10 @@ class DecisionOutcome:
 
 
 def _check_who(actor: str, agency: str, reason: str) -> None:
-    if agency not in Agency.values:
-        raise ReviewError(f"Instansi '{agency}' tidak dikenal; pilih salah satu: " + ", ".join(Agency.values))
-    if not (actor or "").strip() or not (reason or "").strip():
-        raise ReviewError("Pelaku dan alasan wajib diisi (dicatat dalam log peristiwa)")
+    try:
+        change.check_who(actor, agency, reason)
+    except change.ChangeError as err:
+        raise ReviewError(str(err)) from None
 
 
 # --- loading ----------------------------------------------------------------------------------
@@ -117,23 +116,35 @@ def _proposal_frame(findings: pl.DataFrame) -> pl.DataFrame:
 def _with_villages(new: pl.DataFrame) -> pl.DataFrame:
     """kode_desa of each proposal: the voter's in the current list, or for a new voter (no
     row yet) the registry's residence code."""
-    voters = bulk.read_frame("SELECT source_ref, kode_desa FROM store_voter", ["source_ref", "kode_desa"])
+    voters = bulk.read_frame("SELECT CASE WHEN source_ref = '' OR source_ref IS NULL THEN \"key\" "
+                             "ELSE source_ref END, kode_desa FROM store_voter", ["source_ref", "kode_desa"])
     out = new.join(voters.unique("source_ref"), on="source_ref", how="left")
     niks = out.filter(pl.col("kode_desa").is_null() & pl.col("registry_nik").is_not_null())
     if niks.height:
-        registry = _registry_rows().select(pl.col("nik").alias("registry_nik"),
-                                          pl.col("kode_wilayah").alias("_kw"))
+        registry = _registry_rows(niks["registry_nik"].to_list()).select(
+            pl.col("nik").alias("registry_nik"), pl.col("kode_wilayah").alias("_kw"))
         out = (out.join(registry.unique("registry_nik", keep="last"), on="registry_nik", how="left")
                .with_columns(pl.coalesce("kode_desa", "_kw").alias("kode_desa")).drop("_kw"))
     return out.select(PROPOSAL_COLUMNS)
 
 
-def _registry_rows() -> pl.DataFrame:
-    """Every received registry record (oldest first): shared columns + residence code + id."""
+def _registry_rows(niks) -> pl.DataFrame:
+    """The received registry records of these NIKs (oldest first): shared columns + residence
+    code + id. Asked for by NIK in chunks: a regency's extract is 300k records, a review
+    needs the few thousand new voters among them."""
     cols = ", ".join(f"r.{c}" for c in NEW_VOTER_COLUMNS)
-    sql = (f"SELECT CAST(r.id AS TEXT), {cols}, CAST(r.payload AS TEXT) FROM store_sourcerecord r "
-           "JOIN store_importbatch b ON b.id = r.batch_id WHERE b.kind = 'registry' ORDER BY r.id")
-    frame = bulk.read_frame(sql, ["record_id", *NEW_VOTER_COLUMNS, "payload"])
+    wanted = sorted(set(niks) - {None, ""})
+    parts = []
+    for start in range(0, len(wanted), change.KEY_CHUNK):
+        part = wanted[start:start + change.KEY_CHUNK]
+        quoted = ", ".join("'" + n.replace("'", "''") + "'" for n in part)
+        sql = (f"SELECT CAST(r.id AS TEXT), {cols}, CAST(r.payload AS TEXT) FROM store_sourcerecord r "
+               "JOIN store_importbatch b ON b.id = r.batch_id "
+               f"WHERE b.kind = 'registry' AND r.nik IN ({quoted}) ORDER BY r.id")
+        parts.append(bulk.read_frame(sql, ["record_id", *NEW_VOTER_COLUMNS, "payload"]))
+    frame = (pl.concat(parts) if parts else
+             pl.DataFrame(schema={c: pl.String for c in ["record_id", *NEW_VOTER_COLUMNS, "payload"]}))
+    frame = frame.sort(pl.col("record_id").cast(pl.Int64))
     return frame.with_columns(pl.col("payload").str.json_path_match("$.kode_wilayah").alias("kode_wilayah"))
 
 
@@ -253,26 +264,22 @@ def _changes(chosen: pl.DataFrame) -> tuple[list[dict], list[str]]:
     """The list changes accepting `chosen` makes, each with what it replaces (for undo)."""
     keys = chosen.select(pl.when(pl.col("code") == "B").then(NEW_VOTER_PREFIX + pl.col("registry_nik"))
                          .otherwise(pl.col("source_ref")).alias("k"))["k"].drop_nulls().unique()
-    voters = _voters(keys.to_list())
+    voters = change.voters(keys.to_list())
     registry = None
     changes, skipped = [], []
-    next_position = voters.last_position + 1
     for p in chosen.iter_rows(named=True):
         code, ref = p["code"], p["source_ref"]
         current = voters.get(ref) if ref else None
+        made = None
         if code.startswith("TMS-") or code == "U":
             if current is None:
                 skipped.append(f"{p['finding_key']}: pemilih {ref or '-'} tidak ada di daftar saat ini")
             elif code.startswith("TMS-"):
-                changes.append({"op": "remove", "key": ref, "row": current})
-                voters.drop(ref)
+                made = change.remove(current, code, p["reason"])
             else:
-                change = _set_change(p, current)
-                if change is None:
+                made = _set_change(p, current)
+                if made is None:
                     skipped.append(f"{p['finding_key']}: kolom '{p['field']}' tidak dikenal")
-                else:
-                    changes.append(change)
-                    current[change["column"]] = change["new"]
         elif code == "B":
             if registry is None:
                 registry = _registry_by_nik(chosen.filter(pl.col("code") == "B")["registry_nik"])
@@ -281,11 +288,12 @@ def _changes(chosen: pl.DataFrame) -> tuple[list[dict], list[str]]:
             if record is None or voters.get(key) is not None:
                 skipped.append(f"{p['finding_key']}: data Disdukcapil tidak ada atau pemilih sudah ditambahkan")
             else:
-                row = _new_voter(key, next_position, record, p["kode_desa"])
-                next_position += 1
-                changes.append({"op": "add", "key": key, "row": row})
-                voters.add(key, row)
+                made = change.add(_new_voter(key, voters.next_position(), record, p["kode_desa"]),
+                                  p["reason"])
         # Other codes (data quality) are recorded as decisions; the list stays as it is.
+        if made is not None:
+            changes.append(made)
+            voters.apply(made)
     return changes, skipped
 
 
@@ -293,51 +301,17 @@ def _set_change(p: dict, current: dict) -> dict | None:
     column = COLUMN_OF_FIELD.get((p["field"] or "").strip().upper())
     if column is None:
         return None
-    return {"op": "set", "key": p["source_ref"], "column": column, "old": current[column],
-            "new": p["proposed"], "old_seq": current["last_seq"]}
+    return change.set_value(current, column, p["proposed"], p["reason"])
 
 
 def _new_voter(key: str, position: int, record: dict, kode_desa: str | None) -> dict:
-    row = {c: None for c in VOTER_COLUMNS}
-    row.update({c: record[c] for c in NEW_VOTER_COLUMNS})
-    row.update(key=key, position=position, record_id=int(record["record_id"]), source_ref="",
-               kode_desa=kode_desa or record["kode_wilayah"])
+    row = change.new_voter_row(key, position, {c: record[c] for c in NEW_VOTER_COLUMNS},
+                               int(record["record_id"]))
+    row["kode_desa"] = kode_desa or record["kode_wilayah"]
     return row
 
 
 def _registry_by_nik(niks: pl.Series) -> dict[str, dict]:
     """The latest registry record of each NIK asked for."""
-    rows = _registry_rows().filter(pl.col("nik").is_in(niks.drop_nulls().implode())).unique("nik", keep="last")
+    rows = _registry_rows(niks.drop_nulls().to_list()).unique("nik", keep="last", maintain_order=True)
     return {r["nik"]: r for r in rows.iter_rows(named=True)}
-
-
-class _Voters:
-    """The rows of the current list a decision touches, by key (its changes kept in step)."""
-
-    def __init__(self, rows: dict[str, dict], last_position: int):
-        self._rows = rows
-        self.last_position = last_position
-
-    def get(self, key: str) -> dict | None:
-        return self._rows.get(key)
-
-    def drop(self, key: str) -> None:
-        self._rows.pop(key, None)
-
-    def add(self, key: str, row: dict) -> None:
-        self._rows[key] = row
-
-
-def _voters(keys: list[str]) -> _Voters:
-    """Only the rows named (a few thousand of a list of 200k), fetched in chunks of keys."""
-    cols = ", ".join(connection.ops.quote_name(c) for c in VOTER_COLUMNS)
-    rows = {}
-    with connection.cursor() as cursor:
-        for start in range(0, len(keys), KEY_CHUNK):
-            part = keys[start:start + KEY_CHUNK]
-            marks = ", ".join(["%s"] * len(part))
-            cursor.execute(f'SELECT {cols} FROM store_voter WHERE "key" IN ({marks})', part)
-            rows.update((r[0], dict(zip(VOTER_COLUMNS, r))) for r in cursor.fetchall())
-        cursor.execute("SELECT MAX(position) FROM store_voter")
-        last = cursor.fetchone()[0] or 0
-    return _Voters(rows, int(last))

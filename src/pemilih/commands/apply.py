@@ -1,0 +1,30 @@
+"""`pemilih apply PAKET`: KPU applies DPML's hand-back package to its own list."""
+from __future__ import annotations
+
+from pemilih.commands import common
+
+
+def register(sub):
+    p = sub.add_parser("apply", help="terapkan paket serah-kembali DPML pada daftar KPU",
+                       description="Memeriksa manifest paket, lalu menerapkan perubahannya sebagai peristiwa "
+                                   "bertanda sumber DPML/Pilkalem. Menerapkan paket yang sama dua kali tidak "
+                                   "mengubah apa pun; nilai yang sudah diubah KPU tidak ditimpa (konflik).")
+    p.add_argument("package", metavar="PAKET", help="berkas zip paket serah-kembali")
+    common.add_workspace(p)
+    common.add_who(p, "KPU", "Data dukung PDPB dari DPML (Rakor PDPB)")
+    p.set_defaults(func=common.guarded(run))
+    return p
+
+
+def run(args) -> int:
+    from pemilih.store.apply_package import apply
+    out = apply(common.workspace(args), args.package, **common.who(args))
+    if out.already:
+        print("Paket ini sudah pernah diterapkan; tidak ada perubahan.")
+        return 0
+    applied = ", ".join(f"{k} {v}" for k, v in sorted(out.applied.items())) or "tidak ada"
+    where = f" (peristiwa #{out.event_seq})" if out.event_seq else ""
+    print(f"Diterapkan{where}: {applied}; sudah sesuai {out.unchanged}; konflik {len(out.conflicts)}.")
+    for line in out.conflicts[:20]:
+        print(f"  konflik: {line}")
+    return 1 if out.conflicts else 0

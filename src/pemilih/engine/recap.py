@@ -1,0 +1,97 @@
+"""The periodic recap (rekapitulasi) of the voter list: per village, per kecamatan, regency.
+
+Takes the list as it stood at the start and at the end of the period and what happened in
+between, and counts, male (L) and female (P) separately, with every total computed from them
+(domain.md section 1.5: never store totals independently):
+voters at start, new (B), not eligible per TMS code, corrected (U), without KTP-el, at end.
+
+Per village the counts always balance: start + new - TMS = end. A voter who moved between
+two villages of the regency leaves one (counted TMS-4, "pindah domisili": PDPB counts moving
+out of the desa/kelurahan as TMS 4) and joins the other (counted new there).
+"""
+from __future__ import annotations
+
+import polars as pl
+
+PLACE = ["kecamatan", "desa", "kode_desa"]
+STATE_COLUMNS = ["key", *PLACE, "jenis_kelamin", "ktp_el"]
+MOVED_OUT = "TMS-4"
+NO_VILLAGE = "-"
+UNKNOWN_TMS = "TMS"  # a removal whose code was not recorded (should not happen; counted apart)
+
+
+def measure_columns(tms_codes: list[str]) -> list[str]:
+    """The measures in recap order (each has _l, _p and a computed _jml column)."""
+    return ["awal", "baru", *[tms_column(c) for c in tms_codes], "tms", "ubah", "tanpa_ktpel", "akhir"]
+
+
+def tms_column(code: str) -> str:
+    return code.lower().replace("-", "_")
+
+
+def recap(start: pl.DataFrame, end: pl.DataFrame, removals: pl.DataFrame,
+          corrected: pl.Series, tms_codes: list[str]) -> pl.DataFrame:
+    """Counts per village. `start`/`end`: STATE_COLUMNS; `removals`: key, code (the code of the
+    last removal of each key within the period); `corrected`: keys corrected in the period."""
+    start, end = _state(start), _state(end)
+    both = start.join(end.select("key", pl.col("kode_desa").alias("_end_desa")), on="key", how="left")
+    left = both.filter(pl.col("_end_desa").is_null() | (pl.col("_end_desa") != pl.col("kode_desa")))
+    left = (left.join(removals.select("key", pl.col("code").alias("_code")), on="key", how="left")
+            .with_columns(pl.when(pl.col("_end_desa").is_not_null()).then(pl.lit(MOVED_OUT))
+                          .otherwise(pl.col("_code").fill_null(UNKNOWN_TMS)).alias("measure")))
+    arrived = (end.join(start.select("key", pl.col("kode_desa").alias("_start_desa")), on="key", how="left")
+               .filter(pl.col("_start_desa").is_null() | (pl.col("_start_desa") != pl.col("kode_desa"))))
+    stayed = end.join(start.select("key", pl.col("kode_desa").alias("_start_desa")), on="key")
+    fixed = stayed.filter((pl.col("_start_desa") == pl.col("kode_desa"))
+                          & pl.col("key").is_in(corrected.implode()))
+    parts = [
+        start.with_columns(pl.lit("awal").alias("measure")),
+        arrived.with_columns(pl.lit("baru").alias("measure")),
+        left.with_columns(pl.col("measure").str.to_lowercase().str.replace_all("-", "_", literal=True)),
+        left.with_columns(pl.lit("tms").alias("measure")),
+        fixed.with_columns(pl.lit("ubah").alias("measure")),
+        end.filter(pl.col("ktp_el") == "B").with_columns(pl.lit("tanpa_ktpel").alias("measure")),
+        end.with_columns(pl.lit("akhir").alias("measure")),
+    ]
+    counted = pl.concat([p.select(*PLACE, "sex", "measure") for p in parts])
+    return _spread(counted, measure_columns(tms_codes))
+
+
+def _state(frame: pl.DataFrame) -> pl.DataFrame:
+    """One row per voter, sex as L/P (anything else counted with neither: it is a data problem
+    the check reports; the computed total still includes it)."""
+    sex = pl.col("jenis_kelamin").fill_null("").str.strip_chars().str.to_uppercase().str.slice(0, 1)
+    # A row without a village code is still a voter: counted on a row of its own, never dropped.
+    place = [pl.col("kode_desa").fill_null(NO_VILLAGE), pl.col("desa").fill_null("(TANPA KODE DESA)"),
+             pl.col("kecamatan").fill_null("(TANPA KECAMATAN)")]
+    return (frame.select(*STATE_COLUMNS).unique("key", keep="last")
+            .with_columns(*place, sex.alias("sex")))
+
+
+def _spread(counted: pl.DataFrame, measures: list[str]) -> pl.DataFrame:
+    names = counted.select(*PLACE).unique("kode_desa", keep="last")
+    grouped = counted.group_by("kode_desa", "measure").agg(
+        (pl.col("sex") == "L").sum().alias("l"), (pl.col("sex") == "P").sum().alias("p"),
+        pl.len().alias("jml"))
+    out = names.select(*PLACE).sort("kode_desa")
+    for m in measures:
+        part = grouped.filter(pl.col("measure") == m).select(
+            "kode_desa", pl.col("l").alias(f"{m}_l"), pl.col("p").alias(f"{m}_p"),
+            pl.col("jml").alias(f"{m}_jml"))
+        out = out.join(part, on="kode_desa", how="left")
+    return out.with_columns(pl.exclude(PLACE).fill_null(0).cast(pl.Int64))
+
+
+def by_kecamatan(villages: pl.DataFrame) -> pl.DataFrame:
+    numbers = [c for c in villages.columns if c not in PLACE]
+    return (villages.group_by("kecamatan").agg(pl.len().alias("desa_count"), *[pl.col(c).sum() for c in numbers])
+            .sort("kecamatan"))
+
+
+def total(villages: pl.DataFrame) -> dict[str, int]:
+    return {c: int(villages[c].sum()) for c in villages.columns if c not in PLACE}
+
+
+def balanced(villages: pl.DataFrame) -> pl.DataFrame:
+    """Rows where start + new - TMS != end (must be none)."""
+    return villages.filter(pl.col("awal_jml") + pl.col("baru_jml") - pl.col("tms_jml") != pl.col("akhir_jml"))

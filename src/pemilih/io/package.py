@@ -1,0 +1,88 @@
+"""The hand-back package (formats.md section 5): a zip of four files and a manifest.
+
+    <regency code>_<period>_<sha256 prefix>.zip
+      manifest.json  perubahan.xlsx  daftar.xlsx  rekap.xlsx  berita_acara.pdf
+
+The minutes print the manifest's hash, yet the manifest lists the minutes' own hash: so the
+hash printed (`manifest_sha256`, also the zip name's prefix) is taken over the manifest
+*before* the minutes' entry is added: canonical JSON (sorted keys, no spaces) of every field
+except `files["berita_acara.pdf"]` and `manifest_sha256` itself. Anyone can recompute it.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from pathlib import Path
+
+SCHEMA_VERSION = 1
+DATA_FILES = ["perubahan.xlsx", "daftar.xlsx", "rekap.xlsx"]
+MINUTES = "berita_acara.pdf"
+MANIFEST = "manifest.json"
+
+
+class PackageError(Exception):
+    """A package that is not what it says it is; the message says why (Bahasa Indonesia)."""
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def manifest_hash(manifest: dict) -> str:
+    core = {k: v for k, v in manifest.items() if k != "manifest_sha256"}
+    core["files"] = {k: v for k, v in manifest.get("files", {}).items() if k != MINUTES}
+    text = json.dumps(core, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def package_name(regency: str, period: str, digest: str) -> str:
+    return f"{regency.replace('.', '')}_{period}_{digest[:12]}.zip"
+
+
+def write_zip(folder: Path, manifest: dict, out: Path) -> Path:
+    """Zip the manifest and the four files of `folder` into `out`."""
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr(MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True))
+        for name in [*DATA_FILES, MINUTES]:
+            z.write(folder / name, name)
+    return out
+
+
+def open_package(path: Path) -> tuple[dict, dict[str, bytes]]:
+    """The manifest and the files' bytes, after checking every hash; PackageError otherwise."""
+    try:
+        z = zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile):
+        raise PackageError(f"{Path(path).name}: bukan berkas zip yang dapat dibaca") from None
+    with z:
+        names = {n.split("/")[-1]: n for n in z.namelist()}
+        missing = [n for n in [MANIFEST, *DATA_FILES, MINUTES] if n not in names]
+        if missing:
+            raise PackageError(f"{Path(path).name}: paket tidak lengkap, tidak ada: " + ", ".join(missing))
+        try:
+            manifest = json.loads(z.read(names[MANIFEST]))
+        except ValueError:
+            raise PackageError(f"{Path(path).name}: manifest.json rusak (bukan JSON)") from None
+        files = {n: z.read(names[n]) for n in [*DATA_FILES, MINUTES]}
+    _check(manifest, files, Path(path).name)
+    return manifest, files
+
+
+def _check(manifest: dict, files: dict[str, bytes], name: str) -> None:
+    if manifest.get("schema_version") != SCHEMA_VERSION:
+        raise PackageError(f"{name}: versi skema {manifest.get('schema_version')!r} tidak dikenal "
+                           f"(versi ini membaca {SCHEMA_VERSION})")
+    listed = manifest.get("files") or {}
+    for file, data in files.items():
+        want = (listed.get(file) or {}).get("sha256")
+        got = hashlib.sha256(data).hexdigest()
+        if want != got:
+            raise PackageError(f"{name}: isi {file} tidak sama dengan sidik di manifest "
+                               f"({str(want)[:12]} ≠ {got[:12]}); paket berubah setelah dibuat")
+    if manifest.get("manifest_sha256") != manifest_hash(manifest):
+        raise PackageError(f"{name}: sidik manifest tidak cocok; manifest diubah setelah dibuat")

@@ -1,0 +1,98 @@
+"""rekap.xlsx: the recap per village and per kecamatan, L and P apart, totals computed.
+
+Layout: a title block, a two-row header (measure over L / P / JML) and one row per village,
+kecamatan subtotal rows and a regency total; the same on a "Per Kecamatan" sheet. The header
+names the end-of-period column "PEMILIH AKHIR" (tools look for AKHIR).
+"""
+from __future__ import annotations
+
+import polars as pl
+
+from pemilih.domain.codes import label
+
+SEXES = [("l", "L"), ("p", "P"), ("jml", "JML")]
+
+
+def measure_titles(tms_codes: list[str], regime: str) -> list[tuple[str, str]]:
+    titles = [("awal", "PEMILIH AWAL"), ("baru", "PEMILIH BARU (B)")]
+    titles += [(c.lower().replace("-", "_"), f"{c} {label(c, regime).upper()}") for c in tms_codes]
+    titles += [("tms", "JUMLAH TMS"), ("ubah", "PERBAIKAN DATA (U)"),
+               ("tanpa_ktpel", "BELUM KTP-EL"), ("akhir", "PEMILIH AKHIR")]
+    return titles
+
+
+def write_recap(recap, path: str, *, title: str) -> None:
+    import xlsxwriter
+    book = xlsxwriter.Workbook(path)
+    try:
+        fmt = _formats(book)
+        titles = measure_titles(recap.tms_codes, recap.regime)
+        period = f"Periode {recap.start_day:%d-%m-%Y} s.d. {recap.end_day:%d-%m-%Y}"
+        _sheet(book, fmt, "Per Desa", [title, period], ["KECAMATAN", "DESA/KELURAHAN", "KODE DESA"],
+               _village_rows(recap), titles, recap.total)
+        kec = recap.kecamatan.with_columns(pl.col("desa_count").cast(pl.String))
+        _sheet(book, fmt, "Per Kecamatan", [title, period], ["KECAMATAN", "JUMLAH DESA"],
+               [([r["kecamatan"], r["desa_count"]], r) for r in kec.iter_rows(named=True)],
+               titles, recap.total)
+    finally:
+        book.close()
+
+
+def _formats(book) -> dict:
+    return {"title": book.add_format({"bold": True, "font_size": 12}),
+            "head": book.add_format({"bold": True, "border": 1, "align": "center", "valign": "vcenter",
+                                     "text_wrap": True, "bg_color": "#D9E1F2"}),
+            "text": book.add_format({"border": 1}), "num": book.add_format({"border": 1, "num_format": "#,##0"}),
+            "sub": book.add_format({"border": 1, "bold": True, "bg_color": "#F2F2F2"}),
+            "subnum": book.add_format({"border": 1, "bold": True, "bg_color": "#F2F2F2", "num_format": "#,##0"})}
+
+
+def _village_rows(recap) -> list:
+    """Village rows with a subtotal row after each kecamatan."""
+    out = []
+    kec = {r["kecamatan"]: r for r in recap.kecamatan.iter_rows(named=True)}
+    villages = recap.villages.sort("kecamatan", "kode_desa")
+    for (name,), group in villages.group_by("kecamatan", maintain_order=True):
+        for r in group.iter_rows(named=True):
+            out.append(([r["kecamatan"], r["desa"], r["kode_desa"]], r))
+        out.append(([f"JUMLAH KEC. {name}", "", ""], kec[name], "sub"))
+    return out
+
+
+def _sheet(book, fmt, name, title, labels, rows, titles, total) -> None:
+    sheet = book.add_worksheet(name)
+    for i, line in enumerate(title):
+        sheet.write_string(i, 0, line, fmt["title"])
+    top = len(title) + 1
+    for j, text in enumerate(labels):
+        sheet.merge_range(top, j, top + 1, j, text, fmt["head"])
+    col = len(labels)
+    for _key, text in titles:
+        sheet.merge_range(top, col, top, col + 2, text, fmt["head"])
+        for k, (_s, head) in enumerate(SEXES):
+            sheet.write_string(top + 1, col + k, head, fmt["head"])
+        col += 3
+    r = top + 2
+    for item in rows:
+        labels_of, values, style = (*item, None) if len(item) == 2 else item
+        _row(sheet, fmt, r, labels_of, values, titles, style)
+        r += 1
+    _row(sheet, fmt, r, ["JUMLAH KABUPATEN"] + [""] * (len(labels) - 1), total, titles, "sub")
+    sheet.set_column(0, len(labels) - 1, 22)
+    sheet.set_column(len(labels), col - 1, 7)
+    sheet.set_row(top, 45)
+    sheet.freeze_panes(top + 2, len(labels))
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(top, top + 1)
+
+
+def _row(sheet, fmt, r, labels, values, titles, style) -> None:
+    text, num = (fmt["sub"], fmt["subnum"]) if style else (fmt["text"], fmt["num"])
+    for j, value in enumerate(labels):
+        sheet.write_string(r, j, str(value), text)
+    col = len(labels)
+    for key, _t in titles:
+        for k, (sex, _h) in enumerate(SEXES):
+            sheet.write_number(r, col + k, int(values.get(f"{key}_{sex}", 0)), num)
+        col += 3

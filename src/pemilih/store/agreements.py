@@ -1,0 +1,123 @@
+"""Data-sharing agreements and the transfers that rest on them.
+
+Every export of personal data (field-validation workbooks, the hand-back package, ...) names
+the agreement it rests on and is refused without a valid one: in force on the day, between
+the right agencies, covering every village and data element exported. Each transfer is an
+event naming the agreement, the recipient and the files' sha256 (UU 27/2022: purpose-bound
+sharing, accountable; shared/docs/domain.md section 8).
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+from django.db import transaction
+
+from pemilih.store import changes, projection, settings
+
+settings.ensure_configured()  # before the models are imported
+from pemilih.store.models import Agency, Agreement, Event
+
+
+class AgreementError(changes.ChangeError):
+    """No valid agreement for an export, or a malformed agreement; says why in Bahasa."""
+
+
+@dataclass(frozen=True)
+class Terms:
+    number: str
+    title: str
+    provider: str
+    recipient: str
+    purpose: str
+    legal_basis: str
+    valid_from: date
+    valid_to: date
+    retention: str
+    data_elements: list[str] = field(default_factory=list)
+    villages: list[str] = field(default_factory=lambda: ["*"])
+    parties: list[dict] = field(default_factory=list)
+
+
+def record_agreement(ws, terms: Terms, *, actor: str, agency: str, reason: str) -> Agreement:
+    """Record an agreement (immutable; the same number twice is refused)."""
+    ws.activate()
+    changes.check_who(actor, agency, reason)
+    _check_terms(terms)
+    with transaction.atomic():
+        if Agreement.objects.filter(number=terms.number).exists():
+            raise AgreementError(f"Perjanjian nomor '{terms.number}' sudah tercatat; "
+                                 "perjanjian yang berubah dicatat dengan nomor baru")
+        values = asdict(terms)
+        event = Event.objects.create(
+            kind=projection.AGREEMENT_RECORDED, actor=actor, agency=agency, reason=reason,
+            legal_basis=terms.legal_basis,
+            payload={**values, "valid_from": terms.valid_from.isoformat(),
+                     "valid_to": terms.valid_to.isoformat()})
+        agreement = Agreement.objects.create(event=event, **values)
+        projection.apply(event)
+    return agreement
+
+
+def _check_terms(terms: Terms) -> None:
+    for name in ("number", "title", "purpose", "legal_basis", "retention"):
+        if not str(getattr(terms, name) or "").strip():
+            raise AgreementError(f"Isian perjanjian '{name}' wajib diisi")
+    for name in ("provider", "recipient"):
+        if getattr(terms, name) not in Agency.values:
+            raise AgreementError(f"Pihak '{getattr(terms, name)}' tidak dikenal; pilih salah satu: "
+                                 + ", ".join(Agency.values))
+    if terms.valid_to < terms.valid_from:
+        raise AgreementError("Tanggal akhir berlaku perjanjian sebelum tanggal mulainya")
+    if not terms.data_elements:
+        raise AgreementError("Perjanjian harus menyebut elemen data yang boleh dibagikan")
+    if not terms.villages:
+        raise AgreementError("Perjanjian harus menyebut desa yang dicakup (atau '*' untuk semua)")
+
+
+def agreement_for(ws, number: str | None, *, on: date, provider: str, recipient: str,
+                  villages, elements) -> Agreement:
+    """The agreement an export rests on, or AgreementError saying exactly what is missing."""
+    ws.activate()
+    if not number:
+        raise AgreementError("Ekspor data pribadi wajib menyebut nomor perjanjian berbagi data "
+                             "(--perjanjian); belum ada perjanjian yang disebut")
+    agreement = Agreement.objects.filter(number=number).first()
+    if agreement is None:
+        raise AgreementError(f"Perjanjian nomor '{number}' tidak tercatat di ruang kerja ini")
+    if not agreement.valid_from <= on <= agreement.valid_to:
+        raise AgreementError(
+            f"Perjanjian '{number}' tidak berlaku pada {on:%d-%m-%Y} (berlaku "
+            f"{agreement.valid_from:%d-%m-%Y} s.d. {agreement.valid_to:%d-%m-%Y})")
+    # An agreement binds its two parties both ways: KPU shares the list, DPML returns the
+    # corrected list under the same agreement (domain.md section 0).
+    if {agreement.provider, agreement.recipient} != {provider, recipient}:
+        raise AgreementError(
+            f"Perjanjian '{number}' adalah antara {agreement.provider} dan {agreement.recipient}, "
+            f"bukan antara {provider} dan {recipient}")
+    outside = sorted(v for v in set(villages) if not agreement.covers(v))
+    if outside:
+        raise AgreementError(f"Perjanjian '{number}' tidak mencakup desa: " + ", ".join(outside[:10])
+                             + (f" (dan {len(outside) - 10} lainnya)" if len(outside) > 10 else ""))
+    extra = sorted(set(elements) - set(agreement.data_elements))
+    if extra:
+        raise AgreementError(f"Perjanjian '{number}' tidak mengizinkan elemen data: " + ", ".join(extra))
+    return agreement
+
+
+def record_transfer(agreement: Agreement, *, kind: str = projection.DATA_TRANSFERRED, actor: str,
+                    agency: str, reason: str, payload: dict) -> Event:
+    """One export as an event naming its agreement (inside the caller's transaction)."""
+    changes.check_who(actor, agency, reason)
+    event = Event.objects.create(
+        kind=kind, actor=actor, agency=agency, reason=reason, legal_basis=agreement.legal_basis,
+        payload={**payload, "agreement": agreement.number, "recipient": agreement.recipient,
+                 "purpose": agreement.purpose})
+    projection.apply(event)
+    return event
+
+
+def transfers(ws, kind: str | None = None) -> list[Event]:
+    ws.activate()
+    kinds = [kind] if kind else [projection.DATA_TRANSFERRED, projection.LIST_SHARED]
+    return list(Event.objects.filter(kind__in=kinds).order_by("seq"))

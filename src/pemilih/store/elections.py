@@ -1,0 +1,146 @@
+"""Village-election lists: the provisional list (DPS), public responses, the final list (DPT)
+with its TPS, and the additional list (DPTb).
+
+A list is set from the current list of the election's villages at that moment and kept as
+it was set (ElectionVoter rows): the current list moves on, the DPS as announced does not.
+TPS are assigned by engine/tps.py (cap per TPS, families and neighbours together, never
+across villages). Responses to the DPS are change events like any other (changes.py), each
+with its evidence; the DPT is set after them; voters added after the DPT form the DPTb.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import polars as pl
+from django.db import transaction
+
+from pemilih.engine.tps import assign_tps
+from pemilih.io.records import KPU_COLUMNS
+from pemilih.store import bulk, changes, projection, settings
+
+settings.ensure_configured()  # before the models are imported
+from pemilih.store.models import Election, ElectionList, ElectionVoter, Event
+
+STAGES = (ElectionList.DPS, ElectionList.DPT, ElectionList.DPTB)
+STAGE_NAMES = {"DPS": "Daftar Pemilih Sementara", "DPT": "Daftar Pemilih Tetap",
+               "DPTb": "Daftar Pemilih Tambahan"}
+
+
+class ElectionError(changes.ChangeError):
+    """An election step that cannot be carried out; the message says why (Bahasa)."""
+
+
+@dataclass
+class SetList:
+    list: ElectionList
+    voters: pl.DataFrame  # KPU_COLUMNS + key + tps_number, in list order
+    warnings: list[str]
+
+
+def create(ws, *, code: str, name: str, regime: str, voting_day: date, dps_set_on: date,
+           villages: list[str], max_per_tps: int, actor: str, agency: str = "DPML",
+           reason: str) -> Election:
+    ws.activate()
+    changes.check_who(actor, agency, reason)
+    if Election.objects.filter(code=code).exists():
+        raise ElectionError(f"Pemilihan '{code}' sudah ada")
+    if not villages:
+        raise ElectionError("Sebutkan desa/lembang yang menyelenggarakan pemilihan")
+    if max_per_tps < 1:
+        raise ElectionError("Jumlah pemilih paling banyak per TPS harus lebih dari 0")
+    if dps_set_on > voting_day:
+        raise ElectionError("Tanggal penetapan DPS sesudah hari pemungutan suara")
+    with transaction.atomic():
+        event = Event.objects.create(
+            kind=projection.ELECTION_CREATED, actor=actor, agency=agency, reason=reason,
+            payload={"code": code, "name": name, "regime": regime, "voting_day": voting_day.isoformat(),
+                     "dps_set_on": dps_set_on.isoformat(), "villages": villages, "max_per_tps": max_per_tps})
+        election = Election.objects.create(code=code, name=name, regime=regime, voting_day=voting_day,
+                                           dps_set_on=dps_set_on, villages=sorted(villages),
+                                           max_per_tps=max_per_tps, event=event)
+        projection.apply(event)
+    return election
+
+
+def election(ws, code: str) -> Election:
+    ws.activate()
+    found = Election.objects.filter(code=code).first()
+    if found is None:
+        raise ElectionError(f"Pemilihan '{code}' tidak ada di ruang kerja ini")
+    return found
+
+
+def _village_list(e: Election) -> pl.DataFrame:
+    cols = ", ".join(KPU_COLUMNS)
+    frame = bulk.read_frame(f'SELECT "key", {cols} FROM store_voter ORDER BY position', ["key", *KPU_COLUMNS])
+    return frame.filter(pl.col("kode_desa").is_in(e.villages))
+
+
+def latest(e: Election, stage: str) -> ElectionList | None:
+    return e.lists.filter(stage=stage).order_by("-id").first()
+
+
+def set_list(ws, e: Election, stage: str, *, actor: str, agency: str = "PANITIA",
+             reason: str) -> SetList:
+    """Set the DPS or the DPT from the current list (TPS assigned), or the DPTb: the voters
+    of the current list who are not on the DPT (each at a TPS of the DPT, next to family)."""
+    ws.activate()
+    changes.check_who(actor, agency, reason)
+    if stage not in STAGES:
+        raise ElectionError(f"Tahap '{stage}' tidak dikenal; pilih {', '.join(STAGES)}")
+    voters = _village_list(e)
+    if stage == ElectionList.DPTB:
+        placed, warnings = _additional(e, voters)
+    else:
+        if stage == ElectionList.DPT and latest(e, ElectionList.DPS) is None:
+            raise ElectionError("DPT ditetapkan setelah DPS; tetapkan DPS lebih dulu")
+        assignment = assign_tps(voters.select("key", "kode_desa", "nkk", "rw", "rt", "alamat", "nama"),
+                                e.max_per_tps)
+        placed = (voters.join(assignment.voters.select("key", pl.col("tps").alias("tps_number"), "urut"),
+                              on="key").sort("kode_desa", "tps_number", "urut").drop("urut"))
+        warnings = assignment.warnings
+    with transaction.atomic():
+        event = Event.objects.create(kind=projection.ELECTION_LIST_SET, actor=actor, agency=agency,
+                                     reason=reason, payload={"election": e.code, "stage": stage,
+                                                             "voters": placed.height, "warnings": warnings[:50]})
+        made = ElectionList.objects.create(election=e, stage=stage, event=event, voters=placed.height)
+        rows = placed.with_row_index("position").select(
+            pl.lit(made.pk, pl.Int64).alias("list_id"), "key", pl.col("position").cast(pl.Int64),
+            pl.col("tps_number").cast(pl.Int64), *KPU_COLUMNS)
+        bulk.write_frame(ElectionVoter._meta.db_table, rows)
+        projection.apply(event)
+    return SetList(made, placed, warnings)
+
+
+def _additional(e: Election, voters: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
+    final = latest(e, ElectionList.DPT)
+    if final is None:
+        raise ElectionError("DPTb disusun setelah DPT ditetapkan; tetapkan DPT lebih dulu")
+    dpt = rows_of(final)
+    new = voters.join(dpt.select("key"), on="key", how="anti")
+    family = dpt.filter(pl.col("nkk").is_not_null()).group_by("kode_desa", "nkk").agg(
+        pl.col("tps_number").first().alias("_family_tps"))
+    smallest = (dpt.group_by("kode_desa", "tps_number").len().sort("len", "tps_number")
+                .group_by("kode_desa", maintain_order=True).first()
+                .select("kode_desa", pl.col("tps_number").alias("_small_tps")))
+    placed = (new.join(family, on=["kode_desa", "nkk"], how="left").join(smallest, on="kode_desa", how="left")
+              .with_columns(pl.coalesce("_family_tps", "_small_tps", pl.lit(1)).alias("tps_number"))
+              .drop("_family_tps", "_small_tps"))
+    return placed.sort("kode_desa", "tps_number"), []
+
+
+def rows_of(made: ElectionList) -> pl.DataFrame:
+    cols = ", ".join(KPU_COLUMNS)
+    frame = bulk.read_frame(
+        f'SELECT "key", CAST(tps_number AS TEXT), {cols} FROM store_electionvoter '
+        f"WHERE list_id = {int(made.pk)} ORDER BY position", ["key", "tps_number", *KPU_COLUMNS])
+    return frame.with_columns(pl.col("tps_number").cast(pl.Int64))
+
+
+def tps_counts(frame: pl.DataFrame) -> pl.DataFrame:
+    """kecamatan, desa, kode_desa, tps, pemilih: the table logistics take."""
+    return (frame.group_by("kode_desa", "tps_number").agg(pl.col("kecamatan").first(), pl.col("desa").first(),
+                                                           pl.len().alias("pemilih"))
+            .select("kecamatan", "desa", "kode_desa", pl.col("tps_number").alias("tps"),
+                    pl.col("pemilih").cast(pl.Int64)).sort("kode_desa", "tps"))

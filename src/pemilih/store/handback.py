@@ -1,0 +1,181 @@
+"""`pemilih handback`: DPML's hand-back package to KPU (formats.md section 5).
+
+The changes are taken against the list KPU shared (the last imported list): voters in the
+current list and not in it are new (B); voters gone from it are not eligible, with the code
+and evidence of the change that removed them (TMS-n); fields that differ are corrections (U,
+old and new value). With them go the resulting list, the recap for the period and the minutes.
+The export rests on the data-sharing agreement and is recorded as a transfer event.
+"""
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import polars as pl
+
+from pemilih.io import package, xlsx_tables
+from pemilih.io.recap_xlsx import write_recap
+from pemilih.io.records import KPU_COLUMNS, KPU_HEADERS
+from pemilih.store import agreements, bulk, history, projection, recap, settings
+
+settings.ensure_configured()  # before the models are imported
+from pemilih.store.models import Event, ImportBatch
+
+KEY = "KUNCI"
+SHEET_B, SHEET_TMS, SHEET_U = "B Pemilih Baru", "TMS", "U Ubah Data"
+U_COLUMNS = [KEY, "NIK", "NAMA", "KODE DESA", "KOLOM", "NILAI LAMA", "NILAI BARU", "BUKTI"]
+HEADERS = [KPU_HEADERS[c] for c in KPU_COLUMNS]
+
+
+class HandbackError(Exception):
+    """The package cannot be built; the message says why (Bahasa Indonesia)."""
+
+
+@dataclass
+class Diff:
+    added: pl.DataFrame  # key + KPU_COLUMNS + evidence
+    removed: pl.DataFrame  # key + KPU_COLUMNS + code + evidence
+    corrected: pl.DataFrame  # key, nik, nama, kode_desa, column, old, new, evidence
+
+
+@dataclass
+class HandbackOutcome:
+    path: Path
+    manifest: dict
+    counts: dict[str, int]
+
+
+def base_batch() -> ImportBatch:
+    event = Event.objects.filter(kind=Event.LIST_IMPORTED).order_by("-seq").first()
+    if event is None:
+        raise HandbackError("Ruang kerja belum berisi daftar dari KPU; tidak ada yang dikembalikan")
+    return event.batch
+
+
+def diff(base: ImportBatch) -> Diff:
+    """The changes of the current list against the list KPU shared."""
+    cols = ", ".join(KPU_COLUMNS)
+    shared = bulk.read_frame(f"SELECT source_ref, {cols} FROM store_sourcerecord WHERE batch_id = {int(base.pk)}",
+                             ["key", *KPU_COLUMNS])
+    now = bulk.read_frame(f'SELECT "key", {cols} FROM store_voter ORDER BY position', ["key", *KPU_COLUMNS])
+    found = history.period(datetime.min.replace(tzinfo=timezone.utc), datetime.now(timezone.utc))
+    why = found.reasons
+    added = (now.join(shared.select("key"), on="key", how="anti")
+             .join(why.select("key", "evidence"), on="key", how="left"))
+    removed = (shared.join(now.select("key"), on="key", how="anti")
+               .join(found.removals, on="key", how="left"))
+    both = shared.join(now, on="key", suffix="_new")
+    corrected = pl.concat([
+        both.filter(~pl.col(c).eq_missing(pl.col(f"{c}_new"))).select(
+            "key", pl.col("nik_new").alias("nik"), pl.col("nama_new").alias("nama"),
+            pl.col("kode_desa_new").alias("kode_desa"), pl.lit(KPU_HEADERS[c]).alias("column"),
+            pl.col(c).alias("old"), pl.col(f"{c}_new").alias("new"))
+        for c in KPU_COLUMNS]).join(why.select("key", "evidence"), on="key", how="left")
+    return Diff(added, removed.with_columns(pl.col("code").fill_null("TMS")), corrected)
+
+
+def build(ws, out_dir: Path, *, period: str, agreement: str, on: date, regime: str, actor: str,
+          agency: str = "DPML", reason: str, place: str = "Rantepao",
+          parties: list[dict] | None = None) -> HandbackOutcome:
+    ws.activate()
+    base = base_batch()
+    changes = diff(base)
+    villages = sorted(set(pl.concat([changes.added["kode_desa"], changes.removed["kode_desa"],
+                                     changes.corrected["kode_desa"]]).drop_nulls().to_list()))
+    terms = agreements.agreement_for(ws, agreement, on=on, provider=agency, recipient="KPU",
+                                     villages=villages, elements=KPU_COLUMNS)
+    start = base.created.astimezone(recap.ZONE).date()
+    summary = recap.recap(ws, start, on, regime)
+    counts = _counts(changes, summary)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=out_dir) as tmp:
+        folder = Path(tmp)
+        _write_changes(changes, folder / "perubahan.xlsx", regime)
+        _write_list(folder / "daftar.xlsx")
+        write_recap(summary, str(folder / "rekap.xlsx"), title=f"Rekapitulasi daftar pemilih {period}")
+        manifest = _manifest(ws, base, period, counts, folder)
+        _write_minutes(folder / package.MINUTES, manifest, counts, place, on, parties or [], terms)
+        manifest["files"][package.MINUTES] = {"sha256": package.sha256_file(folder / package.MINUTES)}
+        path = package.write_zip(folder, manifest, out_dir / package.package_name(
+            _regency(), period, manifest["manifest_sha256"]))
+    agreements.record_transfer(terms, actor=actor, agency=agency, reason=reason, payload={
+        "what": "paket serah-kembali", "file": path.name, "sha256": package.sha256_file(path),
+        "manifest_sha256": manifest["manifest_sha256"], "counts": counts})
+    return HandbackOutcome(path, manifest, counts)
+
+
+def _counts(changes: Diff, summary) -> dict[str, int]:
+    counts = {"B": changes.added.height}
+    for code, n in changes.removed.group_by("code").len().sort("code").iter_rows():
+        counts[code] = n
+    counts["U"] = changes.corrected["key"].n_unique()
+    counts["U_fields"] = changes.corrected.height
+    counts["pemilih_awal"] = summary.total.get("awal_jml", 0)
+    counts["pemilih_akhir"] = summary.total.get("akhir_jml", 0)
+    return counts
+
+
+def _regency() -> str:
+    code = bulk.read_frame("SELECT kode_desa FROM store_voter WHERE kode_desa IS NOT NULL LIMIT 1", ["k"])
+    return code["k"][0][:5] if code.height else "00.00"
+
+
+def _write_changes(changes: Diff, path: Path, regime: str) -> None:
+    from pemilih.domain.codes import label
+    kpu = [pl.col(c).alias(KPU_HEADERS[c]) for c in KPU_COLUMNS]
+    with xlsx_tables.workbook(str(path)) as book:
+        xlsx_tables.text_sheet(book, SHEET_B, changes.added.select(
+            pl.col("key").alias(KEY), pl.lit("B").alias("KODE"), *kpu, pl.col("evidence").alias("BUKTI")))
+        removed = changes.removed.sort("code", "kode_desa", maintain_order=True)
+        xlsx_tables.text_sheet(book, SHEET_TMS, removed.select(
+            pl.col("key").alias(KEY), pl.col("code").alias("KODE"),
+            pl.col("code").map_elements(lambda c: label(c, regime), return_dtype=pl.String).alias("ARTI KODE"),
+            *kpu, pl.col("evidence").alias("BUKTI")))
+        xlsx_tables.text_sheet(book, SHEET_U, changes.corrected.sort("kode_desa", "key", maintain_order=True).select(
+            pl.col("key").alias(KEY), pl.col("nik").alias("NIK"), pl.col("nama").alias("NAMA"),
+            pl.col("kode_desa").alias("KODE DESA"), pl.col("column").alias("KOLOM"),
+            pl.col("old").alias("NILAI LAMA"), pl.col("new").alias("NILAI BARU"),
+            pl.col("evidence").alias("BUKTI")))
+
+
+def _write_list(path: Path) -> None:
+    """The resulting list in the layout of formats.md section 2, per village and TPS."""
+    frame = projection.current_list().drop("source_ref")
+    frame = frame.sort(["kode_desa", "tps"], nulls_last=True, maintain_order=True)
+    with xlsx_tables.workbook(str(path)) as book:
+        xlsx_tables.text_sheet(book, "DPT", frame.select(pl.col(c).alias(KPU_HEADERS[c]) for c in KPU_COLUMNS))
+
+
+def _manifest(ws, base: ImportBatch, period: str, counts: dict, folder: Path) -> dict:
+    manifest = {
+        "schema_version": package.SCHEMA_VERSION, "regency": _regency(), "period": period,
+        "source_list": {"id": f"batch-{base.pk}", "sha256": base.sha256,
+                        "files": [f.name for f in base.files.all()], "rows": base.row_count},
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "counts": counts,
+        "files": {n: {"sha256": package.sha256_file(folder / n)} for n in package.DATA_FILES},
+    }
+    manifest["manifest_sha256"] = package.manifest_hash(manifest)
+    return manifest
+
+
+def _write_minutes(path: Path, manifest: dict, counts: dict, place: str, day: date,
+                   parties: list[dict], terms) -> None:
+    from pemilih.io.minutes_pdf import write_minutes
+    lines = [("Pemilih pada awal periode", counts["pemilih_awal"]), ("Pemilih baru (B)", counts["B"])]
+    lines += [(f"Tidak memenuhi syarat {code}", n) for code, n in counts.items() if code.startswith("TMS")]
+    lines += [("Pemilih dengan perbaikan data (U)", counts["U"]),
+              ("Pemilih pada akhir periode", counts["pemilih_akhir"])]
+    write_minutes(
+        str(path), title="BERITA ACARA SERAH TERIMA DATA PEMILIH HASIL PEMILIHAN KEPALA LEMBANG",
+        number=f"BA/{manifest['regency']}/{manifest['period']}", place=place, day=day,
+        parties=parties or [{"name": "Kepala DPML", "role": "Yang menyerahkan", "agency": "DPML"},
+                            {"name": "Ketua KPU Kabupaten", "role": "Yang menerima", "agency": "KPU"}],
+        counts=lines, manifest_sha256=manifest["manifest_sha256"],
+        notes=[f"Data diserahkan berdasarkan perjanjian {terms.number}: {terms.purpose}.",
+               f"Daftar asal: {', '.join(manifest['source_list']['files'])} "
+               f"(sidik {manifest['source_list']['sha256'][:16]}).",
+               "Data ini merupakan data dukung pemutakhiran data pemilih berkelanjutan (PDPB)."])
