@@ -1,0 +1,176 @@
+"""The berita acara (hand-over minutes) of the hand-back package (formats.md section 5).
+
+Title and number; the opening sentence with the day and date written out in words, as
+official minutes do; the parties; a table of the counts handed over; the SHA-256 of the
+package's manifest in full, in a monospaced font, so anyone can check the files against
+it; notes; a signature block per party.
+
+Nothing in it may look like a NIK: free text passes through pdf_common.scrub, the hash is
+printed in groups of 8 characters (see grouped_hash), counts are small.
+The page count is known only after laying everything out, so the minutes are laid out
+twice: once to count pages, once to draw with `Halaman i dari n`.
+"""
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+from pemilih.io.pdf_common import (BOLD, FONT, MARGIN, MONO, PORTRAIT, Column, Table, draw, open_canvas,
+                                   page_footer, pdf_file, scrub, thousands, wrap)
+from pemilih.io.words_id import date_in_words
+
+WIDTH = PORTRAIT[0] - 2 * MARGIN * 2  # text column: margins of 2 cm each side
+LEFT = MARGIN * 2
+BOTTOM = MARGIN * 2
+SIZE, LEADING = 10.0, 14.0
+INDENT = 18.0  # of the lines under a numbered party
+ORDINALS = ("PERTAMA", "KEDUA", "KETIGA", "KEEMPAT", "KELIMA", "KEENAM", "KETUJUH", "KEDELAPAN",
+            "KESEMBILAN", "KESEPULUH")
+COUNT_COLUMNS = [Column("No", 30, "right"), Column("Uraian", WIDTH - 30 - 110), Column("Jumlah", 110, "right")]
+
+
+def write_minutes(path, *, title: str, number: str, place: str, day: date, parties: list[dict],
+                  counts: list[tuple], manifest_sha256: str, notes: list[str]) -> Path:
+    """Write the minutes to path (A4 portrait); returns the path. Each party is a dict with
+    name, role and agency."""
+    content = dict(title=title, number=number, place=place, day=day, parties=parties, counts=counts,
+                   manifest_sha256=manifest_sha256, notes=notes)
+    counter = _Flow(open_canvas(io.BytesIO(), PORTRAIT), total=None)
+    _lay_out(counter, **content)
+    with pdf_file(path, PORTRAIT, title=title) as canvas:
+        _lay_out(_Flow(canvas, total=counter.page), **content)
+    return Path(path)
+
+
+def party_name(i: int) -> str:
+    """`PIHAK PERTAMA`, `PIHAK KEDUA`, ... (numbers past the tenth)."""
+    return f"PIHAK {ORDINALS[i]}" if i < len(ORDINALS) else f"PIHAK KE-{i + 1}"
+
+
+def grouped_hash(sha256: str) -> str:
+    """The hash in groups of 8, as fingerprints are printed: easier to compare by eye, and a
+    hex string can hold 16 decimal digits in a row (about one hash in a hundred), which
+    printed whole would look like a NIK."""
+    text = (sha256 or "").strip().lower()
+    if len(text) != 64 or any(c not in "0123456789abcdef" for c in text):
+        raise ValueError("manifest_sha256 harus 64 karakter heksadesimal")
+    return " ".join(text[i:i + 8] for i in range(0, 64, 8))
+
+
+def opening(day: date, place: str) -> str:
+    return (f"Pada hari ini, {date_in_words(day)} ({day:%d-%m-%Y}), bertempat di {scrub(place)}, "
+            "kami yang bertanda tangan di bawah ini:")
+
+
+class _Flow:
+    """A cursor down the page that starts a new page when a block does not fit."""
+
+    def __init__(self, canvas, total: int | None):
+        self.canvas, self.total, self.page = canvas, total, 1
+        self.y = PORTRAIT[1] - MARGIN * 2
+
+    def need(self, height: float) -> None:
+        if self.y - height < BOTTOM:
+            self._footer()
+            self.canvas.showPage()
+            self.page += 1
+            self.y = PORTRAIT[1] - MARGIN * 2
+
+    def finish(self) -> None:
+        self._footer()
+
+    def _footer(self) -> None:
+        page_footer(self.canvas, PORTRAIT, self.page, self.total)
+
+    def line(self, text: str, *, font: str = FONT, size: float = SIZE, align: str = "left",
+             indent: float = 0) -> None:
+        self.need(LEADING)
+        self.y -= LEADING
+        x = {"left": LEFT + indent, "centre": PORTRAIT[0] / 2, "right": LEFT + WIDTH}[align]
+        draw(self.canvas, x, self.y, text, font=font, size=size, align=align, width=WIDTH - indent)
+
+    def field(self, label: str, value: str) -> None:
+        """`label : value` with the colons of consecutive fields under each other."""
+        self.line(label, indent=INDENT)
+        draw(self.canvas, LEFT + INDENT + 62, self.y, f": {value}", size=SIZE, width=WIDTH - INDENT - 62)
+
+    def paragraph(self, text: str, *, indent: float = 0, font: str = FONT) -> None:
+        for line in wrap(text, WIDTH - indent, font, SIZE):
+            self.line(line, indent=indent, font=font)
+
+    def gap(self, height: float = LEADING / 2) -> None:
+        self.y -= height
+
+
+def _lay_out(flow: _Flow, *, title, number, place, day, parties, counts, manifest_sha256, notes) -> None:
+    flow.line(scrub(title).upper(), font=BOLD, size=13, align="centre")
+    flow.line(f"Nomor: {scrub(number)}", align="centre")
+    flow.gap(LEADING)
+    flow.paragraph(opening(day, place))
+    for i, party in enumerate(parties):
+        _party(flow, i, party)
+    flow.gap()
+    flow.paragraph("Para pihak telah melakukan serah terima paket data pemilih hasil pemutakhiran "
+                   "dengan rincian sebagai berikut:")
+    _counts(flow, counts)
+    flow.gap()
+    flow.paragraph("Keutuhan paket dapat diperiksa dengan sidik manifest (manifest_sha256 dalam "
+                   "manifest.json: SHA-256 manifest sebelum berita acara ini dicantumkan) berikut "
+                   "(64 karakter, ditulis per 8 karakter):")
+    flow.line(grouped_hash(manifest_sha256), font=MONO, size=9.5, indent=12)
+    if notes:
+        flow.gap()
+        flow.line("Catatan:", font=BOLD)
+        for note in notes:
+            _bullet(flow, scrub(note))
+    flow.gap()
+    flow.paragraph("Demikian berita acara ini dibuat dengan sebenarnya untuk dipergunakan "
+                   "sebagaimana mestinya.")
+    _signatures(flow, parties)
+    flow.finish()
+
+
+def _party(flow: _Flow, i: int, party: dict) -> None:
+    flow.need(LEADING * 4 + 4)
+    flow.gap(4)
+    for label, key in (("Nama", "name"), ("Jabatan", "role"), ("Instansi", "agency")):
+        flow.field(label, scrub(party.get(key, "")))
+        if key == "name":
+            draw(flow.canvas, LEFT, flow.y, f"{i + 1}.", size=SIZE)
+    flow.line(f"selanjutnya disebut {party_name(i)}.", indent=INDENT)
+
+
+def _bullet(flow: _Flow, text: str) -> None:
+    for n, line in enumerate(wrap(text, WIDTH - 18, FONT, SIZE)):
+        flow.line(("- " if n == 0 else "") + line, indent=6 if n == 0 else 14)
+
+
+def _counts(flow: _Flow, counts: list[tuple]) -> None:
+    table = Table(COUNT_COLUMNS, LEFT, size=9, row_height=15)
+    rows = [[str(i), scrub(label), scrub(thousands(value))] for i, (label, value) in enumerate(counts, 1)]
+    flow.need(18 + 15 * min(len(rows), 3))
+    flow.gap(4)
+    flow.y = table.header(flow.canvas, flow.y, height=18)
+    for row in rows:
+        flow.need(15)
+        flow.y = table.rows(flow.canvas, [row], flow.y)
+
+
+def _signatures(flow: _Flow, parties: list[dict]) -> None:
+    """Two blocks a row: the party's name in the minutes, role and agency, room to sign,
+    the name in brackets."""
+    half = WIDTH / 2
+    for start in range(0, len(parties), 2):
+        flow.need(LEADING * 8)
+        flow.gap(LEADING)
+        top = flow.y
+        for j, party in enumerate(parties[start:start + 2]):
+            x = LEFT + half * j + half / 2
+            lines = [(party_name(start + j), BOLD, top - LEADING),
+                     (scrub(party.get("role", "")), FONT, top - 2 * LEADING),
+                     (scrub(party.get("agency", "")), FONT, top - 3 * LEADING),
+                     (f"( {scrub(party.get('name', ''))} )", BOLD, top - 7 * LEADING)]
+            for text, font, y in lines:
+                draw(flow.canvas, x, y, text, font=font, size=SIZE, align="centre", width=half - 10)
+        flow.y = top - 7 * LEADING
