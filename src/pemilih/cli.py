@@ -8,7 +8,8 @@ import sys
 from pemilih import __version__
 
 # Each name is a module in pemilih.commands with register(subparsers) -> parser with func set.
-COMMANDS = ["generate", "check", "receive", "demo", "verify", "train", "review"]
+COMMANDS = ["generate", "check", "receive", "demo", "verify", "train", "review", "agreement", "share",
+            "collect", "election", "handback", "apply", "recap"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,8 +30,22 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
+    _start_ahead(args)
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
         print("Dibatalkan.", file=sys.stderr)
         return 130
+
+
+def _start_ahead(args) -> None:
+    """Start-up work a command will need, begun while it reads its files: `receive` opens
+    (on first use creates) its workspace on a background thread (store/workspace.py)."""
+    if args.command not in ("receive", "import"):
+        return
+    from pemilih.store import settings, workspace
+    try:
+        settings.ensure_configured()  # Django configured here, before the thread starts
+        workspace.open_workspace_ahead(args.workspace)
+    except Exception:
+        pass  # only a head start: the command opens the workspace itself and reports why not

@@ -3,13 +3,13 @@
 Generates Kabupaten Toraja Utara (skipped when the same scale and seed are already there),
 runs the pre-flight check over the flat list, the 151 form-style workbooks and the registry
 extract, imports the list and the extract into the workspace, and prints where things are.
-Later steps of the cycle are added here as they land.
+then runs the village cycle on it (demo_cycle.py): share, collect, verify and review,
+the Pilkalem lists with TPS and logistics, the hand-back package, KPU's apply and recap.
 """
 from __future__ import annotations
 
 import json
 import sys
-from datetime import date
 from pathlib import Path
 
 DEFAULT_SEED = 2026
@@ -33,14 +33,21 @@ def run(args) -> int:
     _ensure_regency(out, args.scale, args.seed)
     results = _check_all(out)
     _import_all(args.workspace, results)
-    findings = _verify(out, results)
-    _propose(args.workspace, findings)
+    from pemilih.commands import demo_cycle
+    summary = demo_cycle.run(out, args.workspace, results)
+    (out / "ringkasan.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1, default=str),
+                                        encoding="utf-8")
     print()
     print("Selesai. Hasil ada di:")
     print(f"  berkas kabupaten contoh : {out}/kpu, {out}/registry (kebenaran dasar: {out}/truth)")
     print(f"  laporan pemeriksaan     : {out}/periksa/")
+    print(f"  lembar kerja coklit     : {out}/coklit/dibagikan, {out}/coklit/kembali")
     print(f"  temuan verifikasi       : {out}/verifikasi/findings.csv, findings.xlsx")
-    print(f"  ruang kerja             : {args.workspace}")
+    print(f"  Pilkalem (DPS, DPT, TPS): {out}/pilkalem/ (pengumuman PDF, logistik.xlsx/pdf)")
+    print(f"  paket serah-kembali     : {out}/paket/")
+    print(f"  rekap KPU               : {out}/rekap/")
+    print(f"  ruang kerja DPML / KPU  : {args.workspace} / {out}/ruang-kerja-kpu")
+    print(f"  ringkasan angka         : {out}/ringkasan.json")
     return 0
 
 
@@ -107,42 +114,3 @@ def _import_all(workspace: str, results: dict) -> None:
         state = "diimpor" if outcome.created else "sudah ada, tidak berubah"
         print(f"  {kind:8s}: {outcome.rows} baris, {outcome.problems} catatan masalah ({state}, "
               f"{outcome.seconds:.1f} detik)")
-
-
-def _verify(out: Path, results: dict):
-    """Verify the list against the registry for the demo's village election (Pilkalem)."""
-    import polars as pl
-
-    from pemilih import progress
-    from pemilih.engine.findings import verify
-    from pemilih.io.findings import write_all
-
-    dates = json.loads((out / "truth" / "meta.json").read_text())["dates"]
-    voting_day = date.fromisoformat(dates["pilkalem_voting_day"])
-    dps_set_on = date.fromisoformat(dates["pilkalem_dps_set"])
-    print(f"Verifikasi terhadap Disdukcapil (Pilkalem {voting_day:%d-%m-%Y}, DPS {dps_set_on:%d-%m-%Y}):")
-    with progress.stage("verifikasi"):
-        result = verify(results["kpu"].records, results["registry"].records, voting_day,
-                        regime="PILKALEM", dps_set_on=dps_set_on,
-                        # Duplicates are verify's own TMS-2 findings; not twice.
-                        list_problems=results["kpu"].problems.filter(pl.col("code") != "NIK-DUPLICATE"))
-        paths = write_all(result.findings, str(out / "verifikasi"))
-    counts = result.findings.group_by("code").len().sort("code")
-    print("  temuan: " + ", ".join(f"{code} {n}" for code, n in counts.iter_rows()))
-    print(f"  ditulis: {paths['csv']}")
-    return result.findings
-
-
-def _propose(workspace: str, findings) -> None:
-    """The findings go into the workspace as proposals for the verifiers (`pemilih review`)."""
-    from pemilih import progress
-    from pemilih.store.review import load_findings
-    from pemilih.store.workspace import open_workspace
-
-    ws = open_workspace(workspace)
-    with progress.stage("menyimpan usulan"):
-        outcome = load_findings(ws, findings, actor="demo", agency="DISDUKCAPIL",
-                                reason="Hasil verifikasi contoh untuk ditinjau verifikator",
-                                legal_basis="Perjanjian kerja sama berbagi data KPU dan DPML (contoh)")
-    print(f"  usulan untuk ditinjau: {outcome.added} baru, {outcome.known} sudah ada "
-          f"(lihat: pemilih review daftar --workspace {workspace})")

@@ -1,0 +1,92 @@
+"""`pemilih collect FILE...`: the committees' coklit workbooks back into the workspace.
+
+    pemilih collect kembali/*.xlsx --alasan "Hasil coklit" --workspace pemilih-data
+    pemilih collect COKLIT_7326012001_PANTANAKAN_LOLO.xlsx --desa 73.26.01.2001
+
+Each workbook is collected whole or refused whole (every wrong cell listed); conflicts with
+changes made in the workspace after the workbook was shared are listed, never overwritten.
+Exit status: 0 all collected, 1 any refused or with conflicts, 2 a file cannot be read.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from pemilih.commands import common
+from pemilih.commands.share import add_who
+
+SHOWN = 50  # problems or conflicts printed per workbook
+
+
+def register(sub):
+    p = sub.add_parser(
+        "collect", help="kumpulkan lembar kerja coklit dari panitia",
+        description="Baca lembar kerja coklit yang dikembalikan panitia menjadi peristiwa perubahan: "
+                    "TMS, koreksi (U) dan pemilih baru (B). Lembar kerja yang salah ditolak utuh dengan "
+                    "daftar sel dan alasannya; konflik dengan perubahan sesudah lembar kerja dibagikan "
+                    "didaftar, tidak ditimpa. Mengumpulkan berkas yang sama dua kali tidak mengubah apa pun.")
+    p.add_argument("files", nargs="+", metavar="BERKAS", help="lembar kerja xlsx, atau folder berisi lembar kerja")
+    p.add_argument("--desa", default=None, metavar="KODE", help="tolak lembar kerja untuk desa lain")
+    p.add_argument("--proses", type=int, default=2, help="proses pembaca paralel (bawaan: 2)")
+    common.add_workspace(p)
+    add_who(p, "PANITIA", "Hasil coklit panitia")
+    p.set_defaults(func=common.guarded(run))
+    return p
+
+
+def _paths(names: list[str]) -> list[Path]:
+    paths = []
+    for name in names:
+        path = Path(name)
+        if path.is_dir():  # not Excel's lock files (~$...) nor hidden ones
+            paths += sorted(p for p in path.glob("*.xlsx") if not p.name.startswith(("~$", ".")))
+        else:
+            paths.append(path)
+    return paths
+
+
+def run(args) -> int:
+    from pemilih import progress
+    from pemilih.store import collect as c
+
+    paths = _paths(args.files)
+    if not paths:
+        print("Tidak ada lembar kerja yang diberikan.", file=sys.stderr)
+        return 2
+    ws = common.workspace(args)
+    with progress.bar(total=len(paths), desc="Mengumpulkan lembar kerja") as bar:
+        outcomes = c.collect(ws, paths, village=args.desa, processes=args.proses, progress=bar,
+                             **common.who(args))
+    for out in outcomes:
+        _print(out, c)
+    statuses = {o.status for o in outcomes}
+    print(f"Jumlah: {len(outcomes)} lembar kerja; " + ", ".join(
+        f"{s.replace('-', ' ')} {sum(o.status == s for o in outcomes)}" for s in sorted(statuses)) + ".")
+    if c.UNREADABLE in statuses:
+        return 2
+    return 1 if statuses & {c.REFUSED, c.CONFLICT} else 0
+
+
+def _print(out, c) -> None:
+    counts = ", ".join(f"{k} {v}" for k, v in out.counts.items()) or "tanpa perubahan data"
+    if out.status in (c.ACCEPTED, c.CONFLICT) and out.event_seq is not None:
+        print(f"{out.file}: diterima (peristiwa #{out.event_seq}): {counts}")
+    elif out.status == c.ALREADY:
+        print(f"{out.file}: sudah dikumpulkan sebelumnya (peristiwa #{out.event_seq}); tidak ada yang berubah")
+    elif out.status in (c.UNCHANGED, c.CONFLICT):
+        print(f"{out.file}: semua perubahan sudah tercatat sebelumnya; tidak ada yang berubah")
+    elif out.status == c.UNREADABLE:
+        print(f"{out.file}: tidak dapat dibaca: " + "; ".join(out.problems))
+    else:
+        print(f"{out.file}: ditolak, ruang kerja tidak berubah ({len(out.problems)} masalah):")
+        _lines(out.problems)
+    if out.conflicts:
+        print(f"  konflik ({len(out.conflicts)}), tidak diterapkan:")
+        _lines(out.conflicts)
+
+
+def _lines(lines: list[str]) -> None:
+    for line in lines[:SHOWN]:
+        print(f"  - {line}")
+    if len(lines) > SHOWN:
+        print(f"  ... dan {len(lines) - SHOWN} lagi")

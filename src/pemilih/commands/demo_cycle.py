@@ -1,0 +1,275 @@
+"""The village cycle of `pemilih demo`, after the files are checked and received.
+
+Each step calls the same library functions as its own command; the people of the cycle are
+played by small scripts: the committees mark part of what they find door to door (from the
+generator's ground truth: most deaths and moves, some new voters and name corrections), the
+Disdukcapil verifier accepts the verification's proposals, residents answer the provisional
+list. Everything lands in the workspace as events, every artefact in the demo folder.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import polars as pl
+
+from pemilih import progress
+
+AGREEMENT = "001/PKS/KPU-DPML/2026"
+ELECTION = "PILKALEM2027"
+MAX_PER_TPS = 500  # the committee's cap (SE Mendagri 141/6698/SJ capped village TPS at 500)
+WHO_DPML = {"actor": "demo: operator DPML", "agency": "DPML"}
+WHO_PANITIA = {"actor": "demo: panitia pemilihan", "agency": "PANITIA"}
+
+
+@dataclass
+class Cycle:
+    out: Path
+    ws: object  # DPML's workspace
+    kpu_workspace: Path
+    meta: dict
+    today: date
+
+    @property
+    def voting_day(self) -> date:
+        return date.fromisoformat(self.meta["dates"]["pilkalem_voting_day"])
+
+    @property
+    def dps_set_on(self) -> date:
+        return date.fromisoformat(self.meta["dates"]["pilkalem_dps_set"])
+
+
+def run(out: Path, workspace: str, results: dict) -> dict:
+    from pemilih.store.workspace import open_workspace
+    cycle = Cycle(out, open_workspace(workspace), out / "ruang-kerja-kpu",
+                  json.loads((out / "truth" / "meta.json").read_text()), date.today())
+    from pemilih.store.models import Election
+    done = Election.objects.filter(code=ELECTION, lists__stage="DPT").exists()
+    if done:  # a second run changes nothing: the cycle is in the workspace's log already
+        print(f"Siklus desa ({ELECTION}) sudah dijalankan di ruang kerja ini; tidak diulang.")
+        saved = out / "ringkasan.json"
+        return json.loads(saved.read_text()) if saved.exists() else {}
+    summary = {}
+    _agreement(cycle)
+    summary["coklit"] = _share_and_collect(cycle, results)
+    summary["verifikasi"] = _verify_and_review(cycle, results)
+    summary["pilkalem"] = _election(cycle)
+    summary["paket"] = _handback(cycle)
+    summary["kpu"] = _apply_and_recap(cycle, results)
+    return summary
+
+
+def _agreement(c: Cycle) -> None:
+    from pemilih.io.records import KPU_COLUMNS
+    from pemilih.store.agreements import Terms, record_agreement
+    from pemilih.store.models import Agreement
+    if Agreement.objects.filter(number=AGREEMENT).exists():
+        return
+    record_agreement(c.ws, Terms(
+        number=AGREEMENT, title="Perjanjian kerja sama penggunaan data pemilih untuk Pilkalem (contoh)",
+        provider="KPU", recipient="DPML", purpose="Data awal daftar pemilih Pilkalem serentak dan "
+        "pengembaliannya sebagai data dukung PDPB", legal_basis="UU 7/2017 Pasal 14; UU 27/2022; "
+        "Perda Toraja Utara 6/2014", valid_from=c.today - timedelta(days=30),
+        valid_to=c.today + timedelta(days=730), retention="Salinan di DPML dan panitia dihapus 3 bulan "
+        "setelah data diserahkan kembali kepada KPU", data_elements=list(KPU_COLUMNS), villages=["*"],
+        parties=[{"name": "Ketua KPU Kabupaten Toraja Utara", "role": "Pihak pertama", "agency": "KPU"},
+                 {"name": "Kepala DPML Kabupaten Toraja Utara", "role": "Pihak kedua", "agency": "DPML"}]),
+        actor="demo: sekretariat KPU", agency="KPU", reason="Perjanjian ditandatangani (contoh)")
+    print(f"Perjanjian berbagi data {AGREEMENT} dicatat.")
+
+
+# --- field validation ---------------------------------------------------------------------
+
+def _share_and_collect(c: Cycle, results: dict) -> dict:
+    from pemilih.io.coklit_workbook import fill_workbook
+    from pemilih.store.collect import collect
+    from pemilih.store.share import share
+    shared_dir, returned_dir = c.out / "coklit" / "dibagikan", c.out / "coklit" / "kembali"
+    with progress.bar(total=None, desc="menulis lembar kerja coklit") as bar:
+        shared = share(c.ws, shared_dir, agreement=AGREEMENT, on=c.today, regime="PILKALEM",
+                       reason="Bahan coklit Pilkalem untuk panitia", progress=bar, **WHO_DPML)
+    print(f"Coklit: {len(shared.paths)} lembar kerja dibagikan ({shared.rows:,} pemilih) -> {shared_dir}")
+    edits = _committee_edits(c, results)
+    returned_dir.mkdir(parents=True, exist_ok=True)
+    returned = []
+    for path in progress.bar(shared.paths, desc="panitia mengisi lembar kerja"):
+        target = returned_dir / path.name
+        fill_workbook(path, target, **edits.get(_village_of(path.name), {}))
+        returned.append(target)
+    with progress.bar(total=len(returned), desc="mengumpulkan lembar kerja") as bar:
+        outcomes = collect(c.ws, returned, reason="Hasil coklit panitia", progress=bar, **WHO_PANITIA)
+    counts: dict[str, int] = {}
+    for o in outcomes:
+        for k, v in o.counts.items():
+            counts[k] = counts.get(k, 0) + v
+    states = pl.Series([o.status for o in outcomes]).value_counts().sort("")
+    print("  dikumpulkan: " + ", ".join(f"{s} {n}" for s, n in states.iter_rows())
+          + " | perubahan: " + ", ".join(f"{k} {v:,}" for k, v in sorted(counts.items())))
+    return {"lembar_kerja": len(shared.paths), "perubahan": counts}
+
+
+def _village_of(name: str) -> str:
+    digits = name.split("_")[1]  # COKLIT_<kode desa without dots>_<NAME>.xlsx
+    return f"{digits[:2]}.{digits[2:4]}.{digits[4:6]}.{digits[6:]}"
+
+
+def _picked(text: str, share: float) -> bool:
+    """A stable pseudo-random choice (the same on every run)."""
+    return int(hashlib.sha256(text.encode()).hexdigest()[:8], 16) < share * 0xFFFFFFFF
+
+
+def _committee_edits(c: Cycle, results: dict) -> dict[str, dict]:
+    """What the committees write down, per village: most deaths and moves they know of, some
+    name corrections, and some new voters they meet (with the data from their KK)."""
+    truth = pl.read_csv(c.out / "truth" / "expected_findings.csv", infer_schema=False)
+    listed = results["kpu"].records.select("source_ref", "kode_desa")
+    edits: dict[str, dict] = {}
+    marked = truth.filter(pl.col("code").is_in(["TMS-1", "TMS-4"]) | (pl.col("code") == "U")
+                          & (pl.col("field") == "NAMA")).join(listed, on="source_ref")
+    for r in marked.iter_rows(named=True):
+        if not r["kode_desa"] or not _picked(r["source_ref"], 0.6):
+            continue
+        village = edits.setdefault(r["kode_desa"], {"statuses": {}, "corrections": {}, "new_voters": [], "notes": {}})
+        if r["code"] == "U":
+            village["corrections"][r["source_ref"]] = {"nama": r["proposed"]}
+            village["notes"][r["source_ref"]] = "Nama sesuai KTP-el"
+        else:
+            village["statuses"][r["source_ref"]] = r["code"]
+            village["notes"][r["source_ref"]] = "Akta kematian/keterangan keluarga" if r["code"] == "TMS-1" \
+                else "Pindah menurut keterangan RT"
+    registry = results["registry"].records
+    new = truth.filter(pl.col("code") == "B").select(pl.col("registry_nik").alias("nik"))
+    people = registry.join(new, on="nik").unique("nik", keep="last")
+    for r in people.iter_rows(named=True):
+        village_code = r.get("kode_wilayah")
+        if not village_code or not _picked(r["nik"], 0.3):
+            continue
+        village = edits.setdefault(village_code, {"statuses": {}, "corrections": {}, "new_voters": [], "notes": {}})
+        village["new_voters"].append({k: r.get(k) for k in (
+            "nkk", "nik", "nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin", "status_kawin",
+            "alamat", "rt", "rw")} | {"ktp_el": "S", "keterangan": "Ditemui saat coklit"})
+    return edits
+
+
+# --- verification and review --------------------------------------------------------------
+
+def _verify_and_review(c: Cycle, results: dict) -> dict:
+    from pemilih.engine.findings import verify
+    from pemilih.io.findings import write_all
+    from pemilih.store.projection import current_list
+    from pemilih.store.review import Selection, accept, load_findings, proposals
+    with progress.stage("verifikasi daftar hasil coklit"):
+        result = verify(current_list(c.ws), results["registry"].records, c.voting_day, regime="PILKALEM",
+                        dps_set_on=c.dps_set_on)
+        paths = write_all(result.findings, str(c.out / "verifikasi"))
+    counts = dict(result.findings.group_by("code").len().sort("code").iter_rows())
+    print("Verifikasi Disdukcapil atas daftar hasil coklit: "
+          + ", ".join(f"{k} {v:,}" for k, v in counts.items()) + f" -> {paths['csv']}")
+    who = {"actor": "demo: verifikator Disdukcapil", "agency": "DISDUKCAPIL"}
+    load_findings(c.ws, result.findings, reason="Hasil verifikasi untuk ditelaah", **who)
+    decided = {}
+    for code in sorted(set(proposals(c.ws, Selection(status="terbuka"))["code"])):
+        if code.startswith("TMS-") or code in ("U", "B"):
+            out = accept(c.ws, Selection(code=code), reason=f"Diterima setelah diperiksa ({code})", **who)
+            decided[code] = out.changed
+    print("  diterima verifikator: " + ", ".join(f"{k} {v:,}" for k, v in decided.items()))
+    return {"temuan": counts, "diterima": decided}
+
+
+# --- the village election -------------------------------------------------------------------
+
+def _election(c: Cycle) -> dict:
+    from pemilih.commands.election import publish
+    from pemilih.store import elections, responses
+    from pemilih.store.models import Election
+    lembang = sorted({v for v in pl.Series(_villages(c)).to_list() if v.split(".")[-1].startswith("2")})
+    e = Election.objects.filter(code=ELECTION).first() or elections.create(
+        c.ws, code=ELECTION, name="Pemilihan Kepala Lembang Serentak 2027", regime="PILKALEM",
+        voting_day=c.voting_day, dps_set_on=c.dps_set_on, villages=lembang, max_per_tps=MAX_PER_TPS,
+        reason="Keputusan Bupati tentang Pilkalem serentak (contoh)", **WHO_DPML)
+    base = c.out / "pilkalem"
+    who = {"reason": "Rapat pleno panitia pemilihan", **WHO_PANITIA}
+    dps = elections.set_list(c.ws, e, "DPS", **who)
+    with progress.bar(total=len(lembang), desc="mencetak pengumuman DPS", unit="desa") as bar:
+        printed = publish(dps, e, base / "dps", progress=lambda n: bar.update(n - bar.n))
+    print(f"Pilkalem: {len(lembang)} lembang; DPS {dps.list.voters:,} pemilih, {len(printed)} PDF pengumuman "
+          f"-> {base / 'dps'}")
+    sheet = _responses_file(c, dps.voters, base / "tanggapan.xlsx")
+    answered = responses.record(c.ws, e, responses.read_sheet(sheet), **who)
+    dpt = elections.set_list(c.ws, e, "DPT", **who)
+    files = publish(dpt, e, base / "dpt", announce=False)  # announced once, as the DPS
+    tps = dpt.voters.select("kode_desa", "tps_number").n_unique()
+    print(f"  tanggapan masyarakat: {answered.counts}; DPT {dpt.list.voters:,} pemilih di {tps} TPS "
+          f"(maks. {MAX_PER_TPS}); logistik -> {base / 'dpt'}")
+    return {"lembang": len(lembang), "dps": dps.list.voters, "dpt": dpt.list.voters, "tps": tps,
+            "tanggapan": answered.counts, "berkas": len(printed) + len(files)}
+
+
+def _villages(c: Cycle) -> list[str]:
+    from pemilih.store import bulk
+    return bulk.read_frame("SELECT DISTINCT kode_desa FROM store_voter WHERE kode_desa IS NOT NULL",
+                           ["k"])["k"].to_list()
+
+
+def _responses_file(c: Cycle, dps: pl.DataFrame, path: Path) -> Path:
+    """Three residents answer the DPS: a death, a misspelt name, and a voter left out."""
+    import xlsxwriter
+    sample = dps.filter(pl.col("nik").str.len_chars() == 16).sort("key").head(2).to_dicts()
+    header = ["JENIS", "KUNCI", "KODE", "KOLOM", "NILAI BARU", "BUKTI"]
+    rows = [["HAPUS", sample[0]["key"], "TMS-1", "", "", "Surat keterangan kematian dari kepala lembang"],
+            ["UBAH", sample[1]["key"], "", "NAMA", (sample[1]["nama"] or "") + " PARE", "Fotokopi KTP-el"]]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False})
+    sheet = book.add_worksheet("Tanggapan")
+    sheet.write_row(0, 0, header)
+    for i, row in enumerate(rows, start=1):
+        sheet.write_row(i, 0, row)
+    book.close()
+    return path
+
+
+# --- hand-back and KPU's side ---------------------------------------------------------------
+
+def _handback(c: Cycle) -> dict:
+    from pemilih.store.handback import build
+    with progress.stage("membuat paket serah-kembali"):
+        made = build(c.ws, c.out / "paket", period=f"{c.today:%Y-%m}", agreement=AGREEMENT, on=c.today,
+                     regime="PILKALEM", reason="Data dukung PDPB hasil Pilkalem", **WHO_DPML)
+    counts = made.counts
+    print(f"Paket serah-kembali: {made.path} (B {counts['B']:,}, U {counts['U']:,}, TMS "
+          f"{sum(v for k, v in counts.items() if k.startswith('TMS')):,})")
+    return {"berkas": str(made.path), "jumlah": counts}
+
+
+def _apply_and_recap(c: Cycle, results: dict) -> dict:
+    from pemilih.commands.recap import print_summary
+    from pemilih.io.recap_xlsx import write_recap
+    from pemilih.store.apply_package import apply
+    from pemilih.store.handback import base_batch
+    from pemilih.store.receive import import_result
+    from pemilih.store.recap import recap
+    from pemilih.store.workspace import open_workspace
+    package = sorted((c.out / "paket").glob("*.zip"), key=lambda p: p.stat().st_mtime)[-1]
+    shared_on = base_batch().created.date()
+    c.kpu_workspace.mkdir(parents=True, exist_ok=True)
+    kpu = open_workspace(c.kpu_workspace, f"sqlite:///{c.kpu_workspace / 'pemilih.sqlite3'}")
+    try:
+        import_result(kpu, results["kpu"], actor="demo: operator KPU", agency="KPU", reason="DPT terakhir",
+                      allow_refused=True)
+        who = {"actor": "demo: operator KPU", "agency": "KPU", "reason": "Data dukung PDPB dari DPML (Rakor)"}
+        first, second = apply(kpu, package, **who), apply(kpu, package, **who)
+        print(f"KPU menerapkan paket: {sum(first.applied.values()):,} perubahan, {len(first.conflicts)} konflik; "
+              f"diterapkan lagi: {'tidak ada perubahan' if second.already or not second.applied else 'BERUBAH!'}")
+        summary = recap(kpu, shared_on, c.today, "PILKALEM")
+        path = c.out / "rekap" / f"rekap_{shared_on:%Y%m%d}_{c.today:%Y%m%d}.xlsx"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_recap(summary, str(path), title="Rekapitulasi PDPB KPU Kabupaten Toraja Utara")
+        print_summary(summary)
+        print(f"  rekap -> {path}")
+        return {"diterapkan": first.applied, "konflik": len(first.conflicts), "rekap": summary.total}
+    finally:
+        kpu.close()
+        c.ws.activate()

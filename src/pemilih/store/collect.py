@@ -1,0 +1,382 @@
+"""Collecting the committees' coklit workbooks back into change events.
+
+Each workbook on its own, in one transaction: it is refused whole when anything in it is
+wrong (not made by share, another village, a locked cell edited, rows added or removed, an
+invalid value), every problem named by `<file>:<sheet>:<cell>`, the column and a reason.
+Otherwise its TMS rows, corrections (U) and new voters (B) become one COKLIT_COLLECTED event
+(store/changes.py), together with a snapshot of the file's bytes.
+
+Conflicts are listed, never overwritten: a correction whose column holds, in the workspace,
+neither the value at the cut nor the new value; a TMS for a row that changed after the cut or
+is no longer listed; a new voter whose NIK is already listed. A change already made (equal
+value, row removed with the same code, voter added from an earlier copy) is no change. So the
+same file twice changes nothing (found by its sha256), and a re-saved copy changes nothing
+either (every change already applied).
+"""
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from pemilih.domain.nik import mask
+from pemilih.domain.regions import canonical_code
+from pemilih.io import coklit_workbook as book
+from pemilih.store import bulk, changes, projection, settings
+
+settings.ensure_configured()  # before the models are imported
+from pemilih.store.models import Event, SourceFile
+
+ACCEPTED, CONFLICT, REFUSED = "diterima", "konflik", "ditolak"
+ALREADY, UNCHANGED, UNREADABLE = "sudah-dikumpulkan", "tanpa-perubahan", "tidak-terbaca"
+CODE_ORDER = {"remove": 0, "set": 1, "add": 2}  # KPU's order: TMS, then U, then B
+
+
+class CollectError(changes.ChangeError):
+    """A collect request that cannot be carried out at all (Bahasa Indonesia)."""
+
+
+@dataclass
+class CollectOutcome:
+    file: str
+    status: str  # ACCEPTED, CONFLICT, REFUSED, ALREADY, UNCHANGED, UNREADABLE
+    event_seq: int | None = None  # the event written, or for ALREADY the earlier one
+    kode_desa: str | None = None
+    counts: dict[str, int] = field(default_factory=dict)  # TMS-n, U (rows), B
+    conflicts: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def collect(ws, paths, *, village: str | None = None, actor: str, agency: str = "PANITIA",
+            reason: str, processes: int = 2, progress=None) -> list[CollectOutcome]:
+    """Collect each workbook (in the order given); one outcome per path."""
+    ws.activate()
+    changes.check_who(actor, agency, reason)
+    want = None
+    if village:
+        want = canonical_code(village)
+        if want is None or want.count(".") != 3:
+            raise CollectError(f"Kode desa '{village}' tidak sah; tulis seperti 73.26.01.2001")
+    outcomes = []
+    known = _Known.load()
+    for read in book.read_many(paths, processes):
+        outcomes.append(_collect_one(read, known, want, actor, agency, reason))
+        if progress is not None:
+            progress.update(1)
+    return outcomes
+
+
+@dataclass
+class _Known:
+    """The workspace's cuts and collected files, read once per call: a LIST_SHARED payload holds
+    a digest per row, so a JSON lookup per workbook would parse every one of them each time."""
+
+    cuts: dict[str, int]  # cut id -> its LIST_SHARED event
+    collected: dict[str, int]  # sha256 of a collected file -> its COKLIT_COLLECTED event
+    collected_cuts: set[str]
+
+    niks: set[str] | None = None  # every NIK of the current list, read when first needed
+    last_position: int | None = None
+
+    @classmethod
+    def load(cls) -> "_Known":
+        cuts = dict(Event.objects.filter(kind=projection.LIST_SHARED).values_list("payload__cut", "seq"))
+        done = list(Event.objects.filter(kind=projection.COKLIT_COLLECTED)
+                    .values_list("payload__sha256", "seq", "payload__cut"))
+        return cls(cuts, {sha: seq for sha, seq, _ in done}, {cut for _, _, cut in done})
+
+    def listed(self, niks: list[str]) -> dict[str, list[str]]:
+        """Keys of the current list holding each NIK. There is no index on NIK: every NIK of the
+        list is read once a call, as one string (cheap on both databases), and only the NIKs
+        found there are looked up with their rows."""
+        if not niks:
+            return {}
+        if self.niks is None:
+            agg = "group_concat(nik, %s)" if connection.vendor == "sqlite" else "string_agg(nik, %s)"
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT {agg} FROM store_voter WHERE nik IS NOT NULL", ["\x1f"])
+                self.niks = set((cursor.fetchone()[0] or "").split("\x1f"))
+        hits = [n for n in niks if n in self.niks]
+        found: dict[str, list[str]] = {}
+        with connection.cursor() as cursor:
+            for start in range(0, len(hits), changes.KEY_CHUNK):
+                part = hits[start:start + changes.KEY_CHUNK]
+                marks = ", ".join(["%s"] * len(part))
+                cursor.execute(f'SELECT nik, "key" FROM store_voter WHERE nik IN ({marks})', part)
+                for nik, key in cursor.fetchall():
+                    found.setdefault(nik, []).append(key)
+        return found
+
+    def add(self, event: Event, voters: changes.Voters) -> None:
+        """Keep in step with an event just recorded by this call."""
+        self.collected[event.payload["sha256"]] = event.seq
+        self.collected_cuts.add(event.payload["cut"])
+        if self.last_position is not None:  # known (read when a workbook first added voters)
+            self.last_position = max(self.last_position, voters.last_position)
+        if self.niks is not None:  # a NIK removed may stay: a needless look-up, never a wrong one
+            self.niks.update(c["row"]["nik"] for c in event.payload["changes"] if c["op"] == "add")
+
+
+def _collect_one(read: book.BookRead, known: _Known, want: str | None, actor, agency,
+                 reason) -> CollectOutcome:
+    if read.unreadable:
+        return CollectOutcome(read.name, UNREADABLE, problems=[f"{read.name}: {read.unreadable}"])
+    shared = None
+    if read.base is not None and read.base.cut in known.cuts:
+        shared = Event.objects.get(seq=known.cuts[read.base.cut])
+    problems = _problems(read, shared, want)
+    kode = shared.payload["kode_desa"] if shared is not None else None
+    if problems:
+        return CollectOutcome(read.name, REFUSED, kode_desa=kode, problems=problems)
+    if read.sha256 in known.collected:
+        return CollectOutcome(read.name, ALREADY, known.collected[read.sha256], kode)
+    with transaction.atomic():
+        plan = _plan(read, shared, known)
+        status = CONFLICT if plan.conflicts else ACCEPTED
+        if not plan.changes and read.base.cut in known.collected_cuts:  # changes all in already
+            return CollectOutcome(read.name, CONFLICT if plan.conflicts else UNCHANGED, None, kode,
+                                  plan.counts, plan.conflict_lines())
+        _snapshot(read)
+        event = changes.record(projection.COKLIT_COLLECTED, plan.changes, actor=actor, agency=agency,
+                               reason=reason, legal_basis=shared.legal_basis, payload={
+                                   "cut": read.base.cut, "shared_event": shared.seq, "file": read.name,
+                                   "sha256": read.sha256, "kode_desa": kode, "counts": plan.counts,
+                                   "conflicts": plan.conflicts, "agreement": read.base.agreement})
+    known.add(event, plan.voters)
+    return CollectOutcome(read.name, status, event.seq, kode, plan.counts, plan.conflict_lines())
+
+
+# --- refusal -----------------------------------------------------------------------------------
+
+def _problems(read: book.BookRead, shared: Event | None, want: str | None) -> list[str]:
+    where = read.name
+    if read.base is None:
+        return [f"{where}:{book.BASE_SHEET}:-: bukan lembar kerja coklit dari `pemilih share` "
+                "(versi dasar tidak ditemukan)"]
+    if shared is None:
+        return [f"{where}:{book.BASE_SHEET}:-: lembar kerja dipotong dari daftar yang tidak dikenal di "
+                f"ruang kerja ini (kode lembar kerja {read.base.cut})"]
+    out = []
+    payload = shared.payload
+    if read.base.kode_desa != payload["kode_desa"] or read.base.regime != payload["regime"]:
+        out.append(f"{where}:{book.BASE_SHEET}:-: versi dasar diubah (desa atau rezim berbeda dari "
+                   f"peristiwa #{shared.seq})")
+    if want and payload["kode_desa"] != want:
+        out.append(f"{where}:-:-: lembar kerja untuk desa {payload['kode_desa']} ({payload['desa']}), "
+                   f"bukan {want}")
+    for sheet in read.extra_sheets:
+        out.append(f"{where}:{sheet}:-: lembar tambahan yang tidak dikenal berisi data; pemilih baru "
+                   f"ditulis di lembar {book.NEW_SHEET}, catatan di KETERANGAN")
+    for sheet, ok in read.headers_ok.items():
+        if not ok:
+            out.append(f"{where}:{sheet}:{book.HEADER_ROW + 1}: baris judul kolom diubah; "
+                       "kolom tidak boleh ditambah, dihapus atau dipindah")
+    out += _row_problems(read, payload["sheets"])
+    out += [f"{where}:{p.sheet}:{p.cell} {p.column}: {p.reason}" for p in read.problems]
+    return out
+
+
+def _row_problems(read: book.BookRead, cut: dict[str, list]) -> list[str]:
+    """Rows matched to the cut by KUNCI: unknown, duplicated, missing, or locked cells edited."""
+    out = []
+    for sheet, rows in cut.items():
+        got = read.sheets.get(sheet)
+        if got is None:
+            if read.headers_ok.get(sheet, True):
+                out.append(f"{read.name}:{sheet}:-: lembar TPS hilang atau namanya diubah")
+        elif got.keys != [k for k, _, _ in rows] or got.strong != [d[:8] for _, _, d in rows]:
+            out += _sheet_problems(f"{read.name}:{sheet}", got, rows)  # the rare case: find where
+    for sheet in read.sheets:
+        if sheet not in cut:
+            out.append(f"{read.name}:{sheet}:-: lembar TPS tambahan yang tidak ada saat dibagikan")
+    return out
+
+
+def _sheet_problems(where: str, got: book.SheetRead, rows: list) -> list[str]:
+    out = []
+    expected = {key: (i, digest) for i, (key, _, digest) in enumerate(rows)}
+    seen: dict[str, int] = {}
+    for row, key, strong, joined in zip(got.rows, got.keys, got.strong, got.locked):
+        if key not in expected:
+            what = "baris tambahan" if not key.strip() else "KUNCI diubah atau baris tambahan"
+            out.append(f"{where}:A{row} KUNCI: {what}; baris tidak boleh ditambah (pemilih baru di "
+                       f"lembar {book.NEW_SHEET})")
+            continue
+        if key in seen:
+            out.append(f"{where}:A{row} KUNCI: baris pemilih yang sama juga di baris {seen[key]}")
+            continue
+        seen[key] = row
+        digest = expected[key][1]
+        if strong == digest[:8]:
+            continue
+        for i in book.edited_cells(key, joined, digest):
+            header = book.TPS_HEADERS[i + 1]
+            out.append(f"{where}:{book.column_letter(i + 1)}{row} {header}: sel terkunci diubah; "
+                       f"{header} tidak boleh diubah di lembar kerja (koreksi di kolom BARU)")
+    for key, (i, _) in expected.items():
+        if key not in seen:
+            out.append(f"{where}:A{book.FIRST_ROW + i + 1} KUNCI: baris pemilih ke-{i + 1} ({_shown_key(key)}) "
+                       "dihapus; baris tidak boleh dihapus (pakai STATUS TMS)")
+    return out
+
+
+def _shown_key(key: str) -> str:
+    """A key as printed: a new voter's key holds a NIK, shown masked."""
+    if key.startswith(changes.NEW_VOTER_PREFIX):
+        return changes.NEW_VOTER_PREFIX + mask(key[len(changes.NEW_VOTER_PREFIX):])
+    return key
+
+
+# --- changes and conflicts ---------------------------------------------------------------------
+
+@dataclass
+class _Plan:
+    voters: changes.Voters
+    changes: list[dict] = field(default_factory=list)
+    conflicts: list[dict] = field(default_factory=list)
+    counts: Counter = field(default_factory=Counter)
+
+    def conflict(self, sheet: str, cell: str, column: str, key: str, reason: str) -> None:
+        self.conflicts.append({"sheet": sheet, "cell": cell, "column": column, "key": key,
+                               "reason": reason})
+
+    def conflict_lines(self) -> list[str]:
+        return [f"{c['sheet']}:{c['cell']} {c['column']}: {c['reason']}" for c in self.conflicts]
+
+
+def _plan(read: book.BookRead, shared: Event, known: _Known) -> _Plan:
+    cut_seq = {key: seq for rows in shared.payload["sheets"].values() for key, seq, _ in rows}
+    edited = [(sheet, r) for sheet, got in read.sheets.items() for r in got.edits if r.status]
+    listed = known.listed([v.values["nik"] for v in read.new_voters])
+    keys = [r.key for _, r in edited] + [k for ks in listed.values() for k in ks]
+    if known.last_position is None and read.new_voters:  # the list's end, read once a call
+        voters = changes.voters(keys)
+        known.last_position = voters.last_position
+    else:
+        voters = changes.voters(keys, last_position=known.last_position or 0)
+    plan = _Plan(voters)
+    removed = None
+    for sheet, row in edited:
+        current = voters.get(row.key)
+        if row.status.startswith("TMS-"):
+            if current is None:
+                removed = removed if removed is not None else _removals_after(shared.seq)
+                _gone(plan, sheet, row, removed.get(row.key))
+            elif current["last_seq"] != cut_seq[row.key]:
+                plan.conflict(sheet, f"{book.column_letter(book.STATUS_COL)}{row.row}", "STATUS", row.key,
+                              f"data pemilih berubah setelah lembar kerja dibagikan (peristiwa "
+                              f"#{current['last_seq']}); {row.status} tidak diterapkan")
+            else:
+                _add(plan, changes.remove(current, row.status, row.note))
+                plan.counts[row.status] += 1
+        else:
+            _corrections(plan, sheet, row, current)
+    _new_voters(plan, read, listed)
+    plan.changes.sort(key=_change_order)
+    plan.counts = dict(sorted(plan.counts.items(), key=lambda kv: count_order(kv[0])))
+    return plan
+
+
+def _change_order(change: dict) -> tuple:
+    """KPU's order (TMS, U, B), corrections grouped by column, rows in sheet order (a stable
+    sort). Grouped, the projection writes each column's corrections in one executemany
+    instead of one round trip per change (they touch different cells: the order is free)."""
+    column = change.get("column")
+    return CODE_ORDER[change["op"]], book.CORRECTABLE.index(column) if column else -1
+
+
+def count_order(code: str) -> tuple:
+    """TMS codes in number order (TMS-D after them), then U, then B."""
+    if code.startswith("TMS-"):
+        rest = code[4:]
+        return (0, int(rest) if rest.isdigit() else 99, rest)
+    return (1 if code == "U" else 2, 0, code)
+
+
+def _add(plan: _Plan, change: dict) -> None:
+    plan.changes.append(change)
+    plan.voters.apply(change)
+
+
+def _gone(plan: _Plan, sheet: str, row: book.RowRead, removal: tuple[int, str] | None) -> None:
+    if removal is not None and removal[1] == row.status:
+        return  # removed already, for the same reason: nothing to do
+    why = f"dihapus peristiwa #{removal[0]} ({removal[1]})" if removal else "tidak ada di daftar"
+    plan.conflict(sheet, f"{book.column_letter(book.STATUS_COL)}{row.row}", "STATUS", row.key,
+                  f"pemilih sudah {why}; {row.status} tidak diterapkan")
+
+
+def _corrections(plan: _Plan, sheet: str, row: book.RowRead, current) -> None:
+    changed = False
+    for column, new in row.corrections.items():
+        col = book.STATUS_COL + 1 + book.CORRECTABLE.index(column)
+        cell, header = f"{book.column_letter(col)}{row.row}", book.HEADER[column] + " BARU"
+        if current is None:
+            plan.conflict(sheet, cell, header, row.key, "pemilih sudah tidak ada di daftar; koreksi tidak "
+                                                        "diterapkan")
+            continue
+        at_cut = row.cells[book.LOCKED.index(column)]
+        if book.same_value(column, current[column], new):
+            continue  # already so: no change
+        if not book.same_value(column, current[column], at_cut):
+            plan.conflict(sheet, cell, header, row.key,
+                          f"nilai di ruang kerja sudah berubah sejak lembar kerja dibagikan (peristiwa "
+                          f"#{current['last_seq']}); koreksi tidak diterapkan")
+            continue
+        _add(plan, changes.set_value(current, column, new, row.note))
+        current = plan.voters.get(row.key)
+        changed = True
+    if changed:
+        plan.counts["U"] += 1
+
+
+def _new_voters(plan: _Plan, read: book.BookRead, listed: dict[str, list[str]]) -> None:
+    base = read.base
+    for voter in read.new_voters:
+        nik = voter.values["nik"]
+        key = changes.new_voter_key(nik)
+        values = {**voter.values, "kode_desa": base.kode_desa, "desa": base.desa,
+                  "kecamatan": base.kecamatan}
+        there = [plan.voters.get(k) for k in listed.get(nik, []) if plan.voters.get(k) is not None]
+        if there:
+            if not (len(there) == 1 and there[0]["key"] == key and _same_row(there[0], values)):
+                where = there[0]
+                plan.conflict(book.NEW_SHEET, f"B{voter.row}", "NIK", key,
+                              f"NIK {mask(nik)} sudah ada di daftar (desa {where['kode_desa'] or '-'}, "
+                              f"TPS {where['tps'] or '-'}); pemilih baru tidak ditambahkan")
+            continue
+        row = changes.new_voter_row(key, plan.voters.next_position(), values)
+        _add(plan, changes.add(row, voter.note))
+        plan.counts["B"] += 1
+
+
+def _same_row(current: dict, values: dict) -> bool:
+    return all(book.same_value(c, current.get(c), v) for c, v in values.items())
+
+
+def _removals_after(seq: int) -> dict[str, tuple[int, str]]:
+    """key -> (event, code) of the latest removal since event `seq` (an addition clears it)."""
+    removed: dict[str, tuple[int, str]] = {}
+    events = Event.objects.filter(kind__in=projection.CHANGE_KINDS, seq__gt=seq).order_by("seq")
+    for event in events.iterator():
+        for change in event.payload.get("changes", []):
+            if change["op"] == "remove":
+                removed[change["key"]] = (event.seq, change.get("code") or "")
+            elif change["op"] == "add":
+                removed.pop(change["key"], None)
+    return removed
+
+
+def _snapshot(read: book.BookRead) -> None:
+    """The workbook's bytes as an immutable SourceFile (kind coklit), once per sha256."""
+    if SourceFile.objects.filter(sha256=read.sha256).exists():
+        return
+    content = Path(read.path).read_bytes()
+    if hashlib.sha256(content).hexdigest() != read.sha256:
+        raise CollectError(f"Berkas {read.name} berubah sejak dibaca; kumpulkan ulang")
+    bulk.insert_row(SourceFile, sha256=read.sha256, name=read.name, size=len(content), kind="coklit",
+                    content=content, received_at=timezone.now())
