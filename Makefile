@@ -40,6 +40,9 @@ bench: $(STAMP) sysdeps
 	$(BIN)/python bench/run_foundation.py
 	$(BIN)/python bench/run_verify.py
 	$(BIN)/python bench/ncvr_eval.py
+	$(BIN)/python bench/run_cycle.py
+	$(BIN)/python bench/run_tps.py
+	$(BIN)/python bench/run_pdf.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

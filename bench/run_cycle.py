@@ -5,8 +5,8 @@
 Each step runs as its own `pemilih` process, as an operator runs it (start-up included), on
 a SQLite workspace holding the imported list: share (151 workbooks), collect (151 workbooks
 filled in by the committees' script), the DPT with TPS assignment and logistics (the list
-stored, the workbook and the logistics XLSX/PDF written), the announcement PDFs of every TPS
-(the DPS of an election held in all 151 villages), the hand-back package, and KPU's apply.
+stored with its TPS, the logistics XLSX/PDF written), the announcement PDFs of every TPS (the
+DPS of an election held in all 151 villages, set and printed), the hand-back package, and KPU's apply.
 The table gives median wall time, CPU time (user + system of the process tree) and peak
 memory (summed PSS, from one extra sampled run; see bench/measure.py).
 Results go to bench/results/cycle.json too.
@@ -110,9 +110,9 @@ def main() -> None:
                        "--tanpa-pengumuman"])
         results["dpt_tps_logistics"] = measure.repeat(
             election + ["dpt", "--workspace", str(ws), "--kode", "B", "--out", str(work / "dpt"),
-                        "--tanpa-pengumuman"], args.repeat, memory_run=True)
+                        "--tanpa-pengumuman", "--tanpa-daftar"], args.repeat, memory_run=True)
         results["announcements"] = measure.repeat(
-            election + ["dps", "--workspace", str(ws), "--kode", "B", "--out", str(work / "dps")],
+            election + ["dps", "--workspace", str(ws), "--kode", "B", "--out", str(work / "dps"), "--tanpa-daftar"],
             args.repeat, memory_run=True, before=lambda: shutil.rmtree(work / "dps", ignore_errors=True))
         pdfs = len(list((work / "dps" / "pengumuman").glob("*.pdf")))
         package_dir = work / "paket"

@@ -131,8 +131,11 @@ def test_dps_assigns_tps_under_the_cap_with_families_together(dpml):
     assert tps[nik["dpt.csv::5"]] == tps[nik["dpt.csv::6"]]
     assert counts.filter(pl.col("kode_desa") == B)["len"].to_list() == [3]
     # the stored list is the list as set
-    assert elections.rows_of(made.list).sort("key").equals(made.voters.select(
-        "key", "tps_number", *KPU_COLUMNS).sort("key"))
+    stored = elections.rows_of(made.list)
+    assert stored.select("key", "tps_number").sort("key").equals(made.voters.select("key", "tps_number").sort("key"))
+    by_ref = {r["source_ref"]: r for r in LIST}
+    for row in stored.iter_rows(named=True):  # every column as the current list had it
+        assert {c: row[c] for c in KPU_COLUMNS} == {c: by_ref[row["key"]][c] for c in KPU_COLUMNS}
 
 
 def test_responses_change_the_list_with_evidence_and_bad_files_land_not_at_all(dpml, tmp_path):

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -84,7 +86,6 @@ def _agreement(c: Cycle) -> None:
 # --- field validation ---------------------------------------------------------------------
 
 def _share_and_collect(c: Cycle, results: dict) -> dict:
-    from pemilih.io.coklit_workbook import fill_workbook
     from pemilih.store.collect import collect
     from pemilih.store.share import share
     shared_dir, returned_dir = c.out / "coklit" / "dibagikan", c.out / "coklit" / "kembali"
@@ -94,11 +95,13 @@ def _share_and_collect(c: Cycle, results: dict) -> dict:
     print(f"Coklit: {len(shared.paths)} lembar kerja dibagikan ({shared.rows:,} pemilih) -> {shared_dir}")
     edits = _committee_edits(c, results)
     returned_dir.mkdir(parents=True, exist_ok=True)
-    returned = []
-    for path in progress.bar(shared.paths, desc="panitia mengisi lembar kerja"):
-        target = returned_dir / path.name
-        fill_workbook(path, target, **edits.get(_village_of(path.name), {}))
-        returned.append(target)
+    returned = [returned_dir / path.name for path in shared.paths]
+    jobs = [(path, target, edits.get(_village_of(path.name), {})) for path, target in zip(shared.paths, returned)]
+    # The committees work side by side: two worker processes (the io module needs no Django).
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
+        for _ in progress.bar(pool.map(_fill, jobs), total=len(jobs), desc="panitia mengisi lembar kerja"):
+            pass
     with progress.bar(total=len(returned), desc="mengumpulkan lembar kerja") as bar:
         outcomes = collect(c.ws, returned, reason="Hasil coklit panitia", progress=bar, **WHO_PANITIA)
     counts: dict[str, int] = {}
@@ -109,6 +112,12 @@ def _share_and_collect(c: Cycle, results: dict) -> dict:
     print("  dikumpulkan: " + ", ".join(f"{s} {n}" for s, n in states.iter_rows())
           + " | perubahan: " + ", ".join(f"{k} {v:,}" for k, v in sorted(counts.items())))
     return {"lembar_kerja": len(shared.paths), "perubahan": counts}
+
+
+def _fill(job) -> str:
+    from pemilih.io.coklit_workbook import fill_workbook
+    path, target, edits = job
+    return fill_workbook(path, target, **edits)
 
 
 def _village_of(name: str) -> str:

@@ -37,6 +37,7 @@ def register(sub):
         sp.add_argument("--proses", type=int, default=2, help="jumlah proses untuk PDF (bawaan: 2)")
         sp.add_argument("--cadangan", default=None, help="persen surat suara cadangan per TPS (bawaan: 2.5)")
         sp.add_argument("--tanpa-pengumuman", action="store_true", help="jangan cetak PDF pengumuman")
+        sp.add_argument("--tanpa-daftar", action="store_true", help="jangan tulis daftar sebagai xlsx")
         common.add_who(sp, "PANITIA", f"Penetapan {stage.upper()} oleh panitia pemilihan")
     respond = actions.add_parser("tanggapan", help="catat tanggapan masyarakat atas DPS dari berkas")
     respond.add_argument("file", metavar="BERKAS", help="xlsx: JENIS, KUNCI/NIK, KODE, KOLOM, NILAI BARU, BUKTI, ...")
@@ -66,7 +67,7 @@ def _set(args) -> int:
     made = elections.set_list(ws, e, stage, **common.who(args))
     out = Path(args.out)
     paths = publish(made, e, out, processes=args.proses, reserve=args.cadangan,
-                    announce=not args.tanpa_pengumuman)
+                    announce=not args.tanpa_pengumuman, listing=not args.tanpa_daftar)
     print(f"{stage} {e.code} ditetapkan: {made.list.voters:,} pemilih, "
           f"{made.voters.select('kode_desa', 'tps_number').n_unique() if made.voters.height else 0} TPS "
           f"(peristiwa #{made.list.event_id}); {len(paths)} berkas di {out}.")
@@ -76,27 +77,32 @@ def _set(args) -> int:
 
 
 def publish(made, e, out: Path, *, processes: int = 2, reserve=None, progress=None,
-            announce: bool = True) -> list[Path]:
-    """The printed side of a set list: the list as a workbook with its TPS, announcement PDFs
-    per village (unless told not to), and for the DPT the logistics (XLSX and PDF)."""
+            announce: bool = True, listing: bool = True) -> list[Path]:
+    """The printed side of a set list: for the DPT the logistics (XLSX and PDF); the list as
+    a workbook with its TPS and the announcement PDFs per village (unless told not to)."""
     import polars as pl
 
     from pemilih.io import xlsx_tables
     from pemilih.io.announcement_pdf import write_announcements
     from pemilih.io.records import KPU_HEADERS
+    from pemilih.store.elections import rows_of
     out.mkdir(parents=True, exist_ok=True)
-    voters = made.voters.with_columns(pl.col("tps_number").cast(pl.String).str.zfill(3).alias("tps"))
-    book = out / f"{made.list.stage}_{e.code}.xlsx"
-    with xlsx_tables.workbook(str(book)) as wb:
-        xlsx_tables.text_sheet(wb, made.list.stage, voters.select(
-            pl.col(c).alias(KPU_HEADERS[c]) for c in KPU_HEADERS))
-    paths = [book]
+    paths = []
+    if made.list.stage == "DPT" and made.voters.height:
+        paths += write_logistics(made.voters, e, out, reserve)
+    if not (announce or listing):
+        return paths
+    voters = rows_of(made.list).with_columns(pl.col("tps_number").cast(pl.String).str.zfill(3).alias("tps"))
+    if listing:
+        book = out / f"{made.list.stage}_{e.code}.xlsx"
+        with xlsx_tables.workbook(str(book)) as wb:
+            xlsx_tables.text_sheet(wb, made.list.stage, voters.select(
+                pl.col(c).alias(KPU_HEADERS[c]) for c in KPU_HEADERS))
+        paths.append(book)
     if announce:
         paths += write_announcements(voters, out / "pengumuman", title=f"Pengumuman {made.list.stage}",
                                      stage=made.list.stage, election_name=e.name, voting_day=e.voting_day,
                                      processes=processes, progress=progress)
-    if made.list.stage == "DPT" and voters.height:
-        paths += write_logistics(made.voters, e, out, reserve)
     return paths
 
 

@@ -73,3 +73,13 @@ class FormSheet(Worksheet):
         self._check_dimensions(first_row, 0)
         self._check_dimensions(last, last_col)
         self.previous_row = last
+
+
+def column_letter(col: int) -> str:
+    """`A` for column 0, `AA` for column 26."""
+    text = ""
+    col += 1
+    while col:
+        col, rest = divmod(col - 1, 26)
+        text = chr(65 + rest) + text
+    return text

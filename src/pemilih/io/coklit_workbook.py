@@ -40,6 +40,7 @@ import xlsxwriter
 from pemilih.domain import codes as code_tables
 from pemilih.domain.nik import nik_problems
 from pemilih.generate.xlsx_stream import FormSheet, inline_string
+from pemilih.generate.xlsx_stream import column_letter
 
 FORMAT = "pemilih-coklit/1"
 GUIDE, NEW_SHEET, BASE_SHEET = "PETUNJUK", "PEMILIH BARU", "VERSI_DASAR"
@@ -71,15 +72,6 @@ _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _TPS_SHEET = re.compile(r"TPS \S.*")
 _HEX = "0123456789abcdef"
 _FAST_TMP = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
-
-
-def column_letter(col: int) -> str:
-    text = ""
-    col += 1
-    while col:
-        col, rest = divmod(col - 1, 26)
-        text = chr(65 + rest) + text
-    return text
 
 
 def cell_name(row: int, col: int) -> str:

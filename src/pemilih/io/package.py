@@ -48,8 +48,8 @@ def write_zip(folder: Path, manifest: dict, out: Path) -> Path:
     """Zip the manifest and the four files of `folder` into `out`."""
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as z:
         z.writestr(MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True))
-        for name in [*DATA_FILES, MINUTES]:
-            z.write(folder / name, name)
+        for name in [*DATA_FILES, MINUTES]:  # compressed already: stored, not deflated again
+            z.write(folder / name, name, compress_type=zipfile.ZIP_STORED)
     return out
 
 

@@ -87,29 +87,18 @@ def _rendered(table: pl.DataFrame, first_row: int = 2) -> list[str]:
     """The cells of each row as worksheet XML (inline strings; empty cells left out). A row
     with a value holding control characters or edge spaces (rare) is rendered by
     xlsx_stream's careful path instead."""
-    from pemilih.generate.xlsx_stream import inline_string
+    from pemilih.generate.xlsx_stream import column_letter, inline_string
     row = pl.int_range(first_row, pl.len() + first_row).cast(pl.String)
     cells, awkward = [], []
     for j, col in enumerate(table.columns):
         value = pl.col(col)
-        cell = (pl.lit(f'<c r="{_column_letter(j)}') + row + pl.lit('" t="inlineStr"><is><t>')
+        cell = (pl.lit(f'<c r="{column_letter(j)}') + row + pl.lit('" t="inlineStr"><is><t>')
                 + value.str.replace_many(*_XML) + pl.lit("</t></is></c>"))
         cells.append(pl.when(value == "").then(pl.lit("")).otherwise(cell))
         awkward.append(value.str.contains(_AWKWARD))
     xml = table.select(pl.concat_str(cells).alias("xml"), pl.any_horizontal(awkward).alias("odd"))
     out = xml["xml"].to_list()
     for i in xml.with_row_index("i").filter("odd")["i"]:
-        out[i] = "".join(inline_string(f"{_column_letter(j)}{i + first_row}", v)
+        out[i] = "".join(inline_string(f"{column_letter(j)}{i + first_row}", v)
                          for j, v in enumerate(table.row(i)) if v != "")
     return out
-
-
-def _column_letter(i: int) -> str:
-    out = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        out = chr(65 + r) + out
-    return out
-
-

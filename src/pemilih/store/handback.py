@@ -18,7 +18,7 @@ import polars as pl
 from pemilih.io import package, xlsx_tables
 from pemilih.io.recap_xlsx import write_recap
 from pemilih.io.records import KPU_COLUMNS, KPU_HEADERS
-from pemilih.store import agreements, bulk, history, projection, recap, settings
+from pemilih.store import agreements, bulk, history, recap, settings
 
 settings.ensure_configured()  # before the models are imported
 from pemilih.store.models import Event, ImportBatch
@@ -54,13 +54,12 @@ def base_batch() -> ImportBatch:
     return event.batch
 
 
-def diff(base: ImportBatch) -> Diff:
-    """The changes of the current list against the list KPU shared."""
+def diff(base: ImportBatch, found: history.Period, now: pl.DataFrame) -> Diff:
+    """The changes of the current list (`now`: key + KPU_COLUMNS) against the list KPU shared;
+    `found` is the log replayed since (for the code and evidence of each change)."""
     cols = ", ".join(KPU_COLUMNS)
     shared = bulk.read_frame(f"SELECT source_ref, {cols} FROM store_sourcerecord WHERE batch_id = {int(base.pk)}",
                              ["key", *KPU_COLUMNS])
-    now = bulk.read_frame(f'SELECT "key", {cols} FROM store_voter ORDER BY position', ["key", *KPU_COLUMNS])
-    found = history.period(datetime.min.replace(tzinfo=timezone.utc), datetime.now(timezone.utc))
     why = found.reasons
     added = (now.join(shared.select("key"), on="key", how="anti")
              .join(why.select("key", "evidence"), on="key", how="left"))
@@ -81,20 +80,24 @@ def build(ws, out_dir: Path, *, period: str, agreement: str, on: date, regime: s
           parties: list[dict] | None = None) -> HandbackOutcome:
     ws.activate()
     base = base_batch()
-    changes = diff(base)
+    start = base.created.astimezone(recap.ZONE).date()
+    # One read of the list and one replay of the log serve the diff, the list and the recap.
+    now = bulk.read_frame(f'SELECT "key", {", ".join(KPU_COLUMNS)} FROM store_voter ORDER BY position',
+                          ["key", *KPU_COLUMNS])
+    found = history.period(*recap.bounds(start, on))
+    changes = diff(base, found, now)
     villages = sorted(set(pl.concat([changes.added["kode_desa"], changes.removed["kode_desa"],
                                      changes.corrected["kode_desa"]]).drop_nulls().to_list()))
     terms = agreements.agreement_for(ws, agreement, on=on, provider=agency, recipient="KPU",
                                      villages=villages, elements=KPU_COLUMNS)
-    start = base.created.astimezone(recap.ZONE).date()
-    summary = recap.recap(ws, start, on, regime)
+    summary = recap.recap(ws, start, on, regime, found=found)
     counts = _counts(changes, summary)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out_dir) as tmp:
         folder = Path(tmp)
         _write_changes(changes, folder / "perubahan.xlsx", regime)
-        _write_list(folder / "daftar.xlsx")
+        _write_list(folder / "daftar.xlsx", now)
         write_recap(summary, str(folder / "rekap.xlsx"), title=f"Rekapitulasi daftar pemilih {period}")
         manifest = _manifest(ws, base, period, counts, folder)
         _write_minutes(folder / package.MINUTES, manifest, counts, place, on, parties or [], terms)
@@ -141,10 +144,9 @@ def _write_changes(changes: Diff, path: Path, regime: str) -> None:
             pl.col("evidence").alias("BUKTI")))
 
 
-def _write_list(path: Path) -> None:
+def _write_list(path: Path, now: pl.DataFrame) -> None:
     """The resulting list in the layout of formats.md section 2, per village and TPS."""
-    frame = projection.current_list().drop("source_ref")
-    frame = frame.sort(["kode_desa", "tps"], nulls_last=True, maintain_order=True)
+    frame = now.sort(["kode_desa", "tps"], nulls_last=True, maintain_order=True)
     with xlsx_tables.workbook(str(path)) as book:
         xlsx_tables.text_sheet(book, "DPT", frame.select(pl.col(c).alias(KPU_HEADERS[c]) for c in KPU_COLUMNS))
 
