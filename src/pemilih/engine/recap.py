@@ -62,14 +62,20 @@ def _state(frame: pl.DataFrame) -> pl.DataFrame:
     the check reports; the computed total still includes it)."""
     sex = pl.col("jenis_kelamin").fill_null("").str.strip_chars().str.to_uppercase().str.slice(0, 1)
     # A row without a village code is still a voter: counted on a row of its own, never dropped.
-    place = [pl.col("kode_desa").fill_null(NO_VILLAGE), pl.col("desa").fill_null("(TANPA KODE DESA)"),
-             pl.col("kecamatan").fill_null("(TANPA KECAMATAN)")]
+    place = [pl.col("kode_desa").fill_null(NO_VILLAGE),
+             pl.when(pl.col("kode_desa").is_null()).then(pl.lit("(TANPA KODE DESA)")).otherwise(pl.col("desa"))
+             .alias("desa"), pl.col("kecamatan")]
     return (frame.select(*STATE_COLUMNS).unique("key", keep="last")
             .with_columns(*place, sex.alias("sex")))
 
 
 def _spread(counted: pl.DataFrame, measures: list[str]) -> pl.DataFrame:
-    names = counted.select(*PLACE).unique("kode_desa", keep="last")
+    # A village's names: the most common ones its rows carry (a row may lack them).
+    names = (counted.filter(pl.col("desa").is_not_null()).group_by(*PLACE).len()
+             .sort(["len", "kecamatan", "desa"], descending=[True, False, False])
+             .unique("kode_desa", keep="first")
+             .join(counted.select("kode_desa").unique(), on="kode_desa", how="right")
+             .select(*PLACE))
     grouped = counted.group_by("kode_desa", "measure").agg(
         (pl.col("sex") == "L").sum().alias("l"), (pl.col("sex") == "P").sum().alias("p"),
         pl.len().alias("jml"))
@@ -79,7 +85,9 @@ def _spread(counted: pl.DataFrame, measures: list[str]) -> pl.DataFrame:
             "kode_desa", pl.col("l").alias(f"{m}_l"), pl.col("p").alias(f"{m}_p"),
             pl.col("jml").alias(f"{m}_jml"))
         out = out.join(part, on="kode_desa", how="left")
-    return out.with_columns(pl.exclude(PLACE).fill_null(0).cast(pl.Int64))
+    return out.with_columns(pl.exclude(PLACE).fill_null(0).cast(pl.Int64),
+                            pl.col("kecamatan").fill_null("(TANPA KECAMATAN)"),
+                            pl.col("desa").fill_null("(TANPA NAMA DESA)"))
 
 
 def by_kecamatan(villages: pl.DataFrame) -> pl.DataFrame:

@@ -102,7 +102,7 @@ def _line_numbers(body: bytes, height: int, first_line: int, sep: str) -> pl.Ser
 def read_csv_file(path: str, name: str, kind: str | None, raw: bytes) -> FileRead:
     read = FileRead(name, path)
     data = _text_bytes(raw)
-    if not data.strip():
+    if not data or data.isspace():  # as `not data.strip()`, without copying 25 MB to learn it
         read.unreadable = "berkas kosong"
         return read
     if b"\x00" in data[:65536]:

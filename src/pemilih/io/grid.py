@@ -10,12 +10,14 @@ remembered (`_nik_num`, `_nkk_num`): it is NIK-FLOAT however its digits look.
 
 Two ways to the frame: `frame_from_grids` (in this process), or `pack_grids` in a worker
 process (plain Python: one joined string per column, cheap to send back) and
-`frame_from_packed` here. Polars is imported only by the functions that build frames.
+`frame_from_packed` here. Row numbers travel as one (sheet, first row, count) span per sheet,
+counted out by Polars. Polars is imported only by the functions that build frames.
 """
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import chain, repeat
 
 from pemilih.io.headers import Header
@@ -69,18 +71,28 @@ def cell_text(value) -> str:
 
 
 def _stacked(parts: list[tuple[int, list[list], Header]], columns: dict[int, str]):
-    """(cells per column index, sheet number per row, row number per row) of the parts."""
+    """(cells per column index, spans) of the parts; a span is (sheet number, row number of
+    its first data row, data rows), from which _numbers() makes the row and sheet columns."""
     pieces: dict[int, list] = {idx: [] for idx in columns}
-    sheet_nos, rows = [], []
+    spans = []
     for sheet_no, grid, header in parts:
         body = grid[header.first_data:]
         transposed = list(zip(*body)) if body else []
         for idx in columns:
             pieces[idx].append(transposed[idx] if idx < len(transposed) else repeat("", len(body)))
-        sheet_nos.append(repeat(sheet_no, len(body)))
-        rows.append(range(header.first_data + 1, header.first_data + 1 + len(body)))
-    cells = {idx: list(chain.from_iterable(p)) for idx, p in pieces.items()}
-    return cells, list(chain.from_iterable(sheet_nos)), list(chain.from_iterable(rows))
+        spans.append((sheet_no, header.first_data + 1, len(body)))
+    return {idx: list(chain.from_iterable(p)) for idx, p in pieces.items()}, spans
+
+
+def _numbers(spans: list[tuple[int, int, int]]):
+    """(row, _sheet_no) Series: each sheet's row numbers, counted in Polars."""
+    import polars as pl
+    table = pl.DataFrame(spans, schema={"_sheet_no": pl.Int32, "first": pl.Int64, "n": pl.Int64},
+                         orient="row").filter(pl.col("n") > 0)  # an empty list would explode to a null
+    numbers = table.select(
+        pl.int_ranges("first", pl.col("first") + pl.col("n"), dtype=pl.Int64).explode().alias("row"),
+        pl.col("_sheet_no").repeat_by("n").explode())
+    return numbers["row"], numbers["_sheet_no"]
 
 
 def text_series(name: str, column):
@@ -105,29 +117,42 @@ def text_series(name: str, column):
 def frame_from_grids(parts: list[tuple[int, list[list], Header]], columns: dict[int, str]):
     """The data rows below the header of each (sheet number, grid, header), stacked."""
     import polars as pl
-    cells, sheet_nos, rows = _stacked(parts, columns)
+    cells, spans = _stacked(parts, columns)
     series = []
     for idx, name in columns.items():
         text, numeric = text_series(name, cells[idx])
         series.append(text)
         if numeric is not None:
             series.append(numeric)
-    series.append(pl.Series("row", rows, dtype=pl.Int64))
-    series.append(pl.Series("_sheet_no", sheet_nos, dtype=pl.Int32))
-    return pl.DataFrame(series)
+    return pl.DataFrame([*series, *_numbers(spans)])
+
+
+# Typed: 1.0, 1 and True are equal as keys but not as text. The cells that are not text
+# repeat (NO 1..300 on every sheet, birth dates): one conversion per distinct value.
+_cached_text = lru_cache(maxsize=65536, typed=True)(cell_text)
+
+
+def _as_text(column: list) -> list[str]:
+    """Every cell as text, converting only the cells that are not text already."""
+    try:
+        return [c if c.__class__ is str else _cached_text(c) for c in column]
+    except TypeError:  # a cell that cannot be a cache key (calamine gives none): no cache then
+        return [c if c.__class__ is str else cell_text(c) for c in column]
 
 
 def pack_grids(parts: list[tuple[int, list[list], Header]], columns: dict[int, str]) -> dict:
     """frame_from_grids' content as plain Python, for a worker process to send back."""
-    cells, sheet_nos, rows = _stacked(parts, columns)
-    packed = {"rows": rows, "_sheet_no": sheet_nos, "columns": {}, "numeric": {}}
+    cells, spans = _stacked(parts, columns)
+    packed = {"spans": spans, "columns": {}, "numeric": {}}
     for idx, name in columns.items():
         column = cells[idx]
-        if not all(c.__class__ is str for c in column):
+        try:  # join() checks that every cell is text as it goes: no pass of our own over them
+            joined = _SEP.join(column)
+        except TypeError:  # some cells are numbers or dates
             if name in ID_COLUMNS:
                 packed["numeric"][name] = bytes(c.__class__ in (float, int) for c in column)
-            column = [cell_text(c) for c in column]
-        joined = _SEP.join(column)
+            column = _as_text(column)
+            joined = _SEP.join(column)
         packed["columns"][name] = joined if joined.count(_SEP) == len(column) - 1 else column
     return packed
 
@@ -135,13 +160,12 @@ def pack_grids(parts: list[tuple[int, list[list], Header]], columns: dict[int, s
 def frame_from_packed(packed: dict):
     """The frame of pack_grids' output."""
     import polars as pl
+    rows, sheet_nos = _numbers(packed["spans"])
     series = []
     for name, joined in packed["columns"].items():
         if isinstance(joined, str):  # else a cell held the separator itself: it came as a list
-            joined = joined.split(_SEP) if packed["rows"] else []
+            joined = joined.split(_SEP) if rows.len() else []
         series.append(pl.Series(name, joined, dtype=pl.String))
         if name in packed["numeric"]:
             series.append(pl.Series(f"_{name}_num", list(packed["numeric"][name]), dtype=pl.UInt8).cast(pl.Boolean))
-    series.append(pl.Series("row", packed["rows"], dtype=pl.Int64))
-    series.append(pl.Series("_sheet_no", packed["_sheet_no"], dtype=pl.Int32))
-    return pl.DataFrame(series)
+    return pl.DataFrame([*series, rows, sheet_nos])

@@ -225,7 +225,7 @@ def missing_columns(kind: str, columns: set[str], title: dict[str, str]) -> list
 
 def printed(kind: str) -> dict[str, str]:
     """Canonical column -> its formats.md name (records.py), for messages."""
-    from pemilih.io.records import KPU_HEADERS, REGISTRY_HEADERS  # records.py loads Polars
+    from pemilih.io.records import KPU_HEADERS, REGISTRY_HEADERS
     return KPU_HEADERS if kind == "kpu" else REGISTRY_HEADERS
 
 

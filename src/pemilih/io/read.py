@@ -9,11 +9,12 @@ lacks a required column is refused whole as COLUMN-MISSING; neither stops the ot
 from __future__ import annotations
 
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import polars as pl
 
-from pemilih.io import fingerprint
+from pemilih.io import fingerprint, regions_fast
 from pemilih.io.csvfile import read_csv_file
 from pemilih.io.grid import FileRead
 from pemilih.io.headers import alias_hint, printed
@@ -27,6 +28,7 @@ _WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 _WORKBOOK_EXT = (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb")
 _TITLE_COLUMNS = {"_t_kab": "kab", "_t_kec": "kec", "_t_desa": "desa", "_t_tps": "tps"}
 _KIND_NAMES = {"kpu": "daftar pemilih KPU", "registry": "data Disdukcapil"}
+_HASH_APART = 1 << 20  # bytes: smaller files are hashed in line, a thread costs more
 
 
 def _read_one(path: str, kind: str | None) -> FileRead:
@@ -38,6 +40,20 @@ def _read_one(path: str, kind: str | None) -> FileRead:
         return FileRead(name, path, unreadable="ini sebuah folder, bukan berkas")
     except OSError:
         return FileRead(name, path, unreadable="berkas tidak ditemukan atau tidak dapat dibuka")
+    if len(raw) < _HASH_APART:
+        read = _parse(path, name, kind, raw)
+        read.sha256, read.size = fingerprint.digest(path, raw)
+        return read
+    # The hash of the very bytes parsed, computed meanwhile on another core (hashlib lets go
+    # of Python's lock): a 25 MB list costs a tenth of a second to hash.
+    with ThreadPoolExecutor(1) as hashing:
+        digest = hashing.submit(fingerprint.digest, path, raw)
+        read = _parse(path, name, kind, raw)
+    read.sha256, read.size = digest.result()
+    return read
+
+
+def _parse(path: str, name: str, kind: str | None, raw: bytes) -> FileRead:
     try:
         if raw[:4] in _WORKBOOK_MAGIC:
             read = read_workbook(path, name, kind)
@@ -47,13 +63,32 @@ def _read_one(path: str, kind: str | None) -> FileRead:
             read = read_csv_file(path, name, kind, raw)
     except Exception as exc:  # never let one odd file stop the others
         read = FileRead(name, path, unreadable=f"berkas tidak dapat dibaca ({type(exc).__name__})")
-    read.sha256, read.size = fingerprint.digest(path, raw)
     return read
+
+
+def _warm_up() -> None:
+    """Load the region tables the checks need (a tenth of a second, partly in Polars, which
+    lets go of Python's lock) while the files are parsed, instead of after."""
+    try:
+        regions_fast.villages()
+        regions_fast.district_prefixes()
+        regions_fast.regencies()
+    except Exception:
+        pass  # the checks load them again themselves, and say what is wrong
 
 
 def read_raw(paths: list[str], kind: str | None = None, on_file=None) -> list[FileRead]:
     """Every file read (not yet checked), in the order given; on_file() after each one."""
     paths = [os.fspath(p) for p in paths]
+    warming = threading.Thread(target=_warm_up, name="warm-up", daemon=True)
+    warming.start()
+    try:
+        return _read_all(paths, kind, on_file)
+    finally:
+        warming.join()
+
+
+def _read_all(paths: list[str], kind: str | None, on_file) -> list[FileRead]:
     if len(paths) <= 1:
         reads = [_read_one(p, kind) for p in paths]
         if on_file:
@@ -94,19 +129,24 @@ def _file_problems(read: FileRead, kind: str) -> list[dict]:
 
 def _stack(reads: list[FileRead]) -> pl.DataFrame | None:
     """Every row of these files in one frame, with file, sheet and title-block values."""
-    frames, meta = [], []
+    frames, meta, bases, heights = [], [], [], []
     for read in reads:
         base = len(meta)
         for sheet_no, source in enumerate(read.sources):
             meta.append({"_src": base + sheet_no, "file": read.name, "sheet": source.sheet,
                          **{c: source.title.get(k) for c, k in _TITLE_COLUMNS.items()}})
-        frames += [f.with_columns((pl.col("_sheet_no") + base).alias("_src")).drop("_sheet_no")
-                   for f in read.frames]
+        frames += read.frames
+        bases += [base for f in read.frames if f.height]
+        heights += [f.height for f in read.frames if f.height]
     if not frames:
         return None
     table = pl.DataFrame(meta, schema={"_src": pl.Int32, "file": pl.String, "sheet": pl.String,
                                        **dict.fromkeys(_TITLE_COLUMNS, pl.String)})
     stacked = pl.concat(frames, how="diagonal_relaxed")
+    # Each file's sheet numbers moved past the sheets of the files before it: one operation
+    # on the stacked frame rather than one per file (151 workbooks).
+    offset = pl.Series(bases, dtype=pl.Int32).repeat_by(pl.Series(heights, dtype=pl.UInt32)).explode()
+    stacked = stacked.with_columns((pl.col("_sheet_no") + offset).alias("_src")).drop("_sheet_no")
     return stacked.join(table, on="_src", how="left", maintain_order="left")
 
 

@@ -6,12 +6,18 @@ the row by its source reference (`<file>:<sheet>:<row>`, formats.md section 2) a
 A value that could be normalised is stored normalised (dates ISO `YYYY-MM-DD`, sex `L`/`P`,
 marital `B`/`S`/`P`, region codes dotted); one that could not is kept as written, with a
 problem on its row, so nothing is silently guessed or lost.
+
+Polars is named here only in annotations, never imported: command modules take their
+column lists from here, and `pemilih check` must be able to fork its workbook readers before
+anything has loaded Polars (io/sheets.py), whichever commands the command line registers.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import polars as pl
+if TYPE_CHECKING:
+    import polars as pl
 
 # Canonical columns of a KPU voter list (formats.md section 2), in output order.
 KPU_COLUMNS = [

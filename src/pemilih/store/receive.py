@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,8 +61,7 @@ def import_result(ws, result: ReadResult, *, actor: str, agency: str, reason: st
     try:
         existing = ImportBatch.objects.filter(sha256=identity).first()
         if existing is None:
-            snapshots = _snapshots(result)  # only now read the bytes: a no-op stays cheap
-            _check_records(result, snapshots)
+            snapshots = _snapshots_checked(result)  # only now read the bytes: a no-op stays cheap
             with transaction.atomic():
                 batch = _write(result, snapshots, identity, actor, agency, reason, legal_basis)
             return ImportOutcome(batch.pk, True, batch.row_count, batch.problem_count,
@@ -114,8 +114,20 @@ def _snapshots(result: ReadResult) -> list[_Snapshot]:
     return snapshots
 
 
-def _check_records(result: ReadResult, snapshots: list[_Snapshot]) -> None:
-    names = [s.name for s in snapshots]
+def _snapshots_checked(result: ReadResult) -> list[_Snapshot]:
+    """_snapshots(), while the records are checked on this core (hashing lets go of Python's
+    lock); a file that changed since it was read is reported first, as when done in turn."""
+    with ThreadPoolExecutor(1) as pool:
+        pending = pool.submit(_snapshots, result)
+        try:
+            _check_records(result, [f.name for f in _accepted(result)])
+        except ImportRefused:
+            pending.result()
+            raise
+        return pending.result()
+
+
+def _check_records(result: ReadResult, names: list[str]) -> None:
     if len(set(names)) != len(names):
         raise ImportRefused("Dua berkas berbeda bernama sama; rujukan sumber (source_ref) akan rancu")
     if result.records.get_column("file").null_count():

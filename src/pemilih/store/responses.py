@@ -106,6 +106,7 @@ def _addition(ref, r, key, voters, election, key_of_nik, evidence) -> tuple[dict
     if nik in key_of_nik or voters.get(key) is not None:
         return None, f"{ref} kolom NIK: pemilih dengan NIK ini sudah terdaftar"
     values = {c: r.get(KPU_HEADERS[c]) for c in KPU_COLUMNS}
+    values["desa"] = values["desa"] or r.get("DESA")  # the short header is accepted too
     if values["kode_desa"] not in election.villages:
         return None, f"{ref} kolom KODE DESA: desa tidak menyelenggarakan pemilihan {election.code}"
     for c in ("nama", "tanggal_lahir", "jenis_kelamin"):

@@ -3,14 +3,26 @@
 The database is SQLite at `<path>/pemilih.sqlite3` unless a DATABASE_URL (argument or
 environment) names another, e.g. an office PostgreSQL server. Opening configures Django
 (once per process) and brings the schema up to date; both are idempotent.
+
+`open_workspace_ahead()` starts that opening on a background thread, so that bringing a new
+workspace's schema up (Django's migrate: a third of a second of Python) runs while the files
+are read, mostly in Polars, which lets go of Python's lock. The next `open_workspace()` of
+the same workspace takes its result, or its error, exactly as if it had opened it itself. A
+SQLite workspace the background thread created but nobody took (the command stopped before
+opening it, e.g. interrupted) is removed again at exit: it leaves nothing behind, as before.
 """
 from __future__ import annotations
 
+import atexit
 import os
+import threading
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pemilih.store import dburl, settings
+
+_ahead: dict[tuple[str, str | None], Future] = {}  # (folder, DATABASE_URL) -> pending opening
 
 
 class WorkspaceError(Exception):
@@ -50,6 +62,90 @@ class Workspace:
 def open_workspace(path: str | os.PathLike | None = None,
                    database_url: str | None = None) -> Workspace:
     """Open (creating when needed) the workspace at `path`, default ./pemilih-data."""
+    pending = _ahead.pop(_key(path, database_url), None)
+    if pending is not None:
+        ws = pending.result()  # raises the opening's own error, as opening here would
+        _drop_stale_connection()
+        ws.activate()
+        return ws
+    return _open(path, database_url)
+
+
+def open_workspace_ahead(path: str | os.PathLike | None = None, database_url: str | None = None) -> None:
+    """Start open_workspace(path, database_url) on a background thread (see the docstring).
+
+    Call it before the work that the opening should overlap (reading files), once Django is
+    configured (settings.ensure_configured()): the thread must not configure Django itself
+    while this thread might be doing so too."""
+    key = _key(path, database_url)
+    if key in _ahead:
+        return
+    leftovers = _new_sqlite_files(path, database_url)
+    pending: Future = Future()
+
+    def run() -> None:
+        try:
+            ws = _open(path, database_url)
+            from django.db import connections
+            connections.close_all()  # this thread's connection; the caller opens its own
+            pending.set_result(ws)
+        except BaseException as exc:  # handed to the caller of open_workspace()
+            pending.set_exception(exc)
+
+    threading.Thread(target=run, name="open-workspace", daemon=True).start()
+    _ahead[key] = pending
+    atexit.register(_discard_untaken, key, leftovers)
+
+
+def _key(path, database_url) -> tuple[str, str | None]:
+    folder = Path(path) if path is not None else settings.DEFAULT_WORKSPACE
+    return os.path.abspath(folder), database_url or os.environ.get("DATABASE_URL")
+
+
+def _new_sqlite_files(path, database_url) -> list[Path]:
+    """What opening would create for a SQLite workspace not there yet: its database file(s)
+    and the folders missing on the way to it, deepest first. Empty for PostgreSQL (there a
+    migrated empty schema stays, as any later command would make it)."""
+    where, url = _key(path, database_url)
+    folder = Path(where)
+    database = folder / settings.SQLITE_NAME
+    if url or database.exists():
+        return []
+    made = [Path(f"{database}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")]
+    while not folder.exists():
+        made.append(folder)
+        folder = folder.parent
+    return made
+
+
+def _discard_untaken(key: tuple[str, str | None], leftovers: list[Path]) -> None:
+    pending = _ahead.pop(key, None)
+    if pending is None:
+        return  # taken by open_workspace()
+    try:
+        pending.result(timeout=60)
+    except Exception:
+        pass
+    for item in leftovers:
+        try:
+            item.rmdir() if item.is_dir() else item.unlink(missing_ok=True)
+        except OSError:
+            pass  # a folder someone put files in meanwhile stays
+
+
+def _drop_stale_connection() -> None:
+    """This thread's connection, if made before the background thread pointed Django at the
+    workspace, still names the old database: close it; the next query opens the right one."""
+    from django.db import DEFAULT_DB_ALIAS, connections
+
+    if hasattr(connections._connections, DEFAULT_DB_ALIAS):
+        current = connections[DEFAULT_DB_ALIAS]
+        if current.settings_dict is not connections.settings[DEFAULT_DB_ALIAS]:
+            current.close()
+            del connections[DEFAULT_DB_ALIAS]
+
+
+def _open(path, database_url) -> Workspace:
     folder = Path(path) if path is not None else settings.DEFAULT_WORKSPACE
     url = database_url or os.environ.get("DATABASE_URL")
     try:
