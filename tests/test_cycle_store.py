@@ -313,3 +313,17 @@ def test_recap_counts_equal_the_events_by_hand(dpml, tmp_path):
     assert row_a[last:last + 3] == [2, 3, 5]
     total = next(row for row in grid if row[0] == "JUMLAH KABUPATEN")
     assert total[last:last + 3] == [2, 5, 7]
+
+
+def test_a_voter_added_without_village_names_prints_under_the_villages_name(dpml, tmp_path):
+    from pemilih.commands.election import publish
+    e = _election(dpml)
+    elections.set_list(dpml, e, "DPS", **WHO)
+    bare = {k: v for k, v in ADD_NEW.items() if k not in ("DESA", "KECAMATAN")}
+    responses.record(dpml, e, responses.read_sheet(_responses(tmp_path / "t.xlsx", [bare])), **WHO)
+    dpt = elections.set_list(dpml, e, "DPT", **WHO)
+    paths = publish(dpt, e, tmp_path / "dpt", processes=1)
+    pdfs = sorted(p.name for p in paths if p.suffix == ".pdf" and p.name.startswith("DPT"))
+    assert pdfs == ["DPT_7326022001_LEMBANG_SATU.pdf", "DPT_7326022002_LEMBANG_DUA.pdf"]
+    counts = elections.tps_counts(dpt.voters)
+    assert set(counts["desa"]) == {"LEMBANG SATU", "LEMBANG DUA"} and counts["pemilih"].sum() == 9

@@ -12,6 +12,8 @@ import json
 import sys
 from pathlib import Path
 
+from pemilih.commands import common
+
 DEFAULT_SEED = 2026
 
 
@@ -24,7 +26,7 @@ def register(sub):
     p.add_argument("--scale", type=float, default=1.0, help="skala kabupaten (1.0 = ±260.000 penduduk)")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="benih acak (bawaan: %(default)s)")
     p.add_argument("--workspace", default="pemilih-data", help="folder ruang kerja (bawaan: ./pemilih-data)")
-    p.set_defaults(func=run)
+    p.set_defaults(func=common.guarded(run))
     return p
 
 

@@ -85,14 +85,14 @@ def publish(made, e, out: Path, *, processes: int = 2, reserve=None, progress=No
     from pemilih.io import xlsx_tables
     from pemilih.io.announcement_pdf import write_announcements
     from pemilih.io.records import KPU_HEADERS
-    from pemilih.store.elections import rows_of
+    from pemilih.store.elections import named, rows_of
     out.mkdir(parents=True, exist_ok=True)
     paths = []
     if made.list.stage == "DPT" and made.voters.height:
         paths += write_logistics(made.voters, e, out, reserve)
     if not (announce or listing):
         return paths
-    voters = rows_of(made.list).with_columns(pl.col("tps_number").cast(pl.String).str.zfill(3).alias("tps"))
+    voters = named(rows_of(made.list)).with_columns(pl.col("tps_number").cast(pl.String).str.zfill(3).alias("tps"))
     if listing:
         book = out / f"{made.list.stage}_{e.code}.xlsx"
         with xlsx_tables.workbook(str(book)) as wb:

@@ -165,8 +165,20 @@ def rows_of(made: ElectionList) -> pl.DataFrame:
     return frame.with_columns(pl.col("tps_number").cast(pl.Int64))
 
 
+def named(frame: pl.DataFrame) -> pl.DataFrame:
+    """Each village under one name: the kecamatan and desa most of its rows carry. A voter
+    added by a change may lack them, or carry another spelling; a printed list, a TPS and the
+    logistics are per village code, so one village must not print under two names."""
+    names = (frame.filter(pl.col("desa").is_not_null()).group_by("kode_desa", "kecamatan", "desa").len()
+             .sort(["len", "kecamatan", "desa"], descending=[True, False, False])
+             .unique("kode_desa", keep="first").select("kode_desa", "kecamatan", "desa"))
+    return (frame.drop("kecamatan", "desa").join(names, on="kode_desa", how="left", maintain_order="left")
+            .select(frame.columns))
+
+
 def tps_counts(frame: pl.DataFrame) -> pl.DataFrame:
     """kecamatan, desa, kode_desa, tps, pemilih: the table logistics take."""
+    frame = named(frame)
     return (frame.group_by("kode_desa", "tps_number").agg(pl.col("kecamatan").first(), pl.col("desa").first(),
                                                            pl.len().alias("pemilih"))
             .select("kecamatan", "desa", "kode_desa", pl.col("tps_number").alias("tps"),
