@@ -204,7 +204,8 @@ def _election(c: Cycle) -> dict:
     dps = elections.set_list(c.ws, e, "DPS", **who)
     with progress.bar(total=len(lembang), desc="mencetak pengumuman DPS", unit="desa") as bar:
         printed = publish(dps, e, base / "dps", progress=lambda n: bar.update(n - bar.n))
-    print(f"Pilkalem: {len(lembang)} lembang; DPS {dps.list.voters:,} pemilih, {len(printed)} PDF pengumuman "
+    pdfs = sum(p.suffix == ".pdf" for p in printed)
+    print(f"Pilkalem: {len(lembang)} lembang; DPS {dps.list.voters:,} pemilih, {pdfs} PDF pengumuman "
           f"-> {base / 'dps'}")
     sheet = _responses_file(c, dps.voters, base / "tanggapan.xlsx")
     answered = responses.record(c.ws, e, responses.read_sheet(sheet), **who)
