@@ -20,6 +20,17 @@ NO_VILLAGE = "-"
 UNKNOWN_TMS = "TMS"  # a removal whose code was not recorded (should not happen; counted apart)
 
 
+def village_names(frame: pl.DataFrame) -> pl.DataFrame:
+    """kode_desa, kecamatan, desa: each village under the names most of its rows carry (a
+    voter added by a change may lack them or carry another spelling; a village must not
+    print, count or be supplied under two names). Villages with no name at all get nulls."""
+    return (frame.filter(pl.col("desa").is_not_null()).group_by(*PLACE).len()
+            .sort(["len", "kecamatan", "desa"], descending=[True, False, False])
+            .unique("kode_desa", keep="first")
+            .join(frame.select("kode_desa").unique(), on="kode_desa", how="right")
+            .select(*PLACE))
+
+
 def measure_columns(tms_codes: list[str]) -> list[str]:
     """The measures in recap order (each has _l, _p and a computed _jml column)."""
     return ["awal", "baru", *[tms_column(c) for c in tms_codes], "tms", "ubah", "tanpa_ktpel", "akhir"]
@@ -70,12 +81,7 @@ def _state(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _spread(counted: pl.DataFrame, measures: list[str]) -> pl.DataFrame:
-    # A village's names: the most common ones its rows carry (a row may lack them).
-    names = (counted.filter(pl.col("desa").is_not_null()).group_by(*PLACE).len()
-             .sort(["len", "kecamatan", "desa"], descending=[True, False, False])
-             .unique("kode_desa", keep="first")
-             .join(counted.select("kode_desa").unique(), on="kode_desa", how="right")
-             .select(*PLACE))
+    names = village_names(counted)
     grouped = counted.group_by("kode_desa", "measure").agg(
         (pl.col("sex") == "L").sum().alias("l"), (pl.col("sex") == "P").sum().alias("p"),
         pl.len().alias("jml"))

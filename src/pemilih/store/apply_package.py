@@ -12,6 +12,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.db import transaction
 from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
@@ -61,7 +62,6 @@ def apply(ws, path: Path, *, actor: str, agency: str = "KPU", reason: str) -> Ap
     made = _changes(rows, outcome)
     if not made and not outcome.conflicts:
         return outcome
-    from django.db import transaction
     with transaction.atomic():
         raw = Path(path).read_bytes()
         sha = hashlib.sha256(raw).hexdigest()

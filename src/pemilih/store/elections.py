@@ -15,6 +15,7 @@ from datetime import date
 import polars as pl
 from django.db import transaction
 
+from pemilih.engine.recap import village_names
 from pemilih.engine.tps import assign_tps
 from pemilih.io.records import KPU_COLUMNS
 from pemilih.store import bulk, changes, projection, settings
@@ -166,13 +167,10 @@ def rows_of(made: ElectionList) -> pl.DataFrame:
 
 
 def named(frame: pl.DataFrame) -> pl.DataFrame:
-    """Each village under one name: the kecamatan and desa most of its rows carry. A voter
-    added by a change may lack them, or carry another spelling; a printed list, a TPS and the
-    logistics are per village code, so one village must not print under two names."""
-    names = (frame.filter(pl.col("desa").is_not_null()).group_by("kode_desa", "kecamatan", "desa").len()
-             .sort(["len", "kecamatan", "desa"], descending=[True, False, False])
-             .unique("kode_desa", keep="first").select("kode_desa", "kecamatan", "desa"))
-    return (frame.drop("kecamatan", "desa").join(names, on="kode_desa", how="left", maintain_order="left")
+    """`frame` with each village under one name (engine.recap.village_names): printed lists,
+    TPS and logistics are per village code."""
+    return (frame.drop("kecamatan", "desa")
+            .join(village_names(frame), on="kode_desa", how="left", maintain_order="left")
             .select(frame.columns))
 
 

@@ -127,7 +127,7 @@ def _regency() -> str:
 
 
 def _write_changes(changes: Diff, path: Path, regime: str) -> None:
-    from pemilih.domain.codes import label
+    from pemilih.domain.codes import code_table
     kpu = [pl.col(c).alias(KPU_HEADERS[c]) for c in KPU_COLUMNS]
     with xlsx_tables.workbook(str(path)) as book:
         xlsx_tables.text_sheet(book, SHEET_B, changes.added.select(
@@ -135,7 +135,8 @@ def _write_changes(changes: Diff, path: Path, regime: str) -> None:
         removed = changes.removed.sort("code", "kode_desa", maintain_order=True)
         xlsx_tables.text_sheet(book, SHEET_TMS, removed.select(
             pl.col("key").alias(KEY), pl.col("code").alias("KODE"),
-            pl.col("code").map_elements(lambda c: label(c, regime), return_dtype=pl.String).alias("ARTI KODE"),
+            pl.col("code").replace_strict({c: v.label for c, v in code_table(regime).items()},
+                                          default=pl.col("code"), return_dtype=pl.String).alias("ARTI KODE"),
             *kpu, pl.col("evidence").alias("BUKTI")))
         xlsx_tables.text_sheet(book, SHEET_U, changes.corrected.sort("kode_desa", "key", maintain_order=True).select(
             pl.col("key").alias(KEY), pl.col("nik").alias("NIK"), pl.col("nama").alias("NAMA"),

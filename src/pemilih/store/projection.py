@@ -19,6 +19,9 @@ settings.ensure_configured()  # before the models are imported
 from pemilih.store.models import Event
 
 CURRENT_LIST_COLUMNS = KPU_COLUMNS + ["source_ref"]
+# How a voter of store_voter is referred to: its source reference, or for a voter added by a
+# change (no source row) its key, so findings and decisions name it like any other voter.
+VOTER_REF = "CASE WHEN source_ref = '' OR source_ref IS NULL THEN \"key\" ELSE source_ref END"
 # Events that replace the whole list: replay can start from the last of them.
 REPLACING_KINDS = {Event.LIST_IMPORTED}
 
@@ -186,7 +189,5 @@ def current_list(ws=None) -> pl.DataFrame:
     """The current list: KPU_COLUMNS + source_ref, all text, in list order."""
     if ws is not None:
         ws.activate()
-    # A voter added by a change (no source row) is referred to by its key, so that findings
-    # and decisions about it name it like any other voter.
-    cols = ", ".join(KPU_COLUMNS) + ", CASE WHEN source_ref = '' OR source_ref IS NULL THEN \"key\" ELSE source_ref END"
+    cols = ", ".join(KPU_COLUMNS) + ", " + VOTER_REF
     return bulk.read_frame(f"SELECT {cols} FROM store_voter ORDER BY position", CURRENT_LIST_COLUMNS)

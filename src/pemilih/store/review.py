@@ -116,8 +116,8 @@ def _proposal_frame(findings: pl.DataFrame) -> pl.DataFrame:
 def _with_villages(new: pl.DataFrame) -> pl.DataFrame:
     """kode_desa of each proposal: the voter's in the current list, or for a new voter (no
     row yet) the registry's residence code."""
-    voters = bulk.read_frame("SELECT CASE WHEN source_ref = '' OR source_ref IS NULL THEN \"key\" "
-                             "ELSE source_ref END, kode_desa FROM store_voter", ["source_ref", "kode_desa"])
+    voters = bulk.read_frame(f"SELECT {projection.VOTER_REF}, kode_desa FROM store_voter",
+                             ["source_ref", "kode_desa"])
     out = new.join(voters.unique("source_ref"), on="source_ref", how="left")
     niks = out.filter(pl.col("kode_desa").is_null() & pl.col("registry_nik").is_not_null())
     if niks.height:
