@@ -266,3 +266,40 @@ def maker(tmp_path) -> ResultMaker:
     folder = tmp_path / "received"
     folder.mkdir()
     return ResultMaker(folder)
+
+
+# --- the web application ----------------------------------------------------------------------
+
+@dataclass
+class WebSite:
+    """The web application on the test's workspace, with a logged-in client per account."""
+
+    ws: object
+
+    def client(self, role: str | None, kode_desa: str = "", username: str | None = None):
+        """A Django test client logged in with a new account of `role` (None: anonymous)."""
+        from django.test import Client
+        from pemilih.web import accounts
+        client = Client()
+        if role is None:
+            return client
+        name = username or f"{role}-{kode_desa or 'x'}-{next(_db_numbers)}"
+        account = accounts.create(name, "sandi-uji-yang-panjang", role, full_name=f"Uji {role}",
+                                  kode_desa=kode_desa)
+        client.force_login(account.user)
+        return client
+
+    def run_jobs(self) -> int:
+        from pemilih.web import jobs
+        return jobs.run_pending()
+
+
+@pytest.fixture
+def website(workspace, tmp_path):
+    """The web application (Django test client) on a fresh workspace."""
+    from django.test.utils import override_settings
+    from pemilih.web import indexes
+    workspace.activate()
+    indexes.ensure()
+    with override_settings(PEMILIH_WORKSPACE=str(workspace.path), ALLOWED_HOSTS=["testserver", "127.0.0.1", "localhost"]):
+        yield WebSite(workspace)

@@ -2,8 +2,9 @@
 
 Used two ways: `configure(database)` sets Django up programmatically (the command line and
 the tests: no settings module to point at), and `DJANGO_SETTINGS_MODULE=pemilih.store.settings`
-works for Django's own tools (makemigrations, later the web app's runserver). The web app
-will add its apps (auth, sessions, ...) to INSTALLED_APPS here.
+works for Django's own tools (makemigrations) and the web server (pemilih.web.wsgi). The web
+application's apps, middleware and templates are here too, so the command line, the tests and
+the server share one schema and one configuration; production checks are in web/production.py.
 """
 from __future__ import annotations
 
@@ -26,15 +27,77 @@ def database_from_env(workspace: Path = DEFAULT_WORKSPACE) -> dict:
 
 def _default_database() -> dict:
     try:
-        return database_from_env()
+        return database_from_env(Path(os.environ.get("PEMILIH_WORKSPACE", DEFAULT_WORKSPACE)))
     except dburl.DatabaseUrlError:
         # Importing settings must not fail on a bad DATABASE_URL: open_workspace reports it
         # as a message; Django's own tools get the dummy backend, which refuses to work.
         return {"ENGINE": "django.db.backends.dummy"}
 
 
-INSTALLED_APPS = ["pemilih.store"]
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "pemilih.store",
+    "pemilih.web",
+]
 DATABASES = {"default": _default_database()}
+DEBUG = os.environ.get("PEMILIH_DEBUG", "") not in ("", "0")
+ALLOWED_HOSTS = [h for h in os.environ.get("PEMILIH_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+ROOT_URLCONF = "pemilih.web.urls"
+WSGI_APPLICATION = "pemilih.web.wsgi.application"
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "pemilih.web.access.AccessMiddleware",  # every URL's rule (role, village, agreement)
+]
+TEMPLATES = [{
+    "BACKEND": "django.template.backends.django.DjangoTemplates",
+    "DIRS": [],
+    "APP_DIRS": True,
+    "OPTIONS": {"context_processors": [
+        "django.template.context_processors.request",
+        "django.template.context_processors.i18n",
+        "django.contrib.auth.context_processors.auth",
+        "django.contrib.messages.context_processors.messages",
+        "pemilih.web.access.navigation",
+    ]},
+}]
+STATIC_URL = "/static/"
+STATIC_ROOT = None  # whitenoise serves the apps' static folders directly (WHITENOISE_USE_FINDERS)
+WHITENOISE_USE_FINDERS = True
+LOGIN_URL = "/"
+LOGIN_REDIRECT_URL = "/beranda/"
+LOGOUT_REDIRECT_URL = "/"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 8 * 3600  # a working day
+CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
+LOCALE_PATHS = []
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# The public look-up's per-client limit must hold across the server's worker processes: a
+# folder cache shared by them when the server runs (`pemilih serve` sets the folder).
+CACHES = {"default": (
+    {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+     "LOCATION": os.environ["PEMILIH_CACHE_DIR"], "OPTIONS": {"MAX_ENTRIES": 100_000}}
+    if os.environ.get("PEMILIH_CACHE_DIR") else
+    {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pemilih"})}
+# The workspace the web application serves (its folder holds uploads and job outputs).
+PEMILIH_WORKSPACE = os.environ.get("PEMILIH_WORKSPACE", str(DEFAULT_WORKSPACE))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USE_TZ = True
 TIME_ZONE = "Asia/Makassar"  # WITA: Toraja Utara

@@ -1,0 +1,51 @@
+"""`pemilih serve`: the web application on a workspace (gunicorn + the job worker)."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+from pemilih.commands import common
+
+
+def register(sub):
+    p = sub.add_parser("serve", help="jalankan aplikasi web pada ruang kerja",
+                       description="Menjalankan aplikasi web (server gunicorn, bukan server pengembangan "
+                                   "Django) dan pekerja latar untuk pekerjaan panjang. SQLite di ruang kerja, "
+                                   "atau PostgreSQL lewat DATABASE_URL. Kunci rahasia dari PEMILIH_SECRET_KEY, "
+                                   "atau dibuat sekali dan disimpan di ruang kerja.")
+    common.add_workspace(p)
+    p.add_argument("--host", default="127.0.0.1", help="alamat yang didengarkan (bawaan: 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (bawaan: 8000)")
+    p.add_argument("--workers", type=int, default=2, help="proses web (bawaan: 2)")
+    p.add_argument("--threads", type=int, default=4, help="utas per proses web (bawaan: 4)")
+    p.set_defaults(func=common.guarded(run))
+    return p
+
+
+def run(args) -> int:
+    from pemilih.web import server
+    opts = server.ServeOptions(workspace=Path(args.workspace), host=args.host, port=args.port,
+                               workers=args.workers, threads=args.threads,
+                               database_url=os.environ.get("DATABASE_URL"))
+    server.prepare(opts)
+    print_accounts(opts.workspace)
+    print(f"Aplikasi web: http://{args.host}:{args.port}/  (hentikan dengan Ctrl+C)", flush=True)
+    web, worker = server.start(opts)
+    try:
+        return web.wait()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        server.stop(web, worker)
+
+
+def print_accounts(folder: Path) -> None:
+    saved = Path(folder) / "akun-demo.json"
+    if not saved.exists():
+        return
+    print("Akun demo (nama pengguna / kata sandi):")
+    for username, password in json.loads(saved.read_text()).items():
+        print(f"  {username:<12} {password}")
+    sys.stdout.flush()

@@ -1,0 +1,198 @@
+"""Who may open what: one rule per URL name, enforced by a middleware on every request.
+
+Deny by default: a URL without a rule answers 403 (and tests/test_web_access.py fails when a
+URL has none). Three checks, in order:
+1. the role: anonymous visitors reach only public rules; a login reaches the rules of its role;
+2. the village: a village committee reaches only URLs of its own village (a `kode_desa` in
+   the URL); views that list or download voters narrow their query with `village_scope()`;
+3. the agreement: a rule that hands out personal data needs, for every agency but KPU (whose
+   own list it is), a valid KPU-DPML data-sharing agreement covering the village(s) today.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.urls import Resolver404, path, resolve
+
+from pemilih.web.roles import ALL, Role
+
+
+@dataclass(frozen=True)
+class Rule:
+    roles: frozenset  # empty: public
+    personal_data: bool = False  # needs a data-sharing agreement (see the module docstring)
+
+    @property
+    def public(self) -> bool:
+        return not self.roles
+
+    def allows(self, role: str | None) -> bool:
+        return self.public or (role is not None and role in self.roles)
+
+
+PUBLIC = Rule(frozenset())
+SIGNED_IN = Rule(ALL)
+
+
+def only(*roles: Role, personal_data: bool = False) -> Rule:
+    """A rule for these roles (the administrator always included)."""
+    return Rule(frozenset({Role.ADMIN, *roles}), personal_data)
+
+
+RULES: dict[str, Rule] = {}
+
+
+def route(pattern: str, view, name: str, rule: Rule):
+    """A URL pattern with its access rule: the only way views are given URLs."""
+    if name in RULES:
+        raise ValueError(f"URL name {name} defined twice")
+    RULES[name] = rule
+    return path(pattern, view, name=name)
+
+
+# --- request helpers ------------------------------------------------------------------------
+
+def account(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    return getattr(user, "account", None)
+
+
+def role_of(request) -> str | None:
+    acc = account(request)
+    return acc.role if acc else None
+
+
+def village_scope(request) -> str | None:
+    """The one village a committee may see; None for roles that see the whole regency."""
+    acc = account(request)
+    if acc is not None and acc.role == Role.PANITIA:
+        return acc.kode_desa or "-"  # a committee without a village sees nothing
+    return None
+
+
+def require_village(request, kode_desa: str) -> None:
+    scope = village_scope(request)
+    if scope is not None and kode_desa != scope:
+        raise PermissionDenied("Desa ini di luar wilayah akun Anda.")
+
+
+def who(request, reason: str) -> dict:
+    """actor/agency/reason for the library's event-writing functions."""
+    acc = account(request)
+    name = request.user.get_full_name() or request.user.username
+    return {"actor": f"{request.user.username} ({name}) via web", "agency": acc.agency, "reason": reason}
+
+
+def agreement_problem(request, villages: list[str] | None, on: date | None = None) -> str | None:
+    """Why personal data of these villages (None: the whole list in scope) may not go to this
+    account, or None when a valid agreement covers it."""
+    from pemilih.store.models import Agreement
+    acc = account(request)
+    if acc is None:
+        return "Harus masuk terlebih dahulu."
+    if acc.agency == "KPU":
+        return None  # KPU's own list
+    on = on or date.today()
+    valid = [a for a in Agreement.objects.filter(valid_from__lte=on, valid_to__gte=on)
+             if {a.provider, a.recipient} == {"KPU", "DPML"}]
+    if not valid:
+        return ("Belum ada perjanjian berbagi data KPU-DPML yang berlaku hari ini; data pribadi "
+                "pemilih tidak dapat dibuka.")
+    wanted = villages if villages is not None else ([village_scope(request)] if village_scope(request) else ["*"])
+    for v in wanted:
+        if not any(a.covers(v) if v != "*" else "*" in a.villages for a in valid):
+            return f"Perjanjian berbagi data yang berlaku tidak mencakup desa {v}."
+    return None
+
+
+def require_agreement(request, villages: list[str] | None = None) -> None:
+    problem = agreement_problem(request, villages)
+    if problem:
+        raise PermissionDenied(problem)
+
+
+# --- the middleware -------------------------------------------------------------------------
+
+class AccessMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        try:
+            name = resolve(request.path_info).url_name
+        except Resolver404:
+            return None  # 404 follows
+        if request.path_info.startswith("/static/"):
+            return None
+        rule = RULES.get(name)
+        if rule is None:
+            return _denied(request, "Halaman ini belum diberi aturan akses.")
+        if rule.public:
+            return None
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        role = role_of(request)
+        if not rule.allows(role):
+            return _denied(request, "Peran akun Anda tidak berhak membuka halaman ini.")
+        kode = view_kwargs.get("kode_desa")
+        if kode is not None and village_scope(request) not in (None, kode):
+            return _denied(request, "Desa ini di luar wilayah akun Anda.")
+        if rule.personal_data:
+            problem = agreement_problem(request, [kode] if kode else None)
+            if problem:
+                return _denied(request, problem)
+        return None
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, PermissionDenied):
+            return _denied(request, str(exception) or "Akses ditolak.")
+        return None
+
+
+def _denied(request, reason: str):
+    return render(request, "web/denied.html", {"reason": reason}, status=403)
+
+
+# --- navigation (a context processor: the menu shows what the role may open) --------------
+
+MENU = [
+    # (URL name, label)
+    ("beranda", "Beranda"),
+    ("pemilih", "Daftar pemilih"),
+    ("unggah", "Unggah berkas"),
+    ("coklit", "Coklit"),
+    ("verifikasi", "Verifikasi"),
+    ("tinjau", "Telaah temuan"),
+    ("pilkalem", "Pilkalem"),
+    ("serah", "Serah kembali"),
+    ("terapkan", "Terapkan paket"),
+    ("rekap", "Rakor"),
+    ("akun", "Akun"),
+]
+
+
+def navigation(request):
+    from django.urls import NoReverseMatch, reverse
+    role = role_of(request)
+    if role is None:
+        return {"menu": [], "role_label": ""}
+    items = []
+    for name, label in MENU:
+        rule = RULES.get(name)
+        if rule is None or not rule.allows(role):
+            continue
+        try:
+            items.append({"url": reverse(name), "label": label,
+                          "active": request.path.startswith(reverse(name)) and reverse(name) != "/"})
+        except NoReverseMatch:
+            continue
+    return {"menu": items, "role_label": Role(role).label, "scope": village_scope(request)}

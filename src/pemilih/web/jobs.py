@@ -1,0 +1,173 @@
+"""The job queue: long work (import, verification, lists, packages) runs outside the request.
+
+Database-backed, so it needs no extra server with SQLite: a view calls `enqueue()`, the worker
+process that `pemilih serve` starts (`run_worker()`) claims queued jobs one at a time and runs
+the handler registered for the job's kind; the handler reports progress through the bar it is
+given (the same object the library functions take as `progress=`), and the page polls it.
+A handler raises JobError (or a library error) with a message in Bahasa Indonesia to fail.
+"""
+from __future__ import annotations
+
+import shutil
+import time
+import traceback
+from pathlib import Path
+from typing import Callable
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from pemilih.web.models import Job
+
+HANDLERS: dict[str, Callable] = {}
+LABELS: dict[str, str] = {}
+
+
+class JobError(Exception):
+    """An expected failure: the message is shown to the user as it is."""
+
+
+def handler(kind: str, label: str):
+    """Register `fn(job, bar) -> str` (the outcome message) for jobs of this kind."""
+    def register(fn):
+        HANDLERS[kind] = fn
+        LABELS[kind] = label
+        return fn
+    return register
+
+
+def workspace_dir() -> Path:
+    return Path(settings.PEMILIH_WORKSPACE)
+
+
+def output_dir(job: Job) -> Path:
+    folder = workspace_dir() / "web" / "pekerjaan" / str(job.pk)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def upload_dir() -> Path:
+    folder = workspace_dir() / "web" / "unggahan"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def enqueue(request, kind: str, params: dict, kode_desa: str = "") -> Job:
+    if kind not in HANDLERS:
+        raise JobError(f"Jenis pekerjaan '{kind}' tidak dikenal")
+    return Job.objects.create(kind=kind, params=params, kode_desa=kode_desa,
+                              user=request.user if request.user.is_authenticated else None)
+
+
+class JobBar:
+    """A progress bar the library functions can drive (update/total/set_description), written
+    to the job row at most every half second."""
+
+    def __init__(self, job: Job):
+        self.job = job
+        self.n = 0
+        self.total = None
+        self._last = 0.0
+
+    def set_description(self, desc: str, refresh: bool = True) -> None:
+        self.job.stage = desc
+        self._save(force=True)
+
+    def stage(self, desc: str, total: int | None = None) -> "JobBar":
+        self.n, self.total = 0, total
+        self.set_description(desc)
+        return self
+
+    def update(self, n: int = 1) -> None:
+        self.n += n
+        self._save()
+
+    def refresh(self) -> None:
+        self._save(force=True)
+
+    def close(self) -> None:
+        self._save(force=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def _save(self, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self._last < 0.5:
+            return
+        self._last = now
+        Job.objects.filter(pk=self.job.pk).update(done=self.n, total=self.total, stage=self.job.stage)
+
+
+def claim() -> Job | None:
+    """Take the oldest queued job, or None; two workers never take the same one."""
+    with transaction.atomic():
+        job = Job.objects.filter(status=Job.QUEUED).order_by("id").first()
+        if job is None:
+            return None
+        taken = Job.objects.filter(pk=job.pk, status=Job.QUEUED).update(
+            status=Job.RUNNING, started=timezone.now())
+        if not taken:
+            return None
+    job.refresh_from_db()
+    return job
+
+
+def run(job: Job) -> Job:
+    """Run one claimed job to its end; its row says how it went."""
+    bar = JobBar(job)
+    try:
+        message = HANDLERS[job.kind](job, bar)
+        status = Job.DONE
+    except Exception as exc:  # recorded on the job: the worker must go on
+        status = Job.FAILED
+        message = str(exc) if _expected(exc) else f"Kesalahan tak terduga: {type(exc).__name__}"
+        if not _expected(exc):
+            traceback.print_exc()
+    files = sorted(p.name for p in output_dir(job).iterdir() if p.is_file())
+    Job.objects.filter(pk=job.pk).update(status=status, message=message or "", files=files,
+                                         finished=timezone.now(), done=bar.n, total=bar.total,
+                                         result=job.result)
+    job.refresh_from_db()
+    return job
+
+
+def _expected(exc: Exception) -> bool:
+    from pemilih.store.changes import ChangeError
+    return isinstance(exc, (JobError, ChangeError, ValueError))
+
+
+def run_pending() -> int:
+    """Run every queued job now, in this process (tests, and the demo); how many ran."""
+    ran = 0
+    while (job := claim()) is not None:
+        run(job)
+        ran += 1
+    return ran
+
+
+def run_worker(poll_seconds: float = 0.5, stop: Callable[[], bool] = lambda: False) -> None:
+    """The worker loop: run jobs as they come, until `stop()` says so."""
+    _load_handlers()
+    Job.objects.filter(status=Job.RUNNING).update(
+        status=Job.FAILED, message="Terhenti karena server dimulai ulang; jalankan lagi.",
+        finished=timezone.now())
+    while not stop():
+        job = claim()
+        if job is None:
+            time.sleep(poll_seconds)
+            continue
+        run(job)
+
+
+def _load_handlers() -> None:
+    """Import the view modules: their handlers register themselves."""
+    import pemilih.web.urls  # noqa: F401
+
+
+def forget(job: Job) -> None:
+    shutil.rmtree(output_dir(job), ignore_errors=True)

@@ -1,0 +1,73 @@
+"""The web application's own tables: accounts (role and village scope), background jobs and
+the public look-up counter. None of them is part of the voter list's history (that is the
+store's event log); a job's effect on the list is the events its library call records."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from pemilih.web.roles import AGENCY, Role
+
+
+class Account(models.Model):
+    """What a login may do: its role and, for a village committee, its one village."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account")
+    role = models.CharField(max_length=16, choices=Role.choices)
+    kode_desa = models.CharField(max_length=20, blank=True)  # only for Role.PANITIA
+
+    @property
+    def agency(self) -> str:
+        return AGENCY[Role(self.role)]
+
+    def __str__(self):
+        return f"{self.user.username} ({self.get_role_display()})"
+
+
+class Job(models.Model):
+    """Long work run by the worker process; the page polls its progress."""
+
+    QUEUED, RUNNING, DONE, FAILED = "antri", "berjalan", "selesai", "gagal"
+    STATUSES = [(QUEUED, "Menunggu"), (RUNNING, "Berjalan"), (DONE, "Selesai"), (FAILED, "Gagal")]
+
+    kind = models.CharField(max_length=40)
+    params = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=STATUSES, default=QUEUED, db_index=True)
+    stage = models.TextField(blank=True)  # what it is doing now, in Bahasa Indonesia
+    done = models.BigIntegerField(default=0)
+    total = models.BigIntegerField(null=True)
+    message = models.TextField(blank=True)  # the outcome or the reason it failed
+    result = models.JSONField(default=dict)
+    files = models.JSONField(default=list)  # names of the files it wrote (jobs.output_dir)
+    kode_desa = models.CharField(max_length=20, blank=True)  # the village it concerns, if one
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    created = models.DateTimeField(default=timezone.now)
+    started = models.DateTimeField(null=True)
+    finished = models.DateTimeField(null=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.DONE:
+            return 100
+        if not self.total:
+            return 0
+        return max(0, min(100, int(100 * self.done / self.total)))
+
+    @property
+    def finished_work(self) -> bool:
+        return self.status in (self.DONE, self.FAILED)
+
+
+class LookupCount(models.Model):
+    """Public look-ups per day and outcome: counted, never stored with the NIK."""
+
+    day = models.DateField()
+    outcome = models.CharField(max_length=16)  # ditemukan / tidak-ditemukan / ditolak / dibatasi
+    count = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "outcome"], name="web_lookupcount_once")]

@@ -1,0 +1,18 @@
+"""Every URL of the application, gathered from the view modules (each with its access rule)."""
+from pemilih.web.views import (accounts, coklit, core, dashboard, election, handback, public, review,
+                               upload, voters)
+
+urlpatterns = [
+    *core.routes,
+    *public.routes,
+    *voters.routes,
+    *accounts.routes,
+    *upload.routes,
+    *review.routes,
+    *coklit.routes,
+    *election.routes,
+    *handback.routes,
+    *dashboard.routes,
+]
+
+handler404 = "pemilih.web.views.core.not_found"

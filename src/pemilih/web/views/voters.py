@@ -1,0 +1,38 @@
+"""The current voter list, page by page, narrowed to the account's village."""
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from pemilih.web import access, masking
+from pemilih.web.access import only, route
+from pemilih.web.roles import Role
+from pemilih.web.villages import villages
+
+PAGE = 50
+COLUMNS = ["kode_desa", "desa", "tps", "nama", "nik", "jenis_kelamin", "alamat", "rt", "rw", "ktp_el", "key"]
+
+
+def voter_list(request):
+    from pemilih.store.models import Voter
+    scope = access.village_scope(request)
+    desa = scope or request.GET.get("desa", "")
+    query = (request.GET.get("q") or "").strip()
+    rows = Voter.objects.all()
+    if desa:
+        rows = rows.filter(kode_desa=desa)
+    if query:
+        rows = rows.filter(nama__icontains=query) if not query.isdigit() else rows.filter(nik=query)
+    rows = rows.order_by("kode_desa", "position") if desa else rows.order_by("position")
+    page = Paginator(rows.values(*COLUMNS), PAGE).get_page(request.GET.get("hal"))
+    for r in page.object_list:
+        r["nik"] = masking.nik(r["nik"])
+    choices = [v for v in villages() if not scope or v["kode_desa"] == scope]
+    return render(request, "web/voters.html", {
+        "page": page, "villages": choices, "desa": desa, "q": query, "scoped": bool(scope)})
+
+
+routes = [
+    route("pemilih/", voter_list, "pemilih",
+          only(Role.KPU, Role.DPML, Role.PANITIA, Role.DISDUKCAPIL, personal_data=True)),
+]
