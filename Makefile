@@ -9,8 +9,13 @@ SCALE  ?= 1.0
 
 .PHONY: run test venv sysdeps test-sqlite test-postgres bench clean
 
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+# The demo regency through the whole cycle, then the web application on it (Ctrl+C stops it).
 run: $(STAMP)
 	$(BIN)/pemilih demo --out $(OUT) --workspace $(WS) --scale $(SCALE)
+	$(BIN)/pemilih serve --workspace $(WS) --host $(HOST) --port $(PORT)
 
 test: $(STAMP) sysdeps
 	$(MAKE) test-sqlite

@@ -301,5 +301,10 @@ def website(workspace, tmp_path):
     from pemilih.web import indexes
     workspace.activate()
     indexes.ensure()
-    with override_settings(PEMILIH_WORKSPACE=str(workspace.path), ALLOWED_HOSTS=["testserver", "127.0.0.1", "localhost"]):
+    with override_settings(PEMILIH_WORKSPACE=str(workspace.path), ALLOWED_HOSTS=["testserver", "127.0.0.1", "localhost"],
+                           PASSWORD_HASHERS=FAST_HASHERS):
         yield WebSite(workspace)
+
+
+# Test accounts need no slow password hashing (the live-server browser tests keep the real one).
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

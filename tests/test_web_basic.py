@@ -1,6 +1,8 @@
 """The web application's frame: sign-in, the home page, the public look-up, jobs."""
 from __future__ import annotations
 
+from django.utils import timezone
+
 import re
 
 import pytest
@@ -69,11 +71,11 @@ def test_committee_sees_only_its_village(website, maker):
     _receive(website.ws, maker, n=60)
     own, other = "73.26.01.2001", "73.26.01.2002"
     from pemilih.store.agreements import Terms, record_agreement
-    from datetime import date, timedelta
+    from datetime import timedelta
     from pemilih.io.records import KPU_COLUMNS
     record_agreement(website.ws, Terms(number="1/PKS", title="uji", provider="KPU", recipient="DPML",
-                     purpose="uji", legal_basis="uji", valid_from=date.today() - timedelta(days=1),
-                     valid_to=date.today() + timedelta(days=30), retention="uji",
+                     purpose="uji", legal_basis="uji", valid_from=timezone.localdate() - timedelta(days=1),
+                     valid_to=timezone.localdate() + timedelta(days=30), retention="uji",
                      data_elements=list(KPU_COLUMNS), villages=["*"], parties=[]),
                      actor="uji", agency="KPU", reason="uji")
     client = website.client("panitia", kode_desa=own)

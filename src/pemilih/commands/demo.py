@@ -50,7 +50,23 @@ def run(args) -> int:
     print(f"  rekap KPU               : {out}/rekap/")
     print(f"  ruang kerja DPML / KPU  : {args.workspace} / {out}/ruang-kerja-kpu")
     print(f"  ringkasan angka         : {out}/ringkasan.json")
+    _web_accounts(args.workspace)
     return 0
+
+
+def _web_accounts(workspace: str) -> None:
+    """One account per role for the web application (`pemilih serve`), printed for the user."""
+    from pemilih.commands.demo_cycle import ELECTION
+    from pemilih.store.workspace import open_workspace
+    open_workspace(workspace)
+    from pemilih.store.models import Election
+    from pemilih.web.accounts import demo_accounts
+    election = Election.objects.filter(code=ELECTION).first()
+    village = sorted(election.villages)[0] if election and election.villages else ""
+    print("Akun demo aplikasi web (peran / nama pengguna / kata sandi):")
+    for a in demo_accounts(Path(workspace), village):
+        where = f" (desa {a['desa']})" if a["desa"] else ""
+        print(f"  {a['role']:<28} {a['username']:<12} {a['password']}{where}")
 
 
 def _ensure_regency(out: Path, scale: float, seed: int) -> None:

@@ -37,7 +37,7 @@ def period(start: datetime, end: datetime) -> Period:
     list as it was received (the hand-back counts against the list KPU shared)."""
     base = (Event.objects.filter(kind=Event.LIST_IMPORTED, happened_at__lte=end)
             .order_by("-seq").first())
-    rows = _imported(base) if base is not None else {}
+    rows = dict(_imported(base)) if base is not None else {}
     removals, reasons, corrected, counted, at_start = {}, {}, set(), 0, None
     later = Event.objects.filter(kind__in=[*projection.CHANGE_KINDS, projection.REVIEW_UNDONE],
                                  seq__gt=base.seq if base else 0, happened_at__lte=end).order_by("seq")
@@ -62,11 +62,22 @@ def _why(found: dict[str, tuple[str, str]]) -> pl.DataFrame:
                         schema={"key": pl.String, "code": pl.String, "evidence": pl.String})
 
 
+_imported_cache: dict[tuple, dict[str, tuple]] = {}
+
+
 def _imported(event: Event) -> dict[str, tuple]:
-    cols = ", ".join(TRACKED)
-    frame = bulk.read_frame(f"SELECT source_ref, {cols} FROM store_sourcerecord WHERE batch_id = "
-                            f"{int(event.batch_id)}", ["key", *TRACKED])
-    return {r[0]: r[1:] for r in frame.iter_rows()}
+    """The list as a batch imported it: read once per process and database (an import batch
+    is immutable, and re-reading 200k rows is most of a replay). Callers copy before replaying."""
+    from django.db import connection
+    key = (connection.vendor, connection.settings_dict.get("NAME"), connection.settings_dict.get("HOST"),
+           int(event.batch_id))
+    if key not in _imported_cache:
+        cols = ", ".join(TRACKED)
+        frame = bulk.read_frame(f"SELECT source_ref, {cols} FROM store_sourcerecord WHERE batch_id = "
+                                f"{int(event.batch_id)}", ["key", *TRACKED])
+        _imported_cache.clear()  # one list at a time: a regency's list is 200k rows of memory
+        _imported_cache[key] = {r[0]: r[1:] for r in frame.iter_rows()}
+    return _imported_cache[key]
 
 
 def _changes_of(event: Event) -> list[dict]:

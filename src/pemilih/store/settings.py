@@ -85,10 +85,14 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
-LOCALE_PATHS = []
+# Every text is marked for translation ({% translate %}); the source strings are Indonesian.
+# An English locale follows by adding ("en", "English") here and a catalog in LOCALE_PATHS;
+# until then a browser asking for English still gets Indonesian, never a mix.
+LANGUAGES = [("id", "Bahasa Indonesia")]
+LOCALE_PATHS = [str(Path(__file__).resolve().parent.parent / "web" / "locale")]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 400  # a regency's 151 form-style workbooks in one upload
 # The public look-up's per-client limit must hold across the server's worker processes: a
 # folder cache shared by them when the server runs (`pemilih serve` sets the folder).
 CACHES = {"default": (

@@ -10,6 +10,8 @@ URL has none). Three checks, in order:
 """
 from __future__ import annotations
 
+from django.utils import timezone
+
 from dataclasses import dataclass
 from datetime import date
 
@@ -98,7 +100,7 @@ def agreement_problem(request, villages: list[str] | None, on: date | None = Non
         return "Harus masuk terlebih dahulu."
     if acc.agency == "KPU":
         return None  # KPU's own list
-    on = on or date.today()
+    on = on or timezone.localdate()
     valid = [a for a in Agreement.objects.filter(valid_from__lte=on, valid_to__gte=on)
              if {a.provider, a.recipient} == {"KPU", "DPML"}]
     if not valid:
@@ -169,6 +171,7 @@ MENU = [
     ("beranda", "Beranda"),
     ("pemilih", "Daftar pemilih"),
     ("unggah", "Unggah berkas"),
+    ("perjanjian", "Perjanjian"),
     ("coklit", "Coklit"),
     ("verifikasi", "Verifikasi"),
     ("tinjau", "Telaah temuan"),

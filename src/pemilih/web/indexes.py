@@ -14,6 +14,8 @@ INDEXES = [
     ("web_voter_nik", "store_voter", "nik"),
     ("web_electionvoter_nik", "store_electionvoter", "nik"),
     ("web_electionvoter_list_desa", "store_electionvoter", "list_id, kode_desa, tps_number"),
+    # The review queue shows each proposal's registry record next to the list's (by NIK).
+    ("web_sourcerecord_nik", "store_sourcerecord", "nik"),
 ]
 
 

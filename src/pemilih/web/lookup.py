@@ -8,6 +8,8 @@ per day and outcome (LookupCount); the NIK is never stored or logged.
 """
 from __future__ import annotations
 
+from django.utils import timezone
+
 import atexit
 import os
 import threading
@@ -83,7 +85,7 @@ FLUSH_SECONDS = 2.0
 
 def count(outcome: str) -> None:
     with _lock:
-        k = (date.today(), outcome)
+        k = (timezone.localdate(), outcome)
         _counts[k] = _counts.get(k, 0) + 1
         due = time.monotonic() - _last_flush[0] >= FLUSH_SECONDS
     if due:

@@ -57,7 +57,9 @@ def prepare(opts: ServeOptions) -> None:
     ws.close()
 
 
-def start(opts: ServeOptions) -> tuple[subprocess.Popen, subprocess.Popen]:
+def start(opts: ServeOptions, access_log=None) -> tuple[subprocess.Popen, subprocess.Popen]:
+    """gunicorn and the job worker; access_log: a file for gunicorn's access lines (stdout
+    when None; the load benchmark sends them away, thousands of lines per second)."""
     env = environment(opts)
     bin_dir = Path(sys.executable).parent
     gunicorn = [str(bin_dir / "gunicorn"), "pemilih.web.wsgi:application",
@@ -66,7 +68,7 @@ def start(opts: ServeOptions) -> tuple[subprocess.Popen, subprocess.Popen]:
                 "--timeout", "120", "--graceful-timeout", "10", "--log-level", "warning",
                 "--access-logfile", "-", "--access-logformat", '%(t)s "%(m)s %(U)s" %(s)s %(M)sms',
                 "--preload"]
-    web = subprocess.Popen(gunicorn, env=env)
+    web = subprocess.Popen(gunicorn, env=env, stdout=access_log)
     worker = subprocess.Popen([sys.executable, "-m", "pemilih.web.worker"], env=env)
     return web, worker
 

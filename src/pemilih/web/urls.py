@@ -1,5 +1,5 @@
 """Every URL of the application, gathered from the view modules (each with its access rule)."""
-from pemilih.web.views import (accounts, coklit, core, dashboard, election, handback, public, review,
+from pemilih.web.views import (accounts, agreements, coklit, core, dashboard, election, handback, public, review,
                                upload, voters)
 
 urlpatterns = [
@@ -7,6 +7,7 @@ urlpatterns = [
     *public.routes,
     *voters.routes,
     *accounts.routes,
+    *agreements.routes,
     *upload.routes,
     *review.routes,
     *coklit.routes,

@@ -1,2 +1,164 @@
-"""(being written)"""
-routes = []
+"""Hand-back (DPML builds the package for KPU) and apply (KPU folds it into its list).
+
+Both run as background jobs: building replays the log and writes four files and a PDF,
+applying checks every hash first. The package is the job's output (a download link on the job
+page); applying works on whatever workspace this server serves (KPU runs its own instance).
+"""
+from __future__ import annotations
+
+from django.utils import timezone
+
+import re
+import shutil
+from datetime import date, datetime
+
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from pemilih.web import access, jobs, workspace
+from pemilih.web.access import only, route
+from pemilih.web.roles import Role
+from pemilih.web.views.coklit import default_regime, save_upload
+
+REASON_HANDBACK = "Penyerahan kembali data pemilih hasil Pilkalem sebagai data dukung PDPB"
+REASON_APPLY = "Data dukung PDPB dari DPML (Rakor PDPB)"
+PERIOD = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]{0,29}$")  # it becomes part of the file name
+SHOWN = 50  # conflicts written into a job's outcome message
+
+
+# --- hand-back (DPML) ---------------------------------------------------------------------------
+
+def _agreements():
+    from pemilih.store.models import Agreement
+    today = timezone.localdate()
+    return [a for a in Agreement.objects.filter(valid_from__lte=today, valid_to__gte=today).order_by("-valid_from")
+            if {a.provider, a.recipient} == {"KPU", "DPML"}]
+
+
+def _transfers():
+    """The hand-back packages made so far (data-transferred events), newest first."""
+    from pemilih.store import projection
+    from pemilih.store.models import Event
+    return [{"seq": seq, "at": at, "file": f or "", "agreement": a or "", "counts": c or {}, "actor": actor,
+             "what": what or ""}
+            for seq, at, f, a, c, actor, what in Event.objects.filter(kind=projection.DATA_TRANSFERRED)
+            .order_by("-seq").values_list("seq", "happened_at", "payload__file", "payload__agreement",
+                                          "payload__counts", "actor", "payload__what")]
+
+
+def _handback_form(request) -> tuple[dict, list[str]]:
+    """The form's values (as typed) and what is wrong with them."""
+    from pemilih.domain import codes
+    from pemilih.store.models import Agreement
+    p = request.POST
+    values = {"periode": p.get("periode", "").strip(), "perjanjian": p.get("perjanjian", "").strip(),
+              "rezim": p.get("rezim", "").strip(), "tanggal": p.get("tanggal", "").strip(),
+              "tempat": p.get("tempat", "").strip() or "Rantepao"}
+    errors = []
+    if not PERIOD.match(values["periode"]):
+        errors.append("Periode wajib diisi dengan huruf, angka atau tanda hubung, mis. 2027-Q1.")
+    if not Agreement.objects.filter(number=values["perjanjian"]).exists():
+        errors.append("Pilih perjanjian berbagi data yang tercatat.")
+    if values["rezim"] not in codes.regimes():
+        errors.append("Pilih tabel kode: " + ", ".join(codes.regimes()) + ".")
+    try:
+        values["on"] = datetime.strptime(values["tanggal"], "%Y-%m-%d").date() if values["tanggal"] else timezone.localdate()
+    except ValueError:
+        errors.append("Tanggal serah tidak sah; tulis seperti 2027-03-31.")
+    return values, errors
+
+
+def handback_page(request):
+    from pemilih.domain import codes
+    errors, values = [], {}
+    if request.method == "POST":
+        values, errors = _handback_form(request)
+        if not errors:
+            job = jobs.enqueue(request, "serah", {
+                "period": values["periode"], "agreement": values["perjanjian"], "regime": values["rezim"],
+                "on": values["on"].isoformat(), "place": values["tempat"],
+                "who": access.who(request, REASON_HANDBACK), "next_url": reverse("serah"),
+                "personal_data": True})
+            return redirect("pekerjaan", job.pk)
+    valid = _agreements()
+    return render(request, "web/handback/serah.html", {
+        "errors": errors, "values": values, "agreements": valid, "regimes": codes.regimes(),
+        "default_agreement": values.get("perjanjian") or (valid[0].number if valid else ""),
+        "default_regime": values.get("rezim") or default_regime(), "today": timezone.localdate().isoformat(),
+        "transfers": _transfers()}, status=400 if errors else 200)
+
+
+@jobs.handler("serah", "Paket serah-kembali untuk KPU")
+def run_handback(job, bar) -> str:
+    from pemilih.store.handback import HandbackError, build
+    p = job.params
+    bar.stage("Menyusun paket serah-kembali", None)
+    try:
+        out = build(workspace.current(), jobs.output_dir(job), period=p["period"], agreement=p["agreement"],
+                    on=date.fromisoformat(p["on"]), regime=p["regime"], place=p["place"], **p["who"])
+    except HandbackError as err:  # not a ChangeError: say it as it is rather than as unexpected
+        raise jobs.JobError(str(err)) from None
+    c = out.counts
+    tms = sum(v for k, v in c.items() if k.startswith("TMS"))
+    job.result = {"file": out.path.name, "counts": c, "manifest_sha256": out.manifest["manifest_sha256"]}
+    return (f"Paket {out.path.name}: baru {c['B']}, TMS {tms}, ubah {c['U']} pemilih; awal {c['pemilih_awal']}, "
+            f"akhir {c['pemilih_akhir']}.\nSidik manifest {out.manifest['manifest_sha256']}.")
+
+
+# --- apply (KPU) --------------------------------------------------------------------------------
+
+def _applied():
+    from pemilih.store import projection
+    from pemilih.store.models import Event
+    return list(Event.objects.filter(kind=projection.HANDBACK_APPLIED).order_by("-seq")
+                .values("seq", "happened_at", "actor", "payload__file", "payload__period"))
+
+
+def apply_page(request):
+    error = None
+    if request.method == "POST":
+        upload = request.FILES.get("paket")
+        if upload is None:
+            error = "Pilih berkas paket (zip) yang akan diterapkan."
+        else:
+            try:
+                path = save_upload(upload, (".zip",))
+            except ValueError as err:
+                error = str(err)
+            else:
+                job = jobs.enqueue(request, "terapkan", {
+                    "path": str(path), "who": access.who(request, REASON_APPLY), "next_url": reverse("terapkan")})
+                return redirect("pekerjaan", job.pk)
+    return render(request, "web/handback/terapkan.html", {"error": error, "applied": _applied()},
+                  status=400 if error else 200)
+
+
+@jobs.handler("terapkan", "Terapkan paket serah-kembali")
+def run_apply(job, bar) -> str:
+    from pathlib import Path
+
+    from pemilih.store.apply_package import apply
+    p = job.params
+    path = Path(p["path"])
+    bar.stage("Memeriksa dan menerapkan paket", None)
+    try:
+        out = apply(workspace.current(), path, **p["who"])
+    finally:  # the store keeps an applied package's bytes as a snapshot
+        shutil.rmtree(path.parent, ignore_errors=True)
+    job.result = {"already": out.already, "applied": out.applied, "unchanged": out.unchanged,
+                  "conflicts": len(out.conflicts), "event_seq": out.event_seq}
+    if out.already:
+        return "Paket ini sudah pernah diterapkan; tidak ada perubahan."
+    applied = ", ".join(f"{k} {v}" for k, v in sorted(out.applied.items())) or "tidak ada"
+    where = f" (peristiwa #{out.event_seq})" if out.event_seq else ""
+    lines = [f"Diterapkan{where}: {applied}; sudah sesuai {out.unchanged}; konflik {len(out.conflicts)}."]
+    lines += [f"konflik: {c}" for c in out.conflicts[:SHOWN]]
+    if len(out.conflicts) > SHOWN:
+        lines.append(f"... dan {len(out.conflicts) - SHOWN} konflik lagi")
+    return "\n".join(lines)
+
+
+routes = [
+    route("serah/", handback_page, "serah", only(Role.DPML)),
+    route("terapkan/", apply_page, "terapkan", only(Role.KPU)),
+]

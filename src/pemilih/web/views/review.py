@@ -1,2 +1,422 @@
-"""(being written)"""
-routes = []
+"""Verification against the civil registry, and the review queue of its findings.
+
+`verifikasi/` runs the same verification as `pemilih verify` (the current list against the
+latest registry extract received) as a job, writes findings.csv/.xlsx for download and loads
+the findings as proposals (store/review.py load_findings). `tinjau/` lists the proposals with
+filters, the per-field evidence of each link side by side, and accepts or rejects them with a
+reason (store/review.py accept/reject), one or many at once; `tinjau/batal/` undoes a decision.
+
+The queue is read with the ORM, filtered and paged in SQL: a page of 50 must answer fast with
+thousands of proposals, so the status of a proposal (the verdict of its latest decision not
+undone, as store/review.py defines it) is a correlated subquery rather than a whole-table read.
+"""
+from __future__ import annotations
+
+from django.utils import timezone
+
+import json
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Subquery
+from django.http import QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html_join
+
+from pemilih.web import access, jobs, masking, workspace
+from pemilih.web.access import only, route
+from pemilih.web.roles import Role
+from pemilih.web.views.upload import LEGAL_BASIS
+from pemilih.web.villages import villages
+
+PAGE = 50
+STATUSES = {"terbuka": "Terbuka", "diterima": "Diterima", "ditolak": "Ditolak"}
+VERDICT_STATUS = {"accept": "diterima", "reject": "ditolak"}
+HISTORY = 15
+# Side by side: (label, list column, registry column); registry-only columns live in payload.
+EVIDENCE_FIELDS = [
+    ("NIK", "nik", "nik"), ("NKK", "nkk", "nkk"), ("NAMA", "nama", "nama"),
+    ("TEMPAT LAHIR", "tempat_lahir", "tempat_lahir"), ("TANGGAL LAHIR", "tanggal_lahir", "tanggal_lahir"),
+    ("JENIS KELAMIN", "jenis_kelamin", "jenis_kelamin"), ("STATUS PERKAWINAN", "status_kawin", "status_kawin"),
+    ("ALAMAT", "alamat", "alamat"), ("RT", "rt", "rt"), ("RW", "rw", "rw"),
+    ("KODE DESA", "kode_desa", "kode_wilayah"),
+]
+MASKED_FIELDS = {"NIK", "NKK"}
+REGISTRY_EXTRA = ["status", "pekerjaan", "tgl_mati", "tgl_pindah", "kode_wilayah_tujuan", "tgl_datang"]
+
+
+# --- verification -------------------------------------------------------------------------------
+
+def latest_registry():
+    from pemilih.store.models import ImportBatch
+    return ImportBatch.objects.filter(kind="registry").order_by("-id").first()
+
+
+def _defaults() -> dict:
+    """The form's defaults: the latest election's dates and regime, else today's date."""
+    from pemilih.domain.codes import DEFAULT_REGIME
+    from pemilih.store.models import Election
+    election = Election.objects.order_by("-id").first()
+    if election is None:
+        return {"hari": timezone.localdate().isoformat(), "dps": "", "rezim": DEFAULT_REGIME}
+    return {"hari": election.voting_day.isoformat(), "dps": election.dps_set_on.isoformat(),
+            "rezim": election.regime}
+
+
+def _verify_form(data) -> tuple[dict, str | None]:
+    """The verification parameters from the form, or the reason they cannot be used."""
+    from pemilih.domain.codes import DEFAULT_REGIME, regimes
+    values = {k: (data.get(k) or "").strip() for k in ("hari", "dps", "rezim")}
+    try:
+        on = date.fromisoformat(values["hari"])
+        dps = date.fromisoformat(values["dps"]) if values["dps"] else None
+    except ValueError:
+        return values, "Tanggal harus ditulis lengkap (TTTT-BB-HH)."
+    if dps is not None and dps > on:
+        return values, "Tanggal penetapan DPS tidak boleh sesudah hari pemungutan suara."
+    regime = values["rezim"] or ("PILKALEM" if dps else DEFAULT_REGIME)
+    if regime not in regimes():
+        return values, f"Rezim kode '{regime}' tidak dikenal."
+    return {"hari": on.isoformat(), "dps": dps.isoformat() if dps else "", "rezim": regime}, None
+
+
+def verification(request):
+    from pemilih.domain.codes import regimes
+    from pemilih.store.models import Proposal, Voter
+    batch = latest_registry()
+    values, error = _defaults(), None
+    if request.method == "POST":
+        values, error = _verify_form(request.POST)
+        if error is None and batch is None:
+            error = "Belum ada ekstrak Disdukcapil yang diterima; unggah ekstraknya lebih dulu."
+        if error is None:
+            who = access.who(request, "Verifikasi daftar pemilih terhadap data Disdukcapil")
+            job = jobs.enqueue(request, "verifikasi", {
+                **values, "batch": batch.pk, "actor": who["actor"], "agency": who["agency"],
+                "personal_data": True, "next_url": reverse("tinjau")})
+            return redirect("pekerjaan", job.pk)
+    return render(request, "web/review/verification.html", {
+        "batch": batch, "files": list(batch.files.order_by("name").values_list("name", flat=True)) if batch else [],
+        "voters": Voter.objects.count(), "proposals": Proposal.objects.count(),
+        "values": values, "error": error, "regimes": regimes()})
+
+
+def registry_records(batch):
+    """The registry extract of `batch`, read from its snapshots by the same reader as
+    `pemilih verify --registry` (the bytes received are the extract, byte for byte)."""
+    from pemilih.io.read import read_files
+    from pemilih.store.models import SourceFile
+    files = SourceFile.objects.filter(batches=batch).order_by("id")
+    with tempfile.TemporaryDirectory(prefix="verifikasi-", dir=jobs.upload_dir()) as tmp:
+        paths = []
+        for f in files:
+            path = Path(tmp) / f"{f.pk}_{f.name}"  # two snapshots may share a name
+            path.write_bytes(bytes(f.content))
+            paths.append(str(path))
+        return read_files(paths, kind="registry").records
+
+
+@jobs.handler("verifikasi", "Verifikasi terhadap data Disdukcapil")
+def verify_job(job, bar) -> str:
+    from pemilih.engine.findings import verify
+    from pemilih.io.findings import write_all
+    from pemilih.store.models import ImportBatch
+    from pemilih.store.projection import current_list
+    from pemilih.store.review import load_findings
+    p = job.params
+    batch = ImportBatch.objects.filter(pk=p["batch"], kind="registry").first()
+    if batch is None:
+        raise jobs.JobError("Ekstrak Disdukcapil yang dipilih tidak ada di ruang kerja.")
+    ws = workspace.current()
+    bar.stage("Membaca ekstrak Disdukcapil")
+    registry = registry_records(batch)
+    bar.stage("Membaca daftar pemilih saat ini")
+    records = current_list(ws)
+    if records.height == 0 or registry.height == 0:
+        raise jobs.JobError("Tidak ada baris yang dapat diverifikasi (daftar atau data Disdukcapil kosong).")
+    bar.stage("Mencocokkan daftar dengan data Disdukcapil")
+    result = verify(records, registry, date.fromisoformat(p["hari"]), p["rezim"],
+                    date.fromisoformat(p["dps"]) if p["dps"] else None)
+    bar.stage("Menulis temuan")
+    write_all(result.findings, str(jobs.output_dir(job)))
+    bar.stage("Memuat temuan untuk ditelaah")
+    loaded = load_findings(ws, result.findings, actor=p["actor"], agency=p["agency"],
+                           reason="Hasil verifikasi untuk ditelaah", legal_basis=LEGAL_BASIS)
+    counts = dict(result.findings.group_by("code").len().sort("code").iter_rows())
+    job.result = {"findings": counts, "added": loaded.added, "known": loaded.known}
+    lines = [f"Daftar {_n(records.height)} baris; Disdukcapil {_n(registry.height)} penduduk.",
+             "Temuan: " + (", ".join(f"{k} {_n(v)}" for k, v in counts.items()) or "tidak ada"),
+             f"Usulan baru untuk ditelaah: {_n(loaded.added)}; sudah ada sebelumnya: {_n(loaded.known)} "
+             f"({_n(loaded.rejected_before)} di antaranya pernah ditolak)."]
+    return "\n".join(lines)
+
+
+def _n(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+# --- the review queue ---------------------------------------------------------------------------
+
+def standing(rows):
+    """`rows` (Proposals) with `verdict` and `decided_by`: their standing decision, i.e. the
+    latest decision not undone (store/review.py's rule); both null for an open proposal."""
+    from pemilih.store.models import Event, ReviewDecision
+    undone = Event.objects.filter(undoes_id=OuterRef("event_id"))
+    latest = (ReviewDecision.objects.filter(finding_key=OuterRef("finding_key"))
+              .filter(~Exists(undone)).order_by("-event_id"))
+    return rows.annotate(verdict=Subquery(latest.values("verdict")[:1]),
+                         decided_by=Subquery(latest.values("event_id")[:1]))
+
+
+def queue(code=None, kode_desa=None, score_min=None, score_max=None, status=None):
+    """The Proposals the filters select, in list order, filtered in SQL (the status through
+    the standing decision only when asked for: a correlated subquery per row costs)."""
+    from pemilih.store.models import Proposal
+    rows = Proposal.objects.all()
+    if code:
+        rows = rows.filter(code=code)
+    if kode_desa:
+        rows = rows.filter(kode_desa=kode_desa)
+    if score_min is not None:
+        rows = rows.filter(score__gte=score_min)
+    if score_max is not None:
+        rows = rows.filter(score__lte=score_max)
+    if status == "terbuka":  # open: no decision that stands (is not undone)
+        rows = rows.exclude(finding_key__in=_standing_keys())
+    elif status in ("diterima", "ditolak"):
+        verdict = {"diterima": "accept", "ditolak": "reject"}[status]
+        # The key set narrows cheaply (one uncorrelated subquery); the standing verdict is
+        # then checked on those few rows only, by the same rule as store/review.py.
+        rows = standing(rows.filter(finding_key__in=_standing_keys(verdict))).filter(verdict=verdict)
+    return rows.order_by("id")
+
+
+def _standing_keys(verdict: str | None = None):
+    """finding_keys with a decision (of this verdict) that was not undone: a subquery."""
+    from pemilih.store.models import Event, ReviewDecision
+    rows = ReviewDecision.objects.filter(~Exists(Event.objects.filter(undoes_id=OuterRef("event_id"))))
+    if verdict:
+        rows = rows.filter(verdict=verdict)
+    return rows.values("finding_key")
+
+
+def _score(text: str | None) -> float | None:
+    text = (text or "").strip().replace(",", ".")
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def filters_of(params) -> dict:
+    """The queue's filters from a query string; status 'terbuka' unless asked otherwise."""
+    status = params.get("status", "terbuka")
+    return {"code": params.get("kode") or None, "kode_desa": params.get("desa") or None,
+            "score_min": _score(params.get("skor_min")), "score_max": _score(params.get("skor_max")),
+            "status": status if status in STATUSES else None}
+
+
+def review_queue(request):
+    return _queue_page(request, request.GET)
+
+
+def _queue_page(request, params, error: str | None = None, checked=(), reason: str = "", status: int = 200):
+    from pemilih.store.models import Proposal
+    f = filters_of(params)
+    scope = access.village_scope(request)  # committees do not review; narrowed all the same
+    if scope:
+        f["kode_desa"] = scope
+    # Page over ids first, then read the page's 50 rows with their status and evidence.
+    page = Paginator(queue(**f).values_list("id", flat=True), PAGE).get_page(params.get("hal"))
+    shown = standing(Proposal.objects.filter(id__in=list(page.object_list))).order_by("id").values(
+        "id", "finding_key", "code", "source_ref", "field", "current", "proposed", "registry_nik",
+        "duplicate_of", "score", "reason", "evidence", "kode_desa", "verdict", "decided_by")
+    names = {v["kode_desa"]: v["desa"] for v in villages()}
+    rows = _with_evidence(list(shown), names)
+    codes = list(Proposal.objects.order_by("code").values_list("code", flat=True).distinct())
+    desa = sorted(set(Proposal.objects.exclude(kode_desa=None).values_list("kode_desa", flat=True).distinct()))
+    query = params.copy() if isinstance(params, QueryDict) else QueryDict(mutable=True)
+    query.pop("hal", None)
+    return render(request, "web/review/queue.html", {
+        "page": page, "rows": rows, "codes": codes, "statuses": STATUSES,
+        "villages": [{"kode_desa": k, "desa": names.get(k, "")} for k in desa],
+        "f": {**f, "skor_min": params.get("skor_min", ""), "skor_max": params.get("skor_max", ""),
+              "status_raw": params.get("status", "terbuka")},
+        "filtered": any(f[k] is not None for k in ("code", "kode_desa", "score_min", "score_max")),
+        "query": query.urlencode(), "error": error, "checked": set(checked), "reason": reason,
+        "history": _history()}, status=status)
+
+
+def _with_evidence(rows: list[dict], names: dict) -> list[dict]:
+    """Each proposal with its list record and registry record side by side."""
+    from pemilih.store.models import SourceRecord, Voter
+    keys = [r["source_ref"] for r in rows if r["source_ref"]]
+    listed = {v["key"]: v for v in Voter.objects.filter(key__in=keys).values(
+        "key", *{c for _, c, _ in EVIDENCE_FIELDS})}
+    niks = {r["registry_nik"] for r in rows if r["registry_nik"]}
+    registry = {}
+    shared = [c for _, _, c in EVIDENCE_FIELDS if c != "kode_wilayah"]
+    for rec in (SourceRecord.objects.filter(nik__in=niks, batch__kind="registry").order_by("id")
+                .values(*shared, "payload")):
+        payload = rec.pop("payload") or {}
+        if isinstance(payload, str):
+            payload = json.loads(payload)
+        registry[rec["nik"]] = {**rec, **{k: payload.get(k) for k in ["kode_wilayah", *REGISTRY_EXTRA]}}
+    for r in rows:
+        r["status"] = VERDICT_STATUS.get(r["verdict"], "terbuka")
+        r["desa"] = names.get(r["kode_desa"], "")
+        r["score_text"] = "" if r["score"] is None else f"{r['score']:.2f}".replace(".", ",")
+        personal = (r["field"] or "").upper() in MASKED_FIELDS
+        r["current_shown"] = masking.nik(r["current"]) if personal else r["current"]
+        r["proposed_shown"] = masking.nik(r["proposed"]) if personal else r["proposed"]
+        person = registry.get(r["registry_nik"] or "")
+        r["side"] = _rows_html(_side_by_side(listed.get(r["source_ref"]), person))
+        r["note"] = _note(r["source_ref"], r["source_ref"] in listed, person)
+        r["how"] = _how_linked(r["evidence"], bool(r["registry_nik"]))
+    return rows
+
+
+def _note(source_ref: str, in_list: bool, person: dict | None) -> tuple[str, str] | None:
+    """What the two columns lack, said above them (a new voter has no list row yet)."""
+    left = "" if in_list else ("tidak ada lagi di daftar saat ini" if source_ref else "belum ada di daftar")
+    right = "tidak ada rekaman" if person is None else ""
+    return (left, right) if left or right else None
+
+
+def _side_by_side(voter: dict | None, person: dict | None) -> list[dict]:
+    """One row per field: the list's value, the registry's value, and whether they differ;
+    then what only the registry says (death, move, occupation, status)."""
+    out = []
+    for label, list_col, reg_col in EVIDENCE_FIELDS:
+        left = (voter or {}).get(list_col)
+        right = (person or {}).get(reg_col)
+        differs = voter is not None and person is not None and (left or "").strip().upper() != (right or "").strip().upper()
+        if label in MASKED_FIELDS:
+            left, right = masking.nik(left), masking.nik(right)
+        out.append({"label": label, "list": left or "-", "registry": right or "-", "differs": differs})
+    for column in REGISTRY_EXTRA:
+        if person and person.get(column):
+            out.append({"label": column.upper().replace("_", " "), "list": "", "registry": person[column],
+                        "differs": False})
+    return out
+
+
+def _rows_html(side: list[dict]):
+    """The side-by-side rows as HTML: built here rather than in the template because the
+    queue renders about a thousand of them per page and must answer fast (values escaped)."""
+    return format_html_join("", '<tr class="{}"><td>{}</td><td>{}</td><td>{}</td></tr>', (
+        ("warn" if s["differs"] else "", s["label"], s["list"], s["registry"]) for s in side))
+
+
+def _how_linked(evidence: str, has_registry: bool) -> dict:
+    """The link's evidence as the page shows it: method, score and each field's level/weight."""
+    if not evidence:
+        return {"method": "NIK sama persis" if has_registry else "", "fields": ""}
+    try:
+        doc = json.loads(evidence)
+    except ValueError:
+        return {"method": evidence, "fields": ""}
+    fields = format_html_join("", '<tr><td>{}</td><td>{}</td><td class="num {}">{}</td></tr>', (
+        (f.get("field"), f.get("level"), "ok" if (f.get("weight") or 0) > 0 else "warn",
+         "" if f.get("weight") is None else f"{f['weight']:+.2f}".replace(".", ",")) for f in doc.get("fields", [])))
+    score = doc.get("score")
+    return {"method": f"pencocokan {doc.get('method', 'probabilistik')}"
+            + ("" if score is None else f", skor {score:.4f}".replace(".", ",")), "fields": fields}
+
+
+def _history() -> list[dict]:
+    """Recent decision events, newest first, with whether (and by what) each was undone."""
+    from pemilih.store.models import Event
+    from pemilih.store.projection import REVIEW_ACCEPTED, REVIEW_REJECTED, REVIEW_UNDONE
+    labels = {REVIEW_ACCEPTED: "Diterima", REVIEW_REJECTED: "Ditolak", REVIEW_UNDONE: "Pembatalan"}
+    events = list(Event.objects.filter(kind__in=list(labels)).order_by("-seq")[:HISTORY])
+    undone = dict(Event.objects.filter(undoes__in=[e.seq for e in events]).values_list("undoes_id", "seq"))
+    return [{"seq": e.seq, "label": labels[e.kind], "kind": e.kind, "actor": e.actor, "agency": e.agency,
+             "when": e.happened_at, "reason": e.reason, "proposals": e.payload.get("proposals"),
+             "changes": len(e.payload.get("changes", [])), "undoes": e.payload.get("undoes"),
+             "undone_by": undone.get(e.seq),
+             "can_undo": e.kind != REVIEW_UNDONE and e.seq not in undone} for e in events]
+
+
+def _back(query: str) -> str:
+    return reverse("tinjau") + (f"?{query}" if query else "")
+
+
+def decide(request):
+    """Accept or reject the proposals ticked (or every open one the filters select)."""
+    from pemilih.store.review import ReviewError, Selection, accept, reject
+    if request.method != "POST":
+        return redirect("tinjau")
+    p = request.POST
+    query = p.get("saringan", "")
+    params = QueryDict(query)
+    keys = tuple(k for k in p.getlist("kunci") if k)
+    reason = (p.get("alasan") or "").strip()
+    verdict = p.get("putusan")
+    error = None
+    if verdict not in ("terima", "tolak"):
+        error = "Pilih keputusan: terima atau tolak."
+    elif not reason:
+        error = "Alasan keputusan wajib diisi; tidak ada yang diputuskan."
+    elif not keys and p.get("lingkup") != "saringan":
+        error = "Pilih temuan yang diputuskan (centang barisnya)."
+    if error is None:
+        if p.get("lingkup") == "saringan":
+            f = filters_of(params)
+            selection = Selection(code=f["code"], kode_desa=f["kode_desa"], score_min=f["score_min"],
+                                  score_max=f["score_max"])
+        else:
+            selection = Selection(keys=keys)
+        act = accept if verdict == "terima" else reject
+        try:
+            out = act(workspace.current(), selection, **access.who(request, reason), legal_basis=LEGAL_BASIS)
+        except ReviewError as exc:
+            error = str(exc)
+    if error is not None:
+        return _queue_page(request, params, error=error, checked=keys, reason=reason)
+    label = "diterima" if verdict == "terima" else "ditolak"
+    text = (f"{_n(out.decided)} usulan {label} (peristiwa #{out.event_seq}); "
+            f"{_n(out.changed)} perubahan pada daftar.")
+    if out.skipped:
+        text += f" {_n(len(out.skipped))} tanpa perubahan daftar: " + "; ".join(out.skipped[:5])
+    messages.success(request, text)
+    return redirect(_back(query))
+
+
+def undo(request):
+    from pemilih.store.review import ReviewError, undo as undo_decision
+    if request.method != "POST":
+        return redirect("tinjau")
+    p = request.POST
+    back = _back(p.get("saringan", ""))
+    reason = (p.get("alasan") or "").strip()
+    try:
+        seq = int(p.get("peristiwa", ""))
+    except ValueError:
+        messages.error(request, "Pilih keputusan yang dibatalkan.")
+        return redirect(back)
+    if not reason:
+        messages.error(request, f"Alasan pembatalan keputusan #{seq} wajib diisi; tidak ada yang dibatalkan.")
+        return redirect(back)
+    try:
+        new = undo_decision(workspace.current(), seq, **access.who(request, reason), legal_basis=LEGAL_BASIS)
+    except ReviewError as exc:
+        messages.error(request, str(exc))
+        return redirect(back)
+    messages.success(request, f"Keputusan #{seq} dibatalkan (peristiwa #{new}).")
+    return redirect(back)
+
+
+REVIEWERS = only(Role.DISDUKCAPIL, Role.DPML, personal_data=True)
+routes = [
+    route("verifikasi/", verification, "verifikasi", only(Role.DISDUKCAPIL, personal_data=True)),
+    route("tinjau/", review_queue, "tinjau", REVIEWERS),
+    route("tinjau/putus/", decide, "tinjau_putus", REVIEWERS),
+    route("tinjau/batal/", undo, "tinjau_batal", REVIEWERS),
+]

@@ -23,7 +23,9 @@ def voter_list(request):
         rows = rows.filter(kode_desa=desa)
     if query:
         rows = rows.filter(nama__icontains=query) if not query.isdigit() else rows.filter(nik=query)
-    rows = rows.order_by("kode_desa", "position") if desa else rows.order_by("position")
+    # Village, then list order: the order of the serving index (web/indexes.py), so a page
+    # deep in the regency's 190k voters is an index walk, not a sort of the whole table.
+    rows = rows.order_by("kode_desa", "position")
     page = Paginator(rows.values(*COLUMNS), PAGE).get_page(request.GET.get("hal"))
     for r in page.object_list:
         r["nik"] = masking.nik(r["nik"])

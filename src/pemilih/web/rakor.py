@@ -1,0 +1,315 @@
+"""The Rakor dashboard's data: recaps of periods and of stored election lists, per process cache.
+
+Nothing is counted here: a period is store/recap.py's recap (the log replayed by
+store/history.py, counted by engine/recap.py); a stored list (DPS, DPT, DPTb) is counted by
+the same engine as a moment, its rows both at the start and at the end.
+
+Replaying the log of a scale-1.0 regency takes about two seconds, too slow for every page
+view; the result cannot change until a new event is written, so it is cached per process,
+keyed on the database, the newest event and the question asked (like web/villages.py).
+"""
+from __future__ import annotations
+
+import calendar
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+import polars as pl
+from django.db import connection
+from django.utils import timezone
+
+from pemilih.domain.codes import DEFAULT_REGIME, regimes
+from pemilih.engine import recap as engine
+from pemilih.store import recap as store_recap
+from pemilih.store.recap import ZONE, Recap
+from pemilih.web import workspace
+
+CACHE_SIZE = 24
+_cache: OrderedDict = OrderedDict()
+_computing: dict = {}  # key -> lock held while it is computed
+_guard = threading.Lock()
+
+
+class PeriodError(ValueError):
+    """A period or list the user asked for that cannot be counted; the message says why."""
+
+
+# --- the cache ---------------------------------------------------------------------------
+
+def newest_event() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT MAX(seq) FROM store_event")
+        return cursor.fetchone()[0] or 0
+
+
+def _cached(question: tuple, compute):
+    key = (connection.settings_dict.get("NAME"), newest_event(), *question)
+    # One computation per key: the server's threads asking the same question at once (the
+    # meeting opening the page together) wait for the first instead of replaying again.
+    with _guard:
+        lock = _computing.setdefault(key, threading.Lock())
+    with lock:
+        with _guard:
+            if key in _cache:
+                _cache.move_to_end(key)
+                return _cache[key]
+        value = compute()
+        with _guard:
+            _cache[key] = value
+            _computing.pop(key, None)
+            while len(_cache) > CACHE_SIZE:
+                _cache.popitem(last=False)
+    return value
+
+
+def clear_cache() -> None:
+    _cache.clear()
+
+
+def warm() -> None:
+    """Count the dashboard's default period now (e.g. in the server's master process before it
+    forks its workers, which then inherit the cache); the connection is closed afterwards so
+    that no forked process shares it."""
+    try:
+        period = default_period()
+        if period is not None:
+            period_recap(*period, default_regime())
+    finally:
+        connection.close()
+
+
+# --- what can be counted -----------------------------------------------------------------
+
+def today() -> date:
+    return timezone.localtime(timezone.now(), ZONE).date()
+
+
+def default_period() -> tuple[date, date] | None:
+    """From the day the current list was received to today; None without a list."""
+    from pemilih.store.models import Event
+    base = Event.objects.filter(kind=Event.LIST_IMPORTED).order_by("-seq").first()
+    if base is None:
+        return None
+    start = timezone.localtime(base.happened_at, ZONE).date()
+    return start, max(start, today())
+
+
+def default_regime() -> str:
+    """The code table of the latest election, else the general one."""
+    from pemilih.store.models import Election
+    latest = Election.objects.order_by("-id").first()
+    return latest.regime if latest is not None and latest.regime in regimes() else DEFAULT_REGIME
+
+
+def months_with_events() -> list[date]:
+    """The first day of every month (WITA) in which the list changed."""
+    from pemilih.store import projection
+    from pemilih.store.models import Event
+    kinds = [Event.LIST_IMPORTED, *projection.CHANGE_KINDS, projection.REVIEW_UNDONE]
+    moments = Event.objects.filter(kind__in=kinds).datetimes("happened_at", "month", tzinfo=ZONE)
+    return sorted({m.date().replace(day=1) for m in moments})
+
+
+def stored_lists() -> list[dict]:
+    """[{id, label, day}] of every election list set, oldest first."""
+    from pemilih.store.models import ElectionList
+    out = []
+    for made in ElectionList.objects.select_related("election", "event").order_by("id"):
+        day = timezone.localtime(made.event.happened_at, ZONE).date()
+        out.append({"id": made.pk, "day": day,
+                    "label": f"{made.stage} {made.election.code} ({day:%d-%m-%Y})"})
+    return out
+
+
+# --- recaps ------------------------------------------------------------------------------
+
+def period_recap(start_day: date, end_day: date, regime: str) -> Recap:
+    """store/recap.py's recap of the period, cached (the replay of the log cached apart, so
+    another code table for the same period does not replay it again)."""
+    from pemilih.store import history
+    if regime not in regimes():
+        raise PeriodError(f"Tabel kode '{regime}' tidak dikenal")
+    try:
+        bounds = store_recap.bounds(start_day, end_day)
+    except ValueError as exc:
+        raise PeriodError(str(exc)) from None
+    found = _cached(("replay", start_day, end_day), lambda: history.period(*bounds))
+    return _cached(("recap", start_day, end_day, regime),
+                   lambda: store_recap.recap(workspace.current(), start_day, end_day, regime, found=found))
+
+
+def list_recap(list_id: int, regime: str) -> Recap:
+    """A stored election list counted as a moment: its voters at start and end, nothing
+    happened in between (new, TMS and corrections are zero)."""
+    return _cached(("list", list_id, regime), lambda: _count_list(list_id, regime))
+
+
+def _count_list(list_id: int, regime: str) -> Recap:
+    from pemilih.store import bulk
+    from pemilih.store.models import ElectionList
+    made = ElectionList.objects.select_related("event").filter(pk=list_id).first()
+    if made is None:
+        raise PeriodError(f"Daftar nomor {list_id} tidak ada")
+    columns = ", ".join(f'"{c}"' for c in engine.STATE_COLUMNS)
+    rows = bulk.read_frame(f"SELECT {columns} FROM store_electionvoter WHERE list_id = {int(made.pk)}",
+                           engine.STATE_COLUMNS)
+    codes = store_recap.tms_codes(regime)
+    nothing = pl.DataFrame(schema={"key": pl.String, "code": pl.String})
+    villages = engine.recap(rows, rows, nothing, pl.Series("key", [], dtype=pl.String), codes)
+    day = timezone.localtime(made.event.happened_at, ZONE).date()
+    return Recap(day, day, regime, codes, villages, engine.by_kecamatan(villages), engine.total(villages), 0)
+
+
+# --- kecamatan ---------------------------------------------------------------------------
+
+def kecamatan_code(kode_desa: str) -> str:
+    """`73.26.01.2001` -> `73.26.01` (region codes: province.regency.district.village)."""
+    return ".".join(str(kode_desa).split(".")[:3])
+
+
+def kecamatan_codes(result: Recap) -> dict[str, str]:
+    """Kecamatan name -> its code (the code most of its villages start with)."""
+    pairs = result.villages.select(
+        "kecamatan", pl.col("kode_desa").str.split(".").list.slice(0, 3).list.join(".").alias("code"))
+    best = (pairs.group_by("kecamatan", "code").len().sort(["len", "code"], descending=[True, False])
+            .unique("kecamatan", keep="first"))
+    return dict(best.select("kecamatan", "code").iter_rows())
+
+
+def find_kecamatan(result: Recap, wanted: str) -> str | None:
+    """The kecamatan named or coded `wanted` (case and spaces ignored), None when none."""
+    text = re.sub(r"\s+", " ", (wanted or "").strip()).upper()
+    if not text:
+        return None
+    codes = kecamatan_codes(result)
+    for name, code in codes.items():
+        if text == code or text == str(name).upper():
+            return name
+    return None
+
+
+def narrowed(result: Recap, kecamatan: str | None) -> Recap:
+    """The recap of one kecamatan (its villages, its row, its total); all when None."""
+    if kecamatan is None:
+        return result
+    villages = result.villages.filter(pl.col("kecamatan") == kecamatan)
+    return replace(result, villages=villages, kecamatan=engine.by_kecamatan(villages),
+                   total=engine.total(villages))
+
+
+# --- what the pages show ----------------------------------------------------------------
+
+def measure(code: str) -> str:
+    return engine.tms_column(code)
+
+
+def table_rows(result: Recap, by: str) -> list[dict]:
+    """Rows for a page: per kecamatan (`by="kecamatan"`) or per village, each with its name,
+    code, the counts the page shows and the TMS counts in code order."""
+    codes = kecamatan_codes(result) if by == "kecamatan" else {}
+    frame = result.kecamatan if by == "kecamatan" else result.villages.sort("kecamatan", "kode_desa")
+    rows = []
+    for r in frame.iter_rows(named=True):
+        rows.append({
+            "name": r["kecamatan"] if by == "kecamatan" else r["desa"],
+            "code": codes.get(r["kecamatan"], "") if by == "kecamatan" else r["kode_desa"],
+            "villages": r.get("desa_count"),
+            "tms": [r[f"{measure(c)}_jml"] for c in result.tms_codes],
+            **{k: r[k] for k in r if k not in engine.PLACE and k != "desa_count"},
+        })
+    return rows
+
+
+def total_row(result: Recap) -> dict:
+    t = result.total
+    return {**t, "tms": [t.get(f"{measure(c)}_jml", 0) for c in result.tms_codes]}
+
+
+@dataclass
+class Column:
+    """One period or stored list of a comparison."""
+    key: str
+    label: str
+    result: Recap
+    moment: bool  # a stored list: only its voters count
+
+
+def choices() -> list[dict]:
+    """What a comparison can pick: months with changes, then the stored lists."""
+    out = [{"key": f"bulan-{m:%Y-%m}", "label": f"Bulan {_month_name(m)}"} for m in months_with_events()]
+    out += [{"key": f"daftar-{x['id']}", "label": f"Daftar {x['label']}"} for x in stored_lists()]
+    return out
+
+
+MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
+          "Oktober", "November", "Desember"]
+
+
+def _month_name(day: date) -> str:
+    return f"{MONTHS[day.month - 1]} {day.year}"
+
+
+def column(key: str, regime: str) -> Column:
+    """The period or list a comparison key names: `bulan-YYYY-MM`, `daftar-<id>`,
+    `rentang-YYYYMMDD-YYYYMMDD`."""
+    if m := re.fullmatch(r"bulan-(\d{4})-(\d{2})", key):
+        year, month = int(m[1]), int(m[2])
+        if not 1 <= month <= 12:
+            raise PeriodError(f"Bulan tidak dikenal: {key}")
+        first = date(year, month, 1)
+        last = first.replace(day=calendar.monthrange(year, month)[1])
+        return Column(key, f"Bulan {_month_name(first)}", period_recap(first, last, regime), False)
+    if m := re.fullmatch(r"daftar-(\d+)", key):
+        result = list_recap(int(m[1]), regime)
+        label = next((f"Daftar {x['label']}" for x in stored_lists() if x["id"] == int(m[1])), key)
+        return Column(key, label, result, True)
+    if m := re.fullmatch(r"rentang-(\d{8})-(\d{8})", key):
+        try:
+            start, end = (datetime.strptime(x, "%Y%m%d").date() for x in (m[1], m[2]))
+        except ValueError:
+            raise PeriodError(f"Tanggal tidak sah: {key}") from None
+        return Column(key, f"{start:%d-%m-%Y} s.d. {end:%d-%m-%Y}", period_recap(start, end, regime), False)
+    raise PeriodError(f"Periode tidak dikenal: {key}")
+
+
+def by_end(columns: list[Column]) -> list[Column]:
+    """Oldest first: by the last day each counts up to, a list before a period ending that day."""
+    return sorted(columns, key=lambda c: (c.result.end_day, not c.moment, c.result.start_day))
+
+
+PERIOD_MEASURES = ["awal", "baru", "tms", "ubah"]
+
+
+def comparison(columns: list[Column]) -> dict:
+    """Side by side: totals per measure and voters per kecamatan, each column with its
+    difference from the column before it."""
+    measures = [("awal_jml", "Pemilih awal"), ("baru_jml", "Pemilih baru (B)"), ("tms_jml", "Jumlah TMS"),
+                ("ubah_jml", "Perbaikan data (U)"), ("akhir_l", "Pemilih akhir L"),
+                ("akhir_p", "Pemilih akhir P"), ("akhir_jml", "Pemilih akhir")]
+    totals = []
+    for key, label in measures:
+        only_periods = key.split("_")[0] in PERIOD_MEASURES
+        values = [None if (c.moment and only_periods) else c.result.total.get(key, 0) for c in columns]
+        totals.append({"label": label, "cells": _with_change(values)})
+    names = sorted({n for c in columns for n in c.result.kecamatan["kecamatan"].to_list()})
+    per = []
+    for name in names:
+        values = []
+        for c in columns:
+            row = c.result.kecamatan.filter(pl.col("kecamatan") == name)
+            values.append(int(row["akhir_jml"][0]) if row.height else 0)
+        per.append({"label": name, "cells": _with_change(values)})
+    return {"totals": totals, "kecamatan": per}
+
+
+def _with_change(values: list) -> list[dict]:
+    out, before = [], None
+    for v in values:
+        change = None if v is None or before is None else v - before
+        out.append({"value": v, "change": change})
+        if v is not None:
+            before = v
+    return out

@@ -1,0 +1,163 @@
+"""Coklit in the browser: a village's workbook downloaded, edited and collected back, each
+agency within its scope. Ground truth is the hand-made list of tests/webcoklit.py and the
+changes typed into the workbook by hand."""
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from webcoklit import A, AGREEMENT, B, NIKS, agree, edit_workbook, receive, store_tables
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def site(website, maker):
+    receive(website.ws, maker)
+    agree(website.ws)
+    return website
+
+
+def _download(client, kode, tmp_path, name=None):
+    response = client.get(f"/coklit/{kode}/unduh/")
+    assert response.status_code == 200, response.content.decode()[:500]
+    path = tmp_path / (name or re.search(r'filename="([^"]+)"', response["Content-Disposition"]).group(1))
+    path.write_bytes(response.content)
+    return path
+
+
+def _upload(client, path, name=None):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    upload = SimpleUploadedFile(name or path.name, path.read_bytes())
+    return client.post("/coklit/kumpul/", {"berkas": upload})
+
+
+def _niks_in(path) -> set[str]:
+    book = CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes()))
+    found = set()
+    for sheet in book.sheet_names:
+        if sheet.startswith("TPS"):
+            found |= {str(c) for row in book.get_sheet_by_name(sheet).to_python() for c in row
+                      if re.fullmatch(r"\d{16}", str(c))}
+    return found
+
+
+def _shared_events():
+    from pemilih.store import projection
+    from pemilih.store.models import Event
+    return list(Event.objects.filter(kind=projection.LIST_SHARED).order_by("seq"))
+
+
+def test_page_lists_villages_in_scope(site):
+    dpml = site.client("dpml").get("/coklit/").content.decode()
+    assert "LEMBANG SATU" in dpml and "LEMBANG DUA" in dpml and AGREEMENT in dpml
+    assert f"/coklit/{A}/unduh/" in dpml and f"/coklit/{B}/unduh/" in dpml
+    own = site.client("panitia", kode_desa=A).get("/coklit/").content.decode()
+    assert "LEMBANG SATU" in own and "LEMBANG DUA" not in own and f"/coklit/{B}/unduh/" not in own
+    assert site.client("kpu").get("/coklit/").status_code == 403
+    assert site.client("disdukcapil").get(f"/coklit/{A}/unduh/").status_code == 403
+
+
+def test_download_is_a_workbook_the_library_collects(site, tmp_path):
+    from pemilih.store.collect import ACCEPTED, collect
+    path = _download(site.client("dpml"), A, tmp_path)
+    assert path.name == "COKLIT_7326012001_LEMBANG_SATU.xlsx"
+    every_nik = {n for niks in NIKS.values() for n in niks}
+    assert _niks_in(path) & every_nik == set(NIKS[A])  # that village's voters, no other's
+    [event] = _shared_events()
+    assert (event.agency, event.payload["kode_desa"], event.payload["agreement"]) == ("DPML", A, AGREEMENT)
+    assert event.actor.endswith("via web")
+    assert not list((site.ws.path / "web" / "unggahan").glob("coklit-*"))  # no copy left on the server
+    [out] = collect(site.ws, [path], village=A, actor="uji", agency="PANITIA", reason="uji", processes=1)
+    assert (out.status, out.kode_desa, out.problems) == (ACCEPTED, A, [])
+    page = site.client("dpml").get("/coklit/").content.decode()
+    row = page.split(f'<td class="mono">{A}</td>')[1].split("</tr>")[0]
+    assert '<span class="ok">diterima</span>' in row  # its last collected workbook
+
+
+def test_committee_cannot_download_or_collect_another_village(site, tmp_path, dump_db):
+    committee = site.client("panitia", kode_desa=A)
+    state = store_tables(dump_db(site.ws))
+    refused = committee.get(f"/coklit/{B}/unduh/")
+    assert refused.status_code == 403 and not _shared_events()
+    assert store_tables(dump_db(site.ws)) == state
+    other = _download(site.client("dpml"), B, tmp_path)
+    edited = edit_workbook(other, tmp_path / "lain.xlsx", cells={("dpt.csv::5", "STATUS"): "TMS-1"})
+    state = store_tables(dump_db(site.ws))
+    page = _upload(committee, edited).content.decode()
+    assert "Ditolak" in page and "Ruang kerja tidak berubah" in page
+    assert f"lain.xlsx:-:-: lembar kerja untuk desa {B} (LEMBANG DUA), bukan {A}" in page
+    assert store_tables(dump_db(site.ws)) == state
+    assert not list((site.ws.path / "web" / "unggahan").iterdir())
+
+
+def test_edited_workbook_collected_through_the_web_changes_the_list(site, tmp_path):
+    from pemilih.store.projection import current_list
+    committee = site.client("panitia", kode_desa=A)
+    shared = _download(committee, A, tmp_path)
+    edited = edit_workbook(shared, tmp_path / "kembali.xlsx", cells={
+        ("dpt.csv::3", "STATUS"): "TMS-1", ("dpt.csv::3", "KETERANGAN"): "Akta kematian 3/2026",
+        ("dpt.csv::4", "NAMA BARU"): "YOHANES PATIKU"})
+    page = _upload(committee, edited, name="hasil coklit.xlsx").content.decode()
+    assert "hasil_coklit.xlsx" in page and "Diterima" in page
+    counts = dict(re.findall(r"<dt>([A-Z0-9-]+)</dt><dd class=\"num\">(\d+)</dd>", page))
+    assert counts == {"TMS-1": "1", "U": "1"}
+    now = {r["source_ref"]: r for r in current_list(site.ws).to_dicts()}
+    assert sorted(now) == ["dpt.csv::2", "dpt.csv::4", "dpt.csv::5", "dpt.csv::6", "dpt.csv::7"]
+    assert now["dpt.csv::4"]["nama"] == "YOHANES PATIKU"
+    from pemilih.store import projection
+    from pemilih.store.models import Event
+    [event] = Event.objects.filter(kind=projection.COKLIT_COLLECTED)
+    assert (event.agency, event.payload["file"]) == ("PANITIA", "hasil_coklit.xlsx")
+    again = _upload(committee, edited, name="hasil coklit.xlsx").content.decode()
+    assert "Sudah dikumpulkan sebelumnya" in again
+
+
+def test_edited_locked_cell_is_refused_naming_the_cell(site, tmp_path, dump_db):
+    committee = site.client("panitia", kode_desa=A)
+    shared = _download(committee, A, tmp_path)
+    edited = edit_workbook(shared, tmp_path / "salah.xlsx", cells={("dpt.csv::2", "NIK"): "7326010204850009"})
+    state = store_tables(dump_db(site.ws))
+    page = _upload(committee, edited).content.decode()
+    assert "Ditolak" in page and "salah.xlsx:TPS 001:D5 NIK: sel terkunci diubah" in page
+    assert store_tables(dump_db(site.ws)) == state
+
+
+def test_bad_uploads_are_answered_on_the_page(site, tmp_path):
+    client = site.client("dpml")
+    assert "Pilih lembar kerja" in client.post("/coklit/kumpul/").content.decode()
+    text = tmp_path / "catatan.txt"
+    text.write_text("bukan lembar kerja")
+    assert "bukan .xlsx" in _upload(client, text).content.decode()
+    junk = tmp_path / "rusak.xlsx"
+    junk.write_bytes(b"bukan zip")
+    page = _upload(client, junk)
+    assert page.status_code == 200 and "Tidak dapat dibaca" in page.content.decode()
+
+
+def test_download_without_an_agreement_says_why(website, maker):
+    receive(website.ws, maker)
+    page = website.client("dpml").get("/coklit/").content.decode()
+    assert "Belum ada perjanjian berbagi data KPU-DPML" in page and f"/coklit/{A}/unduh/" not in page
+    refused = website.client("dpml").get(f"/coklit/{A}/unduh/")
+    assert refused.status_code == 403 and "perjanjian" in refused.content.decode()
+
+
+def test_all_villages_as_one_zip_is_a_job(site):
+    import zipfile
+    from pemilih.web.models import Job
+    client = site.client("dpml")
+    response = client.post("/coklit/semua/", {"rezim": "PILKALEM"})
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/pekerjaan/{job.pk}/"
+    site.run_jobs()
+    job.refresh_from_db()
+    assert job.status == Job.DONE, job.message
+    [name] = job.files
+    data = client.get(f"/pekerjaan/{job.pk}/unduh/{name}")
+    names = zipfile.ZipFile(io.BytesIO(b"".join(data.streaming_content))).namelist()
+    assert sorted(names) == ["COKLIT_7326012001_LEMBANG_SATU.xlsx", "COKLIT_7326012002_LEMBANG_DUA.xlsx"]
+    assert {e.payload["regime"] for e in _shared_events()} == {"PILKALEM"}

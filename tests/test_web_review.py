@@ -1,0 +1,278 @@
+"""Verification and the review queue in the browser: a verification job makes proposals; the
+queue filters them, accepts or rejects them with a reason (in bulk), and undoes decisions.
+
+Ground truth is hand-made: a small list and registry written with tests/filemaker.py where
+it is known who died, whose name is misspelt, whose NIK has a wrong digit and who is a new
+voter; and, for the decisions, findings written out by hand (as in tests/test_review.py).
+"""
+from __future__ import annotations
+
+from django.utils import timezone
+
+import re
+from datetime import date, timedelta
+
+import polars as pl
+import pytest
+
+from filemaker import KPU_HEADER, REGISTRY_HEADER, resident, voter, write_csv
+
+pytestmark = pytest.mark.postgres
+
+WHO = {"actor": "uji", "agency": "KPU", "reason": "uji"}
+
+
+def _agreement(ws):
+    from pemilih.io.records import KPU_COLUMNS
+    from pemilih.store.agreements import Terms, record_agreement
+    record_agreement(ws, Terms(
+        number="1/PKS/UJI", title="uji", provider="KPU", recipient="DPML", purpose="uji", legal_basis="uji",
+        valid_from=timezone.localdate() - timedelta(days=1), valid_to=timezone.localdate() + timedelta(days=30),
+        retention="uji", data_elements=list(KPU_COLUMNS), villages=["*"], parties=[]), **WHO)
+
+
+def _receive(ws, path, kind):
+    from pemilih.io.read import read_files
+    from pemilih.store.receive import import_result
+    import_result(ws, read_files([str(path)], kind=kind), actor="uji",
+                  agency="KPU" if kind == "kpu" else "DISDUKCAPIL", reason="uji")
+
+
+def _typo(nik: str) -> str:
+    """The NIK with its second-last digit changed (a typing slip)."""
+    return nik[:-2] + ("9" if nik[-2] != "9" else "8") + nik[-1]
+
+
+@pytest.fixture
+def regency(website, tmp_path):
+    """Eight voters of Pantanakan Lolo, all in the registry. Known facts: voter 3's name is
+    misspelt on the list (row 4), voter 5 died (row 6), voter 7's NIK has a wrong digit on
+    the list (row 8), and one adult resident is on no row (a new voter)."""
+    people = [dict(no=i, born=date(1960 + i, 1 + i % 12, 1 + i), sex="LP"[i % 2]) for i in range(1, 9)]
+    listed = [voter(**p) for p in people]
+    listed[2]["NAMA"] = "PEMILIH TIGAA"
+    listed[6]["NIK"] = _typo(listed[6]["NIK"])
+    registry = [resident(**p, NAMA_LGKP=f"PEMILIH {p['no']}") for p in people]
+    registry[2]["NAMA_LGKP"] = "PEMILIH TIGA"
+    registry[4].update(STATUS="MATI", TGL_MATI="01-01-2025")
+    registry.append(resident(no=20, born=date(1990, 3, 3), sex="P", NAMA_LGKP="PENDUDUK BARU"))
+    _receive(website.ws, write_csv(tmp_path / "dpt.csv", KPU_HEADER, listed), "kpu")
+    _receive(website.ws, write_csv(tmp_path / "dk.csv", REGISTRY_HEADER, registry), "registry")
+    _agreement(website.ws)
+    website.facts = {"new_nik": registry[-1]["NIK"], "true_nik_7": registry[6]["NIK"],
+                     "listed_nik_7": listed[6]["NIK"]}
+    return website
+
+
+def _rows(page: str) -> list[str]:
+    return re.findall(r'<article class="card" data-kunci="([^"]+)"', page)
+
+
+def test_verification_job_makes_the_expected_proposals(regency):
+    from pemilih.store.models import Proposal
+    from pemilih.web.models import Job
+    client = regency.client("disdukcapil")
+    page = client.get("/verifikasi/").content.decode()
+    assert "dk.csv" in page and ">8</b>" in page  # the latest extract and the list's size
+    response = client.post("/verifikasi/", {"hari": "2027-03-17", "dps": "", "rezim": "PEMILU2024"})
+    job = Job.objects.get(kind="verifikasi")
+    assert response["Location"] == f"/pekerjaan/{job.pk}/"
+    regency.run_jobs()
+    job.refresh_from_db()
+    assert job.status == Job.DONE, job.message
+    found = sorted(Proposal.objects.values_list("source_ref", "code", "field"))
+    assert found == sorted([("dpt.csv::4", "U", "NAMA"), ("dpt.csv::6", "TMS-1", ""),
+                            ("dpt.csv::8", "U", "NIK"), ("dpt.csv::8", "NIK-NOT-FOUND", "NIK"),
+                            ("", "B", "")])
+    assert Proposal.objects.get(code="B").registry_nik == regency.facts["new_nik"]
+    assert job.files == ["findings.csv", "findings.xlsx"]
+    download = client.get(f"/pekerjaan/{job.pk}/unduh/findings.csv")
+    assert download.status_code == 200 and b"TMS-1" in b"".join(download.streaming_content)
+    # The queue: all five open, the probabilistic link's evidence shown field by field,
+    # NIKs masked (never the full number of the list or the registry).
+    queue = regency.client("disdukcapil").get("/tinjau/").content.decode()
+    assert len(_rows(queue)) == 5
+    assert "beda satu digit" in queue and "TANGGAL LAHIR" in queue
+    for nik in (regency.facts["true_nik_7"], regency.facts["listed_nik_7"], regency.facts["new_nik"]):
+        assert nik not in queue
+    assert regency.facts["true_nik_7"][:4] + "*" * 10 + regency.facts["true_nik_7"][-2:] in queue
+    # Running it again proposes nothing new.
+    client.post("/verifikasi/", {"hari": "2027-03-17", "dps": "", "rezim": "PEMILU2024"})
+    regency.run_jobs()
+    assert Proposal.objects.count() == 5
+    assert "sudah ada sebelumnya: 5" in Job.objects.filter(kind="verifikasi").first().message
+
+
+def test_verification_form_errors_are_shown(regency):
+    client = regency.client("disdukcapil")
+    page = client.post("/verifikasi/", {"hari": "17-03-2027"}).content.decode()
+    assert "TTTT-BB-HH" in page
+    page = client.post("/verifikasi/", {"hari": "2027-03-17", "dps": "2027-04-01"}).content.decode()
+    assert "tidak boleh sesudah" in page
+
+
+# --- the queue on hand-made findings ------------------------------------------------------------
+
+LIST = [
+    {"source_ref": "dpt.csv::2", "file": "dpt.csv", "sheet": "", "row": 2, "kode_desa": "73.26.01.2001",
+     "nik": "7326014507890001", "nama": "NE RANTE", "tanggal_lahir": "1989-07-05", "tps": "001"},
+    {"source_ref": "dpt.csv::3", "file": "dpt.csv", "sheet": "", "row": 3, "kode_desa": "73.26.01.2001",
+     "nik": "7326011203800002", "nama": "YOHANIS PATIKU", "tanggal_lahir": "1980-03-12", "tps": "001"},
+    {"source_ref": "dpt.csv::4", "file": "dpt.csv", "sheet": "", "row": 4, "kode_desa": "73.26.01.2002",
+     "nik": "7326015001950003", "nama": "MARTHA", "tanggal_lahir": "1995-01-10", "tps": "002"},
+]
+REGISTRY = [
+    {"source_ref": "dk.csv::2", "file": "dk.csv", "sheet": "", "row": 2, "nik": "7326014101060004",
+     "nkk": "7326010101060001", "nama": "LINA SAMPE", "tanggal_lahir": "2006-01-01",
+     "jenis_kelamin": "P", "kode_wilayah": "73.26.01.2002"},
+]
+F = ["source_ref", "nik", "code", "field", "current", "proposed", "registry_nik", "duplicate_of",
+     "score", "reason", "finding_key", "evidence"]
+EVIDENCE = ('{"method": "probabilistik", "score": 0.93, "match_weight": 9.1, "fields": '
+            '[{"field": "NAMA", "level": "mirip", "weight": 2.5}, {"field": "TANGGAL LAHIR", "level": "sama", "weight": 6.6}]}')
+FINDINGS = pl.DataFrame([
+    ["dpt.csv::2", "7326014507890001", "TMS-1", None, None, None, "7326014507890001", None, "1",
+     "Meninggal dunia", "k-tms1", ""],
+    ["dpt.csv::3", "7326011203800002", "U", "NAMA", "YOHANIS PATIKU", "YOHANES PATIKU",
+     "7326011203800002", None, "0.93", "Nama berbeda", "k-u-nama", EVIDENCE],
+    ["dpt.csv::4", "7326015001950003", "U", "TANGGAL LAHIR", "1995-01-10", "1995-01-11",
+     "7326015001950003", None, "0.97", "Tanggal lahir berbeda", "k-u-tgl", ""],
+    ["", "7326014101060004", "B", None, None, None, "7326014101060004", None, "1",
+     "Pemilih baru", "k-b", ""],
+], schema=F, orient="row")
+
+
+@pytest.fixture
+def queued(website, maker):
+    from pemilih.store.receive import import_result
+    from pemilih.store.review import load_findings
+    import_result(website.ws, maker.kpu(LIST, name="dpt.csv"), **WHO)
+    import_result(website.ws, maker.registry(REGISTRY, name="dk.csv"), actor="D", agency="DISDUKCAPIL",
+                  reason="ekstrak")
+    load_findings(website.ws, FINDINGS, actor="D", agency="DISDUKCAPIL", reason="verifikasi")
+    _agreement(website.ws)
+    return website
+
+
+def _list(ws) -> dict[str, dict]:
+    from pemilih.store.projection import current_list
+    return {r["source_ref"] or r["nik"]: r for r in current_list(ws).to_dicts()}
+
+
+def _status(ws) -> dict[str, str]:
+    from pemilih.store.review import proposals
+    return dict(proposals(ws).select("finding_key", "status").iter_rows())
+
+
+def test_filters_narrow_the_queue(queued):
+    client = queued.client("dpml")
+    assert _rows(client.get("/tinjau/").content.decode()) == ["k-tms1", "k-u-nama", "k-u-tgl", "k-b"]
+    assert _rows(client.get("/tinjau/", {"kode": "U"}).content.decode()) == ["k-u-nama", "k-u-tgl"]
+    assert _rows(client.get("/tinjau/", {"desa": "73.26.01.2002"}).content.decode()) == ["k-u-tgl", "k-b"]
+    assert _rows(client.get("/tinjau/", {"skor_min": "0,9", "skor_max": "0,95"}).content.decode()) == ["k-u-nama"]
+    assert _rows(client.get("/tinjau/", {"status": "diterima"}).content.decode()) == []
+
+
+def test_each_row_shows_list_and_registry_side_by_side_masked(queued):
+    page = queued.client("disdukcapil").get("/tinjau/", {"kode": "U"}).content.decode()
+    row = page.split('data-kunci="k-u-nama"')[1].split("data-kunci=")[0]
+    assert "YOHANIS PATIKU" in row and "mirip" in row and "+2,50" in row
+    assert "7326011203800002" not in page and "7326**********02" in row
+    assert 'class="evidence"' in row
+
+
+def test_bulk_accept_changes_the_list_as_the_decisions_say(queued):
+    from pemilih.store.models import Event
+    client = queued.client("disdukcapil")
+    response = client.post("/tinjau/putus/", {"kunci": ["k-tms1", "k-u-nama", "k-b"], "putusan": "terima",
+                                              "alasan": "Sesuai akta dan KTP-el", "saringan": ""})
+    assert response.status_code == 302 and response["Location"] == "/tinjau/"
+    voters = _list(queued.ws)
+    # Expected from the hand-made findings: the dead voter leaves, the name is corrected, the
+    # new voter joins with the registry's data in the registry's village; the rest unchanged.
+    assert "dpt.csv::2" not in voters
+    assert voters["dpt.csv::3"]["nama"] == "YOHANES PATIKU"
+    new = voters["baru:7326014101060004"]
+    assert (new["nama"], new["kode_desa"], new["tanggal_lahir"]) == ("LINA SAMPE", "73.26.01.2002", "2006-01-01")
+    assert voters["dpt.csv::4"]["tanggal_lahir"] == "1995-01-10"
+    assert _status(queued.ws) == {"k-tms1": "diterima", "k-u-nama": "diterima", "k-b": "diterima",
+                                  "k-u-tgl": "terbuka"}
+    event = Event.objects.get(kind="review-accepted")
+    assert event.reason == "Sesuai akta dan KTP-el" and event.agency == "DISDUKCAPIL"
+    page = client.get(response["Location"]).content.decode()
+    assert "3 usulan diterima" in page and _rows(page) == ["k-u-tgl"]
+
+
+def test_accepting_every_match_of_the_filter(queued):
+    client = queued.client("dpml")
+    client.post("/tinjau/putus/", {"lingkup": "saringan", "putusan": "terima", "alasan": "Periksa desa",
+                                   "saringan": "kode=U&desa=73.26.01.2002"})
+    assert _list(queued.ws)["dpt.csv::4"]["tanggal_lahir"] == "1995-01-11"
+    assert _status(queued.ws)["k-u-tgl"] == "diterima" and _status(queued.ws)["k-u-nama"] == "terbuka"
+
+
+def test_reject_needs_a_reason_and_decides_nothing_without_one(queued, dump_db):
+    client = queued.client("disdukcapil")
+    before = dump_db(queued.ws)
+    response = client.post("/tinjau/putus/", {"kunci": ["k-u-nama"], "putusan": "tolak", "alasan": "  "})
+    page = response.content.decode()
+    assert response.status_code == 200 and "Alasan keputusan wajib diisi" in page
+    assert 'value="k-u-nama" checked' in page  # the ticks are kept for a second try
+    assert dump_db(queued.ws) == before  # (the session row is the same: the login came first)
+    client.post("/tinjau/putus/", {"kunci": ["k-u-nama"], "putusan": "tolak", "alasan": "Nama sudah benar"})
+    assert _status(queued.ws)["k-u-nama"] == "ditolak"
+    assert _list(queued.ws)["dpt.csv::3"]["nama"] == "YOHANIS PATIKU"
+    # Deciding it again is refused with the library's message, shown on the page.
+    again = client.post("/tinjau/putus/", {"kunci": ["k-u-nama"], "putusan": "terima", "alasan": "x"})
+    assert "Tidak ada temuan terbuka" in again.content.decode()
+
+
+def test_undo_restores_the_list_and_the_history_says_so(queued, dump_db):
+    client = queued.client("disdukcapil")
+    original = dump_db(queued.ws)["store_voter"]
+    client.post("/tinjau/putus/", {"kunci": ["k-tms1", "k-u-nama", "k-b"], "putusan": "terima", "alasan": "ok"})
+    seq = _decision_seq(client.get("/tinjau/").content.decode())
+    refused = client.post("/tinjau/batal/", {"peristiwa": seq, "alasan": ""}, follow=True).content.decode()
+    assert "wajib diisi" in refused and "dpt.csv::2" not in _list(queued.ws)
+    page = client.post("/tinjau/batal/", {"peristiwa": seq, "alasan": "Salah pilih"}, follow=True).content.decode()
+    assert f"Keputusan #{seq} dibatalkan" in page
+    assert dump_db(queued.ws)["store_voter"] == original
+    assert set(_status(queued.ws).values()) == {"terbuka"}
+    assert f"dibatalkan oleh #{seq + 1}" in page
+    twice = client.post("/tinjau/batal/", {"peristiwa": seq, "alasan": "lagi"}, follow=True).content.decode()
+    assert "sudah dibatalkan" in twice
+
+
+def _decision_seq(page: str) -> int:
+    return int(re.search(r'name="peristiwa" value="(\d+)"', page).group(1))
+
+
+def test_queue_status_agrees_with_the_library(queued):
+    from pemilih.store.review import Selection, accept, reject, undo
+    from pemilih.web.views.review import queue, standing
+    who = {"actor": "uji", "agency": "DISDUKCAPIL", "reason": "uji"}
+    first = accept(queued.ws, Selection(keys=("k-u-nama",)), **who)
+    undo(queued.ws, first.event_seq, **who)
+    reject(queued.ws, Selection(keys=("k-u-nama",)), **who)
+    accept(queued.ws, Selection(code="TMS-1"), **who)
+    verdicts = {"accept": "diterima", "reject": "ditolak", None: "terbuka"}
+    shown = {r["finding_key"]: verdicts[r["verdict"]] for r in standing(queue()).values("finding_key", "verdict")}
+    assert shown == _status(queued.ws)
+    assert [r.finding_key for r in queue(status="terbuka")] == ["k-u-tgl", "k-b"]
+
+
+@pytest.mark.parametrize("role,allowed", [("panitia", False), ("kpu", False), ("pemantau", False),
+                                          ("dpml", True), ("disdukcapil", True), ("admin", True)])
+def test_who_reviews(queued, role, allowed):
+    client = queued.client(role, kode_desa="73.26.01.2001" if role == "panitia" else "")
+    assert (client.get("/tinjau/").status_code == 200) == allowed
+    response = client.post("/tinjau/putus/", {"kunci": ["k-tms1"], "putusan": "terima", "alasan": "x"})
+    assert (response.status_code == 302) == allowed
+    assert ("dpt.csv::2" in _list(queued.ws)) != allowed
+
+
+def test_review_needs_an_agreement(website, maker):
+    from pemilih.store.receive import import_result
+    import_result(website.ws, maker.kpu(LIST, name="dpt.csv"), **WHO)
+    response = website.client("disdukcapil").get("/tinjau/")
+    assert response.status_code == 403 and "perjanjian" in response.content.decode()
