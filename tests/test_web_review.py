@@ -276,3 +276,20 @@ def test_review_needs_an_agreement(website, maker):
     import_result(website.ws, maker.kpu(LIST, name="dpt.csv"), **WHO)
     response = website.client("disdukcapil").get("/tinjau/")
     assert response.status_code == 403 and "perjanjian" in response.content.decode()
+
+
+def test_the_in_memory_index_selects_what_the_sql_queue_selects(queued):
+    from pemilih.store.review import Selection, accept, reject, undo
+    from pemilih.web import review_index
+    from pemilih.web.views.review import queue
+    who = {"actor": "uji", "agency": "DISDUKCAPIL", "reason": "uji"}
+    first = accept(queued.ws, Selection(keys=("k-u-nama",)), **who)
+    undo(queued.ws, first.event_seq, **who)
+    reject(queued.ws, Selection(keys=("k-u-nama",)), **who)
+    accept(queued.ws, Selection(code="TMS-1"), **who)
+    filters = [{}, {"status": "terbuka"}, {"status": "diterima"}, {"status": "ditolak"},
+               {"code": "TMS-1"}, {"code": "U", "status": "terbuka"}, {"score_min": 0.5},
+               {"score_max": 0.99, "status": "terbuka"}, {"kode_desa": "73.26.01.2001"}]
+    for f in filters:
+        assert review_index.select(**f) == list(queue(**f).values_list("id", flat=True)), f
+    assert review_index.select(status="ditolak") != []  # the cases above are not all empty

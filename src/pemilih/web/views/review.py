@@ -6,9 +6,10 @@ the findings as proposals (store/review.py load_findings). `tinjau/` lists the p
 filters, the per-field evidence of each link side by side, and accepts or rejects them with a
 reason (store/review.py accept/reject), one or many at once; `tinjau/batal/` undoes a decision.
 
-The queue is read with the ORM, filtered and paged in SQL: a page of 50 must answer fast with
-thousands of proposals, so the status of a proposal (the verdict of its latest decision not
-undone, as store/review.py defines it) is a correlated subquery rather than a whole-table read.
+A page of 50 must answer fast with tens of thousands of proposals: the filters (status
+included: the verdict of a proposal's latest decision not undone, as store/review.py defines
+it) select ids from an in-memory index rebuilt when the event log moves (web/review_index.py);
+`queue()` is the same selection in SQL, the reference the index is tested against.
 """
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html_join
 
-from pemilih.web import access, jobs, masking, workspace
+from pemilih.web import access, jobs, masking, review_index, workspace
 from pemilih.web.access import only, route
 from pemilih.web.roles import Role
 from pemilih.web.views.upload import LEGAL_BASIS
@@ -232,15 +233,16 @@ def _queue_page(request, params, error: str | None = None, checked=(), reason: s
     scope = access.village_scope(request)  # committees do not review; narrowed all the same
     if scope:
         f["kode_desa"] = scope
-    # Page over ids first, then read the page's 50 rows with their status and evidence.
-    page = Paginator(queue(**f).values_list("id", flat=True), PAGE).get_page(params.get("hal"))
+    # Page over ids first (from the in-memory index, see web/review_index.py), then read the
+    # page's 50 rows with their status and evidence.
+    page = Paginator(review_index.select(**f), PAGE).get_page(params.get("hal"))
     shown = standing(Proposal.objects.filter(id__in=list(page.object_list))).order_by("id").values(
         "id", "finding_key", "code", "source_ref", "field", "current", "proposed", "registry_nik",
         "duplicate_of", "score", "reason", "evidence", "kode_desa", "verdict", "decided_by")
     names = {v["kode_desa"]: v["desa"] for v in villages()}
     rows = _with_evidence(list(shown), names)
-    codes = list(Proposal.objects.order_by("code").values_list("code", flat=True).distinct())
-    desa = sorted(set(Proposal.objects.exclude(kode_desa=None).values_list("kode_desa", flat=True).distinct()))
+    codes = review_index.codes()
+    desa = review_index.villages()
     query = params.copy() if isinstance(params, QueryDict) else QueryDict(mutable=True)
     query.pop("hal", None)
     return render(request, "web/review/queue.html", {
@@ -331,16 +333,23 @@ def _how_linked(evidence: str, has_registry: bool) -> dict:
 
 
 def _history() -> list[dict]:
-    """Recent decision events, newest first, with whether (and by what) each was undone."""
-    from pemilih.store.models import Event
+    """Recent decision events, newest first, with whether (and by what) each was undone.
+
+    The events' payloads are not read: a decision over a whole code holds tens of thousands of
+    changes, and parsing them for a table of counts cost most of the page. The counts come
+    from the decision rows instead (one per proposal decided)."""
+    from django.db.models import Count
+    from pemilih.store.models import Event, ReviewDecision
     from pemilih.store.projection import REVIEW_ACCEPTED, REVIEW_REJECTED, REVIEW_UNDONE
     labels = {REVIEW_ACCEPTED: "Diterima", REVIEW_REJECTED: "Ditolak", REVIEW_UNDONE: "Pembatalan"}
-    events = list(Event.objects.filter(kind__in=list(labels)).order_by("-seq")[:HISTORY])
-    undone = dict(Event.objects.filter(undoes__in=[e.seq for e in events]).values_list("undoes_id", "seq"))
+    events = list(Event.objects.filter(kind__in=list(labels)).defer("payload").order_by("-seq")[:HISTORY])
+    seqs = [e.seq for e in events]
+    undone = dict(Event.objects.filter(undoes__in=seqs).values_list("undoes_id", "seq"))
+    decided = dict(ReviewDecision.objects.filter(event_id__in=seqs).values("event_id")
+                   .annotate(n=Count("id")).values_list("event_id", "n"))
     return [{"seq": e.seq, "label": labels[e.kind], "kind": e.kind, "actor": e.actor, "agency": e.agency,
-             "when": e.happened_at, "reason": e.reason, "proposals": e.payload.get("proposals"),
-             "changes": len(e.payload.get("changes", [])), "undoes": e.payload.get("undoes"),
-             "undone_by": undone.get(e.seq),
+             "when": e.happened_at, "reason": e.reason, "proposals": decided.get(e.seq),
+             "undoes": e.undoes_id, "undone_by": undone.get(e.seq),
              "can_undo": e.kind != REVIEW_UNDONE and e.seq not in undone} for e in events]
 
 
