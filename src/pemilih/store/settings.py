@@ -93,13 +93,7 @@ LOCALE_PATHS = [str(Path(__file__).resolve().parent.parent / "web" / "locale")]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 400  # a regency's 151 form-style workbooks in one upload
-# The public look-up's per-client limit must hold across the server's worker processes: a
-# folder cache shared by them when the server runs (`pemilih serve` sets the folder).
-CACHES = {"default": (
-    {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-     "LOCATION": os.environ["PEMILIH_CACHE_DIR"], "OPTIONS": {"MAX_ENTRIES": 100_000}}
-    if os.environ.get("PEMILIH_CACHE_DIR") else
-    {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pemilih"})}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pemilih"}}
 # The workspace the web application serves (its folder holds uploads and job outputs).
 PEMILIH_WORKSPACE = os.environ.get("PEMILIH_WORKSPACE", str(DEFAULT_WORKSPACE))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

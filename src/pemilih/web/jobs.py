@@ -1,8 +1,8 @@
 """The job queue: long work (import, verification, lists, packages) runs outside the request.
 
 Database-backed, so it needs no extra server with SQLite: a view calls `enqueue()`, the worker
-process that `pemilih serve` starts (`run_worker()`) claims queued jobs one at a time and runs
-the handler registered for the job's kind; the handler reports progress through the bar it is
+process that `pemilih serve` starts (web/worker.py) claims queued jobs one at a time and runs
+each in a fresh process, with the handler registered for the job's kind; the handler reports progress through the bar it is
 given (the same object the library functions take as `progress=`), and the page polls it.
 A handler raises JobError (or a library error) with a message in Bahasa Indonesia to fail.
 """
@@ -150,21 +150,21 @@ def run_pending() -> int:
     return ran
 
 
-def run_worker(poll_seconds: float = 0.5, stop: Callable[[], bool] = lambda: False) -> None:
-    """The worker loop: run jobs as they come, until `stop()` says so."""
-    _load_handlers()
+def fail_interrupted() -> None:
+    """Jobs left running by a worker that stopped: failed, with a message to run them again."""
     Job.objects.filter(status=Job.RUNNING).update(
         status=Job.FAILED, message="Terhenti karena server dimulai ulang; jalankan lagi.",
         finished=timezone.now())
-    while not stop():
-        job = claim()
-        if job is None:
-            time.sleep(poll_seconds)
-            continue
-        run(job)
 
 
-def _load_handlers() -> None:
+def fail_if_unfinished(pk: int, returncode: int) -> None:
+    """After a job's process ended: a job it left running (it crashed or was killed) fails."""
+    Job.objects.filter(pk=pk, status=Job.RUNNING).update(
+        status=Job.FAILED, finished=timezone.now(),
+        message=f"Proses pekerjaan berhenti tanpa menyelesaikannya (kode {returncode}); jalankan lagi.")
+
+
+def load_handlers() -> None:
     """Import the view modules: their handlers register themselves."""
     import pemilih.web.urls  # noqa: F401
 

@@ -16,12 +16,13 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
-from django.core.cache import cache
+from django.conf import settings
 from django.db import connection
 from django.db.models import F
 
-from pemilih.web import masking
+from pemilih.web import masking, ratelimit
 
 LIMIT = int(os.environ.get("PEMILIH_CEK_LIMIT", "10"))
 WINDOW = 60  # seconds
@@ -45,15 +46,10 @@ def well_formed(nik: str) -> bool:
 
 
 def allowed(client: str) -> bool:
-    """Count this try for the client; False when it has used up its window."""
-    key = f"cek:{client}:{int(clock() // WINDOW)}"
-    if cache.add(key, 1, WINDOW + 5):
-        return True
-    try:
-        return cache.incr(key) <= LIMIT
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, WINDOW + 5)
-        return True
+    """Count this try for the client; False when it has used up its window (shared by the
+    server's processes: web/ratelimit.py)."""
+    path = Path(settings.PEMILIH_WORKSPACE) / "web" / "batas-cek.bin"
+    return ratelimit.limiter(path).hit(client, int(clock() // WINDOW), LIMIT)
 
 
 def find(nik: str) -> Answer:

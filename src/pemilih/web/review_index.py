@@ -14,19 +14,11 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
+import polars as pl
 from django.db import connection
 
 _cache: dict = {}
 _lock = threading.Lock()
-
-
-@dataclass(frozen=True)
-class Entry:
-    id: int
-    code: str
-    kode_desa: str | None
-    score: float | None
-    verdict: str | None  # accept / reject / None (open)
 
 
 def _newest_event() -> int:
@@ -35,15 +27,22 @@ def _newest_event() -> int:
         return cursor.fetchone()[0] or 0
 
 
-def entries() -> list[Entry]:
+@dataclass(frozen=True)
+class Index:
+    table: pl.DataFrame  # id, code, kode_desa, score, verdict (accept / reject / null = open)
+    codes: list[str]
+    villages: list[str]
+
+
+def index() -> Index:
     key = (connection.settings_dict.get("NAME"), connection.settings_dict.get("HOST"), _newest_event())
     with _lock:
         if _cache.get("key") != key:
-            _cache.update(key=key, rows=_build())
-        return _cache["rows"]
+            _cache.update(key=key, index=_build())
+        return _cache["index"]
 
 
-def _build() -> list[Entry]:
+def _build() -> Index:
     from pemilih.store.models import Event, Proposal, ReviewDecision
     from pemilih.store.projection import REVIEW_UNDONE
     undone = set(Event.objects.filter(kind=REVIEW_UNDONE).values_list("undoes_id", flat=True))
@@ -52,9 +51,13 @@ def _build() -> list[Entry]:
                                 .values_list("finding_key", "verdict", "event_id").iterator(chunk_size=10_000)):
         if event not in undone:
             verdicts[key] = verdict  # in event order: the last one standing wins
-    return [Entry(pk, code, desa, score, verdicts.get(key)) for pk, key, code, desa, score in
+    rows = [(pk, code, desa, score, verdicts.get(key)) for pk, key, code, desa, score in
             Proposal.objects.order_by("id").values_list("id", "finding_key", "code", "kode_desa", "score")
             .iterator(chunk_size=10_000)]
+    table = pl.DataFrame(rows, orient="row", schema={"id": pl.Int64, "code": pl.String, "kode_desa": pl.String,
+                                                     "score": pl.Float64, "verdict": pl.String})
+    return Index(table, sorted(table["code"].unique().to_list()),
+                 sorted(table["kode_desa"].drop_nulls().unique().to_list()))
 
 
 STATUS_VERDICT = {"terbuka": None, "diterima": "accept", "ditolak": "reject"}
@@ -62,26 +65,27 @@ STATUS_VERDICT = {"terbuka": None, "diterima": "accept", "ditolak": "reject"}
 
 def select(code=None, kode_desa=None, score_min=None, score_max=None, status=None) -> list[int]:
     """Ids of the proposals the filters select, in id order (status None: any)."""
-    out = []
-    want_verdict = STATUS_VERDICT.get(status, "any") if status else "any"
-    for e in entries():
-        if code and e.code != code:
-            continue
-        if kode_desa and e.kode_desa != kode_desa:
-            continue
-        if score_min is not None and (e.score is None or e.score < score_min):
-            continue
-        if score_max is not None and (e.score is None or e.score > score_max):
-            continue
-        if want_verdict != "any" and e.verdict != want_verdict:
-            continue
-        out.append(e.id)
-    return out
+    conditions = []
+    if code:
+        conditions.append(pl.col("code") == code)
+    if kode_desa:
+        conditions.append(pl.col("kode_desa") == kode_desa)
+    if score_min is not None:
+        conditions.append(pl.col("score") >= score_min)  # a null score never passes a bound
+    if score_max is not None:
+        conditions.append(pl.col("score") <= score_max)
+    if status in STATUS_VERDICT:
+        verdict = STATUS_VERDICT[status]
+        conditions.append(pl.col("verdict").is_null() if verdict is None else pl.col("verdict") == verdict)
+    table = index().table
+    if conditions:
+        table = table.filter(pl.all_horizontal(conditions))
+    return table["id"].to_list()
 
 
 def codes() -> list[str]:
-    return sorted({e.code for e in entries()})
+    return index().codes
 
 
 def villages() -> list[str]:
-    return sorted({e.kode_desa for e in entries() if e.kode_desa})
+    return index().villages

@@ -41,7 +41,7 @@ def environment(opts: ServeOptions) -> dict:
     folder = opts.workspace.resolve()
     env = dict(os.environ)
     env.update(PEMILIH_WORKSPACE=str(folder), PEMILIH_SECRET_KEY=secret_key(folder),
-               PEMILIH_CACHE_DIR=str(folder / "web" / "cache"), DJANGO_SETTINGS_MODULE="pemilih.store.settings")
+DJANGO_SETTINGS_MODULE="pemilih.store.settings")
     env.setdefault("PEMILIH_ALLOWED_HOSTS", f"{opts.host},127.0.0.1,localhost")
     if opts.database_url:
         env["DATABASE_URL"] = opts.database_url
@@ -81,4 +81,27 @@ def stop(*procs: subprocess.Popen) -> None:
         try:
             p.wait(timeout=15)
         except subprocess.TimeoutExpired:
+            # Still busy (the worker finishes its job first): killed, with the processes it
+            # forked (a job's process pool), which would otherwise live on as orphans.
+            for child in _descendants(p.pid):
+                try:
+                    os.kill(child, signal.SIGKILL)
+                except OSError:
+                    pass
             p.kill()
+            p.wait()
+
+
+def _descendants(pid: int) -> list[int]:
+    found, stack = [], [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as fh:
+                    kids = [int(c) for c in fh.read().split()]
+                found += kids
+                stack += kids
+        except OSError:
+            pass  # no /proc (not Linux), or the process ended meanwhile
+    return found

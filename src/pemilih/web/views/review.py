@@ -34,7 +34,7 @@ from pemilih.web.roles import Role
 from pemilih.web.views.upload import LEGAL_BASIS
 from pemilih.web.villages import villages
 
-PAGE = 50
+PAGE = 25  # proposals per page: each shows two evidence tables; bulk decisions take the whole filter
 STATUSES = {"terbuka": "Terbuka", "diterima": "Diterima", "ditolak": "Ditolak"}
 VERDICT_STATUS = {"accept": "diterima", "reject": "ditolak"}
 HISTORY = 15
