@@ -6,10 +6,12 @@ counts they must give (not what the code says).
 """
 from __future__ import annotations
 
+from pemilih.commands.common import today as local_today
+
 import re
 import subprocess
 import zipfile
-from datetime import date, timedelta
+from datetime import timedelta
 
 import polars as pl
 import pytest
@@ -26,7 +28,7 @@ pytestmark = pytest.mark.postgres
 
 A, B = "73.26.02.2001", "73.26.02.2002"
 WHO = {"actor": "Yohanis", "agency": "PANITIA", "reason": "Rapat pleno panitia"}
-TODAY = date.today()
+TODAY = local_today()
 
 
 def _voter(n, desa, nkk, sex, rt="001", name=None):

@@ -9,6 +9,8 @@ against the village's final list, and a second apply against the database dump.
 """
 from __future__ import annotations
 
+from pemilih.commands.common import today as local_today
+
 from datetime import date, timedelta
 
 import polars as pl
@@ -33,7 +35,7 @@ from pemilih.store.review import Selection, accept, load_findings
 from pemilih.store.share import share
 
 pytestmark = pytest.mark.postgres
-TODAY = date.today()
+TODAY = local_today()
 VOTING_DAY, DPS_ON = date(2027, 3, 17), date(2027, 1, 15)
 PANITIA = {"actor": "Panitia", "agency": "PANITIA", "reason": "Rapat pleno panitia"}
 

@@ -43,8 +43,7 @@ def test_demo_accounts_one_per_role_and_stable(workspace):
     from django.test.utils import override_settings
     from pemilih.web.accounts import demo_accounts
     from pemilih.web.roles import Role
-    from conftest import FAST_HASHERS
-    with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         first = {a["username"]: a for a in demo_accounts(workspace.path, "73.26.01.2001")}
         again = {a["username"]: a for a in demo_accounts(workspace.path, "73.26.01.2001")}
         assert first == again

@@ -3,7 +3,9 @@ villages, a KPU-DPML agreement in force today, and a coklit workbook edited as a
 Excel would (openpyxl: set a cell, save)."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from pemilih.commands.common import today as local_today
+
+from datetime import timedelta
 from pathlib import Path
 
 import openpyxl
@@ -43,7 +45,7 @@ def receive(ws, maker) -> None:
 def agree(ws, number: str = AGREEMENT, villages=("*",)) -> None:
     from pemilih.io.records import KPU_COLUMNS
     from pemilih.store.agreements import Terms, record_agreement
-    today = date.today()
+    today = local_today()
     record_agreement(ws, Terms(
         number=number, title="PKS berbagi data pemilih", provider="KPU", recipient="DPML",
         purpose="Coklit Pilkalem", legal_basis="UU 7/2017; UU 27/2022", valid_from=today - timedelta(days=10),

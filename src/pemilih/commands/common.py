@@ -10,6 +10,15 @@ from datetime import date, datetime
 AGENCIES = ["KPU", "DPML", "PANITIA", "DISDUKCAPIL", "PUBLIK"]
 
 
+def today() -> date:
+    """Today where the work happens (the workspace's time zone, WITA for the demo), not on the
+    machine's clock: a server set to UTC is still on yesterday until 08:00 in Toraja Utara,
+    and periods and agreements count in local days (store/recap.py bounds)."""
+    from zoneinfo import ZoneInfo
+    from pemilih.store import settings
+    return datetime.now(ZoneInfo(settings.TIME_ZONE)).date()
+
+
 def day(text: str) -> date:
     """DD-MM-YYYY (as printed on forms) or YYYY-MM-DD."""
     for pattern in ("%d-%m-%Y", "%Y-%m-%d", "%d/%m/%Y"):

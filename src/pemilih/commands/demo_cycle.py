@@ -19,6 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from pemilih import progress
+from pemilih.commands import common
 
 AGREEMENT = "001/PKS/KPU-DPML/2026"
 ELECTION = "PILKALEM2027"
@@ -47,7 +48,7 @@ class Cycle:
 def run(out: Path, workspace: str, results: dict) -> dict:
     from pemilih.store.workspace import open_workspace
     cycle = Cycle(out, open_workspace(workspace), out / "ruang-kerja-kpu",
-                  json.loads((out / "truth" / "meta.json").read_text()), date.today())
+                  json.loads((out / "truth" / "meta.json").read_text()), common.today())
     from pemilih.store.models import Election
     done = Election.objects.filter(code=ELECTION, lists__stage="DPT").exists()
     if done:  # a second run changes nothing: the cycle is in the workspace's log already

@@ -1,8 +1,6 @@
 """`pemilih handback`: build DPML's hand-back package for KPU (formats.md section 5)."""
 from __future__ import annotations
 
-from datetime import date
-
 from pemilih.commands import common
 
 
@@ -25,7 +23,7 @@ def register(sub):
 def run(args) -> int:
     from pemilih.store.handback import build
     out = build(common.workspace(args), args.out, period=args.periode, agreement=args.perjanjian,
-                on=args.tanggal or date.today(), regime=args.rezim, place=args.tempat, **common.who(args))
+                on=args.tanggal or common.today(), regime=args.rezim, place=args.tempat, **common.who(args))
     c = out.counts
     tms = ", ".join(f"{k} {v}" for k, v in c.items() if k.startswith("TMS"))
     print(f"Paket ditulis: {out.path}")

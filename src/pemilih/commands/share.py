@@ -8,7 +8,6 @@ recorded as a transfer event; `pemilih collect` reads the returned workbooks bac
 """
 from __future__ import annotations
 
-from datetime import date
 
 from pemilih.commands import common
 
@@ -51,7 +50,7 @@ def run(args) -> int:
 
     ws = common.workspace(args)
     with progress.bar(desc="Menulis lembar kerja", unit="desa") as bar:
-        out = share(ws, args.out, agreement=args.perjanjian, on=args.tanggal or date.today(),
+        out = share(ws, args.out, agreement=args.perjanjian, on=args.tanggal or common.today(),
                     regime=args.rezim, villages=args.desa, processes=args.proses, progress=bar,
                     **common.who(args))
     for path in out.paths[:20]:
