@@ -27,8 +27,9 @@ import socket
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from itertools import count
 from pathlib import Path
 
@@ -146,13 +147,13 @@ def _use_postgres() -> bool:
     return os.environ.get("PEMILIH_TEST_DB", "sqlite").lower() in ("postgres", "postgresql")
 
 
-@pytest.fixture(scope="module")
-def live_site(tmp_path_factory, migrated_template, request):
-    """The application served by gunicorn + the job worker on a fresh workspace (one per module)."""
+@contextmanager
+def serve_site(tmp_path_factory, migrated_template, request, label: str = "situs"):
+    """The application served by gunicorn + the job worker on a fresh workspace, until exit."""
     from pemilih.store.workspace import open_workspace
     from pemilih.web import server
 
-    folder = tmp_path_factory.mktemp("situs")
+    folder = tmp_path_factory.mktemp(label)
     saved_url = os.environ.pop("DATABASE_URL", None)
     database_url, drop = _store(folder, migrated_template, request)
     opts = server.ServeOptions(workspace=folder, host="127.0.0.1", port=free_port(),
@@ -170,6 +171,22 @@ def live_site(tmp_path_factory, migrated_template, request):
         drop()
         if saved_url is not None:
             os.environ["DATABASE_URL"] = saved_url
+
+
+@pytest.fixture(scope="module")
+def live_site(tmp_path_factory, migrated_template, request):
+    """The application served by gunicorn + the job worker on a fresh workspace (one per module)."""
+    with serve_site(tmp_path_factory, migrated_template, request) as site:
+        yield site
+
+
+@pytest.fixture(scope="module")
+def second_site(tmp_path_factory, migrated_template, request, live_site):
+    """A second application on its own workspace and store (KPU's own instance, when
+    live_site is DPML's). The test process's connection goes back to live_site's afterwards."""
+    with serve_site(tmp_path_factory, migrated_template, request, "situs-kedua") as site:
+        yield site
+    live_site.ws.activate()
 
 
 @pytest.fixture(scope="session")
