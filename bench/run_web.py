@@ -475,7 +475,6 @@ def report(out: dict) -> None:
           f"{c['p95_ms']} | {c['p99_ms']} | {c['max_ms']} | {ok} |")
     print(f"CPU per permintaan: server {c['server_cpu_ms_per_request']} ms, pembangkit beban "
           f"{c['load_cpu_ms_per_request']} ms; beban mesin (1 menit) sebelum/sesudah: {out['loadavg']}")
-    print(f"berkas di folder cache pembatas saat mulai: {out['cache_files_at_start']}")
     report_limit(out)
 
 
@@ -512,8 +511,6 @@ def main() -> None:
     args = ap.parse_args()
     ws = ensure_workspace(args)
     values = prepare_workspace(ws)
-    cache = ws / "web" / "cache"  # the rate limiter's folder (Django FileBasedCache): its size matters
-    cache_files = sum(1 for _ in cache.rglob("*.djcache")) if cache.exists() else 0
     load_before = os.getloadavg()[0]
     procs = start_server(ws, args.port)
     from pemilih.web import server
@@ -535,7 +532,6 @@ def main() -> None:
     out = {"command": " ".join([".venv/bin/python", "bench/run_web.py", *sys.argv[1:]]), "scale": args.scale,
            "workspace": str(ws), "voters": values["voters"], "page_clients": args.clients, "pages": pages,
            "notes": notes, "cek": cek, "limit": limit,
-           "cache_files_at_start": cache_files,
            "loadavg": f"{load_before:.2f}/{os.getloadavg()[0]:.2f}",
            "memory": {"peak_rss_mb": round(memory.peak_rss), "peak_pss_mb": round(memory.peak_pss)}}
     report(out)
