@@ -19,6 +19,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.urls import Resolver404, path, resolve
+from django.utils.translation import gettext as _, gettext_lazy
 
 from pemilih.web.roles import ALL, Role
 
@@ -81,7 +82,7 @@ def village_scope(request) -> str | None:
 def require_village(request, kode_desa: str) -> None:
     scope = village_scope(request)
     if scope is not None and kode_desa != scope:
-        raise PermissionDenied("Desa ini di luar wilayah akun Anda.")
+        raise PermissionDenied(_("Desa ini di luar wilayah akun Anda."))
 
 
 def who(request, reason: str) -> dict:
@@ -97,19 +98,19 @@ def agreement_problem(request, villages: list[str] | None, on: date | None = Non
     from pemilih.store.models import Agreement
     acc = account(request)
     if acc is None:
-        return "Harus masuk terlebih dahulu."
+        return _("Harus masuk terlebih dahulu.")
     if acc.agency == "KPU":
         return None  # KPU's own list
     on = on or timezone.localdate()
     valid = [a for a in Agreement.objects.filter(valid_from__lte=on, valid_to__gte=on)
              if {a.provider, a.recipient} == {"KPU", "DPML"}]
     if not valid:
-        return ("Belum ada perjanjian berbagi data KPU-DPML yang berlaku hari ini; data pribadi "
-                "pemilih tidak dapat dibuka.")
+        return _("Belum ada perjanjian berbagi data KPU-DPML yang berlaku hari ini; data pribadi "
+                 "pemilih tidak dapat dibuka.")
     wanted = villages if villages is not None else ([village_scope(request)] if village_scope(request) else ["*"])
     for v in wanted:
         if not any(a.covers(v) if v != "*" else "*" in a.villages for a in valid):
-            return f"Perjanjian berbagi data yang berlaku tidak mencakup desa {v}."
+            return _("Perjanjian berbagi data yang berlaku tidak mencakup desa %(desa)s.") % {"desa": v}
     return None
 
 
@@ -137,17 +138,17 @@ class AccessMiddleware:
             return None
         rule = RULES.get(name)
         if rule is None:
-            return _denied(request, "Halaman ini belum diberi aturan akses.")
+            return _denied(request, _("Halaman ini belum diberi aturan akses."))
         if rule.public:
             return None
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         role = role_of(request)
         if not rule.allows(role):
-            return _denied(request, "Peran akun Anda tidak berhak membuka halaman ini.")
+            return _denied(request, _("Peran akun Anda tidak berhak membuka halaman ini."))
         kode = view_kwargs.get("kode_desa")
         if kode is not None and village_scope(request) not in (None, kode):
-            return _denied(request, "Desa ini di luar wilayah akun Anda.")
+            return _denied(request, _("Desa ini di luar wilayah akun Anda."))
         if rule.personal_data:
             problem = agreement_problem(request, [kode] if kode else None)
             if problem:
@@ -156,7 +157,7 @@ class AccessMiddleware:
 
     def process_exception(self, request, exception):
         if isinstance(exception, PermissionDenied):
-            return _denied(request, str(exception) or "Akses ditolak.")
+            return _denied(request, str(exception) or _("Akses ditolak."))
         return None
 
 
@@ -168,18 +169,18 @@ def _denied(request, reason: str):
 
 MENU = [
     # (URL name, label)
-    ("beranda", "Beranda"),
-    ("pemilih", "Daftar pemilih"),
-    ("unggah", "Unggah berkas"),
-    ("perjanjian", "Perjanjian"),
-    ("coklit", "Coklit"),
-    ("verifikasi", "Verifikasi"),
-    ("tinjau", "Telaah temuan"),
-    ("pilkalem", "Pilkalem"),
-    ("serah", "Serah kembali"),
-    ("terapkan", "Terapkan paket"),
-    ("rekap", "Rakor"),
-    ("akun", "Akun"),
+    ("beranda", gettext_lazy("Beranda")),
+    ("pemilih", gettext_lazy("Daftar pemilih")),
+    ("unggah", gettext_lazy("Unggah berkas")),
+    ("perjanjian", gettext_lazy("Perjanjian")),
+    ("coklit", gettext_lazy("Coklit")),
+    ("verifikasi", gettext_lazy("Verifikasi")),
+    ("tinjau", gettext_lazy("Telaah temuan")),
+    ("pilkalem", gettext_lazy("Pilkalem")),
+    ("serah", gettext_lazy("Serah kembali")),
+    ("terapkan", gettext_lazy("Terapkan paket")),
+    ("rekap", gettext_lazy("Rakor")),
+    ("akun", gettext_lazy("Akun")),
 ]
 
 

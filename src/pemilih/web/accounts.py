@@ -61,7 +61,7 @@ def demo_accounts(folder: Path, panitia_village: str) -> list[dict]:
             user.save(update_fields=["password"])
         saved[username] = password
         village = panitia_village if role == Role.PANITIA else ""
-        out.append({"username": username, "password": password, "role": Role(role).label, "desa": village})
+        out.append({"username": username, "password": password, "role": str(Role(role).label), "desa": village})
     saved_path.write_text(json.dumps(saved, indent=1))
     os.chmod(saved_path, 0o600)
     return out

@@ -2,15 +2,16 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    ADMIN = "admin", "Administrator"
-    KPU = "kpu", "Operator KPU"
-    DPML = "dpml", "Operator DPML"
-    PANITIA = "panitia", "Panitia pemilihan lembang"
-    DISDUKCAPIL = "disdukcapil", "Verifikator Disdukcapil"
-    VIEWER = "pemantau", "Pemantau (rekap saja)"
+    ADMIN = "admin", _("Administrator")
+    KPU = "kpu", _("Operator KPU")
+    DPML = "dpml", _("Operator DPML")
+    PANITIA = "panitia", _("Panitia pemilihan lembang")
+    DISDUKCAPIL = "disdukcapil", _("Verifikator Disdukcapil")
+    VIEWER = "pemantau", _("Pemantau (rekap saja)")
 
 
 # The agency each role acts for: it is written on every event the role causes.
