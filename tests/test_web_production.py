@@ -51,3 +51,51 @@ def test_demo_accounts_one_per_role_and_stable(workspace):
             user = authenticate(username=role, password=first[role]["password"])
             assert user is not None and user.account.role == role
             assert (user.account.kode_desa == "73.26.01.2001") == (role == "panitia")
+
+
+def test_serve_answers_and_a_plain_kill_leaves_nothing_behind(tmp_path):
+    import signal
+    import socket
+    import time
+    import urllib.request
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PEMILIH_", "DATABASE_URL"))}
+    serve = subprocess.Popen([sys.executable, "-m", "pemilih", "serve", "--workspace", str(tmp_path / "ws"),
+                              "--port", str(port), "--workers", "1"], env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline, answer = time.monotonic() + 90, None
+        while time.monotonic() < deadline and answer is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/cek", timeout=5) as r:
+                    answer = r.status
+            except OSError:
+                time.sleep(0.3)
+        assert answer == 200
+        children = _children(serve.pid)
+        assert len(children) >= 2  # gunicorn and the job worker
+        serve.send_signal(signal.SIGTERM)
+        serve.wait(timeout=60)
+        time.sleep(1)
+        assert [pid for pid in children if _alive(pid)] == []
+    finally:
+        if serve.poll() is None:
+            serve.kill()
+
+
+def _children(pid: int) -> list[int]:
+    from pathlib import Path
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = open(f"/proc/{pid}/stat").read().split(")")[-1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -32,13 +33,19 @@ def run(args) -> int:
     server.prepare(opts)
     print_accounts(opts.workspace)
     print(f"Aplikasi web: http://{args.host}:{args.port}/  (hentikan dengan Ctrl+C)", flush=True)
-    web, worker = server.start(opts)
+    web, worker = server.start(opts, tied=True)
+    # A plain `kill` (SIGTERM) stops the server like Ctrl+C does: through `finally` below.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         return web.wait()
     except KeyboardInterrupt:
         return 0
     finally:
         server.stop(web, worker)
+
+
+def _interrupt(*_) -> None:
+    raise KeyboardInterrupt
 
 
 def print_accounts(folder: Path) -> None:

@@ -57,9 +57,11 @@ def prepare(opts: ServeOptions) -> None:
     ws.close()
 
 
-def start(opts: ServeOptions, access_log=None) -> tuple[subprocess.Popen, subprocess.Popen]:
+def start(opts: ServeOptions, access_log=None, tied: bool = False) -> tuple[subprocess.Popen, subprocess.Popen]:
     """gunicorn and the job worker; access_log: a file for gunicorn's access lines (stdout
-    when None; the load benchmark sends them away, thousands of lines per second)."""
+    when None; the load benchmark sends them away, thousands of lines per second). tied: the
+    two end when this process dies, however it dies (`pemilih serve`; not from a process with
+    threads, where a function run between fork and exec may deadlock)."""
     env = environment(opts)
     bin_dir = Path(sys.executable).parent
     gunicorn = [str(bin_dir / "gunicorn"), "pemilih.web.wsgi:application",
@@ -68,9 +70,20 @@ def start(opts: ServeOptions, access_log=None) -> tuple[subprocess.Popen, subpro
                 "--timeout", "120", "--graceful-timeout", "10", "--log-level", "warning",
                 "--access-logfile", "-", "--access-logformat", '%(t)s "%(m)s %(U)s" %(s)s %(M)sms',
                 "--preload"]
-    web = subprocess.Popen(gunicorn, env=env, stdout=access_log)
-    worker = subprocess.Popen([sys.executable, "-m", "pemilih.web.worker"], env=env)
+    before_exec = _end_with_parent if tied else None
+    web = subprocess.Popen(gunicorn, env=env, stdout=access_log, preexec_fn=before_exec)
+    worker = subprocess.Popen([sys.executable, "-m", "pemilih.web.worker"], env=env, preexec_fn=before_exec)
     return web, worker
+
+
+def _end_with_parent() -> None:
+    """In the child, before it starts: ask Linux to send it SIGTERM when `pemilih serve` dies,
+    however it dies (killed included), so no server is left behind holding the port."""
+    try:
+        import ctypes
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # not Linux: `stop()` still ends both on a normal exit
 
 
 def stop(*procs: subprocess.Popen) -> None:
