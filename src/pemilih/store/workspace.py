@@ -20,7 +20,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pemilih.store import dburl, settings
+from pemilih.store import dburl, schema_cache, settings
 
 _ahead: dict[tuple[str, str | None], Future] = {}  # (folder, DATABASE_URL) -> pending opening
 
@@ -157,8 +157,15 @@ def _open(path, database_url) -> Workspace:
     except OSError as exc:
         raise WorkspaceError(f"Folder kerja {folder} tidak dapat dibuat: {exc.strerror}") from exc
     ws = Workspace(path=folder, database=database, url=url)
-    ws.activate()
+    fresh = not url and not (folder / settings.SQLITE_NAME).exists()
+    ws.activate()  # Django configured; no connection is opened before the first query
+    if fresh and schema_cache.copy_into(folder / settings.SQLITE_NAME):
+        return ws  # an empty database of exactly this schema: nothing to migrate
     migrate(ws)
+    if fresh:
+        ws.close()  # the WAL folded back into the file before it is copied
+        schema_cache.keep(folder / settings.SQLITE_NAME)
+        ws.activate()
     return ws
 
 

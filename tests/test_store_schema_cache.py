@@ -1,0 +1,58 @@
+"""A new SQLite workspace copied from the kept empty schema is the same as one migrated."""
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+
+def _schema(path) -> list[tuple]:
+    with sqlite3.connect(path) as db:
+        objects = db.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name").fetchall()
+        applied = db.execute("SELECT app, name FROM django_migrations ORDER BY app, name").fetchall()
+        pragmas = [db.execute(f"PRAGMA {p}").fetchone()[0] for p in ("page_size", "journal_mode")]
+    return objects + applied + [tuple(pragmas)]
+
+
+@pytest.fixture
+def cache_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    return tmp_path / "cache" / "pemilih"
+
+
+def test_copied_workspace_equals_a_migrated_one(tmp_path, cache_home):
+    from pemilih.store.workspace import open_workspace
+    first = open_workspace(tmp_path / "a")  # migrated; its empty schema is kept
+    first.close()
+    kept = list(cache_home.glob("skema-*.sqlite3"))
+    assert len(kept) == 1
+    second = open_workspace(tmp_path / "b")  # copied
+    second.close()
+    assert _schema(tmp_path / "a" / "pemilih.sqlite3") == _schema(tmp_path / "b" / "pemilih.sqlite3")
+    triggers = [o for o in _schema(tmp_path / "b" / "pemilih.sqlite3") if o[0] == "trigger"]
+    assert triggers, "the append-only guards come with the copy"
+
+
+def test_a_changed_schema_never_uses_an_old_copy(tmp_path, cache_home, monkeypatch):
+    from pemilih.store import schema_cache
+    from pemilih.store.workspace import open_workspace
+    open_workspace(tmp_path / "a").close()
+    old = next(cache_home.glob("skema-*.sqlite3"))
+    old.write_bytes(b"not a database")  # what a copy of another schema would be to us
+    monkeypatch.setattr(schema_cache, "schema_key", lambda: "another-version")
+    ws = open_workspace(tmp_path / "b")  # no copy under this key: migrated
+    from pemilih.store.models import Event
+    assert Event.objects.count() == 0
+    ws.close()
+    assert (cache_home / "skema-another-version.sqlite3").is_file()
+
+
+def test_an_unwritable_cache_is_not_used(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", "/proc/tidak-bisa-ditulis")
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    from pemilih.store.workspace import open_workspace
+    ws = open_workspace(tmp_path / "a")
+    from pemilih.store.models import Event
+    assert Event.objects.count() == 0
+    ws.close()
