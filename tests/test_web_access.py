@@ -5,11 +5,8 @@ no rule, and checks each rule's verdict on the running application for anonymous
 each role, plus the village scope: a committee is refused every URL of another village."""
 from __future__ import annotations
 
-from django.utils import timezone
-
-from datetime import timedelta
-
 import pytest
+from webcoklit import agree
 
 from pemilih.store import settings
 
@@ -60,15 +57,9 @@ def _denied(response) -> bool:
 
 @pytest.fixture
 def loaded(website, maker):
-    from pemilih.io.records import KPU_COLUMNS
-    from pemilih.store.agreements import Terms, record_agreement
     from pemilih.store.receive import import_result
     import_result(website.ws, maker.generated_kpu(40), actor="uji", agency="KPU", reason="uji")
-    record_agreement(website.ws, Terms(
-        number="1/PKS/UJI", title="uji", provider="KPU", recipient="DPML", purpose="uji", legal_basis="uji",
-        valid_from=timezone.localdate() - timedelta(days=1), valid_to=timezone.localdate() + timedelta(days=30),
-        retention="uji", data_elements=list(KPU_COLUMNS), villages=["*"], parties=[]),
-        actor="uji", agency="KPU", reason="uji")
+    agree(website.ws, "1/PKS/UJI")
     return website
 
 

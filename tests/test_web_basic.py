@@ -1,11 +1,10 @@
 """The web application's frame: sign-in, the home page, the public look-up, jobs."""
 from __future__ import annotations
 
-from django.utils import timezone
-
 import re
 
 import pytest
+from webcoklit import agree
 
 pytestmark = pytest.mark.postgres
 
@@ -70,14 +69,7 @@ def test_public_lookup_is_rate_limited_and_counted(website, maker, monkeypatch):
 def test_committee_sees_only_its_village(website, maker):
     _receive(website.ws, maker, n=60)
     own, other = "73.26.01.2001", "73.26.01.2002"
-    from pemilih.store.agreements import Terms, record_agreement
-    from datetime import timedelta
-    from pemilih.io.records import KPU_COLUMNS
-    record_agreement(website.ws, Terms(number="1/PKS", title="uji", provider="KPU", recipient="DPML",
-                     purpose="uji", legal_basis="uji", valid_from=timezone.localdate() - timedelta(days=1),
-                     valid_to=timezone.localdate() + timedelta(days=30), retention="uji",
-                     data_elements=list(KPU_COLUMNS), villages=["*"], parties=[]),
-                     actor="uji", agency="KPU", reason="uji")
+    agree(website.ws, "1/PKS")
     client = website.client("panitia", kode_desa=own)
     page = client.get("/pemilih/", {"desa": other}).content.decode()
     shown = set(re.findall(r"LEMBANG \d+", page))

@@ -14,6 +14,7 @@ from datetime import timedelta
 from io import BytesIO
 
 import pytest
+from webcoklit import agree
 import xlsxwriter
 from python_calamine import CalamineWorkbook
 
@@ -26,18 +27,12 @@ HEADER = ["JENIS", "KUNCI", "NIK", "KODE", "KOLOM", "NILAI BARU", "BUKTI"]
 
 @pytest.fixture
 def site(website, maker, monkeypatch):
-    from pemilih.io.records import KPU_COLUMNS
-    from pemilih.store.agreements import Terms, record_agreement
     from pemilih.store.receive import import_result
     from pemilih.web.views import election
     monkeypatch.setattr(election, "PDF_PROCESSES", 1)  # no worker processes for a few PDFs
     website.generated = maker.generated_kpu(N)
     import_result(website.ws, website.generated, actor="uji", agency="KPU", reason="uji")
-    record_agreement(website.ws, Terms(
-        number="1/PKS/UJI", title="uji", provider="KPU", recipient="DPML", purpose="uji", legal_basis="uji",
-        valid_from=timezone.localdate() - timedelta(days=1), valid_to=timezone.localdate() + timedelta(days=60),
-        retention="uji", data_elements=list(KPU_COLUMNS), villages=["*"], parties=[]),
-        actor="uji", agency="KPU", reason="uji")
+    agree(website.ws, "1/PKS/UJI")
     return website
 
 

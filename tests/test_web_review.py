@@ -7,13 +7,12 @@ voter; and, for the decisions, findings written out by hand (as in tests/test_re
 """
 from __future__ import annotations
 
-from django.utils import timezone
-
 import re
-from datetime import date, timedelta
+from datetime import date
 
 import polars as pl
 import pytest
+from webcoklit import agree
 
 from filemaker import KPU_HEADER, REGISTRY_HEADER, resident, voter, write_csv
 
@@ -23,12 +22,7 @@ WHO = {"actor": "uji", "agency": "KPU", "reason": "uji"}
 
 
 def _agreement(ws):
-    from pemilih.io.records import KPU_COLUMNS
-    from pemilih.store.agreements import Terms, record_agreement
-    record_agreement(ws, Terms(
-        number="1/PKS/UJI", title="uji", provider="KPU", recipient="DPML", purpose="uji", legal_basis="uji",
-        valid_from=timezone.localdate() - timedelta(days=1), valid_to=timezone.localdate() + timedelta(days=30),
-        retention="uji", data_elements=list(KPU_COLUMNS), villages=["*"], parties=[]), **WHO)
+    agree(ws, "1/PKS/UJI")
 
 
 def _receive(ws, path, kind):

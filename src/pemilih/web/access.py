@@ -18,7 +18,7 @@ from datetime import date
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
-from django.urls import Resolver404, path, resolve
+from django.urls import path
 from django.utils.translation import gettext as _, gettext_lazy
 
 from pemilih.web.roles import ALL, Role
@@ -130,13 +130,8 @@ class AccessMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        try:
-            name = resolve(request.path_info).url_name
-        except Resolver404:
-            return None  # 404 follows
-        if request.path_info.startswith("/static/"):
-            return None
-        rule = RULES.get(name)
+        # process_view runs once the URL is resolved: the match is on the request already.
+        rule = RULES.get(request.resolver_match.url_name)
         if rule is None:
             return _denied(request, _("Halaman ini belum diberi aturan akses."))
         if rule.public:

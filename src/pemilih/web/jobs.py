@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 import time
+import uuid
 import traceback
 from pathlib import Path
 from typing import Callable
@@ -17,6 +18,7 @@ from typing import Callable
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import get_valid_filename
 
 from pemilih.web.models import Job
 
@@ -51,6 +53,24 @@ def upload_dir() -> Path:
     folder = workspace_dir() / "web" / "unggahan"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def save_upload(upload, suffixes: tuple[str, ...], max_bytes: int) -> Path:
+    """An uploaded file under the upload folder, in a folder of its own, with a cleaned name
+    (the library names the file in its messages; the client's name is never used as a path).
+    ValueError, with the reason in Bahasa, for a wrong kind of file or one too big."""
+    name = get_valid_filename(Path(upload.name or "").name) or "berkas"
+    if not name.lower().endswith(suffixes):
+        raise ValueError(f"Berkas '{name}' bukan {' atau '.join(suffixes)}.")
+    if upload.size > max_bytes:
+        raise ValueError(f"Berkas '{name}' terlalu besar ({upload.size // (1024 * 1024)} MB).")
+    folder = upload_dir() / uuid.uuid4().hex
+    folder.mkdir()
+    path = folder / name
+    with open(path, "wb") as f:
+        for chunk in upload.chunks():
+            f.write(chunk)
+    return path
 
 
 def enqueue(request, kind: str, params: dict, kode_desa: str = "") -> Job:

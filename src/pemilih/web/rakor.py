@@ -39,14 +39,8 @@ class PeriodError(ValueError):
 
 # --- the cache ---------------------------------------------------------------------------
 
-def newest_event() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT MAX(seq) FROM store_event")
-        return cursor.fetchone()[0] or 0
-
-
 def _cached(question: tuple, compute):
-    key = (connection.settings_dict.get("NAME"), newest_event(), *question)
+    key = (*workspace.state(), *question)
     # One computation per key: the server's threads asking the same question at once (the
     # meeting opening the page together) wait for the first instead of replaying again.
     with _guard:

@@ -15,16 +15,11 @@ import threading
 from dataclasses import dataclass
 
 import polars as pl
-from django.db import connection
+
+from pemilih.web import workspace
 
 _cache: dict = {}
 _lock = threading.Lock()
-
-
-def _newest_event() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT MAX(seq) FROM store_event")
-        return cursor.fetchone()[0] or 0
 
 
 @dataclass(frozen=True)
@@ -35,7 +30,7 @@ class Index:
 
 
 def index() -> Index:
-    key = (connection.settings_dict.get("NAME"), connection.settings_dict.get("HOST"), _newest_event())
+    key = workspace.state()
     with _lock:
         if _cache.get("key") != key:
             _cache.update(key=key, index=_build())

@@ -7,18 +7,14 @@ from __future__ import annotations
 
 from django.db import connection
 
+from pemilih.web import workspace
+
 _cache: dict = {}
-
-
-def _newest_event() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT MAX(seq) FROM store_event")
-        return cursor.fetchone()[0] or 0
 
 
 def villages() -> list[dict]:
     """[{kode_desa, desa, kecamatan, voters}] sorted by code."""
-    key = (connection.settings_dict.get("NAME"), _newest_event())
+    key = workspace.state()
     if _cache.get("key") != key:
         with connection.cursor() as cursor:
             # The most common spelling of a village's names (a few rows may be mis-typed).

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 import shutil
 import tempfile
-import uuid
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -21,7 +20,6 @@ from django.contrib import messages
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.text import get_valid_filename
 
 from pemilih.web import access, jobs, workspace
 from pemilih.web.access import only, route
@@ -181,23 +179,6 @@ def run_share_all(job, bar) -> str:
 
 # --- collect ----------------------------------------------------------------------------------
 
-def save_upload(upload, suffixes: tuple[str, ...]) -> Path:
-    """The uploaded file under the upload folder, in a folder of its own with a cleaned name
-    (the library names the file in its messages; the client's name is never used as a path)."""
-    name = get_valid_filename(Path(upload.name or "").name) or "berkas"
-    if not name.lower().endswith(suffixes):
-        raise ValueError(f"Berkas '{name}' bukan {' atau '.join(suffixes)}.")
-    if upload.size > MAX_UPLOAD:
-        raise ValueError(f"Berkas '{name}' terlalu besar ({upload.size // (1024 * 1024)} MB).")
-    folder = jobs.upload_dir() / uuid.uuid4().hex
-    folder.mkdir()
-    path = folder / name
-    with open(path, "wb") as f:
-        for chunk in upload.chunks():
-            f.write(chunk)
-    return path
-
-
 def collect_upload(request):
     """Returned workbooks, collected now; the outcome shown on the coklit page."""
     from pemilih.store.changes import ChangeError
@@ -210,7 +191,7 @@ def collect_upload(request):
     saved = []
     try:
         for upload in uploads:
-            saved.append(save_upload(upload, (".xlsx",)))
+            saved.append(jobs.save_upload(upload, (".xlsx",), MAX_UPLOAD))
         outcomes = collect(workspace.current(), saved, village=access.village_scope(request), processes=1,
                            **access.who(request, REASON_COLLECT))
     except (ValueError, ChangeError) as err:

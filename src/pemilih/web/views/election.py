@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import tempfile
-import uuid
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -23,7 +23,6 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.text import get_valid_filename
 
 from pemilih.web import access, jobs, workspace
 from pemilih.web.access import only, route
@@ -35,6 +34,7 @@ KIND_LIST = "pilkalem_daftar"
 STAGES = ("DPS", "DPT", "DPTb")
 PDF_PROCESSES = 2  # announcement PDFs are drawn in worker processes; the machine has 2 cores
 MAX_UPLOAD = 20 * 1024 * 1024  # a responses sheet is a few hundred rows
+RESPONSE_SUFFIXES = (".xlsx", ".xls", ".ods")  # what the sheet reader (calamine) opens
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$")  # it goes into URLs
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REASON_CREATE = "Penetapan penyelenggaraan Pilkalem"
@@ -277,15 +277,12 @@ def upload_responses(request, code: str):
     upload = request.FILES.get("berkas")
     if upload is None:
         return election_detail(request, code, ["Pilih berkas tanggapan (xlsx) untuk diunggah."], status=400)
-    if upload.size > MAX_UPLOAD:
-        return election_detail(request, code, ["Berkas terlalu besar untuk berkas tanggapan."], status=400)
-    shown = get_valid_filename(Path(upload.name).name) or "tanggapan.xlsx"
-    stored = jobs.upload_dir() / f"tanggapan-{uuid.uuid4().hex}{Path(shown).suffix.lower()}"
-    with stored.open("wb") as f:
-        for chunk in upload.chunks():
-            f.write(chunk)
     try:
-        rows = _read_responses(stored, shown)
+        stored = jobs.save_upload(upload, RESPONSE_SUFFIXES, MAX_UPLOAD)
+    except ValueError as exc:
+        return election_detail(request, code, [str(exc)], status=400)
+    try:
+        rows = _read_responses(stored, stored.name)
         scope = access.village_scope(request)
         outside = _outside_village(rows, scope) if scope is not None else []
         if outside:
@@ -296,7 +293,7 @@ def upload_responses(request, code: str):
     except ChangeError as exc:
         return election_detail(request, code, [str(exc)], status=400)
     finally:
-        stored.unlink(missing_ok=True)
+        shutil.rmtree(stored.parent, ignore_errors=True)
     counts = ", ".join(f"{k.lower()} {v}" for k, v in sorted(out.counts.items())) or "tidak ada perubahan"
     messages.success(request, f"Tanggapan dicatat ({counts})"
                      + (f", peristiwa #{out.event_seq}." if out.event_seq else "."))

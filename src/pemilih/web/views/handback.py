@@ -18,10 +18,11 @@ from django.urls import reverse
 from pemilih.web import access, jobs, workspace
 from pemilih.web.access import only, route
 from pemilih.web.roles import Role
-from pemilih.web.views.coklit import default_regime, save_upload
+from pemilih.web.views.coklit import default_regime
 
 REASON_HANDBACK = "Penyerahan kembali data pemilih hasil Pilkalem sebagai data dukung PDPB"
 REASON_APPLY = "Data dukung PDPB dari DPML (Rakor PDPB)"
+MAX_PACKAGE = 200 * 1024 * 1024  # a regency's package (its list as XLSX) is tens of MB
 PERIOD = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]{0,29}$")  # it becomes part of the file name
 SHOWN = 50  # conflicts written into a job's outcome message
 
@@ -122,7 +123,7 @@ def apply_page(request):
             error = "Pilih berkas paket (zip) yang akan diterapkan."
         else:
             try:
-                path = save_upload(upload, (".zip",))
+                path = jobs.save_upload(upload, (".zip",), MAX_PACKAGE)
             except ValueError as err:
                 error = str(err)
             else:
