@@ -54,7 +54,7 @@ def _fail(message: str) -> int:
     return 2
 
 
-# The columns verification uses; the others stay behind in the reading worker.
+# The columns verification uses; the others are dropped as soon as a file is read.
 KEEP = {"kpu": ["source_ref", "nik", "nkk", "nama", "tempat_lahir", "tanggal_lahir", "status_kawin",
                 "jenis_kelamin", "alamat", "rt", "rw", "kode_desa"],
         "registry": ["nik", "nkk", "nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin", "status_kawin",
@@ -62,62 +62,54 @@ KEEP = {"kpu": ["source_ref", "nik", "nkk", "nama", "tempat_lahir", "tanggal_lah
                      "kode_wilayah_tujuan", "tgl_datang"]}
 
 
-def _read_job(paths: list[str], kind: str, out: str) -> list[str]:
-    """In a worker process: read the files, leave the columns verification needs as compact
-    Arrow IPC files in `out`; returns the files refused."""
-    import polars as pl
-
-    from pemilih.io.read import read_files
-    result = read_files(paths, kind=kind)
-    compact = pl.CompatLevel.oldest()  # plain string arrays: no views into the reader's buffers
-    result.records.select(KEEP[kind]).write_ipc(os.path.join(out, f"{kind}.records.arrow"), compat_level=compact)
-    result.problems.write_ipc(os.path.join(out, f"{kind}.problems.arrow"), compat_level=compact)
-    return result.refused
-
-
 def _load_engine() -> None:
     import pemilih.engine.findings  # noqa: F401  (Polars, DuckDB)
-    import pemilih.io.findings  # noqa: F401  (xlsxwriter)
+    import pemilih.io.findings  # noqa: F401
     import splink  # noqa: F401
     from splink import DuckDBAPI, Linker  # noqa: F401
+
+
+def _read(paths: list[str], kind: str):
+    """(records with the columns verification uses, problems, files refused)."""
+    from pemilih.io.read import read_files
+    result = read_files(paths, kind=kind)
+    return result.records.select(KEEP[kind]).rechunk(), result.problems, result.refused
 
 
 def _read_inputs(args):
     """(list records, list problems or None, registry records, files refused).
 
-    The files are read in a worker process, the registry first, then the list: the readers'
-    working memory (parsers, caches) goes back to the system when the worker ends, so
-    verification starts lean; the tables travel back as Arrow files. (Two workers side by side
-    would save a second but add one reader's memory to the peak.)"""
-    import multiprocessing
-    import tempfile
-    from concurrent.futures import ProcessPoolExecutor
-
-    jobs = [("registry", args.registry)] + ([] if args.workspace else [("kpu", args.lists)])
-    context = multiprocessing.get_context("spawn")
-    with tempfile.TemporaryDirectory(prefix="pemilih-verify-") as tmp:
-        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-            futures = [pool.submit(_read_job, paths, kind, tmp) for kind, paths in jobs]
-            _load_engine()  # meanwhile: the libraries verification needs (code, little memory)
-            refused = [line for future in futures for line in future.result()]
-        for line in refused:
-            print(f"DITOLAK: {line}", file=sys.stderr)
-        import polars as pl
-        registry = pl.read_ipc(os.path.join(tmp, "registry.records.arrow"))
+    The files are read one after the other in this process, the registry first: each reader's
+    working memory goes back to the system before the next starts (see run()), so two readers
+    side by side would only raise the peak, and each already keeps both cores busy. The
+    libraries verification needs are imported meanwhile (Polars lets go of Python's lock
+    while it parses)."""
+    import threading
+    engine = threading.Thread(target=_load_engine, name="muat-mesin", daemon=True)
+    engine.start()
+    try:
+        registry, _, refused = _read(args.registry, "registry")
         if args.workspace:
             from pemilih.store.projection import current_list
             from pemilih.store.workspace import open_workspace
-            return current_list(open_workspace(args.workspace)), None, registry, refused
-        records = pl.read_ipc(os.path.join(tmp, "kpu.records.arrow"))
-        problems = pl.read_ipc(os.path.join(tmp, "kpu.problems.arrow"))
-        return records, problems, registry, refused
+            records, problems = current_list(open_workspace(args.workspace)), None
+        else:
+            records, problems, refused_list = _read(args.lists, "kpu")
+            refused = refused + refused_list
+    finally:
+        engine.join()
+    for line in refused:
+        print(f"DITOLAK: {line}", file=sys.stderr)
+    return records, problems, registry, refused
 
 
 def run(args) -> int:
-    # Polars' allocator (jemalloc) keeps freed pages for a while; handing them back at once
-    # keeps a regency's verification at a fraction of the memory, for a few percent of time.
-    # Works because nothing has loaded Polars yet when a command starts.
-    os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:0,muzzy_decay_ms:0")
+    # Polars' allocator (jemalloc) keeps freed pages for seconds; handing them back within
+    # 0.1 s, by jemalloc's own background thread, keeps a regency's verification at a fraction
+    # of the memory. (Handing them back at once, from the thread that frees them, costs a
+    # second of system time in page faults.) Works because nothing has loaded Polars yet when
+    # a command starts.
+    os.environ.setdefault("_RJEM_MALLOC_CONF", "background_thread:true,dirty_decay_ms:100,muzzy_decay_ms:0")
     try:
         on, dps = _day(args.on, "--on"), _day(args.dps, "--dps")
     except ValueError as exc:

@@ -11,28 +11,14 @@ the writer falls back to the plain API when they are missing.
 """
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from xlsxwriter.worksheet import Worksheet
 
-_NEEDS_ESCAPE = re.compile(r"[&<>\x00-\x08\x0b-\x1f]|_x[0-9A-Fa-f]{4}_")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
+from pemilih.io.xlsx_text import column_letter, inline_string  # noqa: F401  (used by the writers)
+
 _EXCEL_EPOCH = date(1899, 12, 30).toordinal()
 COLUMNS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-
-
-def _escape(text: str) -> str:
-    text = re.sub(r"(_x[0-9A-Fa-f]{4}_)", r"_x005F\1", text)
-    text = _CONTROL.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text)
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def inline_string(ref: str, text: str) -> str:
-    if _NEEDS_ESCAPE.search(text):
-        text = _escape(text)
-    space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
-    return f'<c r="{ref}" t="inlineStr"><is><t{space}>{text}</t></is></c>'
 
 
 def text_cell(ref: str, text: str) -> str:
@@ -73,13 +59,3 @@ class FormSheet(Worksheet):
         self._check_dimensions(first_row, 0)
         self._check_dimensions(last, last_col)
         self.previous_row = last
-
-
-def column_letter(col: int) -> str:
-    """`A` for column 0, `AA` for column 26."""
-    text = ""
-    col += 1
-    while col:
-        col, rest = divmod(col - 1, 26)
-        text = chr(65 + rest) + text
-    return text
