@@ -248,3 +248,29 @@ def test_bulk_import_round_trips_twenty_thousand_rows(workspace, maker):
     assert (outcome.rows, outcome.problems) == (20_000, 500)
     listed = current_list(workspace)
     assert listed.select(KPU_COLUMNS).equals(result.records.select(KPU_COLUMNS))
+
+
+def _voter_indexes():
+    from django.db import connection
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, "store_voter")
+    return {name: (c["columns"], c["primary_key"], c["unique"], c["index"]) for name, c in found.items()}
+
+
+def test_the_list_keeps_its_key_and_the_web_indexes_across_imports(workspace, maker):
+    """PostgreSQL drops and remakes them around filling the table: the same set must be
+    there afterwards, and the key must still refuse a second row with the same key."""
+    from django.db import IntegrityError, connection, transaction
+
+    from pemilih.web import indexes
+    _import(workspace, maker.kpu(ROWS, name="dpt.csv"))
+    indexes.ensure()
+    before = _voter_indexes()
+    assert any(primary for _, primary, _, _ in before.values())
+    assert {"web_voter_desa_pos", "web_voter_nik"} <= set(before)
+    _import(workspace, maker.generated_kpu(30, name="dpt_baru.csv"))
+    assert _voter_indexes() == before
+    assert current_list(workspace).height == 30
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute('INSERT INTO store_voter ("key", position, source_ref, last_seq) '
+                       "VALUES ('dpt_baru.csv::2', 0, '', 0)")

@@ -25,11 +25,12 @@ def write_frame(table: str, frame: pl.DataFrame, *, after_chunk: Callable[[int],
     `after_chunk(total_so_far)` is called after each chunk; `cut_at` ends a chunk exactly at
     that many rows (the crash test kills the process there).
     """
-    writer = _sqlite_chunk if connection.vendor == "sqlite" else _postgres_chunk
     connection.ensure_connection()
+    if connection.vendor != "sqlite":
+        return _postgres_copy(table, frame, after_chunk, cut_at)
     written = 0
     for chunk in _chunks(frame, cut_at):
-        writer(table, chunk)
+        _sqlite_chunk(table, chunk)
         written += chunk.height
         if after_chunk:
             after_chunk(written)
@@ -158,14 +159,22 @@ def _literal(value) -> str | None:
     return None
 
 
-def _postgres_chunk(table: str, chunk: pl.DataFrame) -> None:
-    data = io.BytesIO()  # UTF-8 bytes straight from Polars: no Python str to encode again
-    chunk.write_csv(data, include_header=False, null_value=NULL, quote_style="non_numeric")
-    sql = (f"COPY {connection.ops.quote_name(table)} ({_column_list(chunk)}) "
+def _postgres_copy(table: str, frame: pl.DataFrame, after_chunk, cut_at: int | None) -> int:
+    """One COPY for the whole frame, fed a chunk at a time: the server parses a chunk while
+    the next is formatted here (a COPY per chunk would make each side wait for the other)."""
+    sql = (f"COPY {connection.ops.quote_name(table)} ({_column_list(frame)}) "
            f"FROM STDIN (FORMAT csv, NULL '{NULL}')")
+    written = 0
     with connection.cursor() as cursor:
         with cursor.cursor.copy(sql) as copy:
-            copy.write(data.getvalue())
+            for chunk in _chunks(frame, cut_at):
+                data = io.BytesIO()  # UTF-8 bytes straight from Polars: no Python str to encode again
+                chunk.write_csv(data, include_header=False, null_value=NULL, quote_style="non_numeric")
+                copy.write(data.getbuffer())
+                written += chunk.height
+                if after_chunk:
+                    after_chunk(written)
+    return written
 
 
 def read_frame(sql: str, columns: list[str]) -> pl.DataFrame:

@@ -8,6 +8,7 @@ events (corrections, TMS, new voters, undo) register their appliers here.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import contextmanager
 
 import polars as pl
 from django.db import connection, transaction
@@ -53,11 +54,41 @@ def _list_imported(event: Event) -> None:
     cols = ", ".join(KPU_COLUMNS)
     with connection.cursor() as cursor:
         _empty_voters(cursor)
-        cursor.execute(
-            f'INSERT INTO store_voter ("key", position, record_id, source_ref, {cols}, last_seq) '
-            f"SELECT source_ref, id, id, source_ref, {cols}, %s FROM store_sourcerecord "
-            "WHERE batch_id = %s",
-            [event.seq, event.batch_id])
+        with _indexed_after_filling(cursor, "store_voter"):
+            cursor.execute(
+                f'INSERT INTO store_voter ("key", position, record_id, source_ref, {cols}, last_seq) '
+                f"SELECT source_ref, id, id, source_ref, {cols}, %s FROM store_sourcerecord "
+                "WHERE batch_id = %s",
+                [event.seq, event.batch_id])
+
+
+@contextmanager
+def _indexed_after_filling(cursor, table: str):
+    """PostgreSQL: the empty table's indexes (its key, and any the web application made) are
+    dropped and made again once it is filled: one sorted build instead of 190k insertions into
+    each index (0.8 s -> 0.5 s for a regency's list). Inside the import's transaction, like
+    the TRUNCATE before it, which already holds the table's exclusive lock. SQLite keeps
+    its indexes: its key cannot be dropped without rebuilding the table."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    quote = connection.ops.quote_name
+    cursor.execute("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                   "WHERE conrelid = %s::regclass AND contype = 'p'", [table])
+    keys = cursor.fetchall()
+    cursor.execute("SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+                   "JOIN pg_class c ON c.oid = i.indexrelid "
+                   "WHERE i.indrelid = %s::regclass AND NOT i.indisprimary", [table])
+    others = cursor.fetchall()
+    for name, _ in others:
+        cursor.execute(f"DROP INDEX {quote(name)}")
+    for name, _ in keys:
+        cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
+    yield
+    for name, definition in keys:
+        cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
+    for _, definition in others:
+        cursor.execute(definition)
 
 
 def _empty_voters(cursor) -> None:
