@@ -15,10 +15,7 @@ from datetime import date
 
 from xlsxwriter.worksheet import Worksheet
 
-from pemilih.io.xlsx_text import column_letter, inline_string  # noqa: F401  (used by the writers)
-
 _EXCEL_EPOCH = date(1899, 12, 30).toordinal()
-COLUMNS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 def text_cell(ref: str, text: str) -> str:

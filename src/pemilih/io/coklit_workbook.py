@@ -39,8 +39,8 @@ import xlsxwriter
 
 from pemilih.domain import codes as code_tables
 from pemilih.domain.nik import nik_problems
-from pemilih.generate.xlsx_stream import FormSheet, inline_string
-from pemilih.generate.xlsx_stream import column_letter
+from pemilih.generate.xlsx_stream import FormSheet
+from pemilih.io.xlsx_text import column_letter, inline_string
 
 FORMAT = "pemilih-coklit/1"
 GUIDE, NEW_SHEET, BASE_SHEET = "PETUNJUK", "PEMILIH BARU", "VERSI_DASAR"

@@ -69,7 +69,7 @@ class TableBook:
         self.path = path
         self._part = f"{path}.sebagian"
         self._zip = zipfile.ZipFile(self._part, "w", zipfile.ZIP_DEFLATED, compresslevel=1)
-        self._sheets: list[tuple[str, str | None]] = []  # (name, autofilter range)
+        self._sheets: list[tuple[str, str]] = []  # (name, autofilter range)
         self._compress = ThreadPoolExecutor(1, thread_name_prefix="xlsx-zlib")
 
     def add_sheet(self, name: str, table: pl.DataFrame, width: int, title: list[str]) -> None:
@@ -92,11 +92,13 @@ class TableBook:
         filtered = f"A{top + 1}:{last_col}{last_row}"
         with self._zip.open(f"xl/worksheets/sheet{len(self._sheets) + 1}.xml", "w") as part:
             pending = self._compress.submit(part.write, start.encode())
-            for offset in range(0, table.height, CHUNK):
-                xml = rendered(table.slice(offset, CHUNK), top + 2 + offset).encode()
-                pending.result()  # at most one slice waits: memory stays one slice's XML
-                pending = self._compress.submit(part.write, xml)
-            pending.result()
+            try:
+                for offset in range(0, table.height, CHUNK):
+                    xml = rendered(table.slice(offset, CHUNK), top + 2 + offset).encode()
+                    pending.result()  # at most one slice waits: memory stays one slice's XML
+                    pending = self._compress.submit(part.write, xml)
+            finally:
+                pending.result()  # never close the part under a write still running
             part.write(f'</sheetData><autoFilter ref="{filtered}"/><pageMargins left="0.7" right="0.7" '
                        f'top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>'.encode())
         self._sheets.append((name, filtered))
