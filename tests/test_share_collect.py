@@ -236,7 +236,7 @@ def test_pilkalem_regime_offers_its_own_code(listed, tmp_path):
 def test_fast_rows_equal_the_plain_api(shared, tmp_path):
     from pemilih.io import coklit_workbook as book
     _, paths, _ = shared
-    job = book._job_from(paths["COKLIT_7326011006_SINGKI.xlsx"])
+    job = book.job_from(paths["COKLIT_7326011006_SINGKI.xlsx"])
     job.sheets[0].rows[1] = (*job.sheets[0].rows[1][:2], ["U", "A & <B>", "", " 02-03-1991 ", *[""] * 7, "x"])
     key, cells, _ = job.sheets[0].rows[0]
     job.sheets[0].rows[0] = (key, [*cells[:3], " SITI & <ANI> ", "_x0041_", *cells[5:]], None)

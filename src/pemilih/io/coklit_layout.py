@@ -1,0 +1,176 @@
+"""The coklit workbook's layout, shared by writing and reading it (io/coklit_workbook.py).
+
+Sheet names, rows and columns, how values are shown in and read from cells, the digests of
+the locked cells, and the dataclasses that describe a workbook to write. No Django, no Polars.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import zlib
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from pemilih.domain import codes as code_tables
+from pemilih.io.xlsx_text import column_letter
+
+FORMAT = "pemilih-coklit/1"
+GUIDE, NEW_SHEET, BASE_SHEET = "PETUNJUK", "PEMILIH BARU", "VERSI_DASAR"
+HEADER_ROW, FIRST_ROW = 3, 4  # 0-based: header on spreadsheet row 4, data from row 5
+NEW_ROWS = 1000  # rows of PEMILIH BARU prepared with drop-downs and text format
+
+# Locked columns after KUNCI (A): NO and the data as shared, B-N.
+LOCKED = ["no", "nkk", "nik", "nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin",
+          "status_kawin", "alamat", "rt", "rw", "disabilitas", "ktp_el"]
+CORRECTABLE = ["nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin", "status_kawin", "alamat",
+               "rt", "rw", "disabilitas", "ktp_el"]
+NEW_COLUMNS = ["nkk", "nik", "nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin",
+               "status_kawin", "alamat", "rt", "rw", "disabilitas", "ktp_el", "tps", "keterangan"]
+HEADER = {"key": "KUNCI", "no": "NO", "nkk": "NKK", "nik": "NIK", "nama": "NAMA",
+          "tempat_lahir": "TEMPAT LAHIR", "tanggal_lahir": "TANGGAL LAHIR",
+          "jenis_kelamin": "JENIS KELAMIN", "status_kawin": "STATUS KAWIN", "alamat": "ALAMAT",
+          "rt": "RT", "rw": "RW", "disabilitas": "DISABILITAS", "ktp_el": "KTP-EL", "tps": "TPS",
+          "keterangan": "KETERANGAN", "status": "STATUS"}
+TPS_HEADERS = ([HEADER["key"]] + [HEADER[c] for c in LOCKED] + ["STATUS"]
+               + [HEADER[c] + " BARU" for c in CORRECTABLE] + ["KETERANGAN"])
+NEW_HEADERS = [HEADER[c] for c in NEW_COLUMNS]
+STATUS_COL = 1 + len(LOCKED)  # O
+NOTE_COL = STATUS_COL + 1 + len(CORRECTABLE)  # Z
+CHOICES = {"jenis_kelamin": ["L", "P"], "status_kawin": ["B", "S", "P"], "ktp_el": ["S", "B"]}
+WIDTHS = {"key": 18, "no": 5, "nkk": 19, "nik": 19, "nama": 28, "tempat_lahir": 16,
+          "tanggal_lahir": 13, "alamat": 24, "keterangan": 30, "status": 9}
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+TPS_SHEET = re.compile(r"TPS \S.*")  # the name of a TPS sheet
+_HEX = "0123456789abcdef"
+
+
+def cell_name(row: int, col: int) -> str:
+    """`F12` for 0-based (row, col)."""
+    return f"{column_letter(col)}{row + 1}"
+
+
+# --- values as cells --------------------------------------------------------------------------
+
+def shown(column: str, value) -> str:
+    """The text a locked cell shows for a list value: dates DD-MM-YYYY, nothing as ''.
+
+    A value the importer could not normalise is shown as it was written."""
+    if value is None:
+        return ""
+    text = str(value)
+    if column == "tanggal_lahir" and (m := _ISO.fullmatch(text)):
+        return f"{m.group(3)}-{m.group(2)}-{m.group(1)}"
+    return text
+
+
+def cell_text(value) -> str:
+    """A cell read back, as text: the same text for a text cell, whole numbers without `.0`.
+    A date cell in a locked column reads as its ISO date, so it never equals the shown text."""
+    if value is None or value == "":
+        return ""
+    if value.__class__ is str:
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return str(value)
+
+
+def strong_digest(key: str, joined: str) -> str:
+    """8 hex digits over the key and the locked cells joined by \\x1f."""
+    return hashlib.blake2b(f"{key}\x1f{joined}".encode("utf-8"), digest_size=4).hexdigest()
+
+
+def row_digest(key: str, cells: list[str], joined: str | None = None) -> str:
+    """strong_digest, then one hex digit per cell (names an edited cell)."""
+    joined = "\x1f".join(cells) if joined is None else joined
+    parts = joined.encode("utf-8").split(b"\x1f")  # one encode per row, not per cell
+    if len(parts) != len(cells):  # a cell holding the separator itself
+        parts = [c.encode("utf-8") for c in cells]
+    return strong_digest(key, joined) + "".join([_HEX[zlib.crc32(b) & 15] for b in parts])
+
+
+def edited_cells(key: str, joined: str, expected: str) -> list[int]:
+    """Indexes (into LOCKED) of the locked cells of a row that differ from the digest shared;
+    all of them when only the strong part says so (a 1-in-16 chance per edited cell)."""
+    digest = row_digest(key, joined.split("\x1f"))
+    if digest == expected:
+        return []
+    cells = [i for i, (a, b) in enumerate(zip(digest[8:], expected[8:])) if a != b]
+    return cells or list(range(len(LOCKED)))
+
+
+# --- what a workbook holds --------------------------------------------------------------------
+
+@dataclass
+class BaseVersion:
+    """The hidden VERSI_DASAR sheet: what the workbook was cut from."""
+
+    cut: str  # random id, also in the LIST_SHARED event's payload (the event comes later)
+    kode_desa: str
+    desa: str
+    kecamatan: str
+    regime: str
+    base_seq: int  # the latest event when the list was cut
+    agreement: str
+    shared_on: str  # DD-MM-YYYY
+    file: str
+    format: str = FORMAT
+
+    LABELS = {"format": "FORMAT", "cut": "POTONGAN", "kode_desa": "KODE DESA", "desa": "DESA",
+              "kecamatan": "KECAMATAN", "regime": "REZIM", "base_seq": "PERISTIWA DASAR",
+              "agreement": "PERJANJIAN", "shared_on": "TANGGAL", "file": "BERKAS"}
+
+    def items(self) -> list[tuple[str, str]]:
+        return [(label, str(getattr(self, name))) for name, label in self.LABELS.items()]
+
+
+@dataclass
+class TpsSheet:
+    name: str  # "TPS 001"
+    # (key, locked cell texts B-N, committee cells O-Z or None[, anything]); texts as shown.
+    rows: list[tuple[str, list[str], list[str] | None]]
+
+
+@dataclass
+class WorkbookJob:
+    path: str
+    base: BaseVersion
+    sheets: list[TpsSheet]
+    new_voters: list[list[str]] = field(default_factory=list)  # NEW_COLUMNS texts (fill_workbook)
+
+
+def sheet_name(tps: str | None) -> str:
+    """`TPS 001` for TPS 1; a value that is no TPS number stays as written (max 31 chars)."""
+    text = (tps or "").strip()
+    if text.isdigit():
+        return f"TPS {int(text):03d}"
+    text = re.sub(r"[\[\]:*?/\\']", "", text)[:27]
+    return f"TPS {text or 'TANPA NOMOR'}"
+
+
+def status_codes(regime: str) -> list[tuple[str, str]]:
+    """(code, label) a TPS row's STATUS may hold: the regime's TMS codes and U."""
+    table = code_tables.code_table(regime)
+    return [(c.code, c.label) for c in table.values() if c.kind in ("tms", "ubah")]
+
+
+def read_base(grid) -> BaseVersion | None:
+    """The hidden VERSI_DASAR sheet read back; None when it is not one of ours."""
+    if not grid:
+        return None
+    values = {cell_text(r[0]).strip(): cell_text(r[1]).strip() for r in grid if len(r) >= 2}
+    fields = {name: values.get(label) for name, label in BaseVersion.LABELS.items()}
+    if fields["format"] != FORMAT or not fields["cut"] or not (fields["base_seq"] or "").isdigit():
+        return None
+    fields["base_seq"] = int(fields["base_seq"])
+    return BaseVersion(**{k: v or "" for k, v in fields.items()})
+
+
+def padded(row: list, width: int) -> list[str]:
+    """A row's first `width` cells as text, filled up with ''."""
+    cells = [cell_text(v) for v in row[:width]]
+    return cells + [""] * (width - len(cells))

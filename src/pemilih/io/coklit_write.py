@@ -1,0 +1,263 @@
+"""Writing a village's coklit workbook (the layout: io/coklit_layout.py).
+
+Written with xlsxwriter in constant_memory mode, data rows as pre-rendered XML through the
+generator's FormSheet (generate/xlsx_stream.py). Locked cells carry a grey locked style;
+editable columns are empty cells that take their column's unlocked text style.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from pathlib import Path
+
+import xlsxwriter
+
+from pemilih.generate.xlsx_stream import FormSheet
+from pemilih.io.coklit_layout import (
+    BASE_SHEET, CHOICES, CORRECTABLE, FIRST_ROW, GUIDE, HEADER, HEADER_ROW, LOCKED, NEW_COLUMNS,
+    NEW_HEADERS, NEW_ROWS, NEW_SHEET, NOTE_COL, STATUS_COL, TPS_HEADERS, WIDTHS, BaseVersion, TpsSheet,
+    WorkbookJob, row_digest, status_codes)
+from pemilih.io.xlsx_text import column_letter, inline_string
+
+_GREY, _EDIT = "#D9D9D9", "#FFF2CC"
+_FAST_TMP = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
+
+
+def write_workbook(job: WorkbookJob, fast: bool | None = None) -> tuple[str, dict[str, list[str]]]:
+    """Write the workbook; returns (sha256 of the file, digests per TPS sheet in row order)."""
+    fast = FormSheet.supported() if fast is None else fast
+    options = {"constant_memory": True}
+    if _FAST_TMP:
+        options["tmpdir"] = _FAST_TMP
+    wb = xlsxwriter.Workbook(job.path, options)
+    wb.set_properties({"title": f"Lembar kerja coklit {job.base.desa}", "author": "pemilih"})
+    styles = _styles(wb)
+    codes = status_codes(job.base.regime)
+    _guide(wb, job, codes, styles)
+    digests = {}
+    for sheet in job.sheets:
+        digests[sheet.name] = _tps_sheet(wb, job, sheet, codes, styles, fast)
+    _new_sheet(wb, job, styles)
+    _base_sheet(wb, job.base, styles)
+    wb.close()
+    return hashlib.sha256(Path(job.path).read_bytes()).hexdigest(), digests
+
+
+def _styles(wb) -> dict:
+    border = {"border": 1, "border_color": "#A6A6A6"}
+    return {
+        "title": wb.add_format({"bold": True, "font_size": 12}),
+        "bold": wb.add_format({"bold": True}),
+        "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
+        "head": wb.add_format({"bold": True, "bg_color": _GREY, "text_wrap": True, "valign": "vcenter",
+                               "align": "center", **border}),
+        "head_edit": wb.add_format({"bold": True, "bg_color": _EDIT, "text_wrap": True,
+                                    "valign": "vcenter", "align": "center", **border}),
+        "locked": wb.add_format({"bg_color": _GREY, "num_format": "@", **border}),
+        "edit": wb.add_format({"locked": False, "num_format": "@", **border}),
+    }
+
+
+def _protect(ws) -> None:
+    # No password: protection guards against slips, collect checks every locked cell anyway.
+    ws.protect("", {"format_columns": True, "format_rows": True})
+
+
+def _tps_sheet(wb, job: WorkbookJob, sheet: TpsSheet, codes, styles, fast: bool) -> list[str]:
+    ws = wb.add_worksheet(sheet.name, worksheet_class=FormSheet if fast else None)
+    names = ["key", *LOCKED, "status", *CORRECTABLE, "keterangan"]
+    for col, name in enumerate(names):
+        style = styles["locked"] if col < STATUS_COL else styles["edit"]
+        ws.set_column(col, col, WIDTHS.get(name, 10 if col < STATUS_COL else 12), style)
+    base = job.base
+    ws.write_string(0, 0, f"LEMBAR KERJA COKLIT {sheet.name} - DESA/KELURAHAN {base.desa} "
+                          f"({base.kode_desa}), KECAMATAN {base.kecamatan}", styles["title"])
+    ws.write_string(1, 0, "Kolom abu-abu terkunci, jangan diubah. Isi kolom kuning: STATUS, kolom BARU, "
+                          "KETERANGAN. Baca lembar PETUNJUK.")
+    for col, text in enumerate(TPS_HEADERS):
+        ws.write_string(HEADER_ROW, col, text, styles["head"] if col < STATUS_COL else styles["head_edit"])
+    ws.set_row(HEADER_ROW, 30)
+    joined = ["\x1f".join(row[1]) for row in sheet.rows]
+    digests = [row_digest(row[0], row[1], j) for row, j in zip(sheet.rows, joined)]
+    if fast:
+        locked, edit = styles["locked"]._get_xf_index(), styles["edit"]._get_xf_index()
+        ws.stream_rows(FIRST_ROW, [_row_xml(FIRST_ROW + i, r, j, locked, edit)
+                                   for i, (r, j) in enumerate(zip(sheet.rows, joined))], NOTE_COL)
+    else:
+        _rows_plain(ws, sheet.rows, styles)
+    last = FIRST_ROW + max(len(sheet.rows), 1) - 1
+    _validations(ws, last, codes)
+    ws.freeze_panes(FIRST_ROW, 2)
+    _protect(ws)
+    return digests
+
+
+_LETTERS = [column_letter(c) for c in range(NOTE_COL + 1)]
+_CARE = re.compile(r"[&<>\x00-\x08\x0b-\x1f]|_x[0-9A-Fa-f]{4}_|^\s|\s$")
+# The same over a row's cells joined by \x1f: one search per row instead of one per cell.
+_ROW_CARE = re.compile(r"[&<>\x00-\x08\x0b-\x1e]|_x[0-9A-Fa-f]{4}_|(?:^|\x1f)[^\S\x1c-\x1f]"
+                       r"|[^\S\x1c-\x1f](?:\x1f|$)")
+_END = "</c>"
+
+
+def _t(text: str) -> str:
+    """<is> of an inline string; the generator's inline_string handles the careful case."""
+    if _CARE.search(text) is None:
+        return f"<is><t>{text}</t></is>"
+    cell = inline_string("A1", text)
+    return cell[cell.index("<is>"):-len(_END)]
+
+
+def _row_xml(r: int, row, joined: str, locked: int, edit: int) -> str:
+    """One TPS row as worksheet XML: locked cells in the grey locked style, NO as a number,
+    identifiers and everything else as inline text (never numbers). The hot path of share:
+    a row whose text needs no escaping (nearly all) is one f-string per cell."""
+    key, cells, edits = row[0], row[1], row[2]  # share may add more behind: not written
+    n = r + 1
+    lock = f'" s="{locked}" t="inlineStr">'
+    no = cells[0]
+    plain = _ROW_CARE.search(f"{key}\x1f{joined}") is None and joined.count("\x1f") == len(cells) - 1
+    if plain:
+        head = f'<c r="A{n}{lock}<is><t>{key}</t></is>{_END}'
+        body = "".join([f'<c r="{letter}{n}{lock}<is><t>{text}</t></is>{_END}'
+                        for letter, text in zip(_LETTERS[2:STATUS_COL], cells[1:]) if text])
+    else:
+        head = f'<c r="A{n}{lock}{_t(key)}{_END}'
+        body = "".join([f'<c r="{letter}{n}{lock}{_t(text)}{_END}'
+                        for letter, text in zip(_LETTERS[2:STATUS_COL], cells[1:]) if text])
+    if no.isdigit():
+        head += f'<c r="B{n}" s="{locked}"><v>{no}</v></c>'
+    elif no:
+        head += f'<c r="B{n}{lock}{_t(no)}{_END}'
+    if not edits:
+        return head + body
+    free = f'" s="{edit}" t="inlineStr">'
+    return head + body + "".join([f'<c r="{letter}{n}{free}{_t(text)}{_END}'
+                                  for letter, text in zip(_LETTERS[STATUS_COL:], edits) if text])
+
+
+def _rows_plain(ws, rows, styles) -> None:
+    """The same cells through xlsxwriter's public API (fallback, and reference in tests)."""
+    for i, (key, cells, edits, *_) in enumerate(rows):
+        r = FIRST_ROW + i
+        ws.write_string(r, 0, key, styles["locked"])
+        if cells[0].isdigit():
+            ws.write_number(r, 1, int(cells[0]), styles["locked"])
+        else:
+            ws.write_string(r, 1, cells[0], styles["locked"])
+        for col, text in enumerate(cells[1:], start=2):
+            if text:
+                ws.write_string(r, col, text, styles["locked"])
+        for col, text in enumerate(edits or [], start=STATUS_COL):
+            if text:
+                ws.write_string(r, col, text, styles["edit"])
+
+
+def _validations(ws, last: int, codes) -> None:
+    ws.data_validation(FIRST_ROW, STATUS_COL, last, STATUS_COL, {
+        "validate": "list", "source": [c for c, _ in codes],
+        "input_title": "STATUS", "input_message": "Kosong = data benar. Kode TMS = tidak memenuhi "
+                                                  "syarat, U = ada koreksi di kolom BARU.",
+        "error_title": "Kode tidak dikenal", "error_message": "Pilih kode dari daftar (lihat PETUNJUK)."})
+    for name, values in CHOICES.items():
+        col = STATUS_COL + 1 + CORRECTABLE.index(name)
+        _choice(ws, FIRST_ROW, col, last, HEADER[name] + " BARU", values)
+    col = STATUS_COL + 1 + CORRECTABLE.index("tanggal_lahir")
+    ws.data_validation(FIRST_ROW, col, last, col, {
+        "validate": "any", "input_title": "TANGGAL LAHIR BARU", "input_message": "Tulis DD-MM-YYYY, "
+                                                                               "misalnya 05-07-1989."})
+
+
+def _choice(ws, first: int, col: int, last: int, title: str, values: list[str]) -> None:
+    ws.data_validation(first, col, last, col, {
+        "validate": "list", "source": values, "input_title": title,
+        "input_message": "Pilih: " + "/".join(values), "error_title": "Nilai tidak dikenal",
+        "error_message": "Pilih salah satu: " + "/".join(values)})
+
+
+def _new_sheet(wb, job: WorkbookJob, styles) -> None:
+    ws = wb.add_worksheet(NEW_SHEET)
+    for col, name in enumerate(NEW_COLUMNS):
+        ws.set_column(col, col, WIDTHS.get(name, 12), styles["edit"])
+    ws.write_string(0, 0, f"PEMILIH BARU - DESA/KELURAHAN {job.base.desa} ({job.base.kode_desa})",
+                    styles["title"])
+    ws.write_string(1, 0, "Satu pemilih per baris mulai baris 5. NIK dan NKK 16 digit (kolom berformat teks); "
+                          "tanggal DD-MM-YYYY. Kosongkan JENIS KELAMIN untuk mengikuti NIK.")
+    for col, text in enumerate(NEW_HEADERS):
+        ws.write_string(HEADER_ROW, col, text, styles["head_edit"])
+    for i, values in enumerate(job.new_voters):
+        for col, text in enumerate(values):
+            if text:
+                ws.write_string(FIRST_ROW + i, col, text, styles["edit"])
+    last = FIRST_ROW + NEW_ROWS - 1
+    for name, values in CHOICES.items():
+        _choice(ws, FIRST_ROW, NEW_COLUMNS.index(name), last, HEADER[name], values)
+    ws.freeze_panes(FIRST_ROW, 0)
+    _protect(ws)
+
+
+def _base_sheet(wb, base: BaseVersion, styles) -> None:
+    ws = wb.add_worksheet(BASE_SHEET)
+    for r, (label, value) in enumerate(base.items()):
+        ws.write_string(r, 0, label)
+        ws.write_string(r, 1, value)
+    ws.very_hidden()
+    _protect(ws)
+
+
+def _guide(wb, job: WorkbookJob, codes, styles) -> None:
+    ws = wb.add_worksheet(GUIDE)
+    ws.set_column(0, 0, 26)
+    ws.set_column(1, 1, 90, styles["wrap"])
+    b = job.base
+    lines = [
+        (f"PETUNJUK LEMBAR KERJA COKLIT - DESA/KELURAHAN {b.desa}", None),
+        (f"Kode desa {b.kode_desa}, Kecamatan {b.kecamatan}. Dibagikan {b.shared_on} berdasarkan "
+         f"perjanjian berbagi data nomor {b.agreement}. Data pribadi: simpan dan gunakan hanya untuk "
+         "pencocokan dan penelitian (coklit); jangan disebarkan.", None),
+        ("", None),
+        ("CARA MENGISI", "title"),
+        ("1. Lembar TPS", "Satu lembar per TPS, satu baris per pemilih. Kolom abu-abu (KUNCI sampai KTP-EL) "
+                          "adalah data saat dibagikan: terkunci, jangan diubah, jangan menambah atau "
+                          "menghapus baris. Lembar terkunci tanpa kata sandi; jangan membuka kuncinya."),
+        ("2. STATUS", "Kosongkan bila data pemilih benar. Pilih kode TMS bila pemilih tidak memenuhi "
+                      "syarat (lihat daftar kode di bawah) dan tulis buktinya di KETERANGAN. Pilih U bila "
+                      "ada data yang harus dikoreksi."),
+        ("3. Kolom BARU", "Untuk STATUS U: tulis nilai yang benar hanya di kolom yang berubah (NAMA BARU, "
+                          "TEMPAT LAHIR BARU, TANGGAL LAHIR BARU, dst.). Kolom yang tidak berubah dibiarkan "
+                          "kosong. Pemilih dengan kode TMS tidak diberi koreksi."),
+        ("4. KETERANGAN", "Bukti atau catatan: dokumen yang dilihat (KTP-el, KK, akta kematian, surat "
+                          "keterangan desa), tanggal kunjungan."),
+        ("5. PEMILIH BARU", "Penduduk yang memenuhi syarat tetapi belum terdaftar: satu baris per orang di "
+                            "lembar PEMILIH BARU. NIK, NAMA dan TANGGAL LAHIR wajib. Jangan menulis pemilih "
+                            "baru di lembar TPS."),
+        ("6. Mengembalikan", "Simpan sebagai .xlsx (jangan mengganti nama lembar) dan kirim kembali kepada "
+                             "DPML. Berkas diperiksa utuh: bila ada sel terkunci yang berubah atau isian yang "
+                             "salah, seluruh berkas ditolak dengan daftar sel yang harus diperbaiki."),
+        ("", None),
+        ("ISI KOLOM", "title"),
+        ("TANGGAL LAHIR (BARU)", "DD-MM-YYYY, misalnya 05-07-1989."),
+        ("JENIS KELAMIN (BARU)", "L = laki-laki, P = perempuan."),
+        ("STATUS KAWIN (BARU)", "B = belum kawin, S = sudah kawin, P = pernah kawin."),
+        ("RT / RW (BARU)", "Angka, misalnya 3 atau 003."),
+        ("DISABILITAS (BARU)", "0 = tidak ada, 1 fisik, 2 intelektual, 3 mental, 4 sensorik wicara, "
+                               "5 sensorik rungu, 6 sensorik netra; beberapa dipisah koma (1,6)."),
+        ("KTP-EL (BARU)", "S = sudah memiliki KTP-el, B = belum."),
+        ("NIK / NKK", "16 digit, diketik sebagai teks (kolom sudah berformat teks). Jangan ditempel "
+                      "sebagai angka: Excel menghilangkan digit terakhir."),
+        ("", None),
+        (f"KODE STATUS ({b.regime})", "title"),
+        *[(code, label) for code, label in codes],
+        ("", None),
+        ("Kode lembar kerja", b.cut),
+    ]
+    for r, (first, second) in enumerate(lines):
+        if second == "title" or (second is None and r == 0):
+            ws.write_string(r, 0, first, styles["title"])
+        elif second is None:
+            ws.write_string(r, 0, first)
+        else:
+            ws.write_string(r, 0, first, styles["bold"])
+            ws.write_string(r, 1, second, styles["wrap"])
+    _protect(ws)
