@@ -161,3 +161,41 @@ def test_all_villages_as_one_zip_is_a_job(site):
     names = zipfile.ZipFile(io.BytesIO(b"".join(data.streaming_content))).namelist()
     assert sorted(names) == ["COKLIT_7326012001_LEMBANG_SATU.xlsx", "COKLIT_7326012002_LEMBANG_DUA.xlsx"]
     assert {e.payload["regime"] for e in _shared_events()} == {"PILKALEM"}
+
+
+def test_many_workbooks_at_once_are_collected_as_a_job(site, tmp_path):
+    """More than IN_REQUEST workbooks in one upload: a job, whose outcomes the coklit page
+    shows to the account that ran it; the uploads are gone afterwards."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from pemilih.store.projection import current_list
+    from pemilih.web import jobs
+    from pemilih.web.models import Job
+    from pemilih.web.views.coklit import IN_REQUEST
+    client = site.client("dpml")
+    edited = edit_workbook(_download(client, A, tmp_path), tmp_path / "satu.xlsx",
+                           cells={("dpt.csv::4", "NAMA BARU"): "YOHANES PATIKU"})
+    untouched = _download(client, B, tmp_path, name="dua.xlsx")  # returned as it was: all correct
+    broken = []
+    for i in range(IN_REQUEST):
+        junk = tmp_path / f"rusak{i}.xlsx"
+        junk.write_bytes(b"bukan zip")
+        broken.append(junk)
+    files = [edited, untouched, *broken]
+    response = client.post("/coklit/kumpul/", {"berkas": [SimpleUploadedFile(p.name, p.read_bytes()) for p in files]})
+    job = Job.objects.get(kind="kumpul")
+    assert response.status_code == 302 and response["Location"] == f"/pekerjaan/{job.pk}/"
+    assert current_list(site.ws).filter(current_list(site.ws)["nama"] == "YOHANES PATIKU").height == 0
+    site.run_jobs()
+    job.refresh_from_db()
+    assert job.status == Job.DONE, job.message
+    assert job.message == f"{len(files)} lembar kerja: Diterima 2, Tidak dapat dibaca {IN_REQUEST}."
+    assert job.params["next_url"] == f"/coklit/?pekerjaan={job.pk}"
+    page = client.get(job.params["next_url"]).content.decode()
+    for path in files:
+        assert path.name in page
+    assert "Diterima" in page and "Tidak dapat dibaca" in page
+    assert "YOHANES PATIKU" in current_list(site.ws)["nama"].to_list()
+    assert list(jobs.upload_dir().iterdir()) == []
+    other = site.client("panitia", kode_desa=A)
+    assert other.get(job.params["next_url"]).status_code == 404

@@ -3,7 +3,9 @@
 DPML sees every village, a committee only its own. Downloading a village's workbook is a share
 of that one village (store/share.py), recorded as a transfer under the KPU-DPML agreement that
 covers it today; uploading returned workbooks is store/collect.py, which refuses a committee's
-workbook of another village by itself (`village=`). All villages at once is a background job.
+workbook of another village by itself (`village=`). All villages at once is a background job,
+both ways: downloading every workbook, and collecting more than a few returned at once (a
+committee's own workbook is collected in the request, its outcome on the page at once).
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from django.utils import timezone
 import shutil
 import tempfile
 import zipfile
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -36,6 +39,8 @@ STATUS_LABELS = {
 }
 MAX_UPLOAD = 50 * 1024 * 1024  # one village's workbook is well under a megabyte
 SHOWN = 200  # problems or conflicts listed per workbook on the page
+IN_REQUEST = 5  # more workbooks than this at once are collected as a job (151 take a minute)
+KIND_COLLECT = "kumpul"
 
 
 # --- choosing the agreement and the code table --------------------------------------------------
@@ -104,10 +109,25 @@ def coklit_page(request, outcomes=None, error=None):
         rows.append({**v, "shared_at": shared.get(v["kode_desa"]), "collected": collected.get(v["kode_desa"])})
     regime = chosen_regime(request.GET.get("rezim"))
     agreement, problem = agreement_for_villages([scope] if scope else [r["kode_desa"] for r in rows])
+    if outcomes is None:
+        outcomes = _job_outcomes(request)
     return render(request, "web/coklit/index.html", {
         "rows": rows, "scoped": bool(scope), "regime": regime, "regimes": codes.regimes(),
         "agreement": agreement, "agreement_problem": problem, "outcomes": outcomes, "error": error,
-        "can_zip": scope is None and bool(rows)})
+        "can_zip": scope is None and bool(rows), "in_request": IN_REQUEST})
+
+
+def _job_outcomes(request) -> list[dict] | None:
+    """The outcomes of a finished collect job (`?pekerjaan=N`), for the account that ran it."""
+    from pemilih.web.models import Job
+    from pemilih.web.views.core import own_job
+    pk = request.GET.get("pekerjaan", "")
+    if not pk.isdigit():
+        return None
+    job = own_job(request, int(pk))
+    if job.kind != KIND_COLLECT or job.status != Job.DONE:
+        return None
+    return (job.result or {}).get("outcomes")
 
 
 # --- download ---------------------------------------------------------------------------------
@@ -180,7 +200,8 @@ def run_share_all(job, bar) -> str:
 # --- collect ----------------------------------------------------------------------------------
 
 def collect_upload(request):
-    """Returned workbooks, collected now; the outcome shown on the coklit page."""
+    """Returned workbooks: a few collected now, their outcome on the coklit page; more than
+    IN_REQUEST at once as a job whose outcome the coklit page shows when it is done."""
     from pemilih.store.changes import ChangeError
     from pemilih.store.collect import collect
     if request.method != "POST":
@@ -192,14 +213,48 @@ def collect_upload(request):
     try:
         for upload in uploads:
             saved.append(jobs.save_upload(upload, (".xlsx",), MAX_UPLOAD))
+        if len(saved) > IN_REQUEST:
+            job, saved = _collect_later(request, saved), []  # the job removes them when done
+            return redirect("pekerjaan", job.pk)
         outcomes = collect(workspace.current(), saved, village=access.village_scope(request), processes=1,
                            **access.who(request, REASON_COLLECT))
     except (ValueError, ChangeError) as err:
         return coklit_page(request, error=str(err))
     finally:
-        for path in saved:  # the store keeps a collected file's bytes as a snapshot
-            shutil.rmtree(path.parent, ignore_errors=True)
+        _discard(saved)
     return coklit_page(request, outcomes=[_shown(o) for o in outcomes])
+
+
+def _discard(saved) -> None:
+    for path in saved:  # the store keeps a collected file's bytes as a snapshot
+        shutil.rmtree(Path(path).parent, ignore_errors=True)
+
+
+def _collect_later(request, saved: list[Path]):
+    scope = access.village_scope(request)
+    job = jobs.enqueue(request, KIND_COLLECT, {
+        "paths": [str(p) for p in saved], "village": scope, "who": access.who(request, REASON_COLLECT),
+        "personal_data": True}, kode_desa=scope or "")
+    # The page to go on to names the job, known only now; the worker never reads this key.
+    job.params["next_url"] = f"{reverse('coklit')}?pekerjaan={job.pk}"
+    job.save(update_fields=["params"])
+    return job
+
+
+@jobs.handler(KIND_COLLECT, "Mengumpulkan lembar kerja coklit")
+def run_collect(job, bar) -> str:
+    from pemilih.store.collect import collect
+    p = job.params
+    try:
+        bar.stage("Membaca dan mencatat lembar kerja", len(p["paths"]))
+        outcomes = collect(workspace.current(), [Path(x) for x in p["paths"]], village=p["village"],
+                           processes=2, progress=bar, **p["who"])
+    finally:
+        _discard(p["paths"])
+    shown = [_shown(o) for o in outcomes]
+    job.result = {"outcomes": shown}
+    tally = Counter(o["label"] for o in shown)
+    return f"{len(shown)} lembar kerja: " + ", ".join(f"{label} {n}" for label, n in tally.items()) + "."
 
 
 def _shown(outcome) -> dict:

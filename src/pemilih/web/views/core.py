@@ -38,7 +38,7 @@ def _labelled(job: Job) -> Job:
     return job
 
 
-def _own_job(request, pk: int) -> Job:
+def own_job(request, pk: int) -> Job:
     job = get_object_or_404(Job, pk=pk)
     if access.role_of(request) != Role.ADMIN and job.user_id != request.user.pk:
         raise Http404  # another account's job does not exist for this one
@@ -48,18 +48,18 @@ def _own_job(request, pk: int) -> Job:
 
 
 def job_page(request, pk: int):
-    job = _own_job(request, pk)
+    job = own_job(request, pk)
     return render(request, "web/job.html", {"job": job, "label": job.label,
                                             "next_url": job.params.get("next_url")})
 
 
 def job_status(request, pk: int):
-    job = _own_job(request, pk)
+    job = own_job(request, pk)
     return render(request, "web/job_status.html", {"job": job, "next_url": job.params.get("next_url")})
 
 
 def job_file(request, pk: int, name: str):
-    job = _own_job(request, pk)
+    job = own_job(request, pk)
     if name not in job.files:
         raise Http404
     if job.params.get("personal_data"):
