@@ -1,7 +1,7 @@
 """Benchmark of `pemilih verify` (issue 3): accuracy against the generator's truth, and speed
 and memory side by side with plain Splink on the same files.
 
-    .venv/bin/python bench/run_verify.py [--data DIR] [--scale 1.0] [--seed 2026] [--repeat 3]
+    .venv/bin/python bench/run_verify.py [--data DIR] [--scale 1.0] [--seed 2026] [--repeat 3] [--splink-repeat N]
                                          [--no-splink]
 
 Both run as their own processes from the same CSV files (start-up and reading included);
@@ -178,6 +178,8 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--no-splink", action="store_true", help="lewati Splink polos")
+    ap.add_argument("--splink-repeat", type=int, default=None,
+                    help="berapa kali Splink polos diukur (bawaan: sama dengan --repeat)")
     ap.add_argument("--form", action="store_true",
                     help="verifikasi dari 151 buku kerja per desa (bukan CSV); hanya ketepatan, tanpa Splink")
     ap.add_argument("--plain-splink", nargs=3, metavar=("DAFTAR", "REGISTRI", "KELUARAN"))
@@ -217,13 +219,15 @@ def main() -> None:
     if not args.no_splink:
         out = work / "splink.parquet"
         splink_cmd = [sys.executable, __file__, "--plain-splink", str(list_csv), str(registry_csv), str(out)]
-        plain = measure.run(splink_cmd, sample=False)  # timed like ours: unsampled
-        if plain.returncode:
-            sys.exit(f"Splink polos gagal:\n{plain.stderr[-2000:]}")
-        plain.peak_mb = measure.run(splink_cmd, sample=True).peak_mb
+        # Timed like ours: the median of unsampled runs, the memory from one more sampled run.
+        try:
+            plain = measure.repeat(splink_cmd, args.splink_repeat or args.repeat, memory_run=True)
+        except RuntimeError as exc:
+            sys.exit(f"Splink polos gagal:\n{exc}")
         got = {ref: nik for ref, nik, _ in _pl().read_parquet(out).iter_rows()}
-        result["splink"] = {"seconds": plain.seconds, "peak_mb": plain.peak_mb,
-                            "phases": json.loads(plain.stdout.strip().splitlines()[-1]),
+        result["splink"] = {"seconds": plain["median_s"], "min_s": plain["min_s"], "runs": plain["runs"],
+                            "peak_mb": plain["peak_mb"],
+                            "phases": json.loads(plain["last"].stdout.strip().splitlines()[-1]),
                             "links": link_score({k: got.get(k) for k in truth}, truth)}
     report(result)
 
@@ -241,7 +245,7 @@ def report(r: dict) -> None:
               f"{links['precision']:.4f} | {links['recall']:.4f} |"]
     if "splink" in r:
         s = r["splink"]
-        lines.append(f"| Splink polos | {s['seconds']:.2f} | {s['peak_mb']:.0f} | {s['links']['precision']:.4f} | "
+        lines.append(f"| Splink polos (median {s.get('runs', 1)}x) | {s['seconds']:.2f} | {s['peak_mb']:.0f} | {s['links']['precision']:.4f} | "
                      f"{s['links']['recall']:.4f} |")
         lines += ["", f"Rasio: pemilih verify {s['seconds'] / p['median_s']:.1f}x lebih cepat, memori "
                       f"{p['peak_mb'] / s['peak_mb']:.2f} dari Splink polos (fase Splink: "
