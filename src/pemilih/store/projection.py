@@ -73,12 +73,14 @@ def _indexed_after_filling(cursor, table: str):
         yield
         return
     quote = connection.ops.quote_name
+    # Constraints that own an index (the key, any unique one) are dropped and added as
+    # constraints; the other indexes by their own definition.
     cursor.execute("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-                   "WHERE conrelid = %s::regclass AND contype = 'p'", [table])
+                   "WHERE conrelid = %s::regclass AND contype IN ('p', 'u', 'x') ORDER BY conname", [table])
     keys = cursor.fetchall()
     cursor.execute("SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
-                   "JOIN pg_class c ON c.oid = i.indexrelid "
-                   "WHERE i.indrelid = %s::regclass AND NOT i.indisprimary", [table])
+                   "JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = %s::regclass "
+                   "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)", [table])
     others = cursor.fetchall()
     for name, _ in others:
         cursor.execute(f"DROP INDEX {quote(name)}")
