@@ -144,3 +144,15 @@ def form_workbook(path: Path, by_tps: dict[str, list[dict]], **kw) -> Path:
         grid, ranges = form_sheet(voters, tps=tps, **kw)
         sheets[f"TPS {tps}"], merges[f"TPS {tps}"] = grid, ranges
     return write_xlsx(path, sheets, merges)
+
+
+def responses_workbook(path, rows: list[dict], header: list[str]):
+    """A public-responses sheet (`Tanggapan`) with these columns, one row per dict (missing
+    columns left empty), every value a string cell."""
+    book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False})
+    sheet = book.add_worksheet("Tanggapan")
+    sheet.write_row(0, 0, header)
+    for i, row in enumerate(rows, start=1):
+        sheet.write_row(i, 0, [row.get(h, "") for h in header])
+    book.close()
+    return path

@@ -15,7 +15,6 @@ from datetime import timedelta
 
 import polars as pl
 import pytest
-import xlsxwriter
 from python_calamine import CalamineWorkbook
 
 from pemilih.io import package
@@ -23,6 +22,8 @@ from pemilih.io.records import KPU_COLUMNS
 from pemilih.store import agreements, elections, responses
 from pemilih.store.projection import current_list, rebuild_projection
 from pemilih.store.receive import import_result
+
+from filemaker import responses_workbook
 
 pytestmark = pytest.mark.postgres
 
@@ -65,16 +66,13 @@ def _terms(number, **over):
     return agreements.Terms(**values)
 
 
+RESPONSE_HEADER = ["JENIS", "KUNCI", "NIK", "KODE", "KOLOM", "NILAI BARU", "BUKTI", "KODE DESA", "DESA",
+                   "KECAMATAN", "NKK", "NAMA", "TANGGAL LAHIR", "JENIS KELAMIN", "STATUS KAWIN", "KTP-EL",
+                   "RT", "RW"]
+
+
 def _responses(path, rows):
-    header = ["JENIS", "KUNCI", "NIK", "KODE", "KOLOM", "NILAI BARU", "BUKTI", "KODE DESA", "DESA",
-              "KECAMATAN", "NKK", "NAMA", "TANGGAL LAHIR", "JENIS KELAMIN", "STATUS KAWIN", "KTP-EL", "RT", "RW"]
-    book = xlsxwriter.Workbook(path, {"strings_to_numbers": False})
-    sheet = book.add_worksheet("Tanggapan")
-    sheet.write_row(0, 0, header)
-    for i, row in enumerate(rows, start=1):
-        sheet.write_row(i, 0, [row.get(h, "") for h in header])
-    book.close()
-    return path
+    return responses_workbook(path, rows, RESPONSE_HEADER)
 
 
 ADD_NEW = {"JENIS": "TAMBAH", "NIK": NEW_NIK, "KODE DESA": A, "DESA": "LEMBANG SATU", "KECAMATAN": "SESEAN",

@@ -241,14 +241,19 @@ def _decision_seq(page: str) -> int:
     return int(re.search(r'name="peristiwa" value="(\d+)"', page).group(1))
 
 
-def test_queue_status_agrees_with_the_library(queued):
+def _decision_history(ws) -> None:
+    """Accepted, undone, rejected (one finding), and every TMS-1 accepted."""
     from pemilih.store.review import Selection, accept, reject, undo
-    from pemilih.web.views.review import queue, standing
     who = {"actor": "uji", "agency": "DISDUKCAPIL", "reason": "uji"}
-    first = accept(queued.ws, Selection(keys=("k-u-nama",)), **who)
-    undo(queued.ws, first.event_seq, **who)
-    reject(queued.ws, Selection(keys=("k-u-nama",)), **who)
-    accept(queued.ws, Selection(code="TMS-1"), **who)
+    first = accept(ws, Selection(keys=("k-u-nama",)), **who)
+    undo(ws, first.event_seq, **who)
+    reject(ws, Selection(keys=("k-u-nama",)), **who)
+    accept(ws, Selection(code="TMS-1"), **who)
+
+
+def test_queue_status_agrees_with_the_library(queued):
+    from pemilih.web.views.review import queue, standing
+    _decision_history(queued.ws)
     verdicts = {"accept": "diterima", "reject": "ditolak", None: "terbuka"}
     shown = {r["finding_key"]: verdicts[r["verdict"]] for r in standing(queue()).values("finding_key", "verdict")}
     assert shown == _status(queued.ws)
@@ -273,14 +278,9 @@ def test_review_needs_an_agreement(website, maker):
 
 
 def test_the_in_memory_index_selects_what_the_sql_queue_selects(queued):
-    from pemilih.store.review import Selection, accept, reject, undo
     from pemilih.web import review_index
     from pemilih.web.views.review import queue
-    who = {"actor": "uji", "agency": "DISDUKCAPIL", "reason": "uji"}
-    first = accept(queued.ws, Selection(keys=("k-u-nama",)), **who)
-    undo(queued.ws, first.event_seq, **who)
-    reject(queued.ws, Selection(keys=("k-u-nama",)), **who)
-    accept(queued.ws, Selection(code="TMS-1"), **who)
+    _decision_history(queued.ws)
     filters = [{}, {"status": "terbuka"}, {"status": "diterima"}, {"status": "ditolak"},
                {"code": "TMS-1"}, {"code": "U", "status": "terbuka"}, {"score_min": 0.5},
                {"score_max": 0.99, "status": "terbuka"}, {"kode_desa": "73.26.01.2001"}]

@@ -23,12 +23,13 @@ from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
-import openpyxl
 import polars as pl
 import pytest
-import xlsxwriter
 from django.utils import timezone
 from python_calamine import CalamineWorkbook
+
+from filemaker import responses_workbook
+from webcoklit import edit_workbook
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 
@@ -197,31 +198,8 @@ def current(ws) -> dict[str, dict]:
     return {r["source_ref"]: r for r in current_list(ws).to_dicts()}
 
 
-def edit_workbook(src: Path, dst: Path, cells: dict[tuple[str, str], str]) -> Path:
-    """Type into a coklit workbook as a person in Excel would: {(KUNCI, column header): value}."""
-    book = openpyxl.load_workbook(src)
-    for (key, header), value in cells.items():
-        for sheet in (s for s in book.worksheets if s.title.startswith("TPS")):
-            headers = [c.value for c in sheet[4]]  # the header is on spreadsheet row 4
-            rows = [n for n in range(5, sheet.max_row + 1) if sheet.cell(n, 1).value == key]
-            if rows:
-                sheet.cell(rows[0], headers.index(header) + 1).value = value
-                break
-        else:
-            raise KeyError(key)
-    book.save(dst)
-    return dst
-
-
 def responses_sheet(path: Path, rows: list[dict]) -> Path:
-    header = ["JENIS", "KUNCI", "NIK", "KODE", "KOLOM", "NILAI BARU", "BUKTI"]
-    book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False})
-    sheet = book.add_worksheet("Tanggapan")
-    sheet.write_row(0, 0, header)
-    for i, row in enumerate(rows, start=1):
-        sheet.write_row(i, 0, [row.get(h, "") for h in header])
-    book.close()
-    return path
+    return responses_workbook(path, rows, ["JENIS", "KUNCI", "NIK", "KODE", "KOLOM", "NILAI BARU", "BUKTI"])
 
 
 # --- the steps ---------------------------------------------------------------------------------
@@ -274,7 +252,7 @@ def test_04_coklit_workbook_out_and_back(site, people, truth, new_page, tmp_path
     dpml.goto(site.url + "/coklit/")
     shared = download(dpml, f"a[href^='/coklit/{truth.v}/unduh/']", tmp_path)
     assert shared.name.startswith(f"COKLIT_{truth.v.replace('.', '')}_") and shared.suffix == ".xlsx"
-    edited = edit_workbook(shared, tmp_path / "hasil_coklit.xlsx", {
+    edited = edit_workbook(shared, tmp_path / "hasil_coklit.xlsx", cells={
         (dead["ref"], "STATUS"): "TMS-1", (dead["ref"], "KETERANGAN"): "Akta kematian 17/2026",
         (renamed["ref"], "NAMA BARU"): new_name})
     committee = as_(new_page, site, people["panitia"])
