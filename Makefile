@@ -15,7 +15,7 @@ PORT   ?= 8000
 # The demo regency through the whole cycle, then the web application on it (Ctrl+C stops it).
 run: $(STAMP)
 	$(BIN)/pemilih demo --out $(OUT) --workspace $(WS) --scale $(SCALE)
-	$(BIN)/pemilih serve --workspace $(WS) --host $(HOST) --port $(PORT)
+	$(BIN)/pemilih serve --workspace $(WS) --host $(HOST) --port $(PORT) --akun-demo
 
 test: $(STAMP) sysdeps
 	$(MAKE) test-sqlite

@@ -22,7 +22,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pemilih.io.records import KPU_COLUMNS, PROBLEM_COLUMNS, REF_COLUMNS, REGISTRY_COLUMNS, ReadResult, SourceFile
+from pemilih.contract import KPU_COLUMNS, PROBLEM_COLUMNS, REF_COLUMNS, REGISTRY_COLUMNS, ReadResult, SourceFile
 
 USE_POSTGRES = os.environ.get("PEMILIH_TEST_DB", "sqlite").lower() in ("postgres", "postgresql")
 PG_TEMPLATE = "pemilih_template"

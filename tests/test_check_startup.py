@@ -23,7 +23,7 @@ def test_building_the_command_line_loads_neither_polars_nor_django():
 
 
 def test_the_reader_contract_can_be_imported_without_polars():
-    assert _loaded_after("from pemilih.io.records import KPU_COLUMNS, ReadResult") == set()
+    assert _loaded_after("from pemilih.contract import KPU_COLUMNS, ReadResult") == set()
 
 
 def test_check_reads_workbooks_in_worker_processes():

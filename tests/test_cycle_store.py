@@ -6,7 +6,7 @@ counts they must give (not what the code says).
 """
 from __future__ import annotations
 
-from pemilih.commands.common import today as local_today
+from pemilih.cycle.common import local_today
 
 import re
 import subprocess
@@ -18,7 +18,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from pemilih.io import package
-from pemilih.io.records import KPU_COLUMNS
+from pemilih.contract import KPU_COLUMNS
 from pemilih.store import agreements, elections, responses
 from pemilih.store.projection import current_list, rebuild_projection
 from pemilih.store.receive import import_result
@@ -316,7 +316,7 @@ def test_recap_counts_equal_the_events_by_hand(dpml, tmp_path):
 
 
 def test_a_voter_added_without_village_names_prints_under_the_villages_name(dpml, tmp_path):
-    from pemilih.commands.election import publish
+    from pemilih.cycle.election import publish
     e = _election(dpml)
     elections.set_list(dpml, e, "DPS", **WHO)
     bare = {k: v for k, v in ADD_NEW.items() if k not in ("DESA", "KECAMATAN")}

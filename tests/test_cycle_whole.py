@@ -9,7 +9,7 @@ against the village's final list, and a second apply against the database dump.
 """
 from __future__ import annotations
 
-from pemilih.commands.common import today as local_today
+from pemilih.cycle.common import local_today
 
 from datetime import date, timedelta
 
@@ -22,7 +22,7 @@ from pemilih.engine.logistics import LogisticsParams, logistics
 from pemilih.generate import generate
 from pemilih.io.coklit_workbook import fill_workbook
 from pemilih.io.read import read_files
-from pemilih.io.records import KPU_COLUMNS
+from pemilih.contract import KPU_COLUMNS
 from pemilih.store import agreements, changes, elections, responses
 from pemilih.store.apply_package import apply
 from pemilih.store.collect import ACCEPTED, CONFLICT, REFUSED, collect

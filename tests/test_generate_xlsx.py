@@ -9,7 +9,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from pemilih.generate.writers_xlsx import write_workbook
-from pemilih.generate.xlsx_stream import FormSheet
+from pemilih.io.xlsx_stream import FormSheet
 
 
 def _row(tps, no, nik, nama, tgl, tgl_cell, dis="", ket=""):

@@ -15,7 +15,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from pemilih.io.coklit_workbook import fill_workbook
-from pemilih.io.records import KPU_COLUMNS
+from pemilih.contract import KPU_COLUMNS
 from pemilih.store import changes, projection
 from pemilih.store.agreements import AgreementError, Terms, record_agreement
 from pemilih.store.collect import ACCEPTED, ALREADY, CONFLICT, REFUSED, UNCHANGED, UNREADABLE, collect

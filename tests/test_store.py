@@ -5,7 +5,7 @@ import sqlite3
 
 import pytest
 
-from pemilih.io.records import KPU_COLUMNS
+from pemilih.contract import KPU_COLUMNS
 from pemilih.store import dburl
 from pemilih.store.workspace import WorkspaceError, open_workspace
 

@@ -6,7 +6,7 @@ import hashlib
 import polars as pl
 import pytest
 
-from pemilih.io.records import KPU_COLUMNS, REGISTRY_COLUMNS
+from pemilih.contract import KPU_COLUMNS, REGISTRY_COLUMNS
 from pemilih.store.projection import CURRENT_LIST_COLUMNS, current_list, rebuild_projection
 from pemilih.store.receive import ImportRefused, batch_identity, import_result
 

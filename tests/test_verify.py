@@ -1,7 +1,7 @@
 """`verify()`: every finding code on small hand-made cases, and what must not be a finding.
 
 The ground truth is written here by hand (who is dead, who moved, which row is a copy); the
-tables follow pemilih.io.records (text, ISO dates, dotted village codes), as the readers
+tables follow pemilih.contract (text, ISO dates, dotted village codes), as the readers
 produce them.
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pytest
 
 from pemilih.domain.nik import make_nik
 from pemilih.engine.findings import COLUMNS, EXTRA, verify
-from pemilih.io.records import KPU_COLUMNS, PROBLEM_COLUMNS, REF_COLUMNS, REGISTRY_COLUMNS
+from pemilih.contract import KPU_COLUMNS, PROBLEM_COLUMNS, REF_COLUMNS, REGISTRY_COLUMNS
 
 ON, DPS = date(2027, 3, 17), date(2027, 1, 15)
 A, B_, C, D = "73.26.01.1001", "73.26.01.1002", "73.26.02.1003", "73.26.03.1004"

@@ -141,7 +141,7 @@ def _larger(ws, maker):
 
 
 def test_page_shows_the_library_recap_unchanged(website, maker):
-    from pemilih.engine.recap import tms_column
+    from pemilih.contract import recap_tms_column as tms_column
     from pemilih.store.recap import recap
     _larger(website.ws, maker)
     today = timezone.localdate()

@@ -28,8 +28,8 @@ HEADER = ["JENIS", "KUNCI", "NIK", "KODE", "KOLOM", "NILAI BARU", "BUKTI"]
 @pytest.fixture
 def site(website, maker, monkeypatch):
     from pemilih.store.receive import import_result
-    from pemilih.web.views import election
-    monkeypatch.setattr(election, "PDF_PROCESSES", 1)  # no worker processes for a few PDFs
+    from pemilih.web import tasks
+    monkeypatch.setattr(tasks, "PDF_PROCESSES", 1)  # no worker processes for a few PDFs
     website.generated = maker.generated_kpu(N)
     import_result(website.ws, website.generated, actor="uji", agency="KPU", reason="uji")
     agree(website.ws, "1/PKS/UJI")

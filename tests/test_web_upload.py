@@ -120,7 +120,7 @@ def test_another_account_cannot_store_an_upload(website, tmp_path):
 
 def test_uploaded_names_cannot_leave_the_upload_folder(website, tmp_path):
     from pemilih.web import jobs
-    from pemilih.web.views.upload import load_upload, safe_name, save_upload
+    from pemilih.web.uploads import load_upload, safe_name, save_upload
     assert safe_name("../../etc/passwd") == "passwd"
     assert safe_name("C:\\data\\dpt 2024.csv") == "dpt 2024.csv"
     assert safe_name("..") == "berkas"
@@ -147,7 +147,7 @@ def test_unconfirmed_uploads_are_removed_after_a_day_and_only_ours(website, tmp_
     import os
     import time
     from pemilih.web import jobs
-    from pemilih.web.views.upload import MANIFEST, save_upload
+    from pemilih.web.uploads import MANIFEST, save_upload
     old, _ = save_upload([SimpleUploadedFile("a.csv", b"a")], "kpu", 1)
     other = jobs.upload_dir() / ("f" * 32)  # another page's upload folder, no manifest of ours
     other.mkdir()

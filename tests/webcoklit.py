@@ -3,7 +3,7 @@ villages, a KPU-DPML agreement in force today, and a coklit workbook edited as a
 Excel would (openpyxl: set a cell, save)."""
 from __future__ import annotations
 
-from pemilih.commands.common import today as local_today
+from pemilih.cycle.common import local_today
 
 from datetime import timedelta
 from pathlib import Path
@@ -43,7 +43,7 @@ def receive(ws, maker) -> None:
 
 
 def agree(ws, number: str = AGREEMENT, villages=("*",)) -> None:
-    from pemilih.io.records import KPU_COLUMNS
+    from pemilih.contract import KPU_COLUMNS
     from pemilih.store.agreements import Terms, record_agreement
     today = local_today()
     record_agreement(ws, Terms(

@@ -29,3 +29,29 @@ def stage(desc: str):
     with bar(total=1, desc=desc, unit="tahap") as b:
         yield
         b.update(1)
+
+
+class TerminalProgress:
+    """A step's progress (cycle.common.Progress) as one terminal bar per stage."""
+
+    def __init__(self):
+        self._bar = None
+
+    def stage(self, description: str, total: int | None = None) -> None:
+        self.close()
+        self._bar = bar(total=total, desc=description, unit="")
+
+    def advance(self, n: int = 1) -> None:
+        if self._bar is not None:
+            self._bar.update(n)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

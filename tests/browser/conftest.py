@@ -112,7 +112,7 @@ class LiveSite:
 
     def agreement(self, number: str = AGREEMENT, villages=("*",)) -> None:
         """A valid KPU-DPML data-sharing agreement (personal data may be shown)."""
-        from pemilih.io.records import KPU_COLUMNS
+        from pemilih.contract import KPU_COLUMNS
         from pemilih.store.agreements import Terms, record_agreement
         self.ws.activate()
         today = timezone.localdate()

@@ -7,7 +7,8 @@
 from __future__ import annotations
 
 from pemilih.commands import common
-from pemilih.io.records import KPU_COLUMNS
+from pemilih.contract import KPU_COLUMNS
+from pemilih.domain.agencies import PARTIES, PROVIDER, RECIPIENT
 
 
 def register(sub):
@@ -18,8 +19,8 @@ def register(sub):
     add = actions.add_parser("catat", help="catat perjanjian baru")
     add.add_argument("--nomor", required=True, help="nomor perjanjian")
     add.add_argument("--judul", default="Perjanjian kerja sama berbagi data pemilih")
-    add.add_argument("--pemberi", default="KPU", choices=common.AGENCIES, help="lembaga pemberi data (bawaan: KPU)")
-    add.add_argument("--penerima", default="DPML", choices=common.AGENCIES, help="lembaga penerima (bawaan: DPML)")
+    add.add_argument("--pemberi", default=PROVIDER, choices=PARTIES, help=f"lembaga pemberi data (bawaan: {PROVIDER})")
+    add.add_argument("--penerima", default=RECIPIENT, choices=PARTIES, help=f"lembaga penerima (bawaan: {RECIPIENT})")
     add.add_argument("--tujuan", required=True, help="tujuan pemrosesan data")
     add.add_argument("--dasar-hukum", required=True, help="dasar hukum")
     add.add_argument("--dari", required=True, type=common.day, help="berlaku mulai (HH-BB-TTTT)")
@@ -36,24 +37,22 @@ def register(sub):
 
 
 def _add(args) -> int:
-    from pemilih.store.agreements import Terms, record_agreement
-    terms = Terms(number=args.nomor, title=args.judul, provider=args.pemberi, recipient=args.penerima,
-                  purpose=args.tujuan, legal_basis=args.dasar_hukum, valid_from=args.dari,
-                  valid_to=args.sampai, retention=args.retensi, data_elements=list(args.elemen),
-                  villages=list(args.desa))
-    made = record_agreement(common.workspace(args), terms, **common.who(args))
+    from pemilih.cycle import agreement
+    request = agreement.AgreementRequest(
+        number=args.nomor, purpose=args.tujuan, legal_basis=args.dasar_hukum, valid_from=args.dari,
+        valid_to=args.sampai, retention=args.retensi, who=common.who(args), title=args.judul,
+        provider=args.pemberi, recipient=args.penerima, data_elements=tuple(args.elemen), villages=tuple(args.desa))
+    made = agreement.run(common.workspace(args), request)
     print(f"Perjanjian {made.number} dicatat (peristiwa #{made.event_id}), berlaku "
           f"{made.valid_from:%d-%m-%Y} s.d. {made.valid_to:%d-%m-%Y}.")
     return 0
 
 
 def _show(args) -> int:
-    from pemilih.store.agreements import transfers
-    from pemilih.store.models import Agreement
-    ws = common.workspace(args)
-    for a in Agreement.objects.order_by("id"):
+    from pemilih.cycle import agreement
+    agreements, moved = agreement.listing(common.workspace(args))
+    for a in agreements:
         print(f"{a.number}: {a.provider} <-> {a.recipient}, {a.valid_from:%d-%m-%Y} s.d. {a.valid_to:%d-%m-%Y}; {a.purpose}")
-    moved = transfers(ws)
     print(f"Ekspor data tercatat: {len(moved)}")
     for e in moved[-10:]:
         print(f"  #{e.seq} {e.happened_at:%d-%m-%Y %H:%M} {e.kind} -> {e.payload.get('recipient')} "

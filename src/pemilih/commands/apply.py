@@ -5,20 +5,22 @@ from pemilih.commands import common
 
 
 def register(sub):
+    from pemilih.cycle import apply
     p = sub.add_parser("apply", help="terapkan paket serah-kembali DPML pada daftar KPU",
                        description="Memeriksa manifest paket, lalu menerapkan perubahannya sebagai peristiwa "
                                    "bertanda sumber DPML/Pilkalem. Menerapkan paket yang sama dua kali tidak "
                                    "mengubah apa pun; nilai yang sudah diubah KPU tidak ditimpa (konflik).")
     p.add_argument("package", metavar="PAKET", help="berkas zip paket serah-kembali")
     common.add_workspace(p)
-    common.add_who(p, "KPU", "Data dukung PDPB dari DPML (Rakor PDPB)")
+    common.add_who(p, apply.DEFAULT_AGENCY, apply.DEFAULT_REASON)
     p.set_defaults(func=common.guarded(run))
     return p
 
 
 def run(args) -> int:
-    from pemilih.store.apply_package import apply
-    out = apply(common.workspace(args), args.package, **common.who(args))
+    from pemilih.cycle import apply
+    with common.progress() as shown:
+        out = apply.run(common.workspace(args), apply.ApplyRequest(args.package, common.who(args)), shown)
     if out.already:
         print("Paket ini sudah pernah diterapkan; tidak ada perubahan.")
         return 0

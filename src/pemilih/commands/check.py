@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import sys
 
+from pemilih.commands import common
+
 _LONG_NUMBER = re.compile(r"\d{15,}")
 
 
@@ -28,24 +30,15 @@ def register(sub):
     return p
 
 
-def _read(args):
-    from pemilih import progress
-    from pemilih.io.read import read_files, read_grouped
-    with progress.bar(total=len(args.files), desc="Membaca berkas", unit="berkas") as bar:
-        if args.jenis:
-            return read_files(args.files, kind=args.jenis, on_file=lambda: bar.update(1))
-        return read_grouped(args.files, on_file=lambda: bar.update(1))
-
-
 def run(args) -> int:
-    from pemilih.io import fingerprint, sheets  # small modules: nothing heavy is imported yet
+    from pemilih.cycle import check  # small: nothing heavy is imported yet
     try:
+        request = check.CheckRequest(tuple(args.files), args.jenis)
         # Workbooks are read by two worker processes and the files hashed by a thread while
         # this process loads Polars; the workers are forked first, before any thread exists.
-        sheets.start(args.files, kind=args.jenis)
-        fingerprint.prefetch(args.files)
-        from pemilih.engine.check import check
-        report = check(_read(args))
+        check.read_ahead(request)
+        with common.progress() as shown:
+            report = check.run(request, shown).report
         if args.json:
             import json
             print(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
@@ -55,10 +48,9 @@ def run(args) -> int:
     except KeyboardInterrupt:
         raise
     except Exception as exc:  # the command boundary: a message, never a traceback
-        detail = _LONG_NUMBER.sub("****************", str(exc))[:300]
+        detail = _LONG_NUMBER.sub("****************", str(exc))[:300]  # MERGE-M: domain masking
         print(f"Pemeriksaan berhenti karena kesalahan tak terduga ({type(exc).__name__}: {detail}). "
               "Laporkan pesan ini beserta berkasnya kepada pengelola sistem.", file=sys.stderr)
         return 2
     finally:
-        fingerprint.forget()
-        sheets.stop()
+        check.stop_ahead()

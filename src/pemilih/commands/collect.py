@@ -10,15 +10,14 @@ Exit status: 0 all collected, 1 any refused or with conflicts, 2 a file cannot b
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from pemilih.commands import common
-from pemilih.commands.share import add_who
 
 SHOWN = 50  # problems or conflicts printed per workbook
 
 
 def register(sub):
+    from pemilih.cycle.collect import DEFAULT_AGENCY, DEFAULT_REASON
     p = sub.add_parser(
         "collect", help="kumpulkan lembar kerja coklit dari panitia",
         description="Baca lembar kerja coklit yang dikembalikan panitia menjadi peristiwa perubahan: "
@@ -29,34 +28,22 @@ def register(sub):
     p.add_argument("--desa", default=None, metavar="KODE", help="tolak lembar kerja untuk desa lain")
     p.add_argument("--proses", type=int, default=2, help="proses pembaca paralel (bawaan: 2)")
     common.add_workspace(p)
-    add_who(p, "PANITIA", "Hasil coklit panitia")
+    common.add_who(p, DEFAULT_AGENCY, DEFAULT_REASON)
     p.set_defaults(func=common.guarded(run))
     return p
 
 
-def _paths(names: list[str]) -> list[Path]:
-    paths = []
-    for name in names:
-        path = Path(name)
-        if path.is_dir():  # not Excel's lock files (~$...) nor hidden ones
-            paths += sorted(p for p in path.glob("*.xlsx") if not p.name.startswith(("~$", ".")))
-        else:
-            paths.append(path)
-    return paths
-
-
 def run(args) -> int:
-    from pemilih import progress
+    from pemilih.cycle import collect
+    from pemilih.cycle.common import StepError
     from pemilih.store import collect as c
-
-    paths = _paths(args.files)
-    if not paths:
-        print("Tidak ada lembar kerja yang diberikan.", file=sys.stderr)
+    try:
+        request = collect.CollectRequest(tuple(args.files), common.who(args), args.desa, args.proses)
+    except StepError as exc:
+        print(str(exc), file=sys.stderr)
         return 2
-    ws = common.workspace(args)
-    with progress.bar(total=len(paths), desc="Mengumpulkan lembar kerja") as bar:
-        outcomes = c.collect(ws, paths, village=args.desa, processes=args.proses, progress=bar,
-                             **common.who(args))
+    with common.progress() as shown:
+        outcomes = collect.run(common.workspace(args), request, shown)
     for out in outcomes:
         _print(out, c)
     statuses = {o.status for o in outcomes}

@@ -50,23 +50,8 @@ def run(args) -> int:
     print(f"  rekap KPU               : {out}/rekap/")
     print(f"  ruang kerja DPML / KPU  : {args.workspace} / {out}/ruang-kerja-kpu")
     print(f"  ringkasan angka         : {out}/ringkasan.json")
-    _web_accounts(args.workspace)
+    print(f"Aplikasi web dengan satu akun demo per peran: pemilih serve --workspace {args.workspace} --akun-demo")
     return 0
-
-
-def _web_accounts(workspace: str) -> None:
-    """One account per role for the web application (`pemilih serve`), printed for the user."""
-    from pemilih.commands.demo_cycle import ELECTION
-    from pemilih.store.workspace import open_workspace
-    open_workspace(workspace)
-    from pemilih.store.models import Election
-    from pemilih.web.accounts import demo_accounts
-    election = Election.objects.filter(code=ELECTION).first()
-    village = sorted(election.villages)[0] if election and election.villages else ""
-    print("Akun demo aplikasi web (peran / nama pengguna / kata sandi):")
-    for a in demo_accounts(Path(workspace), village):
-        where = f" (desa {a['desa']})" if a["desa"] else ""
-        print(f"  {a['role']:<28} {a['username']:<12} {a['password']}{where}")
 
 
 def _ensure_regency(out: Path, scale: float, seed: int) -> None:
@@ -85,8 +70,7 @@ def _ensure_regency(out: Path, scale: float, seed: int) -> None:
 def _check_all(out: Path) -> dict:
     """Check each rendering; returns the ReadResults to import (flat list and registry)."""
     from pemilih import progress
-    from pemilih.engine.check import check, with_duplicates
-    from pemilih.io.read import read_files
+    from pemilih.cycle import check
 
     reports = out / "periksa"
     reports.mkdir(parents=True, exist_ok=True)
@@ -99,9 +83,9 @@ def _check_all(out: Path) -> dict:
     print("Pemeriksaan awal (pre-flight):")
     results, rows = {}, {}
     for name, (paths, kind) in inputs.items():
-        with progress.stage(f"memeriksa {name}"):
-            result = with_duplicates(read_files(paths, kind=kind))
-            report = check(result)
+        with progress.TerminalProgress() as shown:
+            checked = check.run(check.CheckRequest(tuple(paths), kind), shown)
+        report, result = checked.report, checked.results[kind]
         (reports / f"{name}.txt").write_text(report.to_text(), encoding="utf-8")
         (reports / f"{name}.json").write_text(json.dumps(report.to_json(), ensure_ascii=False, indent=1),
                                               encoding="utf-8")
@@ -117,18 +101,18 @@ def _check_all(out: Path) -> dict:
 
 
 def _import_all(workspace: str, results: dict) -> None:
-    from pemilih.store.receive import import_result
+    """The flat list and the extract, as checked, received by the receive step."""
+    from pemilih.cycle import receive
     from pemilih.store.workspace import open_workspace
 
     ws = open_workspace(workspace)
     print(f"Impor ke ruang kerja ({ws.describe()}):")
-    for kind, agency, reason in (
-        ("kpu", "KPU", "DPT Pemilu 2024 dari KPU sebagai bahan awal daftar pemilih Pilkalem"),
-        ("registry", "DISDUKCAPIL", "Ekstrak data kependudukan untuk verifikasi daftar pemilih"),
-    ):
-        outcome = import_result(ws, results[kind], actor="demo", agency=agency, reason=reason,
-                                legal_basis="Perjanjian kerja sama berbagi data KPU dan DPML (contoh)",
-                                allow_refused=True)
+    for kind, reason in (("kpu", "DPT Pemilu 2024 dari KPU sebagai bahan awal daftar pemilih Pilkalem"),
+                         ("registry", None)):
+        request = receive.ReceiveRequest(tuple(f.path for f in results[kind].files), "demo", kind=kind,
+                                         reason=reason,
+                                         legal_basis="Perjanjian kerja sama berbagi data KPU dan DPML (contoh)")
+        [outcome] = receive.store(ws, {kind: results[kind]}, request).received
         state = "diimpor" if outcome.created else "sudah ada, tidak berubah"
         print(f"  {kind:8s}: {outcome.rows} baris, {outcome.problems} catatan masalah ({state}, "
               f"{outcome.seconds:.1f} detik)")

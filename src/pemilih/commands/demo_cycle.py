@@ -1,6 +1,6 @@
 """The village cycle of `pemilih demo`, after the files are checked and received.
 
-Each step calls the same library functions as its own command; the people of the cycle are
+Each step is the cycle's own (pemilih.cycle), as its command calls it; the people of the cycle are
 played by small scripts: the committees mark part of what they find door to door (from the
 generator's ground truth: most deaths and moves, some new voters and name corrections), the
 Disdukcapil verifier accepts the verification's proposals, residents answer the provisional
@@ -20,12 +20,12 @@ import polars as pl
 
 from pemilih import progress
 from pemilih.commands import common
+from pemilih.cycle.common import Who
 
 AGREEMENT = "001/PKS/KPU-DPML/2026"
 ELECTION = "PILKALEM2027"
 MAX_PER_TPS = 500  # the committee's cap (SE Mendagri 141/6698/SJ capped village TPS at 500)
-WHO_DPML = {"actor": "demo: operator DPML", "agency": "DPML"}
-WHO_PANITIA = {"actor": "demo: panitia pemilihan", "agency": "PANITIA"}
+DPML, PANITIA = "demo: operator DPML", "demo: panitia pemilihan"
 
 
 @dataclass
@@ -66,33 +66,30 @@ def run(out: Path, workspace: str, results: dict) -> dict:
 
 
 def _agreement(c: Cycle) -> None:
-    from pemilih.io.records import KPU_COLUMNS
-    from pemilih.store.agreements import Terms, record_agreement
-    from pemilih.store.models import Agreement
-    if Agreement.objects.filter(number=AGREEMENT).exists():
+    from pemilih.cycle import agreement
+    if any(a.number == AGREEMENT for a in agreement.listing(c.ws)[0]):
         return
-    record_agreement(c.ws, Terms(
+    agreement.run(c.ws, agreement.AgreementRequest(
         number=AGREEMENT, title="Perjanjian kerja sama penggunaan data pemilih untuk Pilkalem (contoh)",
-        provider="KPU", recipient="DPML", purpose="Data awal daftar pemilih Pilkalem serentak dan "
-        "pengembaliannya sebagai data dukung PDPB", legal_basis="UU 7/2017 Pasal 14; UU 27/2022; "
-        "Perda Toraja Utara 6/2014", valid_from=c.today - timedelta(days=30),
-        valid_to=c.today + timedelta(days=730), retention="Salinan di DPML dan panitia dihapus 3 bulan "
-        "setelah data diserahkan kembali kepada KPU", data_elements=list(KPU_COLUMNS), villages=["*"],
-        parties=[{"name": "Ketua KPU Kabupaten Toraja Utara", "role": "Pihak pertama", "agency": "KPU"},
-                 {"name": "Kepala DPML Kabupaten Toraja Utara", "role": "Pihak kedua", "agency": "DPML"}]),
-        actor="demo: sekretariat KPU", agency="KPU", reason="Perjanjian ditandatangani (contoh)")
+        purpose="Data awal daftar pemilih Pilkalem serentak dan pengembaliannya sebagai data dukung PDPB",
+        legal_basis="UU 7/2017 Pasal 14; UU 27/2022; Perda Toraja Utara 6/2014",
+        valid_from=c.today - timedelta(days=30), valid_to=c.today + timedelta(days=730),
+        retention="Salinan di DPML dan panitia dihapus 3 bulan setelah data diserahkan kembali kepada KPU",
+        parties=({"name": "Ketua KPU Kabupaten Toraja Utara", "role": "Pihak pertama", "agency": "KPU"},
+                 {"name": "Kepala DPML Kabupaten Toraja Utara", "role": "Pihak kedua", "agency": "DPML"}),
+        who=Who("demo: sekretariat KPU", "KPU", "Perjanjian ditandatangani (contoh)")))
     print(f"Perjanjian berbagi data {AGREEMENT} dicatat.")
 
 
 # --- field validation ---------------------------------------------------------------------
 
 def _share_and_collect(c: Cycle, results: dict) -> dict:
-    from pemilih.store.collect import collect
-    from pemilih.store.share import share
+    from pemilih.cycle import collect, share
     shared_dir, returned_dir = c.out / "coklit" / "dibagikan", c.out / "coklit" / "kembali"
-    with progress.bar(total=None, desc="menulis lembar kerja coklit") as bar:
-        shared = share(c.ws, shared_dir, agreement=AGREEMENT, on=c.today, regime="PILKALEM",
-                       reason="Bahan coklit Pilkalem untuk panitia", progress=bar, **WHO_DPML)
+    with progress.TerminalProgress() as shown:
+        shared = share.run(c.ws, share.ShareRequest(
+            str(shared_dir), AGREEMENT, Who(DPML, "DPML", "Bahan coklit Pilkalem untuk panitia"), on=c.today,
+            regime="PILKALEM"), shown)
     print(f"Coklit: {len(shared.paths)} lembar kerja dibagikan ({shared.rows:,} pemilih) -> {shared_dir}")
     edits = _committee_edits(c, results)
     returned_dir.mkdir(parents=True, exist_ok=True)
@@ -103,8 +100,9 @@ def _share_and_collect(c: Cycle, results: dict) -> dict:
     with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
         for _ in progress.bar(pool.map(_fill, jobs), total=len(jobs), desc="panitia mengisi lembar kerja"):
             pass
-    with progress.bar(total=len(returned), desc="mengumpulkan lembar kerja") as bar:
-        outcomes = collect(c.ws, returned, reason="Hasil coklit panitia", progress=bar, **WHO_PANITIA)
+    with progress.TerminalProgress() as shown:
+        outcomes = collect.run(c.ws, collect.CollectRequest(
+            tuple(returned), Who(PANITIA, "PANITIA", "Hasil coklit panitia")), shown)
     counts: dict[str, int] = {}
     for o in outcomes:
         for k, v in o.counts.items():
@@ -167,23 +165,20 @@ def _committee_edits(c: Cycle, results: dict) -> dict[str, dict]:
 # --- verification and review --------------------------------------------------------------
 
 def _verify_and_review(c: Cycle, results: dict) -> dict:
-    from pemilih.engine.findings import verify
-    from pemilih.io.findings import write_all
-    from pemilih.store.projection import current_list
-    from pemilih.store.review import Selection, accept, load_findings, proposals
-    with progress.stage("verifikasi daftar hasil coklit"):
-        result = verify(current_list(c.ws), results["registry"].records, c.voting_day, regime="PILKALEM",
-                        dps_set_on=c.dps_set_on)
-        paths = write_all(result.findings, str(c.out / "verifikasi"))
-    counts = dict(result.findings.group_by("code").len().sort("code").iter_rows())
+    from pemilih.cycle import review, verify
+    verifier = "demo: verifikator Disdukcapil"
+    with progress.TerminalProgress() as shown:  # the list in the workspace, the extract it received
+        result = verify.run(c.ws, verify.VerifyRequest(
+            on=c.voting_day, out_dir=str(c.out / "verifikasi"), dps_set_on=c.dps_set_on, regime="PILKALEM",
+            load=review.who(verifier, verify.LOAD_REASON)), shown)
+    counts = result.counts
     print("Verifikasi Disdukcapil atas daftar hasil coklit: "
-          + ", ".join(f"{k} {v:,}" for k, v in counts.items()) + f" -> {paths['csv']}")
-    who = {"actor": "demo: verifikator Disdukcapil", "agency": "DISDUKCAPIL"}
-    load_findings(c.ws, result.findings, reason="Hasil verifikasi untuk ditelaah", **who)
+          + ", ".join(f"{k} {v:,}" for k, v in counts.items()) + f" -> {result.paths['csv']}")
     decided = {}
-    for code in sorted(set(proposals(c.ws, Selection(status="terbuka"))["code"])):
+    for code in sorted(set(review.listing(c.ws, review.selection(status="terbuka"))["code"])):
         if code.startswith("TMS-") or code in ("U", "B"):
-            out = accept(c.ws, Selection(code=code), reason=f"Diterima setelah diperiksa ({code})", **who)
+            out = review.decide(c.ws, review.DecideRequest(review.ACCEPT, review.selection(code=code), review.who(
+                verifier, f"Diterima setelah diperiksa ({code})")))
             decided[code] = out.changed
     print("  diterima verifikator: " + ", ".join(f"{k} {v:,}" for k, v in decided.items()))
     return {"temuan": counts, "diterima": decided}
@@ -192,31 +187,31 @@ def _verify_and_review(c: Cycle, results: dict) -> dict:
 # --- the village election -------------------------------------------------------------------
 
 def _election(c: Cycle) -> dict:
-    from pemilih.commands.election import publish
-    from pemilih.store import elections, responses
-    from pemilih.store.models import Election
+    from pemilih.cycle import election
+    from pemilih.store.elections import latest_election
     lembang = sorted({v for v in pl.Series(_villages(c)).to_list() if v.split(".")[-1].startswith("2")})
-    e = Election.objects.filter(code=ELECTION).first() or elections.create(
-        c.ws, code=ELECTION, name="Pemilihan Kepala Lembang Serentak 2027", regime="PILKALEM",
-        voting_day=c.voting_day, dps_set_on=c.dps_set_on, villages=lembang, max_per_tps=MAX_PER_TPS,
-        reason="Keputusan Bupati tentang Pilkalem serentak (contoh)", **WHO_DPML)
+    e = latest_election(c.ws)
+    if e is None or e.code != ELECTION:
+        e = election.create(c.ws, election.CreateRequest(
+            ELECTION, "Pemilihan Kepala Lembang Serentak 2027", c.voting_day, c.dps_set_on, tuple(lembang),
+            Who(DPML, "DPML", "Keputusan Bupati tentang Pilkalem serentak (contoh)"), regime="PILKALEM",
+            max_per_tps=MAX_PER_TPS))
     base = c.out / "pilkalem"
-    who = {"reason": "Rapat pleno panitia pemilihan", **WHO_PANITIA}
-    dps = elections.set_list(c.ws, e, "DPS", **who)
-    with progress.bar(total=len(lembang), desc="mencetak pengumuman DPS", unit="desa") as bar:
-        printed = publish(dps, e, base / "dps", progress=lambda n: bar.update(n - bar.n))
-    pdfs = sum(p.suffix == ".pdf" for p in printed)
+    who = Who(PANITIA, "PANITIA", "Rapat pleno panitia pemilihan")
+    with progress.TerminalProgress() as shown:
+        dps = election.set_list(c.ws, election.SetListRequest(ELECTION, "DPS", str(base / "dps"), who), shown)
+    pdfs = sum(p.suffix == ".pdf" for p in dps.paths)
     print(f"Pilkalem: {len(lembang)} lembang; DPS {dps.list.voters:,} pemilih, {pdfs} PDF pengumuman "
           f"-> {base / 'dps'}")
     sheet = _responses_file(c, dps.voters, base / "tanggapan.xlsx")
-    answered = responses.record(c.ws, e, responses.read_sheet(sheet), **who)
-    dpt = elections.set_list(c.ws, e, "DPT", **who)
-    files = publish(dpt, e, base / "dpt", announce=False)  # announced once, as the DPS
-    tps = dpt.voters.select("kode_desa", "tps_number").n_unique()
-    print(f"  tanggapan masyarakat: {answered.counts}; DPT {dpt.list.voters:,} pemilih di {tps} TPS "
+    answered = election.record_responses(c.ws, election.ResponsesRequest(ELECTION, str(sheet), who))
+    with progress.TerminalProgress() as shown:  # announced once, as the DPS
+        dpt = election.set_list(c.ws, election.SetListRequest(ELECTION, "DPT", str(base / "dpt"), who,
+                                                              announce=False), shown)
+    print(f"  tanggapan masyarakat: {answered.counts}; DPT {dpt.list.voters:,} pemilih di {dpt.tps} TPS "
           f"(maks. {MAX_PER_TPS}); logistik -> {base / 'dpt'}")
-    return {"lembang": len(lembang), "dps": dps.list.voters, "dpt": dpt.list.voters, "tps": tps,
-            "tanggapan": answered.counts, "berkas": len(printed) + len(files)}
+    return {"lembang": len(lembang), "dps": dps.list.voters, "dpt": dpt.list.voters, "tps": dpt.tps,
+            "tanggapan": answered.counts, "berkas": len(dps.paths) + len(dpt.paths)}
 
 
 def _villages(c: Cycle) -> list[str]:
@@ -245,10 +240,11 @@ def _responses_file(c: Cycle, dps: pl.DataFrame, path: Path) -> Path:
 # --- hand-back and KPU's side ---------------------------------------------------------------
 
 def _handback(c: Cycle) -> dict:
-    from pemilih.store.handback import build
-    with progress.stage("membuat paket serah-kembali"):
-        made = build(c.ws, c.out / "paket", period=f"{c.today:%Y-%m}", agreement=AGREEMENT, on=c.today,
-                     regime="PILKALEM", reason="Data dukung PDPB hasil Pilkalem", **WHO_DPML)
+    from pemilih.cycle import handback
+    with progress.TerminalProgress() as shown:
+        made = handback.run(c.ws, handback.HandbackRequest(
+            str(c.out / "paket"), f"{c.today:%Y-%m}", AGREEMENT, Who(DPML, "DPML", "Data dukung PDPB hasil Pilkalem"),
+            on=c.today, regime="PILKALEM"), shown)
     counts = made.counts
     print(f"Paket serah-kembali: {made.path} (B {counts['B']:,}, U {counts['U']:,}, TMS "
           f"{sum(v for k, v in counts.items() if k.startswith('TMS')):,})")
@@ -257,30 +253,26 @@ def _handback(c: Cycle) -> dict:
 
 def _apply_and_recap(c: Cycle, results: dict) -> dict:
     from pemilih.commands.recap import print_summary
-    from pemilih.io.recap_xlsx import write_recap
-    from pemilih.store.apply_package import apply
+    from pemilih.cycle import apply, receive, recap
     from pemilih.store.handback import base_batch
-    from pemilih.store.receive import import_result
-    from pemilih.store.recap import recap
     from pemilih.store.workspace import open_workspace
     package = sorted((c.out / "paket").glob("*.zip"), key=lambda p: p.stat().st_mtime)[-1]
     shared_on = base_batch().created.date()
     c.kpu_workspace.mkdir(parents=True, exist_ok=True)
     kpu = open_workspace(c.kpu_workspace, f"sqlite:///{c.kpu_workspace / 'pemilih.sqlite3'}")
     try:
-        import_result(kpu, results["kpu"], actor="demo: operator KPU", agency="KPU", reason="DPT terakhir",
-                      allow_refused=True)
-        who = {"actor": "demo: operator KPU", "agency": "KPU", "reason": "Data dukung PDPB dari DPML (Rakor)"}
-        first, second = apply(kpu, package, **who), apply(kpu, package, **who)
+        files = tuple(f.path for f in results["kpu"].files)
+        receive.store(kpu, {"kpu": results["kpu"]}, receive.ReceiveRequest(
+            files, "demo: operator KPU", kind="kpu", agency="KPU", reason="DPT terakhir"))
+        who = Who("demo: operator KPU", "KPU", "Data dukung PDPB dari DPML (Rakor)")
+        first = apply.run(kpu, apply.ApplyRequest(str(package), who))
+        second = apply.run(kpu, apply.ApplyRequest(str(package), who))
         print(f"KPU menerapkan paket: {sum(first.applied.values()):,} perubahan, {len(first.conflicts)} konflik; "
               f"diterapkan lagi: {'tidak ada perubahan' if second.already or not second.applied else 'BERUBAH!'}")
-        summary = recap(kpu, shared_on, c.today, "PILKALEM")
-        path = c.out / "rekap" / f"rekap_{shared_on:%Y%m%d}_{c.today:%Y%m%d}.xlsx"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_recap(summary, str(path), title="Rekapitulasi PDPB KPU Kabupaten Toraja Utara")
-        print_summary(summary)
-        print(f"  rekap -> {path}")
-        return {"diterapkan": first.applied, "konflik": len(first.conflicts), "rekap": summary.total}
+        made = recap.run(kpu, recap.RecapRequest(shared_on, c.today, "PILKALEM", out_dir=str(c.out / "rekap")))
+        print_summary(made.recap)
+        print(f"  rekap -> {made.path}")
+        return {"diterapkan": first.applied, "konflik": len(first.conflicts), "rekap": made.recap.total}
     finally:
         kpu.close()
         c.ws.activate()

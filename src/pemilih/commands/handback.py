@@ -5,6 +5,7 @@ from pemilih.commands import common
 
 
 def register(sub):
+    from pemilih.cycle import handback
     p = sub.add_parser("handback", help="paket serah-kembali daftar hasil Pilkalem ke KPU",
                        description="Membuat paket zip: perubahan terhadap daftar dari KPU, daftar hasil, "
                                    "rekap, dan berita acara (PDF) dengan sidik manifest.")
@@ -12,18 +13,20 @@ def register(sub):
     p.add_argument("--periode", required=True, help="periode, mis. 2027-Q1 atau 2027-03")
     p.add_argument("--perjanjian", required=True, help="nomor perjanjian berbagi data")
     p.add_argument("--tanggal", type=common.day, default=None, help="tanggal serah (bawaan: hari ini)")
-    p.add_argument("--rezim", default="PILKALEM", help="tabel kode (bawaan: PILKALEM)")
-    p.add_argument("--tempat", default="Rantepao", help="tempat penandatanganan berita acara")
+    p.add_argument("--rezim", default=None, help="tabel kode (bawaan: tabel pemilihan terakhir, selain itu PEMILU2024)")
+    p.add_argument("--tempat", default=handback.DEFAULT_PLACE, help="tempat penandatanganan berita acara")
     common.add_workspace(p)
-    common.add_who(p, "DPML", "Penyerahan kembali data pemilih hasil Pilkalem sebagai data dukung PDPB")
+    common.add_who(p, handback.DEFAULT_AGENCY, handback.DEFAULT_REASON)
     p.set_defaults(func=common.guarded(run))
     return p
 
 
 def run(args) -> int:
-    from pemilih.store.handback import build
-    out = build(common.workspace(args), args.out, period=args.periode, agreement=args.perjanjian,
-                on=args.tanggal or common.today(), regime=args.rezim, place=args.tempat, **common.who(args))
+    from pemilih.cycle import handback
+    request = handback.HandbackRequest(args.out, args.periode, args.perjanjian, common.who(args), on=args.tanggal,
+                                       regime=args.rezim, place=args.tempat)
+    with common.progress() as shown:
+        out = handback.run(common.workspace(args), request, shown)
     c = out.counts
     tms = ", ".join(f"{k} {v}" for k, v in c.items() if k.startswith("TMS"))
     print(f"Paket ditulis: {out.path}")

@@ -2,18 +2,17 @@
 
 Runs the same readers as `pemilih check`; rows with problems are imported with their problems
 recorded on the row, a file that cannot be read or lacks a required column is refused whole,
-and importing the same files again changes nothing.
+and importing the same files again changes nothing (the receive step, cycle/receive.py).
 """
 from __future__ import annotations
 
-import getpass
 import sys
 
-AGENCIES = ["KPU", "DPML", "PANITIA", "DISDUKCAPIL", "PUBLIK"]
-DEFAULT_BASIS = "Perjanjian kerja sama berbagi data pemilih KPU dan DPML"
+from pemilih.commands import common
 
 
 def register(sub):
+    from pemilih.cycle.common import DEFAULT_LEGAL_BASIS
     p = sub.add_parser(
         "receive", aliases=["import"],
         help="impor daftar pemilih KPU atau ekstrak Disdukcapil ke ruang kerja",
@@ -22,67 +21,44 @@ def register(sub):
                     "terbaca atau tanpa kolom wajib ditolak utuh. Impor ulang berkas yang sama "
                     "tidak mengubah apa pun.")
     p.add_argument("files", nargs="+", metavar="BERKAS")
-    p.add_argument("--workspace", default="pemilih-data", help="folder ruang kerja (bawaan: ./pemilih-data)")
+    common.add_workspace(p)
+    p.add_argument("--jenis", choices=["kpu", "registry"], default=None,
+                   help="jenis berkas: kpu (daftar pemilih) atau registry (Disdukcapil); bawaan: dikenali dari judul kolom")
     p.add_argument("--oleh", default=None, help="nama petugas yang mengimpor (bawaan: pengguna sistem)")
-    p.add_argument("--lembaga", choices=AGENCIES, default=None,
+    p.add_argument("--lembaga", choices=common.AGENCIES, default=None,
                    help="lembaga asal data (bawaan: KPU untuk daftar, DISDUKCAPIL untuk ekstrak)")
-    p.add_argument("--alasan", default=None, help="alasan impor")
-    p.add_argument("--dasar-hukum", default=DEFAULT_BASIS, help="dasar hukum / perjanjian")
+    p.add_argument("--alasan", default=None, help="alasan impor (bawaan menurut jenis berkas)")
+    p.add_argument("--dasar-hukum", default=DEFAULT_LEGAL_BASIS, help="dasar hukum / perjanjian")
     p.set_defaults(func=run)
     return p
 
 
 def run(args) -> int:
-    from pemilih.store.receive import ImportRefused
-    from pemilih.store.workspace import WorkspaceError
-
+    from pemilih.cycle import receive
+    from pemilih.cycle.common import StepError, is_refusal
     try:
-        return _receive(args)
-    except (ImportRefused, WorkspaceError) as exc:
-        print(f"Impor dibatalkan, ruang kerja tidak berubah: {exc}", file=sys.stderr)
-        return 1
+        request = receive.ReceiveRequest(tuple(args.files), common.actor(args), args.jenis, args.lembaga,
+                                         args.alasan, args.dasar_hukum)
+        with common.progress() as shown:
+            results = receive.read(request, shown)  # the workspace meanwhile opens ahead (cli.py)
+            ws = common.workspace(args)
+            outcome = receive.store(ws, results, request, shown)
+    except StepError as exc:  # nothing could be read, or the request itself is wrong
+        print(str(exc), file=sys.stderr)
+        return 2
     except Exception as exc:  # the boundary: a user never sees a traceback
+        if is_refusal(exc):
+            print(f"Impor dibatalkan, ruang kerja tidak berubah: {exc}", file=sys.stderr)
+            return 1
         print(f"Impor gagal, ruang kerja tidak berubah ({type(exc).__name__}): {exc}", file=sys.stderr)
         return 2
-
-
-def _receive(args) -> int:
-    from pemilih import progress
-    from pemilih.engine.check import with_duplicates
-    from pemilih.io.read import read_grouped
-    from pemilih.store.receive import import_result
-    from pemilih.store.workspace import open_workspace
-
-    with progress.stage("membaca berkas"):
-        groups = {kind: with_duplicates(r) for kind, r in read_grouped(args.files).items()}
-    if not groups:
-        print("Tidak ada berkas yang dapat dibaca.", file=sys.stderr)
-        return 2
-    ws = open_workspace(args.workspace)
-    status = 0
-    for kind, result in groups.items():
-        for refused in result.refused:
-            print(f"DITOLAK: {refused}", file=sys.stderr)
-            status = 1
-        if not result.records.height:
-            continue
-        agency = args.lembaga or ("DISDUKCAPIL" if kind == "registry" else "KPU")
-        outcome = import_result(
-            ws, result, actor=args.oleh or getpass.getuser(), agency=agency,
-            reason=args.alasan or _default_reason(kind), legal_basis=args.dasar_hukum,
-            allow_refused=True)
-        label = "ekstrak Disdukcapil" if kind == "registry" else "daftar pemilih"
-        if outcome.created:
-            print(f"Diimpor ({label}): {outcome.rows} baris, {outcome.problems} catatan masalah, "
-                  f"{outcome.seconds:.1f} detik, batch {outcome.batch_id}.")
+    for line in outcome.refused:
+        print(f"DITOLAK: {line}", file=sys.stderr)
+    for done in outcome.received:
+        if done.created:
+            print(f"Diimpor ({done.label}): {done.rows} baris, {done.problems} catatan masalah, "
+                  f"{done.seconds:.1f} detik, batch {done.batch_id}.")
         else:
-            print(f"Tidak ada perubahan ({label}): berkas yang sama sudah diimpor "
-                  f"(batch {outcome.batch_id}).")
+            print(f"Tidak ada perubahan ({done.label}): berkas yang sama sudah diimpor (batch {done.batch_id}).")
     print(f"Ruang kerja: {ws.describe()}")
-    return status
-
-
-def _default_reason(kind: str) -> str:
-    if kind == "registry":
-        return "Ekstrak data kependudukan untuk verifikasi daftar pemilih"
-    return "Daftar pemilih terakhir dari KPU sebagai bahan awal pemutakhiran"
+    return 1 if outcome.refused else 0

@@ -11,12 +11,11 @@ undo is a new event as well, nothing is deleted.
 """
 from __future__ import annotations
 
-import getpass
 import sys
 
-AGENCIES = ["KPU", "DPML", "PANITIA", "DISDUKCAPIL", "PUBLIK"]
+from pemilih.commands import common
+
 STATUSES = ["terbuka", "diterima", "ditolak"]
-DEFAULT_BASIS = "Perjanjian kerja sama berbagi data pemilih KPU dan DPML"
 # Fields whose values are personal data: shown masked in listings.
 PERSONAL_FIELDS = {"NIK", "NKK", "TANGGAL LAHIR"}
 
@@ -50,7 +49,7 @@ def register(sub):
     _who(cancel, reason_required=True)
 
     for sp in (load, show, cancel, *[actions.choices[n] for n in ("terima", "tolak")]):
-        sp.add_argument("--workspace", default="pemilih-data", help="folder ruang kerja (bawaan: ./pemilih-data)")
+        common.add_workspace(sp)
         sp.set_defaults(func=run)
     return p
 
@@ -63,49 +62,35 @@ def _filters(p) -> None:
 
 
 def _who(p, reason_required: bool) -> None:
-    p.add_argument("--alasan", required=reason_required, default="Temuan verifikasi untuk ditelaah",
-                   help="alasan (dicatat dalam log peristiwa)")
-    p.add_argument("--oleh", default=None, help="nama petugas (bawaan: pengguna sistem)")
-    p.add_argument("--lembaga", choices=AGENCIES, default="DISDUKCAPIL", help="lembaga (bawaan: DISDUKCAPIL)")
-    p.add_argument("--dasar-hukum", default=DEFAULT_BASIS, help="dasar hukum / perjanjian")
+    from pemilih.cycle.review import DEFAULT_AGENCY, LOAD_REASON
+    common.add_who(p, DEFAULT_AGENCY, None if reason_required else LOAD_REASON, legal_basis=True)
 
 
 def run(args) -> int:
-    from pemilih.store.review import ReviewError
-    from pemilih.store.workspace import WorkspaceError
-
+    from pemilih.cycle.common import is_refusal
     try:
         return ACTIONS[args.action](args)
-    except (ReviewError, WorkspaceError) as exc:
-        print(f"Tidak dilakukan, ruang kerja tidak berubah: {exc}", file=sys.stderr)
-        return 1
     except Exception as exc:  # the boundary: a user never sees a traceback
+        if is_refusal(exc):
+            print(f"Tidak dilakukan, ruang kerja tidak berubah: {exc}", file=sys.stderr)
+            return 1
         print(f"Telaah gagal, ruang kerja tidak berubah ({type(exc).__name__}): {exc}", file=sys.stderr)
         return 2
 
 
-def _workspace(args):
-    from pemilih.store.workspace import open_workspace
-    return open_workspace(args.workspace)
-
-
-def _who_args(args) -> dict:
-    return {"actor": args.oleh or getpass.getuser(), "agency": args.lembaga, "reason": args.alasan,
-            "legal_basis": args.dasar_hukum}
-
-
 def _selection(args, status=None):
-    from pemilih.store.review import Selection
-    return Selection(tuple(getattr(args, "kunci", ())), args.kode, args.desa, args.skor_min,
-                     args.skor_max, status)
+    from pemilih.cycle.review import selection
+    return selection(getattr(args, "kunci", ()), args.kode, args.desa, args.skor_min, args.skor_max, status)
 
 
 def _load(args) -> int:
-    from pemilih.store.review import load_findings
-    findings = _read_findings(args.file)
-    if findings is None:
+    from pemilih.cycle import review
+    from pemilih.cycle.common import StepError
+    try:
+        out = review.load(common.workspace(args), review.LoadRequest(args.file, common.who(args)))
+    except StepError as exc:  # the file is no findings table
+        print(str(exc), file=sys.stderr)
         return 2
-    out = load_findings(_workspace(args), findings, **_who_args(args))
     if out.event_seq is None:
         print(f"Tidak ada usulan baru: {out.known} temuan sudah pernah dimuat "
               f"({out.rejected_before} di antaranya pernah ditolak).")
@@ -115,21 +100,10 @@ def _load(args) -> int:
     return 0
 
 
-def _read_findings(path: str):
-    import polars as pl
-    try:
-        if path.lower().endswith(".xlsx"):
-            return pl.read_excel(path, sheet_name="temuan", engine="calamine", infer_schema_length=0)
-        return pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
-    except Exception as exc:  # unreadable or not a table: a message, not a traceback
-        print(f"Berkas temuan {path} tidak dapat dibaca: {exc}", file=sys.stderr)
-        return None
-
-
 def _show(args) -> int:
-    from pemilih.domain.nik import mask
-    from pemilih.store.review import proposals
-    table = proposals(_workspace(args), _selection(args, args.status))
+    from pemilih.cycle import review
+    from pemilih.domain.nik import mask  # MERGE-M: domain masking of personal fields
+    table = review.listing(common.workspace(args), _selection(args, args.status))
     if not table.height:
         print("Tidak ada usulan yang cocok.")
         return 0
@@ -152,9 +126,9 @@ def _show(args) -> int:
 
 
 def _decide(args) -> int:
-    from pemilih.store.review import accept, reject
-    act = accept if args.action == "terima" else reject
-    out = act(_workspace(args), _selection(args), **_who_args(args))
+    from pemilih.cycle import review
+    verdict = review.ACCEPT if args.action == "terima" else review.REJECT
+    out = review.decide(common.workspace(args), review.DecideRequest(verdict, _selection(args), common.who(args)))
     label = "diterima" if args.action == "terima" else "ditolak"
     print(f"{out.decided} usulan {label} (peristiwa #{out.event_seq}); {out.changed} perubahan pada daftar.")
     for line in out.skipped[:20]:
@@ -163,8 +137,8 @@ def _decide(args) -> int:
 
 
 def _cancel(args) -> int:
-    from pemilih.store.review import undo
-    seq = undo(_workspace(args), args.peristiwa, **_who_args(args))
+    from pemilih.cycle import review
+    seq = review.undo(common.workspace(args), review.UndoRequest(args.peristiwa, common.who(args)))
     print(f"Keputusan #{args.peristiwa} dibatalkan (peristiwa #{seq}).")
     return 0
 

@@ -21,6 +21,8 @@ def register(sub):
     p.add_argument("--port", type=int, default=8000, help="port (bawaan: 8000)")
     p.add_argument("--workers", type=int, default=2, help="proses web (bawaan: 2)")
     p.add_argument("--threads", type=int, default=4, help="utas per proses web (bawaan: 4)")
+    p.add_argument("--akun-demo", action="store_true",
+                   help="buat (sekali) satu akun demo per peran dan cetak kata sandinya (untuk ruang kerja demo)")
     p.set_defaults(func=common.guarded(run))
     return p
 
@@ -31,7 +33,10 @@ def run(args) -> int:
                                workers=args.workers, threads=args.threads,
                                database_url=os.environ.get("DATABASE_URL"))
     server.prepare(opts)
-    print_accounts(opts.workspace)
+    if args.akun_demo:
+        demo_accounts(opts.workspace, opts.database_url)
+    else:
+        print_accounts(opts.workspace)
     print(f"Aplikasi web: http://{args.host}:{args.port}/  (hentikan dengan Ctrl+C)", flush=True)
     web, worker = server.start(opts, tied=True)
     # A plain `kill` (SIGTERM) stops the server like Ctrl+C does: through `finally` below.
@@ -46,6 +51,28 @@ def run(args) -> int:
 
 def _interrupt(*_) -> None:
     raise KeyboardInterrupt
+
+
+def demo_accounts(folder: Path, database_url: str | None = None) -> None:
+    """One account per role, the committee's for the first village of the latest election (else
+    of the list); made once, the same passwords printed on every start."""
+    from pemilih.store.elections import latest_election
+    from pemilih.store.workspace import open_workspace
+    from pemilih.web.accounts import demo_accounts as made
+    ws = open_workspace(folder, database_url)
+    election = latest_election(ws)
+    villages = sorted(election.villages) if election and election.villages else _listed_villages()
+    print("Akun demo aplikasi web (peran / nama pengguna / kata sandi):")
+    for a in made(Path(folder), villages[0] if villages else ""):
+        where = f" (desa {a['desa']})" if a["desa"] else ""
+        print(f"  {a['role']:<28} {a['username']:<12} {a['password']}{where}")
+    sys.stdout.flush()
+    ws.close()  # the server's processes open their own connections
+
+
+def _listed_villages() -> list[str]:
+    from pemilih.store.models import Voter
+    return sorted(v for v in Voter.objects.values_list("kode_desa", flat=True).distinct() if v)
 
 
 def print_accounts(folder: Path) -> None:

@@ -8,12 +8,12 @@ recorded as a transfer event; `pemilih collect` reads the returned workbooks bac
 """
 from __future__ import annotations
 
-
 from pemilih.commands import common
 
 
 def register(sub):
-    from pemilih.domain.codes import DEFAULT_REGIME, regimes
+    from pemilih.cycle.share import DEFAULT_AGENCY, DEFAULT_REASON
+    from pemilih.domain.codes import regimes
 
     p = sub.add_parser(
         "share", help="tulis lembar kerja coklit per desa untuk panitia",
@@ -25,34 +25,23 @@ def register(sub):
     p.add_argument("--perjanjian", required=True, metavar="NOMOR", help="nomor perjanjian berbagi data")
     p.add_argument("--desa", nargs="+", default=None, metavar="KODE",
                    help="kode desa (mis. 73.26.01.2001); bawaan: semua desa di daftar")
-    p.add_argument("--rezim", default=DEFAULT_REGIME, choices=regimes(),
-                   help=f"tabel kode STATUS (bawaan: {DEFAULT_REGIME})")
+    p.add_argument("--rezim", default=None, choices=regimes(),
+                   help="tabel kode STATUS (bawaan: tabel pemilihan terakhir, selain itu PEMILU2024)")
     p.add_argument("--tanggal", type=common.day, default=None, metavar="DD-MM-YYYY",
                    help="tanggal pembagian, diperiksa terhadap masa berlaku perjanjian (bawaan: hari ini)")
     p.add_argument("--proses", type=int, default=2, help="proses penulis paralel (bawaan: 2)")
     common.add_workspace(p)
-    add_who(p, "DPML", "Lembar kerja coklit untuk panitia")
+    common.add_who(p, DEFAULT_AGENCY, DEFAULT_REASON)
     p.set_defaults(func=common.guarded(run))
     return p
 
 
-def add_who(p, agency: str, reason: str) -> None:
-    """Who acts: --oleh/--pelaku, --lembaga/--instansi, --alasan (recorded in the event log)."""
-    p.add_argument("--alasan", default=reason, help=f"alasan (dicatat dalam log peristiwa; bawaan: {reason})")
-    p.add_argument("--oleh", "--pelaku", dest="oleh", default=None, help="nama petugas (bawaan: pengguna sistem)")
-    p.add_argument("--lembaga", "--instansi", dest="lembaga", choices=common.AGENCIES, default=agency,
-                   help=f"lembaga (bawaan: {agency})")
-
-
 def run(args) -> int:
-    from pemilih import progress
-    from pemilih.store.share import share
-
-    ws = common.workspace(args)
-    with progress.bar(desc="Menulis lembar kerja", unit="desa") as bar:
-        out = share(ws, args.out, agreement=args.perjanjian, on=args.tanggal or common.today(),
-                    regime=args.rezim, villages=args.desa, processes=args.proses, progress=bar,
-                    **common.who(args))
+    from pemilih.cycle import share
+    request = share.ShareRequest(args.out, args.perjanjian, common.who(args), on=args.tanggal, regime=args.rezim,
+                                 villages=tuple(args.desa or ()), processes=args.proses)
+    with common.progress() as shown:
+        out = share.run(common.workspace(args), request, shown)
     for path in out.paths[:20]:
         print(f"  {path}")
     if len(out.paths) > 20:

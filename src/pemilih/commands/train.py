@@ -10,8 +10,11 @@ from __future__ import annotations
 import sys
 import time
 
+from pemilih.commands import common
+
 
 def register(sub):
+    from pemilih.cycle import train
     p = sub.add_parser(
         "train-linkage", help="latih ulang model pencocokan probabilistik",
         description="Melatih model Fellegi-Sunter (Splink) untuk pencocokan daftar pemilih dengan "
@@ -19,30 +22,27 @@ def register(sub):
     p.add_argument("--list", nargs="+", required=True, metavar="BERKAS", dest="lists", help="daftar pemilih KPU")
     p.add_argument("--registry", nargs="+", required=True, metavar="BERKAS", help="ekstrak Disdukcapil")
     p.add_argument("--out", required=True, metavar="BERKAS", help="berkas model (.json) yang ditulis")
-    p.add_argument("--seed", type=int, default=7326, help="benih pengambilan sampel acak (bawaan 7326)")
-    p.add_argument("--pasangan-acak", type=float, default=5e6, dest="u_pairs",
-                   help="jumlah pasangan acak untuk probabilitas u (bawaan 5e6)")
+    p.add_argument("--seed", type=int, default=train.DEFAULT_SEED,
+                   help=f"benih pengambilan sampel acak (bawaan {train.DEFAULT_SEED})")
+    p.add_argument("--pasangan-acak", type=float, default=train.DEFAULT_U_PAIRS, dest="u_pairs",
+                   help=f"jumlah pasangan acak untuk probabilitas u (bawaan {train.DEFAULT_U_PAIRS:.0e})")
     p.set_defaults(func=run)
     return p
 
 
 def run(args) -> int:
+    from pemilih.cycle import train
+    from pemilih.cycle.common import StepError
     started = time.perf_counter()
     try:
-        from pemilih.io.read import read_files
-        lists = read_files(args.lists, kind="kpu")
-        registry = read_files(args.registry, kind="registry")
+        request = train.TrainRequest(tuple(args.lists), tuple(args.registry), args.out, args.seed, args.u_pairs)
+        with common.progress() as shown:
+            model = train.run(request, shown)
+    except StepError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
     except Exception as exc:  # the boundary: a user never sees a traceback
-        print(f"Gagal membaca masukan: {exc}", file=sys.stderr)
-        return 2
-    if lists.records.height == 0 or registry.records.height == 0:
-        print("Tidak ada data untuk melatih model (daftar atau data Disdukcapil kosong).", file=sys.stderr)
-        return 2
-    from pemilih.engine.link_train import train
-    try:
-        model = train(lists.records, registry.records, args.out, seed=args.seed, u_pairs=args.u_pairs)
-    except OSError as exc:
-        print(f"Gagal menulis model: {exc}", file=sys.stderr)
+        print(f"Gagal melatih model ({type(exc).__name__}): {exc}", file=sys.stderr)
         return 2
     prior = model["probability_two_random_records_match"]
     print(f"Model ditulis ke {args.out} ({len(model['comparisons'])} perbandingan, "

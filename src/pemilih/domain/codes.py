@@ -35,6 +35,15 @@ def code_table(regime: str = DEFAULT_REGIME) -> dict[str, Code]:
         return {r["code"]: Code(**r) for r in csv.DictReader(fh)}
 
 
+def count_order(code: str) -> tuple:
+    """The order KPU counts and lists changes in: TMS codes by number (a regime's own TMS
+    codes such as TMS-D after them), then U, then B."""
+    if code.startswith("TMS-"):
+        rest = code[4:]
+        return (0, int(rest) if rest.isdigit() else 99, rest)
+    return (1 if code == "U" else 2, 0, code)
+
+
 def label(code: str, regime: str = DEFAULT_REGIME) -> str:
     entry = code_table(regime).get(code)
     return entry.label if entry else code

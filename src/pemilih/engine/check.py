@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from pemilih.io.records import PROBLEM_COLUMNS, ReadResult
+from pemilih.contract import PROBLEM_COLUMNS, ReadResult
 
 PASS, FAIL, UNREADABLE = "PASS", "FAIL", "UNREADABLE"
 EXIT_CODES = {PASS: 0, FAIL: 1, UNREADABLE: 2}

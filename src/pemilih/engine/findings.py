@@ -1,6 +1,6 @@
 """Verification of a voter list against the civil registry: the findings (formats.md section 4).
 
-`verify()` takes the list and registry records (pemilih.io.records layout) and returns the
+`verify()` takes the list and registry records (pemilih.contract layout) and returns the
 findings table plus the links behind it. Per list row, by precedence (as the code tables):
 TMS-5 (not in the registry) > TMS-2 (the duplicate that goes) > TMS-1 > TMS-4 > TMS-6 > TMS-7
 > TMS-3 > TMS-D; a row with a TMS gets no U; otherwise one U per field that differs. The
@@ -21,13 +21,12 @@ from datetime import date
 
 import polars as pl
 
+from pemilih.contract import FINDINGS_COLUMNS, FINDINGS_EXTRA
 from pemilih.domain.codes import DEFAULT_REGIME
 from pemilih.engine import dedupe, findings_fields, findings_status, findings_text as T
 from pemilih.engine.link import link
 
-COLUMNS = ["source_ref", "nik", "code", "field", "current", "proposed", "registry_nik",
-           "duplicate_of", "score", "reason"]
-EXTRA = ["finding_key", "evidence"]
+COLUMNS, EXTRA = FINDINGS_COLUMNS, FINDINGS_EXTRA
 TMS_ORDER = ["TMS-5", "TMS-2", "TMS-1", "TMS-4", "TMS-6", "TMS-7", "TMS-3", "TMS-D"]
 _TMS_TEXT = {
     "TMS-1": "Meninggal dunia menurut data Disdukcapil",

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from pemilih.contract import RECAP_MEASURES_AFTER_TMS, RECAP_MEASURES_BEFORE_TMS, recap_tms_column
+
 PLACE = ["kecamatan", "desa", "kode_desa"]
 STATE_COLUMNS = ["key", *PLACE, "jenis_kelamin", "ktp_el"]
 MOVED_OUT = "TMS-4"
@@ -33,11 +35,8 @@ def village_names(frame: pl.DataFrame) -> pl.DataFrame:
 
 def measure_columns(tms_codes: list[str]) -> list[str]:
     """The measures in recap order (each has _l, _p and a computed _jml column)."""
-    return ["awal", "baru", *[tms_column(c) for c in tms_codes], "tms", "ubah", "tanpa_ktpel", "akhir"]
+    return [*RECAP_MEASURES_BEFORE_TMS, *[recap_tms_column(c) for c in tms_codes], *RECAP_MEASURES_AFTER_TMS]
 
-
-def tms_column(code: str) -> str:
-    return code.lower().replace("-", "_")
 
 
 def recap(start: pl.DataFrame, end: pl.DataFrame, removals: pl.DataFrame,

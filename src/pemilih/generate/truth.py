@@ -12,14 +12,16 @@ from __future__ import annotations
 
 from pemilih.domain.eligibility import Person as Voter, ineligibility
 
+from pemilih.contract import FINDINGS_COLUMNS
+
 from . import config as C
 from .listing import ListRow, fmt_date
 from .names import name_key, place_key
 from .people import Person
 from .world import POLRI, TNI
 
-FINDING_COLUMNS = ["source_ref", "nik", "code", "field", "current", "proposed", "registry_nik",
-                   "duplicate_of", "score", "reason", "xlsx_ref"]
+# The findings columns (formats.md section 4) and where the row is in the form-style workbooks.
+FINDING_COLUMNS = [*FINDINGS_COLUMNS, "xlsx_ref"]
 U_FIELDS = [
     ("NIK", lambda r: r.nik, lambda p: p.nik, None),
     ("NKK", lambda r: r.nkk, lambda p: p.nkk, None),

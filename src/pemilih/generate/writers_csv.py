@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
-from pemilih.io.records import KPU_HEADERS, REGISTRY_HEADERS
+from pemilih.contract import KPU_HEADERS, REGISTRY_HEADERS
 
 from .listing import ListRow, fmt_date
 from .people import Person

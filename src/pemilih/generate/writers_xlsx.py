@@ -18,7 +18,7 @@ import xlsxwriter
 from pemilih.io.xlsx_text import inline_string
 
 from .config import PROVINCE_NAME, REGENCY_NAME, SIGNATURE_DATE
-from .xlsx_stream import FormSheet, excel_serial, number, text_cell
+from pemilih.io.xlsx_stream import FormSheet, excel_serial, number, text_cell
 
 TITLE = "DAFTAR PEMILIH TETAP (DPT) PEMILIHAN UMUM TAHUN 2024"
 HEADER = ["NO", "NKK", "NIK", "NAMA", None, None, "STATUS PERKAWINAN", "JENIS KELAMIN", "ALAMAT",

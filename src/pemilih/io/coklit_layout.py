@@ -11,29 +11,20 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from pemilih.contract import (COKLIT_BASE_LABELS, COKLIT_BASE_SHEET, COKLIT_CORRECTABLE, COKLIT_FORMAT,
+                              COKLIT_GUIDE_SHEET, COKLIT_HEADER, COKLIT_LOCKED, COKLIT_NEW_COLUMNS,
+                              COKLIT_NEW_HEADERS, COKLIT_NEW_SHEET, COKLIT_TPS_HEADERS)
 from pemilih.domain import codes as code_tables
 from pemilih.io.xlsx_text import column_letter
 
-FORMAT = "pemilih-coklit/1"
-GUIDE, NEW_SHEET, BASE_SHEET = "PETUNJUK", "PEMILIH BARU", "VERSI_DASAR"
+FORMAT = COKLIT_FORMAT
+GUIDE, NEW_SHEET, BASE_SHEET = COKLIT_GUIDE_SHEET, COKLIT_NEW_SHEET, COKLIT_BASE_SHEET
 HEADER_ROW, FIRST_ROW = 3, 4  # 0-based: header on spreadsheet row 4, data from row 5
 NEW_ROWS = 1000  # rows of PEMILIH BARU prepared with drop-downs and text format
 
-# Locked columns after KUNCI (A): NO and the data as shared, B-N.
-LOCKED = ["no", "nkk", "nik", "nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin",
-          "status_kawin", "alamat", "rt", "rw", "disabilitas", "ktp_el"]
-CORRECTABLE = ["nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin", "status_kawin", "alamat",
-               "rt", "rw", "disabilitas", "ktp_el"]
-NEW_COLUMNS = ["nkk", "nik", "nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin",
-               "status_kawin", "alamat", "rt", "rw", "disabilitas", "ktp_el", "tps", "keterangan"]
-HEADER = {"key": "KUNCI", "no": "NO", "nkk": "NKK", "nik": "NIK", "nama": "NAMA",
-          "tempat_lahir": "TEMPAT LAHIR", "tanggal_lahir": "TANGGAL LAHIR",
-          "jenis_kelamin": "JENIS KELAMIN", "status_kawin": "STATUS KAWIN", "alamat": "ALAMAT",
-          "rt": "RT", "rw": "RW", "disabilitas": "DISABILITAS", "ktp_el": "KTP-EL", "tps": "TPS",
-          "keterangan": "KETERANGAN", "status": "STATUS"}
-TPS_HEADERS = ([HEADER["key"]] + [HEADER[c] for c in LOCKED] + ["STATUS"]
-               + [HEADER[c] + " BARU" for c in CORRECTABLE] + ["KETERANGAN"])
-NEW_HEADERS = [HEADER[c] for c in NEW_COLUMNS]
+# Column names from the contract, under the short names the workbook's modules use.
+LOCKED, CORRECTABLE, NEW_COLUMNS = COKLIT_LOCKED, COKLIT_CORRECTABLE, COKLIT_NEW_COLUMNS
+HEADER, TPS_HEADERS, NEW_HEADERS = COKLIT_HEADER, COKLIT_TPS_HEADERS, COKLIT_NEW_HEADERS
 STATUS_COL = 1 + len(LOCKED)  # O
 NOTE_COL = STATUS_COL + 1 + len(CORRECTABLE)  # Z
 CHOICES = {"jenis_kelamin": ["L", "P"], "status_kawin": ["B", "S", "P"], "ktp_el": ["S", "B"]}
@@ -120,9 +111,7 @@ class BaseVersion:
     file: str
     format: str = FORMAT
 
-    LABELS = {"format": "FORMAT", "cut": "POTONGAN", "kode_desa": "KODE DESA", "desa": "DESA",
-              "kecamatan": "KECAMATAN", "regime": "REZIM", "base_seq": "PERISTIWA DASAR",
-              "agreement": "PERJANJIAN", "shared_on": "TANGGAL", "file": "BERKAS"}
+    LABELS = COKLIT_BASE_LABELS
 
     def items(self) -> list[tuple[str, str]]:
         return [(label, str(getattr(self, name))) for name, label in self.LABELS.items()]

@@ -1,7 +1,7 @@
 """Writing a village's coklit workbook (the layout: io/coklit_layout.py).
 
 Written with xlsxwriter in constant_memory mode, data rows as pre-rendered XML through the
-generator's FormSheet (generate/xlsx_stream.py). Locked cells carry a grey locked style;
+FormSheet (io/xlsx_stream.py, which the demo generator uses too). Locked cells carry a grey locked style;
 editable columns are empty cells that take their column's unlocked text style.
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from pemilih.generate.xlsx_stream import FormSheet
+from pemilih.io.xlsx_stream import FormSheet
 from pemilih.io.coklit_layout import (
     BASE_SHEET, CHOICES, CORRECTABLE, FIRST_ROW, GUIDE, HEADER, HEADER_ROW, LOCKED, NEW_COLUMNS,
     NEW_HEADERS, NEW_ROWS, NEW_SHEET, NOTE_COL, STATUS_COL, TPS_HEADERS, WIDTHS, BaseVersion, TpsSheet,

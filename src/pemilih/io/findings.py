@@ -13,11 +13,9 @@ import os
 
 import polars as pl
 
+from pemilih.contract import (EVIDENCE_COLUMNS, EVIDENCE_SHEET, FINDINGS_FILE_CSV, FINDINGS_FILE_XLSX,
+                              FINDINGS_SHEET)
 from pemilih.io import xlsx_tables
-
-SHEET = "temuan"
-EVIDENCE_SHEET = "bukti"
-EVIDENCE_COLUMNS = ["finding_key", "source_ref", "code", "field_linked", "level", "weight", "score"]
 
 
 def write_csv(findings: pl.DataFrame, path: str) -> None:
@@ -42,7 +40,7 @@ def evidence_rows(findings: pl.DataFrame) -> list[list]:
 def write_xlsx(findings: pl.DataFrame, path: str) -> None:
     """Both sheets, streamed (io/xlsx_tables.py)."""
     with xlsx_tables.workbook(path) as book:
-        xlsx_tables.text_sheet(book, SHEET, findings)
+        xlsx_tables.text_sheet(book, FINDINGS_SHEET, findings)
         xlsx_tables.text_sheet(book, EVIDENCE_SHEET, pl.DataFrame(
             evidence_rows(findings), schema=EVIDENCE_COLUMNS, orient="row"))
 
@@ -50,7 +48,24 @@ def write_xlsx(findings: pl.DataFrame, path: str) -> None:
 def write_all(findings: pl.DataFrame, out_dir: str) -> dict[str, str]:
     """findings.csv and findings.xlsx in out_dir (created if missing); returns their paths."""
     os.makedirs(out_dir, exist_ok=True)
-    paths = {"csv": os.path.join(out_dir, "findings.csv"), "xlsx": os.path.join(out_dir, "findings.xlsx")}
+    paths = {"csv": os.path.join(out_dir, FINDINGS_FILE_CSV), "xlsx": os.path.join(out_dir, FINDINGS_FILE_XLSX)}
     write_csv(findings, paths["csv"])
     write_xlsx(findings, paths["xlsx"])
     return paths
+
+
+class FindingsUnreadable(ValueError):
+    """A findings file that cannot be read as one; the message says why (Bahasa Indonesia)."""
+
+
+def read_findings(path: str) -> pl.DataFrame:
+    """findings.csv or the `temuan` sheet of findings.xlsx, every column as text, blanks null:
+    the same table whichever of the two was written."""
+    try:
+        if str(path).lower().endswith(".xlsx"):
+            frame = pl.read_excel(path, sheet_name=FINDINGS_SHEET, engine="calamine", infer_schema_length=0)
+        else:
+            frame = pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
+    except Exception as exc:  # unreadable or not a table: a reason, not a traceback
+        raise FindingsUnreadable(f"Berkas temuan {path} tidak dapat dibaca: {exc}") from None
+    return frame.with_columns(pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in frame.columns)

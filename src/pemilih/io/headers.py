@@ -12,66 +12,10 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from pemilih.contract import (ALIASES, COMBINED_BIRTH, COMBINED_BIRTH_HEADERS, HEADERS, KPU_ALIASES,
+                              KPU_REQUIRED, REGION_PARTS, REGISTRY_ALIASES, REGISTRY_REQUIRED)
+from pemilih.contract import TITLE_KEYS as _TITLE_KEYS
 
-# Canonical column -> every header written for it (formats.md section 2), printed name first.
-KPU_ALIASES = {
-    "kecamatan": ["KECAMATAN", "KEC", "NAMA KECAMATAN"],
-    "desa": ["KELURAHAN/DESA", "DESA", "KELURAHAN", "LEMBANG", "DESA/KEL", "DESA/KELURAHAN"],
-    "kode_desa": ["KODE DESA", "KODE WILAYAH", "KODE KEL"],
-    "tps": ["TPS", "NO TPS"],
-    "no": ["NO", "NO URUT"],
-    "nkk": ["NKK", "NO KK", "NOMOR KK"],
-    "nik": ["NIK", "NO NIK"],
-    "nama": ["NAMA", "NAMA LENGKAP", "NAMA PEMILIH"],
-    "tempat_lahir": ["TEMPAT LAHIR", "TEMPAT_LAHIR"],
-    "tanggal_lahir": ["TANGGAL LAHIR", "TGL LAHIR", "TANGGAL_LAHIR"],
-    "status_kawin": ["STATUS PERKAWINAN", "STATUS KAWIN", "KAWIN", "STS KAWIN"],
-    "jenis_kelamin": ["JENIS KELAMIN", "L/P", "JK"],
-    "alamat": ["ALAMAT", "ALAMAT/DUSUN"],
-    "rt": ["RT"],
-    "rw": ["RW"],
-    "disabilitas": ["DISABILITAS", "JENIS DISABILITAS", "DIS"],
-    "ktp_el": ["KTP-EL", "STATUS KTP-EL", "EKTP"],
-    "keterangan": ["KETERANGAN", "KET"],
-}
-# formats.md section 3; `_prop`.. `_kel` are the four parts that can stand for KODE_WILAYAH.
-REGISTRY_ALIASES = {
-    "nik": ["NIK"],
-    "nkk": ["NO_KK", "NKK"],
-    "nama": ["NAMA_LGKP", "NAMA", "NAMA LENGKAP"],
-    "tempat_lahir": ["TMPT_LHR", "TEMPAT LAHIR"],
-    "tanggal_lahir": ["TGL_LHR", "TANGGAL LAHIR"],
-    "jenis_kelamin": ["JENIS_KLMIN", "JENIS KELAMIN", "JK"],
-    "status_kawin": ["STAT_KWN", "STATUS KAWIN"],
-    "alamat": ["ALAMAT"],
-    "rt": ["NO_RT", "RT"],
-    "rw": ["NO_RW", "RW"],
-    "kode_wilayah": ["KODE_WILAYAH"],
-    "pekerjaan": ["JENIS_PKRJN", "PEKERJAAN"],
-    "status": ["STATUS"],
-    "tgl_mati": ["TGL_MATI"],
-    "tgl_pindah": ["TGL_PINDAH"],
-    "kode_wilayah_tujuan": ["KODE_WILAYAH_TUJUAN"],
-    "tgl_datang": ["TGL_DATANG"],
-    "_prop": ["NO_PROP"], "_kab": ["NO_KAB"], "_kec": ["NO_KEC"], "_kel": ["NO_KEL"],
-}
-# One column holding both birthplace and birth date (`RANTEPAO, 12-05-1980`); split later.
-COMBINED_BIRTH = "_ttl"
-COMBINED_BIRTH_HEADERS = ["TEMPAT/TANGGAL LAHIR", "TEMPAT, TANGGAL LAHIR", "TEMPAT/TGL LAHIR",
-                          "TEMPAT TGL LAHIR", "TTL", "TEMPAT DAN TANGGAL LAHIR"]
-
-KPU_REQUIRED = ["nkk", "nik", "nama", "tempat_lahir", "tanggal_lahir", "status_kawin",
-                "jenis_kelamin", "alamat", "rt", "rw"]
-REGISTRY_REQUIRED = ["nik", "nama", "tanggal_lahir", "jenis_kelamin"]
-
-# Title block keys (`KECAMATAN : RANTEPAO`) -> what they give.
-TITLE_KEYS = {
-    "PROVINSI": "prov", "KABUPATEN": "kab", "KABUPATENKOTA": "kab", "KOTA": "kab", "KAB": "kab",
-    "KECAMATAN": "kec", "KEC": "kec",
-    "DESAKELURAHAN": "desa", "KELURAHANDESA": "desa", "DESA": "desa", "KELURAHAN": "desa",
-    "LEMBANG": "desa", "DESAKEL": "desa", "KELDESA": "desa", "LEMBANGKELURAHAN": "desa",
-    "TPS": "tps", "NOTPS": "tps", "NOMORTPS": "tps",
-}
 _NON_KEY = re.compile(r"[^A-Z0-9]")
 _TITLE_CELL = re.compile(r"^\s*([A-Za-z][A-Za-z /._-]*?)\s*:\s*(.*?)\s*$")
 _COLUMN_NUMBER = re.compile(r"^\(?\d{1,2}\)?$")
@@ -95,7 +39,7 @@ KPU_KEYS = _alias_keys(KPU_ALIASES)
 REGISTRY_KEYS = _alias_keys(REGISTRY_ALIASES)
 KIND_KEYS = {"kpu": KPU_KEYS, "registry": REGISTRY_KEYS}
 ALL_KEYS = set(KPU_KEYS) | set(REGISTRY_KEYS)
-ALIASES = {"kpu": KPU_ALIASES, "registry": REGISTRY_ALIASES}
+TITLE_KEYS = {key(k): what for k, what in _TITLE_KEYS.items()}
 
 
 @dataclass
@@ -209,7 +153,7 @@ def missing_columns(kind: str, columns: set[str], title: dict[str, str]) -> list
         have |= {"tempat_lahir", "tanggal_lahir"}
     if kind == "registry":
         missing = [c for c in REGISTRY_REQUIRED if c not in have]
-        if "kode_wilayah" not in have and not {"_prop", "_kab", "_kec", "_kel"} <= have:
+        if "kode_wilayah" not in have and not set(REGION_PARTS) <= have:
             missing.append("kode_wilayah")
         return missing
     missing = []
@@ -224,9 +168,8 @@ def missing_columns(kind: str, columns: set[str], title: dict[str, str]) -> list
 
 
 def printed(kind: str) -> dict[str, str]:
-    """Canonical column -> its formats.md name (records.py), for messages."""
-    from pemilih.io.records import KPU_HEADERS, REGISTRY_HEADERS
-    return KPU_HEADERS if kind == "kpu" else REGISTRY_HEADERS
+    """Canonical column -> its printed (formats.md) name, for messages."""
+    return HEADERS[kind]
 
 
 def alias_hint(kind: str, column: str) -> str:
@@ -235,5 +178,5 @@ def alias_hint(kind: str, column: str) -> str:
     printed_name = printed(kind).get(column, column.upper())
     others = [n for n in names if n != printed_name]
     if column == "kode_wilayah":
-        others.append("NO_PROP + NO_KAB + NO_KEC + NO_KEL")
+        others.append(" + ".join(REGION_PARTS.values()))
     return f"{printed_name} (juga diterima: {', '.join(others)})" if others else printed_name

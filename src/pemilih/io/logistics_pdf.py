@@ -14,11 +14,11 @@ from pathlib import Path
 
 import polars as pl
 
+from pemilih.contract import LOGISTICS_AMOUNT_HEADERS, LOGISTICS_AMOUNTS
 from pemilih.io.pdf_common import (BOLD, LANDSCAPE, MARGIN, Column, Table, draw, page_footer, pdf_file,
                                    printable, scrub, thousands, title_block)
 
-NUMERIC = ["pemilih", "cadangan", "surat_suara", "kotak_suara", "bilik_suara", "tinta", "segel", "formulir"]
-LABELS = ["Pemilih", "Cadangan", "Surat Suara", "Kotak Suara", "Bilik Suara", "Tinta", "Segel", "Formulir"]
+NUMERIC, LABELS = LOGISTICS_AMOUNTS, list(LOGISTICS_AMOUNT_HEADERS.values())
 _NUMBER_WIDTH = 52.0
 _DESA_WIDTH = LANDSCAPE[0] - 2 * MARGIN - 110 - 66 - 36 - _NUMBER_WIDTH * len(NUMERIC)
 COLUMNS = [Column("Kecamatan", 110), Column("Desa/Lembang", _DESA_WIDTH), Column("Kode Desa", 66),

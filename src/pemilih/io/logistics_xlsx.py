@@ -12,22 +12,24 @@ from __future__ import annotations
 
 import os
 
-from pemilih.engine.logistics import AMOUNTS, PRESET_LABELS, Logistics, LogisticsParams
+from pemilih.contract import LOGISTICS_AMOUNT_HEADERS, LOGISTICS_SHEETS
+from pemilih.contract import LOGISTICS_AMOUNTS as AMOUNTS
+from pemilih.domain.logistics import PRESET_LABELS, LogisticsParams
 
-AMOUNT_HEADERS = ["Pemilih", "Cadangan", "Surat Suara", "Kotak Suara", "Bilik Suara", "Tinta", "Segel",
-                  "Formulir"]
+AMOUNT_HEADERS = list(LOGISTICS_AMOUNT_HEADERS.values())
 # sheet -> (logistics attribute, [(column, header, width, kind)]); kind: text, tps, int
+_BY_TPS, _BY_VILLAGE, _BY_KECAMATAN, _PARAMETERS = LOGISTICS_SHEETS
 SHEETS = {
-    "Per TPS": ("per_tps", [("kecamatan", "Kecamatan", 22, "text"), ("desa", "Desa/Lembang", 24, "text"),
+    _BY_TPS: ("per_tps", [("kecamatan", "Kecamatan", 22, "text"), ("desa", "Desa/Lembang", 24, "text"),
                             ("kode_desa", "Kode Desa", 15, "text"), ("tps", "TPS", 7, "tps")]),
-    "Per Desa": ("per_village", [("kecamatan", "Kecamatan", 22, "text"), ("desa", "Desa/Lembang", 24, "text"),
+    _BY_VILLAGE: ("per_village", [("kecamatan", "Kecamatan", 22, "text"), ("desa", "Desa/Lembang", 24, "text"),
                                  ("kode_desa", "Kode Desa", 15, "text"), ("jumlah_tps", "Jumlah TPS", 10, "int")]),
-    "Per Kecamatan": ("per_kecamatan", [("kecamatan", "Kecamatan", 22, "text"),
+    _BY_KECAMATAN: ("per_kecamatan", [("kecamatan", "Kecamatan", 22, "text"),
                                         ("jumlah_desa", "Jumlah Desa", 11, "int"),
                                         ("jumlah_tps", "Jumlah TPS", 10, "int")]),
 }
-SUBTITLES = {"Per TPS": "Rincian per TPS", "Per Desa": "Rekap per desa/lembang",
-             "Per Kecamatan": "Rekap per kecamatan"}
+SUBTITLES = {_BY_TPS: "Rincian per TPS", _BY_VILLAGE: "Rekap per desa/lembang",
+             _BY_KECAMATAN: "Rekap per kecamatan"}
 HEADER_ROW = 4  # rows 0-2: title block, row 3 empty
 
 
@@ -41,8 +43,9 @@ def reserve_note(params: LogisticsParams) -> str:
             f"dibulatkan ke atas per TPS")
 
 
-def write_logistics_xlsx(logistics: Logistics, path, *, title: str, params: LogisticsParams) -> None:
-    """Write the four sheets to `path` (replaced if it exists)."""
+def write_logistics_xlsx(logistics, path, *, title: str, params: LogisticsParams) -> None:
+    """Write the four sheets to `path` (replaced if it exists); `logistics` is what
+    engine.logistics.logistics() returns (per_tps, per_village, per_kecamatan, total)."""
     import xlsxwriter
     book = xlsxwriter.Workbook(os.fspath(path), {"strings_to_numbers": False, "strings_to_formulas": False,
                                                  "strings_to_urls": False})
@@ -142,7 +145,7 @@ PARAMETER_ROWS = [
 
 
 def _parameter_sheet(book, fmt: dict, title: str, params: LogisticsParams) -> None:
-    sheet = book.add_worksheet("Parameter")
+    sheet = book.add_worksheet(_PARAMETERS)
     _title_block(sheet, fmt, title, "Parameter perhitungan", params)
     for j, (header, width) in enumerate([("Parameter", 28), ("Nilai", 12), ("Keterangan", 70)]):
         sheet.set_column(j, j, width)

@@ -15,10 +15,11 @@ import json
 import zipfile
 from pathlib import Path
 
-SCHEMA_VERSION = 1
-DATA_FILES = ["perubahan.xlsx", "daftar.xlsx", "rekap.xlsx"]
-MINUTES = "berita_acara.pdf"
-MANIFEST = "manifest.json"
+from pemilih.contract import CHANGE_SHEETS
+from pemilih.contract import PACKAGE_DATA_FILES as DATA_FILES
+from pemilih.contract import PACKAGE_MANIFEST as MANIFEST
+from pemilih.contract import PACKAGE_MINUTES as MINUTES
+from pemilih.contract import PACKAGE_SCHEMA_VERSION as SCHEMA_VERSION
 
 
 class PackageError(Exception):
@@ -51,6 +52,26 @@ def write_zip(folder: Path, manifest: dict, out: Path) -> Path:
         for name in [*DATA_FILES, MINUTES]:  # compressed already: stored, not deflated again
             z.write(folder / name, name, compress_type=zipfile.ZIP_STORED)
     return out
+
+
+def read_changes(data: bytes) -> dict[str, list[dict]]:
+    """Each sheet of perubahan.xlsx as a list of dicts keyed by header (blank cells None)."""
+    import io
+
+    from python_calamine import CalamineWorkbook
+    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    out = {}
+    for sheet in CHANGE_SHEETS:
+        grid = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        header = [str(h) for h in grid[0]] if grid else []
+        out[sheet] = [dict(zip(header, (_text(v) for v in row))) for row in grid[1:] if any(row)]
+    return out
+
+
+def _text(value) -> str | None:
+    if value is None or value == "":
+        return None
+    return str(value)
 
 
 def open_package(path: Path) -> tuple[dict, dict[str, bytes]]:

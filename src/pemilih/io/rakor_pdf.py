@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from pemilih.domain.codes import label as code_label
-from pemilih.engine.recap import tms_column
+from pemilih.contract import recap_tms_column
 from pemilih.io.pdf_common import (BOLD, FONT, LANDSCAPE, MARGIN, Column, Table, draw, page_footer, pdf_file,
                                    scrub, thousands, title_block, wrap)
 
@@ -75,7 +75,7 @@ def write_rakor_pdf(result, path, *, title: str, printed_on: date, kecamatan: st
 def _titles(result) -> list[tuple[str, str]]:
     """(measure column, header) in table order."""
     return [("awal_jml", "Awal"), ("baru_jml", "Baru (B)"),
-            *[(f"{tms_column(c)}_jml", c) for c in result.tms_codes],
+            *[(f"{recap_tms_column(c)}_jml", c) for c in result.tms_codes],
             ("tms_jml", "Jml TMS"), ("ubah_jml", "Ubah (U)"),
             ("akhir_l", "Akhir L"), ("akhir_p", "Akhir P"), ("akhir_jml", "Akhir")]
 

@@ -18,7 +18,7 @@ from pemilih.io import fingerprint, regions_fast
 from pemilih.io.csvfile import read_csv_file
 from pemilih.io.grid import FileRead
 from pemilih.io.headers import alias_hint, printed
-from pemilih.io.records import (KPU_COLUMNS, PROBLEM_COLUMNS, REF_COLUMNS, REGISTRY_COLUMNS,
+from pemilih.contract import (KPU_COLUMNS, PROBLEM_COLUMNS, REF_COLUMNS, REGISTRY_COLUMNS,
                                 ReadResult, SourceFile)
 from pemilih.io.workbook import read_workbook
 

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import polars as pl
 
+from pemilih.contract import (RECAP_KECAMATAN_LABELS, RECAP_MEASURES_AFTER_TMS, RECAP_MEASURES_BEFORE_TMS,
+                              RECAP_SEXES, RECAP_SHEETS, RECAP_VILLAGE_LABELS, recap_tms_column)
 from pemilih.domain.codes import label
 
-SEXES = [("l", "L"), ("p", "P"), ("jml", "JML")]
+SEXES = list(RECAP_SEXES.items())
 
 
 def measure_titles(tms_codes: list[str], regime: str) -> list[tuple[str, str]]:
-    titles = [("awal", "PEMILIH AWAL"), ("baru", "PEMILIH BARU (B)")]
-    titles += [(c.lower().replace("-", "_"), f"{c} {label(c, regime).upper()}") for c in tms_codes]
-    titles += [("tms", "JUMLAH TMS"), ("ubah", "PERBAIKAN DATA (U)"),
-               ("tanpa_ktpel", "BELUM KTP-EL"), ("akhir", "PEMILIH AKHIR")]
+    titles = list(RECAP_MEASURES_BEFORE_TMS.items())
+    titles += [(recap_tms_column(c), f"{c} {label(c, regime).upper()}") for c in tms_codes]
+    titles += list(RECAP_MEASURES_AFTER_TMS.items())
     return titles
 
 
@@ -28,10 +29,11 @@ def write_recap(recap, path: str, *, title: str) -> None:
         fmt = _formats(book)
         titles = measure_titles(recap.tms_codes, recap.regime)
         period = f"Periode {recap.start_day:%d-%m-%Y} s.d. {recap.end_day:%d-%m-%Y}"
-        _sheet(book, fmt, "Per Desa", [title, period], ["KECAMATAN", "DESA/KELURAHAN", "KODE DESA"],
+        by_village, by_kecamatan = RECAP_SHEETS
+        _sheet(book, fmt, by_village, [title, period], RECAP_VILLAGE_LABELS,
                _village_rows(recap), titles, recap.total)
         kec = recap.kecamatan.with_columns(pl.col("desa_count").cast(pl.String))
-        _sheet(book, fmt, "Per Kecamatan", [title, period], ["KECAMATAN", "JUMLAH DESA"],
+        _sheet(book, fmt, by_kecamatan, [title, period], RECAP_KECAMATAN_LABELS,
                [([r["kecamatan"], r["desa_count"]], r) for r in kec.iter_rows(named=True)],
                titles, recap.total)
     finally:

@@ -14,16 +14,16 @@ import polars as pl
 
 from pemilih.io import dates, identity, places, regions_fast, values
 from pemilih.io.columns import judge_columns
-from pemilih.io.headers import COMBINED_BIRTH, printed
-from pemilih.io.records import KPU_COLUMNS, PROBLEM_COLUMNS, REF_COLUMNS, REGISTRY_COLUMNS
+from pemilih.contract import (COMBINED_BIRTH, KPU_COLUMNS, PROBLEM_COLUMNS, REF_COLUMNS, REGION_PARTS,
+                              KPU_HEADERS, REGISTRY_COLUMNS, REGISTRY_DATES, REGISTRY_HEADERS)
+from pemilih.io.headers import printed
 from pemilih.io.rows import classify
 
 EMPTY_PROBLEMS = {c: (pl.Int64 if c == "row" else pl.String) for c in PROBLEM_COLUMNS}
 # Input columns that are not record columns: the combined birth column, the registry's code parts.
-_EXTRA_INPUTS = (COMBINED_BIRTH, "_prop", "_kab", "_kec", "_kel")
+_EXTRA_INPUTS = (COMBINED_BIRTH, *REGION_PARTS)
 _BIRTH = r"^(.*?)[\s,]*(\d{1,4}\s*[-/|.]\s*\d{1,2}\s*[-/|.]\s*\d{1,4})$"
-REGISTRY_DATES = {"tanggal_lahir": "TGL_LHR", "tgl_mati": "TGL_MATI", "tgl_pindah": "TGL_PINDAH",
-                  "tgl_datang": "TGL_DATANG"}
+_REGISTRY_DATE_LABELS = {c: REGISTRY_HEADERS[c] for c in REGISTRY_DATES}
 
 
 def _tidy(df: pl.DataFrame, data: list[str]) -> pl.DataFrame:
@@ -119,7 +119,7 @@ def check_kpu(df: pl.DataFrame):
                          for c, t in (("kecamatan", "_t_kec"), ("desa", "_t_desa"), ("tps", "_t_tps")))
     df, village_problems = places.resolve_villages(df)
     found = {(c, 0): f for c, f in village_problems.items()}
-    return _check(df, "kpu", KPU_COLUMNS, values.kpu_judges(), {"tanggal_lahir": "TANGGAL LAHIR"}, found)
+    return _check(df, "kpu", KPU_COLUMNS, values.kpu_judges(), {"tanggal_lahir": KPU_HEADERS["tanggal_lahir"]}, found)
 
 
 def check_registry(df: pl.DataFrame):
@@ -127,7 +127,7 @@ def check_registry(df: pl.DataFrame):
     df = _prepare(df, REGISTRY_COLUMNS)
     df, code_problems = places.registry_codes(df)
     found = {(c, 0): f for c, f in code_problems.items()}
-    return _check(df, "registry", REGISTRY_COLUMNS, values.registry_judges(), REGISTRY_DATES, found)
+    return _check(df, "registry", REGISTRY_COLUMNS, values.registry_judges(), _REGISTRY_DATE_LABELS, found)
 
 
 def empty_problems() -> pl.DataFrame:

@@ -1,4 +1,4 @@
-"""Cell text for worksheets written as XML by hand (xlsx_tables, generate/xlsx_stream).
+"""Cell text for worksheets written as XML by hand (xlsx_tables, io/xlsx_stream).
 
 Plain functions with no imports of weight, shared by the writers that render rows themselves.
 """

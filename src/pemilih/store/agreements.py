@@ -121,3 +121,15 @@ def transfers(ws, kind: str | None = None) -> list[Event]:
     ws.activate()
     kinds = [kind] if kind else [projection.DATA_TRANSFERRED, projection.LIST_SHARED]
     return list(Event.objects.filter(kind__in=kinds).order_by("seq"))
+
+
+def all_agreements(ws) -> list[Agreement]:
+    ws.activate()
+    return list(Agreement.objects.order_by("id"))
+
+
+def in_force(ws, on: date, between: set[str]) -> list[Agreement]:
+    """The agreements in force on `on` between these two agencies, the newest first."""
+    ws.activate()
+    return [a for a in Agreement.objects.filter(valid_from__lte=on, valid_to__gte=on).order_by("-valid_from", "-pk")
+            if {a.provider, a.recipient} == between]

@@ -14,12 +14,12 @@ from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
-from python_calamine import CalamineWorkbook
 
 from pemilih.io import package
-from pemilih.io.records import KPU_COLUMNS, KPU_HEADERS
+from pemilih.contract import (CHANGE_CODE, CHANGE_EVIDENCE, CHANGE_KEY, CORRECTED_COLUMN, CORRECTED_NEW,
+                              CORRECTED_OLD, KPU_COLUMNS, KPU_HEADERS, PACKAGE_CHANGES, SHEET_CORRECTED,
+                              SHEET_NEW, SHEET_TMS)
 from pemilih.store import bulk, changes, projection, settings
-from pemilih.store.handback import KEY, SHEET_B, SHEET_TMS, SHEET_U
 
 settings.ensure_configured()  # before the models are imported
 from pemilih.store.models import Event, ImportBatch, Kind, SourceFile
@@ -57,7 +57,7 @@ def apply(ws, path: Path, *, actor: str, agency: str = "KPU", reason: str) -> Ap
             "terima dulu daftar yang sama dengan yang dibagikan")
     if Event.objects.filter(kind=projection.HANDBACK_APPLIED, payload__package=digest).exists():
         return ApplyOutcome(None, already=True)
-    rows = _read_changes(files["perubahan.xlsx"])
+    rows = package.read_changes(files[PACKAGE_CHANGES])
     outcome = ApplyOutcome(None)
     made = _changes(rows, outcome)
     if not made and not outcome.conflicts:
@@ -77,31 +77,13 @@ def apply(ws, path: Path, *, actor: str, agency: str = "KPU", reason: str) -> Ap
     return outcome
 
 
-def _read_changes(data: bytes) -> dict[str, list[dict]]:
-    """Each sheet of perubahan.xlsx as a list of dicts keyed by header."""
-    import io
-    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    out = {}
-    for sheet in (SHEET_B, SHEET_TMS, SHEET_U):
-        grid = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-        header = [str(h) for h in grid[0]] if grid else []
-        out[sheet] = [dict(zip(header, (_text(v) for v in row))) for row in grid[1:] if any(row)]
-    return out
-
-
-def _text(value) -> str | None:
-    if value is None or value == "":
-        return None
-    return str(value)
-
-
 def _same(a, b) -> bool:
     """A spreadsheet cannot tell an empty text from no value: both are blank."""
     return (a or None) == (b or None)
 
 
 def _changes(rows: dict[str, list[dict]], outcome: ApplyOutcome) -> list[dict]:
-    keys = [r[KEY] for sheet in rows.values() for r in sheet]
+    keys = [r[CHANGE_KEY] for sheet in rows.values() for r in sheet]
     voters = changes.voters(keys)
     made = []
 
@@ -110,31 +92,33 @@ def _changes(rows: dict[str, list[dict]], outcome: ApplyOutcome) -> list[dict]:
         voters.apply(change)
         outcome.applied[code] = outcome.applied.get(code, 0) + 1
 
-    for r in rows[SHEET_B]:
-        current = voters.get(r[KEY])
+    for r in rows[SHEET_NEW]:
+        current = voters.get(r[CHANGE_KEY])
         values = {c: r.get(KPU_HEADERS[c]) for c in KPU_COLUMNS}
         if current is None:
-            row = changes.new_voter_row(r[KEY], voters.next_position(), values)
-            take(changes.add(row, r.get("BUKTI") or SOURCE), "B")
+            row = changes.new_voter_row(r[CHANGE_KEY], voters.next_position(), values)
+            take(changes.add(row, r.get(CHANGE_EVIDENCE) or SOURCE), "B")
         elif all(_same(current[c], values[c]) for c in KPU_COLUMNS):
             outcome.unchanged += 1
         else:
-            outcome.conflicts.append(f"{r[KEY]}: pemilih baru sudah ada di daftar dengan data lain")
+            outcome.conflicts.append(f"{r[CHANGE_KEY]}: pemilih baru sudah ada di daftar dengan data lain")
     for r in rows[SHEET_TMS]:
-        current = voters.get(r[KEY])
+        current = voters.get(r[CHANGE_KEY])
         if current is None:
             outcome.unchanged += 1  # already gone
         else:
-            take(changes.remove(current, r["KODE"], r.get("BUKTI") or SOURCE), r["KODE"])
-    for r in rows[SHEET_U]:
-        current, column = voters.get(r[KEY]), COLUMN_OF.get(r["KOLOM"] or "")
+            code = r[CHANGE_CODE]
+            take(changes.remove(current, code, r.get(CHANGE_EVIDENCE) or SOURCE), code)
+    for r in rows[SHEET_CORRECTED]:
+        named = r[CORRECTED_COLUMN]
+        current, column = voters.get(r[CHANGE_KEY]), COLUMN_OF.get(named or "")
         if current is None or column is None:
-            outcome.conflicts.append(f"{r[KEY]}: pemilih atau kolom '{r['KOLOM']}' tidak ada di daftar")
-        elif _same(current[column], r["NILAI BARU"]):
+            outcome.conflicts.append(f"{r[CHANGE_KEY]}: pemilih atau kolom '{named}' tidak ada di daftar")
+        elif _same(current[column], r[CORRECTED_NEW]):
             outcome.unchanged += 1
-        elif _same(current[column], r["NILAI LAMA"]):
-            take(changes.set_value(current, column, r["NILAI BARU"], r.get("BUKTI") or SOURCE), "U")
+        elif _same(current[column], r[CORRECTED_OLD]):
+            take(changes.set_value(current, column, r[CORRECTED_NEW], r.get(CHANGE_EVIDENCE) or SOURCE), "U")
         else:
-            outcome.conflicts.append(f"{r[KEY]}: {r['KOLOM']} sudah diubah KPU (bukan nilai lama paket); "
+            outcome.conflicts.append(f"{r[CHANGE_KEY]}: {named} sudah diubah KPU (bukan nilai lama paket); "
                                      "tidak ditimpa")
     return made

@@ -23,6 +23,7 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.utils import timezone
 
+from pemilih.domain.codes import count_order
 from pemilih.domain.nik import mask
 from pemilih.domain.regions import canonical_code
 from pemilih.io import coklit_workbook as book
@@ -287,14 +288,6 @@ def _change_order(change: dict) -> tuple:
     instead of one round trip per change (they touch different cells: the order is free)."""
     column = change.get("column")
     return CODE_ORDER[change["op"]], book.CORRECTABLE.index(column) if column else -1
-
-
-def count_order(code: str) -> tuple:
-    """TMS codes in number order (TMS-D after them), then U, then B."""
-    if code.startswith("TMS-"):
-        rest = code[4:]
-        return (0, int(rest) if rest.isdigit() else 99, rest)
-    return (1 if code == "U" else 2, 0, code)
 
 
 def _add(plan: _Plan, change: dict) -> None:

@@ -17,7 +17,7 @@ from django.db import transaction
 
 from pemilih.engine.recap import village_names
 from pemilih.engine.tps import assign_tps
-from pemilih.io.records import KPU_COLUMNS
+from pemilih.contract import KPU_COLUMNS
 from pemilih.store import bulk, changes, projection, settings
 
 settings.ensure_configured()  # before the models are imported
@@ -40,10 +40,11 @@ class SetList:
 
 
 def create(ws, *, code: str, name: str, regime: str, voting_day: date, dps_set_on: date,
-           villages: list[str], max_per_tps: int, actor: str, agency: str = "DPML",
-           reason: str) -> Election:
+           villages: list[str], max_per_tps: int, reserve_percent: str | None = None, actor: str,
+           agency: str = "DPML", reason: str) -> Election:
     ws.activate()
     changes.check_who(actor, agency, reason)
+    reserve = reserve_text(reserve_percent)
     if Election.objects.filter(code=code).exists():
         raise ElectionError(f"Pemilihan '{code}' sudah ada")
     if not villages:
@@ -56,12 +57,33 @@ def create(ws, *, code: str, name: str, regime: str, voting_day: date, dps_set_o
         event = Event.objects.create(
             kind=projection.ELECTION_CREATED, actor=actor, agency=agency, reason=reason,
             payload={"code": code, "name": name, "regime": regime, "voting_day": voting_day.isoformat(),
-                     "dps_set_on": dps_set_on.isoformat(), "villages": villages, "max_per_tps": max_per_tps})
+                     "dps_set_on": dps_set_on.isoformat(), "villages": villages, "max_per_tps": max_per_tps,
+                     "reserve_percent": reserve})
         election = Election.objects.create(code=code, name=name, regime=regime, voting_day=voting_day,
                                            dps_set_on=dps_set_on, villages=sorted(villages),
-                                           max_per_tps=max_per_tps, event=event)
+                                           max_per_tps=max_per_tps, reserve_percent=reserve, event=event)
         projection.apply(event)
     return election
+
+
+def reserve_text(value) -> str | None:
+    """A ballot reserve as stored: the percentage as written, checked (domain/logistics.py);
+    None when none is given (the preset's figure applies)."""
+    from pemilih.domain.logistics import percent
+    if value is None or str(value).strip() == "":
+        return None
+    try:
+        return format(percent(value).normalize(), "f")
+    except ValueError as exc:
+        raise ElectionError(f"Cadangan surat suara: {exc}") from None
+
+
+def settings_of(made: ElectionList) -> dict:
+    """regime, max_per_tps and reserve_percent a list was set with (a list set before they
+    were stored: its election's)."""
+    e = made.election
+    return {"regime": made.regime or e.regime, "max_per_tps": made.max_per_tps or e.max_per_tps,
+            "reserve_percent": made.reserve_percent or e.reserve_percent}
 
 
 def election(ws, code: str) -> Election:
@@ -112,12 +134,15 @@ def latest(e: Election, stage: str) -> ElectionList | None:
     return e.lists.filter(stage=stage).order_by("-id").first()
 
 
-def set_list(ws, e: Election, stage: str, *, actor: str, agency: str = "PANITIA",
-             reason: str) -> SetList:
+def set_list(ws, e: Election, stage: str, *, reserve_percent: str | None = None, actor: str,
+             agency: str = "PANITIA", reason: str) -> SetList:
     """Set the DPS or the DPT from the current list (TPS assigned), or the DPTb: the voters
-    of the current list who are not on the DPT (each at a TPS of the DPT, next to family)."""
+    of the current list who are not on the DPT (each at a TPS of the DPT, next to family).
+    The list keeps the code table, TPS cap and ballot reserve it was set with (the reserve
+    given here, else the election's)."""
     ws.activate()
     changes.check_who(actor, agency, reason)
+    reserve = reserve_text(reserve_percent) or e.reserve_percent
     if stage not in STAGES:
         raise ElectionError(f"Tahap '{stage}' tidak dikenal; pilih {', '.join(STAGES)}")
     voters = _village_list(e)
@@ -134,8 +159,11 @@ def set_list(ws, e: Election, stage: str, *, actor: str, agency: str = "PANITIA"
     with transaction.atomic():
         event = Event.objects.create(kind=projection.ELECTION_LIST_SET, actor=actor, agency=agency,
                                      reason=reason, payload={"election": e.code, "stage": stage,
-                                                             "voters": placed.height, "warnings": warnings[:50]})
-        made = ElectionList.objects.create(election=e, stage=stage, event=event, voters=placed.height)
+                                                             "voters": placed.height, "warnings": warnings[:50],
+                                                             "regime": e.regime, "max_per_tps": e.max_per_tps,
+                                                             "reserve_percent": reserve})
+        made = ElectionList.objects.create(election=e, stage=stage, event=event, voters=placed.height,
+                                           regime=e.regime, max_per_tps=e.max_per_tps, reserve_percent=reserve)
         _store(made, placed)
         projection.apply(event)
     return SetList(made, placed, warnings)
@@ -181,3 +209,37 @@ def tps_counts(frame: pl.DataFrame) -> pl.DataFrame:
                                                            pl.len().alias("pemilih"))
             .select("kecamatan", "desa", "kode_desa", pl.col("tps_number").alias("tps"),
                     pl.col("pemilih").cast(pl.Int64)).sort("kode_desa", "tps"))
+
+
+def latest_election(ws) -> Election | None:
+    ws.activate()
+    return Election.objects.order_by("-id").first()
+
+
+def village_rows(made: ElectionList, kode_desa: str) -> pl.DataFrame:
+    """Every stored column of one village's rows of a set list, in list order (as rows_of)."""
+    from pemilih.store.models import ElectionVoter
+    rows = list(ElectionVoter.objects.filter(list=made, kode_desa=kode_desa).order_by("position")
+                .values_list("key", "tps_number", *KPU_COLUMNS))
+    schema = {"key": pl.String, "tps_number": pl.Int64, **{c: pl.String for c in KPU_COLUMNS}}
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def tps_summary(made: ElectionList, kode_desa: str) -> list[dict]:
+    """tps_number, l, p and n of one village on a set list, from its stored rows."""
+    from django.db.models import Count, Q
+
+    from pemilih.store.models import ElectionVoter
+    return list(ElectionVoter.objects.filter(list=made, kode_desa=kode_desa).values("tps_number")
+                .annotate(l=Count("id", filter=Q(jenis_kelamin="L")),
+                          p=Count("id", filter=Q(jenis_kelamin="P")), n=Count("id"))
+                .order_by("tps_number"))
+
+
+def villages_of(ws, *, keys=(), niks=()) -> tuple[dict, dict]:
+    """The village (kode_desa) of the current list's voters with these keys, and with these NIKs."""
+    from pemilih.store.models import Voter
+    ws.activate()
+    by_key = dict(Voter.objects.filter(key__in=list(keys)).values_list("key", "kode_desa")) if keys else {}
+    by_nik = dict(Voter.objects.filter(nik__in=list(niks)).values_list("nik", "kode_desa")) if niks else {}
+    return by_key, by_nik

@@ -1,4 +1,4 @@
-"""Shape a reader's tables (io/records.py) into the rows of the store's tables.
+"""Shape a reader's tables (pemilih/contract.py) into the rows of the store's tables.
 
 Pure Polars: the result goes straight to bulk.write_frame, so every column name here is a
 column of the target table and every value is already in its stored form.
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from pemilih.io.records import KPU_COLUMNS, PROBLEM_COLUMNS, REF_COLUMNS, REGISTRY_COLUMNS
+from pemilih.contract import KPU_COLUMNS, PROBLEM_COLUMNS, REF_COLUMNS, REGISTRY_COLUMNS
 
 # Registry columns that have a KPU column of the same name are stored in it (queryable);
 # the others (residence code, occupation, status, dates of death and moves) go to payload.

@@ -17,16 +17,14 @@ import polars as pl
 
 from pemilih.io import package, xlsx_tables
 from pemilih.io.recap_xlsx import write_recap
-from pemilih.io.records import KPU_COLUMNS, KPU_HEADERS
+from pemilih.contract import (CHANGE_CODE, CHANGE_CODE_MEANING, CHANGE_EVIDENCE, CHANGE_KEY,
+                              CORRECTED_COLUMNS, KPU_COLUMNS, KPU_HEADERS, LIST_SHEET, PACKAGE_CHANGES,
+                              PACKAGE_LIST, PACKAGE_RECAP, SHEET_CORRECTED, SHEET_NEW, SHEET_TMS)
 from pemilih.store import agreements, bulk, history, recap, settings
 
 settings.ensure_configured()  # before the models are imported
 from pemilih.store.models import Event, ImportBatch
 
-KEY = "KUNCI"
-SHEET_B, SHEET_TMS, SHEET_U = "B Pemilih Baru", "TMS", "U Ubah Data"
-U_COLUMNS = [KEY, "NIK", "NAMA", "KODE DESA", "KOLOM", "NILAI LAMA", "NILAI BARU", "BUKTI"]
-HEADERS = [KPU_HEADERS[c] for c in KPU_COLUMNS]
 
 
 class HandbackError(Exception):
@@ -96,9 +94,9 @@ def build(ws, out_dir: Path, *, period: str, agreement: str, on: date, regime: s
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out_dir) as tmp:
         folder = Path(tmp)
-        _write_changes(changes, folder / "perubahan.xlsx", regime)
-        _write_list(folder / "daftar.xlsx", now)
-        write_recap(summary, str(folder / "rekap.xlsx"), title=f"Rekapitulasi daftar pemilih {period}")
+        _write_changes(changes, folder / PACKAGE_CHANGES, regime)
+        _write_list(folder / PACKAGE_LIST, now)
+        write_recap(summary, str(folder / PACKAGE_RECAP), title=f"Rekapitulasi daftar pemilih {period}")
         manifest = _manifest(ws, base, period, counts, folder)
         _write_minutes(folder / package.MINUTES, manifest, counts, place, on, parties or [], terms)
         manifest["files"][package.MINUTES] = {"sha256": package.sha256_file(folder / package.MINUTES)}
@@ -130,26 +128,27 @@ def _write_changes(changes: Diff, path: Path, regime: str) -> None:
     from pemilih.domain.codes import code_table
     kpu = [pl.col(c).alias(KPU_HEADERS[c]) for c in KPU_COLUMNS]
     with xlsx_tables.workbook(str(path)) as book:
-        xlsx_tables.text_sheet(book, SHEET_B, changes.added.select(
-            pl.col("key").alias(KEY), pl.lit("B").alias("KODE"), *kpu, pl.col("evidence").alias("BUKTI")))
+        xlsx_tables.text_sheet(book, SHEET_NEW, changes.added.select(
+            pl.col("key").alias(CHANGE_KEY), pl.lit("B").alias(CHANGE_CODE), *kpu,
+            pl.col("evidence").alias(CHANGE_EVIDENCE)))
         removed = changes.removed.sort("code", "kode_desa", maintain_order=True)
         xlsx_tables.text_sheet(book, SHEET_TMS, removed.select(
-            pl.col("key").alias(KEY), pl.col("code").alias("KODE"),
+            pl.col("key").alias(CHANGE_KEY), pl.col("code").alias(CHANGE_CODE),
             pl.col("code").replace_strict({c: v.label for c, v in code_table(regime).items()},
-                                          default=pl.col("code"), return_dtype=pl.String).alias("ARTI KODE"),
-            *kpu, pl.col("evidence").alias("BUKTI")))
-        xlsx_tables.text_sheet(book, SHEET_U, changes.corrected.sort("kode_desa", "key", maintain_order=True).select(
-            pl.col("key").alias(KEY), pl.col("nik").alias("NIK"), pl.col("nama").alias("NAMA"),
-            pl.col("kode_desa").alias("KODE DESA"), pl.col("column").alias("KOLOM"),
-            pl.col("old").alias("NILAI LAMA"), pl.col("new").alias("NILAI BARU"),
-            pl.col("evidence").alias("BUKTI")))
+                                          default=pl.col("code"), return_dtype=pl.String)
+            .alias(CHANGE_CODE_MEANING),
+            *kpu, pl.col("evidence").alias(CHANGE_EVIDENCE)))
+        corrected = changes.corrected.sort("kode_desa", "key", maintain_order=True)
+        xlsx_tables.text_sheet(book, SHEET_CORRECTED, corrected.select(
+            pl.col(c).alias(name) for c, name in zip(
+                ["key", "nik", "nama", "kode_desa", "column", "old", "new", "evidence"], CORRECTED_COLUMNS)))
 
 
 def _write_list(path: Path, now: pl.DataFrame) -> None:
     """The resulting list in the layout of formats.md section 2, per village and TPS."""
     frame = now.sort(["kode_desa", "tps"], nulls_last=True, maintain_order=True)
     with xlsx_tables.workbook(str(path)) as book:
-        xlsx_tables.text_sheet(book, "DPT", frame.select(pl.col(c).alias(KPU_HEADERS[c]) for c in KPU_COLUMNS))
+        xlsx_tables.text_sheet(book, LIST_SHEET, frame.select(pl.col(c).alias(KPU_HEADERS[c]) for c in KPU_COLUMNS))
 
 
 def _manifest(ws, base: ImportBatch, period: str, counts: dict, folder: Path) -> dict:

@@ -10,15 +10,12 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
+from pemilih.domain.agencies import AGENCIES
 from pemilih.store.appendonly import AppendOnlyModel
 
 
-class Agency(models.TextChoices):
-    KPU = "KPU", "Komisi Pemilihan Umum"
-    DPML = "DPML", "Dinas Pemberdayaan Masyarakat Lembang"
-    PANITIA = "PANITIA", "Panitia pemilihan lembang"
-    DISDUKCAPIL = "DISDUKCAPIL", "Dinas Kependudukan dan Pencatatan Sipil"
-    PUBLIK = "PUBLIK", "Masyarakat"
+# The agencies of domain/agencies.py as the models' choices.
+Agency = models.TextChoices("Agency", [(code, (code, name)) for code, name in AGENCIES.items()])
 
 
 class Kind(models.TextChoices):
@@ -248,6 +245,9 @@ class Election(AppendOnlyModel):
     dps_set_on = models.DateField()  # the 6-month domicile rule counts back from here
     villages = models.JSONField(default=list)  # kode_desa holding the election
     max_per_tps = models.IntegerField()
+    # Ballot reserve, % of each TPS's voters rounded up per TPS, as written ("2.5": exact, no
+    # float). Null for elections made before it was stored: the Pilkalem preset's figure.
+    reserve_percent = models.CharField(max_length=12, null=True, blank=True)
     event = models.ForeignKey(Event, on_delete=models.PROTECT, db_constraint=False,
                               related_name="elections")
 
@@ -262,6 +262,11 @@ class ElectionList(AppendOnlyModel):
     event = models.ForeignKey(Event, on_delete=models.PROTECT, db_constraint=False,
                               related_name="election_lists")
     voters = models.BigIntegerField()
+    # What the list was set with, whoever set it (null on lists set before they were stored:
+    # the election's own then applied).
+    regime = models.CharField(max_length=20, null=True, blank=True)
+    max_per_tps = models.IntegerField(null=True, blank=True)
+    reserve_percent = models.CharField(max_length=12, null=True, blank=True)
 
 
 class ElectionVoter(AppendOnlyModel, KpuColumns):

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 import polars as pl
 from django.db import connection, transaction
 
-from pemilih.io.records import KPU_COLUMNS
+from pemilih.contract import KPU_COLUMNS
 from pemilih.store import bulk, settings
 
 settings.ensure_configured()  # before the models are imported

@@ -9,14 +9,14 @@ from __future__ import annotations
 import hashlib
 import time
 from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from pemilih import progress
-from pemilih.io.records import ReadResult
+from pemilih.contract import ReadResult
 from pemilih.store import bulk, fault, frames, projection, settings
 
 settings.ensure_configured()  # before the models are imported
@@ -52,8 +52,10 @@ def batch_identity(sha256s) -> str:
 
 
 def import_result(ws, result: ReadResult, *, actor: str, agency: str, reason: str,
-                  legal_basis: str = "", allow_refused: bool = False) -> ImportOutcome:
-    """Import `result` into workspace `ws`; raises ImportRefused when it cannot be imported."""
+                  legal_basis: str = "", allow_refused: bool = False,
+                  on_rows: Callable[[int], None] | None = None) -> ImportOutcome:
+    """Import `result` into workspace `ws`; raises ImportRefused when it cannot be imported.
+    `on_rows(rows written so far)` follows the bulk write of the records."""
     started = time.perf_counter()
     ws.activate()
     _check(result, actor, agency, reason, allow_refused)
@@ -63,7 +65,7 @@ def import_result(ws, result: ReadResult, *, actor: str, agency: str, reason: st
         if existing is None:
             snapshots = _snapshots_checked(result)  # only now read the bytes: a no-op stays cheap
             with transaction.atomic():
-                batch = _write(result, snapshots, identity, actor, agency, reason, legal_basis)
+                batch = _write(result, snapshots, identity, actor, agency, reason, legal_basis, on_rows)
             return ImportOutcome(batch.pk, True, batch.row_count, batch.problem_count,
                                  time.perf_counter() - started)
     except IntegrityError:
@@ -141,7 +143,7 @@ def _check_records(result: ReadResult, names: list[str]) -> None:
             raise ImportRefused("Rujukan sumber ganda: " + ", ".join(dupes))
 
 
-def _write(result, snapshots, identity, actor, agency, reason, legal_basis) -> ImportBatch:
+def _write(result, snapshots, identity, actor, agency, reason, legal_basis, on_rows) -> ImportBatch:
     files = _store_files(snapshots)
     batch = ImportBatch.objects.create(
         kind=result.kind, sha256=identity, actor=actor, agency=agency, reason=reason,
@@ -149,7 +151,7 @@ def _write(result, snapshots, identity, actor, agency, reason, legal_basis) -> I
         problem_count=result.problems.height, refused=list(result.refused))
     unique_files = {f.pk: f for f in files.values()}.values()  # same bytes under two names
     BatchFile.objects.bulk_create(BatchFile(batch=batch, file=f) for f in unique_files)
-    _write_records(result, batch, {name: f.pk for name, f in files.items()})
+    _write_records(result, batch, {name: f.pk for name, f in files.items()}, on_rows)
     bulk.write_frame(RowProblem._meta.db_table, frames.problem_rows(result.problems, batch.pk))
     event = Event.objects.create(
         kind=EVENT_KIND[result.kind], actor=actor, agency=agency, reason=reason,
@@ -175,11 +177,28 @@ def _store_files(snapshots: list[_Snapshot]) -> dict[str, SourceFile]:
     return stored
 
 
-def _write_records(result: ReadResult, batch: ImportBatch, file_ids: dict[str, int]) -> None:
+def _write_records(result: ReadResult, batch: ImportBatch, file_ids: dict[str, int], on_rows) -> None:
     rows = frames.record_rows(result.kind, result.records, batch.pk, file_ids)
-    with progress.bar(total=rows.height, desc="Menyimpan rekaman", unit="baris") as shown:
-        def after_chunk(total: int) -> None:
-            shown.update(total - shown.n)
-            fault.rows_written(total)
-        bulk.write_frame(SourceRecord._meta.db_table, rows, after_chunk=after_chunk,
-                         cut_at=fault.import_kill_at())
+
+    def after_chunk(total: int) -> None:
+        if on_rows is not None:
+            on_rows(total)
+        fault.rows_written(total)
+    bulk.write_frame(SourceRecord._meta.db_table, rows, after_chunk=after_chunk, cut_at=fault.import_kill_at())
+
+
+def latest_batch(ws, kind: str) -> ImportBatch | None:
+    """The latest batch of this kind the workspace received, or None."""
+    ws.activate()
+    return ImportBatch.objects.filter(kind=kind).order_by("-id").first()
+
+
+def snapshots_of(ws, kind: str, batch_id: int | None = None) -> list[tuple[str, bytes]]:
+    """(name, bytes) of every file of a batch (the latest of `kind` when batch_id is None),
+    as received; [] when there is no such batch."""
+    ws.activate()
+    batch = (ImportBatch.objects.filter(pk=batch_id, kind=kind).first() if batch_id is not None
+             else latest_batch(ws, kind))
+    if batch is None:
+        return []
+    return [(f.name, bytes(f.content)) for f in SourceFile.objects.filter(batches=batch).order_by("id")]

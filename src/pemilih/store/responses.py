@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pemilih.domain.codes import code_table
 from pemilih.domain.nik import nik_problems
-from pemilih.io.records import KPU_COLUMNS, KPU_HEADERS
+from pemilih.contract import KPU_COLUMNS, KPU_HEADERS
 from pemilih.store import bulk, changes, projection
 
 KINDS = {"TAMBAH", "HAPUS", "UBAH"}

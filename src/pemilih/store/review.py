@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import polars as pl
 from django.db import transaction
 
-from pemilih.io.records import KPU_HEADERS
+from pemilih.contract import FINDINGS_COLUMNS, KPU_HEADERS
 from pemilih.store import bulk, changes as change, projection, settings
 from pemilih.store.projection import (FINDINGS_LOADED, REVIEW_ACCEPTED, REVIEW_REJECTED,
                                       REVIEW_UNDONE)
@@ -23,8 +23,9 @@ settings.ensure_configured()  # before the models are imported
 from pemilih.store.models import Event, Proposal, ReviewDecision
 
 OPEN, ACCEPTED, REJECTED = "terbuka", "diterima", "ditolak"
-PROPOSAL_TEXT = ["finding_key", "code", "source_ref", "field", "current", "proposed",
-                 "registry_nik", "duplicate_of", "reason", "evidence"]
+# The findings columns a proposal keeps as text (the list's NIK is on the voter's row; score is a number).
+PROPOSAL_TEXT = ["finding_key", "code", *(c for c in FINDINGS_COLUMNS if c not in ("nik", "code", "score")),
+                 "evidence"]
 PROPOSAL_COLUMNS = PROPOSAL_TEXT + ["score", "kode_desa"]
 COLUMN_OF_FIELD = {header: col for col, header in KPU_HEADERS.items()}  # NAMA -> nama
 # Registry columns a new voter (B) takes over; the rest of the row is for KPU to fill.

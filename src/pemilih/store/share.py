@@ -25,6 +25,7 @@ from pathlib import Path
 
 from django.db import connection, transaction
 
+from pemilih.contract import COKLIT_SHARED_ELEMENTS
 from pemilih.domain import codes
 from pemilih.domain.regions import canonical_code
 from pemilih.io import coklit_workbook as book
@@ -33,9 +34,7 @@ from pemilih.store import agreements, changes, projection, settings
 settings.ensure_configured()  # before the models are imported
 
 # The list columns a workbook carries (canonical names, what the agreement must allow).
-SHARED_ELEMENTS = ["kecamatan", "desa", "kode_desa", "tps", "no", "nkk", "nik", "nama", "tempat_lahir",
-                   "tanggal_lahir", "jenis_kelamin", "status_kawin", "alamat", "rt", "rw",
-                   "disabilitas", "ktp_el"]
+SHARED_ELEMENTS = COKLIT_SHARED_ELEMENTS
 _READ = ["key", "last_seq", "kecamatan", "desa", "kode_desa", "tps", *book.LOCKED[1:]]
 
 

@@ -2,9 +2,10 @@
 
 Database-backed, so it needs no extra server with SQLite: a view calls `enqueue()`, the worker
 process that `pemilih serve` starts (web/worker.py) claims queued jobs one at a time and runs
-each in a fresh process, with the handler registered for the job's kind; the handler reports progress through the bar it is
-given (the same object the library functions take as `progress=`), and the page polls it.
-A handler raises JobError (or a library error) with a message in Bahasa Indonesia to fail.
+each in a fresh process, with the handler web/tasks.py registers for the job's kind; the
+handler reports progress through the bar it is given (a step's Progress: stage and advance),
+and the page polls it. A handler raises JobError (or a step's refusal) with a message in
+Bahasa Indonesia to fail.
 """
 from __future__ import annotations
 
@@ -13,8 +14,6 @@ import time
 import uuid
 import traceback
 from pathlib import Path
-from typing import Callable
-
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -22,21 +21,18 @@ from django.utils.text import get_valid_filename
 
 from pemilih.web.models import Job
 
-HANDLERS: dict[str, Callable] = {}
-LABELS: dict[str, str] = {}
-
-
 class JobError(Exception):
     """An expected failure: the message is shown to the user as it is."""
 
 
-def handler(kind: str, label: str):
-    """Register `fn(job, bar) -> str` (the outcome message) for jobs of this kind."""
-    def register(fn):
-        HANDLERS[kind] = fn
-        LABELS[kind] = label
-        return fn
-    return register
+def handlers() -> dict:
+    """kind -> (label, handler): the registry of web/tasks.py."""
+    from pemilih.web.tasks import HANDLERS
+    return HANDLERS
+
+
+def label(kind: str) -> str:
+    return handlers().get(kind, (kind, None))[0]
 
 
 def workspace_dir() -> Path:
@@ -74,15 +70,15 @@ def save_upload(upload, suffixes: tuple[str, ...], max_bytes: int) -> Path:
 
 
 def enqueue(request, kind: str, params: dict, kode_desa: str = "") -> Job:
-    if kind not in HANDLERS:
+    if kind not in handlers():
         raise JobError(f"Jenis pekerjaan '{kind}' tidak dikenal")
     return Job.objects.create(kind=kind, params=params, kode_desa=kode_desa,
                               user=request.user if request.user.is_authenticated else None)
 
 
 class JobBar:
-    """A progress bar the library functions can drive (update/total/set_description), written
-    to the job row at most every half second."""
+    """A step's progress (cycle.common.Progress: stage, advance), written to the job row at
+    most every half second."""
 
     def __init__(self, job: Job):
         self.job = job
@@ -99,9 +95,11 @@ class JobBar:
         self.set_description(desc)
         return self
 
-    def update(self, n: int = 1) -> None:
+    def advance(self, n: int = 1) -> None:
         self.n += n
         self._save()
+
+    update = advance  # the name tqdm-style callers use
 
     def refresh(self) -> None:
         self._save(force=True)
@@ -141,7 +139,7 @@ def run(job: Job) -> Job:
     """Run one claimed job to its end; its row says how it went."""
     bar = JobBar(job)
     try:
-        message = HANDLERS[job.kind](job, bar)
+        message = handlers()[job.kind][1](job, bar)
         status = Job.DONE
     except Exception as exc:  # recorded on the job: the worker must go on
         status = Job.FAILED
@@ -157,8 +155,8 @@ def run(job: Job) -> Job:
 
 
 def _expected(exc: Exception) -> bool:
-    from pemilih.store.changes import ChangeError
-    return isinstance(exc, (JobError, ChangeError, ValueError))
+    from pemilih.cycle.common import is_refusal
+    return isinstance(exc, (JobError, ValueError)) or is_refusal(exc)
 
 
 def run_pending() -> int:
@@ -182,11 +180,6 @@ def fail_if_unfinished(pk: int, returncode: int) -> None:
     Job.objects.filter(pk=pk, status=Job.RUNNING).update(
         status=Job.FAILED, finished=timezone.now(),
         message=f"Proses pekerjaan berhenti tanpa menyelesaikannya (kode {returncode}); jalankan lagi.")
-
-
-def load_handlers() -> None:
-    """Import the view modules: their handlers register themselves."""
-    import pemilih.web.urls  # noqa: F401
 
 
 def forget(job: Job) -> None:

@@ -21,7 +21,8 @@ import polars as pl
 from django.db import connection
 from django.utils import timezone
 
-from pemilih.domain.codes import DEFAULT_REGIME, regimes
+from pemilih.contract import recap_tms_column
+from pemilih.domain.codes import regimes
 from pemilih.engine import recap as engine
 from pemilih.store import recap as store_recap
 from pemilih.store.recap import ZONE, Recap
@@ -92,10 +93,9 @@ def default_period() -> tuple[date, date] | None:
 
 
 def default_regime() -> str:
-    """The code table of the latest election, else the general one."""
-    from pemilih.store.models import Election
-    latest = Election.objects.order_by("-id").first()
-    return latest.regime if latest is not None and latest.regime in regimes() else DEFAULT_REGIME
+    """The code table of the latest election, else KPU's (the steps' one default)."""
+    from pemilih.cycle.common import working_regime
+    return working_regime(workspace.current())
 
 
 def months_with_events() -> list[date]:
@@ -197,7 +197,7 @@ def narrowed(result: Recap, kecamatan: str | None) -> Recap:
 # --- what the pages show ----------------------------------------------------------------
 
 def measure(code: str) -> str:
-    return engine.tms_column(code)
+    return recap_tms_column(code)
 
 
 def table_rows(result: Recap, by: str) -> list[dict]:

@@ -27,7 +27,6 @@ def run_one(job_id: int) -> int:
     _open()
     from pemilih.web import jobs
     from pemilih.web.models import Job
-    jobs.load_handlers()
     job = Job.objects.get(pk=job_id)
     return 0 if jobs.run(job).status == Job.DONE else 1
 

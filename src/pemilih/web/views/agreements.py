@@ -1,19 +1,20 @@
 """Data-sharing agreements: the list, the exports made under them, and recording a new one."""
 from __future__ import annotations
 
-from django.utils import timezone
-
 from datetime import date
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
+from pemilih.contract import KPU_COLUMNS
+from pemilih.cycle import agreement as step
+from pemilih.cycle.common import Who, is_refusal
+from pemilih.domain.agencies import PARTIES, PROVIDER, RECIPIENT
 from pemilih.web import access
 from pemilih.web.access import only, route
 from pemilih.web.roles import Role
 from pemilih.web.workspace import current
-
-AGENCIES = ["KPU", "DPML", "PANITIA", "DISDUKCAPIL"]
 
 
 def _day(text: str) -> date:
@@ -24,28 +25,27 @@ def _day(text: str) -> date:
 
 
 def agreement_list(request):
-    from pemilih.io.records import KPU_COLUMNS
-    from pemilih.store.agreements import AgreementError, Terms, record_agreement, transfers
-    from pemilih.store.models import Agreement
     ws = current()
     if request.method == "POST":
         p = request.POST
         try:
-            villages = p.get("villages", "").split() or ["*"]
-            terms = Terms(number=p.get("number", "").strip(), title=p.get("title", "").strip(),
-                          provider=p.get("provider", "KPU"), recipient=p.get("recipient", "DPML"),
-                          purpose=p.get("purpose", "").strip(), legal_basis=p.get("legal_basis", "").strip(),
-                          valid_from=_day(p.get("valid_from", "")), valid_to=_day(p.get("valid_to", "")),
-                          retention=p.get("retention", "").strip(),
-                          data_elements=p.getlist("elements") or list(KPU_COLUMNS), villages=villages)
-            made = record_agreement(ws, terms, **access.who(request, "Perjanjian berbagi data dicatat"))
+            made = step.run(ws, step.AgreementRequest(
+                number=p.get("number", ""), purpose=p.get("purpose", ""), legal_basis=p.get("legal_basis", ""),
+                valid_from=_day(p.get("valid_from", "")), valid_to=_day(p.get("valid_to", "")),
+                retention=p.get("retention", ""), who=Who(**access.who(request, step.DEFAULT_REASON)),
+                title=p.get("title", ""), provider=p.get("provider", PROVIDER),
+                recipient=p.get("recipient", RECIPIENT), data_elements=tuple(p.getlist("elements") or KPU_COLUMNS),
+                villages=tuple(p.get("villages", "").split() or ["*"])))
             messages.success(request, f"Perjanjian {made.number} dicatat.")
             return redirect("perjanjian")
-        except (AgreementError, ValueError) as exc:
+        except Exception as exc:
+            if not (isinstance(exc, ValueError) or is_refusal(exc)):
+                raise
             messages.error(request, f"Tidak dicatat: {exc}")
+    agreements, moved = step.listing(ws)
     return render(request, "web/agreements.html", {
-        "agreements": Agreement.objects.order_by("-id"), "today": timezone.localdate(),
-        "transfers": transfers(ws)[-20:][::-1], "agencies": AGENCIES, "elements": KPU_COLUMNS})
+        "agreements": agreements[::-1], "today": timezone.localdate(),
+        "transfers": moved[-20:][::-1], "agencies": PARTIES, "elements": KPU_COLUMNS})
 
 
 routes = [route("perjanjian/", agreement_list, "perjanjian", only(Role.KPU, Role.DPML))]

@@ -1,30 +1,26 @@
 """Coklit (field validation): the villages' workbooks out to the committees and back.
 
-DPML sees every village, a committee only its own. Downloading a village's workbook is a share
-of that one village (store/share.py), recorded as a transfer under the KPU-DPML agreement that
-covers it today; uploading returned workbooks is store/collect.py, which refuses a committee's
-workbook of another village by itself (`village=`). All villages at once is a background job,
-both ways: downloading every workbook, and collecting more than a few returned at once (a
-committee's own workbook is collected in the request, its outcome on the page at once).
+DPML sees every village, a committee only its own. Downloading a village's workbook is the share
+step for that one village (cycle/share.py), recorded as a transfer under the KPU-DPML agreement
+that covers it today; uploading returned workbooks is the collect step, which refuses a
+committee's workbook of another village by itself (`village=`). All villages at once is a
+background job (web/tasks.py), both ways: downloading every workbook, and collecting more than
+a few returned at once (a committee's own workbook is collected in the request).
 """
 from __future__ import annotations
 
-from django.utils import timezone
-
 import shutil
 import tempfile
-import zipfile
-from collections import Counter
-from datetime import date
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
-from pemilih.web import access, jobs, workspace
+from pemilih.cycle.common import Who, is_refusal, working_regime
+from pemilih.web import access, jobs, tasks, workspace
 from pemilih.web.access import only, route
 from pemilih.web.roles import Role
 from pemilih.web.villages import villages
@@ -32,54 +28,20 @@ from pemilih.web.villages import villages
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REASON_SHARE = "Lembar kerja coklit untuk panitia (unduhan web)"
 REASON_COLLECT = "Hasil coklit panitia (unggahan web)"
-STATUS_LABELS = {
-    "diterima": "Diterima", "konflik": "Diterima dengan konflik", "ditolak": "Ditolak",
-    "sudah-dikumpulkan": "Sudah dikumpulkan sebelumnya", "tanpa-perubahan": "Tanpa perubahan",
-    "tidak-terbaca": "Tidak dapat dibaca",
-}
 MAX_UPLOAD = 50 * 1024 * 1024  # one village's workbook is well under a megabyte
-SHOWN = 200  # problems or conflicts listed per workbook on the page
 IN_REQUEST = 5  # more workbooks than this at once are collected as a job (151 take a minute)
-KIND_COLLECT = "kumpul"
 
 
 # --- choosing the agreement and the code table --------------------------------------------------
 
-def agreement_for_villages(codes: list[str], on: date | None = None):
-    """(the KPU-DPML agreement valid today covering every village, None) or (None, why not).
-    The newest in force wins when several are."""
-    from pemilih.store.models import Agreement
-    from pemilih.store.share import SHARED_ELEMENTS
-    on = on or timezone.localdate()
-    valid = [a for a in Agreement.objects.filter(valid_from__lte=on, valid_to__gte=on)
-             .order_by("-valid_from", "-pk") if {a.provider, a.recipient} == {"KPU", "DPML"}]
-    if not valid:
-        return None, ("Belum ada perjanjian berbagi data KPU-DPML yang berlaku hari ini; lembar kerja "
-                      "coklit tidak dapat dibuat.")
-    covering = [a for a in valid if all(a.covers(c) for c in codes)]
-    if not covering:
-        return None, "Perjanjian yang berlaku tidak mencakup desa " + ", ".join(codes) + "."
-    allowing = [a for a in covering if set(SHARED_ELEMENTS) <= set(a.data_elements)]
-    if not allowing:
-        return None, (f"Perjanjian {covering[0].number} tidak mengizinkan semua kolom lembar kerja "
-                      "coklit (elemen data).")
-    return allowing[0], None
-
-
-def default_regime() -> str:
-    """The code table of the latest election when there is one (a Pilkalem adds TMS-D), else
-    the setting PEMILIH_COKLIT_REGIME, else the library's default."""
-    from pemilih.domain import codes
-    from pemilih.store.models import Election
-    election = Election.objects.order_by("-pk").first()
-    if election is not None and election.regime in codes.regimes():
-        return election.regime
-    return getattr(settings, "PEMILIH_COKLIT_REGIME", codes.DEFAULT_REGIME)
+def agreement_for_villages(codes: list[str]):
+    from pemilih.cycle.share import agreement_for_villages as found
+    return found(workspace.current(), codes, timezone.localdate())
 
 
 def chosen_regime(value: str | None) -> str:
     from pemilih.domain import codes
-    return value if value in codes.regimes() else default_regime()
+    return value if value in codes.regimes() else working_regime(workspace.current())
 
 
 # --- the page ---------------------------------------------------------------------------------
@@ -125,7 +87,7 @@ def _job_outcomes(request) -> list[dict] | None:
     if not pk.isdigit():
         return None
     job = own_job(request, int(pk))
-    if job.kind != KIND_COLLECT or job.status != Job.DONE:
+    if job.kind != tasks.COLLECT or job.status != Job.DONE:
         return None
     return (job.result or {}).get("outcomes")
 
@@ -134,8 +96,7 @@ def _job_outcomes(request) -> list[dict] | None:
 
 def download(request, kode_desa: str):
     """One village's workbook, written now (about a second) and handed out as it is."""
-    from pemilih.store.changes import ChangeError
-    from pemilih.store.share import share
+    from pemilih.cycle import share
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
     access.require_village(request, kode_desa)
@@ -146,12 +107,14 @@ def download(request, kode_desa: str):
     regime = chosen_regime(request.GET.get("rezim"))
     folder = Path(tempfile.mkdtemp(prefix="coklit-", dir=jobs.upload_dir()))
     try:
-        out = share(workspace.current(), folder, agreement=agreement.number, on=timezone.localdate(), regime=regime,
-                    villages=[kode_desa], processes=1,
-                    **access.who(request, REASON_SHARE))
+        out = share.run(workspace.current(), share.ShareRequest(
+            str(folder), agreement.number, Who(**access.who(request, REASON_SHARE)), on=timezone.localdate(),
+            regime=regime, villages=(kode_desa,), processes=1))
         path = out.paths[0]
         data = path.read_bytes()
-    except ChangeError as err:
+    except Exception as err:
+        if not is_refusal(err):
+            raise
         messages.error(request, str(err))
         return redirect("coklit")
     finally:
@@ -170,31 +133,10 @@ def download_all(request):
     if problem:
         messages.error(request, problem)
         return redirect("coklit")
-    job = jobs.enqueue(request, "coklit-semua", {
+    job = jobs.enqueue(request, tasks.SHARE_ALL, {
         "agreement": agreement.number, "regime": chosen_regime(request.POST.get("rezim")),
         "who": access.who(request, REASON_SHARE), "next_url": reverse("coklit"), "personal_data": True})
     return redirect("pekerjaan", job.pk)
-
-
-@jobs.handler("coklit-semua", "Lembar kerja coklit semua desa")
-def run_share_all(job, bar) -> str:
-    from pemilih.store.share import share
-    p = job.params
-    out_dir = jobs.output_dir(job)
-    folder = Path(tempfile.mkdtemp(prefix="coklit-", dir=out_dir))
-    try:
-        bar.stage("Menulis lembar kerja per desa", None)
-        out = share(workspace.current(), folder, agreement=p["agreement"], on=timezone.localdate(), regime=p["regime"],
-                    processes=2, progress=bar, **p["who"])
-        name = f"COKLIT_SEMUA_DESA_{timezone.localdate():%Y%m%d}.zip"
-        with zipfile.ZipFile(out_dir / name, "w", compression=zipfile.ZIP_STORED) as z:
-            for path in out.paths:  # xlsx are compressed already
-                z.write(path, path.name)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-    job.result = {"villages": len(out.paths), "rows": out.rows}
-    return (f"{len(out.paths)} lembar kerja ({out.rows} pemilih) ditulis, perjanjian {p['agreement']}, "
-            f"rezim {p['regime']}.")
 
 
 # --- collect ----------------------------------------------------------------------------------
@@ -202,8 +144,7 @@ def run_share_all(job, bar) -> str:
 def collect_upload(request):
     """Returned workbooks: a few collected now, their outcome on the coklit page; more than
     IN_REQUEST at once as a job whose outcome the coklit page shows when it is done."""
-    from pemilih.store.changes import ChangeError
-    from pemilih.store.collect import collect
+    from pemilih.cycle import collect
     if request.method != "POST":
         return redirect("coklit")
     uploads = request.FILES.getlist("berkas")
@@ -216,56 +157,27 @@ def collect_upload(request):
         if len(saved) > IN_REQUEST:
             job, saved = _collect_later(request, saved), []  # the job removes them when done
             return redirect("pekerjaan", job.pk)
-        outcomes = collect(workspace.current(), saved, village=access.village_scope(request), processes=1,
-                           **access.who(request, REASON_COLLECT))
-    except (ValueError, ChangeError) as err:
+        outcomes = collect.run(workspace.current(), collect.CollectRequest(
+            tuple(str(p) for p in saved), Who(**access.who(request, REASON_COLLECT)), access.village_scope(request),
+            processes=1))
+    except Exception as err:
+        if not (isinstance(err, ValueError) or is_refusal(err)):
+            raise
         return coklit_page(request, error=str(err))
     finally:
-        _discard(saved)
-    return coklit_page(request, outcomes=[_shown(o) for o in outcomes])
-
-
-def _discard(saved) -> None:
-    for path in saved:  # the store keeps a collected file's bytes as a snapshot
-        shutil.rmtree(Path(path).parent, ignore_errors=True)
+        tasks.discard(saved)
+    return coklit_page(request, outcomes=[tasks.collected(o) for o in outcomes])
 
 
 def _collect_later(request, saved: list[Path]):
     scope = access.village_scope(request)
-    job = jobs.enqueue(request, KIND_COLLECT, {
+    job = jobs.enqueue(request, tasks.COLLECT, {
         "paths": [str(p) for p in saved], "village": scope, "who": access.who(request, REASON_COLLECT),
         "personal_data": True}, kode_desa=scope or "")
     # The page to go on to names the job, known only now; the worker never reads this key.
     job.params["next_url"] = f"{reverse('coklit')}?pekerjaan={job.pk}"
     job.save(update_fields=["params"])
     return job
-
-
-@jobs.handler(KIND_COLLECT, "Mengumpulkan lembar kerja coklit")
-def run_collect(job, bar) -> str:
-    from pemilih.store.collect import collect
-    p = job.params
-    try:
-        bar.stage("Membaca dan mencatat lembar kerja", len(p["paths"]))
-        outcomes = collect(workspace.current(), [Path(x) for x in p["paths"]], village=p["village"],
-                           processes=2, progress=bar, **p["who"])
-    finally:
-        _discard(p["paths"])
-    shown = [_shown(o) for o in outcomes]
-    job.result = {"outcomes": shown}
-    tally = Counter(o["label"] for o in shown)
-    return f"{len(shown)} lembar kerja: " + ", ".join(f"{label} {n}" for label, n in tally.items()) + "."
-
-
-def _shown(outcome) -> dict:
-    from pemilih.store.collect import count_order
-    counts = sorted(outcome.counts.items(), key=lambda kv: count_order(kv[0]))
-    return {"file": outcome.file, "status": outcome.status, "label": STATUS_LABELS.get(outcome.status, outcome.status),
-            "event_seq": outcome.event_seq, "kode_desa": outcome.kode_desa or "", "counts": counts,
-            "conflicts": outcome.conflicts[:SHOWN], "problems": outcome.problems[:SHOWN],
-            "more": max(0, len(outcome.conflicts) - SHOWN) + max(0, len(outcome.problems) - SHOWN),
-            "tone": {"diterima": "ok", "konflik": "warn", "ditolak": "error",
-                     "tidak-terbaca": "error"}.get(outcome.status, "muted")}
 
 
 def index(request):

@@ -34,7 +34,7 @@ def home(request):
 
 
 def _labelled(job: Job) -> Job:
-    job.label = jobs.LABELS.get(job.kind, job.kind)
+    job.label = jobs.label(job.kind)
     return job
 
 

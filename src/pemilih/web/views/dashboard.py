@@ -24,8 +24,6 @@ from pemilih.web.roles import Role
 
 RULE = only(Role.VIEWER, Role.KPU, Role.DPML, Role.DISDUKCAPIL)
 MAX_COLUMNS = 6  # periods side by side in a comparison
-REPORT_TITLE = "Laporan Rapat Koordinasi Pemutakhiran Data Pemilih"
-XLSX_TITLE = "Rekapitulasi pemutakhiran data pemilih berkelanjutan"
 
 
 class _Asked:
@@ -156,19 +154,18 @@ def _export(request, write, suffix: str, content_type: str):
 
 
 def export_xlsx(request):
-    from pemilih.io.recap_xlsx import write_recap
+    from pemilih.cycle import recap
 
     def write(result, path, name):
-        title = XLSX_TITLE + (f" - Kecamatan {name}" if name else "")
-        write_recap(result, str(path), title=title)
+        recap.write_xlsx(result, path, kecamatan=name)
     return _export(request, write, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 def export_pdf(request):
-    from pemilih.io.rakor_pdf import write_rakor_pdf
+    from pemilih.cycle import recap
 
     def write(result, path, name):
-        write_rakor_pdf(result, path, title=REPORT_TITLE, printed_on=rakor.today(), kecamatan=name)
+        recap.write_pdf(result, path, kecamatan=name, printed_on=rakor.today())
     return _export(request, write, "pdf", "application/pdf")
 
 

@@ -1,30 +1,27 @@
 """Hand-back (DPML builds the package for KPU) and apply (KPU folds it into its list).
 
-Both run as background jobs: building replays the log and writes four files and a PDF,
-applying checks every hash first. The package is the job's output (a download link on the job
-page); applying works on whatever workspace this server serves (KPU runs its own instance).
+Both are steps run as background jobs (web/tasks.py): building replays the log and writes four
+files and a PDF, applying checks every hash first. The package is the job's output (a download
+link on the job page); applying works on whatever workspace this server serves (KPU runs its
+own instance).
 """
 from __future__ import annotations
 
-from django.utils import timezone
-
-import re
-import shutil
-from datetime import date, datetime
+from datetime import datetime
 
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
-from pemilih.web import access, jobs, workspace
+from pemilih.cycle.apply import DEFAULT_REASON as REASON_APPLY
+from pemilih.cycle.common import working_regime
+from pemilih.cycle.handback import DEFAULT_PLACE, PERIOD
+from pemilih.cycle.handback import DEFAULT_REASON as REASON_HANDBACK
+from pemilih.web import access, jobs, tasks, workspace
 from pemilih.web.access import only, route
 from pemilih.web.roles import Role
-from pemilih.web.views.coklit import default_regime
 
-REASON_HANDBACK = "Penyerahan kembali data pemilih hasil Pilkalem sebagai data dukung PDPB"
-REASON_APPLY = "Data dukung PDPB dari DPML (Rakor PDPB)"
 MAX_PACKAGE = 200 * 1024 * 1024  # a regency's package (its list as XLSX) is tens of MB
-PERIOD = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]{0,29}$")  # it becomes part of the file name
-SHOWN = 50  # conflicts written into a job's outcome message
 
 
 # --- hand-back (DPML) ---------------------------------------------------------------------------
@@ -54,7 +51,7 @@ def _handback_form(request) -> tuple[dict, list[str]]:
     p = request.POST
     values = {"periode": p.get("periode", "").strip(), "perjanjian": p.get("perjanjian", "").strip(),
               "rezim": p.get("rezim", "").strip(), "tanggal": p.get("tanggal", "").strip(),
-              "tempat": p.get("tempat", "").strip() or "Rantepao"}
+              "tempat": p.get("tempat", "").strip() or DEFAULT_PLACE}
     errors = []
     if not PERIOD.match(values["periode"]):
         errors.append("Periode wajib diisi dengan huruf, angka atau tanda hubung, mis. 2027-Q1.")
@@ -75,7 +72,7 @@ def handback_page(request):
     if request.method == "POST":
         values, errors = _handback_form(request)
         if not errors:
-            job = jobs.enqueue(request, "serah", {
+            job = jobs.enqueue(request, tasks.HANDBACK, {
                 "period": values["periode"], "agreement": values["perjanjian"], "regime": values["rezim"],
                 "on": values["on"].isoformat(), "place": values["tempat"],
                 "who": access.who(request, REASON_HANDBACK), "next_url": reverse("serah"),
@@ -85,25 +82,8 @@ def handback_page(request):
     return render(request, "web/handback/serah.html", {
         "errors": errors, "values": values, "agreements": valid, "regimes": codes.regimes(),
         "default_agreement": values.get("perjanjian") or (valid[0].number if valid else ""),
-        "default_regime": values.get("rezim") or default_regime(), "today": timezone.localdate().isoformat(),
+        "default_regime": values.get("rezim") or working_regime(workspace.current()), "today": timezone.localdate().isoformat(),
         "transfers": _transfers()}, status=400 if errors else 200)
-
-
-@jobs.handler("serah", "Paket serah-kembali untuk KPU")
-def run_handback(job, bar) -> str:
-    from pemilih.store.handback import HandbackError, build
-    p = job.params
-    bar.stage("Menyusun paket serah-kembali", None)
-    try:
-        out = build(workspace.current(), jobs.output_dir(job), period=p["period"], agreement=p["agreement"],
-                    on=date.fromisoformat(p["on"]), regime=p["regime"], place=p["place"], **p["who"])
-    except HandbackError as err:  # not a ChangeError: say it as it is rather than as unexpected
-        raise jobs.JobError(str(err)) from None
-    c = out.counts
-    tms = sum(v for k, v in c.items() if k.startswith("TMS"))
-    job.result = {"file": out.path.name, "counts": c, "manifest_sha256": out.manifest["manifest_sha256"]}
-    return (f"Paket {out.path.name}: baru {c['B']}, TMS {tms}, ubah {c['U']} pemilih; awal {c['pemilih_awal']}, "
-            f"akhir {c['pemilih_akhir']}.\nSidik manifest {out.manifest['manifest_sha256']}.")
 
 
 # --- apply (KPU) --------------------------------------------------------------------------------
@@ -127,36 +107,11 @@ def apply_page(request):
             except ValueError as err:
                 error = str(err)
             else:
-                job = jobs.enqueue(request, "terapkan", {
+                job = jobs.enqueue(request, tasks.APPLY, {
                     "path": str(path), "who": access.who(request, REASON_APPLY), "next_url": reverse("terapkan")})
                 return redirect("pekerjaan", job.pk)
     return render(request, "web/handback/terapkan.html", {"error": error, "applied": _applied()},
                   status=400 if error else 200)
-
-
-@jobs.handler("terapkan", "Terapkan paket serah-kembali")
-def run_apply(job, bar) -> str:
-    from pathlib import Path
-
-    from pemilih.store.apply_package import apply
-    p = job.params
-    path = Path(p["path"])
-    bar.stage("Memeriksa dan menerapkan paket", None)
-    try:
-        out = apply(workspace.current(), path, **p["who"])
-    finally:  # the store keeps an applied package's bytes as a snapshot
-        shutil.rmtree(path.parent, ignore_errors=True)
-    job.result = {"already": out.already, "applied": out.applied, "unchanged": out.unchanged,
-                  "conflicts": len(out.conflicts), "event_seq": out.event_seq}
-    if out.already:
-        return "Paket ini sudah pernah diterapkan; tidak ada perubahan."
-    applied = ", ".join(f"{k} {v}" for k, v in sorted(out.applied.items())) or "tidak ada"
-    where = f" (peristiwa #{out.event_seq})" if out.event_seq else ""
-    lines = [f"Diterapkan{where}: {applied}; sudah sesuai {out.unchanged}; konflik {len(out.conflicts)}."]
-    lines += [f"konflik: {c}" for c in out.conflicts[:SHOWN]]
-    if len(out.conflicts) > SHOWN:
-        lines.append(f"... dan {len(out.conflicts) - SHOWN} konflik lagi")
-    return "\n".join(lines)
 
 
 routes = [

@@ -1,10 +1,10 @@
 """Verification against the civil registry, and the review queue of its findings.
 
-`verifikasi/` runs the same verification as `pemilih verify` (the current list against the
-latest registry extract received) as a job, writes findings.csv/.xlsx for download and loads
-the findings as proposals (store/review.py load_findings). `tinjau/` lists the proposals with
+`verifikasi/` runs the verify step (cycle/verify.py, as `pemilih verify`: the current list
+against the latest registry extract received) as a job, which writes findings.csv/.xlsx for
+download and loads them as proposals (the review step). `tinjau/` lists the proposals with
 filters, the per-field evidence of each link side by side, and accepts or rejects them with a
-reason (store/review.py accept/reject), one or many at once; `tinjau/batal/` undoes a decision.
+reason (cycle/review.py), one or many at once; `tinjau/batal/` undoes a decision.
 
 A page of 50 must answer fast with tens of thousands of proposals: the filters (status
 included: the verdict of a proposal's latest decision not undone, as store/review.py defines
@@ -13,12 +13,10 @@ it) select ids from an in-memory index rebuilt when the event log moves (web/rev
 """
 from __future__ import annotations
 
-from django.utils import timezone
-
 import json
-import tempfile
 from datetime import date
-from pathlib import Path
+
+from django.utils import timezone
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -28,10 +26,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html_join
 
-from pemilih.web import access, jobs, masking, review_index, workspace
+from pemilih.cycle.common import DEFAULT_LEGAL_BASIS as LEGAL_BASIS
+from pemilih.cycle.common import StepError, Who, is_refusal, thousands
+from pemilih.web import access, jobs, masking, review_index, tasks, workspace
 from pemilih.web.access import only, route
 from pemilih.web.roles import Role
-from pemilih.web.views.upload import LEGAL_BASIS
 from pemilih.web.villages import villages
 
 PAGE = 25  # proposals per page: each shows two evidence tables; bulk decisions take the whole filter
@@ -53,36 +52,37 @@ REGISTRY_EXTRA = ["status", "pekerjaan", "tgl_mati", "tgl_pindah", "kode_wilayah
 # --- verification -------------------------------------------------------------------------------
 
 def latest_registry():
-    from pemilih.store.models import ImportBatch
-    return ImportBatch.objects.filter(kind="registry").order_by("-id").first()
+    from pemilih.contract import KIND_REGISTRY
+    from pemilih.store.receive import latest_batch
+    return latest_batch(workspace.current(), KIND_REGISTRY)
 
 
 def _defaults() -> dict:
     """The form's defaults: the latest election's dates and regime, else today's date."""
-    from pemilih.domain.codes import DEFAULT_REGIME
-    from pemilih.store.models import Election
-    election = Election.objects.order_by("-id").first()
+    from pemilih.cycle.verify import default_regime
+    from pemilih.store.elections import latest_election
+    election = latest_election(workspace.current())
     if election is None:
-        return {"hari": timezone.localdate().isoformat(), "dps": "", "rezim": DEFAULT_REGIME}
+        return {"hari": timezone.localdate().isoformat(), "dps": "", "rezim": default_regime(None)}
     return {"hari": election.voting_day.isoformat(), "dps": election.dps_set_on.isoformat(),
             "rezim": election.regime}
 
 
 def _verify_form(data) -> tuple[dict, str | None]:
-    """The verification parameters from the form, or the reason they cannot be used."""
-    from pemilih.domain.codes import DEFAULT_REGIME, regimes
+    """The verification parameters from the form, or the reason they cannot be used (the
+    verify step's own checks and defaults: its request is made here and thrown away)."""
+    from pemilih.cycle.verify import VerifyRequest
     values = {k: (data.get(k) or "").strip() for k in ("hari", "dps", "rezim")}
     try:
         on = date.fromisoformat(values["hari"])
         dps = date.fromisoformat(values["dps"]) if values["dps"] else None
     except ValueError:
         return values, "Tanggal harus ditulis lengkap (TTTT-BB-HH)."
-    if dps is not None and dps > on:
-        return values, "Tanggal penetapan DPS tidak boleh sesudah hari pemungutan suara."
-    regime = values["rezim"] or ("PILKALEM" if dps else DEFAULT_REGIME)
-    if regime not in regimes():
-        return values, f"Rezim kode '{regime}' tidak dikenal."
-    return {"hari": on.isoformat(), "dps": dps.isoformat() if dps else "", "rezim": regime}, None
+    try:
+        asked = VerifyRequest(on=on, out_dir="", dps_set_on=dps, regime=values["rezim"] or None)
+    except StepError as exc:
+        return values, str(exc)
+    return {"hari": on.isoformat(), "dps": dps.isoformat() if dps else "", "rezim": asked.regime}, None
 
 
 def verification(request):
@@ -96,68 +96,14 @@ def verification(request):
             error = "Belum ada ekstrak Disdukcapil yang diterima; unggah ekstraknya lebih dulu."
         if error is None:
             who = access.who(request, "Verifikasi daftar pemilih terhadap data Disdukcapil")
-            job = jobs.enqueue(request, "verifikasi", {
-                **values, "batch": batch.pk, "actor": who["actor"], "agency": who["agency"],
+            job = jobs.enqueue(request, tasks.VERIFY, {
+                **values, "batch": batch.pk, "who": {**who, "legal_basis": LEGAL_BASIS},
                 "personal_data": True, "next_url": reverse("tinjau")})
             return redirect("pekerjaan", job.pk)
     return render(request, "web/review/verification.html", {
         "batch": batch, "files": list(batch.files.order_by("name").values_list("name", flat=True)) if batch else [],
         "voters": Voter.objects.count(), "proposals": Proposal.objects.count(),
         "values": values, "error": error, "regimes": regimes()})
-
-
-def registry_records(batch):
-    """The registry extract of `batch`, read from its snapshots by the same reader as
-    `pemilih verify --registry` (the bytes received are the extract, byte for byte)."""
-    from pemilih.io.read import read_files
-    from pemilih.store.models import SourceFile
-    files = SourceFile.objects.filter(batches=batch).order_by("id")
-    with tempfile.TemporaryDirectory(prefix="verifikasi-", dir=jobs.upload_dir()) as tmp:
-        paths = []
-        for f in files:
-            path = Path(tmp) / f"{f.pk}_{f.name}"  # two snapshots may share a name
-            path.write_bytes(bytes(f.content))
-            paths.append(str(path))
-        return read_files(paths, kind="registry").records
-
-
-@jobs.handler("verifikasi", "Verifikasi terhadap data Disdukcapil")
-def verify_job(job, bar) -> str:
-    from pemilih.engine.findings import verify
-    from pemilih.io.findings import write_all
-    from pemilih.store.models import ImportBatch
-    from pemilih.store.projection import current_list
-    from pemilih.store.review import load_findings
-    p = job.params
-    batch = ImportBatch.objects.filter(pk=p["batch"], kind="registry").first()
-    if batch is None:
-        raise jobs.JobError("Ekstrak Disdukcapil yang dipilih tidak ada di ruang kerja.")
-    ws = workspace.current()
-    bar.stage("Membaca ekstrak Disdukcapil")
-    registry = registry_records(batch)
-    bar.stage("Membaca daftar pemilih saat ini")
-    records = current_list(ws)
-    if records.height == 0 or registry.height == 0:
-        raise jobs.JobError("Tidak ada baris yang dapat diverifikasi (daftar atau data Disdukcapil kosong).")
-    bar.stage("Mencocokkan daftar dengan data Disdukcapil")
-    result = verify(records, registry, date.fromisoformat(p["hari"]), p["rezim"],
-                    date.fromisoformat(p["dps"]) if p["dps"] else None)
-    bar.stage("Menulis temuan")
-    write_all(result.findings, str(jobs.output_dir(job)))
-    bar.stage("Memuat temuan untuk ditelaah")
-    loaded = load_findings(ws, result.findings, actor=p["actor"], agency=p["agency"],
-                           reason="Hasil verifikasi untuk ditelaah", legal_basis=LEGAL_BASIS)
-    counts = dict(result.findings.group_by("code").len().sort("code").iter_rows())
-    job.result = {"findings": counts, "added": loaded.added, "known": loaded.known}
-    lines = [f"Daftar {_n(records.height)} baris; Disdukcapil {_n(registry.height)} penduduk.",
-             "Temuan: " + (", ".join(f"{k} {_n(v)}" for k, v in counts.items()) or "tidak ada"),
-             f"Usulan baru untuk ditelaah: {_n(loaded.added)}; sudah ada sebelumnya: {_n(loaded.known)} "
-             f"({_n(loaded.rejected_before)} di antaranya pernah ditolak)."]
-    return "\n".join(lines)
-
-
-def _n(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
 
 
 # --- the review queue ---------------------------------------------------------------------------
@@ -359,7 +305,7 @@ def _back(query: str) -> str:
 
 def decide(request):
     """Accept or reject the proposals ticked (or every open one the filters select)."""
-    from pemilih.store.review import ReviewError, Selection, accept, reject
+    from pemilih.cycle import review
     if request.method != "POST":
         return redirect("tinjau")
     p = request.POST
@@ -378,28 +324,33 @@ def decide(request):
     if error is None:
         if p.get("lingkup") == "saringan":
             f = filters_of(params)
-            selection = Selection(code=f["code"], kode_desa=f["kode_desa"], score_min=f["score_min"],
-                                  score_max=f["score_max"])
+            selection = review.selection(code=f["code"], kode_desa=f["kode_desa"], score_min=f["score_min"],
+                                         score_max=f["score_max"])
         else:
-            selection = Selection(keys=keys)
-        act = accept if verdict == "terima" else reject
+            selection = review.selection(keys=keys)
         try:
-            out = act(workspace.current(), selection, **access.who(request, reason), legal_basis=LEGAL_BASIS)
-        except ReviewError as exc:
+            out = review.decide(workspace.current(), review.DecideRequest(verdict, selection, _reviewer(request, reason)))
+        except Exception as exc:
+            if not is_refusal(exc):
+                raise
             error = str(exc)
     if error is not None:
         return _queue_page(request, params, error=error, checked=keys, reason=reason)
     label = "diterima" if verdict == "terima" else "ditolak"
-    text = (f"{_n(out.decided)} usulan {label} (peristiwa #{out.event_seq}); "
-            f"{_n(out.changed)} perubahan pada daftar.")
+    text = (f"{thousands(out.decided)} usulan {label} (peristiwa #{out.event_seq}); "
+            f"{thousands(out.changed)} perubahan pada daftar.")
     if out.skipped:
-        text += f" {_n(len(out.skipped))} tanpa perubahan daftar: " + "; ".join(out.skipped[:5])
+        text += f" {thousands(len(out.skipped))} tanpa perubahan daftar: " + "; ".join(out.skipped[:5])
     messages.success(request, text)
     return redirect(_back(query))
 
 
+def _reviewer(request, reason: str) -> Who:
+    return Who(**access.who(request, reason), legal_basis=LEGAL_BASIS)
+
+
 def undo(request):
-    from pemilih.store.review import ReviewError, undo as undo_decision
+    from pemilih.cycle import review
     if request.method != "POST":
         return redirect("tinjau")
     p = request.POST
@@ -414,8 +365,10 @@ def undo(request):
         messages.error(request, f"Alasan pembatalan keputusan #{seq} wajib diisi; tidak ada yang dibatalkan.")
         return redirect(back)
     try:
-        new = undo_decision(workspace.current(), seq, **access.who(request, reason), legal_basis=LEGAL_BASIS)
-    except ReviewError as exc:
+        new = review.undo(workspace.current(), review.UndoRequest(seq, _reviewer(request, reason)))
+    except Exception as exc:
+        if not is_refusal(exc):
+            raise
         messages.error(request, str(exc))
         return redirect(back)
     messages.success(request, f"Keputusan #{seq} dibatalkan (peristiwa #{new}).")

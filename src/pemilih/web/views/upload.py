@@ -1,109 +1,34 @@
 """Upload of KPU lists and civil-registry extracts: the pre-flight report first, then receive.
 
-Step 1 saves the files under the upload folder and runs the same check as `pemilih check`
-(io/read.py + engine/check.py) in the request (a regency's 190k-row CSV checks in about a
-second); the page shows the report and nothing is stored. Step 2 ("Simpan ke ruang kerja")
-enqueues a job that receives the very files checked, as `pemilih receive` does.
+Step 1 saves the files (web/uploads.py) and runs the check step (cycle/check.py, as
+`pemilih check`) in the request (a regency's 190k-row CSV checks in about a second); the page
+shows the report and nothing is stored. Step 2 ("Simpan ke ruang kerja") enqueues a job that
+receives the very files checked with the receive step (web/tasks.py), as `pemilih receive`.
 """
 from __future__ import annotations
-
-import json
-import re
-import shutil
-import time
-import uuid
-from pathlib import Path
 
 import polars as pl
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from pemilih.web import access, jobs, workspace
+from pemilih.cycle.receive import REASON_OF_KIND
+from pemilih.web import access, jobs, tasks
 from pemilih.web.access import only, route
 from pemilih.web.roles import Role
+from pemilih.web.uploads import load_upload, save_upload
 
 MAX_SHOWN = 200  # problems listed on the page; the counts per code cover all of them
 KINDS = {"kpu": "Daftar pemilih KPU", "registry": "Ekstrak data Disdukcapil"}
 KIND_OF_ROLE = {Role.KPU: "kpu", Role.DISDUKCAPIL: "registry"}
-AGENCY_OF_KIND = {"kpu": "KPU", "registry": "DISDUKCAPIL"}  # as `pemilih receive`: the data's origin
-REASON_OF_KIND = {"kpu": "Daftar pemilih terakhir dari KPU sebagai bahan awal pemutakhiran",
-                  "registry": "Ekstrak data kependudukan untuk verifikasi daftar pemilih"}
-LEGAL_BASIS = "Perjanjian kerja sama berbagi data pemilih KPU dan DPML"
-MANIFEST = "unggahan.json"
-STALE_SECONDS = 24 * 3600  # unconfirmed uploads are removed after a day
-_TOKEN = re.compile(r"^[0-9a-f]{32}$")
-_UNSAFE = re.compile(r"[^A-Za-z0-9._ ()-]+")
-
-
-# --- saving uploads ---------------------------------------------------------------------------
-
-def safe_name(name: str) -> str:
-    """A file name safe to write: the base name only, odd characters replaced. The name
-    stays recognisable because the report and the source references quote it."""
-    base = re.split(r"[\\/]", name or "")[-1]
-    base = _UNSAFE.sub("_", base).strip(" .") or "berkas"
-    if len(base) > 120:
-        stem, dot, ext = base.rpartition(".")
-        base = (stem[:110] + dot + ext[:9]) if dot else base[:120]
-    return base
-
-
-def save_upload(files, kind: str, user_id: int) -> tuple[str, list[Path]]:
-    """Write the uploaded files into a new folder of their own; (token, paths)."""
-    _forget_stale()
-    token = uuid.uuid4().hex
-    folder = jobs.upload_dir() / token
-    folder.mkdir()
-    paths, taken = [], set()
-    for upload in files:
-        name = safe_name(upload.name)
-        while name.lower() in taken or name == MANIFEST:
-            name = "_" + name
-        taken.add(name.lower())
-        path = folder / name
-        with open(path, "wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
-        paths.append(path)
-    manifest = {"user": user_id, "kind": kind, "files": [p.name for p in paths], "created": time.time()}
-    (folder / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
-    return token, paths
-
-
-def load_upload(token: str) -> tuple[dict, list[Path]] | None:
-    """The manifest and paths of an upload, or None when there is no such upload."""
-    if not _TOKEN.match(token or ""):
-        return None
-    folder = jobs.upload_dir() / token
-    try:
-        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return manifest, [folder / name for name in manifest["files"]]
-
-
-def forget_upload(token: str) -> None:
-    if _TOKEN.match(token or ""):
-        shutil.rmtree(jobs.upload_dir() / token, ignore_errors=True)
-
-
-def _forget_stale() -> None:
-    """Remove this page's uploads never confirmed (only ours: other pages upload here too)."""
-    cutoff = time.time() - STALE_SECONDS
-    for folder in jobs.upload_dir().iterdir():
-        manifest = folder / MANIFEST
-        if _TOKEN.match(folder.name) and manifest.is_file() and manifest.stat().st_mtime < cutoff:
-            shutil.rmtree(folder, ignore_errors=True)
 
 
 # --- the pre-flight report ----------------------------------------------------------------------
 
-def preflight(paths: list[Path], kind: str) -> dict:
+def preflight(paths, kind: str) -> dict:
     """The check report of these files as the page shows it."""
-    from pemilih.engine.check import check
-    from pemilih.io.read import read_files
-    report = check(read_files([str(p) for p in paths], kind=kind))
+    from pemilih.cycle import check
+    report = check.run(check.CheckRequest(tuple(str(p) for p in paths), kind)).report
     errors = report.errors
     codes = (errors.group_by("code").agg(pl.len().alias("n"), pl.col("reason").first().alias("example"))
              .sort("n", "code", descending=[True, False]).to_dicts() if errors.height else [])
@@ -156,48 +81,9 @@ def store(request):
         return redirect("unggah")
     manifest, _ = found
     who = access.who(request, REASON_OF_KIND[manifest["kind"]])
-    job = jobs.enqueue(request, "terima", {"token": token, "kind": manifest["kind"], "actor": who["actor"],
-                                           "next_url": reverse("unggah")})
+    job = jobs.enqueue(request, tasks.RECEIVE, {"token": token, "kind": manifest["kind"], "who": who,
+                                                "next_url": reverse("unggah")})
     return redirect("pekerjaan", job.pk)
-
-
-@jobs.handler("terima", "Menyimpan berkas ke ruang kerja")
-def receive_job(job, bar) -> str:
-    """Receive the checked files, as `pemilih receive` does (problems kept on their rows)."""
-    from pemilih.engine.check import with_duplicates
-    from pemilih.io.read import read_files
-    from pemilih.store.receive import ImportRefused, import_result
-    found = load_upload(job.params.get("token", ""))
-    if found is None:
-        raise jobs.JobError("Berkas unggahan tidak ditemukan lagi; unggah dan periksa ulang.")
-    manifest, paths = found
-    kind = manifest["kind"]
-    bar.stage("Membaca berkas", len(paths))
-    result = with_duplicates(read_files([str(p) for p in paths], kind=kind, on_file=lambda: bar.update(1)))
-    lines = [f"DITOLAK: {line}" for line in result.refused]
-    if not result.records.height:
-        raise jobs.JobError("\n".join(lines + ["Tidak ada baris yang dapat disimpan; ruang kerja tidak berubah."]))
-    bar.stage("Menyimpan ke ruang kerja", None)
-    try:
-        outcome = import_result(workspace.current(), result, actor=job.params["actor"], agency=AGENCY_OF_KIND[kind],
-                                reason=REASON_OF_KIND[kind], legal_basis=LEGAL_BASIS, allow_refused=True)
-    except ImportRefused as exc:
-        raise jobs.JobError(f"Penyimpanan dibatalkan, ruang kerja tidak berubah: {exc}") from None
-    forget_upload(job.params["token"])
-    label = KINDS[kind].lower()
-    if outcome.created:
-        lines.append(f"Disimpan ({label}): {_n(outcome.rows)} baris, {_n(outcome.problems)} catatan masalah, "
-                     f"batch {outcome.batch_id}.")
-    else:
-        lines.append(f"Tidak ada perubahan ({label}): berkas yang sama sudah disimpan (batch {outcome.batch_id}).")
-    job.result = {"batch": outcome.batch_id, "created": outcome.created, "rows": outcome.rows,
-                  "refused": result.refused}
-    return "\n".join(lines)
-
-
-def _n(value: int) -> str:
-    """Thousands with a dot, as written in Indonesia."""
-    return f"{value:,}".replace(",", ".")
 
 
 routes = [

@@ -1,0 +1,277 @@
+"""The interchange contract: every column, alias, sheet and file name pemilih reads or writes.
+
+One place for the layouts of the files the agencies exchange (docs/formats.md tells them in
+prose; tests/test_contract.py checks that the two agree and that every column the readers
+accept and the writers write is here). Readers, writers, the engine, the store and the web
+take their names from this module and never spell a column of a file themselves.
+
+Sections follow docs/formats.md: 2 the KPU list, 3 the civil-registry extract, 4 findings,
+5 the hand-back package, 6 code tables, 7 the coklit workbook, 8 public responses, 9 the
+printed and downloaded tables (election lists, TPS, recap). Section 1 (values) is the
+domain's (pemilih.domain.values, pemilih.domain.nik, pemilih.domain.masking).
+
+Polars is named here only in annotations, never imported: the workbook readers of
+`pemilih check` are forked before anything has loaded Polars (io/sheets.py).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import polars as pl
+
+# --- 2. KPU voter list -------------------------------------------------------------------------
+
+# Canonical columns of a KPU voter list, in output order.
+KPU_COLUMNS = [
+    "kecamatan", "desa", "kode_desa", "tps", "no", "nkk", "nik", "nama", "tempat_lahir",
+    "tanggal_lahir", "status_kawin", "jenis_kelamin", "alamat", "rt", "rw", "disabilitas",
+    "ktp_el", "keterangan",
+]
+# Printed name of each canonical column: what writers write and messages name.
+KPU_HEADERS = {
+    "kecamatan": "KECAMATAN", "desa": "KELURAHAN/DESA", "kode_desa": "KODE DESA", "tps": "TPS",
+    "no": "NO", "nkk": "NKK", "nik": "NIK", "nama": "NAMA", "tempat_lahir": "TEMPAT LAHIR",
+    "tanggal_lahir": "TANGGAL LAHIR", "status_kawin": "STATUS PERKAWINAN",
+    "jenis_kelamin": "JENIS KELAMIN", "alamat": "ALAMAT", "rt": "RT", "rw": "RW",
+    "disabilitas": "DISABILITAS", "ktp_el": "KTP-EL", "keterangan": "KETERANGAN",
+}
+# Every header accepted for a column (case, spacing and punctuation ignored), printed name first.
+KPU_ALIASES = {
+    "kecamatan": ["KECAMATAN", "KEC", "NAMA KECAMATAN"],
+    "desa": ["KELURAHAN/DESA", "DESA", "KELURAHAN", "LEMBANG", "DESA/KEL", "DESA/KELURAHAN"],
+    "kode_desa": ["KODE DESA", "KODE WILAYAH", "KODE KEL"],
+    "tps": ["TPS", "NO TPS"],
+    "no": ["NO", "NO URUT"],
+    "nkk": ["NKK", "NO KK", "NOMOR KK"],
+    "nik": ["NIK", "NO NIK"],
+    "nama": ["NAMA", "NAMA LENGKAP", "NAMA PEMILIH"],
+    "tempat_lahir": ["TEMPAT LAHIR", "TEMPAT_LAHIR"],
+    "tanggal_lahir": ["TANGGAL LAHIR", "TGL LAHIR", "TANGGAL_LAHIR"],
+    "status_kawin": ["STATUS PERKAWINAN", "STATUS KAWIN", "KAWIN", "STS KAWIN"],
+    "jenis_kelamin": ["JENIS KELAMIN", "L/P", "JK"],
+    "alamat": ["ALAMAT", "ALAMAT/DUSUN"],
+    "rt": ["RT"],
+    "rw": ["RW"],
+    "disabilitas": ["DISABILITAS", "JENIS DISABILITAS", "DIS"],
+    "ktp_el": ["KTP-EL", "STATUS KTP-EL", "EKTP"],
+    "keterangan": ["KETERANGAN", "KET"],
+}
+KPU_REQUIRED = ["nkk", "nik", "nama", "tempat_lahir", "tanggal_lahir", "status_kawin",
+                "jenis_kelamin", "alamat", "rt", "rw"]
+# One column holding both birthplace and birth date (`RANTEPAO, 12-05-1980`), split on reading.
+COMBINED_BIRTH = "_ttl"
+COMBINED_BIRTH_HEADERS = ["TEMPAT/TANGGAL LAHIR", "TEMPAT, TANGGAL LAHIR", "TEMPAT/TGL LAHIR",
+                          "TEMPAT TGL LAHIR", "TTL", "TEMPAT DAN TANGGAL LAHIR"]
+# Title block of a form-style list (`KECAMATAN : RANTEPAO`): the key as written -> what it gives.
+TITLE_KEYS = {
+    "PROVINSI": "prov", "KABUPATEN": "kab", "KABUPATEN/KOTA": "kab", "KOTA": "kab", "KAB": "kab",
+    "KECAMATAN": "kec", "KEC": "kec",
+    "DESA/KELURAHAN": "desa", "KELURAHAN/DESA": "desa", "DESA": "desa", "KELURAHAN": "desa",
+    "LEMBANG": "desa", "DESA/KEL": "desa", "KEL/DESA": "desa", "LEMBANG/KELURAHAN": "desa",
+    "TPS": "tps", "NO TPS": "tps", "NOMOR TPS": "tps",
+}
+
+# --- 3. Civil-registry extract -------------------------------------------------------------------
+
+REGISTRY_COLUMNS = [
+    "nik", "nkk", "nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin", "status_kawin",
+    "alamat", "rt", "rw", "kode_wilayah", "pekerjaan", "status", "tgl_mati", "tgl_pindah",
+    "kode_wilayah_tujuan", "tgl_datang",
+]
+REGISTRY_HEADERS = {
+    "nik": "NIK", "nkk": "NO_KK", "nama": "NAMA_LGKP", "tempat_lahir": "TMPT_LHR",
+    "tanggal_lahir": "TGL_LHR", "jenis_kelamin": "JENIS_KLMIN", "status_kawin": "STAT_KWN",
+    "alamat": "ALAMAT", "rt": "NO_RT", "rw": "NO_RW", "kode_wilayah": "KODE_WILAYAH",
+    "pekerjaan": "JENIS_PKRJN", "status": "STATUS", "tgl_mati": "TGL_MATI",
+    "tgl_pindah": "TGL_PINDAH", "kode_wilayah_tujuan": "KODE_WILAYAH_TUJUAN",
+    "tgl_datang": "TGL_DATANG",
+}
+# `_prop` .. `_kel`: the four parts that can stand for KODE_WILAYAH.
+REGION_PARTS = {"_prop": "NO_PROP", "_kab": "NO_KAB", "_kec": "NO_KEC", "_kel": "NO_KEL"}
+REGISTRY_ALIASES = {
+    "nik": ["NIK"],
+    "nkk": ["NO_KK", "NKK"],
+    "nama": ["NAMA_LGKP", "NAMA", "NAMA LENGKAP"],
+    "tempat_lahir": ["TMPT_LHR", "TEMPAT LAHIR"],
+    "tanggal_lahir": ["TGL_LHR", "TANGGAL LAHIR"],
+    "jenis_kelamin": ["JENIS_KLMIN", "JENIS KELAMIN", "JK"],
+    "status_kawin": ["STAT_KWN", "STATUS KAWIN"],
+    "alamat": ["ALAMAT"],
+    "rt": ["NO_RT", "RT"],
+    "rw": ["NO_RW", "RW"],
+    "kode_wilayah": ["KODE_WILAYAH"],
+    "pekerjaan": ["JENIS_PKRJN", "PEKERJAAN"],
+    "status": ["STATUS"],
+    "tgl_mati": ["TGL_MATI"],
+    "tgl_pindah": ["TGL_PINDAH"],
+    "kode_wilayah_tujuan": ["KODE_WILAYAH_TUJUAN"],
+    "tgl_datang": ["TGL_DATANG"],
+    **{part: [name] for part, name in REGION_PARTS.items()},
+}
+REGISTRY_REQUIRED = ["nik", "nama", "tanggal_lahir", "jenis_kelamin"]
+REGISTRY_DATES = ["tanggal_lahir", "tgl_mati", "tgl_pindah", "tgl_datang"]
+# Occupations that mark an active member of the armed forces (TMS-6) or the police (TMS-7).
+OCCUPATION_TNI = "TENTARA NASIONAL INDONESIA"
+OCCUPATION_POLRI = "KEPOLISIAN RI"
+ALIVE, DECEASED = "HIDUP", "MATI"
+
+KIND_KPU, KIND_REGISTRY = "kpu", "registry"
+COLUMNS = {KIND_KPU: KPU_COLUMNS, KIND_REGISTRY: REGISTRY_COLUMNS}
+HEADERS = {KIND_KPU: KPU_HEADERS, KIND_REGISTRY: REGISTRY_HEADERS}
+ALIASES = {KIND_KPU: KPU_ALIASES, KIND_REGISTRY: REGISTRY_ALIASES}
+
+# --- what every reader hands on ------------------------------------------------------------------
+
+# A record's place in its file: `<file>:<sheet>:<row>` (a CSV has no sheet: `dpt.csv::17`).
+REF_COLUMNS = ["source_ref", "file", "sheet", "row"]
+PROBLEM_COLUMNS = ["source_ref", "file", "sheet", "row", "column", "code", "reason"]
+
+
+def source_ref(file: str, sheet: str | None, row: int | None) -> str:
+    return f"{file}:{sheet or ''}:{'' if row is None else row}"
+
+
+@dataclass
+class SourceFile:
+    """One file as received: its bytes are kept as an immutable snapshot identified by sha256."""
+
+    name: str  # base name as given
+    path: str
+    sha256: str
+    size: int
+    kind: str  # KIND_KPU or KIND_REGISTRY
+
+
+@dataclass
+class ReadResult:
+    """What a reader returns: one row per data row read (good and bad alike, nothing dropped),
+    canonical column names, every value as text, and the problems found."""
+
+    kind: str  # KIND_KPU or KIND_REGISTRY
+    records: pl.DataFrame  # REF_COLUMNS + KPU_COLUMNS (or REGISTRY_COLUMNS), all text but row (Int64)
+    # PROBLEM_COLUMNS; row null for file-level problems (FILE-UNREADABLE, COLUMN-MISSING, FILE-KIND),
+    # column null for them too except COLUMN-MISSING, which names the missing column.
+    problems: pl.DataFrame
+    files: list[SourceFile] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)  # files refused whole, with the reason
+
+    @property
+    def ok(self) -> bool:
+        return self.problems.height == 0 and not self.refused
+
+
+# --- 4. Findings ---------------------------------------------------------------------------------
+
+FINDINGS_FILE_CSV, FINDINGS_FILE_XLSX = "findings.csv", "findings.xlsx"
+FINDINGS_COLUMNS = ["source_ref", "nik", "code", "field", "current", "proposed", "registry_nik",
+                    "duplicate_of", "score", "reason"]
+# After the ten: a stable key per finding (what review decisions hang on) and the evidence (JSON).
+FINDINGS_EXTRA = ["finding_key", "evidence"]
+FINDINGS_SHEET, EVIDENCE_SHEET = "temuan", "bukti"
+EVIDENCE_COLUMNS = ["finding_key", "source_ref", "code", "field_linked", "level", "weight", "score"]
+# What `field` of a U finding may name: printed KPU list columns.
+FINDING_FIELDS = [KPU_HEADERS[c] for c in ("nama", "nik", "nkk", "tanggal_lahir", "tempat_lahir",
+                                           "jenis_kelamin", "status_kawin", "alamat", "rt", "rw",
+                                           "kode_desa")]
+
+# --- 5. Hand-back package ------------------------------------------------------------------------
+
+PACKAGE_SCHEMA_VERSION = 1
+PACKAGE_MANIFEST = "manifest.json"
+PACKAGE_CHANGES, PACKAGE_LIST, PACKAGE_RECAP = "perubahan.xlsx", "daftar.xlsx", "rekap.xlsx"
+PACKAGE_DATA_FILES = [PACKAGE_CHANGES, PACKAGE_LIST, PACKAGE_RECAP]
+PACKAGE_MINUTES = "berita_acara.pdf"
+MANIFEST_FIELDS = ["schema_version", "regency", "period", "source_list", "created", "counts",
+                   "files", "manifest_sha256"]
+# perubahan.xlsx: KPU's order after field validation: new voters, not eligible, corrected.
+CHANGE_KEY, CHANGE_CODE, CHANGE_CODE_MEANING, CHANGE_EVIDENCE = "KUNCI", "KODE", "ARTI KODE", "BUKTI"
+SHEET_NEW, SHEET_TMS, SHEET_CORRECTED = "B Pemilih Baru", "TMS", "U Ubah Data"
+CHANGE_SHEETS = [SHEET_NEW, SHEET_TMS, SHEET_CORRECTED]
+NEW_SHEET_COLUMNS = [CHANGE_KEY, CHANGE_CODE, *(KPU_HEADERS[c] for c in KPU_COLUMNS), CHANGE_EVIDENCE]
+TMS_SHEET_COLUMNS = [CHANGE_KEY, CHANGE_CODE, CHANGE_CODE_MEANING, *(KPU_HEADERS[c] for c in KPU_COLUMNS),
+                     CHANGE_EVIDENCE]
+CORRECTED_COLUMN, CORRECTED_OLD, CORRECTED_NEW = "KOLOM", "NILAI LAMA", "NILAI BARU"
+CORRECTED_COLUMNS = [CHANGE_KEY, KPU_HEADERS["nik"], KPU_HEADERS["nama"], KPU_HEADERS["kode_desa"],
+                     CORRECTED_COLUMN, CORRECTED_OLD, CORRECTED_NEW, CHANGE_EVIDENCE]
+LIST_SHEET = "DPT"  # daftar.xlsx: the resulting list, KPU_HEADERS in KPU_COLUMNS order
+
+# --- 6. Code tables ------------------------------------------------------------------------------
+
+KPU_REGIME = "PEMILU2024"  # KPU's continuous updating, and what the hand-back speaks
+VILLAGE_REGIME = "PILKALEM"  # the village-head election's own rules (TMS-D)
+CODE_TABLE_COLUMNS = ["code", "kind", "label", "meaning"]
+CODE_KINDS = ["tms", "ubah", "baru", "catatan"]
+
+# --- 7. Coklit workbook (one per village, one sheet per TPS) ------------------------------------
+
+COKLIT_FORMAT = "pemilih-coklit/1"
+COKLIT_GUIDE_SHEET, COKLIT_NEW_SHEET, COKLIT_BASE_SHEET = "PETUNJUK", "PEMILIH BARU", "VERSI_DASAR"
+# Locked columns after KUNCI (A): NO and the data as shared.
+COKLIT_LOCKED = ["no", "nkk", "nik", "nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin",
+                 "status_kawin", "alamat", "rt", "rw", "disabilitas", "ktp_el"]
+COKLIT_CORRECTABLE = ["nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin", "status_kawin",
+                      "alamat", "rt", "rw", "disabilitas", "ktp_el"]
+COKLIT_NEW_COLUMNS = ["nkk", "nik", "nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin",
+                      "status_kawin", "alamat", "rt", "rw", "disabilitas", "ktp_el", "tps", "keterangan"]
+COKLIT_HEADER = {"key": "KUNCI", "no": "NO", "nkk": "NKK", "nik": "NIK", "nama": "NAMA",
+                 "tempat_lahir": "TEMPAT LAHIR", "tanggal_lahir": "TANGGAL LAHIR",
+                 "jenis_kelamin": "JENIS KELAMIN", "status_kawin": "STATUS KAWIN", "alamat": "ALAMAT",
+                 "rt": "RT", "rw": "RW", "disabilitas": "DISABILITAS", "ktp_el": "KTP-EL", "tps": "TPS",
+                 "keterangan": "KETERANGAN", "status": "STATUS"}
+COKLIT_NEW_SUFFIX = " BARU"  # a correction column: `NAMA BARU`
+COKLIT_TPS_HEADERS = ([COKLIT_HEADER["key"]] + [COKLIT_HEADER[c] for c in COKLIT_LOCKED]
+                      + [COKLIT_HEADER["status"]]
+                      + [COKLIT_HEADER[c] + COKLIT_NEW_SUFFIX for c in COKLIT_CORRECTABLE]
+                      + [COKLIT_HEADER["keterangan"]])
+COKLIT_NEW_HEADERS = [COKLIT_HEADER[c] for c in COKLIT_NEW_COLUMNS]
+# The hidden base-version sheet: field -> label in its first column.
+COKLIT_BASE_LABELS = {"format": "FORMAT", "cut": "POTONGAN", "kode_desa": "KODE DESA", "desa": "DESA",
+                      "kecamatan": "KECAMATAN", "regime": "REZIM", "base_seq": "PERISTIWA DASAR",
+                      "agreement": "PERJANJIAN", "shared_on": "TANGGAL", "file": "BERKAS"}
+# The list columns a coklit workbook carries (what the agreement must allow to share).
+COKLIT_SHARED_ELEMENTS = ["kecamatan", "desa", "kode_desa", "tps", "no", "nkk", "nik", "nama",
+                          "tempat_lahir", "tanggal_lahir", "jenis_kelamin", "status_kawin", "alamat",
+                          "rt", "rw", "disabilitas", "ktp_el"]
+
+# --- 8. Public responses to the provisional list ------------------------------------------------
+
+RESPONSE_KIND, RESPONSE_KEY, RESPONSE_NIK = "JENIS", "KUNCI", "NIK"
+RESPONSE_CODE, RESPONSE_COLUMN, RESPONSE_NEW_VALUE = "KODE", "KOLOM", "NILAI BARU"
+RESPONSE_EVIDENCE = "BUKTI"
+RESPONSE_COLUMNS = [RESPONSE_KIND, RESPONSE_KEY, RESPONSE_NIK, RESPONSE_CODE, RESPONSE_COLUMN,
+                    RESPONSE_NEW_VALUE, RESPONSE_EVIDENCE]
+RESPONSE_ADD, RESPONSE_REMOVE, RESPONSE_CHANGE = "TAMBAH", "HAPUS", "UBAH"
+RESPONSE_KINDS = [RESPONSE_ADD, RESPONSE_REMOVE, RESPONSE_CHANGE]
+# A TAMBAH row gives the voter's data under the KPU list headers; `DESA` is accepted for the village.
+RESPONSE_SHORT_VILLAGE = "DESA"
+
+# --- 9. Printed and downloaded tables -----------------------------------------------------------
+
+# An election list (DPS, DPT, DPTb) as a workbook: one sheet named after the stage, KPU_HEADERS.
+ELECTION_STAGES = ["DPS", "DPT", "DPTb"]
+# Logistics per TPS (logistik.xlsx and logistik.pdf): what the counts come in with, then the
+# amounts each TPS, village and kecamatan needs (column -> header).
+LOGISTICS_COUNT_COLUMNS = ["kecamatan", "desa", "kode_desa", "tps", "pemilih"]
+LOGISTICS_AMOUNT_HEADERS = {"pemilih": "Pemilih", "cadangan": "Cadangan", "surat_suara": "Surat Suara",
+                            "kotak_suara": "Kotak Suara", "bilik_suara": "Bilik Suara", "tinta": "Tinta",
+                            "segel": "Segel", "formulir": "Formulir"}
+LOGISTICS_AMOUNTS = list(LOGISTICS_AMOUNT_HEADERS)
+LOGISTICS_SHEETS = ["Per TPS", "Per Desa", "Per Kecamatan", "Parameter"]
+# The TPS table of a village (web download): TPS, voters by sex, then the logistics amounts.
+TPS_TABLE_HEADERS = {"tps": "TPS", "l": "Laki-laki", "p": "Perempuan",
+                     **LOGISTICS_AMOUNT_HEADERS, "pemilih": "Jumlah pemilih"}
+def recap_tms_column(code: str) -> str:
+    """The recap's measure column of a TMS code: `TMS-1` -> `tms_1` (`tms_1_l`, `tms_1_p`, ...)."""
+    return code.lower().replace("-", "_")
+
+
+# rekap.xlsx (and KPU's recap): two sheets, a two-row header of measure over L / P / JML.
+RECAP_SHEETS = ["Per Desa", "Per Kecamatan"]
+RECAP_SEXES = {"l": "L", "p": "P", "jml": "JML"}
+RECAP_VILLAGE_LABELS = ["KECAMATAN", "DESA/KELURAHAN", "KODE DESA"]
+RECAP_KECAMATAN_LABELS = ["KECAMATAN", "JUMLAH DESA"]
+RECAP_MEASURES_BEFORE_TMS = {"awal": "PEMILIH AWAL", "baru": "PEMILIH BARU (B)"}
+RECAP_MEASURES_AFTER_TMS = {"tms": "JUMLAH TMS", "ubah": "PERBAIKAN DATA (U)",
+                            "tanpa_ktpel": "BELUM KTP-EL", "akhir": "PEMILIH AKHIR"}

@@ -1,0 +1,301 @@
+"""Step: a village-head election's lists: create it, set the DPS, record public responses, set
+the DPT with its TPS and logistics, set the DPTb; and what each set list prints.
+
+A list is set from the current list of the election's villages (store/elections.py, TPS by
+engine/tps.py) and keeps the code table, TPS cap and ballot reserve it was set with, whoever
+set it; its printed side (the list as a workbook, announcement PDFs per village, and for the
+DPT the logistics as XLSX and PDF) is written here, from the stored list and those settings.
+"""
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pemilih.contract import ELECTION_STAGES, KPU_HEADERS, RESPONSE_ADD, RESPONSE_KEY, RESPONSE_KIND, RESPONSE_NIK
+from pemilih.cycle.common import SILENT, Progress, StepError, Who, check_regime
+
+if TYPE_CHECKING:
+    import polars as pl
+
+DPS, DPT, DPTB = ELECTION_STAGES
+DEFAULT_REGIME = "PILKALEM"
+DEFAULT_MAX_PER_TPS = 500  # SE Mendagri 141/6698/SJ capped a village's TPS at 500 voters
+CREATE_REASON = "Penetapan penyelenggaraan Pilkalem"
+RESPONSES_REASON = "Tanggapan masyarakat atas DPS"
+CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$")  # it goes into URLs and file names
+LOGISTICS_PRESET = "pilkalem"
+
+
+def stage_reason(stage: str) -> str:
+    return f"Penetapan {stage} oleh panitia pemilihan"
+
+
+@dataclass(frozen=True)
+class CreateRequest:
+    code: str
+    name: str
+    voting_day: date
+    dps_set_on: date
+    villages: tuple[str, ...]
+    who: Who
+    regime: str = DEFAULT_REGIME
+    max_per_tps: int = DEFAULT_MAX_PER_TPS
+    reserve_percent: str | None = None  # ballots in reserve, % per TPS; None: the preset's 2.5
+
+    def __post_init__(self):
+        from pemilih.domain.logistics import percent
+        if not CODE_PATTERN.match(self.code or ""):
+            raise StepError("Kode pemilihan: huruf, angka, - atau _ saja (mis. PILKALEM2027).")
+        if not (self.name or "").strip():
+            raise StepError("Nama pemilihan wajib diisi.")
+        check_regime(self.regime)
+        if not self.villages:
+            raise StepError("Pilih paling sedikit satu desa/lembang.")
+        if self.max_per_tps < 1:
+            raise StepError("Jumlah pemilih paling banyak per TPS harus lebih dari 0")
+        if self.dps_set_on > self.voting_day:
+            raise StepError("Tanggal penetapan DPS sesudah hari pemungutan suara")
+        if self.reserve_percent not in (None, ""):
+            try:
+                percent(self.reserve_percent)
+            except ValueError as exc:
+                raise StepError(f"Cadangan surat suara: {exc}") from None
+
+
+def create(ws, request: CreateRequest, progress: Progress = SILENT):
+    """The election made (store.models.Election)."""
+    from pemilih.store import elections
+    progress.stage("Membuat pemilihan")
+    return elections.create(ws, code=request.code, name=request.name.strip(), regime=request.regime,
+                            voting_day=request.voting_day, dps_set_on=request.dps_set_on,
+                            villages=list(request.villages), max_per_tps=request.max_per_tps,
+                            reserve_percent=request.reserve_percent or None, **request.who.event_args())
+
+
+@dataclass(frozen=True)
+class SetListRequest:
+    code: str
+    stage: str  # DPS, DPT or DPTb
+    out_dir: str
+    who: Who
+    reserve_percent: str | None = None  # None: the election's
+    announce: bool = True  # announcement PDFs per village
+    listing: bool = True  # the list as a workbook
+    processes: int = 2  # for the announcement PDFs
+
+    def __post_init__(self):
+        if self.stage not in ELECTION_STAGES:
+            raise StepError(f"Tahap '{self.stage}' tidak dikenal; pilih {', '.join(ELECTION_STAGES)}")
+        if self.reserve_percent not in (None, ""):
+            from pemilih.domain.logistics import percent
+            try:
+                percent(self.reserve_percent)
+            except ValueError as exc:
+                raise StepError(f"Cadangan surat suara: {exc}") from None
+
+
+@dataclass
+class SetListOutcome:
+    list: object  # store.models.ElectionList
+    voters: pl.DataFrame  # key, placing columns and tps_number, in list order
+    warnings: list[str]
+    paths: list[Path] = field(default_factory=list)
+
+    @property
+    def tps(self) -> int:
+        return self.voters.select("kode_desa", "tps_number").n_unique() if self.voters.height else 0
+
+
+def set_list(ws, request: SetListRequest, progress: Progress = SILENT) -> SetListOutcome:
+    from pemilih.store import elections
+    e = elections.election(ws, request.code)
+    progress.stage(f"Menetapkan {request.stage} dan membagi TPS")
+    made = elections.set_list(ws, e, request.stage, reserve_percent=request.reserve_percent or None,
+                              **request.who.event_args())
+    villages = made.voters["kode_desa"].n_unique() if made.voters.height else 0
+    progress.stage("Mencetak daftar, pengumuman dan logistik", villages or None)
+    paths = publish(made, e, Path(request.out_dir), processes=request.processes, announce=request.announce,
+                    listing=request.listing, progress=progress)
+    return SetListOutcome(made.list, made.voters, made.warnings, paths)
+
+
+def logistics_params(made):
+    """The logistics parameters of a set list: the Pilkalem preset with the list's reserve."""
+    from pemilih.domain.logistics import LogisticsParams
+    from pemilih.store.elections import settings_of
+    reserve = settings_of(made)["reserve_percent"]
+    return LogisticsParams.for_election(LOGISTICS_PRESET, **({"reserve_percent": reserve} if reserve else {}))
+
+
+def publish(made, e, out: Path, *, processes: int = 2, progress: Progress = SILENT,
+            announce: bool = True, listing: bool = True) -> list[Path]:
+    """The printed side of a set list (`made`: store.elections.SetList): for the DPT the
+    logistics (XLSX and PDF); the list as a workbook with its TPS and the announcement PDFs per
+    village (unless told not to)."""
+    import polars as pl
+
+    from pemilih.io import xlsx_tables
+    from pemilih.io.announcement_pdf import write_announcements
+    from pemilih.store.elections import named, rows_of
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    if made.list.stage == DPT and made.voters.height:
+        paths += write_logistics(made, e, out)
+    if not (announce or listing):
+        return paths
+    voters = named(rows_of(made.list)).with_columns(pl.col("tps_number").cast(pl.String).str.zfill(3).alias("tps"))
+    if listing:
+        book = out / f"{made.list.stage}_{e.code}.xlsx"
+        with xlsx_tables.workbook(str(book)) as wb:
+            xlsx_tables.text_sheet(wb, made.list.stage, voters.select(
+                pl.col(c).alias(KPU_HEADERS[c]) for c in KPU_HEADERS))
+        paths.append(book)
+    if announce:
+        done = [0]
+
+        def printed(n: int) -> None:  # the writer says how many villages are done so far
+            progress.advance(n - done[0])
+            done[0] = n
+        paths += write_announcements(voters, out / "pengumuman", title=f"Pengumuman {made.list.stage}",
+                                     stage=made.list.stage, election_name=e.name, voting_day=e.voting_day,
+                                     processes=processes, progress=printed)
+    return paths
+
+
+def write_logistics(made, e, out: Path) -> list[Path]:
+    from pemilih.engine.logistics import logistics
+    from pemilih.io.logistics_pdf import write_logistics_pdf
+    from pemilih.io.logistics_xlsx import write_logistics_xlsx
+    from pemilih.store.elections import tps_counts
+    params = logistics_params(made.list)
+    result = logistics(tps_counts(made.voters), params)
+    title = f"Kebutuhan logistik per TPS — {e.name}"
+    xlsx = out / "logistik.xlsx"
+    write_logistics_xlsx(result, xlsx, title=title, params=params)
+    pdf = write_logistics_pdf(result.per_tps, result.per_village, result.per_kecamatan, result.total,
+                              out / "logistik.pdf", title=title, params=params)
+    return [xlsx, pdf]
+
+
+def zip_announcements(out: Path, stage: str, code: str) -> Path | None:
+    """All villages' announcement PDFs in one file beside the others."""
+    pdfs = sorted((out / "pengumuman").glob("*.pdf"))
+    if not pdfs:
+        return None
+    target = out / f"pengumuman_{stage}_{code}.zip"
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as z:
+        for pdf in pdfs:  # PDFs are compressed already
+            z.write(pdf, pdf.name)
+    return target
+
+
+# --- public responses ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ResponsesRequest:
+    code: str
+    path: str  # the responses workbook
+    who: Who
+    shown_name: str | None = None  # the file's name as sent (a server keeps uploads under its own)
+    village: str | None = None  # a committee answers for its own village only
+
+
+def record_responses(ws, request: ResponsesRequest, progress: Progress = SILENT):
+    """store.responses.ResponseOutcome; ResponseError (every bad row named) refuses the file whole."""
+    from pemilih.io.responses import ResponsesUnreadable, read_responses
+    from pemilih.store import elections, responses
+    e = elections.election(ws, request.code)
+    progress.stage("Membaca dan mencatat tanggapan")
+    try:
+        rows = read_responses(request.path, request.shown_name)
+    except ResponsesUnreadable as exc:
+        raise responses.ResponseError([str(exc)]) from None
+    if not rows:
+        name = request.shown_name or Path(request.path).name
+        raise responses.ResponseError([f"{name}: tidak ada baris tanggapan di lembar pertama"])
+    if request.village is not None:
+        outside = _outside_village(ws, rows, request.village)
+        if outside:
+            raise responses.ResponseError(outside)
+    return responses.record(ws, e, rows, **request.who.event_args())
+
+
+def _outside_village(ws, rows: list[tuple[str, dict]], village: str) -> list[str]:
+    """Every row naming a voter of another village, or adding one elsewhere (the store checks
+    the rest)."""
+    from pemilih.store.elections import villages_of
+    by_key, by_nik = villages_of(ws, keys={r.get(RESPONSE_KEY) for _, r in rows if r.get(RESPONSE_KEY)},
+                                 niks={r.get(RESPONSE_NIK) for _, r in rows if r.get(RESPONSE_NIK)})
+    village_header = KPU_HEADERS["kode_desa"]
+    problems = []
+    for ref, r in rows:
+        if (r.get(RESPONSE_KIND) or "").upper() == RESPONSE_ADD:
+            if r.get(village_header) and r.get(village_header) != village:
+                problems.append(f"{ref} kolom {village_header}: panitia hanya menambah pemilih desa {village}")
+            continue
+        found = by_key.get(r.get(RESPONSE_KEY)) if r.get(RESPONSE_KEY) else by_nik.get(r.get(RESPONSE_NIK))
+        if found is not None and found != village:
+            problems.append(f"{ref} kolom {RESPONSE_KEY}/{RESPONSE_NIK}: pemilih ini bukan pemilih desa {village}")
+    return problems
+
+
+# --- what a set list gives a village ----------------------------------------------------------------
+
+def tps_table(ws, code: str, kode_desa: str, stage: str | None = None) -> tuple[str, bytes] | None:
+    """(file name, workbook) of a village's TPS on a set list (the DPT, else the DPS): voters L/P,
+    ballots with the list's reserve and equipment; None when the village has no voter on it."""
+    from pemilih.engine.logistics import logistics
+    from pemilih.io.logistics_xlsx import reserve_note
+    from pemilih.io.tps_table import tps_table_xlsx
+    from pemilih.store import elections
+    e = elections.election(ws, code)
+    made = elections.latest(e, stage) if stage else (elections.latest(e, DPT) or elections.latest(e, DPS))
+    if made is None:
+        return None
+    rows = elections.village_rows(made, kode_desa)
+    if not rows.height:
+        return None
+    params = logistics_params(made)
+    result = logistics(elections.tps_counts(rows), params)
+    by_tps = {r["tps_number"]: r for r in elections.tps_summary(made, kode_desa)}
+    table = [{**r, "l": by_tps.get(r["tps"], {}).get("l", 0), "p": by_tps.get(r["tps"], {}).get("p", 0)}
+             for r in result.per_tps.to_dicts()]
+    first = table[0] if table else {}
+    title = [f"Daftar TPS {made.stage} — {e.name}",
+             f"{first.get('desa', '')} ({first.get('kode_desa', '')}), Kecamatan {first.get('kecamatan', '')}",
+             reserve_note(params)]
+    return f"TPS_{made.stage}_{kode_desa.replace('.', '')}.xlsx", tps_table_xlsx(title, table)
+
+
+def village_announcement(ws, code: str, kode_desa: str, stage: str, folder: Path) -> Path | None:
+    """A village's announcement PDF of a set list, printed into `folder` once (a set list never
+    changes) and moved in whole, so two requests at once never see half a file."""
+    import polars as pl
+
+    from pemilih.io.announcement_pdf import write_announcements
+    from pemilih.store import elections
+    e = elections.election(ws, code)
+    made = elections.latest(e, stage)
+    if made is None:
+        return None
+    pattern = f"{made.stage}_{kode_desa.replace('.', '')}_*.pdf"
+    found = sorted(folder.glob(pattern))
+    if found:
+        return found[0]
+    rows = elections.village_rows(made, kode_desa)
+    if not rows.height:
+        return None
+    voters = elections.named(rows).with_columns(pl.col("tps_number").cast(pl.String).str.zfill(3).alias("tps"))
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=folder) as tmp:
+        [printed] = write_announcements(voters, tmp, title=f"Pengumuman {made.stage}", stage=made.stage,
+                                        election_name=e.name, voting_day=e.voting_day, processes=1)
+        final = folder / printed.name
+        os.replace(printed, final)
+    return final

@@ -1,0 +1,183 @@
+"""Step: verify a voter list against the civil registry and write the findings.
+
+The list is files (`pemilih verify --list`) or the workspace's current list; the registry is
+files or an extract the workspace received (read back from its snapshots, byte for byte, by the
+same reader). Linkage and findings are the engine's (engine/findings.py); the findings go to
+findings.csv and findings.xlsx (formats.md section 4). With `load`, they are then loaded for
+review by the review step from the CSV just written, exactly as `pemilih review muat` loads it.
+
+The code table defaults to the village election's (PILKALEM) when a DPS date is given, and to
+KPU's otherwise: that choice is made here only.
+"""
+from __future__ import annotations
+
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pemilih.contract import KIND_KPU, KIND_REGISTRY, KPU_REGIME, VILLAGE_REGIME
+from pemilih.cycle.common import SILENT, Progress, StepError, Who
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from pemilih.cycle.review import LoadOutcome
+
+# The columns verification uses; the others are dropped as soon as a file is read.
+KEEP = {KIND_KPU: ["source_ref", "nik", "nkk", "nama", "tempat_lahir", "tanggal_lahir", "status_kawin",
+                   "jenis_kelamin", "alamat", "rt", "rw", "kode_desa"],
+        KIND_REGISTRY: ["nik", "nkk", "nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin", "status_kawin",
+                        "alamat", "rt", "rw", "kode_wilayah", "pekerjaan", "status", "tgl_mati", "tgl_pindah",
+                        "kode_wilayah_tujuan", "tgl_datang"]}
+LOAD_REASON = "Hasil verifikasi untuk ditelaah"
+
+
+def default_regime(dps_set_on: date | None) -> str:
+    """A DPS date means a village election (its 6-month domicile rule); else KPU's table."""
+    return VILLAGE_REGIME if dps_set_on is not None else KPU_REGIME
+
+
+@dataclass(frozen=True)
+class VerifyRequest:
+    on: date  # voting day: age is counted on it
+    out_dir: str
+    list_paths: tuple[str, ...] = ()  # empty: the workspace's current list
+    registry_paths: tuple[str, ...] = ()  # empty: an extract the workspace received
+    registry_batch: int | None = None  # that extract; None: the latest received
+    dps_set_on: date | None = None
+    regime: str | None = None  # None: default_regime(dps_set_on)
+    model_path: str | None = None  # a model from `pemilih train-linkage`; None: the shipped one
+    load: Who | None = None  # load the findings for review, as this person
+
+    def __post_init__(self):
+        from pemilih.domain.codes import regimes
+        object.__setattr__(self, "list_paths", tuple(str(p) for p in self.list_paths))
+        object.__setattr__(self, "registry_paths", tuple(str(p) for p in self.registry_paths))
+        if self.regime is None:
+            object.__setattr__(self, "regime", default_regime(self.dps_set_on))
+        if self.regime not in regimes():
+            raise StepError(f"Rezim kode '{self.regime}' tidak dikenal; pilih: {', '.join(regimes())}")
+        if self.dps_set_on is not None and self.dps_set_on > self.on:
+            raise StepError("Tanggal penetapan DPS tidak boleh sesudah hari pemungutan suara.")
+
+    @property
+    def uses_workspace(self) -> bool:
+        return not self.list_paths or not self.registry_paths or self.load is not None
+
+
+@dataclass
+class VerifyOutcome:
+    findings: pl.DataFrame
+    paths: dict[str, str]  # "csv", "xlsx"
+    list_rows: int
+    registry_rows: int
+    by_nik: int
+    by_probability: int
+    residual: int  # rows left for the probabilistic stage
+    refused: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+    loaded: LoadOutcome | None = None
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return dict(self.findings.group_by("code").len().sort("code").iter_rows())
+
+
+def run(ws, request: VerifyRequest, progress: Progress = SILENT) -> VerifyOutcome:
+    started = time.perf_counter()
+    model = _model(request.model_path)
+    progress.stage("Membaca daftar dan data Disdukcapil")
+    records, problems, registry, refused = _inputs(ws, request)
+    if records.height == 0 or registry.height == 0:
+        raise StepError("Tidak ada baris yang dapat diverifikasi (daftar atau data Disdukcapil kosong).")
+    read_s = time.perf_counter() - started
+    from pemilih.engine.findings import verify
+    from pemilih.io.findings import write_all
+    progress.stage("Mencocokkan daftar dengan data Disdukcapil")
+    result = verify(records, registry, request.on, request.regime, request.dps_set_on, problems, model)
+    n_list, n_registry = records.height, registry.height
+    del records, registry, problems  # the findings are all that is left to write
+    progress.stage("Menulis temuan")
+    t = time.perf_counter()
+    try:
+        paths = write_all(result.findings, request.out_dir)
+    except OSError as exc:
+        raise StepError(f"Gagal menulis hasil ke {request.out_dir}: {exc}") from None
+    seconds = {"baca berkas": read_s, **result.seconds, "tulis": time.perf_counter() - t}
+    by_nik = int((result.links["method"] == "nik").sum())
+    outcome = VerifyOutcome(result.findings, paths, n_list, n_registry, by_nik, result.links.height - by_nik,
+                            result.residual, refused, seconds)
+    if request.load is not None:
+        from pemilih.cycle import review
+        outcome.loaded = review.load(ws, review.LoadRequest(paths["csv"], request.load), progress)
+    return outcome
+
+
+def _model(path: str | None) -> dict | None:
+    if path is None:
+        return None
+    import json
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return json.load(fh)
+    except (OSError, ValueError) as exc:
+        raise StepError(f"Model pencocokan {path} tidak dapat dibaca: {exc}") from None
+
+
+def _load_engine() -> None:
+    import pemilih.engine.findings  # noqa: F401  (Polars, DuckDB)
+    import pemilih.io.findings  # noqa: F401
+    import splink  # noqa: F401
+
+
+def _inputs(ws, request: VerifyRequest):
+    """(list records, list problems or None, registry records, files refused).
+
+    The files are read one after the other, the registry first: each reader's working memory
+    goes back to the system before the next starts, so two readers side by side would only
+    raise the peak, and each already keeps both cores busy. The libraries verification needs
+    are imported meanwhile (Polars lets go of Python's lock while it parses)."""
+    engine = threading.Thread(target=_load_engine, name="muat-mesin", daemon=True)
+    engine.start()
+    try:
+        if request.registry_paths:
+            registry, _, refused = _read(request.registry_paths, KIND_REGISTRY)
+        else:
+            registry, refused = _received_registry(ws, request.registry_batch), []
+        if request.list_paths:
+            records, problems, refused_list = _read(request.list_paths, KIND_KPU)
+            refused = refused + refused_list
+        else:
+            from pemilih.store.projection import current_list
+            records, problems = current_list(ws), None
+    finally:
+        engine.join()
+    return records, problems, registry, refused
+
+
+def _read(paths, kind: str):
+    """(records with the columns verification uses, problems, files refused)."""
+    from pemilih.io.read import read_files
+    result = read_files(list(paths), kind=kind)
+    return result.records.select(KEEP[kind]).rechunk(), result.problems, result.refused
+
+
+def _received_registry(ws, batch_id: int | None):
+    """The extract the workspace received (the latest, or batch_id), read from its snapshots by
+    the same reader as registry files: the bytes received are the extract, byte for byte."""
+    from pemilih.store.receive import snapshots_of
+    files = snapshots_of(ws, KIND_REGISTRY, batch_id)
+    if not files:
+        raise StepError("Belum ada ekstrak Disdukcapil yang diterima; unggah ekstraknya lebih dulu."
+                        if batch_id is None else "Ekstrak Disdukcapil yang dipilih tidak ada di ruang kerja.")
+    with tempfile.TemporaryDirectory(prefix="verifikasi-") as tmp:
+        paths = []
+        for n, (name, content) in enumerate(files):
+            path = Path(tmp) / f"{n}_{name}"  # two snapshots may share a name
+            path.write_bytes(content)
+            paths.append(str(path))
+        return _read(paths, KIND_REGISTRY)[0]
