@@ -7,6 +7,8 @@ import getpass
 import sys
 from datetime import date, datetime
 
+from pemilih.domain.masking import mask_digits_in_text
+
 AGENCIES = ["KPU", "DPML", "PANITIA", "DISDUKCAPIL", "PUBLIK"]
 
 
@@ -59,12 +61,13 @@ def guarded(action):
         try:
             return int(action(args) or 0)
         except (ChangeError, WorkspaceError, PackageError) as exc:
-            print(f"Tidak dilakukan, ruang kerja tidak berubah: {exc}", file=sys.stderr)
+            print(f"Tidak dilakukan, ruang kerja tidak berubah: {mask_digits_in_text(exc)}", file=sys.stderr)
             return 1
         except OSError as exc:
             print(f"Berkas tidak dapat dibaca/ditulis: {exc}", file=sys.stderr)
             return 2
         except Exception as exc:  # the boundary
-            print(f"Gagal, ruang kerja tidak berubah ({type(exc).__name__}): {exc}", file=sys.stderr)
+            print(f"Gagal, ruang kerja tidak berubah ({type(exc).__name__}): {mask_digits_in_text(exc)}",
+                  file=sys.stderr)
             return 2
     return run

@@ -9,6 +9,8 @@ from __future__ import annotations
 import getpass
 import sys
 
+from pemilih.domain.masking import mask_digits_in_text
+
 AGENCIES = ["KPU", "DPML", "PANITIA", "DISDUKCAPIL", "PUBLIK"]
 DEFAULT_BASIS = "Perjanjian kerja sama berbagi data pemilih KPU dan DPML"
 
@@ -42,7 +44,8 @@ def run(args) -> int:
         print(f"Impor dibatalkan, ruang kerja tidak berubah: {exc}", file=sys.stderr)
         return 1
     except Exception as exc:  # the boundary: a user never sees a traceback
-        print(f"Impor gagal, ruang kerja tidak berubah ({type(exc).__name__}): {exc}", file=sys.stderr)
+        print(f"Impor gagal, ruang kerja tidak berubah ({type(exc).__name__}): {mask_digits_in_text(exc)}",
+              file=sys.stderr)
         return 2
 
 

@@ -14,11 +14,11 @@ from __future__ import annotations
 import getpass
 import sys
 
+from pemilih.domain.masking import mask_digits_in_text, mask_field
+
 AGENCIES = ["KPU", "DPML", "PANITIA", "DISDUKCAPIL", "PUBLIK"]
 STATUSES = ["terbuka", "diterima", "ditolak"]
 DEFAULT_BASIS = "Perjanjian kerja sama berbagi data pemilih KPU dan DPML"
-# Fields whose values are personal data: shown masked in listings.
-PERSONAL_FIELDS = {"NIK", "NKK", "TANGGAL LAHIR"}
 
 
 def register(sub):
@@ -80,7 +80,8 @@ def run(args) -> int:
         print(f"Tidak dilakukan, ruang kerja tidak berubah: {exc}", file=sys.stderr)
         return 1
     except Exception as exc:  # the boundary: a user never sees a traceback
-        print(f"Telaah gagal, ruang kerja tidak berubah ({type(exc).__name__}): {exc}", file=sys.stderr)
+        print(f"Telaah gagal, ruang kerja tidak berubah ({type(exc).__name__}): {mask_digits_in_text(exc)}",
+              file=sys.stderr)
         return 2
 
 
@@ -122,12 +123,11 @@ def _read_findings(path: str):
             return pl.read_excel(path, sheet_name="temuan", engine="calamine", infer_schema_length=0)
         return pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
     except Exception as exc:  # unreadable or not a table: a message, not a traceback
-        print(f"Berkas temuan {path} tidak dapat dibaca: {exc}", file=sys.stderr)
+        print(f"Berkas temuan {path} tidak dapat dibaca: {mask_digits_in_text(exc)}", file=sys.stderr)
         return None
 
 
 def _show(args) -> int:
-    from pemilih.domain.nik import mask
     from pemilih.store.review import proposals
     table = proposals(_workspace(args), _selection(args, args.status))
     if not table.height:
@@ -137,15 +137,14 @@ def _show(args) -> int:
     print("Usulan: " + ", ".join(f"{s} {n}" for s, n in counts.iter_rows()) + f" (jumlah {table.height})")
     print("KUNCI             KODE           STATUS        SKOR   DESA           SUMBER / KOLOM: LAMA -> USULAN")
     for r in table.head(args.batas).iter_rows(named=True):
-        current, proposed = r["current"] or "", r["proposed"] or ""
-        if (r["field"] or "").upper() in PERSONAL_FIELDS:
-            current, proposed = mask(current), mask(proposed)
+        # Personal data as everywhere else (domain/masking): the web queue shows the same.
+        current, proposed = mask_field(r["field"], r["current"]), mask_field(r["field"], r["proposed"])
         change = f" {r['field']}: {current} -> {proposed}" if r["field"] else ""
         score = "" if r["score"] is None else f"{r['score']:.2f}"
         # The deciding event's number: what `review batal --peristiwa` needs.
         status = r["status"] + (f" #{r['decided_by']}" if r["decided_by"] is not None else "")
         print(f"{r['finding_key']:<17} {r['code']:<14} {status:<13} {score:<6} "
-              f"{r['kode_desa'] or '-':<14} {r['source_ref'] or '(pemilih baru)'}{change}")
+              f"{r['kode_desa'] or '-':<14} {mask_digits_in_text(r['source_ref']) or '(pemilih baru)'}{change}")
     if table.height > args.batas:
         print(f"... dan {table.height - args.batas} lagi (pakai --batas untuk melihat lebih banyak).")
     return 0

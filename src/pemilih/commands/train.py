@@ -10,6 +10,8 @@ from __future__ import annotations
 import sys
 import time
 
+from pemilih.domain.masking import mask_digits_in_text
+
 
 def register(sub):
     p = sub.add_parser(
@@ -33,7 +35,7 @@ def run(args) -> int:
         lists = read_files(args.lists, kind="kpu")
         registry = read_files(args.registry, kind="registry")
     except Exception as exc:  # the boundary: a user never sees a traceback
-        print(f"Gagal membaca masukan: {exc}", file=sys.stderr)
+        print(f"Gagal membaca masukan: {mask_digits_in_text(exc)}", file=sys.stderr)
         return 2
     if lists.records.height == 0 or registry.records.height == 0:
         print("Tidak ada data untuk melatih model (daftar atau data Disdukcapil kosong).", file=sys.stderr)

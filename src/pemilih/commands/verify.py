@@ -16,6 +16,7 @@ import time
 from datetime import date
 
 from pemilih.domain.codes import DEFAULT_REGIME, regimes
+from pemilih.domain.masking import mask_digits_in_text
 
 
 def register(sub):
@@ -123,7 +124,7 @@ def run(args) -> int:
                 model = json.load(fh)
         records, problems, registry, refused = _read_inputs(args)
     except Exception as exc:  # the boundary: a user never sees a traceback
-        return _fail(f"Gagal membaca masukan: {exc}")
+        return _fail(f"Gagal membaca masukan: {mask_digits_in_text(exc)}")
     if records.height == 0 or registry.height == 0:
         return _fail("Tidak ada baris yang dapat diverifikasi (daftar atau data Disdukcapil kosong).")
     read_s = time.perf_counter() - started
@@ -132,7 +133,7 @@ def run(args) -> int:
     try:
         result = verify(records, registry, on, regime, dps, problems, model)
     except Exception as exc:  # an engine fault: said plainly, not as a traceback
-        return _fail(f"Verifikasi gagal ({type(exc).__name__}): {exc}")
+        return _fail(f"Verifikasi gagal ({type(exc).__name__}): {mask_digits_in_text(exc)}")
     n_list, n_registry = records.height, registry.height
     del records, registry, problems  # the findings are all that is left to write
     t = time.perf_counter()

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import polars as pl
 
+from pemilih.domain.masking import mask_digits_in_text as scrub
 from pemilih.io.pdf_common import (BOLD, LANDSCAPE, MARGIN, Column, Table, draw, page_footer, pdf_file,
-                                   printable, scrub, thousands, title_block)
+                                   printable, thousands, title_block)
 
 NUMERIC = ["pemilih", "cadangan", "surat_suara", "kotak_suara", "bilik_suara", "tinta", "segel", "formulir"]
 LABELS = ["Pemilih", "Cadangan", "Surat Suara", "Kotak Suara", "Bilik Suara", "Tinta", "Segel", "Formulir"]

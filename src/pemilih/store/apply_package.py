@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
+from pemilih.domain.masking import mask_digits_in_text as _shown  # a new voter's key holds a NIK
 from pemilih.io import package
 from pemilih.io.records import KPU_COLUMNS, KPU_HEADERS
 from pemilih.store import bulk, changes, projection, settings
@@ -119,7 +120,7 @@ def _changes(rows: dict[str, list[dict]], outcome: ApplyOutcome) -> list[dict]:
         elif all(_same(current[c], values[c]) for c in KPU_COLUMNS):
             outcome.unchanged += 1
         else:
-            outcome.conflicts.append(f"{r[KEY]}: pemilih baru sudah ada di daftar dengan data lain")
+            outcome.conflicts.append(f"{_shown(r[KEY])}: pemilih baru sudah ada di daftar dengan data lain")
     for r in rows[SHEET_TMS]:
         current = voters.get(r[KEY])
         if current is None:
@@ -129,12 +130,12 @@ def _changes(rows: dict[str, list[dict]], outcome: ApplyOutcome) -> list[dict]:
     for r in rows[SHEET_U]:
         current, column = voters.get(r[KEY]), COLUMN_OF.get(r["KOLOM"] or "")
         if current is None or column is None:
-            outcome.conflicts.append(f"{r[KEY]}: pemilih atau kolom '{r['KOLOM']}' tidak ada di daftar")
+            outcome.conflicts.append(f"{_shown(r[KEY])}: pemilih atau kolom '{r['KOLOM']}' tidak ada di daftar")
         elif _same(current[column], r["NILAI BARU"]):
             outcome.unchanged += 1
         elif _same(current[column], r["NILAI LAMA"]):
             take(changes.set_value(current, column, r["NILAI BARU"], r.get("BUKTI") or SOURCE), "U")
         else:
-            outcome.conflicts.append(f"{r[KEY]}: {r['KOLOM']} sudah diubah KPU (bukan nilai lama paket); "
+            outcome.conflicts.append(f"{_shown(r[KEY])}: {r['KOLOM']} sudah diubah KPU (bukan nilai lama paket); "
                                      "tidak ditimpa")
     return made

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import polars as pl
 from django.db import transaction
 
+from pemilih.domain.masking import mask_digits_in_text
 from pemilih.io.records import KPU_HEADERS
 from pemilih.store import bulk, changes as change, projection, settings
 from pemilih.store.projection import (FINDINGS_LOADED, REVIEW_ACCEPTED, REVIEW_REJECTED,
@@ -273,7 +274,8 @@ def _changes(chosen: pl.DataFrame) -> tuple[list[dict], list[str]]:
         made = None
         if code.startswith("TMS-") or code == "U":
             if current is None:
-                skipped.append(f"{p['finding_key']}: pemilih {ref or '-'} tidak ada di daftar saat ini")
+                skipped.append(f"{p['finding_key']}: pemilih {mask_digits_in_text(ref) or '-'} tidak ada di daftar "
+                               "saat ini")  # a new voter's key holds a NIK
             elif code.startswith("TMS-"):
                 made = change.remove(current, code, p["reason"])
             else:
