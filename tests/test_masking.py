@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pemilih.domain.masking import (HIDDEN, id_expr, is_personal, mask_birth_date, mask_digits_in_text, mask_field,
-                                    mask_id, mask_name, text_expr)
+from pemilih.domain.masking import (HIDDEN, id_expr, mask_birth_date, mask_digits_in_text, mask_field, mask_id,
+                                    mask_name, text_expr)
 
 NIK, NKK = "7326014507890001", "7326010101010009"
 SHOWN = "732601**********"
@@ -78,11 +78,6 @@ def test_mask_name(name, shown):
 ])
 def test_mask_field(field, value, shown):
     assert mask_field(field, value) == shown
-
-
-def test_personal_fields():
-    assert all(is_personal(f) for f in ("NIK", "nkk", "NO_KK", "TANGGAL LAHIR", "tanggal_lahir", "DISABILITAS"))
-    assert not any(is_personal(f) for f in ("NAMA", "ALAMAT", "KODE DESA", "", None))
 
 
 def test_birth_date_year_only():

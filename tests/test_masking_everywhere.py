@@ -19,13 +19,14 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+import webcoklit
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from filemaker import KPU_HEADER, form_workbook, responses_workbook, write_csv
+from filemaker import voter as kpu_voter
+from webcoklit import AGREEMENT, A, agree
 
-import webcoklit
-from filemaker import KPU_HEADER, form_workbook, responses_workbook, voter as kpu_voter, write_csv
 from pemilih.cli import main
-from webcoklit import A, AGREEMENT, agree
 
 pytestmark = pytest.mark.postgres
 

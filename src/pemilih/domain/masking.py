@@ -45,7 +45,6 @@ NO_YEAR = "**-**-****"
 ID_FIELDS = {"NIK", "NKK", "NO KK"}
 BIRTH_DATE_FIELDS = {"TANGGAL LAHIR", "TGL LHR"}
 HIDDEN_FIELDS = {"DISABILITAS"}
-PERSONAL_FIELDS = ID_FIELDS | BIRTH_DATE_FIELDS | HIDDEN_FIELDS
 
 
 def mask_id(value) -> str:
@@ -74,11 +73,6 @@ def mask_birth_date(value) -> str:
         return f"**-**-{value.year:04d}"
     found = _YEAR.search("" if value is None else str(value))
     return f"**-**-{found.group()}" if found else ("" if not value else NO_YEAR)
-
-
-def is_personal(field: str | None) -> bool:
-    """Whether a field's values are masked (not only scrubbed of long numbers) when shown."""
-    return _field(field) in PERSONAL_FIELDS
 
 
 def mask_field(field: str | None, value) -> str:
