@@ -285,6 +285,23 @@ def test_apply_lists_a_conflict_instead_of_overwriting(dpml, kpu_workspace, make
     assert out.applied == {"B": 1, "TMS-1": 1, "TMS-4": 1, "U": 1}  # the KTP-el correction still lands
 
 
+def test_apply_conflict_on_a_new_voter_names_the_nik_masked(dpml, kpu_workspace, maker, tmp_path):
+    from pemilih.store import changes
+    from pemilih.store.apply_package import apply
+    from pemilih.store.handback import build
+    _cycle(dpml, tmp_path)
+    pkg = build(dpml, tmp_path / "paket", period="2027-Q1", agreement="001/PKS/2026", on=TODAY,
+                regime="PILKALEM", actor="Kadis DPML", reason="Serah kembali").path
+    kpu = kpu_workspace
+    import_result(kpu, maker.kpu(LIST, name="dpt.csv"), actor="Operator KPU", agency="KPU", reason="DPT")
+    key = changes.new_voter_key(NEW_NIK)  # KPU added the same new voter itself, with another name
+    row = changes.new_voter_row(key, changes.voters([]).next_position(), {"nik": NEW_NIK, "nama": "LINA LAIN"})
+    changes.record("response-recorded", [changes.add(row, "KPU sendiri")], actor="Operator KPU", agency="KPU",
+                   reason="Pemilih baru")
+    out = apply(kpu, pkg, actor="Operator KPU", reason="Rakor PDPB")
+    assert out.conflicts == ["baru:732602**********: pemilih baru sudah ada di daftar dengan data lain"]
+
+
 def test_recap_counts_equal_the_events_by_hand(dpml, tmp_path):
     from pemilih.io.recap_xlsx import write_recap
     from pemilih.store.recap import recap

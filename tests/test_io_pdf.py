@@ -20,7 +20,7 @@ from pemilih.io import announcement_pdf
 from pemilih.io.announcement_pdf import write_announcements
 from pemilih.io.logistics_pdf import param_lines, write_logistics_pdf
 from pemilih.io.minutes_pdf import write_minutes
-from pemilih.io.pdf_common import fit, mask_id, scrub, thousands, wrap
+from pemilih.io.pdf_common import fit, thousands, wrap
 from pemilih.io.words_id import date_in_words, day_and_date, long_date, number_words
 
 SIXTEEN_DIGITS = re.compile(r"(?<!\d)\d{16}(?!\d)")
@@ -74,21 +74,7 @@ def announce(tmp_path: Path, rows=VOTERS, processes: int = 1, **kwargs) -> list[
                                processes=processes, **kwargs)
 
 
-# --- pdf_common and words_id ------------------------------------------------------------
-
-@pytest.mark.parametrize("value, shown", [
-    ("7326014505900001", "732601**********"), ("", ""), (None, ""), ("   ", ""),
-    ("7.32601E+15", "7.3260**********"), ("12345", "12345**********"), (" 7326014505900001 ", "732601**********"),
-])
-def test_mask_id(value, shown):
-    assert mask_id(value) == shown
-
-
-def test_scrub_masks_long_digit_runs_only():
-    assert scrub("NIK 7326014505900001 salah") == "NIK 732601********** salah"
-    assert scrub("73260145059000011") == "732601**********"
-    assert scrub("nomor 123456789012345 pendek") == "nomor 123456789012345 pendek"
-
+# --- pdf_common and words_id (masking: tests/test_masking.py) -------------------------
 
 def test_thousands_and_wrap():
     assert [thousands(v) for v in (0, 999, 1000, 190231, 1234567, None, "x")] == \

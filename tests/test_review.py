@@ -158,6 +158,14 @@ def test_quality_codes_and_unknown_voters_are_decisions_without_changes(loaded, 
     assert dump_db(loaded)["store_voter"] == before
 
 
+def test_a_skipped_new_voter_is_named_with_the_nik_masked(loaded):
+    gone = pl.DataFrame([["baru:7326014101060004", "7326014101060004", "TMS-4", None, None, None, None, None, "1",
+                          "Pindah", "k-baru", ""]], schema=F, orient="row")
+    load_findings(loaded, gone, **WHO)
+    out = accept(loaded, Selection(keys=("k-baru",)), **WHO)
+    assert out.skipped == ["k-baru: pemilih baru:732601********** tidak ada di daftar saat ini"]
+
+
 def test_a_decision_before_a_newer_list_cannot_be_undone(loaded, maker):
     out = accept(loaded, Selection(keys=("k-tms1",)), **WHO)
     import_result(loaded, maker.generated_kpu(5, name="dpt_baru.csv"), actor="KPU", agency="KPU",

@@ -7,12 +7,10 @@ when the command runs, so `pemilih --help` stays instant.
 """
 from __future__ import annotations
 
-import re
 import sys
 
 from pemilih.commands import common
-
-_LONG_NUMBER = re.compile(r"\d{15,}")
+from pemilih.domain.masking import mask_digits_in_text
 
 
 def register(sub):
@@ -48,7 +46,7 @@ def run(args) -> int:
     except KeyboardInterrupt:
         raise
     except Exception as exc:  # the command boundary: a message, never a traceback
-        detail = _LONG_NUMBER.sub("****************", str(exc))[:300]  # MERGE-M: domain masking
+        detail = mask_digits_in_text(str(exc))[:300]
         print(f"Pemeriksaan berhenti karena kesalahan tak terduga ({type(exc).__name__}: {detail}). "
               "Laporkan pesan ini beserta berkasnya kepada pengelola sistem.", file=sys.stderr)
         return 2

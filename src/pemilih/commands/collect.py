@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 
 from pemilih.commands import common
+from pemilih.domain.masking import mask_digits_in_text
 
 SHOWN = 50  # problems or conflicts printed per workbook
 
@@ -40,7 +41,7 @@ def run(args) -> int:
     try:
         request = collect.CollectRequest(tuple(args.files), common.who(args), args.desa, args.proses)
     except StepError as exc:
-        print(str(exc), file=sys.stderr)
+        print(mask_digits_in_text(exc), file=sys.stderr)
         return 2
     with common.progress() as shown:
         outcomes = collect.run(common.workspace(args), request, shown)

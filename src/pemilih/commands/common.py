@@ -9,6 +9,7 @@ import getpass
 import sys
 
 from pemilih.domain.agencies import AGENCIES as _AGENCIES
+from pemilih.domain.masking import mask_digits_in_text
 
 AGENCIES = list(_AGENCIES)
 DEFAULT_WORKSPACE = "pemilih-data"
@@ -78,8 +79,9 @@ def guarded(action):
             return 2
         except Exception as exc:  # the boundary
             if is_refusal(exc):
-                print(f"Tidak dilakukan, ruang kerja tidak berubah: {exc}", file=sys.stderr)
+                print(f"Tidak dilakukan, ruang kerja tidak berubah: {mask_digits_in_text(exc)}", file=sys.stderr)
                 return 1
-            print(f"Gagal, ruang kerja tidak berubah ({type(exc).__name__}): {exc}", file=sys.stderr)
+            print(f"Gagal, ruang kerja tidak berubah ({type(exc).__name__}): {mask_digits_in_text(exc)}",
+                  file=sys.stderr)
             return 2
     return run

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 
 from pemilih.commands import common
+from pemilih.domain.masking import mask_digits_in_text
 
 
 def register(sub):
@@ -44,13 +45,14 @@ def run(args) -> int:
             ws = common.workspace(args)
             outcome = receive.store(ws, results, request, shown)
     except StepError as exc:  # nothing could be read, or the request itself is wrong
-        print(str(exc), file=sys.stderr)
+        print(mask_digits_in_text(exc), file=sys.stderr)
         return 2
     except Exception as exc:  # the boundary: a user never sees a traceback
         if is_refusal(exc):
-            print(f"Impor dibatalkan, ruang kerja tidak berubah: {exc}", file=sys.stderr)
+            print(f"Impor dibatalkan, ruang kerja tidak berubah: {mask_digits_in_text(exc)}", file=sys.stderr)
             return 1
-        print(f"Impor gagal, ruang kerja tidak berubah ({type(exc).__name__}): {exc}", file=sys.stderr)
+        print(f"Impor gagal, ruang kerja tidak berubah ({type(exc).__name__}): {mask_digits_in_text(exc)}",
+              file=sys.stderr)
         return 2
     for line in outcome.refused:
         print(f"DITOLAK: {line}", file=sys.stderr)

@@ -14,10 +14,9 @@ from __future__ import annotations
 import sys
 
 from pemilih.commands import common
+from pemilih.domain.masking import mask_digits_in_text, mask_field
 
 STATUSES = ["terbuka", "diterima", "ditolak"]
-# Fields whose values are personal data: shown masked in listings.
-PERSONAL_FIELDS = {"NIK", "NKK", "TANGGAL LAHIR"}
 
 
 def register(sub):
@@ -72,9 +71,10 @@ def run(args) -> int:
         return ACTIONS[args.action](args)
     except Exception as exc:  # the boundary: a user never sees a traceback
         if is_refusal(exc):
-            print(f"Tidak dilakukan, ruang kerja tidak berubah: {exc}", file=sys.stderr)
+            print(f"Tidak dilakukan, ruang kerja tidak berubah: {mask_digits_in_text(exc)}", file=sys.stderr)
             return 1
-        print(f"Telaah gagal, ruang kerja tidak berubah ({type(exc).__name__}): {exc}", file=sys.stderr)
+        print(f"Telaah gagal, ruang kerja tidak berubah ({type(exc).__name__}): {mask_digits_in_text(exc)}",
+              file=sys.stderr)
         return 2
 
 
@@ -89,7 +89,7 @@ def _load(args) -> int:
     try:
         out = review.load(common.workspace(args), review.LoadRequest(args.file, common.who(args)))
     except StepError as exc:  # the file is no findings table
-        print(str(exc), file=sys.stderr)
+        print(mask_digits_in_text(exc), file=sys.stderr)
         return 2
     if out.event_seq is None:
         print(f"Tidak ada usulan baru: {out.known} temuan sudah pernah dimuat "
@@ -102,7 +102,6 @@ def _load(args) -> int:
 
 def _show(args) -> int:
     from pemilih.cycle import review
-    from pemilih.domain.nik import mask  # MERGE-M: domain masking of personal fields
     table = review.listing(common.workspace(args), _selection(args, args.status))
     if not table.height:
         print("Tidak ada usulan yang cocok.")
@@ -111,15 +110,14 @@ def _show(args) -> int:
     print("Usulan: " + ", ".join(f"{s} {n}" for s, n in counts.iter_rows()) + f" (jumlah {table.height})")
     print("KUNCI             KODE           STATUS        SKOR   DESA           SUMBER / KOLOM: LAMA -> USULAN")
     for r in table.head(args.batas).iter_rows(named=True):
-        current, proposed = r["current"] or "", r["proposed"] or ""
-        if (r["field"] or "").upper() in PERSONAL_FIELDS:
-            current, proposed = mask(current), mask(proposed)
+        # Personal data as everywhere else (domain/masking): the web queue shows the same.
+        current, proposed = mask_field(r["field"], r["current"]), mask_field(r["field"], r["proposed"])
         change = f" {r['field']}: {current} -> {proposed}" if r["field"] else ""
         score = "" if r["score"] is None else f"{r['score']:.2f}"
         # The deciding event's number: what `review batal --peristiwa` needs.
         status = r["status"] + (f" #{r['decided_by']}" if r["decided_by"] is not None else "")
         print(f"{r['finding_key']:<17} {r['code']:<14} {status:<13} {score:<6} "
-              f"{r['kode_desa'] or '-':<14} {r['source_ref'] or '(pemilih baru)'}{change}")
+              f"{r['kode_desa'] or '-':<14} {mask_digits_in_text(r['source_ref']) or '(pemilih baru)'}{change}")
     if table.height > args.batas:
         print(f"... dan {table.height - args.batas} lagi (pakai --batas untuk melihat lebih banyak).")
     return 0

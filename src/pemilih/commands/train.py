@@ -11,6 +11,7 @@ import sys
 import time
 
 from pemilih.commands import common
+from pemilih.domain.masking import mask_digits_in_text
 
 
 def register(sub):
@@ -39,10 +40,10 @@ def run(args) -> int:
         with common.progress() as shown:
             model = train.run(request, shown)
     except StepError as exc:
-        print(str(exc), file=sys.stderr)
+        print(mask_digits_in_text(exc), file=sys.stderr)
         return 2
     except Exception as exc:  # the boundary: a user never sees a traceback
-        print(f"Gagal melatih model ({type(exc).__name__}): {exc}", file=sys.stderr)
+        print(f"Gagal melatih model ({type(exc).__name__}): {mask_digits_in_text(exc)}", file=sys.stderr)
         return 2
     prior = model["probability_two_random_records_match"]
     print(f"Model ditulis ke {args.out} ({len(model['comparisons'])} perbandingan, "

@@ -15,6 +15,7 @@ import time
 from datetime import date
 
 from pemilih.commands import common
+from pemilih.domain.masking import mask_digits_in_text
 
 
 def register(sub):
@@ -71,15 +72,15 @@ def run(args) -> int:
             registry_paths=tuple(args.registry), dps_set_on=_day(args.dps, "--dps"), regime=args.rezim,
             model_path=args.model)
     except (ValueError, StepError) as exc:
-        return _fail(str(exc))
+        return _fail(mask_digits_in_text(exc))
     try:
         ws = common.workspace(args) if args.workspace else None
         with common.progress() as shown:
             out = verify.run(ws, request, shown)
     except StepError as exc:
-        return _fail(str(exc))
+        return _fail(mask_digits_in_text(exc))
     except Exception as exc:  # an engine fault: said plainly, not as a traceback
-        return _fail(f"Verifikasi gagal ({type(exc).__name__}): {exc}")
+        return _fail(f"Verifikasi gagal ({type(exc).__name__}): {mask_digits_in_text(exc)}")
     for line in out.refused:
         print(f"DITOLAK: {line}", file=sys.stderr)
     _report(out, time.perf_counter() - started)

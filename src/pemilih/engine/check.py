@@ -7,16 +7,15 @@ with the row it points to. Tables in, tables out; printing is check_text.py's jo
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import polars as pl
 
 from pemilih.contract import PROBLEM_COLUMNS, ReadResult
+from pemilih.domain.masking import LONG_NUMBER, id_expr, text_expr
 
 PASS, FAIL, UNREADABLE = "PASS", "FAIL", "UNREADABLE"
 EXIT_CODES = {PASS: 0, FAIL: 1, UNREADABLE: 2}
-_LONG_NUMBER = re.compile(r"\d{15,}")
 VILLAGE_KEYS = ["kode_desa", "kecamatan", "desa"]
 
 
@@ -28,10 +27,9 @@ def duplicate_niks(records: pl.DataFrame) -> pl.DataFrame:
     niks = niks.with_columns(pl.col("source_ref").first().over("nik").alias("_first"),
                              pl.col("_n").first().over("nik").alias("_first_n"))
     dup = niks.filter(pl.col("_n") != pl.col("_first_n"))
-    masked = pl.concat_str([pl.col("nik").str.slice(0, 6), pl.lit("*" * 10)])
     return dup.sort("_n").select(
         "source_ref", "file", "sheet", "row", pl.lit("NIK").alias("column"), pl.lit("NIK-DUPLICATE").alias("code"),
-        pl.concat_str([pl.lit("NIK "), masked, pl.lit(" sudah tercatat di "), pl.col("_first"),
+        pl.concat_str([pl.lit("NIK "), id_expr(pl.col("nik")), pl.lit(" sudah tercatat di "), pl.col("_first"),
                        pl.lit("; satu orang hanya boleh terdaftar sekali")]).alias("reason"))
 
 
@@ -51,12 +49,10 @@ def with_duplicates(result: ReadResult) -> ReadResult:
 
 
 def _mask_reasons(problems: pl.DataFrame) -> pl.DataFrame:
-    """A last guard: no run of 15+ digits (a NIK or NKK) leaves in clear in a reason."""
-    if problems.height == 0 or not problems["reason"].str.contains(r"\d{15,}").any():
+    """A last guard: no number that could be a NIK or NKK leaves a reason in clear."""
+    if problems.height == 0 or not problems["reason"].str.contains(LONG_NUMBER).any():
         return problems
-    return problems.with_columns(pl.col("reason").map_elements(
-        lambda r: _LONG_NUMBER.sub(lambda m: m.group()[:6] + "*" * (len(m.group()) - 6), r),
-        return_dtype=pl.String))
+    return problems.with_columns(text_expr(pl.col("reason")))
 
 
 def _villages(result: ReadResult) -> pl.DataFrame:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from pemilih.domain.masking import mask_id
 from pemilih.engine.tps_split import balanced_starts
 
 REQUIRED = ["key", "kode_desa", "nkk", "rw", "rt", "alamat"]
@@ -155,7 +156,7 @@ def village_tps(sizes: list[int], cap: int) -> list[int]:
 
 
 def _mask(nkk: str | None) -> str:
-    return "(tanpa NKK)" if not nkk else nkk[:6] + "*" * max(len(nkk) - 6, 0)
+    return mask_id(nkk) or "(tanpa NKK)"
 
 
 def _village_warnings(kode: str, sizes: list[int], nkks: list, labels: list[int], cap: int) -> list[str]:

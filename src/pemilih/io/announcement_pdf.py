@@ -7,8 +7,9 @@ processes (announcement_pages) that get plain strings. Workers are started with 
 forking after Polars has started its thread pool is not safe (see io/sheets.py).
 
 What an announcement never shows: a full NIK or NKK, a birth date (the age on voting day
-instead), disability. A run of 16 or more digits in a free-text column (a NIK typed into
-KETERANGAN) is masked too, and a date in the birthplace column is left out.
+instead), disability. A number that could be an identifier in a free-text column (a NIK typed
+into KETERANGAN) is masked too, by the same rule (domain/masking), and a date in the birthplace
+column is left out.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from pathlib import Path
 
 import polars as pl
 
+from pemilih.domain.masking import id_expr, text_expr
 from pemilih.io.announcement_pages import SEP, Tps, VillageJob, render_village
 from pemilih.io.words_id import day_and_date, long_date
 
@@ -122,25 +124,15 @@ def printed(voters: pl.DataFrame, voting_day: date) -> pl.DataFrame:
                           .str.strip_chars() for c in INPUT)
     kode = pl.col("kode_desa")
     return clean.with_columns(
-        *[_masked(pl.col(c)).alias(c) for c in ("nkk", "nik")],
-        *[_long_digits_masked(pl.col(c)).alias(c) for c in FREE_TEXT if c != "tempat_lahir"],
+        *[id_expr(pl.col(c)).alias(c) for c in ("nkk", "nik")],
+        *[text_expr(pl.col(c)).alias(c) for c in FREE_TEXT if c != "tempat_lahir"],
         # A merged TEMPAT/TANGGAL LAHIR cell (`RANTEPAO, 01-05-1990`) must not print the date.
-        _long_digits_masked(pl.col("tempat_lahir")).str.replace_all(DATE_IN_TEXT, "").str.strip_chars(" ,/-"),
+        text_expr(pl.col("tempat_lahir")).str.replace_all(DATE_IN_TEXT, "").str.strip_chars(" ,/-"),
         *[_three_digits(pl.col(c)).alias(c) for c in ("tps", "rt", "rw")],
         age_on(pl.col("tanggal_lahir"), voting_day).alias("umur"),
         pl.col("tps").cast(pl.Int64, strict=False).alias("_tps_order"),
         pl.when(kode != "").then(kode).otherwise(pl.concat_str("kecamatan", pl.lit("|"), "desa")).alias("_key"),
     ).drop("tanggal_lahir")
-
-
-def _long_digits_masked(col: pl.Expr) -> pl.Expr:
-    """pdf_common.scrub over a column."""
-    return col.str.replace_all(r"(\d{6})\d{10,}", "${1}**********")
-
-
-def _masked(col: pl.Expr) -> pl.Expr:
-    """pdf_common.mask_id over a column: first 6 characters and 10 asterisks; blank stays."""
-    return pl.when(col == "").then(pl.lit("")).otherwise(pl.concat_str(col.str.slice(0, 6), pl.lit("*" * 10)))
 
 
 def _three_digits(col: pl.Expr) -> pl.Expr:

@@ -5,8 +5,9 @@ official minutes do; the parties; a table of the counts handed over; the SHA-256
 package's manifest in full, in a monospaced font, so anyone can check the files against
 it; notes; a signature block per party.
 
-Nothing in it may look like a NIK: free text passes through pdf_common.scrub, the hash is
-printed in groups of 8 characters (see grouped_hash), counts are small.
+Nothing in it may look like a NIK: free text passes through domain/masking's
+mask_digits_in_text (imported as scrub), the hash is printed in groups of 8 characters (see
+grouped_hash), counts are small.
 The page count is known only after laying everything out, so the minutes are laid out
 twice: once to count pages, once to draw with `Halaman i dari n`.
 """
@@ -16,8 +17,9 @@ import io
 from datetime import date
 from pathlib import Path
 
+from pemilih.domain.masking import mask_digits_in_text as scrub
 from pemilih.io.pdf_common import (BOLD, FONT, MARGIN, MONO, PORTRAIT, Column, Table, draw, open_canvas,
-                                   page_footer, pdf_file, scrub, thousands, wrap)
+                                   page_footer, pdf_file, thousands, wrap)
 from pemilih.io.words_id import date_in_words
 
 WIDTH = PORTRAIT[0] - 2 * MARGIN * 2  # text column: margins of 2 cm each side

@@ -1,5 +1,6 @@
 """Shared pieces of the printed PDFs: page set-up, fonts, fitting text to a column, a fast
-table drawer, title block and page footer, and masking of identifiers (formats.md section 1).
+table drawer, title block and page footer. What may be printed of personal data is
+pemilih.domain.masking's rule.
 
 reportlab's drawString escapes and encodes every string in pure Python (its C accelerator is
 not installed here) and platypus' Table lays every cell out as an object: both far too slow
@@ -14,7 +15,6 @@ This module imports no Polars: the announcement workers import it.
 from __future__ import annotations
 
 import os
-import re
 from contextlib import contextmanager
 from typing import NamedTuple
 
@@ -22,8 +22,6 @@ from reportlab import rl_config
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
-
-from pemilih.domain.nik import mask
 
 PORTRAIT = A4
 LANDSCAPE = landscape(A4)
@@ -36,7 +34,6 @@ GREY = 0.88  # fill of header rows and subtotal rows
 # only characters a PDF literal string must escape.
 _ESCAPES = {c: " " for c in range(32)} | {0x7F: " ", ord("\\"): "\\\\", ord("("): "\\(", ord(")"): "\\)"}
 _CONTROL = {c: " " for c in range(32)} | {0x7F: " "}
-_LONG_DIGITS = re.compile(r"\d{16,}")
 
 
 class _Widths(dict):
@@ -47,13 +44,6 @@ class _Widths(dict):
 
 
 _widths: dict[str, _Widths] = {}
-
-
-def mask_id(value) -> str:
-    """NIK/NKK as it may be printed: first 6 characters and 10 asterisks, blank stays blank.
-    Anything else (a wrong length, a number written by Excel) is masked the same way, so no
-    identifier is ever printed whole."""
-    return mask(None if value is None else str(value))
 
 
 def open_canvas(path, pagesize=LANDSCAPE, *, title: str = "") -> Canvas:
@@ -85,12 +75,6 @@ def pdf_file(path, pagesize=LANDSCAPE, *, title: str = ""):
         rl_config.useA85 = old
         if os.path.exists(tmp):
             os.remove(tmp)
-
-
-def scrub(text) -> str:
-    """Free text with every run of 16 or more digits masked like a NIK: whatever a person
-    typed into a name or a note, no identifier is printed whole."""
-    return _LONG_DIGITS.sub(lambda m: mask_id(m.group()), "" if text is None else str(text))
 
 
 def thousands(value) -> str:

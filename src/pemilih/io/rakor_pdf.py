@@ -7,7 +7,8 @@ codes; then a bar chart of the voters at the end, male and female stacked, drawn
 reportlab's own rectangles. `Halaman i dari n` on every page: the rows per page are fixed,
 so the page count is known before drawing.
 
-Aggregates only: no identifier is printed (labels pass through pdf_common.scrub anyway).
+Aggregates only: no identifier is printed (labels pass through domain/masking's
+mask_digits_in_text, imported as scrub, anyway).
 """
 from __future__ import annotations
 
@@ -17,8 +18,9 @@ from pathlib import Path
 
 from pemilih.domain.codes import label as code_label
 from pemilih.contract import recap_tms_column
+from pemilih.domain.masking import mask_digits_in_text as scrub
 from pemilih.io.pdf_common import (BOLD, FONT, LANDSCAPE, MARGIN, Column, Table, draw, page_footer, pdf_file,
-                                   scrub, thousands, title_block, wrap)
+                                   thousands, title_block, wrap)
 
 PAGE_W, PAGE_H = LANDSCAPE
 ROW_H = 13.0

@@ -15,6 +15,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from pemilih.domain.masking import mask_digits_in_text as _shown  # a new voter's key holds a NIK
 from pemilih.io import package
 from pemilih.contract import (CHANGE_CODE, CHANGE_EVIDENCE, CHANGE_KEY, CORRECTED_COLUMN, CORRECTED_NEW,
                               CORRECTED_OLD, KPU_COLUMNS, KPU_HEADERS, PACKAGE_CHANGES, SHEET_CORRECTED,
@@ -101,7 +102,7 @@ def _changes(rows: dict[str, list[dict]], outcome: ApplyOutcome) -> list[dict]:
         elif all(_same(current[c], values[c]) for c in KPU_COLUMNS):
             outcome.unchanged += 1
         else:
-            outcome.conflicts.append(f"{r[CHANGE_KEY]}: pemilih baru sudah ada di daftar dengan data lain")
+            outcome.conflicts.append(f"{_shown(r[CHANGE_KEY])}: pemilih baru sudah ada di daftar dengan data lain")
     for r in rows[SHEET_TMS]:
         current = voters.get(r[CHANGE_KEY])
         if current is None:
@@ -113,12 +114,12 @@ def _changes(rows: dict[str, list[dict]], outcome: ApplyOutcome) -> list[dict]:
         named = r[CORRECTED_COLUMN]
         current, column = voters.get(r[CHANGE_KEY]), COLUMN_OF.get(named or "")
         if current is None or column is None:
-            outcome.conflicts.append(f"{r[CHANGE_KEY]}: pemilih atau kolom '{named}' tidak ada di daftar")
+            outcome.conflicts.append(f"{_shown(r[CHANGE_KEY])}: pemilih atau kolom '{named}' tidak ada di daftar")
         elif _same(current[column], r[CORRECTED_NEW]):
             outcome.unchanged += 1
         elif _same(current[column], r[CORRECTED_OLD]):
             take(changes.set_value(current, column, r[CORRECTED_NEW], r.get(CHANGE_EVIDENCE) or SOURCE), "U")
         else:
-            outcome.conflicts.append(f"{r[CHANGE_KEY]}: {named} sudah diubah KPU (bukan nilai lama paket); "
+            outcome.conflicts.append(f"{_shown(r[CHANGE_KEY])}: {named} sudah diubah KPU (bukan nilai lama paket); "
                                      "tidak ditimpa")
     return made

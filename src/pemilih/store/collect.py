@@ -24,7 +24,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from pemilih.domain.codes import count_order
-from pemilih.domain.nik import mask
+from pemilih.domain.masking import mask_digits_in_text, mask_id
 from pemilih.domain.regions import canonical_code
 from pemilih.io import coklit_workbook as book
 from pemilih.store import bulk, changes, projection, settings
@@ -50,6 +50,12 @@ class CollectOutcome:
     counts: dict[str, int] = field(default_factory=dict)  # TMS-n, U (rows), B
     conflicts: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+
+    def __post_init__(self):
+        # The lines quote what a committee typed (a NIK Excel turned into a number among it):
+        # shown by the one rule, on the command line and the web alike.
+        self.conflicts = [mask_digits_in_text(line) for line in self.conflicts]
+        self.problems = [mask_digits_in_text(line) for line in self.problems]
 
 
 def collect(ws, paths, *, village: str | None = None, actor: str, agency: str = "PANITIA",
@@ -228,7 +234,7 @@ def _sheet_problems(where: str, got: book.SheetRead, rows: list) -> list[str]:
 def _shown_key(key: str) -> str:
     """A key as printed: a new voter's key holds a NIK, shown masked."""
     if key.startswith(changes.NEW_VOTER_PREFIX):
-        return changes.NEW_VOTER_PREFIX + mask(key[len(changes.NEW_VOTER_PREFIX):])
+        return changes.NEW_VOTER_PREFIX + mask_id(key[len(changes.NEW_VOTER_PREFIX):])
     return key
 
 
@@ -339,7 +345,7 @@ def _new_voters(plan: _Plan, read: book.BookRead, listed: dict[str, list[str]]) 
             if not (len(there) == 1 and there[0]["key"] == key and _same_row(there[0], values)):
                 where = there[0]
                 plan.conflict(book.NEW_SHEET, f"B{voter.row}", "NIK", key,
-                              f"NIK {mask(nik)} sudah ada di daftar (desa {where['kode_desa'] or '-'}, "
+                              f"NIK {mask_id(nik)} sudah ada di daftar (desa {where['kode_desa'] or '-'}, "
                               f"TPS {where['tps'] or '-'}); pemilih baru tidak ditambahkan")
             continue
         row = changes.new_voter_row(key, plan.voters.next_position(), values)

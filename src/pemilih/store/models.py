@@ -26,7 +26,7 @@ class Kind(models.TextChoices):
 
 
 class KpuColumns(models.Model):
-    """One nullable text column per canonical KPU column (io/records.py KPU_COLUMNS).
+    """One nullable text column per canonical KPU column (contract.KPU_COLUMNS).
 
     Values are kept exactly as the reader returned them (null stays null), so reading a
     batch back reproduces the records table it came from.

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pemilih.domain.codes import code_table
+from pemilih.domain.masking import mask_digits_in_text
 from pemilih.domain.nik import nik_problems
 from pemilih.contract import KPU_COLUMNS, KPU_HEADERS
 from pemilih.store import bulk, changes, projection
@@ -22,6 +23,8 @@ COLUMN_OF = {header: column for column, header in KPU_HEADERS.items()}
 
 class ResponseError(changes.ChangeError):
     def __init__(self, problems: list[str]):
+        # The lines quote what was typed (a NIK among it): shown by the one rule (domain/masking).
+        problems = [mask_digits_in_text(line) for line in problems]
         super().__init__("Berkas tanggapan ditolak:\n" + "\n".join(problems))
         self.problems = problems
 

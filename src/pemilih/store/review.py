@@ -15,6 +15,7 @@ import polars as pl
 from django.db import transaction
 
 from pemilih.contract import FINDINGS_COLUMNS, KPU_HEADERS
+from pemilih.domain.masking import mask_digits_in_text
 from pemilih.store import bulk, changes as change, projection, settings
 from pemilih.store.projection import (FINDINGS_LOADED, REVIEW_ACCEPTED, REVIEW_REJECTED,
                                       REVIEW_UNDONE)
@@ -274,7 +275,8 @@ def _changes(chosen: pl.DataFrame) -> tuple[list[dict], list[str]]:
         made = None
         if code.startswith("TMS-") or code == "U":
             if current is None:
-                skipped.append(f"{p['finding_key']}: pemilih {ref or '-'} tidak ada di daftar saat ini")
+                skipped.append(f"{p['finding_key']}: pemilih {mask_digits_in_text(ref) or '-'} tidak ada di daftar "
+                               "saat ini")  # a new voter's key holds a NIK
             elif code.startswith("TMS-"):
                 made = change.remove(current, code, p["reason"])
             else:

@@ -10,6 +10,7 @@ Bahasa Indonesia to fail.
 from __future__ import annotations
 
 import shutil
+import sys
 import time
 import uuid
 import traceback
@@ -19,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
+from pemilih.domain.masking import mask_digits_in_text
 from pemilih.web.models import Job
 
 class JobError(Exception):
@@ -143,9 +145,12 @@ def run(job: Job) -> Job:
         status = Job.DONE
     except Exception as exc:  # recorded on the job: the worker must go on
         status = Job.FAILED
-        message = str(exc) if _expected(exc) else f"Kesalahan tak terduga: {type(exc).__name__}"
-        if not _expected(exc):
-            traceback.print_exc()
+        # An error's text may quote what it refused (a NIK among it): shown by the one rule.
+        if _expected(exc):
+            message = mask_digits_in_text(exc)
+        else:
+            message = f"Kesalahan tak terduga: {type(exc).__name__}"
+            print(mask_digits_in_text(traceback.format_exc()), file=sys.stderr)  # the server's log
     files = sorted(p.name for p in output_dir(job).iterdir() if p.is_file())
     Job.objects.filter(pk=job.pk).update(status=status, message=message or "", files=files,
                                          finished=timezone.now(), done=bar.n, total=bar.total,

@@ -22,7 +22,8 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import F
 
-from pemilih.web import masking, ratelimit
+from pemilih.domain.masking import mask_name
+from pemilih.web import ratelimit
 
 LIMIT = int(os.environ.get("PEMILIH_CEK_LIMIT", "10"))
 WINDOW = 60  # seconds
@@ -62,11 +63,11 @@ def find(nik: str) -> Answer:
             "WHERE ev.nik = %s AND l.stage IN ('DPT', 'DPTb') ORDER BY l.id DESC LIMIT 1", [nik])
         row = cursor.fetchone()
         if row:
-            return Answer(True, masking.name(row[0]), row[1] or "", row[2] or "", str(row[3]), row[4])
+            return Answer(True, mask_name(row[0]), row[1] or "", row[2] or "", str(row[3]), row[4])
         cursor.execute("SELECT nama, desa, kecamatan, tps FROM store_voter WHERE nik = %s LIMIT 1", [nik])
         row = cursor.fetchone()
         if row:
-            return Answer(True, masking.name(row[0]), row[1] or "", row[2] or "", row[3] or "",
+            return Answer(True, mask_name(row[0]), row[1] or "", row[2] or "", row[3] or "",
                           "Daftar pemilih berkelanjutan")
     return Answer(False)
 

@@ -28,7 +28,8 @@ from django.utils.html import format_html_join
 
 from pemilih.cycle.common import DEFAULT_LEGAL_BASIS as LEGAL_BASIS
 from pemilih.cycle.common import StepError, Who, is_refusal, thousands
-from pemilih.web import access, jobs, masking, review_index, tasks, workspace
+from pemilih.domain.masking import mask_digits_in_text, mask_field
+from pemilih.web import access, jobs, review_index, tasks, workspace
 from pemilih.web.access import only, route
 from pemilih.web.roles import Role
 from pemilih.web.villages import villages
@@ -45,7 +46,6 @@ EVIDENCE_FIELDS = [
     ("ALAMAT", "alamat", "alamat"), ("RT", "rt", "rt"), ("RW", "rw", "rw"),
     ("KODE DESA", "kode_desa", "kode_wilayah"),
 ]
-MASKED_FIELDS = {"NIK", "NKK"}
 REGISTRY_EXTRA = ["status", "pekerjaan", "tgl_mati", "tgl_pindah", "kode_wilayah_tujuan", "tgl_datang"]
 
 
@@ -220,13 +220,15 @@ def _with_evidence(rows: list[dict], names: dict) -> list[dict]:
         r["status"] = VERDICT_STATUS.get(r["verdict"], "terbuka")
         r["desa"] = names.get(r["kode_desa"], "")
         r["score_text"] = "" if r["score"] is None else f"{r['score']:.2f}".replace(".", ",")
-        personal = (r["field"] or "").upper() in MASKED_FIELDS
-        r["current_shown"] = masking.nik(r["current"]) if personal else r["current"]
-        r["proposed_shown"] = masking.nik(r["proposed"]) if personal else r["proposed"]
+        # Every value as `pemilih review daftar` prints it (domain/masking.mask_field).
+        r["current_shown"] = mask_field(r["field"], r["current"])
+        r["proposed_shown"] = mask_field(r["field"], r["proposed"])
         person = registry.get(r["registry_nik"] or "")
         r["side"] = _rows_html(_side_by_side(listed.get(r["source_ref"]), person))
         r["note"] = _note(r["source_ref"], r["source_ref"] in listed, person)
         r["how"] = _how_linked(r["evidence"], bool(r["registry_nik"]))
+        for text in ("reason", "duplicate_of", "source_ref"):  # as shown: a new voter's key holds a NIK
+            r[text] = mask_digits_in_text(r[text])
     return rows
 
 
@@ -245,13 +247,12 @@ def _side_by_side(voter: dict | None, person: dict | None) -> list[dict]:
         left = (voter or {}).get(list_col)
         right = (person or {}).get(reg_col)
         differs = voter is not None and person is not None and (left or "").strip().upper() != (right or "").strip().upper()
-        if label in MASKED_FIELDS:
-            left, right = masking.nik(left), masking.nik(right)
-        out.append({"label": label, "list": left or "-", "registry": right or "-", "differs": differs})
+        shown = [mask_field(label, value) or "-" for value in (left, right)]
+        out.append({"label": label, "list": shown[0], "registry": shown[1], "differs": differs})
     for column in REGISTRY_EXTRA:
         if person and person.get(column):
-            out.append({"label": column.upper().replace("_", " "), "list": "", "registry": person[column],
-                        "differs": False})
+            out.append({"label": column.upper().replace("_", " "), "list": "",
+                        "registry": mask_field(column, person[column]), "differs": False})
     return out
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from pemilih.web import access, masking
+from pemilih.domain.masking import mask_id
+from pemilih.web import access
 from pemilih.web.access import only, route
 from pemilih.web.roles import Role
 from pemilih.web.villages import villages
@@ -28,7 +29,7 @@ def voter_list(request):
     rows = rows.order_by("kode_desa", "position")
     page = Paginator(rows.values(*COLUMNS), PAGE).get_page(request.GET.get("hal"))
     for r in page.object_list:
-        r["nik"] = masking.nik(r["nik"])
+        r["nik"] = mask_id(r["nik"])
     choices = [v for v in villages() if not scope or v["kode_desa"] == scope]
     return render(request, "web/voters.html", {
         "page": page, "villages": choices, "desa": desa, "q": query, "scoped": bool(scope)})
