@@ -18,7 +18,7 @@ import polars as pl
 from pemilih.io import package, xlsx_tables
 from pemilih.io.recap_xlsx import write_recap
 from pemilih.io.records import KPU_COLUMNS, KPU_HEADERS
-from pemilih.store import agreements, bulk, history, recap, settings
+from pemilih.store import agreements, bulk, events, history, recap, settings
 
 settings.ensure_configured()  # before the models are imported
 from pemilih.store.models import Event, ImportBatch
@@ -48,7 +48,7 @@ class HandbackOutcome:
 
 
 def base_batch() -> ImportBatch:
-    event = Event.objects.filter(kind=Event.LIST_IMPORTED).order_by("-seq").first()
+    event = Event.objects.filter(kind=events.LIST_IMPORTED).order_by("-seq").first()
     if event is None:
         raise HandbackError("Ruang kerja belum berisi daftar dari KPU; tidak ada yang dikembalikan")
     return event.batch
@@ -104,9 +104,9 @@ def build(ws, out_dir: Path, *, period: str, agreement: str, on: date, regime: s
         manifest["files"][package.MINUTES] = {"sha256": package.sha256_file(folder / package.MINUTES)}
         path = package.write_zip(folder, manifest, out_dir / package.package_name(
             _regency(), period, manifest["manifest_sha256"]))
-    agreements.record_transfer(terms, actor=actor, agency=agency, reason=reason, payload={
-        "what": "paket serah-kembali", "file": path.name, "sha256": package.sha256_file(path),
-        "manifest_sha256": manifest["manifest_sha256"], "counts": counts})
+    agreements.record_transfer(terms, events.DataTransferred(
+        what="paket serah-kembali", file=path.name, sha256=package.sha256_file(path),
+        manifest_sha256=manifest["manifest_sha256"], counts=counts), actor=actor, agency=agency, reason=reason)
     return HandbackOutcome(path, manifest, counts)
 
 
