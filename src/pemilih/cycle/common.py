@@ -126,7 +126,9 @@ def is_refusal(exc: BaseException) -> bool:
     reason in Bahasa Indonesia), rather than a fault to report."""
     from pemilih.io.package import PackageError
     from pemilih.store.changes import ChangeError
+    from pemilih.store.events import EventError
     from pemilih.store.handback import HandbackError
     from pemilih.store.receive import ImportRefused
     from pemilih.store.workspace import WorkspaceError
-    return isinstance(exc, (StepError, ChangeError, ImportRefused, WorkspaceError, PackageError, HandbackError))
+    return isinstance(exc, (StepError, ChangeError, ImportRefused, WorkspaceError, PackageError, HandbackError,
+                            EventError))

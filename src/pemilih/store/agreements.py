@@ -13,7 +13,7 @@ from datetime import date
 
 from django.db import transaction
 
-from pemilih.store import changes, projection, settings
+from pemilih.store import changes, events, projection, settings
 
 settings.ensure_configured()  # before the models are imported
 from pemilih.store.models import Agency, Agreement, Event
@@ -49,11 +49,8 @@ def record_agreement(ws, terms: Terms, *, actor: str, agency: str, reason: str) 
             raise AgreementError(f"Perjanjian nomor '{terms.number}' sudah tercatat; "
                                  "perjanjian yang berubah dicatat dengan nomor baru")
         values = asdict(terms)
-        event = Event.objects.create(
-            kind=projection.AGREEMENT_RECORDED, actor=actor, agency=agency, reason=reason,
-            legal_basis=terms.legal_basis,
-            payload={**values, "valid_from": terms.valid_from.isoformat(),
-                     "valid_to": terms.valid_to.isoformat()})
+        event = Event.write(events.AGREEMENT_RECORDED, events.AgreementRecorded(**values), actor=actor,
+                            agency=agency, reason=reason, legal_basis=terms.legal_basis)
         agreement = Agreement.objects.create(event=event, **values)
         projection.apply(event)
     return agreement
@@ -105,21 +102,22 @@ def agreement_for(ws, number: str | None, *, on: date, provider: str, recipient:
     return agreement
 
 
-def record_transfer(agreement: Agreement, *, kind: str = projection.DATA_TRANSFERRED, actor: str,
-                    agency: str, reason: str, payload: dict) -> Event:
-    """One export as an event naming its agreement (inside the caller's transaction)."""
+def record_transfer(agreement: Agreement, record: events.ListShared | events.DataTransferred, *,
+                    kind: str = events.DATA_TRANSFERRED, actor: str, agency: str, reason: str) -> Event:
+    """One export as an event naming its agreement (inside the caller's transaction): `record`
+    says what was exported; the agreement's number, recipient and purpose are added here."""
     changes.check_who(actor, agency, reason)
-    event = Event.objects.create(
-        kind=kind, actor=actor, agency=agency, reason=reason, legal_basis=agreement.legal_basis,
-        payload={**payload, "agreement": agreement.number, "recipient": agreement.recipient,
-                 "purpose": agreement.purpose})
+    stamped = events.with_transfer(record, agreement=agreement.number, recipient=agreement.recipient,
+                                   purpose=agreement.purpose)
+    event = Event.write(kind, stamped, actor=actor, agency=agency, reason=reason,
+                        legal_basis=agreement.legal_basis)
     projection.apply(event)
     return event
 
 
 def transfers(ws, kind: str | None = None) -> list[Event]:
     ws.activate()
-    kinds = [kind] if kind else [projection.DATA_TRANSFERRED, projection.LIST_SHARED]
+    kinds = [kind] if kind else [events.DATA_TRANSFERRED, events.LIST_SHARED]
     return list(Event.objects.filter(kind__in=kinds).order_by("seq"))
 
 

@@ -20,7 +20,7 @@ from pemilih.io import package
 from pemilih.contract import (CHANGE_CODE, CHANGE_EVIDENCE, CHANGE_KEY, CORRECTED_COLUMN, CORRECTED_NEW,
                               CORRECTED_OLD, KPU_COLUMNS, KPU_HEADERS, PACKAGE_CHANGES, SHEET_CORRECTED,
                               SHEET_NEW, SHEET_TMS)
-from pemilih.store import bulk, changes, projection, settings
+from pemilih.store import bulk, changes, events, settings
 
 settings.ensure_configured()  # before the models are imported
 from pemilih.store.models import Event, ImportBatch, Kind, SourceFile
@@ -56,7 +56,7 @@ def apply(ws, path: Path, *, actor: str, agency: str = "KPU", reason: str) -> Ap
             "Paket dibuat dari daftar yang tidak ada di ruang kerja ini (sidik daftar asal "
             f"{str(source.get('sha256'))[:16]}, berkas {', '.join(source.get('files', []))}); "
             "terima dulu daftar yang sama dengan yang dibagikan")
-    if Event.objects.filter(kind=projection.HANDBACK_APPLIED, payload__package=digest).exists():
+    if Event.objects.filter(kind=events.HANDBACK_APPLIED, payload__package=digest).exists():
         return ApplyOutcome(None, already=True)
     rows = package.read_changes(files[PACKAGE_CHANGES])
     outcome = ApplyOutcome(None)
@@ -69,7 +69,7 @@ def apply(ws, path: Path, *, actor: str, agency: str = "KPU", reason: str) -> Ap
         if not SourceFile.objects.filter(sha256=sha).exists():
             bulk.insert_row(SourceFile, sha256=sha, name=Path(path).name, size=len(raw),
                             kind=Kind.PACKAGE, content=raw, received_at=timezone.now())
-        event = changes.record(projection.HANDBACK_APPLIED, made, actor=actor, agency=agency,
+        event = changes.record(events.HANDBACK_APPLIED, made, actor=actor, agency=agency,
                                reason=reason, legal_basis=f"Paket serah-kembali {Path(path).name}",
                                payload={"package": digest, "file": Path(path).name, "source": SOURCE,
                                         "period": manifest.get("period"),
@@ -83,12 +83,12 @@ def _same(a, b) -> bool:
     return (a or None) == (b or None)
 
 
-def _changes(rows: dict[str, list[dict]], outcome: ApplyOutcome) -> list[dict]:
+def _changes(rows: dict[str, list[dict]], outcome: ApplyOutcome) -> list[events.Change]:
     keys = [r[CHANGE_KEY] for sheet in rows.values() for r in sheet]
     voters = changes.voters(keys)
     made = []
 
-    def take(change: dict, code: str) -> None:
+    def take(change: events.Change, code: str) -> None:
         made.append(change)
         voters.apply(change)
         outcome.applied[code] = outcome.applied.get(code, 0) + 1

@@ -1,11 +1,12 @@
 """Changes to the current list as events: the one mechanism every step of the cycle uses.
 
-A change event carries, in payload["changes"], each change together with what it replaced,
-so applying it and undoing it need nothing but the event itself (projection.py applies them):
+A change event carries its changes as typed records (store/events.py), each together with
+what it replaced, so applying it and undoing it need nothing but the event itself
+(projection.py applies them):
 
-    {"op": "remove", "key": k, "code": "TMS-1", "evidence": "...", "row": {...}}
-    {"op": "add", "key": k, "code": "B", "evidence": "...", "row": {...}}
-    {"op": "set", "key": k, "code": "U", "column": c, "old": v, "new": v, "old_seq": n}
+    Removal(key, code "TMS-n", evidence, row as it was)
+    Addition(key, evidence, row, code "B")
+    Correction(key, column, old, new, old_seq, evidence, code "U")
 
 `code` (the regime's change code) and `evidence` say why; the recap and the hand-back
 package count and explain changes from them. Review decisions (review.py), committees'
@@ -18,7 +19,8 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
-from pemilih.store import projection, settings
+from pemilih.store import events, projection, settings
+from pemilih.store.events import Addition, Change, Correction, Removal
 from pemilih.store.projection import VOTER_COLUMNS
 
 settings.ensure_configured()  # before the models are imported
@@ -39,33 +41,35 @@ def check_who(actor: str, agency: str, reason: str) -> None:
         raise ChangeError("Pelaku dan alasan wajib diisi (dicatat dalam log peristiwa)")
 
 
-def record(kind: str, changes: list[dict], *, actor: str, agency: str, reason: str,
+def record(kind: str, changes: list[Change], *, actor: str, agency: str, reason: str,
            legal_basis: str = "", payload: dict | None = None) -> Event:
-    """Write one change event and apply it to the current list, atomically."""
+    """Write one change event and apply it to the current list, atomically.
+
+    `kind`: a kind that changes the list (events.CHANGE_KINDS); `payload`: the other fields
+    of its payload record (events.KINDS[kind].payload), checked by that record."""
     check_who(actor, agency, reason)
+    spec = events.KINDS.get(kind)
+    if spec is None or not spec.changes_list:
+        raise ChangeError(f"Peristiwa '{kind}' bukan peristiwa perubahan daftar")
+    data = spec.payload(**(payload or {}), changes=tuple(changes))
     with transaction.atomic():
-        event = Event.objects.create(kind=kind, actor=actor, agency=agency, reason=reason,
-                                     legal_basis=legal_basis,
-                                     payload={**(payload or {}), "changes": changes})
+        event = Event.write(kind, data, actor=actor, agency=agency, reason=reason, legal_basis=legal_basis)
         projection.apply(event)
     return event
 
 
 # --- building changes -------------------------------------------------------------------------
 
-def remove(current: dict, code: str, evidence: str = "") -> dict:
-    return {"op": "remove", "key": current["key"], "code": code, "evidence": evidence,
-            "row": current}
+def remove(current: dict, code: str, evidence: str = "") -> Removal:
+    return Removal(current["key"], code, evidence, current)
 
 
-def set_value(current: dict, column: str, new, evidence: str = "") -> dict:
-    return {"op": "set", "key": current["key"], "code": "U", "column": column,
-            "old": current[column], "new": new, "old_seq": current["last_seq"],
-            "evidence": evidence}
+def set_value(current: dict, column: str, new, evidence: str = "") -> Correction:
+    return Correction(current["key"], column, current[column], new, current["last_seq"], evidence)
 
 
-def add(row: dict, evidence: str = "", code: str = "B") -> dict:
-    return {"op": "add", "key": row["key"], "code": code, "evidence": evidence, "row": row}
+def add(row: dict, evidence: str = "", code: str = "B") -> Addition:
+    return Addition(row["key"], evidence, row, code)
 
 
 def new_voter_row(key: str, position: int, values: dict, record_id: int | None = None) -> dict:
@@ -102,17 +106,17 @@ class Voters:
         self.last_position += 1
         return self.last_position
 
-    def apply(self, change: dict) -> None:
+    def apply(self, change: Change) -> None:
         """Keep these rows as they will be once `change` is applied (several changes to one
         voter in one event must each see the ones before)."""
-        if change["op"] == "remove":
-            self.drop(change["key"])
-        elif change["op"] == "add":
-            self.put(change["key"], dict(change["row"]))
+        if isinstance(change, Removal):
+            self.drop(change.key)
+        elif isinstance(change, Addition):
+            self.put(change.key, dict(change.row))
         else:
-            row = self.rows.get(change["key"])
+            row = self.rows.get(change.key)
             if row is not None:
-                row[change["column"]] = change["new"]
+                row[change.column] = change.new
 
 
 def voters(keys, last_position: int | None = None) -> Voters:

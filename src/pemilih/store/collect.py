@@ -27,14 +27,15 @@ from pemilih.domain.codes import count_order
 from pemilih.domain.masking import mask_digits_in_text, mask_id
 from pemilih.domain.regions import canonical_code
 from pemilih.io import coklit_workbook as book
-from pemilih.store import bulk, changes, projection, settings
+from pemilih.store import bulk, changes, events, settings
+from pemilih.store.events import Addition, Correction, Removal
 
 settings.ensure_configured()  # before the models are imported
 from pemilih.store.models import Event, SourceFile
 
 ACCEPTED, CONFLICT, REFUSED = "diterima", "konflik", "ditolak"
 ALREADY, UNCHANGED, UNREADABLE = "sudah-dikumpulkan", "tanpa-perubahan", "tidak-terbaca"
-CODE_ORDER = {"remove": 0, "set": 1, "add": 2}  # KPU's order: TMS, then U, then B
+CODE_ORDER = {Removal: 0, Correction: 1, Addition: 2}  # KPU's order: TMS, then U, then B
 
 
 class CollectError(changes.ChangeError):
@@ -91,8 +92,8 @@ class _Known:
 
     @classmethod
     def load(cls) -> "_Known":
-        cuts = dict(Event.objects.filter(kind=projection.LIST_SHARED).values_list("payload__cut", "seq"))
-        done = list(Event.objects.filter(kind=projection.COKLIT_COLLECTED)
+        cuts = dict(Event.objects.filter(kind=events.LIST_SHARED).values_list("payload__cut", "seq"))
+        done = list(Event.objects.filter(kind=events.COKLIT_COLLECTED)
                     .values_list("payload__sha256", "seq", "payload__cut"))
         return cls(cuts, {sha: seq for sha, seq, _ in done}, {cut for _, _, cut in done})
 
@@ -118,14 +119,14 @@ class _Known:
                     found.setdefault(nik, []).append(key)
         return found
 
-    def add(self, event: Event, voters: changes.Voters) -> None:
+    def add(self, collected: events.CoklitCollected, seq: int, voters: changes.Voters) -> None:
         """Keep in step with an event just recorded by this call."""
-        self.collected[event.payload["sha256"]] = event.seq
-        self.collected_cuts.add(event.payload["cut"])
+        self.collected[collected.sha256] = seq
+        self.collected_cuts.add(collected.cut)
         if self.last_position is not None:  # known (read when a workbook first added voters)
             self.last_position = max(self.last_position, voters.last_position)
         if self.niks is not None:  # a NIK removed may stay: a needless look-up, never a wrong one
-            self.niks.update(c["row"]["nik"] for c in event.payload["changes"] if c["op"] == "add")
+            self.niks.update(c.row["nik"] for c in collected.changes if isinstance(c, Addition))
 
 
 def _collect_one(read: book.BookRead, known: _Known, want: str | None, actor, agency,
@@ -136,7 +137,7 @@ def _collect_one(read: book.BookRead, known: _Known, want: str | None, actor, ag
     if read.base is not None and read.base.cut in known.cuts:
         shared = Event.objects.get(seq=known.cuts[read.base.cut])
     problems = _problems(read, shared, want)
-    kode = shared.payload["kode_desa"] if shared is not None else None
+    kode = shared.data().kode_desa if shared is not None else None
     if problems:
         return CollectOutcome(read.name, REFUSED, kode_desa=kode, problems=problems)
     if read.sha256 in known.collected:
@@ -148,12 +149,12 @@ def _collect_one(read: book.BookRead, known: _Known, want: str | None, actor, ag
             return CollectOutcome(read.name, CONFLICT if plan.conflicts else UNCHANGED, None, kode,
                                   plan.counts, plan.conflict_lines())
         _snapshot(read)
-        event = changes.record(projection.COKLIT_COLLECTED, plan.changes, actor=actor, agency=agency,
+        event = changes.record(events.COKLIT_COLLECTED, plan.changes, actor=actor, agency=agency,
                                reason=reason, legal_basis=shared.legal_basis, payload={
                                    "cut": read.base.cut, "shared_event": shared.seq, "file": read.name,
                                    "sha256": read.sha256, "kode_desa": kode, "counts": plan.counts,
                                    "conflicts": plan.conflicts, "agreement": read.base.agreement})
-    known.add(event, plan.voters)
+    known.add(event.data(), event.seq, plan.voters)
     return CollectOutcome(read.name, status, event.seq, kode, plan.counts, plan.conflict_lines())
 
 
@@ -168,12 +169,12 @@ def _problems(read: book.BookRead, shared: Event | None, want: str | None) -> li
         return [f"{where}:{book.BASE_SHEET}:-: lembar kerja dipotong dari daftar yang tidak dikenal di "
                 f"ruang kerja ini (kode lembar kerja {read.base.cut})"]
     out = []
-    payload = shared.payload
-    if read.base.kode_desa != payload["kode_desa"] or read.base.regime != payload["regime"]:
+    cut = shared.data()
+    if read.base.kode_desa != cut.kode_desa or read.base.regime != cut.regime:
         out.append(f"{where}:{book.BASE_SHEET}:-: versi dasar diubah (desa atau rezim berbeda dari "
                    f"peristiwa #{shared.seq})")
-    if want and payload["kode_desa"] != want:
-        out.append(f"{where}:-:-: lembar kerja untuk desa {payload['kode_desa']} ({payload['desa']}), "
+    if want and cut.kode_desa != want:
+        out.append(f"{where}:-:-: lembar kerja untuk desa {cut.kode_desa} ({cut.desa}), "
                    f"bukan {want}")
     for sheet in read.extra_sheets:
         out.append(f"{where}:{sheet}:-: lembar tambahan yang tidak dikenal berisi data; pemilih baru "
@@ -182,7 +183,7 @@ def _problems(read: book.BookRead, shared: Event | None, want: str | None) -> li
         if not ok:
             out.append(f"{where}:{sheet}:{book.HEADER_ROW + 1}: baris judul kolom diubah; "
                        "kolom tidak boleh ditambah, dihapus atau dipindah")
-    out += _row_problems(read, payload["sheets"])
+    out += _row_problems(read, cut.sheets)
     out += [f"{where}:{p.sheet}:{p.cell} {p.column}: {p.reason}" for p in read.problems]
     return out
 
@@ -243,7 +244,7 @@ def _shown_key(key: str) -> str:
 @dataclass
 class _Plan:
     voters: changes.Voters
-    changes: list[dict] = field(default_factory=list)
+    changes: list[events.Change] = field(default_factory=list)
     conflicts: list[dict] = field(default_factory=list)
     counts: Counter = field(default_factory=Counter)
 
@@ -256,7 +257,7 @@ class _Plan:
 
 
 def _plan(read: book.BookRead, shared: Event, known: _Known) -> _Plan:
-    cut_seq = {key: seq for rows in shared.payload["sheets"].values() for key, seq, _ in rows}
+    cut_seq = {key: seq for rows in shared.data().sheets.values() for key, seq, _ in rows}
     edited = [(sheet, r) for sheet, got in read.sheets.items() for r in got.edits if r.status]
     listed = known.listed([v.values["nik"] for v in read.new_voters])
     keys = [r.key for _, r in edited] + [k for ks in listed.values() for k in ks]
@@ -288,15 +289,15 @@ def _plan(read: book.BookRead, shared: Event, known: _Known) -> _Plan:
     return plan
 
 
-def _change_order(change: dict) -> tuple:
+def _change_order(change: events.Change) -> tuple:
     """KPU's order (TMS, U, B), corrections grouped by column, rows in sheet order (a stable
     sort). Grouped, the projection writes each column's corrections in one executemany
     instead of one round trip per change (they touch different cells: the order is free)."""
-    column = change.get("column")
-    return CODE_ORDER[change["op"]], book.CORRECTABLE.index(column) if column else -1
+    column = book.CORRECTABLE.index(change.column) if isinstance(change, Correction) else -1
+    return CODE_ORDER[type(change)], column
 
 
-def _add(plan: _Plan, change: dict) -> None:
+def _add(plan: _Plan, change: events.Change) -> None:
     plan.changes.append(change)
     plan.voters.apply(change)
 
@@ -360,13 +361,13 @@ def _same_row(current: dict, values: dict) -> bool:
 def _removals_after(seq: int) -> dict[str, tuple[int, str]]:
     """key -> (event, code) of the latest removal since event `seq` (an addition clears it)."""
     removed: dict[str, tuple[int, str]] = {}
-    events = Event.objects.filter(kind__in=projection.CHANGE_KINDS, seq__gt=seq).order_by("seq")
-    for event in events.iterator():
-        for change in event.payload.get("changes", []):
-            if change["op"] == "remove":
-                removed[change["key"]] = (event.seq, change.get("code") or "")
-            elif change["op"] == "add":
-                removed.pop(change["key"], None)
+    later = Event.objects.filter(kind__in=events.CHANGE_KINDS, seq__gt=seq).order_by("seq")
+    for event in later.iterator():
+        for change in event.data().changes:
+            if isinstance(change, Removal):
+                removed[change.key] = (event.seq, change.code or "")
+            elif isinstance(change, Addition):
+                removed.pop(change.key, None)
     return removed
 
 

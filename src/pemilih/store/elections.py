@@ -18,7 +18,7 @@ from django.db import transaction
 from pemilih.engine.recap import village_names
 from pemilih.engine.tps import assign_tps
 from pemilih.contract import KPU_COLUMNS
-from pemilih.store import bulk, changes, projection, settings
+from pemilih.store import bulk, changes, events, projection, settings
 
 settings.ensure_configured()  # before the models are imported
 from pemilih.store.models import Election, ElectionList, Event
@@ -54,11 +54,12 @@ def create(ws, *, code: str, name: str, regime: str, voting_day: date, dps_set_o
     if dps_set_on > voting_day:
         raise ElectionError("Tanggal penetapan DPS sesudah hari pemungutan suara")
     with transaction.atomic():
-        event = Event.objects.create(
-            kind=projection.ELECTION_CREATED, actor=actor, agency=agency, reason=reason,
-            payload={"code": code, "name": name, "regime": regime, "voting_day": voting_day.isoformat(),
-                     "dps_set_on": dps_set_on.isoformat(), "villages": villages, "max_per_tps": max_per_tps,
-                     "reserve_percent": reserve})
+        event = Event.write(
+            events.ELECTION_CREATED,
+            events.ElectionCreated(code=code, name=name, regime=regime, voting_day=voting_day,
+                                   dps_set_on=dps_set_on, villages=villages, max_per_tps=max_per_tps,
+                                   reserve_percent=reserve),
+            actor=actor, agency=agency, reason=reason)
         election = Election.objects.create(code=code, name=name, regime=regime, voting_day=voting_day,
                                            dps_set_on=dps_set_on, villages=sorted(villages),
                                            max_per_tps=max_per_tps, reserve_percent=reserve, event=event)
@@ -157,11 +158,10 @@ def set_list(ws, e: Election, stage: str, *, reserve_percent: str | None = None,
                               on="key").sort("kode_desa", "tps_number", "urut").drop("urut"))
         warnings = assignment.warnings
     with transaction.atomic():
-        event = Event.objects.create(kind=projection.ELECTION_LIST_SET, actor=actor, agency=agency,
-                                     reason=reason, payload={"election": e.code, "stage": stage,
-                                                             "voters": placed.height, "warnings": warnings[:50],
-                                                             "regime": e.regime, "max_per_tps": e.max_per_tps,
-                                                             "reserve_percent": reserve})
+        event = Event.write(events.ELECTION_LIST_SET,
+                            events.ElectionListSet(e.code, stage, placed.height, warnings[:50], regime=e.regime,
+                                                   max_per_tps=e.max_per_tps, reserve_percent=reserve),
+                            actor=actor, agency=agency, reason=reason)
         made = ElectionList.objects.create(election=e, stage=stage, event=event, voters=placed.height,
                                            regime=e.regime, max_per_tps=e.max_per_tps, reserve_percent=reserve)
         _store(made, placed)

@@ -20,7 +20,7 @@ from pemilih.io.recap_xlsx import write_recap
 from pemilih.contract import (CHANGE_CODE, CHANGE_CODE_MEANING, CHANGE_EVIDENCE, CHANGE_KEY,
                               CORRECTED_COLUMNS, KPU_COLUMNS, KPU_HEADERS, LIST_SHEET, PACKAGE_CHANGES,
                               PACKAGE_LIST, PACKAGE_RECAP, SHEET_CORRECTED, SHEET_NEW, SHEET_TMS)
-from pemilih.store import agreements, bulk, history, recap, settings
+from pemilih.store import agreements, bulk, events, history, recap, settings
 
 settings.ensure_configured()  # before the models are imported
 from pemilih.store.models import Event, ImportBatch
@@ -46,7 +46,7 @@ class HandbackOutcome:
 
 
 def base_batch() -> ImportBatch:
-    event = Event.objects.filter(kind=Event.LIST_IMPORTED).order_by("-seq").first()
+    event = Event.objects.filter(kind=events.LIST_IMPORTED).order_by("-seq").first()
     if event is None:
         raise HandbackError("Ruang kerja belum berisi daftar dari KPU; tidak ada yang dikembalikan")
     return event.batch
@@ -102,9 +102,9 @@ def build(ws, out_dir: Path, *, period: str, agreement: str, on: date, regime: s
         manifest["files"][package.MINUTES] = {"sha256": package.sha256_file(folder / package.MINUTES)}
         path = package.write_zip(folder, manifest, out_dir / package.package_name(
             _regency(), period, manifest["manifest_sha256"]))
-    agreements.record_transfer(terms, actor=actor, agency=agency, reason=reason, payload={
-        "what": "paket serah-kembali", "file": path.name, "sha256": package.sha256_file(path),
-        "manifest_sha256": manifest["manifest_sha256"], "counts": counts})
+    agreements.record_transfer(terms, events.DataTransferred(
+        what="paket serah-kembali", file=path.name, sha256=package.sha256_file(path),
+        manifest_sha256=manifest["manifest_sha256"], counts=counts), actor=actor, agency=agency, reason=reason)
     return HandbackOutcome(path, manifest, counts)
 
 

@@ -12,7 +12,8 @@ from datetime import datetime
 import polars as pl
 
 from pemilih.engine.recap import STATE_COLUMNS
-from pemilih.store import bulk, projection, settings
+from pemilih.store import bulk, events, settings
+from pemilih.store.events import Addition, Change, Removal
 
 settings.ensure_configured()  # before the models are imported
 from pemilih.store.models import Event
@@ -35,21 +36,21 @@ def period(start: datetime, end: datetime) -> Period:
 
     A list received within the period is its start: the period counts what happened to the
     list as it was received (the hand-back counts against the list KPU shared)."""
-    base = (Event.objects.filter(kind=Event.LIST_IMPORTED, happened_at__lte=end)
+    base = (Event.objects.filter(kind=events.LIST_IMPORTED, happened_at__lte=end)
             .order_by("-seq").first())
     rows = dict(_imported(base)) if base is not None else {}
     removals, reasons, corrected, counted, at_start = {}, {}, set(), 0, None
-    later = Event.objects.filter(kind__in=[*projection.CHANGE_KINDS, projection.REVIEW_UNDONE],
+    later = Event.objects.filter(kind__in=[*events.CHANGE_KINDS, events.REVIEW_UNDONE],
                                  seq__gt=base.seq if base else 0, happened_at__lte=end).order_by("seq")
     for event in later.iterator():
         inside = event.happened_at > start
         if inside and at_start is None:
             at_start = dict(rows)  # events come in order: the first inside one ends the start
-        for change in _changes_of(event):
-            _replay(rows, change)
+        for change, undo in _changes_of(event):
+            _replay(rows, change, undo)
             if inside:
-                _note(change, removals, corrected)
-                reasons[change["key"]] = (change.get("code") or "", change.get("evidence") or "")
+                _note(change, undo, removals, corrected)
+                reasons[change.key] = (change.code or "", change.evidence or "")
         counted += inside
     if at_start is None:
         at_start = dict(rows)
@@ -80,43 +81,38 @@ def _imported(event: Event) -> dict[str, tuple]:
     return _imported_cache[key]
 
 
-def _changes_of(event: Event) -> list[dict]:
-    """The changes an event made, in the order they took effect (an undo: reversed)."""
-    if event.kind != projection.REVIEW_UNDONE:
-        return event.payload.get("changes", [])
+def _changes_of(event: Event) -> list[tuple[Change, bool]]:
+    """(change, undone) for each change an event made, in the order they took effect (an undo:
+    the undone decision's changes, reversed)."""
+    if event.kind != events.REVIEW_UNDONE:
+        return [(c, False) for c in event.data().changes]
     undone = Event.objects.get(seq=event.undoes_id)
-    if undone.kind not in projection.CHANGE_KINDS:
+    if undone.kind not in events.CHANGE_KINDS:
         return []
-    return [_inverse(c) for c in reversed(undone.payload.get("changes", []))]
+    return [(c, True) for c in reversed(undone.data().changes)]
 
 
-def _inverse(change: dict) -> dict:
-    op = change["op"]
-    if op == "set":
-        return {**change, "old": change["new"], "new": change["old"], "undo": True}
-    return {**change, "op": "add" if op == "remove" else "remove", "undo": True}
-
-
-def _replay(rows: dict[str, tuple], change: dict) -> None:
-    key, op = change["key"], change["op"]
-    if op == "remove":
-        rows.pop(key, None)
-    elif op == "add":
-        row = change["row"]
-        rows[key] = tuple(row.get(c) for c in TRACKED)
-    elif key in rows and change["column"] in TRACKED:
+def _replay(rows: dict[str, tuple], change: Change, undo: bool) -> None:
+    """`rows` as `change` leaves them (undone: as it found them)."""
+    key = change.key
+    if isinstance(change, (Removal, Addition)):
+        if isinstance(change, Removal) != undo:  # a removal, or the undo of an addition
+            rows.pop(key, None)
+        else:
+            rows[key] = tuple(change.row.get(c) for c in TRACKED)
+    elif key in rows and change.column in TRACKED:
         values = list(rows[key])
-        values[TRACKED.index(change["column"])] = change["new"]
+        values[TRACKED.index(change.column)] = change.old if undo else change.new
         rows[key] = tuple(values)
 
 
-def _note(change: dict, removals: dict, corrected: set) -> None:
-    if change["op"] == "remove" and not change.get("undo"):
-        removals[change["key"]] = (change.get("code") or "", change.get("evidence") or "")
-    elif change["op"] == "add" and change.get("undo"):
-        removals.pop(change["key"], None)  # an undone removal is no removal
-    elif change["op"] == "set":
-        corrected.add(change["key"])
+def _note(change: Change, undo: bool, removals: dict, corrected: set) -> None:
+    if isinstance(change, Removal) and not undo:
+        removals[change.key] = (change.code or "", change.evidence or "")
+    elif isinstance(change, Removal):
+        removals.pop(change.key, None)  # an undone removal is no removal
+    elif not isinstance(change, Addition):
+        corrected.add(change.key)
 
 
 def _frame(rows: dict[str, tuple]) -> pl.DataFrame:

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 
 from pemilih.domain.agencies import AGENCIES
+from pemilih.store import events
 from pemilih.store.appendonly import AppendOnlyModel
 
 
@@ -129,10 +130,13 @@ class RowProblem(AppendOnlyModel):
 
 
 class Event(AppendOnlyModel):
-    """Something that happened to the list: who, when, which agency, why, on what basis."""
+    """Something that happened to the list: who, when, which agency, why, on what basis.
 
-    LIST_IMPORTED = "list-imported"  # the voter list is initialised/replaced from a batch
-    REGISTRY_IMPORTED = "registry-imported"  # a civil-registry extract was received
+    `kind` is one of events.KINDS; `payload` is its typed record as JSON, with its schema
+    version (write with `Event.write`, read with `data()`)."""
+
+    LIST_IMPORTED = events.LIST_IMPORTED
+    REGISTRY_IMPORTED = events.REGISTRY_IMPORTED
 
     seq = models.BigAutoField(primary_key=True)
     kind = models.CharField(max_length=40)
@@ -152,6 +156,20 @@ class Event(AppendOnlyModel):
 
     def __str__(self):
         return f"#{self.seq} {self.kind}"
+
+    @classmethod
+    def write(cls, kind: str, record: events.Payload, **fields) -> Event:
+        """A new event of `kind` holding `record` (its kind's payload type), versioned."""
+        event = cls.objects.create(kind=kind, payload=events.payload_of(kind, record), **fields)
+        event._data = record  # what its payload reads back as: applying it needs no second parse
+        return event
+
+    def data(self) -> events.Payload:
+        """The payload as its typed record; events.EventError for a kind or schema version this
+        release does not know."""
+        if getattr(self, "_data", None) is None:
+            self._data = events.parse(self.kind, self.payload, self.seq)
+        return self._data
 
 
 class Voter(KpuColumns):

@@ -1,9 +1,12 @@
 """The current voter list (table store_voter) as a projection of the event log.
 
-Each event kind has an applier that changes the projection the way the event says. The
-importer applies its own event in the same transaction; `rebuild_projection` throws the
-table away and replays the log, and must give the same table (tests check it). Later change
-events (corrections, TMS, new voters, undo) register their appliers here.
+Each kind of event (store/events.py, the registry of kinds) has an applier here that changes
+the projection the way the event says; they are registered in one table, APPLIERS, at the end
+of this module, which must cover every kind of the registry (tests check it). The writer of an
+event applies it in the same transaction; `rebuild_projection` throws the table away and
+replays the log, and must give the same table (tests check it). Replay refuses an event of a
+kind or schema version this release does not know (events.check): a guessed replay would be
+another list than the one its writer had.
 """
 from __future__ import annotations
 
@@ -14,33 +17,34 @@ import polars as pl
 from django.db import connection, transaction
 
 from pemilih.contract import KPU_COLUMNS
-from pemilih.store import bulk, settings
+from pemilih.store import bulk, events, settings
+from pemilih.store.events import Correction, EventError, Removal
+# Kind names, for the importers of this module's names before store/events.py existed.
+from pemilih.store.events import (AGREEMENT_RECORDED, CHANGE_KINDS, COKLIT_COLLECTED,  # noqa: F401
+                                  DATA_TRANSFERRED, ELECTION_CREATED, ELECTION_LIST_SET,
+                                  FINDINGS_LOADED, HANDBACK_APPLIED, LIST_SHARED, REPLACING_KINDS,
+                                  RESPONSE_RECORDED, REVIEW_ACCEPTED, REVIEW_REJECTED, REVIEW_UNDONE)
 
 settings.ensure_configured()  # before the models are imported
 from pemilih.store.models import Event
 
 CURRENT_LIST_COLUMNS = KPU_COLUMNS + ["source_ref"]
+VOTER_COLUMNS = ["key", "position", "record_id", "source_ref", *KPU_COLUMNS, "last_seq"]
+LAST_SEQ_AT = VOTER_COLUMNS.index("last_seq")
+CORRECTABLE = frozenset(KPU_COLUMNS)  # what a Correction may set
 # How a voter of store_voter is referred to: its source reference, or for a voter added by a
 # change (no source row) its key, so findings and decisions name it like any other voter.
 VOTER_REF = "CASE WHEN source_ref = '' OR source_ref IS NULL THEN \"key\" ELSE source_ref END"
-# Events that replace the whole list: replay can start from the last of them.
-REPLACING_KINDS = {Event.LIST_IMPORTED}
-
-APPLIERS: dict[str, Callable[[Event], None]] = {}
 
 
-class ProjectionError(Exception):
+class ProjectionError(EventError):
     """The log holds an event this version of pemilih cannot apply."""
 
 
-def applier(kind: str):
-    def register(func):
-        APPLIERS[kind] = func
-        return func
-    return register
-
-
 def apply(event: Event) -> None:
+    """Apply one event to store_voter; refused (EventError) when its kind or schema version is
+    not known to this release."""
+    events.check(event.kind, event.payload, event.seq)
     func = APPLIERS.get(event.kind)
     if func is None:
         raise ProjectionError(
@@ -48,7 +52,6 @@ def apply(event: Event) -> None:
     func(event)
 
 
-@applier(Event.LIST_IMPORTED)
 def _list_imported(event: Event) -> None:
     """The list becomes the batch's records, in import order, keyed by source reference."""
     cols = ", ".join(KPU_COLUMNS)
@@ -102,73 +105,30 @@ def _empty_voters(cursor) -> None:
         cursor.execute("DELETE FROM store_voter")
 
 
-@applier(Event.REGISTRY_IMPORTED)
-def _registry_imported(event: Event) -> None:
-    """A civil-registry extract is evidence for findings; it does not change the list."""
+def _unchanged(event: Event) -> None:
+    """Recorded only: a registry extract (evidence for findings), proposals loaded or rejected,
+    what was agreed, handed over or set. The current list stays as it is."""
 
 
-# --- review decisions (store/review.py) ------------------------------------------------------
-# A decision event carries its changes to the list in payload["changes"], each with what it
-# replaced, so that applying it and undoing it need nothing but the event itself:
-#   {"op": "remove", "key": k, "row": {...}}  {"op": "add", "key": k, "row": {...}}
-#   {"op": "set", "key": k, "column": c, "old": v, "new": v, "old_seq": n}
-FINDINGS_LOADED = "findings-loaded"
-REVIEW_ACCEPTED = "review-accepted"
-REVIEW_REJECTED = "review-rejected"
-REVIEW_UNDONE = "review-undone"
-VOTER_COLUMNS = ["key", "position", "record_id", "source_ref", *KPU_COLUMNS, "last_seq"]
-
-
-@applier(FINDINGS_LOADED)
-@applier(REVIEW_REJECTED)
-def _no_change(event: Event) -> None:
-    """Proposals loaded, or rejected: remembered in the store, the list stays as it is."""
-
-
-# --- the village cycle (store/changes.py builds the changes these events carry) ------------
-COKLIT_COLLECTED = "coklit-collected"  # a committee's field-validation workbook collected
-RESPONSE_RECORDED = "response-recorded"  # a public response to the provisional list
-HANDBACK_APPLIED = "handback-applied"  # DPML's hand-back package applied on KPU's side
-AGREEMENT_RECORDED = "agreement-recorded"
-LIST_SHARED = "list-shared"  # a field-validation workbook cut and handed to a committee
-DATA_TRANSFERRED = "data-transferred"  # any other export of personal data (hand-back, ...)
-ELECTION_CREATED = "election-created"
-ELECTION_LIST_SET = "election-list-set"  # DPS, DPT or DPTb set for an election
-CHANGE_KINDS = (REVIEW_ACCEPTED, COKLIT_COLLECTED, RESPONSE_RECORDED, HANDBACK_APPLIED)
-
-
-@applier(AGREEMENT_RECORDED)
-@applier(LIST_SHARED)
-@applier(DATA_TRANSFERRED)
-@applier(ELECTION_CREATED)
-@applier(ELECTION_LIST_SET)
-def _recorded_only(event: Event) -> None:
-    """Records of what was agreed, handed over or set; the current list stays as it is."""
-
-
-@applier(REVIEW_ACCEPTED)
-@applier(COKLIT_COLLECTED)
-@applier(RESPONSE_RECORDED)
-@applier(HANDBACK_APPLIED)
 def _changes_applied(event: Event) -> None:
-    _apply_changes(event.payload.get("changes", []), event.seq, undo=False)
+    _apply_changes(event.data().changes, event.seq, undo=False)
 
 
-@applier(REVIEW_UNDONE)
 def _review_undone(event: Event) -> None:
     """Undo a decision: its changes reversed, last first (a rejection changed nothing)."""
     undone = Event.objects.get(seq=event.undoes_id)
     if undone.kind in CHANGE_KINDS:
-        _apply_changes(list(reversed(undone.payload.get("changes", []))), event.seq, undo=True)
+        _apply_changes(list(reversed(undone.data().changes)), event.seq, undo=True)
 
 
-def _apply_changes(changes: list[dict], seq: int, undo: bool) -> None:
-    """Apply changes in order; consecutive ones of the same statement go in one executemany
-    (tens of thousands of corrections would otherwise be as many round trips)."""
+def _apply_changes(changes, seq: int, undo: bool) -> None:
+    """Apply change records in order; consecutive ones of the same statement go in one
+    executemany (tens of thousands of corrections would otherwise be as many round trips)."""
+    statement = _Statements(seq, undo)
     with connection.cursor() as cursor:
         run_sql, run_params = None, []
         for change in changes:
-            sql, params = _statement(change, seq, undo)
+            sql, params = statement.of(change)
             if sql != run_sql and run_params:
                 cursor.executemany(run_sql, run_params)
                 run_params = []
@@ -178,21 +138,42 @@ def _apply_changes(changes: list[dict], seq: int, undo: bool) -> None:
             cursor.executemany(run_sql, run_params)
 
 
-def _statement(change: dict, seq: int, undo: bool) -> tuple[str, list]:
-    quote = connection.ops.quote_name
-    op = change["op"]
-    if op == "set":
-        value, last = (change["old"], change["old_seq"]) if undo else (change["new"], seq)
-        return (f'UPDATE store_voter SET {quote(change["column"])} = %s, last_seq = %s WHERE "key" = %s',
-                [value, last, change["key"]])
-    if (op == "remove") != undo:  # a removal, or the undo of an addition
-        return 'DELETE FROM store_voter WHERE "key" = %s', [change["key"]]
-    row = dict(change["row"])  # an addition, or the undo of a removal: the row as saved
-    if not undo:
-        row["last_seq"] = seq
-    cols = ", ".join(quote(c) for c in VOTER_COLUMNS)
-    marks = ", ".join(["%s"] * len(VOTER_COLUMNS))
-    return f"INSERT INTO store_voter ({cols}) VALUES ({marks})", [row.get(c) for c in VOTER_COLUMNS]
+class _Statements:
+    """The SQL statement and parameters of each change of one event, applied or undone. Each
+    statement's text is made once per event (per column for corrections), not once per change."""
+
+    DELETE = 'DELETE FROM store_voter WHERE "key" = %s'
+
+    def __init__(self, seq: int, undo: bool):
+        self.seq, self.undo = seq, undo
+        quote = connection.ops.quote_name
+        self.quote = quote
+        self.insert = (f"INSERT INTO store_voter ({', '.join(quote(c) for c in VOTER_COLUMNS)}) "
+                       f"VALUES ({', '.join(['%s'] * len(VOTER_COLUMNS))})")
+        self.updates: dict[str, str] = {}
+
+    def of(self, change: events.Change) -> tuple[str, list]:
+        kind = type(change)
+        if kind is Correction:
+            return self._correction(change)
+        if (kind is Removal) != self.undo:  # a removal, or the undo of an addition
+            return self.DELETE, [change.key]
+        row = change.row  # an addition, or the undo of a removal: the row as saved
+        values = [row.get(c) for c in VOTER_COLUMNS]
+        if not self.undo:
+            values[LAST_SEQ_AT] = self.seq  # this event shaped the added row
+        return self.insert, values
+
+    def _correction(self, change: Correction) -> tuple[str, list]:
+        sql = self.updates.get(change.column)
+        if sql is None:
+            if change.column not in CORRECTABLE:
+                raise ProjectionError(f"Peristiwa #{self.seq}: kolom '{change.column}' bukan kolom daftar pemilih")
+            sql = self.updates[change.column] = (
+                f'UPDATE store_voter SET {self.quote(change.column)} = %s, last_seq = %s WHERE "key" = %s')
+        if self.undo:
+            return sql, [change.old, change.old_seq, change.key]
+        return sql, [change.new, self.seq, change.key]
 
 
 def rebuild_projection(ws=None) -> int:
@@ -204,10 +185,10 @@ def rebuild_projection(ws=None) -> int:
             _empty_voters(cursor)
         last_replace = (Event.objects.filter(kind__in=REPLACING_KINDS)
                         .order_by("-seq").values_list("seq", flat=True).first())
-        events = Event.objects.order_by("seq")
+        log = Event.objects.order_by("seq")
         if last_replace is not None:  # everything before it was replaced wholesale
-            events = events.filter(seq__gte=last_replace)
-        for event in events.iterator():
+            log = log.filter(seq__gte=last_replace)
+        for event in log.iterator():
             apply(event)
         return _count()
 
@@ -224,3 +205,22 @@ def current_list(ws=None) -> pl.DataFrame:
         ws.activate()
     cols = ", ".join(KPU_COLUMNS) + ", " + VOTER_REF
     return bulk.read_frame(f"SELECT {cols} FROM store_voter ORDER BY position", CURRENT_LIST_COLUMNS)
+
+
+# --- the appliers, one per kind of store/events.py ----------------------------------------------
+APPLIERS: dict[str, Callable[[Event], None]] = {
+    events.LIST_IMPORTED: _list_imported,
+    events.REGISTRY_IMPORTED: _unchanged,
+    events.AGREEMENT_RECORDED: _unchanged,
+    events.FINDINGS_LOADED: _unchanged,
+    events.REVIEW_ACCEPTED: _changes_applied,
+    events.REVIEW_REJECTED: _unchanged,
+    events.REVIEW_UNDONE: _review_undone,
+    events.LIST_SHARED: _unchanged,
+    events.COKLIT_COLLECTED: _changes_applied,
+    events.DATA_TRANSFERRED: _unchanged,
+    events.ELECTION_CREATED: _unchanged,
+    events.ELECTION_LIST_SET: _unchanged,
+    events.RESPONSE_RECORDED: _changes_applied,
+    events.HANDBACK_APPLIED: _changes_applied,
+}

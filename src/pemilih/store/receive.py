@@ -17,12 +17,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from pemilih.contract import ReadResult
-from pemilih.store import bulk, fault, frames, projection, settings
+from pemilih.store import bulk, events, fault, frames, projection, settings
 
 settings.ensure_configured()  # before the models are imported
 from pemilih.store.models import Agency, BatchFile, Event, ImportBatch, RowProblem, SourceFile, SourceRecord
 
-EVENT_KIND = {"kpu": Event.LIST_IMPORTED, "registry": Event.REGISTRY_IMPORTED}
+EVENT_KIND = {"kpu": events.LIST_IMPORTED, "registry": events.REGISTRY_IMPORTED}
 
 
 @dataclass(frozen=True)
@@ -153,11 +153,10 @@ def _write(result, snapshots, identity, actor, agency, reason, legal_basis, on_r
     BatchFile.objects.bulk_create(BatchFile(batch=batch, file=f) for f in unique_files)
     _write_records(result, batch, {name: f.pk for name, f in files.items()}, on_rows)
     bulk.write_frame(RowProblem._meta.db_table, frames.problem_rows(result.problems, batch.pk))
-    event = Event.objects.create(
-        kind=EVENT_KIND[result.kind], actor=actor, agency=agency, reason=reason,
-        legal_basis=legal_basis, batch=batch,
-        payload={"batch": batch.pk, "sha256": identity, "files": sorted(files),
-                 "rows": batch.row_count, "problems": batch.problem_count})
+    event = Event.write(
+        EVENT_KIND[result.kind], events.Imported(batch=batch.pk, sha256=identity, files=sorted(files),
+                                                 rows=batch.row_count, problems=batch.problem_count),
+        actor=actor, agency=agency, reason=reason, legal_basis=legal_basis, batch=batch)
     projection.apply(event)
     return batch
 

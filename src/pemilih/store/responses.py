@@ -15,7 +15,7 @@ from pemilih.domain.codes import code_table
 from pemilih.domain.masking import mask_digits_in_text
 from pemilih.domain.nik import nik_problems
 from pemilih.contract import KPU_COLUMNS, KPU_HEADERS
-from pemilih.store import bulk, changes, projection
+from pemilih.store import bulk, changes, events
 
 KINDS = {"TAMBAH", "HAPUS", "UBAH"}
 COLUMN_OF = {header: column for column, header in KPU_HEADERS.items()}
@@ -73,12 +73,12 @@ def record(ws, election, rows: list[tuple[str, dict]], *, actor: str, agency: st
         raise ResponseError(problems)
     if not made:
         return ResponseOutcome(None, counts)
-    event = changes.record(projection.RESPONSE_RECORDED, made, actor=actor, agency=agency, reason=reason,
+    event = changes.record(events.RESPONSE_RECORDED, made, actor=actor, agency=agency, reason=reason,
                            payload={"election": election.code, "responses": len(made)})
     return ResponseOutcome(event.seq, counts)
 
 
-def _one(ref, r, key, voters, tms, election, key_of_nik) -> tuple[dict | None, str | None]:
+def _one(ref, r, key, voters, tms, election, key_of_nik) -> tuple[events.Change | None, str | None]:
     kind, evidence = (r.get("JENIS") or "").upper(), r.get("BUKTI")
     if kind not in KINDS:
         return None, f"{ref} kolom JENIS: isi TAMBAH, HAPUS atau UBAH (bukan '{r.get('JENIS') or ''}')"
@@ -101,7 +101,7 @@ def _one(ref, r, key, voters, tms, election, key_of_nik) -> tuple[dict | None, s
     return changes.set_value(current, column, r.get("NILAI BARU"), evidence), None
 
 
-def _addition(ref, r, key, voters, election, key_of_nik, evidence) -> tuple[dict | None, str | None]:
+def _addition(ref, r, key, voters, election, key_of_nik, evidence) -> tuple[events.Change | None, str | None]:
     nik = r.get("NIK") or ""
     problems = [p.reason for p in nik_problems(nik)] if nik else ["NIK wajib diisi"]
     if problems:

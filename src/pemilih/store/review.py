@@ -16,9 +16,8 @@ from django.db import transaction
 
 from pemilih.contract import FINDINGS_COLUMNS, KPU_HEADERS
 from pemilih.domain.masking import mask_digits_in_text
-from pemilih.store import bulk, changes as change, projection, settings
-from pemilih.store.projection import (FINDINGS_LOADED, REVIEW_ACCEPTED, REVIEW_REJECTED,
-                                      REVIEW_UNDONE)
+from pemilih.store import bulk, changes as change, events, projection, settings
+from pemilih.store.events import FINDINGS_LOADED, REVIEW_ACCEPTED, REVIEW_REJECTED, REVIEW_UNDONE
 
 settings.ensure_configured()  # before the models are imported
 from pemilih.store.models import Event, Proposal, ReviewDecision
@@ -97,8 +96,8 @@ def load_findings(ws, findings: pl.DataFrame, *, actor: str, agency: str = "DISD
                                                         .filter(pl.col("status") == REJECTED)["finding_key"]))
         if not new.height:
             return LoadOutcome(None, 0, seen, rejected)
-        event = Event.objects.create(kind=FINDINGS_LOADED, actor=actor, agency=agency, reason=reason,
-                                     legal_basis=legal_basis, payload={"proposals": new.height})
+        event = Event.write(FINDINGS_LOADED, events.FindingsLoaded(new.height), actor=actor, agency=agency,
+                            reason=reason, legal_basis=legal_basis)
         rows = _with_villages(new).with_columns(pl.lit(event.seq, pl.Int64).alias("event_id"))
         bulk.write_frame(Proposal._meta.db_table, rows)
         projection.apply(event)
@@ -216,10 +215,8 @@ def decide(ws, verdict: str, selection: Selection, *, actor: str, agency: str = 
             raise ReviewError("Tidak ada temuan terbuka yang cocok dengan pilihan ini")
         changes, skipped = (_changes(chosen) if verdict == ReviewDecision.ACCEPT else ([], []))
         kind = REVIEW_ACCEPTED if verdict == ReviewDecision.ACCEPT else REVIEW_REJECTED
-        event = Event.objects.create(kind=kind, actor=actor, agency=agency, reason=reason,
-                                     legal_basis=legal_basis,
-                                     payload={"proposals": chosen.height, "changes": changes,
-                                              "skipped": skipped})
+        event = Event.write(kind, events.ReviewDecided(chosen.height, tuple(changes), skipped), actor=actor,
+                            agency=agency, reason=reason, legal_basis=legal_basis)
         rows = chosen.select(pl.lit(event.seq, pl.Int64).alias("event_id"), "finding_key",
                              pl.lit(verdict).alias("verdict"))
         bulk.write_frame(ReviewDecision._meta.db_table, rows)
@@ -238,12 +235,11 @@ def undo(ws, event_seq: int, *, actor: str, agency: str = "DISDUKCAPIL", reason:
             raise ReviewError(f"Peristiwa #{event_seq} bukan keputusan telaah temuan")
         if Event.objects.filter(undoes=target).exists():
             raise ReviewError(f"Keputusan #{event_seq} sudah dibatalkan sebelumnya")
-        if Event.objects.filter(kind=Event.LIST_IMPORTED, seq__gt=event_seq).exists():
+        if Event.objects.filter(kind=events.LIST_IMPORTED, seq__gt=event_seq).exists():
             raise ReviewError(f"Keputusan #{event_seq} mendahului impor daftar baru; tidak dapat dibatalkan")
         _check_no_later_change(target)
-        event = Event.objects.create(kind=REVIEW_UNDONE, actor=actor, agency=agency, reason=reason,
-                                     legal_basis=legal_basis, undoes=target,
-                                     payload={"undoes": event_seq})
+        event = Event.write(REVIEW_UNDONE, events.ReviewUndone(event_seq), actor=actor, agency=agency,
+                            reason=reason, legal_basis=legal_basis, undoes=target)
         projection.apply(event)
     return event.seq
 
@@ -251,18 +247,18 @@ def undo(ws, event_seq: int, *, actor: str, agency: str = "DISDUKCAPIL", reason:
 def _check_no_later_change(target: Event) -> None:
     """Refuse to undo a decision whose voters a later, standing decision changed again:
     reversing it then would put back values the later decision relies on."""
-    keys = {c["key"] for c in target.payload.get("changes", [])}
+    keys = {c.key for c in target.data().changes}
     if not keys:
         return
     later = (Event.objects.filter(kind=REVIEW_ACCEPTED, seq__gt=target.seq, undone_by__isnull=True)
              .order_by("-seq"))
     for event in later.iterator():
-        if keys & {c["key"] for c in event.payload.get("changes", [])}:
+        if keys & {c.key for c in event.data().changes}:
             raise ReviewError(f"Keputusan #{event.seq} yang lebih baru mengubah pemilih yang sama; "
                               f"batalkan #{event.seq} lebih dulu")
 
 
-def _changes(chosen: pl.DataFrame) -> tuple[list[dict], list[str]]:
+def _changes(chosen: pl.DataFrame) -> tuple[list[events.Change], list[str]]:
     """The list changes accepting `chosen` makes, each with what it replaces (for undo)."""
     keys = chosen.select(pl.when(pl.col("code") == "B").then(NEW_VOTER_PREFIX + pl.col("registry_nik"))
                          .otherwise(pl.col("source_ref")).alias("k"))["k"].drop_nulls().unique()
@@ -300,7 +296,7 @@ def _changes(chosen: pl.DataFrame) -> tuple[list[dict], list[str]]:
     return changes, skipped
 
 
-def _set_change(p: dict, current: dict) -> dict | None:
+def _set_change(p: dict, current: dict) -> events.Correction | None:
     column = COLUMN_OF_FIELD.get((p["field"] or "").strip().upper())
     if column is None:
         return None

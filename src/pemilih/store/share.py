@@ -29,7 +29,7 @@ from pemilih.contract import COKLIT_SHARED_ELEMENTS
 from pemilih.domain import codes
 from pemilih.domain.regions import canonical_code
 from pemilih.io import coklit_workbook as book
-from pemilih.store import agreements, changes, projection, settings
+from pemilih.store import agreements, changes, events, settings
 
 settings.ensure_configured()  # before the models are imported
 
@@ -217,9 +217,9 @@ class _Writers:
 
 def _record(job, sha: str, sheets: dict, terms, on: date, actor, agency, reason):
     base = job.base
-    payload = {"cut": base.cut, "format": base.format, "kode_desa": base.kode_desa, "desa": base.desa,
-               "kecamatan": base.kecamatan, "file": base.file, "sha256": sha, "regime": base.regime,
-               "base_seq": base.base_seq, "shared_on": on.isoformat(), "elements": SHARED_ELEMENTS,
-               "rows": sum(len(v) for v in sheets.values()), "sheets": sheets}
-    return agreements.record_transfer(terms, kind=projection.LIST_SHARED, actor=actor, agency=agency,
-                                      reason=reason, payload=payload)
+    record = events.ListShared(
+        cut=base.cut, format=base.format, kode_desa=base.kode_desa, desa=base.desa, kecamatan=base.kecamatan,
+        file=base.file, sha256=sha, regime=base.regime, base_seq=base.base_seq, shared_on=on,
+        elements=SHARED_ELEMENTS, rows=sum(len(v) for v in sheets.values()), sheets=sheets)
+    return agreements.record_transfer(terms, record, kind=events.LIST_SHARED, actor=actor, agency=agency,
+                                      reason=reason)

@@ -1,0 +1,435 @@
+"""THE registry of event kinds: every kind the event log holds is named here once, with the
+schema version of its payload and the typed record its payload is read into.
+
+The log is the store's memory (models.Event): the current list is replayed from it
+(projection.py), recaps and the hand-back are counted from it (history.py). A payload is kept
+as JSON; this module is the one place that says what each kind's JSON holds:
+
+- `KINDS`: kind name -> EventKind (schema version, payload type, whether it changes or
+  replaces the list). models.py and projection.py take their kind names from here; the
+  projection's table of appliers must cover exactly these kinds (a test checks it).
+- Change records (`Removal`, `Addition`, `Correction`): what a change event did to the list,
+  each with what it replaced, so applying and undoing it need nothing but the event.
+- Payload records, one per kind, with `to_payload()` / `from_payload()`.
+
+Versions: every payload written carries `schema_version`. An event without it was written by
+a release before typed events, in the shape of version 1. An event of a kind this release
+does not know, or of a version newer than it knows (a workspace a newer release wrote), is
+refused with EventError: replaying it by guesswork would give another list than the one
+its writer had. When a payload's shape changes, its kind's version goes up and its
+`from_payload` learns to read the older versions it is given.
+
+Pure data: no Django here (models.py imports this module).
+"""
+from __future__ import annotations
+
+from dataclasses import MISSING, dataclass, field, fields, replace
+from datetime import date
+from typing import Any, ClassVar, Union
+
+import pemilih
+
+SCHEMA_KEY = "schema_version"
+LEGACY_VERSION = 1  # what an event without SCHEMA_KEY holds
+
+
+class EventError(Exception):
+    """An event this release cannot read: unknown kind, newer schema version, or a payload
+    without what its kind must hold. The message says which event and why (Bahasa Indonesia)."""
+
+
+# --- change records -----------------------------------------------------------------------------
+# The JSON of a change (`op` says which) is the same as before typed events; field order kept,
+# so a payload of tens of thousands of changes is not a byte longer.
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """A voter taken off the list (a TMS code), with the row as it was: undo puts it back."""
+
+    key: str
+    code: str | None
+    evidence: str | None
+    row: dict  # every column of store_voter, last_seq included
+    op: ClassVar[str] = "remove"
+
+    def to_payload(self) -> dict:
+        return {"op": "remove", "key": self.key, "code": self.code, "evidence": self.evidence, "row": self.row}
+
+    @classmethod
+    def from_payload(cls, data: dict) -> Removal:
+        return cls(data["key"], data.get("code"), data.get("evidence"), data["row"])
+
+
+@dataclass(frozen=True, slots=True)
+class Addition:
+    """A voter added to the list (code B), with the whole row added."""
+
+    key: str
+    evidence: str | None
+    row: dict
+    code: str | None = "B"
+    op: ClassVar[str] = "add"
+
+    def to_payload(self) -> dict:
+        return {"op": "add", "key": self.key, "code": self.code, "evidence": self.evidence, "row": self.row}
+
+    @classmethod
+    def from_payload(cls, data: dict) -> Addition:
+        return cls(data["key"], data.get("evidence"), data["row"], data.get("code"))
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """One column of one voter set to a new value (code U), with the old value and the event
+    that last shaped the row before (undo restores both)."""
+
+    key: str
+    column: str
+    old: Any
+    new: Any
+    old_seq: int | None
+    evidence: str | None = ""
+    code: str | None = "U"
+    op: ClassVar[str] = "set"
+
+    def to_payload(self) -> dict:
+        return {"op": "set", "key": self.key, "code": self.code, "column": self.column, "old": self.old,
+                "new": self.new, "old_seq": self.old_seq, "evidence": self.evidence}
+
+    @classmethod
+    def from_payload(cls, data: dict) -> Correction:
+        return cls(data["key"], data["column"], data.get("old"), data.get("new"), data.get("old_seq"),
+                   data.get("evidence"), data.get("code"))
+
+
+Change = Union[Removal, Addition, Correction]
+CHANGE_TYPES: dict[str, type] = {t.op: t for t in (Removal, Addition, Correction)}
+
+
+def change_from_payload(data: dict) -> Change:
+    kind = CHANGE_TYPES.get(data.get("op"))
+    if kind is None:
+        raise EventError(f"perubahan berjenis '{data.get('op')}' tidak dikenal pemilih {pemilih.__version__}")
+    return kind.from_payload(data)
+
+
+def changes_from_payload(items) -> tuple[Change, ...]:
+    """The records of a payload's `changes` (tens of thousands for a decision over a whole
+    code: one loop, no call per change beyond its record's own)."""
+    types, out = CHANGE_TYPES, []
+    for data in items or ():
+        kind = types.get(data.get("op"))
+        out.append(kind.from_payload(data) if kind is not None else change_from_payload(data))
+    return tuple(out)
+
+
+# --- payload records ----------------------------------------------------------------------------
+# A payload record's fields are its JSON keys, in the order written. Field metadata names the
+# two conversions JSON needs: a date (ISO text) and a list of change records.
+
+def _day(**kw):
+    return field(metadata={"codec": "date"}, **kw)
+
+
+def _changes():
+    return field(default=(), metadata={"codec": "changes"})
+
+
+def _added():
+    """A field added to a kind after its payloads were first written: absent (None) it is not
+    written, so a payload without it reads and writes back exactly as it was stored."""
+    return field(default=None, metadata={"omit_none": True})
+
+
+@dataclass(frozen=True)
+class Payload:
+    """Base of the payload records."""
+
+    def to_payload(self) -> dict:
+        """The JSON dict kept in Event.payload, without its schema version (see `payload_of`)."""
+        out = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            codec = f.metadata.get("codec")
+            if codec == "date":
+                value = value.isoformat() if value is not None else None
+            elif codec == "changes":
+                value = [c.to_payload() for c in value]
+            if value is None and f.metadata.get("omit_none"):
+                continue
+            out[f.name] = value
+        return out
+
+    @classmethod
+    def from_payload(cls, data: dict, version: int = LEGACY_VERSION):
+        """The record of a stored payload of schema `version` (all kinds are at version 1:
+        nothing to convert yet). A key missing from an older payload takes its default;
+        a key without one is required."""
+        values = {}
+        for f in fields(cls):
+            if f.name not in data:
+                if _has_default(f):
+                    continue
+                raise EventError(f"isian '{f.name}' tidak ada")
+            value = data[f.name]
+            codec = f.metadata.get("codec")
+            if codec == "date":
+                value = date.fromisoformat(value) if value else None
+            elif codec == "changes":
+                value = changes_from_payload(value)
+            values[f.name] = value
+        return cls(**values)
+
+
+def _has_default(f) -> bool:
+    return f.default is not MISSING or f.default_factory is not MISSING
+
+
+@dataclass(frozen=True)
+class Imported(Payload):
+    """A batch received (a KPU list, which replaces the current list, or a registry extract)."""
+
+    batch: int
+    sha256: str
+    files: list[str]
+    rows: int
+    problems: int
+
+
+@dataclass(frozen=True)
+class AgreementRecorded(Payload):
+    """A data-sharing agreement, as recorded (models.Agreement holds it too)."""
+
+    number: str
+    title: str
+    provider: str
+    recipient: str
+    purpose: str
+    legal_basis: str
+    valid_from: date = _day()
+    valid_to: date = _day()
+    retention: str
+    data_elements: list[str] = field(default_factory=list)
+    villages: list[str] = field(default_factory=list)
+    parties: list[dict] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class FindingsLoaded(Payload):
+    proposals: int  # new proposals (models.Proposal rows pointing at the event)
+
+
+@dataclass(frozen=True)
+class ReviewDecided(Payload):
+    """Proposals accepted (with the changes that made to the list) or rejected (no changes).
+    A change recorded by hand under this kind (changes.record) decides no proposal."""
+
+    proposals: int = 0
+    changes: tuple[Change, ...] = _changes()
+    skipped: list[str] = field(default_factory=list)  # accepted without a change, and why
+
+
+@dataclass(frozen=True)
+class ReviewUndone(Payload):
+    undoes: int  # the decision event undone (also Event.undoes)
+
+
+@dataclass(frozen=True)
+class ListShared(Payload):
+    """A village's coklit workbook cut from the current list and handed to its committee.
+
+    `sheets` holds per TPS sheet [key, last_seq, digest] of every row (what collect checks a
+    returned workbook against): the bulk of the payload, kept as the JSON it is. The last
+    three fields come from the agreement (agreements.record_transfer fills them)."""
+
+    cut: str
+    format: str
+    kode_desa: str
+    desa: str
+    kecamatan: str
+    file: str
+    sha256: str
+    regime: str
+    base_seq: int
+    shared_on: date = _day()
+    elements: list[str]
+    rows: int
+    sheets: dict
+    agreement: str = ""
+    recipient: str = ""
+    purpose: str = ""
+
+
+@dataclass(frozen=True)
+class DataTransferred(Payload):
+    """Any other export of personal data (the hand-back package); the last three fields come
+    from the agreement (agreements.record_transfer fills them)."""
+
+    what: str
+    file: str
+    sha256: str
+    manifest_sha256: str | None = None
+    counts: dict = field(default_factory=dict)
+    agreement: str = ""
+    recipient: str = ""
+    purpose: str = ""
+
+
+TRANSFERS = (ListShared, DataTransferred)
+
+
+@dataclass(frozen=True)
+class CoklitCollected(Payload):
+    """A committee's returned workbook: its changes, and the conflicts left unapplied."""
+
+    cut: str
+    shared_event: int
+    file: str
+    sha256: str
+    kode_desa: str | None
+    counts: dict = field(default_factory=dict)
+    conflicts: list[dict] = field(default_factory=list)
+    agreement: str | None = None
+    changes: tuple[Change, ...] = _changes()
+
+
+@dataclass(frozen=True)
+class ElectionCreated(Payload):
+    code: str
+    name: str
+    regime: str
+    voting_day: date = _day()
+    dps_set_on: date = _day()
+    villages: list[str]
+    max_per_tps: int
+    # Ballot reserve (% per TPS) as written; absent from elections made before it was stored.
+    reserve_percent: str | None = _added()
+
+
+@dataclass(frozen=True)
+class ElectionListSet(Payload):
+    """A list set, with the settings it was set with (absent from lists set before they were
+    stored: the election's own then applied)."""
+
+    election: str  # the election's code
+    stage: str  # DPS, DPT or DPTb
+    voters: int
+    warnings: list[str] = field(default_factory=list)
+    regime: str | None = _added()
+    max_per_tps: int | None = _added()
+    reserve_percent: str | None = _added()
+
+
+@dataclass(frozen=True)
+class ResponsesRecorded(Payload):
+    """Public responses to an election's provisional list (store/responses.py); a change KPU
+    or DPML records by hand under this kind (changes.record) names no election."""
+
+    election: str | None = None
+    responses: int = 0
+    changes: tuple[Change, ...] = _changes()
+
+
+@dataclass(frozen=True)
+class HandbackApplied(Payload):
+    package: str  # the manifest's sha256: the same package is applied once
+    file: str
+    source: str
+    period: str | None = None
+    conflicts: list[str] = field(default_factory=list)
+    changes: tuple[Change, ...] = _changes()
+
+
+# --- the registry -------------------------------------------------------------------------------
+
+LIST_IMPORTED = "list-imported"  # the voter list is initialised/replaced from a batch
+REGISTRY_IMPORTED = "registry-imported"  # a civil-registry extract was received
+FINDINGS_LOADED = "findings-loaded"  # verification findings offered for review
+REVIEW_ACCEPTED = "review-accepted"
+REVIEW_REJECTED = "review-rejected"
+REVIEW_UNDONE = "review-undone"
+COKLIT_COLLECTED = "coklit-collected"  # a committee's field-validation workbook collected
+RESPONSE_RECORDED = "response-recorded"  # public responses to the provisional list
+HANDBACK_APPLIED = "handback-applied"  # DPML's hand-back package applied on KPU's side
+AGREEMENT_RECORDED = "agreement-recorded"
+LIST_SHARED = "list-shared"  # a field-validation workbook cut and handed to a committee
+DATA_TRANSFERRED = "data-transferred"  # any other export of personal data (hand-back, ...)
+ELECTION_CREATED = "election-created"
+ELECTION_LIST_SET = "election-list-set"  # DPS, DPT or DPTb set for an election
+
+
+@dataclass(frozen=True)
+class EventKind:
+    name: str
+    version: int  # the newest schema version of its payload: what this release writes
+    payload: type[Payload]
+    changes_list: bool = False  # its payload's `changes` change the current list
+    replaces_list: bool = False  # it replaces the whole list (replay starts at the last one)
+
+
+KINDS: dict[str, EventKind] = {k.name: k for k in [
+    EventKind(LIST_IMPORTED, 1, Imported, replaces_list=True),
+    EventKind(REGISTRY_IMPORTED, 1, Imported),
+    EventKind(AGREEMENT_RECORDED, 1, AgreementRecorded),
+    EventKind(FINDINGS_LOADED, 1, FindingsLoaded),
+    EventKind(REVIEW_ACCEPTED, 1, ReviewDecided, changes_list=True),
+    EventKind(REVIEW_REJECTED, 1, ReviewDecided),
+    EventKind(REVIEW_UNDONE, 1, ReviewUndone),
+    EventKind(LIST_SHARED, 1, ListShared),
+    EventKind(COKLIT_COLLECTED, 1, CoklitCollected, changes_list=True),
+    EventKind(DATA_TRANSFERRED, 1, DataTransferred),
+    EventKind(ELECTION_CREATED, 1, ElectionCreated),
+    EventKind(ELECTION_LIST_SET, 1, ElectionListSet),
+    EventKind(RESPONSE_RECORDED, 1, ResponsesRecorded, changes_list=True),
+    EventKind(HANDBACK_APPLIED, 1, HandbackApplied, changes_list=True),
+]}
+CHANGE_KINDS = tuple(k for k, spec in KINDS.items() if spec.changes_list)
+REPLACING_KINDS = tuple(k for k, spec in KINDS.items() if spec.replaces_list)
+
+
+def payload_of(kind: str, record: Payload) -> dict:
+    """The JSON to store for a new event of `kind`: the record's, with its schema version."""
+    spec = KINDS.get(kind)
+    if spec is None:
+        raise EventError(f"Jenis peristiwa '{kind}' tidak terdaftar di store/events.py")
+    if not isinstance(record, spec.payload):
+        raise EventError(f"Peristiwa '{kind}' memuat {spec.payload.__name__}, bukan {type(record).__name__}")
+    return {SCHEMA_KEY: spec.version, **record.to_payload()}
+
+
+def with_transfer(record: Payload, *, agreement: str, recipient: str, purpose: str) -> Payload:
+    """A transfer's record stamped with the agreement it rests on."""
+    if not isinstance(record, TRANSFERS):
+        raise EventError(f"{type(record).__name__} bukan catatan ekspor data pribadi")
+    return replace(record, agreement=agreement, recipient=recipient, purpose=purpose)
+
+
+def check(kind: str, payload: dict | None, seq=None) -> EventKind:
+    """The kind of an event this release can read, else EventError naming the event, its kind
+    and both versions. A payload without a version is of version 1 (written before typed events)."""
+    version = (payload or {}).get(SCHEMA_KEY, LEGACY_VERSION)
+    spec = KINDS.get(kind)
+    where = f"Peristiwa #{seq} berjenis '{kind}'"
+    release = f"pemilih {pemilih.__version__}"
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise EventError(f"{where} memuat versi skema yang tidak sah ({version!r}); log peristiwa rusak")
+    if spec is None:
+        raise EventError(f"{where} (skema versi {version}) tidak dikenal oleh {release}: ruang kerja ini "
+                         "ditulis versi pemilih yang lebih baru. Perbarui pemilih, lalu ulangi.")
+    if version > spec.version:
+        raise EventError(f"{where} ditulis dengan skema versi {version}, sedangkan {release} hanya mengenal "
+                         f"skema sampai versi {spec.version}. Perbarui pemilih, lalu ulangi.")
+    return spec
+
+
+def parse(kind: str, payload: dict | None, seq=None) -> Payload:
+    """The typed record of an event's payload (refused as `check` says)."""
+    spec = check(kind, payload, seq)
+    data = payload or {}
+    try:
+        return spec.payload.from_payload(data, data.get(SCHEMA_KEY, LEGACY_VERSION))
+    except EventError as err:
+        raise EventError(f"Peristiwa #{seq} berjenis '{kind}' tidak dapat dibaca: {err}") from None
+    except (KeyError, TypeError, ValueError, AttributeError) as err:
+        raise EventError(f"Peristiwa #{seq} berjenis '{kind}' tidak dapat dibaca: isian {err} "
+                         "tidak ada atau tidak sah") from None
