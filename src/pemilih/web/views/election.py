@@ -317,18 +317,23 @@ def _read_responses(stored: Path, shown: str) -> list[tuple[str, dict]]:
 def _outside_village(rows: list[tuple[str, dict]], scope: str) -> list[str]:
     """A committee answers for its own village only: every row naming a voter of another
     village, or adding one elsewhere, is named (the library checks the rest)."""
+    from pemilih.domain.nik import clean_id
     from pemilih.store.models import Voter
+    from pemilih.store.responses import judge_cell
     keys = {r.get("KUNCI") for _, r in rows if r.get("KUNCI")}
-    niks = {r.get("NIK") for _, r in rows if r.get("NIK")}
+    niks = {clean_id(r.get("NIK")) for _, r in rows if clean_id(r.get("NIK"))}
     by_key = dict(Voter.objects.filter(key__in=keys).values_list("key", "kode_desa"))
     by_nik = dict(Voter.objects.filter(nik__in=niks).values_list("nik", "kode_desa"))
     problems = []
     for ref, r in rows:
         if (r.get("JENIS") or "").upper() == "TAMBAH":
-            if r.get("KODE DESA") and r.get("KODE DESA") != scope:
+            # The code as the list stores it (`7326012001` is `73.26.01.2001`); one that is no
+            # code at all is refused by responses.record with the judge's reason.
+            code = judge_cell("kode_desa", r.get("KODE DESA")).value
+            if code and code != scope:
                 problems.append(f"{ref} kolom KODE DESA: panitia hanya menambah pemilih desa {scope}")
             continue
-        village = by_key.get(r.get("KUNCI")) if r.get("KUNCI") else by_nik.get(r.get("NIK"))
+        village = by_key.get(r.get("KUNCI")) if r.get("KUNCI") else by_nik.get(clean_id(r.get("NIK")))
         if village is not None and village != scope:
             problems.append(f"{ref} kolom KUNCI/NIK: pemilih ini bukan pemilih desa {scope}")
     return problems
