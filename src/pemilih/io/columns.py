@@ -2,8 +2,9 @@
 
 Most columns of a voter list hold few distinct values (sex, marital status, TPS, RT, RW,
 village codes; even birth dates repeat), so each distinct value is judged by a plain Python
-function and the verdicts are mapped back onto the rows with one Polars lookup. The rules
-stay readable Python; a 200,000-row column costs a hash and a lookup.
+function (a judge of pemilih.domain.values, returning a domain Verdict) and the verdicts are
+mapped back onto the rows with one Polars lookup. The rules stay readable Python; a
+200,000-row column costs a hash and a lookup.
 """
 from __future__ import annotations
 
@@ -11,9 +12,7 @@ from typing import Callable
 
 import polars as pl
 
-from pemilih.domain.verdict import OK_EMPTY, Verdict
-
-__all__ = ["OK_EMPTY", "Verdict", "judge_column", "judge_columns"]
+from pemilih.domain.verdict import Verdict
 
 
 def _trimmed(value: str | None) -> str | None:

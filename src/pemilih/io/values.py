@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from pemilih.domain import values as judges
 
-# Columns of mostly distinct values: Polars lets the values the judge would keep as they are
-# through, so that only the others cost a Python call (a list's names are nearly all in capitals).
-AS_IS = {"nama": judges.UPPER_AS_IS, "tempat_lahir": judges.UPPER_AS_IS, "alamat": judges.UPPER_AS_IS}
+# A column of mostly distinct values: Polars lets the values the judge would keep as they are
+# through, so that only the others cost a Python call (a list's names are nearly all in
+# capitals). Places and addresses repeat (a few hundred per regency): judged per distinct value.
+AS_IS = {"nama": judges.UPPER_AS_IS}
 
 
 def region_code(value: str | None) -> str | None:
