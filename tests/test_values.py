@@ -8,6 +8,7 @@ The defects these judges replaced are plain tests in test_values_defects.py.
 """
 from __future__ import annotations
 
+import os
 from datetime import date
 
 import polars as pl
@@ -22,7 +23,9 @@ from pemilih.io.columns import judge_column
 from pemilih.store.responses import judge_cell
 
 TODAY = date.today()
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# PEMILIH_HYPOTHESIS_EXAMPLES=2000 for a longer search than the suite's.
+SETTINGS = settings(max_examples=int(os.environ.get("PEMILIH_HYPOTHESIS_EXAMPLES", "150")), deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
 
 
 # --- the canonical forms, by hand ------------------------------------------------------------

@@ -54,6 +54,7 @@ KTP_EL = {"S": "S", "SUDAH": "S", "Y": "S", "YA": "S", "ADA": "S",
 
 SEX_HINT = "gunakan L atau P"
 MARITAL_HINT = "gunakan B (belum kawin), S (sudah kawin) atau P (pernah kawin)"
+MARITAL_REGISTRY_HINT = "gunakan B (belum kawin), S (sudah kawin), P (pernah kawin) atau kode 1-4"
 KTP_HINT = "gunakan S (sudah punya KTP-el) atau B (belum)"
 DISABILITY_HINT = "kosong/0 = tidak ada, 1-6, beberapa dipisah koma (1,6)"
 
@@ -93,15 +94,16 @@ def sex(value: str | None) -> Verdict:
                    required=True)
 
 
-def marital_status(value: str | None, *, accepted: dict[str, str] = MARITAL) -> Verdict:
-    """KPU lists write the forms of MARITAL; the registry's extracts MARITAL_REGISTRY."""
-    hint = MARITAL_HINT + (" atau kode 1-4" if accepted.get("1") else "")
+def marital_status(value: str | None, *, accepted: dict[str, str] = MARITAL, hint: str = MARITAL_HINT
+                   ) -> Verdict:
+    """KPU lists (and coklit, responses) write the forms of MARITAL; the registry's extracts
+    those of MARITAL_REGISTRY."""
     return _mapped(value, label=LABELS["status_kawin"], table=accepted, code="KAWIN-INVALID", hint=hint,
                    required=True)
 
 
 def registry_marital_status(value: str | None) -> Verdict:
-    return marital_status(value, accepted=MARITAL_REGISTRY)
+    return marital_status(value, accepted=MARITAL_REGISTRY, hint=MARITAL_REGISTRY_HINT)
 
 
 def ktp_el(value: str | None) -> Verdict:

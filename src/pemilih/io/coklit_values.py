@@ -56,11 +56,6 @@ def stored_form(column: str, value) -> str:
     return re.sub(r"\s+", " ", cell_text(value)).strip().upper()
 
 
-def disability_key(value: str | None) -> str:
-    """Comparable form of a disability value: blank and 0 both mean none."""
-    return stored_form("disabilitas", value)
-
-
 def same_value(column: str, a, b) -> bool:
     """Whether two values of a column say the same (dates in either form, case, spacing,
     `7` and `007` for RT, `6,1` and `1,6` for disability, blank and 0)."""

@@ -20,8 +20,6 @@ from pemilih.domain.dates import EARLIEST_YEAR, LATEST_YEAR, PLAIN_DMY, PLAIN_YM
 from pemilih.domain.verdict import Verdict
 from pemilih.io.columns import judge_column
 
-__all__ = ["judge_date", "judge_dates", "month_first_files", "is_valid"]
-
 _SEP = r"\s*[-/|.]\s*"
 _DAY_FIRST_VOTE = rf"^(1[3-9]|2[0-9]|3[01]){_SEP}(0?[1-9]|1[0-2]){_SEP}[0-9]{{4}}$"
 _MONTH_FIRST_VOTE = rf"^(0?[1-9]|1[0-2]){_SEP}(1[3-9]|2[0-9]|3[01]){_SEP}[0-9]{{4}}$"
