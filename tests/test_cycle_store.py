@@ -6,6 +6,7 @@ counts they must give (not what the code says).
 """
 from __future__ import annotations
 
+from pemilih.io.responses import read_responses
 from pemilih.cycle.common import local_today
 
 import re
@@ -150,7 +151,7 @@ def test_responses_change_the_list_with_evidence_and_bad_files_land_not_at_all(d
         {**ADD_NEW, "NIK": "7326"},
     ])
     with pytest.raises(responses.ResponseError) as refused:
-        responses.record(dpml, e, responses.read_sheet(bad), **WHO)
+        responses.record(dpml, e, read_responses(bad), **WHO)
     assert [p.split(" kolom ")[0] for p in refused.value.problems] == [
         "bad.xlsx:Tanggapan:3", "bad.xlsx:Tanggapan:4", "bad.xlsx:Tanggapan:5", "bad.xlsx:Tanggapan:6"]
     assert "BUKTI" in refused.value.problems[1] and "TMS" in refused.value.problems[2]
@@ -160,7 +161,7 @@ def test_responses_change_the_list_with_evidence_and_bad_files_land_not_at_all(d
         {"JENIS": "HAPUS", "KUNCI": "dpt.csv::2", "KODE": "TMS-1", "BUKTI": "Akta kematian"},
         {"JENIS": "UBAH", "NIK": LIST[2]["nik"], "KOLOM": "NAMA", "NILAI BARU": "YUSUF", "BUKTI": "KTP-el"},
         ADD_NEW])
-    out = responses.record(dpml, e, responses.read_sheet(good), **WHO)
+    out = responses.record(dpml, e, read_responses(good), **WHO)
     assert out.counts == {"HAPUS": 1, "UBAH": 1, "TAMBAH": 1}
     now = current_list(dpml)
     assert "dpt.csv::2" not in now["source_ref"].to_list()
@@ -170,7 +171,7 @@ def test_responses_change_the_list_with_evidence_and_bad_files_land_not_at_all(d
     assert current_list(dpml).equals(now)
     # the same file again: the removal's voter is gone now, so it is refused as a whole
     with pytest.raises(responses.ResponseError, match="tidak ada di daftar"):
-        responses.record(dpml, e, responses.read_sheet(good), **WHO)
+        responses.record(dpml, e, read_responses(good), **WHO)
 
 
 def test_dpt_after_dps_and_dptb_holds_who_came_after_the_dpt(dpml, tmp_path):
@@ -180,7 +181,7 @@ def test_dpt_after_dps_and_dptb_holds_who_came_after_the_dpt(dpml, tmp_path):
     elections.set_list(dpml, e, "DPS", **WHO)
     dpt = elections.set_list(dpml, e, "DPT", **WHO)
     assert dpt.list.voters == 8
-    responses.record(dpml, e, responses.read_sheet(_responses(tmp_path / "late.xlsx", [ADD_NEW])), **WHO)
+    responses.record(dpml, e, read_responses(_responses(tmp_path / "late.xlsx", [ADD_NEW])), **WHO)
     dptb = elections.set_list(dpml, e, "DPTb", **WHO)
     assert dptb.voters["nik"].to_list() == [NEW_NIK]
     # placed with her family (NKK of voter 3) at the DPT's TPS
@@ -193,7 +194,7 @@ def test_dpt_after_dps_and_dptb_holds_who_came_after_the_dpt(dpml, tmp_path):
 def _cycle(dpml, tmp_path):
     e = _election(dpml)
     elections.set_list(dpml, e, "DPS", **WHO)
-    responses.record(dpml, e, responses.read_sheet(_responses(tmp_path / "t.xlsx", [
+    responses.record(dpml, e, read_responses(_responses(tmp_path / "t.xlsx", [
         {"JENIS": "HAPUS", "KUNCI": "dpt.csv::2", "KODE": "TMS-1", "BUKTI": "Akta kematian"},
         {"JENIS": "HAPUS", "KUNCI": "dpt.csv::8", "KODE": "TMS-4", "BUKTI": "Surat pindah"},
         {"JENIS": "UBAH", "KUNCI": "dpt.csv::4", "KOLOM": "NAMA", "NILAI BARU": "YUSUF", "BUKTI": "KTP-el"},
@@ -337,7 +338,7 @@ def test_a_voter_added_without_village_names_prints_under_the_villages_name(dpml
     e = _election(dpml)
     elections.set_list(dpml, e, "DPS", **WHO)
     bare = {k: v for k, v in ADD_NEW.items() if k not in ("DESA", "KECAMATAN")}
-    responses.record(dpml, e, responses.read_sheet(_responses(tmp_path / "t.xlsx", [bare])), **WHO)
+    responses.record(dpml, e, read_responses(_responses(tmp_path / "t.xlsx", [bare])), **WHO)
     dpt = elections.set_list(dpml, e, "DPT", **WHO)
     paths = publish(dpt, e, tmp_path / "dpt", processes=1)
     pdfs = sorted(p.name for p in paths if p.suffix == ".pdf" and p.name.startswith("DPT"))

@@ -9,6 +9,7 @@ against the village's final list, and a second apply against the database dump.
 """
 from __future__ import annotations
 
+from pemilih.io.responses import read_responses
 from pemilih.cycle.common import local_today
 
 from datetime import date, timedelta
@@ -145,7 +146,7 @@ def test_the_whole_cycle(regency, workspace, kpu_workspace, tmp_path, dump_db):
     ws.write_row(0, 0, ["JENIS", "KUNCI", "KODE", "BUKTI"])
     ws.write_row(1, 0, ["HAPUS", leaving["key"], "TMS-4", "Surat pindah"])
     book.close()
-    responses.record(dpml, e, responses.read_sheet(sheet), **PANITIA)
+    responses.record(dpml, e, read_responses(sheet), **PANITIA)
     dpt = elections.set_list(dpml, e, "DPT", **PANITIA)
     assert leaving["key"] not in dpt.voters["key"].to_list()
     sizes = dpt.voters.group_by("kode_desa", "tps_number").len()

@@ -38,7 +38,7 @@ def test_line_numbers_count_blank_lines_and_multiline_values(tmp_path):
     assert result.problems.height == 0, result.problems.to_dicts()
     # voter 1 on line 2, blank line 3, voter 2 on lines 4-5, voters 3 and 4 on lines 6 and 7
     assert result.records["row"].to_list() == [2, 4, 6, 7]
-    assert result.records["alamat"][1] == "DUSUN 1\nDEKAT GEREJA"
+    assert result.records["alamat"][1] == "DUSUN 1 DEKAT GEREJA"  # one value; its line break a space
 
 
 def test_crlf_and_spaces_around_values(tmp_path):

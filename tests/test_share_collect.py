@@ -402,7 +402,7 @@ def test_invalid_values_are_refused_by_cell(shared, tmp_path, dump_db):
                    statuses={"dpt.csv::3": "TMS-9", "dpt.csv::4": "B", "dpt.csv::7": "TMS-1", "dpt.csv::2": "U"},
                    corrections={"dpt.csv::7": {"nama": "SAMUEL B"},
                                 "dpt.csv::6": {"tanggal_lahir": "31-02-2000", "jenis_kelamin": "W",
-                                               "status_kawin": "K", "ktp_el": "Y", "disabilitas": "7", "rt": "RT1"}},
+                                               "status_kawin": "X", "ktp_el": "Q", "disabilitas": "7", "rt": "RT1"}},
                    new_voters=[{"nik": "73260141010600", "nama": "A", "tanggal_lahir": "01-01-2006"},
                                {"nik": NEW_NIK, "tanggal_lahir": "01-01-2006"},
                                {"nik": NEW_NIK, "nama": "C"},
@@ -420,12 +420,13 @@ def test_invalid_values_are_refused_by_cell(shared, tmp_path, dump_db):
         "salah.xlsx:TPS 002:O5 STATUS: status U tanpa koreksi: isi kolom BARU yang berubah",
         "salah.xlsx:TPS 002:R6 TANGGAL LAHIR BARU: TANGGAL LAHIR bukan tanggal yang ada di kalender; tulis "
         "DD-MM-YYYY, misalnya 12-05-1980",
-        "salah.xlsx:TPS 002:S6 JENIS KELAMIN BARU: 'W' tidak dikenal; pilih L/P",
-        "salah.xlsx:TPS 002:T6 STATUS KAWIN BARU: 'K' tidak dikenal; pilih B/S/P",
-        "salah.xlsx:TPS 002:V6 RT BARU: RT 'RT1' bukan angka 1-3 digit",
-        "salah.xlsx:TPS 002:X6 DISABILITAS BARU: DISABILITAS '7' tidak dikenal; 0 = tidak ada, 1-6, beberapa "
+        "salah.xlsx:TPS 002:S6 JENIS KELAMIN BARU: JENIS KELAMIN 'W' tidak dikenal; gunakan L atau P",
+        "salah.xlsx:TPS 002:T6 STATUS KAWIN BARU: STATUS PERKAWINAN 'X' tidak dikenal; gunakan B (belum kawin), "
+        "S (sudah kawin) atau P (pernah kawin)",
+        "salah.xlsx:TPS 002:V6 RT BARU: RT 'RT1' bukan nomor RT yang benar (angka 1-3 digit)",
+        "salah.xlsx:TPS 002:X6 DISABILITAS BARU: DISABILITAS tidak dikenal; kosong/0 = tidak ada, 1-6, beberapa "
         "dipisah koma (1,6)",
-        "salah.xlsx:TPS 002:Y6 KTP-EL BARU: 'Y' tidak dikenal; pilih S/B",
+        "salah.xlsx:TPS 002:Y6 KTP-EL BARU: KTP-EL 'Q' tidak dikenal; gunakan S (sudah punya KTP-el) atau B (belum)",
         "salah.xlsx:PEMILIH BARU:B5 NIK: NIK harus 16 digit, tertulis 14 digit",
         "salah.xlsx:PEMILIH BARU:C6 NAMA: NAMA wajib diisi",
         "salah.xlsx:PEMILIH BARU:E7 TANGGAL LAHIR: TANGGAL LAHIR wajib diisi",
@@ -510,8 +511,8 @@ def test_a_nik_stored_as_a_number_is_refused(shared, tmp_path):
         new["B5"], new["C5"], new["E5"] = int(NEW_NIK), "LINA SAMPE", "01-01-2006"
     [out] = _collect(ws, _edited(paths["COKLIT_7326011006_SINGKI.xlsx"], tmp_path, "angka.xlsx", edit))
     assert out.status == REFUSED
-    assert out.problems == ["angka.xlsx:PEMILIH BARU:B5 NIK: NIK tersimpan sebagai angka; digit terakhir hilang "
-                            "karena Excel. Format sel sebagai Teks dan ketik ulang dari KTP/KK"]
+    assert out.problems == ["angka.xlsx:PEMILIH BARU:B5 NIK: NIK tersimpan sebagai angka (732601**********); digit "
+                            "terakhir hilang karena Excel. Format kolom sebagai Teks dan ketik ulang dari KTP/KK"]
 
 
 def test_files_not_made_by_share_unknown_cuts_and_unreadable_files(shared, tmp_path, dump_db):

@@ -58,14 +58,14 @@ def _set(site, client, stage, code="PK27", **form):
     return job
 
 
-def _sheet(rows: list[dict], name="tanggapan.xlsx"):
+def _sheet(rows: list[dict], name="tanggapan.xlsx", header=HEADER):
     from django.core.files.uploadedfile import SimpleUploadedFile
     buffer = BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
     sheet = book.add_worksheet("Tanggapan")
-    sheet.write_row(0, 0, HEADER)
+    sheet.write_row(0, 0, header)
     for i, row in enumerate(rows, start=1):
-        sheet.write_row(i, 0, [row.get(h, "") for h in HEADER])
+        sheet.write_row(i, 0, [row.get(h, "") for h in header])
     book.close()
     return SimpleUploadedFile(name, buffer.getvalue())
 
@@ -158,6 +158,26 @@ def test_a_committee_answers_only_for_its_own_village(site):
     assert refused.status_code == 400
     assert "tanggapan.xlsx:Tanggapan:2 kolom KUNCI/NIK" in refused.content.decode()
     assert Event.objects.count() == events
+
+
+def test_a_committee_adds_a_voter_in_its_village_with_the_values_judged(site):
+    """KODE DESA written undotted is the committee's own village; the values are stored as the
+    list stores them (domain judges), a bad one refuses the file naming row and column."""
+    from pemilih.store.models import Voter
+    dpml = site.client("dpml")
+    _create(dpml)
+    _set(site, dpml, "DPS")
+    panitia = site.client("panitia", kode_desa=A)
+    header = ["JENIS", "NIK", "KODE DESA", "NAMA", "TANGGAL LAHIR", "JENIS KELAMIN", "RT", "BUKTI"]
+    new = {"JENIS": "TAMBAH", "NIK": "7326014101059999", "KODE DESA": "7326012001", "NAMA": "lina  sampe",
+           "TANGGAL LAHIR": "01/01/2005", "JENIS KELAMIN": "perempuan", "RT": "3", "BUKTI": "KTP-el"}
+    bad = panitia.post("/pilkalem/PK27/tanggapan/", {"berkas": _sheet([{**new, "RT": "3A"}], header=header)})
+    assert bad.status_code == 400 and "tanggapan.xlsx:Tanggapan:2 kolom RT: RT &#x27;3A&#x27;" in bad.content.decode()
+    answer = panitia.post("/pilkalem/PK27/tanggapan/", {"berkas": _sheet([new], header=header)})
+    assert answer.status_code == 302
+    voter = Voter.objects.get(nik="7326014101059999")
+    assert (voter.kode_desa, voter.nama, voter.tanggal_lahir, voter.jenis_kelamin, voter.rt) == (
+        A, "LINA SAMPE", "2005-01-01", "P", "003")
 
 
 def test_dpt_job_assigns_tps_under_the_cap_with_logistics(site):

@@ -228,18 +228,24 @@ def record_responses(ws, request: ResponsesRequest, progress: Progress = SILENT)
 
 def _outside_village(ws, rows: list[tuple[str, dict]], village: str) -> list[str]:
     """Every row naming a voter of another village, or adding one elsewhere (the store checks
-    the rest)."""
+    the rest). Codes and NIKs are compared as the list stores them (`7326012001` is
+    `73.26.01.2001`), by the store's own judge of a response cell."""
+    from pemilih.domain.nik import clean_id
     from pemilih.store.elections import villages_of
+    from pemilih.store.responses import judge_cell
     by_key, by_nik = villages_of(ws, keys={r.get(RESPONSE_KEY) for _, r in rows if r.get(RESPONSE_KEY)},
-                                 niks={r.get(RESPONSE_NIK) for _, r in rows if r.get(RESPONSE_NIK)})
+                                 niks={clean_id(r.get(RESPONSE_NIK)) for _, r in rows if clean_id(r.get(RESPONSE_NIK))})
     village_header = KPU_HEADERS["kode_desa"]
     problems = []
     for ref, r in rows:
         if (r.get(RESPONSE_KIND) or "").upper() == RESPONSE_ADD:
-            if r.get(village_header) and r.get(village_header) != village:
+            # One that is no code at all is refused by the store with the judge's reason.
+            code = judge_cell("kode_desa", r.get(village_header)).value
+            if code and code != village:
                 problems.append(f"{ref} kolom {village_header}: panitia hanya menambah pemilih desa {village}")
             continue
-        found = by_key.get(r.get(RESPONSE_KEY)) if r.get(RESPONSE_KEY) else by_nik.get(r.get(RESPONSE_NIK))
+        found = (by_key.get(r.get(RESPONSE_KEY)) if r.get(RESPONSE_KEY)
+                 else by_nik.get(clean_id(r.get(RESPONSE_NIK))))
         if found is not None and found != village:
             problems.append(f"{ref} kolom {RESPONSE_KEY}/{RESPONSE_NIK}: pemilih ini bukan pemilih desa {village}")
     return problems

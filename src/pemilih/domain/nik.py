@@ -12,10 +12,11 @@ from datetime import date
 
 from pemilih.domain.masking import mask_id
 
-DIGITS16 = re.compile(r"\d{16}")
+DIGITS16 = re.compile(r"[0-9]{16}")
 # What Excel leaves of a 16-digit number: scientific notation, or 15 significant digits
 # followed by a zero (7326014507890001 -> 7.32601450789E+15 -> 7326014507890000).
-FLOAT_LOOKING = re.compile(r"\d(\.\d+)?[eE]\+?\d+|\d{15,16}\.0+")
+FLOAT_LOOKING = re.compile(r"[0-9](\.[0-9]+)?[eE]\+?[0-9]+|[0-9]{15,16}\.0+")
+ID_LABELS = ("NIK", "NKK")
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,67 @@ class NikParts:
 
 def looks_like_float(text: str) -> bool:
     return bool(FLOAT_LOOKING.fullmatch(text.strip()))
+
+
+def is_digits(text: str) -> bool:
+    """Only the digits 0-9 (str.isdigit() also takes other scripts' digits and superscripts)."""
+    return text.isascii() and text.isdigit()
+
+
+def clean_id(text: str | None) -> str | None:
+    """A NIK/NKK as typed, without the spaces around it and the apostrophe typed in Excel to
+    keep a number as text; None when nothing is left."""
+    if text is None:
+        return None
+    return text.strip().lstrip("'").strip() or None
+
+
+# --- the reasons, written once: nik_problems here and the column-wise io/identity.py use them --
+
+def empty_problem(label: str) -> Problem:
+    return Problem(f"{label}-EMPTY", f"{label} kosong")
+
+
+def float_problem(label: str, text: str) -> Problem:
+    """A number cell, or text Excel made of one: quoted masked, as every reason quotes a NIK."""
+    return Problem(f"{label}-FLOAT", f"{label} tersimpan sebagai angka ({mask(text)}); digit terakhir hilang "
+                   "karena Excel. Format kolom sebagai Teks dan ketik ulang dari KTP/KK")
+
+
+def invalid_problem(label: str) -> Problem:
+    return Problem(f"{label}-INVALID", f"{label} berisi karakter selain angka")
+
+
+def length_problem(label: str, length: int) -> Problem:
+    return Problem(f"{label}-LENGTH", f"{label} harus 16 digit, tertulis {length} digit")
+
+
+def region_problem(label: str, prefix6: str) -> Problem:
+    return Problem(f"{label}-REGION", f"kode wilayah {label} ({prefix6}) tidak ada dalam daftar Kemendagri")
+
+
+DATE_PROBLEM = Problem("NIK-DATE", "tanggal lahir dalam NIK (digit 7-12) bukan tanggal yang mungkin")
+DOB_MISMATCH = Problem("NIK-DOB-MISMATCH", "tanggal lahir tidak cocok dengan tanggal dalam NIK")
+
+
+def sex_mismatch_problem(sex: str) -> Problem:
+    """The person's sex (L or P) differs from the one the NIK encodes."""
+    want = "perempuan (hari + 40)" if sex == "P" else "laki-laki (hari 01-31)"
+    return Problem("NIK-SEX-MISMATCH", f"jenis kelamin {sex} tidak cocok dengan NIK; untuk {want}")
+
+
+def shape_problem(text: str | None, label: str = "NIK", numeric: bool = False) -> Problem | None:
+    """What keeps a cleaned value from being 16 plain digits, or None. `numeric`: it was a
+    number cell, so its 16th digit may be lost whatever it looks like."""
+    if not text:
+        return empty_problem(label)
+    if numeric or looks_like_float(text):
+        return float_problem(label, text)
+    if not is_digits(text):
+        return invalid_problem(label)
+    if len(text) != 16:
+        return length_problem(label, len(text))
+    return None
 
 
 def split_nik(nik: str) -> NikParts | None:
@@ -60,33 +122,27 @@ def _century_date(day: int, month: int, year2: int, today: date | None = None) -
 
 
 def nik_problems(nik: str | None, region_exists=None, birth_date: date | None = None,
-                 sex: str | None = None, label: str = "NIK") -> list[Problem]:
-    """Everything wrong with one NIK (or NKK, with label="NKK" and no date/sex)."""
-    text = (nik or "").strip()
-    if not text:
-        return [Problem(f"{label}-EMPTY", f"{label} kosong")]
-    if looks_like_float(text):
-        return [Problem(f"{label}-FLOAT", f"{label} tersimpan sebagai angka ({text}); digit terakhir hilang "
-                        "karena Excel. Format kolom sebagai Teks dan ketik ulang dari KTP/KK")]
-    if not text.isdigit():
-        return [Problem(f"{label}-INVALID", f"{label} berisi karakter selain angka")]
-    if len(text) != 16:
-        return [Problem(f"{label}-LENGTH", f"{label} harus 16 digit, tertulis {len(text)} digit")]
+                 sex: str | None = None, label: str = "NIK", numeric: bool = False) -> list[Problem]:
+    """Everything wrong with one NIK (or NKK, with label="NKK" and no date/sex), in order:
+    its shape (and nothing more when that is wrong), region, encoded date, sex, birth date."""
+    text = clean_id(nik)
+    shape = shape_problem(text, label, numeric)
+    if shape is not None:
+        return [shape]
     problems: list[Problem] = []
     if region_exists is not None and not region_exists(text[:6]):
-        problems.append(Problem(f"{label}-REGION", f"kode wilayah {label} ({text[:6]}) tidak ada dalam daftar Kemendagri"))
+        problems.append(region_problem(label, text[:6]))
     if label != "NIK":
         return problems
     parts = split_nik(text)
     if parts.birth_date is None:
-        problems.append(Problem("NIK-DATE", "tanggal lahir dalam NIK (digit 7-12) bukan tanggal yang mungkin"))
+        problems.append(DATE_PROBLEM)
         return problems
     if sex in ("L", "P") and sex != parts.sex:
-        want = "perempuan (hari + 40)" if sex == "P" else "laki-laki (hari 01-31)"
-        problems.append(Problem("NIK-SEX-MISMATCH", f"jenis kelamin {sex} tidak cocok dengan NIK; untuk {want}"))
+        problems.append(sex_mismatch_problem(sex))
     if birth_date is not None and (birth_date.day, birth_date.month, birth_date.year % 100) != (
             parts.birth_date.day, parts.birth_date.month, parts.birth_date.year % 100):
-        problems.append(Problem("NIK-DOB-MISMATCH", "tanggal lahir tidak cocok dengan tanggal dalam NIK"))
+        problems.append(DOB_MISMATCH)
     return problems
 
 

@@ -2,19 +2,25 @@
 
 Codes are kept in the canonical dotted form `73.26.01.2001`. Names typed by people are
 matched with tolerance for apostrophes, spacing and a leading `DESA`/`LEMBANG`/`KELURAHAN`.
+
+This module is the one reader of the packaged CSVs (`reference_bytes`, `reference_rows`),
+with the small cached views the checks need: `district_prefixes` (NIK/NKK prefixes: the coklit
+reader's worker processes load only these), `find_regency`, and `load_regions` (every region as
+an object). io/regions_fast.py holds the column-wise (Polars) views of the same bytes.
 """
 from __future__ import annotations
 
 import csv
 import difflib
+import io
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 _PREFIXES = re.compile(r"^(DESA|LEMBANG|KELURAHAN|KEL|KEC|KECAMATAN|DESA/KEL|DESA/KELURAHAN)\b\.?\s*")
-_DOTTED = re.compile(r"\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?")
-_PLAIN = re.compile(r"\d{2}|\d{4}|\d{6}|\d{10}")
+_DOTTED = re.compile(r"[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?")
+_PLAIN = re.compile(r"[0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{10}")
 
 
 @dataclass(frozen=True)
@@ -94,14 +100,72 @@ class Regions:
         return hits[0] if len(hits) == 1 else None
 
 
-def _read(name: str, kind: str | None) -> list[Region]:
-    path = resources.files("pemilih.domain") / "data" / "regions" / name
-    with path.open(encoding="utf-8", newline="") as fh:
-        return [Region(r["code"], r["name"], r["parent_code"], r.get("kind") or kind) for r in csv.DictReader(fh)]
+# --- the packaged reference: the one place that opens its files ---------------------------
+
+# Level -> the kind of every region of that level (villages carry their own kind per row).
+LEVELS = {"provinces": "provinsi", "regencies": "kabupaten/kota", "districts": "kecamatan", "villages": None}
+
+
+def reference_bytes(level: str) -> bytes:
+    """The packaged CSV of one level (code, name, parent_code[, kind]), as bytes: the readers
+    that need the whole table as a column (io/regions_fast.py) parse these bytes themselves."""
+    if level not in LEVELS:
+        raise KeyError(level)
+    return (resources.files("pemilih.domain") / "data" / "regions" / f"{level}.csv").read_bytes()
+
+
+@lru_cache(maxsize=4)
+def reference_rows(level: str) -> tuple[Region, ...]:
+    """Every region of one level, in the reference's order."""
+    text = reference_bytes(level).decode("utf-8")
+    kind = LEVELS[level]
+    return tuple(Region(r["code"], r["name"], r["parent_code"] or "", r.get("kind") or kind)
+                 for r in csv.DictReader(io.StringIO(text, newline="")))
+
+
+@lru_cache(maxsize=1)
+def district_prefixes() -> frozenset[str]:
+    """The 6-digit prefixes a NIK or NKK may start with (the 7,000 kecamatan codes, undotted).
+
+    Reads the districts only: the coklit reader's worker processes check NIKs with this and
+    nothing more of the reference."""
+    return frozenset(r.code.replace(".", "") for r in reference_rows("districts"))
+
+
+def _bare(text: str) -> str:
+    """A regency's name without KABUPATEN/KAB/KOTA, as a spelling key."""
+    k = name_key(text)
+    for prefix in ("KABUPATEN", "KAB", "KOTA"):
+        if k.startswith(prefix) and len(k) > len(prefix) + 2:
+            return k[len(prefix):]
+    return k
+
+
+@lru_cache(maxsize=1)
+def _regencies_by_name() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """(full spelling key -> codes, key without KABUPATEN/KOTA -> codes)."""
+    full: dict[str, list[str]] = {}
+    bare: dict[str, list[str]] = {}
+    for r in reference_rows("regencies"):
+        full.setdefault(name_key(r.name), []).append(r.code)
+        bare.setdefault(_bare(r.name), []).append(r.code)
+    return full, bare
+
+
+@lru_cache(maxsize=256)
+def find_regency(name: str) -> str | None:
+    """`TORAJA UTARA`, `Kab. Toraja Utara` -> `73.26`; `KOTA BOGOR` is not `KABUPATEN BOGOR`.
+    None when not exactly one regency matches."""
+    full, bare = _regencies_by_name()
+    key = name_key(name)
+    if key.startswith("KAB") and not key.startswith("KABUPATEN"):
+        key = "KABUPATEN" + key[3:]  # `Kab. Bogor`
+    hits = full.get(key) or bare.get(_bare(name), [])
+    return hits[0] if len(hits) == 1 else None
 
 
 @lru_cache(maxsize=1)
 def load_regions() -> Regions:
-    rows = (_read("provinces.csv", "provinsi") + _read("regencies.csv", "kabupaten/kota")
-            + _read("districts.csv", "kecamatan") + _read("villages.csv", None))
-    return Regions(rows)
+    """Every region of Indonesia as Python objects (a second or so: the generator and tests;
+    the list readers use io/regions_fast.py's views of the same reference)."""
+    return Regions([r for level in LEVELS for r in reference_rows(level)])

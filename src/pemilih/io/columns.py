@@ -2,38 +2,34 @@
 
 Most columns of a voter list hold few distinct values (sex, marital status, TPS, RT, RW,
 village codes; even birth dates repeat), so each distinct value is judged by a plain Python
-function and the verdicts are mapped back onto the rows with one Polars lookup. The rules
-stay readable Python; a 200,000-row column costs a hash and a lookup.
+function (a judge of pemilih.domain.values, returning a domain Verdict) and the verdicts are
+mapped back onto the rows with one Polars lookup. The rules stay readable Python; a
+200,000-row column costs a hash and a lookup.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Callable
 
 import polars as pl
 
-
-@dataclass(frozen=True)
-class Verdict:
-    value: str | None  # what to store: normalised when certain, else as written
-    code: str | None = None  # problem code, None when the value is fine
-    reason: str | None = None
-
-
-OK_EMPTY = Verdict(None)
+from pemilih.domain.verdict import Verdict
 
 
 def _trimmed(value: str | None) -> str | None:
     return (value.strip() or None) if value is not None else None
 
 
-def judge_column(df: pl.DataFrame, col: str, judge: Callable[[str | None], Verdict]):
+def judge_column(df: pl.DataFrame, col: str, judge: Callable[[str | None], Verdict], as_is: str | None = None):
     """(normalised column, problems frame with _i, code, reason) for one column of df.
 
     df must have `_i` (row index). judge() is called once per distinct value, None included,
-    with spaces (tabs, no-break spaces) around it removed and a blank value given as None."""
+    with spaces (tabs, no-break spaces) around it removed and a blank value given as None.
+    `as_is`: a regular expression matching only values judge() keeps unchanged and without a
+    problem (the domain states it next to the judge): for columns of mostly distinct values
+    (names), those are skipped by one column-wise test instead of a Python call each."""
     series = df[col]
-    verdicts = {v: judge(_trimmed(v)) for v in series.unique().to_list()}
+    distinct = series if as_is is None else series.filter(~series.str.contains(as_is).fill_null(False))
+    verdicts = {v: judge(_trimmed(v)) for v in distinct.unique().to_list()}
     changed = {v: x.value for v, x in verdicts.items() if v is not None and x.value != v}
     value = series.replace(changed) if changed else series
     if None in verdicts and verdicts[None].value is not None:
@@ -53,11 +49,12 @@ def judge_column(df: pl.DataFrame, col: str, judge: Callable[[str | None], Verdi
     return value.alias(col), problems
 
 
-def judge_columns(df: pl.DataFrame, judges: dict[str, Callable]) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
+def judge_columns(df: pl.DataFrame, judges: dict[str, Callable], as_is: dict[str, str] | None = None
+                  ) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
     """judge_column for several columns: (df with normalised columns, problems per column)."""
     new, problems = [], {}
     for col, judge in judges.items():
-        value, found = judge_column(df, col, judge)
+        value, found = judge_column(df, col, judge, (as_is or {}).get(col))
         new.append(value)
         if found is not None:
             problems[col] = found

@@ -1,66 +1,32 @@
-"""Dates as written in lists: DD-MM-YYYY, DD/MM/YYYY, DD|MM|YYYY, YYYY-MM-DD, date cells.
+"""Dates over whole columns: the file's day/month order, and the plain values parsed by Polars.
 
-A file has one pattern. Day-first is the contract, but a file exported from a month-first
-program would be read wrong silently if every date were taken day-first, so the pattern is
-detected per file: values whose first number cannot be a month (>12) vote day-first, values
-whose second cannot be a month vote month-first; month-first needs clear evidence. A
-value that only makes sense with day and month swapped relative to the file's pattern is
-DATE-AMBIGUOUS; one that is no date either way (31-02-1980) or cannot be read is
-DATE-INVALID. Date cells arrive as ISO text already (grid.py). Dates are personal data:
-reasons never repeat the value.
+The rule for one value (accepted forms, DATE-INVALID, DATE-AMBIGUOUS, the reasons) is
+pemilih.domain.dates.judge_date; here only what needs the whole file. A file has one
+pattern. Day-first is the contract, but a file exported from a month-first program would be
+read wrong silently if every date were taken day-first, so the pattern is detected per file:
+values whose first number cannot be a month (>12) vote day-first, values whose second cannot
+be a month vote month-first; month-first needs clear evidence. Date cells arrive as ISO text
+already (grid.py). Polars parses the values in the plain patterns (nearly all); the rest go to
+judge_date once per distinct value.
 """
 from __future__ import annotations
 
-import re
 from datetime import date
 from functools import partial
 
 import polars as pl
 
-from pemilih.io.columns import OK_EMPTY, Verdict, judge_column
+from pemilih.domain.dates import EARLIEST_YEAR, LATEST_YEAR, PLAIN_DMY, PLAIN_YMD, judge_date
+from pemilih.domain.verdict import Verdict
+from pemilih.io.columns import judge_column
 
 _SEP = r"\s*[-/|.]\s*"
-_DMY = re.compile(rf"(\d{{1,2}}){_SEP}(\d{{1,2}}){_SEP}(\d{{4}})")
-_YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?")
-_DAY_FIRST_VOTE = rf"^(1[3-9]|2\d|3[01]){_SEP}(0?[1-9]|1[0-2]){_SEP}\d{{4}}$"
-_MONTH_FIRST_VOTE = rf"^(0?[1-9]|1[0-2]){_SEP}(1[3-9]|2\d|3[01]){_SEP}\d{{4}}$"
-EARLIEST_YEAR, LATEST_YEAR = 1850, 2100  # outside: a typing error, not a date
+_DAY_FIRST_VOTE = rf"^(1[3-9]|2[0-9]|3[01]){_SEP}(0?[1-9]|1[0-2]){_SEP}[0-9]{{4}}$"
+_MONTH_FIRST_VOTE = rf"^(0?[1-9]|1[0-2]){_SEP}(1[3-9]|2[0-9]|3[01]){_SEP}[0-9]{{4}}$"
 # A file is read month first only on clear evidence: this many values that cannot be day
 # first, and more than twice those that cannot be month first. Otherwise the contract's
 # day-first order stands, and the odd values are DATE-AMBIGUOUS errors, never silent guesses.
 MONTH_FIRST_VOTES = 3
-HOW = "tulis DD-MM-YYYY, misalnya 12-05-1980"
-
-
-def _real(year: int, month: int, day: int) -> date | None:
-    try:
-        return date(year, month, day) if EARLIEST_YEAR <= year <= LATEST_YEAR else None
-    except ValueError:
-        return None
-
-
-def judge_date(value: str | None, *, label: str, month_first: bool = False, required: bool = False,
-               latest: date | None = None) -> Verdict:
-    if value is None:
-        return Verdict(None, "DATE-INVALID", f"{label} kosong") if required else OK_EMPTY
-    text = value.strip()
-    if m := _DMY.fullmatch(text):
-        first, second, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
-        day, month = (second, first) if month_first else (first, second)
-    elif m := _YMD.fullmatch(text):
-        year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
-    else:
-        return Verdict(value, "DATE-INVALID", f"{label} tidak dapat dibaca sebagai tanggal; {HOW}")
-    found = _real(year, month, day)
-    if found is None:
-        if day != month and _real(year, day, month):
-            pattern = "MM-DD-YYYY" if month_first else "DD-MM-YYYY"
-            return Verdict(value, "DATE-AMBIGUOUS", f"{label} tidak cocok dengan pola tanggal berkas ini "
-                           f"({pattern}): hari dan bulan mungkin tertukar; periksa dokumen lalu {HOW}")
-        return Verdict(value, "DATE-INVALID", f"{label} bukan tanggal yang ada di kalender; {HOW}")
-    if latest is not None and found > latest:
-        return Verdict(value, "DATE-INVALID", f"{label} berada di masa depan")
-    return Verdict(found.isoformat())
 
 
 def month_first_files(df: pl.DataFrame, columns: list[str]) -> set[str]:
@@ -81,15 +47,21 @@ def month_first_files(df: pl.DataFrame, columns: list[str]) -> set[str]:
 
 
 def _fast_parse(text: pl.Series, month_first: pl.Series | None) -> pl.Series:
-    """Dates in the file's plain pattern (or ISO), parsed by Polars; null where not certain."""
-    day_first = text.str.strptime(pl.Date, "%d-%m-%Y", strict=False)
+    """Dates in the file's plain pattern (or ISO), parsed by Polars; null where not certain.
+
+    Only values of exactly the plain shapes (domain.dates.PLAIN_DMY / PLAIN_YMD): strptime is
+    more lenient than the contract (1-digit fields, longer years), so anything else goes the
+    careful way, to judge_date."""
+    plain = text.str.contains(PLAIN_DMY).fill_null(False)
+    dmy = pl.select(pl.when(plain).then(text)).to_series()
+    day_first = dmy.str.strptime(pl.Date, "%d-%m-%Y", strict=False)
     if month_first is not None:
-        day_first = pl.select(pl.when(month_first).then(text.str.strptime(pl.Date, "%m-%d-%Y", strict=False))
+        day_first = pl.select(pl.when(month_first).then(dmy.str.strptime(pl.Date, "%m-%d-%Y", strict=False))
                               .otherwise(day_first)).to_series()
     parsed = day_first
     if parsed.null_count() > text.null_count():  # ISO text, as date cells arrive
-        parsed = parsed.fill_null(text.str.strptime(pl.Date, "%Y-%m-%d", strict=False))
-    # Polars also reads 2-digit years (12-05-80 -> year 80): such values go the careful way.
+        iso = pl.select(pl.when(text.str.contains(PLAIN_YMD).fill_null(False)).then(text)).to_series()
+        parsed = parsed.fill_null(iso.str.strptime(pl.Date, "%Y-%m-%d", strict=False))
     return pl.select(pl.when(parsed.dt.year().is_between(EARLIEST_YEAR, LATEST_YEAR)).then(parsed)).to_series()
 
 

@@ -4,6 +4,7 @@ Same codes, order and stopping points as `nik_problems`: a value that is empty, 
 not digits or not 16 long gets that one problem and nothing more; a well-formed one is then
 checked for its region (NIK/NKK-REGION), its encoded date (NIK-DATE) and, when the date is
 possible, sex and birth date against the row (NIK-SEX-MISMATCH, NIK-DOB-MISMATCH).
+The codes and reasons are the domain's (pemilih.domain.nik: shape_problem, region_problem, ...).
 Almost every value is well formed, so the whole column gets one regular-expression test and
 only the rest is looked at closely, in Python. Reasons show values only masked.
 A number cell in a workbook is NIK-FLOAT whatever its digits: Excel keeps 15 significant
@@ -15,37 +16,30 @@ from datetime import date
 
 import polars as pl
 
-from pemilih.domain.nik import looks_like_float, mask
-from pemilih.io.columns import Verdict, judge_column
+from pemilih.domain import nik as rules
+from pemilih.domain.verdict import Verdict
+from pemilih.io.columns import judge_column
 from pemilih.io.dates import is_valid
 
 PROBLEM_SCHEMA = {"_i": pl.UInt32, "code": pl.String, "reason": pl.String}
+WELL_FORMED = r"^[0-9]{16}$"  # rules.DIGITS16, as Polars reads it
 
 
 def _shape(text: str | None, numeric: bool, label: str) -> tuple[str, str]:
-    """(code, reason) for a value that is not 16 plain digits."""
-    if not text:
-        return f"{label}-EMPTY", f"{label} kosong"
-    if numeric or looks_like_float(text):
-        return f"{label}-FLOAT", (f"{label} tersimpan sebagai angka ({mask(text)}); digit terakhir hilang "
-                                  "karena Excel. Format kolom sebagai Teks dan ketik ulang dari KTP/KK")
-    if not text.isdigit():
-        return f"{label}-INVALID", f"{label} berisi karakter selain angka"
-    return f"{label}-LENGTH", f"{label} harus 16 digit, tertulis {len(text)} digit"
+    """(code, reason) for a cleaned value that is not 16 plain digits."""
+    found = rules.shape_problem(text, label, numeric)
+    return found.code, found.reason
 
 
-def _clean(text: str | None) -> str | None:
-    """Spaces and the apostrophe typed in Excel to keep a number as text: removed."""
-    if text is None:
-        return None
-    return text.strip().lstrip("'").strip() or None
+def _pair(problem: rules.Problem) -> tuple[str, str]:
+    return problem.code, problem.reason
 
 
 def check_id(df: pl.DataFrame, col: str, label: str, prefixes: set[str]):
     """(cleaned column, well-formed mask, problems) for the NIK or NKK column of df."""
     text = df[col]
     numeric = df[f"_{col}_num"].fill_null(False) if f"_{col}_num" in df.columns else None
-    well = text.str.contains(r"^\d{16}$").fill_null(False)
+    well = text.str.contains(WELL_FORMED).fill_null(False)
     if numeric is not None:
         well = well & ~numeric
     rows = []
@@ -54,19 +48,19 @@ def check_id(df: pl.DataFrame, col: str, label: str, prefixes: set[str]):
                         .alias("_n"), pl.int_range(0, df.height, dtype=pl.UInt32).alias("_at")).filter(~well)
         fixed_at, fixed = [], []
         for i, t, n, at in odd.iter_rows():
-            cleaned = _clean(t)
+            cleaned = rules.clean_id(t)
             if cleaned != t:
                 fixed_at.append(at)
                 fixed.append(cleaned)
-            if cleaned and not n and len(cleaned) == 16 and cleaned.isdigit():
+            if cleaned and not n and rules.DIGITS16.fullmatch(cleaned):
                 continue  # only spaces or an apostrophe around a good number
             rows.append((i, *_shape(cleaned, bool(n), label)))
         if fixed_at:
             text = text.scatter(fixed_at, pl.Series(fixed, dtype=pl.String))
-            well = text.str.contains(r"^\d{16}$").fill_null(False) & (~numeric if numeric is not None else True)
+            well = text.str.contains(WELL_FORMED).fill_null(False) & (~numeric if numeric is not None else True)
     region = pl.DataFrame({"_i": df["_i"], "_p": text.str.head(6)}).filter(well)
     judged = judge_column(region, "_p", lambda p: Verdict(p) if p in prefixes else Verdict(
-        p, f"{label}-REGION", f"kode wilayah {label} ({p}) tidak ada dalam daftar Kemendagri"))[1]
+        p, *_pair(rules.region_problem(label, p))))[1]
     found = [pl.DataFrame(rows, schema=PROBLEM_SCHEMA, orient="row")]
     if judged is not None:
         found.append(judged)
@@ -90,8 +84,7 @@ def check_person(df: pl.DataFrame, well: pl.Series, sex: str, born: str, born_ok
     nik = df["nik"]
     date_ok = _nik_date_ok(nik)
     dated = df.select("_i").filter(well & ~date_ok).with_columns(
-        pl.lit("NIK-DATE").alias("code"),
-        pl.lit("tanggal lahir dalam NIK (digit 7-12) bukan tanggal yang mungkin").alias("reason"))
+        pl.lit(rules.DATE_PROBLEM.code).alias("code"), pl.lit(rules.DATE_PROBLEM.reason).alias("reason"))
     found = [dated]
     nday = nik.str.slice(6, 2).cast(pl.Int32, strict=False)
     frame = pl.DataFrame({"_i": df["_i"], "_nday": nday, "_mmyy": nik.str.slice(8, 4), "_sex": df[sex],
@@ -103,11 +96,12 @@ def check_person(df: pl.DataFrame, well: pl.Series, sex: str, born: str, born_ok
     same_born = ((born_col.str.slice(8, 2).cast(pl.Int32, strict=False) == day)
                  & (pl.concat_str([born_col.str.slice(5, 2), born_col.str.slice(2, 2)]) == pl.col("_mmyy")))
     sex_bad = pl.col("_sex").is_in(["L", "P"]) & (pl.col("_sex") != nik_sex)
-    want = (pl.when(pl.col("_sex") == "P").then(pl.lit("perempuan (hari + 40)"))
-            .otherwise(pl.lit("laki-laki (hari 01-31)")))
-    found.append(frame.filter(sex_bad).select("_i", pl.lit("NIK-SEX-MISMATCH").alias("code"), pl.concat_str(
-        [pl.lit("jenis kelamin "), pl.col("_sex"), pl.lit(" tidak cocok dengan NIK; untuk "), want]).alias("reason")))
+    mismatch = {s: rules.sex_mismatch_problem(s) for s in ("L", "P")}
+    found.append(frame.filter(sex_bad).select(
+        "_i", pl.col("_sex").replace_strict({s: p.code for s, p in mismatch.items()}, return_dtype=pl.String)
+        .alias("code"),
+        pl.col("_sex").replace_strict({s: p.reason for s, p in mismatch.items()}, return_dtype=pl.String)
+        .alias("reason")))
     found.append(frame.filter(pl.col("_born_ok") & ~same_born.fill_null(False)).select(
-        "_i", pl.lit("NIK-DOB-MISMATCH").alias("code"),
-        pl.lit("tanggal lahir tidak cocok dengan tanggal dalam NIK").alias("reason")))
+        "_i", pl.lit(rules.DOB_MISMATCH.code).alias("code"), pl.lit(rules.DOB_MISMATCH.reason).alias("reason")))
     return pl.concat(found)

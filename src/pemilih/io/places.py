@@ -13,10 +13,12 @@ from functools import lru_cache, partial
 
 import polars as pl
 
-from pemilih.domain.regions import name_key
+from pemilih.domain import values as judges
+from pemilih.domain.regions import find_regency, name_key
+from pemilih.domain.verdict import OK_EMPTY, Verdict
 
 from pemilih.io import regions_fast
-from pemilih.io.columns import OK_EMPTY, Verdict, judge_column
+from pemilih.io.columns import judge_column
 from pemilih.io.values import region_code
 
 KEYS = ["file", "kode_desa", "kecamatan", "desa"]
@@ -32,7 +34,7 @@ def _known(codes: list[str]) -> dict[str, tuple[str, str]]:
 
 def _regency_of_file(df: pl.DataFrame, file: str, kab: str | None, codes: list[str]) -> str | None:
     """The regency to search names in: title block, else the file's codes, else its NIKs."""
-    if kab and (found := regions_fast.find_regency(kab)):
+    if kab and (found := find_regency(kab)):
         return found
     if codes:
         return Counter(c[:5] for c in codes).most_common(1)[0][0]
@@ -107,7 +109,7 @@ def _resolve(combo: tuple, known: dict, regency: str | None) -> tuple:
     code_bad = None
     if raw_code:
         code_bad = (f"KODE DESA '{raw_code}' bukan kode desa/kelurahan dalam daftar Kemendagri" if code
-                    else f"KODE DESA '{raw_code}' bukan kode wilayah (contoh 73.26.01.2001)")
+                    else judges.region_code(raw_code).reason)
         if not desa and not kec:  # nothing to fall back on: reported once, as a bad code
             return (*combo, code or raw_code, None, None, code_bad, None, None)
     found, kec_name, desa_name, kec_bad, desa_bad = _by_names(regency, kec, desa)
@@ -143,11 +145,14 @@ def resolve_villages(df: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, pl.DataF
 def _registry_code(value: str | None, label: str, villages_only: bool, everything: set[str]):
     if value is None:
         return Verdict(None, "KODE-DESA-UNKNOWN", f"{label} kosong") if villages_only else OK_EMPTY
-    code = region_code(value)
-    if code and code in everything and (not villages_only or code.count(".") == 3):
+    shape = judges.region_code(value, label=label)
+    if not shape.ok:
+        return shape
+    code = shape.value
+    if code in everything and (not villages_only or code.count(".") == 3):
         return Verdict(code)
     what = "kode desa/kelurahan" if villages_only else "kode wilayah"
-    return Verdict(code or value, "KODE-DESA-UNKNOWN", f"{label} '{value}' bukan {what} dalam daftar Kemendagri")
+    return Verdict(code, "KODE-DESA-UNKNOWN", f"{label} '{value}' bukan {what} dalam daftar Kemendagri")
 
 
 def registry_codes(df: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:

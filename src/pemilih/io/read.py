@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import polars as pl
 
+from pemilih.domain.regions import district_prefixes
 from pemilih.io import fingerprint, regions_fast
 from pemilih.io.csvfile import read_csv_file
 from pemilih.io.grid import FileRead
@@ -71,7 +72,7 @@ def _warm_up() -> None:
     lets go of Python's lock) while the files are parsed, instead of after."""
     try:
         regions_fast.villages()
-        regions_fast.district_prefixes()
+        district_prefixes()
         regions_fast.regencies()
     except Exception:
         pass  # the checks load them again themselves, and say what is wrong

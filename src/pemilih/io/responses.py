@@ -1,14 +1,19 @@
-"""Reading a sheet of public responses to the provisional list (formats.md, public responses).
+"""Reading a sheet of public responses to the provisional list (docs/formats.md section 8).
 
 The first sheet, its first row the headers (contract RESPONSE_COLUMNS, and for TAMBAH the KPU
-list's); one dict per non-empty row, every value as trimmed text (blank cells None), named
-by its place as a spreadsheet shows it. A number cell is written as Python prints it
-(`7.32601450789e+15`), never rounded back into digits: the value judges then say a NIK was
-stored as a number. Judging the values is the store's, with the domain's judges.
+list's); one dict per non-empty row, every value as text (blank cells None), named by its
+place as a spreadsheet shows it. Judging the values is the store's, with the domain's judges.
 """
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
+
+from pemilih.contract import KPU_HEADERS, RESPONSE_NEW_VALUE, RESPONSE_NIK
+
+# Where a number cell may be an identifier that lost digits (kept in its float form, which the
+# judge refuses as NIK-FLOAT rather than taking 16 digits that are not the card's).
+_ID_HEADERS = {RESPONSE_NIK, KPU_HEADERS["nkk"], RESPONSE_NEW_VALUE}
 
 
 class ResponsesUnreadable(ValueError):
@@ -30,6 +35,22 @@ def read_responses(path, shown_name: str | None = None) -> list[tuple[str, dict]
     out = []
     for n, row in enumerate(grid[1:], start=2):
         if any(v not in (None, "") for v in row):
-            out.append((f"{name}:{sheet}:{n}",
-                        {h: (str(v).strip() if v not in (None, "") else None) for h, v in zip(header, row)}))
+            out.append((f"{name}:{sheet}:{n}", {h: cell_text(h, v) for h, v in zip(header, row)}))
     return out
+
+
+def cell_text(header: str, value) -> str | None:
+    """A cell as text: whole numbers without `.0` (RT 5), dates as ISO; a number cell that may
+    be a NIK/NKK keeps its float form (its last digits are lost already)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if header in _ID_HEADERS and abs(value) >= 1e14:
+            return repr(float(value))
+        if float(value).is_integer():
+            return str(int(value))
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip() or None

@@ -12,7 +12,8 @@ from datetime import date
 
 import polars as pl
 
-from pemilih.io import dates, identity, places, regions_fast, values
+from pemilih.domain.regions import district_prefixes
+from pemilih.io import dates, identity, places, values
 from pemilih.io.columns import judge_columns
 from pemilih.contract import (COMBINED_BIRTH, KPU_COLUMNS, PROBLEM_COLUMNS, REF_COLUMNS, REGION_PARTS,
                               KPU_HEADERS, REGISTRY_COLUMNS, REGISTRY_DATES, REGISTRY_HEADERS)
@@ -90,7 +91,7 @@ def _finish(df: pl.DataFrame, problems: pl.DataFrame, columns: list[str]):
 def _check(df: pl.DataFrame, kind: str, columns: list[str], judges: dict, date_labels: dict[str, str],
            found: dict) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Values, dates, then NIK/NKK (which need the normalised sex and birth date)."""
-    df, simple = judge_columns(df, judges)
+    df, simple = judge_columns(df, judges, values.AS_IS)
     found.update({(c, 0): f for c, f in simple.items()})
     month_first = dates.month_first_files(df, list(date_labels))
     for col, label in date_labels.items():
@@ -102,7 +103,7 @@ def _check(df: pl.DataFrame, kind: str, columns: list[str], judges: dict, date_l
     born_ok = df["tanggal_lahir"].is_not_null()
     if found.get(("tanggal_lahir", 0)) is not None:
         born_ok = born_ok & ~df["_i"].is_in(found[("tanggal_lahir", 0)]["_i"].implode())
-    prefixes = set(regions_fast.district_prefixes().to_list())
+    prefixes = district_prefixes()
     for col, label in (("nkk", "NKK"), ("nik", "NIK")):
         value, well, bad = identity.check_id(df, col, label, prefixes)
         df = df.with_columns(value)
