@@ -10,7 +10,7 @@ from pathlib import Path
 import polars as pl
 
 from pemilih.domain import regions
-from pemilih.io import regions_fast
+from pemilih.domain import region_tables
 
 SRC = Path(regions.__file__).parents[1]
 
@@ -24,18 +24,18 @@ def test_only_the_domain_opens_the_region_files():
 
 def test_district_prefixes_are_the_kecamatan_codes_undotted():
     prefixes = regions.district_prefixes()
-    assert prefixes == {c.replace(".", "") for c in regions_fast.districts()["code"].to_list()}
+    assert prefixes == {c.replace(".", "") for c in region_tables.districts()["code"].to_list()}
     assert prefixes == regions.load_regions().district_prefixes
     assert {"732601", "732615"} <= prefixes and "999999" not in prefixes
 
 
 def test_the_column_wise_views_hold_what_the_objects_hold():
     everything = regions.load_regions()
-    assert regions_fast.all_codes().len() == len(everything.by_code)
-    toraja = regions_fast.regions_for(("73.26",))
+    assert region_tables.all_codes().len() == len(everything.by_code)
+    toraja = region_tables.regions_for(("73.26",))
     assert {v.code for v in toraja.villages_of("73.26")} == {v.code for v in everything.villages_of("73.26")}
     assert toraja.get("7326151004") == everything.get("73.26.15.1004")
-    row = regions_fast.villages().filter(pl.col("code") == "73.26.15.1004").row(0, named=True)
+    row = region_tables.villages().filter(pl.col("code") == "73.26.15.1004").row(0, named=True)
     assert (row["name"].upper(), row["kecamatan"].upper()) == ("PANTANAKAN LOLO", "KESU")
 
 

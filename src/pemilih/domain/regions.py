@@ -6,7 +6,7 @@ matched with tolerance for apostrophes, spacing and a leading `DESA`/`LEMBANG`/`
 This module is the one reader of the packaged CSVs (`reference_bytes`, `reference_rows`),
 with the small cached views the checks need: `district_prefixes` (NIK/NKK prefixes: the coklit
 reader's worker processes load only these), `find_regency`, and `load_regions` (every region as
-an object). io/regions_fast.py holds the column-wise (Polars) views of the same bytes.
+an object). domain/region_tables.py holds the column-wise (Polars) views of the same bytes.
 """
 from __future__ import annotations
 
@@ -108,7 +108,7 @@ LEVELS = {"provinces": "provinsi", "regencies": "kabupaten/kota", "districts": "
 
 def reference_bytes(level: str) -> bytes:
     """The packaged CSV of one level (code, name, parent_code[, kind]), as bytes: the readers
-    that need the whole table as a column (io/regions_fast.py) parse these bytes themselves."""
+    that need the whole table as a column (domain/region_tables.py) parse these bytes themselves."""
     if level not in LEVELS:
         raise KeyError(level)
     return (resources.files("pemilih.domain") / "data" / "regions" / f"{level}.csv").read_bytes()
@@ -167,5 +167,5 @@ def find_regency(name: str) -> str | None:
 @lru_cache(maxsize=1)
 def load_regions() -> Regions:
     """Every region of Indonesia as Python objects (a second or so: the generator and tests;
-    the list readers use io/regions_fast.py's views of the same reference)."""
+    the list readers use domain/region_tables.py's views of the same reference)."""
     return Regions([r for level in LEVELS for r in reference_rows(level)])

@@ -60,8 +60,8 @@ def _villages(result: ReadResult) -> pl.DataFrame:
     records = result.records
     if result.kind == "kpu":
         return records.select("source_ref", *VILLAGE_KEYS, "tps")
-    from pemilih.io import regions_fast
-    names = regions_fast.villages().select(pl.col("code").alias("kode_desa"),
+    from pemilih.domain import region_tables
+    names = region_tables.villages().select(pl.col("code").alias("kode_desa"),
                                            pl.col("kecamatan").str.to_uppercase(),
                                            pl.col("name").str.to_uppercase().alias("desa"))
     return (records.select("source_ref", pl.col("kode_wilayah").alias("kode_desa"))

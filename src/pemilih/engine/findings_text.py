@@ -54,7 +54,7 @@ def how_found(links: pl.DataFrame) -> pl.Expr:
 
 def village_names(codes: pl.Series) -> dict[str, str]:
     """Upper-case names of these village codes (from the packaged reference)."""
-    from pemilih.io.regions_fast import villages
+    from pemilih.domain.region_tables import villages
     table = villages().filter(pl.col("code").is_in(codes.unique().implode()))
     return dict(zip(table["code"], table["name"].str.to_uppercase()))
 

@@ -17,7 +17,7 @@ from pemilih.domain import values as judges
 from pemilih.domain.regions import find_regency, name_key
 from pemilih.domain.verdict import OK_EMPTY, Verdict
 
-from pemilih.io import regions_fast
+from pemilih.domain import region_tables
 from pemilih.io.columns import judge_column
 from pemilih.io.values import region_code
 
@@ -28,7 +28,7 @@ _OUT = {"_code": pl.String, "_kec": pl.String, "_desa": pl.String,
 
 def _known(codes: list[str]) -> dict[str, tuple[str, str]]:
     """Village code -> (KECAMATAN, DESA) for those of these codes that are real villages."""
-    table = regions_fast.villages().filter(pl.col("code").is_in(codes))
+    table = region_tables.villages().filter(pl.col("code").is_in(codes))
     return {c: (k.upper(), n.upper()) for c, n, k in table.select("code", "name", "kecamatan").iter_rows()}
 
 
@@ -39,7 +39,7 @@ def _regency_of_file(df: pl.DataFrame, file: str, kab: str | None, codes: list[s
     if codes:
         return Counter(c[:5] for c in codes).most_common(1)[0][0]
     heads = df.filter(pl.col("file") == file)["nik"].drop_nulls().str.head(4)
-    regencies = set(regions_fast.regencies()["code"].to_list())
+    regencies = set(region_tables.regencies()["code"].to_list())
     for head, _ in Counter(heads.to_list()).most_common(3):
         if len(head) == 4 and head.isdigit() and f"{head[:2]}.{head[2:]}" in regencies:
             return f"{head[:2]}.{head[2:]}"
@@ -49,7 +49,7 @@ def _regency_of_file(df: pl.DataFrame, file: str, kab: str | None, codes: list[s
 @lru_cache(maxsize=8)
 def _index(regency: str | None):
     """(Regions, villages by spelling key, kecamatan by spelling key) for one regency."""
-    regions = regions_fast.regions_for((regency,) if regency else None)
+    regions = region_tables.regions_for((regency,) if regency else None)
     pool = regions.villages_of(regency) if regency else [
         r for r in regions.by_code.values() if r.kind in ("desa", "kelurahan", "desa_adat")]
     villages: dict[str, list] = {}
@@ -161,7 +161,7 @@ def registry_codes(df: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, pl.DataFra
     if len(parts) == 4:
         built = pl.concat_str([pl.col(c).str.zfill(w) for c, w in zip(parts, (2, 2, 2, 4))], separator=".")
         df = df.with_columns(pl.coalesce("kode_wilayah", built).alias("kode_wilayah"))
-    everything = set(regions_fast.all_codes().to_list())
+    everything = set(region_tables.all_codes().to_list())
     problems = {}
     for col, label, villages_only in (("kode_wilayah", "KODE_WILAYAH", True),
                                       ("kode_wilayah_tujuan", "KODE_WILAYAH_TUJUAN", False)):

@@ -15,7 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 import polars as pl
 
 from pemilih.domain.regions import district_prefixes
-from pemilih.io import fingerprint, regions_fast
+from pemilih.domain import region_tables
+from pemilih.io import fingerprint
 from pemilih.io.csvfile import read_csv_file
 from pemilih.io.grid import FileRead
 from pemilih.io.headers import alias_hint, printed
@@ -71,9 +72,9 @@ def _warm_up() -> None:
     """Load the region tables the checks need (a tenth of a second, partly in Polars, which
     lets go of Python's lock) while the files are parsed, instead of after."""
     try:
-        regions_fast.villages()
+        region_tables.villages()
         district_prefixes()
-        regions_fast.regencies()
+        region_tables.regencies()
     except Exception:
         pass  # the checks load them again themselves, and say what is wrong
 

@@ -1,4 +1,4 @@
-"""Column-wise (Polars) views of the region reference, for reading lists.
+"""Column-wise (Polars) views of the region reference, for the readers and the engine.
 
 The reference is read by pemilih.domain.regions (the one place that opens its files);
 `load_regions()` there builds a Python object for each of Indonesia's ~90,000 regions, which
