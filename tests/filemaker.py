@@ -156,3 +156,19 @@ def responses_workbook(path, rows: list[dict], header: list[str]):
         sheet.write_row(i, 0, [row.get(h, "") for h in header])
     book.close()
     return path
+
+
+def build_handback(ws, out_dir, *, period: str, agreement: str, on, regime: str, actor: str, reason: str,
+                   agency: str = "DPML"):
+    """The hand-back step (cycle/handback.py) with the arguments the tests name."""
+    from pemilih.cycle import handback
+    from pemilih.cycle.common import Who
+    return handback.run(ws, handback.HandbackRequest(str(out_dir), period, agreement, Who(actor, agency, reason),
+                                                     on=on, regime=regime))
+
+
+def apply_package(ws, path, *, actor: str, reason: str, agency: str = "KPU"):
+    """The apply step (cycle/apply.py) with the arguments the tests name."""
+    from pemilih.cycle import apply
+    from pemilih.cycle.common import Who
+    return apply.run(ws, apply.ApplyRequest(str(path), Who(actor, agency, reason)))

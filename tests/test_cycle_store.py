@@ -204,7 +204,7 @@ def _cycle(dpml, tmp_path):
 
 
 def test_handback_package_meets_the_contract(dpml, tmp_path):
-    from pemilih.store.handback import build
+    from filemaker import build_handback as build
     _cycle(dpml, tmp_path)
     out = build(dpml, tmp_path / "paket", period="2027-Q1", agreement="001/PKS/2026", on=TODAY,
                 regime="PILKALEM", actor="Kadis DPML", reason="Serah kembali")
@@ -247,8 +247,9 @@ def _comparable(frame: pl.DataFrame) -> pl.DataFrame:
 
 def test_apply_on_kpu_side_gives_the_villages_list_and_twice_changes_nothing(dpml, kpu_workspace,
                                                                               maker, tmp_path, dump_db):
-    from pemilih.store.apply_package import ApplyError, apply
-    from pemilih.store.handback import build
+    from filemaker import apply_package as apply
+    from pemilih.store.apply_package import ApplyError
+    from filemaker import build_handback as build
     _cycle(dpml, tmp_path)
     dpml.activate()
     final = current_list(dpml)
@@ -269,8 +270,8 @@ def test_apply_on_kpu_side_gives_the_villages_list_and_twice_changes_nothing(dpm
 
 def test_apply_lists_a_conflict_instead_of_overwriting(dpml, kpu_workspace, maker, tmp_path):
     from pemilih.store import changes
-    from pemilih.store.apply_package import apply
-    from pemilih.store.handback import build
+    from filemaker import apply_package as apply
+    from filemaker import build_handback as build
     _cycle(dpml, tmp_path)
     pkg = build(dpml, tmp_path / "paket", period="2027-Q1", agreement="001/PKS/2026", on=TODAY,
                 regime="PILKALEM", actor="Kadis DPML", reason="Serah kembali").path
@@ -288,8 +289,8 @@ def test_apply_lists_a_conflict_instead_of_overwriting(dpml, kpu_workspace, make
 
 def test_apply_conflict_on_a_new_voter_names_the_nik_masked(dpml, kpu_workspace, maker, tmp_path):
     from pemilih.store import changes
-    from pemilih.store.apply_package import apply
-    from pemilih.store.handback import build
+    from filemaker import apply_package as apply
+    from filemaker import build_handback as build
     _cycle(dpml, tmp_path)
     pkg = build(dpml, tmp_path / "paket", period="2027-Q1", agreement="001/PKS/2026", on=TODAY,
                 regime="PILKALEM", actor="Kadis DPML", reason="Serah kembali").path

@@ -25,9 +25,9 @@ from pemilih.io.coklit_workbook import fill_workbook
 from pemilih.io.read import read_files
 from pemilih.contract import KPU_COLUMNS
 from pemilih.store import agreements, changes, elections, responses
-from pemilih.store.apply_package import apply
+from filemaker import apply_package as apply
 from pemilih.store.collect import ACCEPTED, CONFLICT, REFUSED, collect
-from pemilih.store.handback import build
+from filemaker import build_handback as build
 from pemilih.store.models import Event
 from pemilih.store.projection import current_list
 from pemilih.store.recap import recap

@@ -28,6 +28,15 @@ class ApplyRequest:
 
 def run(ws, request: ApplyRequest, progress: Progress = SILENT):
     """store.apply_package.ApplyOutcome."""
-    from pemilih.store.apply_package import apply
-    progress.stage("Memeriksa dan menerapkan paket")
-    return apply(ws, Path(request.package), **request.who.event_args())
+    from pemilih.contract import PACKAGE_CHANGES
+    from pemilih.io import package
+    from pemilih.store.apply_package import ApplyError, apply
+    progress.stage("Memeriksa paket")
+    path = Path(request.package)
+    try:
+        manifest, files = package.open_package(path)
+    except package.PackageError as err:
+        raise ApplyError(str(err)) from None
+    progress.stage("Menerapkan perubahan")
+    return apply(ws, manifest, package.read_changes(files[PACKAGE_CHANGES]), path.read_bytes(), path.name,
+                 **request.who.event_args())

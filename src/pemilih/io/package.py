@@ -15,7 +15,9 @@ import json
 import zipfile
 from pathlib import Path
 
-from pemilih.contract import CHANGE_SHEETS
+from pemilih.contract import (CHANGE_CODE, CHANGE_CODE_MEANING, CHANGE_EVIDENCE, CHANGE_KEY, CHANGE_SHEETS,
+                              CORRECTED_COLUMNS, KPU_COLUMNS, KPU_HEADERS, LIST_SHEET, SHEET_CORRECTED, SHEET_NEW,
+                              SHEET_TMS)
 from pemilih.contract import PACKAGE_DATA_FILES as DATA_FILES
 from pemilih.contract import PACKAGE_MANIFEST as MANIFEST
 from pemilih.contract import PACKAGE_MINUTES as MINUTES
@@ -43,6 +45,55 @@ def manifest_hash(manifest: dict) -> str:
 
 def package_name(regency: str, period: str, digest: str) -> str:
     return f"{regency.replace('.', '')}_{period}_{digest[:12]}.zip"
+
+
+def write_changes(path: Path, added, removed, corrected, code_labels: dict[str, str]) -> None:
+    """perubahan.xlsx: new voters, not eligible (with the meaning of each code), corrected
+    fields, in KPU's order (formats.md section 5). `added`/`removed`: key, code (removed only),
+    the KPU columns and evidence; `corrected`: key, nik, nama, kode_desa, column, old, new,
+    evidence (Polars frames)."""
+    import polars as pl
+
+    from pemilih.io import xlsx_tables
+    kpu = [pl.col(c).alias(KPU_HEADERS[c]) for c in KPU_COLUMNS]
+    with xlsx_tables.workbook(str(path)) as book:
+        xlsx_tables.text_sheet(book, SHEET_NEW, added.select(
+            pl.col("key").alias(CHANGE_KEY), pl.lit("B").alias(CHANGE_CODE), *kpu,
+            pl.col("evidence").alias(CHANGE_EVIDENCE)))
+        xlsx_tables.text_sheet(book, SHEET_TMS, removed.sort("code", "kode_desa", maintain_order=True).select(
+            pl.col("key").alias(CHANGE_KEY), pl.col("code").alias(CHANGE_CODE),
+            pl.col("code").replace_strict(code_labels, default=pl.col("code"), return_dtype=pl.String)
+            .alias(CHANGE_CODE_MEANING),
+            *kpu, pl.col("evidence").alias(CHANGE_EVIDENCE)))
+        xlsx_tables.text_sheet(book, SHEET_CORRECTED, corrected.sort("kode_desa", "key", maintain_order=True).select(
+            pl.col(c).alias(name) for c, name in zip(
+                ["key", "nik", "nama", "kode_desa", "column", "old", "new", "evidence"], CORRECTED_COLUMNS)))
+
+
+def write_list(path: Path, voters) -> None:
+    """daftar.xlsx: the resulting list in the layout of formats.md section 2, per village and TPS."""
+    import polars as pl
+
+    from pemilih.io import xlsx_tables
+    frame = voters.sort(["kode_desa", "tps"], nulls_last=True, maintain_order=True)
+    with xlsx_tables.workbook(str(path)) as book:
+        xlsx_tables.text_sheet(book, LIST_SHEET, frame.select(pl.col(c).alias(KPU_HEADERS[c]) for c in KPU_COLUMNS))
+
+
+def manifest_for(folder: Path, *, regency: str, period: str, source_list: dict, counts: dict, created: str) -> dict:
+    """The manifest of the data files written in `folder`, its own hash included."""
+    manifest = {
+        "schema_version": SCHEMA_VERSION, "regency": regency, "period": period, "source_list": source_list,
+        "created": created, "counts": counts,
+        "files": {n: {"sha256": sha256_file(folder / n)} for n in DATA_FILES},
+    }
+    manifest["manifest_sha256"] = manifest_hash(manifest)
+    return manifest
+
+
+def add_minutes(folder: Path, manifest: dict) -> None:
+    """The minutes' hash into the manifest (after the hash it prints was taken)."""
+    manifest["files"][MINUTES] = {"sha256": sha256_file(folder / MINUTES)}
 
 
 def write_zip(folder: Path, manifest: dict, out: Path) -> Path:

@@ -1,7 +1,7 @@
-"""`pemilih apply PACKAGE`: KPU folds DPML's hand-back package into its own list.
+"""KPU folds DPML's hand-back package into its own list (the apply step, cycle/apply.py, opens
+and checks the package first: every file against the manifest, the manifest against its hash).
 
-The package is checked first (every file against the manifest, the manifest against its
-hash), then against this workspace: it must have been made from a list this workspace
+The package is then checked against this workspace: it must have been made from a list this workspace
 received (same batch sha256). Its changes become one event tagged with their source; a
 change already in the list is no change, and a value KPU changed meanwhile is listed as a
 conflict, never overwritten. Applying the same package again changes nothing.
@@ -10,16 +10,13 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
 
 from pemilih.domain.masking import mask_digits_in_text as _shown  # a new voter's key holds a NIK
-from pemilih.io import package
 from pemilih.contract import (CHANGE_CODE, CHANGE_EVIDENCE, CHANGE_KEY, CORRECTED_COLUMN, CORRECTED_NEW,
-                              CORRECTED_OLD, KPU_COLUMNS, KPU_HEADERS, PACKAGE_CHANGES, SHEET_CORRECTED,
-                              SHEET_NEW, SHEET_TMS)
+                              CORRECTED_OLD, KPU_COLUMNS, KPU_HEADERS, SHEET_CORRECTED, SHEET_NEW, SHEET_TMS)
 from pemilih.store import bulk, changes, events, settings
 
 settings.ensure_configured()  # before the models are imported
@@ -42,13 +39,13 @@ class ApplyOutcome:
     already: bool = False
 
 
-def apply(ws, path: Path, *, actor: str, agency: str = "KPU", reason: str) -> ApplyOutcome:
+def apply(ws, manifest: dict, rows: dict[str, list[dict]], raw: bytes, name: str, *, actor: str,
+          agency: str = "KPU", reason: str) -> ApplyOutcome:
+    """Apply a package already opened and checked against its manifest (cycle/apply.py reads it
+    with io/package.py): `rows` are perubahan.xlsx's sheets, `raw` the zip's bytes (kept as a
+    snapshot), `name` its file name."""
     ws.activate()
     changes.check_who(actor, agency, reason)
-    try:
-        manifest, files = package.open_package(Path(path))
-    except package.PackageError as err:
-        raise ApplyError(str(err)) from None
     digest = manifest["manifest_sha256"]
     source = manifest.get("source_list", {})
     if not ImportBatch.objects.filter(kind=Kind.KPU, sha256=source.get("sha256")).exists():
@@ -58,20 +55,18 @@ def apply(ws, path: Path, *, actor: str, agency: str = "KPU", reason: str) -> Ap
             "terima dulu daftar yang sama dengan yang dibagikan")
     if Event.objects.filter(kind=events.HANDBACK_APPLIED, payload__package=digest).exists():
         return ApplyOutcome(None, already=True)
-    rows = package.read_changes(files[PACKAGE_CHANGES])
     outcome = ApplyOutcome(None)
     made = _changes(rows, outcome)
     if not made and not outcome.conflicts:
         return outcome
     with transaction.atomic():
-        raw = Path(path).read_bytes()
         sha = hashlib.sha256(raw).hexdigest()
         if not SourceFile.objects.filter(sha256=sha).exists():
-            bulk.insert_row(SourceFile, sha256=sha, name=Path(path).name, size=len(raw),
+            bulk.insert_row(SourceFile, sha256=sha, name=name, size=len(raw),
                             kind=Kind.PACKAGE, content=raw, received_at=timezone.now())
         event = changes.record(events.HANDBACK_APPLIED, made, actor=actor, agency=agency,
-                               reason=reason, legal_basis=f"Paket serah-kembali {Path(path).name}",
-                               payload={"package": digest, "file": Path(path).name, "source": SOURCE,
+                               reason=reason, legal_basis=f"Paket serah-kembali {name}",
+                               payload={"package": digest, "file": name, "source": SOURCE,
                                         "period": manifest.get("period"),
                                         "conflicts": outcome.conflicts})
     outcome.event_seq = event.seq
