@@ -172,3 +172,21 @@ def apply_package(ws, path, *, actor: str, reason: str, agency: str = "KPU"):
     from pemilih.cycle import apply
     from pemilih.cycle.common import Who
     return apply.run(ws, apply.ApplyRequest(str(path), Who(actor, agency, reason)))
+
+
+def share_list(ws, out_dir, *, agreement: str, on, actor: str, reason: str, agency: str = "DPML",
+               regime: str | None = None, villages=None, processes: int = 2):
+    """The share step (cycle/share.py) with the arguments the tests name."""
+    from pemilih.cycle import share
+    from pemilih.cycle.common import Who
+    return share.run(ws, share.ShareRequest(str(out_dir), agreement, Who(actor, agency, reason), on=on,
+                                            regime=regime, villages=tuple(villages or ()), processes=processes))
+
+
+def collect_books(ws, paths, *, actor: str, reason: str, agency: str = "PANITIA", village: str | None = None,
+                  processes: int = 2):
+    """The collect step (cycle/collect.py) with the arguments the tests name."""
+    from pemilih.cycle import collect
+    from pemilih.cycle.common import Who
+    return collect.run(ws, collect.CollectRequest(tuple(str(p) for p in paths), Who(actor, agency, reason),
+                                                  village, processes))

@@ -26,14 +26,15 @@ from pemilih.io.read import read_files
 from pemilih.contract import KPU_COLUMNS
 from pemilih.store import agreements, changes, elections, responses
 from filemaker import apply_package as apply
-from pemilih.store.collect import ACCEPTED, CONFLICT, REFUSED, collect
+from filemaker import collect_books as collect
+from pemilih.store.collect import ACCEPTED, CONFLICT, REFUSED
 from filemaker import build_handback as build
 from pemilih.store.models import Event
 from pemilih.store.projection import current_list
 from pemilih.store.recap import recap
 from pemilih.store.receive import import_result
 from pemilih.store.review import Selection, accept, load_findings
-from pemilih.store.share import share
+from filemaker import share_list as share
 
 pytestmark = pytest.mark.postgres
 TODAY = local_today()

@@ -18,10 +18,11 @@ from pemilih.io.coklit_workbook import fill_workbook
 from pemilih.contract import KPU_COLUMNS
 from pemilih.store import changes, projection
 from pemilih.store.agreements import AgreementError, Terms, record_agreement
-from pemilih.store.collect import ACCEPTED, ALREADY, CONFLICT, REFUSED, UNCHANGED, UNREADABLE, collect
+from filemaker import collect_books as collect
+from pemilih.store.collect import ACCEPTED, ALREADY, CONFLICT, REFUSED, UNCHANGED, UNREADABLE
 from pemilih.store.projection import current_list, rebuild_projection
 from pemilih.store.receive import import_result
-from pemilih.store.share import share
+from filemaker import share_list as share
 
 pytestmark = pytest.mark.postgres
 

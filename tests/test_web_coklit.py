@@ -62,7 +62,8 @@ def test_page_lists_villages_in_scope(site):
 
 
 def test_download_is_a_workbook_the_library_collects(site, tmp_path):
-    from pemilih.store.collect import ACCEPTED, collect
+    from filemaker import collect_books as collect
+    from pemilih.store.collect import ACCEPTED
     path = _download(site.client("dpml"), A, tmp_path)
     assert path.name == "COKLIT_7326012001_LEMBANG_SATU.xlsx"
     every_nik = {n for niks in NIKS.values() for n in niks}

@@ -26,8 +26,9 @@ PACKAGE_FILES = {"manifest.json", "perubahan.xlsx", "daftar.xlsx", "rekap.xlsx",
 @pytest.fixture
 def changed(website, maker, tmp_path):
     """The list after a committee's workbook: dpt.csv::3 TMS-1, dpt.csv::4 renamed."""
-    from pemilih.store.collect import ACCEPTED, collect
-    from pemilih.store.share import share
+    from filemaker import collect_books as collect
+    from pemilih.store.collect import ACCEPTED
+    from filemaker import share_list as share
     receive(website.ws, maker)
     agree(website.ws)
     out = share(website.ws, tmp_path / "out", agreement=AGREEMENT, on=timezone.localdate(), regime="PILKALEM",

@@ -230,6 +230,9 @@ COKLIT_NEW_HEADERS = [COKLIT_HEADER[c] for c in COKLIT_NEW_COLUMNS]
 COKLIT_BASE_LABELS = {"format": "FORMAT", "cut": "POTONGAN", "kode_desa": "KODE DESA", "desa": "DESA",
                       "kecamatan": "KECAMATAN", "regime": "REZIM", "base_seq": "PERISTIWA DASAR",
                       "agreement": "PERJANJIAN", "shared_on": "TANGGAL", "file": "BERKAS"}
+# What a workbook is cut from, per voter of the current list: its key and last event, where it
+# is listed, then the locked columns after NO.
+COKLIT_CUT_COLUMNS = ["key", "last_seq", "kecamatan", "desa", "kode_desa", "tps", *COKLIT_LOCKED[1:]]
 # The list columns a coklit workbook carries (what the agreement must allow to share).
 COKLIT_SHARED_ELEMENTS = ["kecamatan", "desa", "kode_desa", "tps", "no", "nkk", "nik", "nama",
                           "tempat_lahir", "tanggal_lahir", "jenis_kelamin", "status_kawin", "alamat",

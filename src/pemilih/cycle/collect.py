@@ -48,8 +48,10 @@ class CollectRequest:
 
 def run(ws, request: CollectRequest, progress: Progress = SILENT) -> list:
     """One store.collect.CollectOutcome per workbook, in the order given."""
+    from pemilih.io.coklit_workbook import read_many
     from pemilih.store.collect import collect
     paths = request.workbooks()
     counter = Counter(progress, "Membaca dan mencatat lembar kerja", len(paths))
-    return collect(ws, paths, village=request.village, processes=request.processes, progress=counter,
+    # Read by worker processes one ahead of the store: each is recorded while the next is read.
+    return collect(ws, read_many(paths, request.processes), village=request.village, progress=counter,
                    **request.who.event_args())

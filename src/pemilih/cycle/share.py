@@ -6,11 +6,13 @@ transfer event (store/share.py); `collect` reads the returned workbooks back.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from pemilih.contract import COKLIT_SHARED_ELEMENTS
-from pemilih.cycle.common import SILENT, Counter, Progress, StepError, Who, check_regime, local_today, working_regime
+from pemilih.cycle.common import SILENT, Progress, StepError, Who, check_regime, local_today, working_regime
 from pemilih.domain.agencies import PROVIDER, RECIPIENT
 
 DEFAULT_AGENCY = "DPML"
@@ -34,13 +36,54 @@ class ShareRequest:
             raise StepError("Jumlah proses paling sedikit 1")
 
 
-def run(ws, request: ShareRequest, progress: Progress = SILENT):
-    """store.share.ShareOutcome: the workbooks written (paths), their events, rows, skipped."""
-    from pemilih.store.share import share
-    counter = Counter(progress, "Menulis lembar kerja per desa", len(request.villages) or None)
-    return share(ws, request.out_dir, agreement=request.agreement, on=request.on or local_today(),
-                 regime=request.regime or working_regime(ws), villages=list(request.villages) or None,
-                 processes=request.processes, progress=counter, **request.who.event_args())
+@dataclass(frozen=True)
+class ShareOutcome:
+    paths: list[Path]  # one workbook per village, in kode_desa order
+    events: list[int]  # the LIST_SHARED event of each, same order
+    rows: int = 0  # voters written
+    skipped: int = 0  # voters without a village code: in no workbook
+
+
+def run(ws, request: ShareRequest, progress: Progress = SILENT) -> ShareOutcome:
+    """One coklit workbook per village of the current list into out_dir, each recorded as a
+    LIST_SHARED transfer under the agreement (refused without a valid one)."""
+    from django.db import transaction
+
+    from pemilih.io import coklit_share
+    from pemilih.store import share
+    ws.activate()
+    on, regime = request.on or local_today(), request.regime or working_regime(ws)
+    wanted = share.villages(ws, list(request.villages) or None)
+    terms = share.terms(ws, request.agreement, on, wanted)
+    out = Path(request.out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    progress.stage("Menulis lembar kerja per desa", len(wanted))
+    jobs, counted = [], share.Counted()
+    try:
+        with coklit_share.Writers(request.processes) as writers:
+            with transaction.atomic():  # the rows and the base event from one read
+                for kode_desa, base_seq, rows in share.cut(set(wanted), counted):
+                    jobs.append(coklit_share.job(kode_desa, rows, out, base_seq, terms.number, on, regime))
+                    writers.submit(jobs[-1])
+            written = writers.results(lambda: progress.advance(1))
+        seqs = share.record([_written(job, sha, sheets) for job, (sha, sheets) in zip(jobs, written)], terms, on,
+                            **request.who.event_args())
+    except BaseException:
+        for job in jobs:
+            Path(job.path).unlink(missing_ok=True)
+        raise
+    paths = []
+    for job in jobs:
+        final = out / job.base.file
+        os.replace(job.path, final)
+        paths.append(final)
+    return ShareOutcome(paths, seqs, counted.rows, counted.skipped)
+
+
+def _written(job, sha: str, sheets: dict):
+    from pemilih.store.share import Written
+    b = job.base
+    return Written(b.cut, b.format, b.kode_desa, b.desa, b.kecamatan, b.file, b.regime, b.base_seq, sha, sheets)
 
 
 def agreement_for_villages(ws, codes: list[str], on: date | None = None):

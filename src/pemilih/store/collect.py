@@ -59,9 +59,10 @@ class CollectOutcome:
         self.problems = [mask_digits_in_text(line) for line in self.problems]
 
 
-def collect(ws, paths, *, village: str | None = None, actor: str, agency: str = "PANITIA",
-            reason: str, processes: int = 2, progress=None) -> list[CollectOutcome]:
-    """Collect each workbook (in the order given); one outcome per path."""
+def collect(ws, reads, *, village: str | None = None, actor: str, agency: str = "PANITIA",
+            reason: str, progress=None) -> list[CollectOutcome]:
+    """Collect each workbook read (io/coklit_workbook.read_many, in the order given by the
+    collect step, cycle/collect.py); one outcome per workbook."""
     ws.activate()
     changes.check_who(actor, agency, reason)
     want = None
@@ -71,7 +72,7 @@ def collect(ws, paths, *, village: str | None = None, actor: str, agency: str = 
             raise CollectError(f"Kode desa '{village}' tidak sah; tulis seperti 73.26.01.2001")
     outcomes = []
     known = _Known.load()
-    for read in book.read_many(paths, processes):
+    for read in reads:
         outcomes.append(_collect_one(read, known, want, actor, agency, reason))
         if progress is not None:
             progress.update(1)
