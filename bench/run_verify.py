@@ -142,7 +142,8 @@ def links_from_findings(findings, list_csv: Path) -> dict[str, str | None]:
     name = list_csv.name
     links = {f"{name}::{i + 2}": nik for i, nik in rows.iter_rows()}
     per_row = findings.filter(pl.col("source_ref") != "").group_by("source_ref", maintain_order=True).agg(
-        pl.col("registry_nik").filter(pl.col("registry_nik") != "").first(), (pl.col("code") == "TMS-5").any().alias("ghost"))
+        pl.col("registry_nik").filter(pl.col("registry_nik") != "").first(),
+        (pl.col("code") == "TMS-5").any().alias("ghost"))
     for ref, nik, ghost in per_row.iter_rows():
         links[ref] = None if ghost else nik
     return links
@@ -160,6 +161,7 @@ def link_score(got: dict, truth: dict) -> dict:
 
 def ensure_regency(data: Path, scale: float, seed: int) -> dict:
     import measure
+
     from pemilih.generate import existing
     meta = data / "truth" / "meta.json"
     if not existing(data, scale, seed):  # absent, or another scale or seed: not silently reused
@@ -237,7 +239,8 @@ def report(r: dict) -> None:
              f"{r['registry_rows']} baris Disdukcapil.", "",
              "| kode | diharapkan | ditemukan | benar | presisi | recall |", "|---|---|---|---|---|---|"]
     for code, s in r["codes"].items():
-        lines.append(f"| {code} | {s['expected']} | {s['found']} | {s['tp']} | {s['precision']:.4f} | {s['recall']:.4f} |")
+        lines.append(f"| {code} | {s['expected']} | {s['found']} | {s['tp']} | {s['precision']:.4f} "
+                     f"| {s['recall']:.4f} |")
     p = r["pemilih"]
     links = p.get("links", {"precision": float("nan"), "recall": float("nan")})
     lines += ["", "| alat | waktu (s) | puncak memori (MB) | presisi tautan | recall tautan |", "|---|---|---|---|---|",
@@ -245,7 +248,8 @@ def report(r: dict) -> None:
               f"{links['precision']:.4f} | {links['recall']:.4f} |"]
     if "splink" in r:
         s = r["splink"]
-        lines.append(f"| Splink polos (median {s.get('runs', 1)}x) | {s['seconds']:.2f} | {s['peak_mb']:.0f} | {s['links']['precision']:.4f} | "
+        lines.append(f"| Splink polos (median {s.get('runs', 1)}x) | {s['seconds']:.2f} | {s['peak_mb']:.0f} "
+                     f"| {s['links']['precision']:.4f} | "
                      f"{s['links']['recall']:.4f} |")
         lines += ["", f"Rasio: pemilih verify {s['seconds'] / p['median_s']:.1f}x lebih cepat, memori "
                       f"{p['peak_mb'] / s['peak_mb']:.2f} dari Splink polos (fase Splink: "

@@ -117,7 +117,8 @@ def main() -> None:
     ap.add_argument("--workspace", default="pemilih-data", help="ruang kerja berisi data (bawaan: pemilih-data)")
     ap.add_argument("--out", default=str(ROOT / "docs" / "img"))
     ap.add_argument("--port", type=int, default=8798)
-    ap.add_argument("--no-job", action="store_true", help="tanpa gambar kemajuan pekerjaan (tidak menulis ke ruang kerja)")
+    ap.add_argument("--no-job", action="store_true",
+                    help="tanpa gambar kemajuan pekerjaan (tidak menulis ke ruang kerja)")
     args = ap.parse_args()
     ws, out = Path(args.workspace), Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

@@ -279,6 +279,7 @@ class WebSite:
     def client(self, role: str | None, kode_desa: str = "", username: str | None = None):
         """A Django test client logged in with a new account of `role` (None: anonymous)."""
         from django.test import Client
+
         from pemilih.web import accounts
         client = Client()
         if role is None:
@@ -298,6 +299,7 @@ class WebSite:
 def website(workspace, tmp_path):
     """The web application (Django test client) on a fresh workspace."""
     from django.test.utils import override_settings
+
     from pemilih.web import indexes
     workspace.activate()
     indexes.ensure()

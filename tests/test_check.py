@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from filemaker import KPU_HEADER, LAANG_TANDUK, PANTANAKAN, form_workbook, voter, write_csv
 from pemilih.engine.check import check
 from pemilih.io.read import read_files
+
+from filemaker import KPU_HEADER, LAANG_TANDUK, form_workbook, voter, write_csv
 
 
 def _two_files(tmp_path, dup=True):

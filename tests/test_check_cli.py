@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import json
 
-from filemaker import KPU_HEADER, REGISTRY_HEADER, form_workbook, resident, voter, write_csv
 from pemilih.cli import main
+
+from filemaker import KPU_HEADER, REGISTRY_HEADER, form_workbook, resident, voter, write_csv
 
 
 def test_pass_exit_0(tmp_path, capsys):

@@ -6,9 +6,6 @@ counts they must give (not what the code says).
 """
 from __future__ import annotations
 
-from pemilih.io.responses import read_responses
-from pemilih.cycle.common import local_today
-
 import re
 import subprocess
 import zipfile
@@ -18,8 +15,10 @@ import polars as pl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from pemilih.io import package
 from pemilih.contract import KPU_COLUMNS
+from pemilih.cycle.common import local_today
+from pemilih.io import package
+from pemilih.io.responses import read_responses
 from pemilih.store import agreements, elections, responses
 from pemilih.store.projection import current_list, rebuild_projection
 from pemilih.store.receive import import_result
@@ -247,8 +246,9 @@ def _comparable(frame: pl.DataFrame) -> pl.DataFrame:
 
 def test_apply_on_kpu_side_gives_the_villages_list_and_twice_changes_nothing(dpml, kpu_workspace,
                                                                               maker, tmp_path, dump_db):
-    from filemaker import apply_package as apply
     from pemilih.store.apply_package import ApplyError
+
+    from filemaker import apply_package as apply
     from filemaker import build_handback as build
     _cycle(dpml, tmp_path)
     dpml.activate()
@@ -270,6 +270,7 @@ def test_apply_on_kpu_side_gives_the_villages_list_and_twice_changes_nothing(dpm
 
 def test_apply_lists_a_conflict_instead_of_overwriting(dpml, kpu_workspace, maker, tmp_path):
     from pemilih.store import changes
+
     from filemaker import apply_package as apply
     from filemaker import build_handback as build
     _cycle(dpml, tmp_path)
@@ -289,6 +290,7 @@ def test_apply_lists_a_conflict_instead_of_overwriting(dpml, kpu_workspace, make
 
 def test_apply_conflict_on_a_new_voter_names_the_nik_masked(dpml, kpu_workspace, maker, tmp_path):
     from pemilih.store import changes
+
     from filemaker import apply_package as apply
     from filemaker import build_handback as build
     _cycle(dpml, tmp_path)

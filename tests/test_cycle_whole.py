@@ -9,31 +9,31 @@ against the village's final list, and a second apply against the database dump.
 """
 from __future__ import annotations
 
-from pemilih.io.responses import read_responses
-from pemilih.cycle.common import local_today
-
 from datetime import date, timedelta
 
 import polars as pl
 import pytest
 import xlsxwriter
 
+from pemilih.contract import KPU_COLUMNS
+from pemilih.cycle.common import local_today
 from pemilih.engine.findings import verify
 from pemilih.engine.logistics import LogisticsParams, logistics
 from pemilih.generate import generate
 from pemilih.io.coklit_workbook import fill_workbook
 from pemilih.io.read import read_files
-from pemilih.contract import KPU_COLUMNS
+from pemilih.io.responses import read_responses
 from pemilih.store import agreements, changes, elections, responses
-from filemaker import apply_package as apply
-from filemaker import collect_books as collect
 from pemilih.store.collect import ACCEPTED, CONFLICT, REFUSED
-from filemaker import build_handback as build
 from pemilih.store.models import Event
 from pemilih.store.projection import current_list
 from pemilih.store.recap import recap
 from pemilih.store.receive import import_result
 from pemilih.store.review import Selection, accept, load_findings
+
+from filemaker import apply_package as apply
+from filemaker import build_handback as build
+from filemaker import collect_books as collect
 from filemaker import share_list as share
 
 pytestmark = pytest.mark.postgres

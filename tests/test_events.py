@@ -6,12 +6,11 @@ gave for the same steps (tests/fixtures/legacy_v1/expected.json).
 """
 from __future__ import annotations
 
-from dataclasses import replace
-
 import importlib.util
 import json
 import shutil
 import sys
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -215,6 +214,7 @@ def test_the_same_steps_give_the_old_releases_list_and_version_every_event(tmp_p
     """The fixture script's steps again, with this release: every event it writes carries its
     kind's schema version and parses; the lists are the ones the old release had."""
     from django.db import connection
+
     from pemilih.store.models import Event
     from pemilih.store.projection import rebuild_projection
     from pemilih.store.workspace import open_workspace

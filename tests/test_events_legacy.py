@@ -146,6 +146,7 @@ def test_opening_the_legacy_workspace_brings_its_schema_up_to_date(tmp_path, mon
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
     from django.db.migrations.loader import MigrationLoader
+
     from pemilih.store.workspace import open_workspace
     monkeypatch.delenv("DATABASE_URL", raising=False)
     folder = tmp_path / "dpml"

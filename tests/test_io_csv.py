@@ -5,8 +5,9 @@ from datetime import date
 
 import pytest
 
-from filemaker import KPU_HEADER, voter, write_csv
 from pemilih.io.read import read_files
+
+from filemaker import KPU_HEADER, voter, write_csv
 
 
 def _rows(n=3):

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from filemaker import KPU_HEADER, REGISTRY_HEADER, resident, voter, write_csv, write_xlsx
 from pemilih.io.headers import find_header, parse_title
 from pemilih.io.read import read_files
+
+from filemaker import KPU_HEADER, REGISTRY_HEADER, resident, voter, write_csv, write_xlsx
 
 # formats.md section 2, copied by hand: printed name -> aliases.
 KPU_ALIASES = {

@@ -5,10 +5,11 @@ from datetime import date
 
 import pytest
 
-from filemaker import KPU_HEADER, form_workbook, voter, write_csv
 from pemilih.domain.nik import make_nik, nik_problems
 from pemilih.domain.regions import load_regions
 from pemilih.io.read import read_files
+
+from filemaker import KPU_HEADER, form_workbook, voter, write_csv
 
 BORN = date(1980, 5, 12)
 

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from filemaker import LAANG_TANDUK, REGISTRY_HEADER, resident, write_csv, write_xlsx
 from pemilih.io.read import read_files, read_grouped
+
+from filemaker import LAANG_TANDUK, REGISTRY_HEADER, resident, write_csv, write_xlsx
 
 
 def test_registry_values_normalised(tmp_path):

@@ -4,9 +4,10 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from filemaker import (KPU_HEADER, LAANG_TANDUK, PANTANAKAN, form_workbook, voter, write_xlsx)
 from pemilih.domain.nik import make_nik
 from pemilih.io.read import read_files
+
+from filemaker import KPU_HEADER, LAANG_TANDUK, PANTANAKAN, form_workbook, voter, write_xlsx
 
 
 def _voters(n, start=1, village=PANTANAKAN, tps="001"):

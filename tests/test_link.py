@@ -2,16 +2,14 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 
 import polars as pl
 import pytest
+from test_verify import fillers, person, row, tables
 
 from pemilih.engine import link_model
 from pemilih.engine.link import link
 from pemilih.engine.link_prepare import prepare, with_nik_dates
-
-from test_verify import fillers, person, row, tables
 
 
 def test_nik_features_undo_typing_and_excel():

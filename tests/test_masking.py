@@ -10,8 +10,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pemilih.domain.masking import (HIDDEN, id_expr, mask_birth_date, mask_digits_in_text, mask_field, mask_id,
-                                    mask_name, text_expr)
+from pemilih.domain.masking import (
+    HIDDEN,
+    id_expr,
+    mask_birth_date,
+    mask_digits_in_text,
+    mask_field,
+    mask_id,
+    mask_name,
+    text_expr,
+)
 
 NIK, NKK = "7326014507890001", "7326010101010009"
 SHOWN = "732601**********"

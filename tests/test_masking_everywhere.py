@@ -19,14 +19,15 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-import webcoklit
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+
+from pemilih.cli import main
+
+import webcoklit
 from filemaker import KPU_HEADER, form_workbook, responses_workbook, write_csv
 from filemaker import voter as kpu_voter
 from webcoklit import AGREEMENT, A, agree
-
-from pemilih.cli import main
 
 pytestmark = pytest.mark.postgres
 
@@ -261,7 +262,6 @@ def test_messages_show_her_masked(website, monkeypatch, tmp_path, capsys):
     from pemilih.commands.common import guarded
     from pemilih.engine import check as engine_check
     from pemilih.store.changes import ChangeError
-    from pemilih.web import jobs
     from pemilih.web.models import Job
     out = {}
 

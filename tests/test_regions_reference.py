@@ -9,8 +9,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pemilih.domain import regions
-from pemilih.domain import region_tables
+from pemilih.domain import region_tables, regions
 
 SRC = Path(regions.__file__).parents[1]
 

@@ -8,11 +8,21 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
+from pemilih.store.appendonly import AppendOnlyError  # noqa: E402 (after Django is set up)
 from pemilih.store.projection import current_list, rebuild_projection
 from pemilih.store.receive import import_result
-from pemilih.store.review import (ACCEPTED, OPEN, REJECTED, ReviewError, Selection, accept,
-                                  load_findings, proposals, reject, undo)
-from pemilih.store.appendonly import AppendOnlyError  # noqa: E402 (after Django is set up)
+from pemilih.store.review import (
+    ACCEPTED,
+    OPEN,
+    REJECTED,
+    ReviewError,
+    Selection,
+    accept,
+    load_findings,
+    proposals,
+    reject,
+    undo,
+)
 
 pytestmark = pytest.mark.postgres
 

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import pytest
+from test_review import FINDINGS, LIST, REGISTRY
 
 from pemilih.cli import main
 from pemilih.io.findings import write_csv
 from pemilih.store.receive import import_result
-from test_review import FINDINGS, LIST, REGISTRY
 
 pytestmark = pytest.mark.postgres
 

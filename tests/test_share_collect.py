@@ -14,14 +14,15 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from pemilih.io.coklit_workbook import fill_workbook
 from pemilih.contract import KPU_COLUMNS
+from pemilih.io.coklit_workbook import fill_workbook
 from pemilih.store import changes, projection
 from pemilih.store.agreements import AgreementError, Terms, record_agreement
-from filemaker import collect_books as collect
 from pemilih.store.collect import ACCEPTED, ALREADY, CONFLICT, REFUSED, UNCHANGED, UNREADABLE
 from pemilih.store.projection import current_list, rebuild_projection
 from pemilih.store.receive import import_result
+
+from filemaker import collect_books as collect
 from filemaker import share_list as share
 
 pytestmark = pytest.mark.postgres
@@ -119,7 +120,7 @@ def _collect(ws, *paths, **kw):
 
 def test_share_refused_without_a_valid_agreement(listed, tmp_path):
     from pemilih.store.models import Event
-    for number, terms in [("LAMA", _terms("LAMA", valid_from=date(2025, 1, 1), valid_to=date(2025, 12, 31))),
+    for _number, terms in [("LAMA", _terms("LAMA", valid_from=date(2025, 1, 1), valid_to=date(2025, 12, 31))),
                           ("ASING", _terms("ASING", provider="KPU", recipient="DISDUKCAPIL")),
                           ("SEMPIT", _terms("SEMPIT", villages=[B])),
                           ("TANPA-NIK", _terms("TANPA-NIK", data_elements=[c for c in KPU_COLUMNS if c != "nik"]))]:

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import openpyxl
 import pytest
+from test_share_collect import NEW_NIK, NUMBER, _list_rows, _terms
 
 from pemilih.cli import main
 from pemilih.io.coklit_workbook import fill_workbook
 from pemilih.store.agreements import record_agreement
 from pemilih.store.receive import import_result
-from test_share_collect import NEW_NIK, NUMBER, _list_rows, _terms
 
 pytestmark = pytest.mark.postgres
 SINGKI = "COKLIT_7326011006_SINGKI.xlsx"

@@ -76,6 +76,7 @@ def test_unreachable_database_is_a_message_not_a_traceback(tmp_path):
 @pytest.mark.postgres
 def test_open_twice_is_idempotent(store_location):
     from django.db import connection
+
     from pemilih.store.workspace import migrate
 
     ws = open_workspace(*store_location)

@@ -11,9 +11,10 @@ import sys
 
 import pytest
 
-from filemaker import KPU_HEADER, voter, write_csv
 from pemilih.cli import main
 from pemilih.store.workspace import WorkspaceError, open_workspace, open_workspace_ahead
+
+from filemaker import KPU_HEADER, voter, write_csv
 
 
 @pytest.mark.postgres

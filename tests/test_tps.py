@@ -295,7 +295,7 @@ def synthetic_population(seed: int) -> list[dict]:
             size = rng.choice([1, 1, 2, 2, 3, 3, 4, 5, 6, 8])
             nkk = None if rng.random() < 0.06 else f"7326{rng.randrange(10**12):012d}"
             rw, rt = rng.randint(1, 7), rng.randint(1, 12)
-            for i in range(size):
+            for _ in range(size):
                 written = nkk if nkk is None or rng.random() < 0.9 else f" {nkk[:4]} {nkk[4:]} "
                 rows.append(voter(f"s{key:06d}", desa=desa, nkk=written,
                                   rw=rng.choice([str(rw), f"{rw:03d}", f" {rw} "]),

@@ -13,7 +13,8 @@ from datetime import date
 
 import polars as pl
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pemilih.domain import values as judges
 from pemilih.domain.nik import make_nik, nik_problems

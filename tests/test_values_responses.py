@@ -3,14 +3,13 @@ values and an UBAH row's NILAI BARU are stored in their canonical form, and a ba
 the whole file, naming the row and the column. Hand-made list and responses."""
 from __future__ import annotations
 
-from pemilih.io.responses import read_responses
-from pemilih.commands.common import today as local_today
-
 from datetime import timedelta
 
 import polars as pl
 import pytest
 
+from pemilih.commands.common import today as local_today
+from pemilih.io.responses import read_responses
 from pemilih.store import elections, responses
 from pemilih.store.projection import current_list
 from pemilih.store.receive import import_result

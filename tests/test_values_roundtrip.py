@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pemilih.domain.nik import make_nik
 from pemilih.io.coklit_layout import CORRECTABLE, LOCKED, NEW_COLUMNS, BaseVersion, TpsSheet, WorkbookJob

@@ -12,9 +12,9 @@ from datetime import date
 import polars as pl
 import pytest
 
+from pemilih.contract import KPU_COLUMNS, PROBLEM_COLUMNS, REF_COLUMNS, REGISTRY_COLUMNS
 from pemilih.domain.nik import make_nik
 from pemilih.engine.findings import COLUMNS, EXTRA, verify
-from pemilih.contract import KPU_COLUMNS, PROBLEM_COLUMNS, REF_COLUMNS, REGISTRY_COLUMNS
 
 ON, DPS = date(2027, 3, 17), date(2027, 1, 15)
 A, B_, C, D = "73.26.01.1001", "73.26.01.1002", "73.26.02.1003", "73.26.03.1004"

@@ -7,12 +7,11 @@ import re
 
 import polars as pl
 import pytest
+from test_verify import fillers, person, row
 
 from pemilih.cli import main
 from pemilih.engine.findings import COLUMNS, EXTRA
 from pemilih.io.findings import write_csv, write_xlsx
-
-from test_verify import fillers, person, row
 
 KPU_HEADER = ["KECAMATAN", "KELURAHAN/DESA", "KODE DESA", "TPS", "NO", "NKK", "NIK", "NAMA", "TEMPAT LAHIR",
               "TANGGAL LAHIR", "STATUS PERKAWINAN", "JENIS KELAMIN", "ALAMAT", "RT", "RW"]

@@ -6,9 +6,10 @@ each role, plus the village scope: a committee is refused every URL of another v
 from __future__ import annotations
 
 import pytest
-from webcoklit import agree
 
 from pemilih.store import settings
+
+from webcoklit import agree
 
 settings.ensure_configured()  # the roles are Django choices, needed to build the parameters
 

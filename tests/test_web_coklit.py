@@ -9,7 +9,7 @@ import re
 import pytest
 from python_calamine import CalamineWorkbook
 
-from webcoklit import A, AGREEMENT, B, NIKS, agree, edit_workbook, receive, store_tables
+from webcoklit import AGREEMENT, NIKS, A, B, agree, edit_workbook, receive, store_tables
 
 pytestmark = pytest.mark.postgres
 
@@ -62,8 +62,9 @@ def test_page_lists_villages_in_scope(site):
 
 
 def test_download_is_a_workbook_the_library_collects(site, tmp_path):
-    from filemaker import collect_books as collect
     from pemilih.store.collect import ACCEPTED
+
+    from filemaker import collect_books as collect
     path = _download(site.client("dpml"), A, tmp_path)
     assert path.name == "COKLIT_7326012001_LEMBANG_SATU.xlsx"
     every_nik = {n for niks in NIKS.values() for n in niks}
@@ -149,6 +150,7 @@ def test_download_without_an_agreement_says_why(website, maker):
 
 def test_all_villages_as_one_zip_is_a_job(site):
     import zipfile
+
     from pemilih.web.models import Job
     client = site.client("dpml")
     response = client.post("/coklit/semua/", {"rezim": "PILKALEM"})

@@ -6,8 +6,6 @@ one new voter, one correction), and, for a larger list, the library's own recap
 """
 from __future__ import annotations
 
-from django.utils import timezone
-
 import io
 import re
 import shutil
@@ -15,6 +13,7 @@ import subprocess
 from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 pytestmark = pytest.mark.postgres
 
@@ -320,6 +319,7 @@ def test_pdf_report_has_the_totals_and_no_nik(website, maker, tmp_path):
 def test_pdf_of_a_large_regency_pages_on(tmp_path):
     """More rows than a page holds: the table continues, every page numbered `i dari n`."""
     import polars as pl
+
     from pemilih.engine import recap as engine
     from pemilih.io.rakor_pdf import write_rakor_pdf
     from pemilih.store.recap import Recap, tms_codes

@@ -6,17 +6,17 @@ Ground truth comes from the generated list (maker.generated_kpu: voter i lives i
 """
 from __future__ import annotations
 
-from django.utils import timezone
-
 import math
 import zipfile
 from datetime import timedelta
 from io import BytesIO
 
 import pytest
-from webcoklit import agree
 import xlsxwriter
+from django.utils import timezone
 from python_calamine import CalamineWorkbook
+
+from webcoklit import agree
 
 pytestmark = pytest.mark.postgres
 

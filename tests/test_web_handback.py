@@ -3,8 +3,6 @@ contract says, then applied through the web on KPU's own workspace. Ground truth
 hand-made list of tests/webcoklit.py and the two changes a committee made to it."""
 from __future__ import annotations
 
-from django.utils import timezone
-
 import io
 import re
 import subprocess
@@ -14,9 +12,10 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.utils import override_settings
+from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
-from webcoklit import A, AGREEMENT, agree, edit_workbook, receive
+from webcoklit import AGREEMENT, A, agree, edit_workbook, receive
 
 pytestmark = pytest.mark.postgres
 
@@ -26,8 +25,9 @@ PACKAGE_FILES = {"manifest.json", "perubahan.xlsx", "daftar.xlsx", "rekap.xlsx",
 @pytest.fixture
 def changed(website, maker, tmp_path):
     """The list after a committee's workbook: dpt.csv::3 TMS-1, dpt.csv::4 renamed."""
-    from filemaker import collect_books as collect
     from pemilih.store.collect import ACCEPTED
+
+    from filemaker import collect_books as collect
     from filemaker import share_list as share
     receive(website.ws, maker)
     agree(website.ws)

@@ -6,7 +6,6 @@ import subprocess
 import sys
 
 
-
 def _start_wsgi(tmp_path, **env) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("PEMILIH_", "DATABASE_URL"))}
     clean.update(PEMILIH_WORKSPACE=str(tmp_path), **env)
@@ -41,6 +40,7 @@ def test_serve_keeps_one_secret_key_per_workspace(tmp_path, monkeypatch):
 def test_demo_accounts_one_per_role_and_stable(workspace):
     from django.contrib.auth import authenticate
     from django.test.utils import override_settings
+
     from pemilih.web.accounts import demo_accounts
     from pemilih.web.roles import Role
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):

@@ -12,9 +12,9 @@ from datetime import date
 
 import polars as pl
 import pytest
-from webcoklit import agree
 
 from filemaker import KPU_HEADER, REGISTRY_HEADER, resident, voter, write_csv
+from webcoklit import agree
 
 pytestmark = pytest.mark.postgres
 

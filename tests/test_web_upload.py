@@ -146,6 +146,7 @@ def test_a_file_of_the_other_kind_alone_cannot_be_stored(website, tmp_path):
 def test_unconfirmed_uploads_are_removed_after_a_day_and_only_ours(website, tmp_path):
     import os
     import time
+
     from pemilih.web import jobs
     from pemilih.web.uploads import MANIFEST, save_upload
     old, _ = save_upload([SimpleUploadedFile("a.csv", b"a")], "kpu", 1)

@@ -3,12 +3,12 @@ villages, a KPU-DPML agreement in force today, and a coklit workbook edited as a
 Excel would (openpyxl: set a cell, save)."""
 from __future__ import annotations
 
-from pemilih.cycle.common import local_today
-
 from datetime import timedelta
 from pathlib import Path
 
 import openpyxl
+
+from pemilih.cycle.common import local_today
 
 A, B = "73.26.01.2001", "73.26.01.2002"
 DESA = {A: "LEMBANG SATU", B: "LEMBANG DUA"}

@@ -18,8 +18,6 @@ the browser tests by not running them.
 """
 from __future__ import annotations
 
-from django.utils import timezone
-
 import os
 import re
 import shutil
@@ -34,6 +32,7 @@ from itertools import count
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 CHROMIUM = os.environ.get("PEMILIH_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

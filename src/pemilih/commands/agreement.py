@@ -26,7 +26,8 @@ def register(sub):
     add.add_argument("--dari", required=True, type=common.day, help="berlaku mulai (HH-BB-TTTT)")
     add.add_argument("--sampai", required=True, type=common.day, help="berlaku sampai (HH-BB-TTTT)")
     add.add_argument("--retensi", required=True, help="masa simpan dan penghapusan salinan")
-    add.add_argument("--elemen", nargs="+", default=KPU_COLUMNS, help="elemen data yang boleh dibagikan (bawaan: semua)")
+    add.add_argument("--elemen", nargs="+", default=KPU_COLUMNS,
+                     help="elemen data yang boleh dibagikan (bawaan: semua)")
     add.add_argument("--desa", nargs="+", default=["*"], help="kode desa yang dicakup (bawaan: * semua)")
     common.add_who(add, "KPU", "Perjanjian berbagi data ditandatangani")
     show = actions.add_parser("daftar", help="tampilkan perjanjian dan ekspor yang bersandar padanya")
@@ -52,7 +53,8 @@ def _show(args) -> int:
     from pemilih.cycle import agreement
     agreements, moved = agreement.listing(common.workspace(args))
     for a in agreements:
-        print(f"{a.number}: {a.provider} <-> {a.recipient}, {a.valid_from:%d-%m-%Y} s.d. {a.valid_to:%d-%m-%Y}; {a.purpose}")
+        print(f"{a.number}: {a.provider} <-> {a.recipient}, {a.valid_from:%d-%m-%Y} s.d. "
+              f"{a.valid_to:%d-%m-%Y}; {a.purpose}")
     print(f"Ekspor data tercatat: {len(moved)}")
     for e in moved[-10:]:
         print(f"  #{e.seq} {e.happened_at:%d-%m-%Y %H:%M} {e.kind} -> {e.payload.get('recipient')} "

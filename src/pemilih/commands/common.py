@@ -22,7 +22,8 @@ def today():
 
 def day(text: str):
     """DD-MM-YYYY (as printed on forms) or YYYY-MM-DD, for argparse."""
-    from pemilih.cycle.common import StepError, day as parse
+    from pemilih.cycle.common import StepError
+    from pemilih.cycle.common import day as parse
     try:
         return parse(text)
     except StepError as exc:

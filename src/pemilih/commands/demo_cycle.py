@@ -253,7 +253,7 @@ def _handback(c: Cycle) -> dict:
 
 def _apply_and_recap(c: Cycle, results: dict) -> dict:
     from pemilih.commands.recap import print_summary
-    from pemilih.cycle import apply, receive, recap
+    from pemilih.cycle import apply, recap, receive
     from pemilih.store.handback import base_batch
     from pemilih.store.workspace import open_workspace
     package = sorted((c.out / "paket").glob("*.zip"), key=lambda p: p.stat().st_mtime)[-1]

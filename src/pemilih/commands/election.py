@@ -21,7 +21,8 @@ def register(sub):
     actions = p.add_subparsers(dest="action", metavar="TINDAKAN", required=True)
     make = actions.add_parser("buat", help="buat pemilihan")
     make.add_argument("--nama", required=True)
-    make.add_argument("--rezim", default=election.DEFAULT_REGIME, help=f"tabel kode (bawaan: {election.DEFAULT_REGIME})")
+    make.add_argument("--rezim", default=election.DEFAULT_REGIME,
+                      help=f"tabel kode (bawaan: {election.DEFAULT_REGIME})")
     make.add_argument("--hari", required=True, type=common.day, help="hari pemungutan suara (HH-BB-TTTT)")
     make.add_argument("--dps", required=True, type=common.day, help="tanggal penetapan DPS (HH-BB-TTTT)")
     make.add_argument("--desa", nargs="+", required=True, help="kode desa/lembang yang memilih")

@@ -24,7 +24,8 @@ def register(sub):
     p.add_argument("files", nargs="+", metavar="BERKAS")
     common.add_workspace(p)
     p.add_argument("--jenis", choices=["kpu", "registry"], default=None,
-                   help="jenis berkas: kpu (daftar pemilih) atau registry (Disdukcapil); bawaan: dikenali dari judul kolom")
+                   help="jenis berkas: kpu (daftar pemilih) atau registry (Disdukcapil); "
+                        "bawaan: dikenali dari judul kolom")
     p.add_argument("--oleh", default=None, help="nama petugas yang mengimpor (bawaan: pengguna sistem)")
     p.add_argument("--lembaga", choices=common.AGENCIES, default=None,
                    help="lembaga asal data (bawaan: KPU untuk daftar, DISDUKCAPIL untuk ekstrak)")

@@ -78,6 +78,10 @@ class Counter:
         self.n += n
         self._progress.advance(n)
 
+    def reach(self, done: int) -> None:
+        """`done` in all so far (what the store's bulk writers report)."""
+        self.update(done - self.n)
+
 
 def local_today() -> date:
     """Today where the work happens (the workspace's time zone, WITA for the demo), not on the

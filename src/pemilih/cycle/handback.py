@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import tempfile
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from pemilih.cycle.common import SILENT, Progress, StepError, Who, check_regime, local_today, working_regime
@@ -73,7 +73,7 @@ def run(ws, request: HandbackRequest, progress: Progress = SILENT) -> HandbackOu
         write_recap(summary, str(folder / PACKAGE_RECAP), title=f"Rekapitulasi daftar pemilih {request.period}")
         manifest = package.manifest_for(folder, regency=handing.regency, period=request.period,
                                         source_list=handing.source_list, counts=counts,
-                                        created=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+                                        created=datetime.now(UTC).isoformat(timespec="seconds"))
         _write_minutes(folder / PACKAGE_MINUTES, manifest, counts, request, on, terms)
         package.add_minutes(folder, manifest)
         path = package.write_zip(folder, manifest, out_dir / package.package_name(

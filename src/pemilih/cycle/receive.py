@@ -95,8 +95,7 @@ def store(ws, results: dict[str, ReadResult], request: ReceiveRequest,
         who = request.who(kind)
         counter = Counter(progress, f"Menyimpan {KIND_LABELS[kind]}", result.records.height)
         done = import_result(ws, result, actor=who.actor, agency=who.agency, reason=who.reason,
-                             legal_basis=who.legal_basis, allow_refused=True,
-                             on_rows=lambda total: counter.update(total - counter.n))
+                             legal_basis=who.legal_basis, allow_refused=True, on_rows=counter.reach)
         outcome.received.append(Received(kind, done.batch_id, done.created, done.rows, done.problems,
                                           done.seconds))
     return outcome

@@ -129,9 +129,10 @@ def _model(path: str | None) -> dict | None:
 
 
 def _load_engine() -> None:
+    import splink  # noqa: F401
+
     import pemilih.engine.findings  # noqa: F401  (Polars, DuckDB)
     import pemilih.io.findings  # noqa: F401
-    import splink  # noqa: F401
 
 
 def _inputs(ws, request: VerifyRequest):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 DEFAULT_REGIME = "PEMILU2024"
@@ -26,7 +26,7 @@ def regimes() -> list[str]:
     return sorted(p.name[:-4] for p in folder.iterdir() if p.name.endswith(".csv"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def code_table(regime: str = DEFAULT_REGIME) -> dict[str, Code]:
     if regime not in regimes():
         raise KeyError(f"rezim kode tidak dikenal: {regime} (tersedia: {', '.join(regimes())})")

@@ -50,7 +50,7 @@ class LogisticsParams:
                 raise ValueError(f"{name} harus bilangan bulat 0 atau lebih, bukan {value!r}")
 
     @classmethod
-    def for_election(cls, name: str, **overrides) -> "LogisticsParams":
+    def for_election(cls, name: str, **overrides) -> LogisticsParams:
         """A named preset ("pemilu", "pilkada", "pilkalem"), any field overridden."""
         if name not in PRESETS:
             raise ValueError(f"jenis pemilihan tidak dikenal: {name!r} (pilih: {', '.join(PRESETS)})")

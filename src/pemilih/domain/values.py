@@ -24,7 +24,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from pemilih.domain import dates, nik as nik_rules
+from pemilih.domain import dates
+from pemilih.domain import nik as nik_rules
 from pemilih.domain.regions import canonical_code, district_prefixes
 from pemilih.domain.verdict import OK_EMPTY, Verdict
 

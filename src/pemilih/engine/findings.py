@@ -23,7 +23,8 @@ import polars as pl
 
 from pemilih.contract import FINDINGS_COLUMNS, FINDINGS_EXTRA
 from pemilih.domain.codes import DEFAULT_REGIME
-from pemilih.engine import dedupe, findings_fields, findings_status, findings_text as T
+from pemilih.engine import dedupe, findings_fields, findings_status
+from pemilih.engine import findings_text as T
 from pemilih.engine.link import link
 
 COLUMNS, EXTRA = FINDINGS_COLUMNS, FINDINGS_EXTRA

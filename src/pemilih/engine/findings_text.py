@@ -12,7 +12,6 @@ from datetime import date
 
 import polars as pl
 
-
 # Field -> how its difference is said.
 U_TEXT = {
     "NIK": "NIK di daftar tidak sama dengan NIK di data Disdukcapil",

@@ -16,8 +16,8 @@ Three steps, each O(k log m) on the prefix sums (k runs, m families):
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from itertools import accumulate
-from typing import Sequence
 
 
 def prefix_sums(sizes: Sequence[int]) -> list[int]:

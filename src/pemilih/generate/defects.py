@@ -6,12 +6,23 @@ from __future__ import annotations
 
 from datetime import date
 
-from pemilih.domain.regions import load_regions, name_key as village_key
+from pemilih.domain.regions import load_regions
+from pemilih.domain.regions import name_key as village_key
 
 from . import config as C
 from .listing import ListRow, fmt_date
-from .mangle import (dob_digit_off, dob_swapped, excel_float, impossible_date, nik_non_digit,
-                     nik_swap, nik_typo, nik_wrong_length, village_typo, village_variant)
+from .mangle import (
+    dob_digit_off,
+    dob_swapped,
+    excel_float,
+    impossible_date,
+    nik_non_digit,
+    nik_swap,
+    nik_typo,
+    nik_wrong_length,
+    village_typo,
+    village_variant,
+)
 from .names import cosmetic_variant, place_key, typo
 from .people import age_on
 

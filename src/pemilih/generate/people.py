@@ -45,7 +45,7 @@ class Person:
         self.snapshot = (self.village, self.nkk, self.rt, self.rw, self.alamat, self.marital,
                          self.occupation)
 
-    def live_with(self, household: "Household") -> None:
+    def live_with(self, household: Household) -> None:
         self.household = household
         self.village, self.nkk = household.village.code, household.nkk
         self.rt, self.rw, self.alamat = household.rt, household.rw, household.alamat

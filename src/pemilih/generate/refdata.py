@@ -24,7 +24,7 @@ class Weighted:
     cum: list[float]
 
     @classmethod
-    def of(cls, pairs) -> "Weighted":
+    def of(cls, pairs) -> Weighted:
         pairs = list(pairs)
         return cls([p[0] for p in pairs], list(itertools.accumulate(float(p[1]) for p in pairs)))
 

@@ -10,9 +10,9 @@ only in the CSV (empty KODE DESA) are check problems, not findings.
 """
 from __future__ import annotations
 
-from pemilih.domain.eligibility import Person as Voter, ineligibility
-
 from pemilih.contract import FINDINGS_COLUMNS
+from pemilih.domain.eligibility import Person as Voter
+from pemilih.domain.eligibility import ineligibility
 
 from . import config as C
 from .listing import ListRow, fmt_date

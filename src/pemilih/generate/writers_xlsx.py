@@ -15,10 +15,10 @@ from itertools import groupby
 
 import xlsxwriter
 
+from pemilih.io.xlsx_stream import FormSheet, excel_serial, number, text_cell
 from pemilih.io.xlsx_text import inline_string
 
 from .config import PROVINCE_NAME, REGENCY_NAME, SIGNATURE_DATE
-from pemilih.io.xlsx_stream import FormSheet, excel_serial, number, text_cell
 
 TITLE = "DAFTAR PEMILIH TETAP (DPT) PEMILIHAN UMUM TAHUN 2024"
 HEADER = ["NO", "NKK", "NIK", "NAMA", None, None, "STATUS PERKAWINAN", "JENIS KELAMIN", "ALAMAT",
@@ -165,7 +165,7 @@ class BackgroundWriter:
         self.jobs, self.processes = jobs, processes
         self.pool = self.results = None
 
-    def start(self) -> "BackgroundWriter":
+    def start(self) -> BackgroundWriter:
         global _JOBS
         _JOBS = self.jobs
         order = sorted(self.jobs, key=lambda k: -len(self.jobs[k]["rows"]))  # biggest first

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pemilih.io.pdf_common import (BOLD, LANDSCAPE, MARGIN, Column, Table, draw, page_footer, pdf_file,
-                                   title_block)
+from pemilih.io.pdf_common import BOLD, LANDSCAPE, MARGIN, Column, Table, draw, page_footer, pdf_file, title_block
 
 SEP = "\x1f"  # joins a column's cells; control characters are removed from every cell first
 SIZE = 7.5

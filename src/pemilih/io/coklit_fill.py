@@ -5,8 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 
 from pemilih.io.coklit_layout import (
-    BASE_SHEET, CORRECTABLE, FIRST_ROW, HEADER, NEW_COLUMNS, NEW_HEADERS, NEW_SHEET, NOTE_COL,
-    STATUS_COL, TPS_HEADERS, TPS_SHEET, TpsSheet, WorkbookJob, padded, read_base)
+    BASE_SHEET,
+    CORRECTABLE,
+    FIRST_ROW,
+    HEADER,
+    NEW_COLUMNS,
+    NEW_HEADERS,
+    NEW_SHEET,
+    NOTE_COL,
+    STATUS_COL,
+    TPS_HEADERS,
+    TPS_SHEET,
+    TpsSheet,
+    WorkbookJob,
+    padded,
+    read_base,
+)
 from pemilih.io.coklit_write import write_workbook
 
 

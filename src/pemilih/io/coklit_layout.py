@@ -11,9 +11,19 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from pemilih.contract import (COKLIT_BASE_LABELS, COKLIT_BASE_SHEET, COKLIT_CORRECTABLE, COKLIT_FORMAT,
-                              COKLIT_GUIDE_SHEET, COKLIT_HEADER, COKLIT_LOCKED, COKLIT_NEW_COLUMNS,
-                              COKLIT_NEW_HEADERS, COKLIT_NEW_SHEET, COKLIT_TPS_HEADERS)
+from pemilih.contract import (
+    COKLIT_BASE_LABELS,
+    COKLIT_BASE_SHEET,
+    COKLIT_CORRECTABLE,
+    COKLIT_FORMAT,
+    COKLIT_GUIDE_SHEET,
+    COKLIT_HEADER,
+    COKLIT_LOCKED,
+    COKLIT_NEW_COLUMNS,
+    COKLIT_NEW_HEADERS,
+    COKLIT_NEW_SHEET,
+    COKLIT_TPS_HEADERS,
+)
 from pemilih.domain import codes as code_tables
 from pemilih.io.xlsx_text import column_letter
 
@@ -72,7 +82,7 @@ def cell_text(value) -> str:
 
 def strong_digest(key: str, joined: str) -> str:
     """8 hex digits over the key and the locked cells joined by \\x1f."""
-    return hashlib.blake2b(f"{key}\x1f{joined}".encode("utf-8"), digest_size=4).hexdigest()
+    return hashlib.blake2b(f"{key}\x1f{joined}".encode(), digest_size=4).hexdigest()
 
 
 def row_digest(key: str, cells: list[str], joined: str | None = None) -> str:

@@ -14,9 +14,26 @@ from datetime import date, datetime
 from pathlib import Path
 
 from pemilih.io.coklit_layout import (
-    BASE_SHEET, CORRECTABLE, FIRST_ROW, GUIDE, HEADER, HEADER_ROW, NEW_COLUMNS, NEW_HEADERS,
-    NEW_SHEET, STATUS_COL, TPS_HEADERS, TPS_SHEET, BaseVersion, cell_name, cell_text, padded,
-    read_base, status_codes, strong_digest)
+    BASE_SHEET,
+    CORRECTABLE,
+    FIRST_ROW,
+    GUIDE,
+    HEADER,
+    HEADER_ROW,
+    NEW_COLUMNS,
+    NEW_HEADERS,
+    NEW_SHEET,
+    STATUS_COL,
+    TPS_HEADERS,
+    TPS_SHEET,
+    BaseVersion,
+    cell_name,
+    cell_text,
+    padded,
+    read_base,
+    status_codes,
+    strong_digest,
+)
 from pemilih.io.coklit_values import judge, new_value
 
 

@@ -30,9 +30,28 @@ from __future__ import annotations
 
 from pemilih.io.coklit_fill import fill_workbook, job_from
 from pemilih.io.coklit_layout import (
-    BASE_SHEET, CORRECTABLE, FIRST_ROW, FORMAT, GUIDE, HEADER, HEADER_ROW, LOCKED, NEW_COLUMNS,
-    NEW_HEADERS, NEW_SHEET, STATUS_COL, TPS_HEADERS, BaseVersion, TpsSheet, WorkbookJob,
-    edited_cells, row_digest, sheet_name, shown, status_codes)
+    BASE_SHEET,
+    CORRECTABLE,
+    FIRST_ROW,
+    FORMAT,
+    GUIDE,
+    HEADER,
+    HEADER_ROW,
+    LOCKED,
+    NEW_COLUMNS,
+    NEW_HEADERS,
+    NEW_SHEET,
+    STATUS_COL,
+    TPS_HEADERS,
+    BaseVersion,
+    TpsSheet,
+    WorkbookJob,
+    edited_cells,
+    row_digest,
+    sheet_name,
+    shown,
+    status_codes,
+)
 from pemilih.io.coklit_read import BookRead, NewVoter, Problem, RowRead, SheetRead, read_many, read_workbook
 from pemilih.io.coklit_values import judge, same_value
 from pemilih.io.coklit_write import write_workbook

@@ -13,11 +13,30 @@ from pathlib import Path
 
 import xlsxwriter
 
-from pemilih.io.xlsx_stream import FormSheet
 from pemilih.io.coklit_layout import (
-    BASE_SHEET, CHOICES, CORRECTABLE, FIRST_ROW, GUIDE, HEADER, HEADER_ROW, LOCKED, NEW_COLUMNS,
-    NEW_HEADERS, NEW_ROWS, NEW_SHEET, NOTE_COL, STATUS_COL, TPS_HEADERS, WIDTHS, BaseVersion, TpsSheet,
-    WorkbookJob, row_digest, status_codes)
+    BASE_SHEET,
+    CHOICES,
+    CORRECTABLE,
+    FIRST_ROW,
+    GUIDE,
+    HEADER,
+    HEADER_ROW,
+    LOCKED,
+    NEW_COLUMNS,
+    NEW_HEADERS,
+    NEW_ROWS,
+    NEW_SHEET,
+    NOTE_COL,
+    STATUS_COL,
+    TPS_HEADERS,
+    WIDTHS,
+    BaseVersion,
+    TpsSheet,
+    WorkbookJob,
+    row_digest,
+    status_codes,
+)
+from pemilih.io.xlsx_stream import FormSheet
 from pemilih.io.xlsx_text import column_letter, inline_string
 
 _GREY, _EDIT = "#D9D9D9", "#FFF2CC"

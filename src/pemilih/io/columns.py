@@ -8,7 +8,7 @@ mapped back onto the rows with one Polars lookup. The rules stay readable Python
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import polars as pl
 

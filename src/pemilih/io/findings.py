@@ -13,8 +13,7 @@ import os
 
 import polars as pl
 
-from pemilih.contract import (EVIDENCE_COLUMNS, EVIDENCE_SHEET, FINDINGS_FILE_CSV, FINDINGS_FILE_XLSX,
-                              FINDINGS_SHEET)
+from pemilih.contract import EVIDENCE_COLUMNS, EVIDENCE_SHEET, FINDINGS_FILE_CSV, FINDINGS_FILE_XLSX, FINDINGS_SHEET
 from pemilih.io import xlsx_tables
 
 

@@ -12,8 +12,17 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from pemilih.contract import (ALIASES, COMBINED_BIRTH, COMBINED_BIRTH_HEADERS, HEADERS, KPU_ALIASES,
-                              KPU_REQUIRED, REGION_PARTS, REGISTRY_ALIASES, REGISTRY_REQUIRED)
+from pemilih.contract import (
+    ALIASES,
+    COMBINED_BIRTH,
+    COMBINED_BIRTH_HEADERS,
+    HEADERS,
+    KPU_ALIASES,
+    KPU_REQUIRED,
+    REGION_PARTS,
+    REGISTRY_ALIASES,
+    REGISTRY_REQUIRED,
+)
 from pemilih.contract import TITLE_KEYS as _TITLE_KEYS
 
 _NON_KEY = re.compile(r"[^A-Z0-9]")

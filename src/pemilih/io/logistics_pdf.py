@@ -16,8 +16,19 @@ import polars as pl
 
 from pemilih.contract import LOGISTICS_AMOUNT_HEADERS, LOGISTICS_AMOUNTS
 from pemilih.domain.masking import mask_digits_in_text as scrub
-from pemilih.io.pdf_common import (BOLD, LANDSCAPE, MARGIN, Column, Table, draw, page_footer, pdf_file,
-                                   printable, thousands, title_block)
+from pemilih.io.pdf_common import (
+    BOLD,
+    LANDSCAPE,
+    MARGIN,
+    Column,
+    Table,
+    draw,
+    page_footer,
+    pdf_file,
+    printable,
+    thousands,
+    title_block,
+)
 
 NUMERIC, LABELS = LOGISTICS_AMOUNTS, list(LOGISTICS_AMOUNT_HEADERS.values())
 _NUMBER_WIDTH = 52.0

@@ -18,8 +18,21 @@ from datetime import date
 from pathlib import Path
 
 from pemilih.domain.masking import mask_digits_in_text as scrub
-from pemilih.io.pdf_common import (BOLD, FONT, MARGIN, MONO, PORTRAIT, Column, Table, draw, open_canvas,
-                                   page_footer, pdf_file, thousands, wrap)
+from pemilih.io.pdf_common import (
+    BOLD,
+    FONT,
+    MARGIN,
+    MONO,
+    PORTRAIT,
+    Column,
+    Table,
+    draw,
+    open_canvas,
+    page_footer,
+    pdf_file,
+    thousands,
+    wrap,
+)
 from pemilih.io.words_id import date_in_words
 
 WIDTH = PORTRAIT[0] - 2 * MARGIN * 2  # text column: margins of 2 cm each side

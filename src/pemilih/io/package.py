@@ -15,9 +15,20 @@ import json
 import zipfile
 from pathlib import Path
 
-from pemilih.contract import (CHANGE_CODE, CHANGE_CODE_MEANING, CHANGE_EVIDENCE, CHANGE_KEY, CHANGE_SHEETS,
-                              CORRECTED_COLUMNS, KPU_COLUMNS, KPU_HEADERS, LIST_SHEET, SHEET_CORRECTED, SHEET_NEW,
-                              SHEET_TMS)
+from pemilih.contract import (
+    CHANGE_CODE,
+    CHANGE_CODE_MEANING,
+    CHANGE_EVIDENCE,
+    CHANGE_KEY,
+    CHANGE_SHEETS,
+    CORRECTED_COLUMNS,
+    KPU_COLUMNS,
+    KPU_HEADERS,
+    LIST_SHEET,
+    SHEET_CORRECTED,
+    SHEET_NEW,
+    SHEET_TMS,
+)
 from pemilih.contract import PACKAGE_DATA_FILES as DATA_FILES
 from pemilih.contract import PACKAGE_MANIFEST as MANIFEST
 from pemilih.contract import PACKAGE_MINUTES as MINUTES

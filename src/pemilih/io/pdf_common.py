@@ -123,7 +123,7 @@ def _stream_texts(cells) -> list[str]:
     return [_stream_text(t) for t in cells]
 
 
-def _width_table(font: str) -> "_Widths":
+def _width_table(font: str) -> _Widths:
     """Advance width (1/1000 em) of every character the font can print."""
     table = _widths.get(font)
     if table is None:
@@ -147,10 +147,11 @@ def fit(text: str, width: float, font: str, size: float) -> str:
         return text
     room = width - text_width(ELLIPSIS, font, size)
     table, used, end = _width_table(font), 0.0, 0
-    for end, char in enumerate(text):
-        used += table[char] * size / 1000
+    while end < len(text):
+        used += table[text[end]] * size / 1000
         if used > room:
             break
+        end += 1
     return text[:end].rstrip() + ELLIPSIS
 
 
@@ -178,7 +179,7 @@ class Table:
     def width(self) -> float:
         return self.right - self.x
 
-    def merged(self, span: int) -> "Table":
+    def merged(self, span: int) -> Table:
         """The same table with its first `span` columns as one."""
         first = Column(self.columns[0].label, sum(c.width for c in self.columns[:span]), self.columns[0].align)
         return Table([first, *self.columns[span:]], self.x, self.size, self.row_height, self.pad)

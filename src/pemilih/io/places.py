@@ -13,11 +13,10 @@ from functools import lru_cache, partial
 
 import polars as pl
 
+from pemilih.domain import region_tables
 from pemilih.domain import values as judges
 from pemilih.domain.regions import find_regency, name_key
 from pemilih.domain.verdict import OK_EMPTY, Verdict
-
-from pemilih.domain import region_tables
 from pemilih.io.columns import judge_column
 from pemilih.io.values import region_code
 

@@ -16,11 +16,23 @@ import math
 from datetime import date
 from pathlib import Path
 
-from pemilih.domain.codes import label as code_label
 from pemilih.contract import recap_tms_column
+from pemilih.domain.codes import label as code_label
 from pemilih.domain.masking import mask_digits_in_text as scrub
-from pemilih.io.pdf_common import (BOLD, FONT, LANDSCAPE, MARGIN, Column, Table, draw, page_footer, pdf_file,
-                                   thousands, title_block, wrap)
+from pemilih.io.pdf_common import (
+    BOLD,
+    FONT,
+    LANDSCAPE,
+    MARGIN,
+    Column,
+    Table,
+    draw,
+    page_footer,
+    pdf_file,
+    thousands,
+    title_block,
+    wrap,
+)
 
 PAGE_W, PAGE_H = LANDSCAPE
 ROW_H = 13.0
@@ -134,7 +146,7 @@ def _chart_page(canvas, result, kecamatan: str | None, start: int, count: int) -
     _legend(canvas, top - 4)
     label_w, value_w = 170.0, 150.0  # room for the names, and for the counts after a bar
     left = MARGIN + label_w
-    scale = (PAGE_W - 2 * MARGIN - label_w - value_w) / max([l + p for _, l, p in bars] + [1])
+    scale = (PAGE_W - 2 * MARGIN - label_w - value_w) / max([men + women for _, men, women in bars] + [1])
     y = top - 30
     for name, male, female in bars[start:start + count]:
         draw(canvas, left - 6, y + 4, scrub(name), size=8, align="right", width=label_w - 10)

@@ -14,14 +14,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 import polars as pl
 
-from pemilih.domain.regions import district_prefixes
+from pemilih.contract import KPU_COLUMNS, PROBLEM_COLUMNS, REF_COLUMNS, REGISTRY_COLUMNS, ReadResult, SourceFile
 from pemilih.domain import region_tables
+from pemilih.domain.regions import district_prefixes
 from pemilih.io import fingerprint
 from pemilih.io.csvfile import read_csv_file
 from pemilih.io.grid import FileRead
 from pemilih.io.headers import alias_hint, printed
-from pemilih.contract import (KPU_COLUMNS, PROBLEM_COLUMNS, REF_COLUMNS, REGISTRY_COLUMNS,
-                                ReadResult, SourceFile)
 from pemilih.io.workbook import read_workbook
 
 KINDS = ("kpu", "registry")

@@ -8,8 +8,15 @@ from __future__ import annotations
 
 import polars as pl
 
-from pemilih.contract import (RECAP_KECAMATAN_LABELS, RECAP_MEASURES_AFTER_TMS, RECAP_MEASURES_BEFORE_TMS,
-                              RECAP_SEXES, RECAP_SHEETS, RECAP_VILLAGE_LABELS, recap_tms_column)
+from pemilih.contract import (
+    RECAP_KECAMATAN_LABELS,
+    RECAP_MEASURES_AFTER_TMS,
+    RECAP_MEASURES_BEFORE_TMS,
+    RECAP_SEXES,
+    RECAP_SHEETS,
+    RECAP_VILLAGE_LABELS,
+    recap_tms_column,
+)
 from pemilih.domain.codes import label
 
 SEXES = list(RECAP_SEXES.items())

@@ -12,11 +12,20 @@ from datetime import date
 
 import polars as pl
 
+from pemilih.contract import (
+    COMBINED_BIRTH,
+    KPU_COLUMNS,
+    KPU_HEADERS,
+    PROBLEM_COLUMNS,
+    REF_COLUMNS,
+    REGION_PARTS,
+    REGISTRY_COLUMNS,
+    REGISTRY_DATES,
+    REGISTRY_HEADERS,
+)
 from pemilih.domain.regions import district_prefixes
 from pemilih.io import dates, identity, places, values
 from pemilih.io.columns import judge_columns
-from pemilih.contract import (COMBINED_BIRTH, KPU_COLUMNS, PROBLEM_COLUMNS, REF_COLUMNS, REGION_PARTS,
-                              KPU_HEADERS, REGISTRY_COLUMNS, REGISTRY_DATES, REGISTRY_HEADERS)
 from pemilih.io.headers import printed
 from pemilih.io.rows import classify
 

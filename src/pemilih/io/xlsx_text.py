@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 
-
 _NEEDS_ESCAPE = re.compile(r"[&<>\x00-\x08\x0b-\x1f]|_x[0-9A-Fa-f]{4}_")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
 LITERAL_ESCAPE = r"(_x[0-9A-Fa-f]{4}_)"  # a literal `_xHHHH_` Excel would read as an escape

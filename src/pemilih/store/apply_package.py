@@ -14,9 +14,20 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from pemilih.contract import (
+    CHANGE_CODE,
+    CHANGE_EVIDENCE,
+    CHANGE_KEY,
+    CORRECTED_COLUMN,
+    CORRECTED_NEW,
+    CORRECTED_OLD,
+    KPU_COLUMNS,
+    KPU_HEADERS,
+    SHEET_CORRECTED,
+    SHEET_NEW,
+    SHEET_TMS,
+)
 from pemilih.domain.masking import mask_digits_in_text as _shown  # a new voter's key holds a NIK
-from pemilih.contract import (CHANGE_CODE, CHANGE_EVIDENCE, CHANGE_KEY, CORRECTED_COLUMN, CORRECTED_NEW,
-                              CORRECTED_OLD, KPU_COLUMNS, KPU_HEADERS, SHEET_CORRECTED, SHEET_NEW, SHEET_TMS)
 from pemilih.store import bulk, changes, events, settings
 
 settings.ensure_configured()  # before the models are imported

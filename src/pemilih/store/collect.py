@@ -92,7 +92,7 @@ class _Known:
     last_position: int | None = None
 
     @classmethod
-    def load(cls) -> "_Known":
+    def load(cls) -> _Known:
         cuts = dict(Event.objects.filter(kind=events.LIST_SHARED).values_list("payload__cut", "seq"))
         done = list(Event.objects.filter(kind=events.COKLIT_COLLECTED)
                     .values_list("payload__sha256", "seq", "payload__cut"))

@@ -15,9 +15,9 @@ from datetime import date
 import polars as pl
 from django.db import transaction
 
+from pemilih.contract import KPU_COLUMNS
 from pemilih.engine.recap import village_names
 from pemilih.engine.tps import assign_tps
-from pemilih.contract import KPU_COLUMNS
 from pemilih.store import bulk, changes, events, projection, settings
 
 settings.ensure_configured()  # before the models are imported

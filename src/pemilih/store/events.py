@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from dataclasses import MISSING, dataclass, field, fields, replace
 from datetime import date
-from typing import Any, ClassVar, Union
+from typing import Any, ClassVar
 
 import pemilih
 
@@ -102,7 +102,7 @@ class Correction:
                    data.get("evidence"), data.get("code"))
 
 
-Change = Union[Removal, Addition, Correction]
+Change = Removal | Addition | Correction
 CHANGE_TYPES: dict[str, type] = {t.op: t for t in (Removal, Addition, Correction)}
 
 

@@ -21,7 +21,6 @@ settings.ensure_configured()  # before the models are imported
 from pemilih.store.models import Event, ImportBatch
 
 
-
 class HandbackError(Exception):
     """The package cannot be built; the message says why (Bahasa Indonesia)."""
 

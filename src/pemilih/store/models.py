@@ -14,7 +14,6 @@ from pemilih.domain.agencies import AGENCIES
 from pemilih.store import events
 from pemilih.store.appendonly import AppendOnlyModel
 
-
 # The agencies of domain/agencies.py as the models' choices.
 Agency = models.TextChoices("Agency", [(code, (code, name)) for code, name in AGENCIES.items()])
 

@@ -18,12 +18,27 @@ from django.db import connection, transaction
 
 from pemilih.contract import KPU_COLUMNS
 from pemilih.store import bulk, events, settings
-from pemilih.store.events import Correction, EventError, Removal
+
 # Kind names, for the importers of this module's names before store/events.py existed.
-from pemilih.store.events import (AGREEMENT_RECORDED, CHANGE_KINDS, COKLIT_COLLECTED,  # noqa: F401
-                                  DATA_TRANSFERRED, ELECTION_CREATED, ELECTION_LIST_SET,
-                                  FINDINGS_LOADED, HANDBACK_APPLIED, LIST_SHARED, REPLACING_KINDS,
-                                  RESPONSE_RECORDED, REVIEW_ACCEPTED, REVIEW_REJECTED, REVIEW_UNDONE)
+from pemilih.store.events import (  # noqa: F401
+    AGREEMENT_RECORDED,
+    CHANGE_KINDS,
+    COKLIT_COLLECTED,
+    DATA_TRANSFERRED,
+    ELECTION_CREATED,
+    ELECTION_LIST_SET,
+    FINDINGS_LOADED,
+    HANDBACK_APPLIED,
+    LIST_SHARED,
+    REPLACING_KINDS,
+    RESPONSE_RECORDED,
+    REVIEW_ACCEPTED,
+    REVIEW_REJECTED,
+    REVIEW_UNDONE,
+    Correction,
+    EventError,
+    Removal,
+)
 
 settings.ensure_configured()  # before the models are imported
 from pemilih.store.models import Event

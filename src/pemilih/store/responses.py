@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pemilih.contract import KPU_COLUMNS, KPU_HEADERS
 from pemilih.domain import values as judges
 from pemilih.domain.codes import code_table
-from pemilih.contract import KPU_COLUMNS, KPU_HEADERS
 from pemilih.domain.masking import mask_digits_in_text
 from pemilih.domain.nik import clean_id
 from pemilih.domain.verdict import Verdict

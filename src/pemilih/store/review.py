@@ -16,7 +16,8 @@ from django.db import transaction
 
 from pemilih.contract import FINDINGS_COLUMNS, KPU_HEADERS
 from pemilih.domain.masking import mask_digits_in_text
-from pemilih.store import bulk, changes as change, events, projection, settings
+from pemilih.store import bulk, events, projection, settings
+from pemilih.store import changes as change
 from pemilih.store.events import FINDINGS_LOADED, REVIEW_ACCEPTED, REVIEW_REJECTED, REVIEW_UNDONE
 
 settings.ensure_configured()  # before the models are imported

@@ -10,8 +10,6 @@ URL has none). Three checks, in order:
 """
 from __future__ import annotations
 
-from django.utils import timezone
-
 from dataclasses import dataclass
 from datetime import date
 
@@ -19,7 +17,9 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.urls import path
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pemilih.web.roles import ALL, Role
 

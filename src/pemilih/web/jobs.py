@@ -12,9 +12,10 @@ from __future__ import annotations
 import shutil
 import sys
 import time
-import uuid
 import traceback
+import uuid
 from pathlib import Path
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +23,7 @@ from django.utils.text import get_valid_filename
 
 from pemilih.domain.masking import mask_digits_in_text
 from pemilih.web.models import Job
+
 
 class JobError(Exception):
     """An expected failure: the message is shown to the user as it is."""
@@ -92,7 +94,7 @@ class JobBar:
         self.job.stage = desc
         self._save(force=True)
 
-    def stage(self, desc: str, total: int | None = None) -> "JobBar":
+    def stage(self, desc: str, total: int | None = None) -> JobBar:
         self.n, self.total = 0, total
         self.set_description(desc)
         return self

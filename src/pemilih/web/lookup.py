@@ -8,8 +8,6 @@ per day and outcome (LookupCount); the NIK is never stored or logged.
 """
 from __future__ import annotations
 
-from django.utils import timezone
-
 import atexit
 import os
 import threading
@@ -21,6 +19,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 from django.db.models import F
+from django.utils import timezone
 
 from pemilih.domain.masking import mask_name
 from pemilih.web import ratelimit

@@ -1,6 +1,17 @@
 """Every URL of the application, gathered from the view modules (each with its access rule)."""
-from pemilih.web.views import (accounts, agreements, coklit, core, dashboard, election, handback, public, review,
-                               upload, voters)
+from pemilih.web.views import (
+                               accounts,
+                               agreements,
+                               coklit,
+                               core,
+                               dashboard,
+                               election,
+                               handback,
+                               public,
+                               review,
+                               upload,
+                               voters,
+)
 
 urlpatterns = [
     *core.routes,

@@ -34,6 +34,7 @@ def run_one(job_id: int) -> int:
 def serve_jobs(poll_seconds: float = 0.5) -> int:
     _open()
     from django.db import connections
+
     from pemilih.web import jobs
     stopping: list = []
     child: list[subprocess.Popen] = []

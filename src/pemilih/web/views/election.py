@@ -3,9 +3,10 @@
 DPML creates an election and sets its lists (DPS, then DPT with TPS and logistics, then DPTb)
 as background jobs running the election step (cycle/election.py, as `pemilih election`), which
 prints into the job's folder. Public responses to the DPS are uploaded as a sheet (the same
-step): the file lands whole or not at all, every bad cell named on the page. Per village: the announcement PDF of a set list and the TPS table with
-logistics; a village committee reaches only its own village (the middleware checks the URL,
-the views narrow every list with access.village_scope).
+step): the file lands whole or not at all, every bad cell named on the page. Per village: the
+announcement PDF of a set list and the TPS table with logistics; a village committee reaches
+only its own village (the middleware checks the URL, the views narrow every list with
+access.village_scope).
 """
 from __future__ import annotations
 

@@ -60,7 +60,8 @@ def _handback_form(request) -> tuple[dict, list[str]]:
     if values["rezim"] not in codes.regimes():
         errors.append("Pilih tabel kode: " + ", ".join(codes.regimes()) + ".")
     try:
-        values["on"] = datetime.strptime(values["tanggal"], "%Y-%m-%d").date() if values["tanggal"] else timezone.localdate()
+        typed = values["tanggal"]
+        values["on"] = datetime.strptime(typed, "%Y-%m-%d").date() if typed else timezone.localdate()
     except ValueError:
         errors.append("Tanggal serah tidak sah; tulis seperti 2027-03-31.")
     return values, errors
@@ -82,7 +83,8 @@ def handback_page(request):
     return render(request, "web/handback/serah.html", {
         "errors": errors, "values": values, "agreements": valid, "regimes": codes.regimes(),
         "default_agreement": values.get("perjanjian") or (valid[0].number if valid else ""),
-        "default_regime": values.get("rezim") or working_regime(workspace.current()), "today": timezone.localdate().isoformat(),
+        "default_regime": values.get("rezim") or working_regime(workspace.current()),
+        "today": timezone.localdate().isoformat(),
         "transfers": _transfers()}, status=400 if errors else 200)
 
 

@@ -16,14 +16,13 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from django.utils import timezone
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Subquery
 from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html_join
 
 from pemilih.cycle.common import DEFAULT_LEGAL_BASIS as LEGAL_BASIS
@@ -246,7 +245,8 @@ def _side_by_side(voter: dict | None, person: dict | None) -> list[dict]:
     for label, list_col, reg_col in EVIDENCE_FIELDS:
         left = (voter or {}).get(list_col)
         right = (person or {}).get(reg_col)
-        differs = voter is not None and person is not None and (left or "").strip().upper() != (right or "").strip().upper()
+        differs = (voter is not None and person is not None
+                   and (left or "").strip().upper() != (right or "").strip().upper())
         shown = [mask_field(label, value) or "-" for value in (left, right)]
         out.append({"label": label, "list": shown[0], "registry": shown[1], "differs": differs})
     for column in REGISTRY_EXTRA:
@@ -286,6 +286,7 @@ def _history() -> list[dict]:
     changes, and parsing them for a table of counts cost most of the page. The counts come
     from the decision rows instead (one per proposal decided)."""
     from django.db.models import Count
+
     from pemilih.store.models import Event, ReviewDecision
     from pemilih.store.projection import REVIEW_ACCEPTED, REVIEW_REJECTED, REVIEW_UNDONE
     labels = {REVIEW_ACCEPTED: "Diterima", REVIEW_REJECTED: "Ditolak", REVIEW_UNDONE: "Pembatalan"}
@@ -330,7 +331,8 @@ def decide(request):
         else:
             selection = review.selection(keys=keys)
         try:
-            out = review.decide(workspace.current(), review.DecideRequest(verdict, selection, _reviewer(request, reason)))
+            asked = review.DecideRequest(verdict, selection, _reviewer(request, reason))
+            out = review.decide(workspace.current(), asked)
         except Exception as exc:
             if not is_refusal(exc):
                 raise
