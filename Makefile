@@ -7,7 +7,7 @@ OUT    ?= demo
 WS     ?= pemilih-data
 SCALE  ?= 1.0
 
-.PHONY: run test venv sysdeps test-sqlite test-postgres bench clean
+.PHONY: run test venv sysdeps lint test-sqlite test-postgres bench clean
 
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
@@ -18,15 +18,22 @@ run: $(STAMP)
 	$(BIN)/pemilih serve --workspace $(WS) --host $(HOST) --port $(PORT) --akun-demo
 
 test: $(STAMP) sysdeps
+	$(MAKE) lint
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
 
+# The style (ruff) and the layers (import-linter, contracts in pyproject.toml): a broken rule fails `make test`.
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/lint-imports
+
+# Two test processes (pytest-xdist): the machines have two cores.
 test-sqlite: $(STAMP)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2
 
 # The store tests again, against a throwaway PostgreSQL server started by tests/conftest.py.
 test-postgres: $(STAMP)
-	PEMILIH_TEST_DB=postgres $(BIN)/pytest -q -m postgres
+	PEMILIH_TEST_DB=postgres $(BIN)/pytest -q -n 2 -m postgres
 
 venv: $(STAMP)
 

@@ -183,6 +183,7 @@ PACKAGE_MANIFEST = "manifest.json"
 PACKAGE_CHANGES, PACKAGE_LIST, PACKAGE_RECAP = "perubahan.xlsx", "daftar.xlsx", "rekap.xlsx"
 PACKAGE_DATA_FILES = [PACKAGE_CHANGES, PACKAGE_LIST, PACKAGE_RECAP]
 PACKAGE_MINUTES = "berita_acara.pdf"
+PACKAGE_FILES = [PACKAGE_MANIFEST, *PACKAGE_DATA_FILES, PACKAGE_MINUTES]
 MANIFEST_FIELDS = ["schema_version", "regency", "period", "source_list", "created", "counts",
                    "files", "manifest_sha256"]
 # perubahan.xlsx: KPU's order after field validation: new voters, not eligible, corrected.
@@ -262,6 +263,10 @@ LOGISTICS_AMOUNT_HEADERS = {"pemilih": "Pemilih", "cadangan": "Cadangan", "surat
                             "segel": "Segel", "formulir": "Formulir"}
 LOGISTICS_AMOUNTS = list(LOGISTICS_AMOUNT_HEADERS)
 LOGISTICS_SHEETS = ["Per TPS", "Per Desa", "Per Kecamatan", "Parameter"]
+# What a row of those tables is about (the columns before the amounts).
+LOGISTICS_PLACE_HEADERS = {"kecamatan": "Kecamatan", "desa": "Desa/Lembang", "kode_desa": "Kode Desa", "tps": "TPS",
+                           "jumlah_desa": "Jumlah Desa", "jumlah_tps": "Jumlah TPS"}
+LOGISTICS_PARAMETER_HEADERS = ["Parameter", "Nilai", "Keterangan"]
 # The TPS table of a village (web download): TPS, voters by sex, then the logistics amounts.
 TPS_TABLE_HEADERS = {"tps": "TPS", "l": "Laki-laki", "p": "Perempuan",
                      **LOGISTICS_AMOUNT_HEADERS, "pemilih": "Jumlah pemilih"}
@@ -278,3 +283,4 @@ RECAP_KECAMATAN_LABELS = ["KECAMATAN", "JUMLAH DESA"]
 RECAP_MEASURES_BEFORE_TMS = {"awal": "PEMILIH AWAL", "baru": "PEMILIH BARU (B)"}
 RECAP_MEASURES_AFTER_TMS = {"tms": "JUMLAH TMS", "ubah": "PERBAIKAN DATA (U)",
                             "tanpa_ktpel": "BELUM KTP-EL", "akhir": "PEMILIH AKHIR"}
+RECAP_MEASURES = {**RECAP_MEASURES_BEFORE_TMS, **RECAP_MEASURES_AFTER_TMS}  # each TMS code's between

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pemilih.contract import LOGISTICS_AMOUNT_HEADERS, LOGISTICS_AMOUNTS
+from pemilih.contract import LOGISTICS_AMOUNT_HEADERS, LOGISTICS_AMOUNTS, LOGISTICS_PLACE_HEADERS
 from pemilih.domain.masking import mask_digits_in_text as scrub
 from pemilih.io.pdf_common import (
     BOLD,
@@ -33,8 +33,9 @@ from pemilih.io.pdf_common import (
 NUMERIC, LABELS = LOGISTICS_AMOUNTS, list(LOGISTICS_AMOUNT_HEADERS.values())
 _NUMBER_WIDTH = 52.0
 _DESA_WIDTH = LANDSCAPE[0] - 2 * MARGIN - 110 - 66 - 36 - _NUMBER_WIDTH * len(NUMERIC)
-COLUMNS = [Column("Kecamatan", 110), Column("Desa/Lembang", _DESA_WIDTH), Column("Kode Desa", 66),
-           Column("TPS", 36, "centre"), *[Column(label, _NUMBER_WIDTH, "right") for label in LABELS]]
+_PLACE = LOGISTICS_PLACE_HEADERS
+COLUMNS = [Column(_PLACE["kecamatan"], 110), Column(_PLACE["desa"], _DESA_WIDTH), Column(_PLACE["kode_desa"], 66),
+           Column(_PLACE["tps"], 36, "centre"), *[Column(label, _NUMBER_WIDTH, "right") for label in LABELS]]
 SIZE, ROW_HEIGHT = 8.0, 12.5
 _PARAM_VALUE_X = 240.0  # where the parameters' values start, right of the longest label
 TABLE_BOTTOM = 34.0

@@ -12,21 +12,25 @@ from __future__ import annotations
 
 import os
 
-from pemilih.contract import LOGISTICS_AMOUNT_HEADERS, LOGISTICS_SHEETS
+from pemilih.contract import (
+    LOGISTICS_AMOUNT_HEADERS,
+    LOGISTICS_PARAMETER_HEADERS,
+    LOGISTICS_PLACE_HEADERS,
+    LOGISTICS_SHEETS,
+)
 from pemilih.contract import LOGISTICS_AMOUNTS as AMOUNTS
 from pemilih.domain.logistics import PRESET_LABELS, LogisticsParams
 
 AMOUNT_HEADERS = list(LOGISTICS_AMOUNT_HEADERS.values())
 # sheet -> (logistics attribute, [(column, header, width, kind)]); kind: text, tps, int
 _BY_TPS, _BY_VILLAGE, _BY_KECAMATAN, _PARAMETERS = LOGISTICS_SHEETS
+_PLACE = {c: (c, LOGISTICS_PLACE_HEADERS[c], width, kind) for c, width, kind in (
+    ("kecamatan", 22, "text"), ("desa", 24, "text"), ("kode_desa", 15, "text"), ("tps", 7, "tps"),
+    ("jumlah_desa", 11, "int"), ("jumlah_tps", 10, "int"))}
 SHEETS = {
-    _BY_TPS: ("per_tps", [("kecamatan", "Kecamatan", 22, "text"), ("desa", "Desa/Lembang", 24, "text"),
-                            ("kode_desa", "Kode Desa", 15, "text"), ("tps", "TPS", 7, "tps")]),
-    _BY_VILLAGE: ("per_village", [("kecamatan", "Kecamatan", 22, "text"), ("desa", "Desa/Lembang", 24, "text"),
-                                 ("kode_desa", "Kode Desa", 15, "text"), ("jumlah_tps", "Jumlah TPS", 10, "int")]),
-    _BY_KECAMATAN: ("per_kecamatan", [("kecamatan", "Kecamatan", 22, "text"),
-                                        ("jumlah_desa", "Jumlah Desa", 11, "int"),
-                                        ("jumlah_tps", "Jumlah TPS", 10, "int")]),
+    _BY_TPS: ("per_tps", [_PLACE[c] for c in ("kecamatan", "desa", "kode_desa", "tps")]),
+    _BY_VILLAGE: ("per_village", [_PLACE[c] for c in ("kecamatan", "desa", "kode_desa", "jumlah_tps")]),
+    _BY_KECAMATAN: ("per_kecamatan", [_PLACE[c] for c in ("kecamatan", "jumlah_desa", "jumlah_tps")]),
 }
 SUBTITLES = {_BY_TPS: "Rincian per TPS", _BY_VILLAGE: "Rekap per desa/lembang",
              _BY_KECAMATAN: "Rekap per kecamatan"}
@@ -147,7 +151,7 @@ PARAMETER_ROWS = [
 def _parameter_sheet(book, fmt: dict, title: str, params: LogisticsParams) -> None:
     sheet = book.add_worksheet(_PARAMETERS)
     _title_block(sheet, fmt, title, "Parameter perhitungan", params)
-    for j, (header, width) in enumerate([("Parameter", 28), ("Nilai", 12), ("Keterangan", 70)]):
+    for j, (header, width) in enumerate(zip(LOGISTICS_PARAMETER_HEADERS, (28, 12, 70))):
         sheet.set_column(j, j, width)
         sheet.write_string(HEADER_ROW, j, header, fmt["header"])
     r = HEADER_ROW + 1
