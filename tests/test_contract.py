@@ -49,9 +49,8 @@ INTERNAL = {
     "RECAP_SEXES": "`L`, `P`, `JML` in the recap's prose",
     "RECAP_MEASURES_BEFORE_TMS": "part of RECAP_MEASURES",
     "RECAP_MEASURES_AFTER_TMS": "part of RECAP_MEASURES",
-    "FINDING_FIELDS": None,  # documented: listed here only so a typo in the marker shows
+    "FIELD_LABELS": "domain/fields.py's names of the fields, given here as KPU_HEADERS",
 }
-INTERNAL.pop("FINDING_FIELDS")
 
 
 def _page() -> str:

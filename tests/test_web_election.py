@@ -212,6 +212,45 @@ def test_dpt_job_assigns_tps_under_the_cap_with_logistics(site):
     assert page.count("<td class=\"mono\">00") == len(mine)
 
 
+def _tps_table(client, village: str) -> dict[int, tuple[int, int]]:
+    """TPS -> (voters, reserve) of the village's TPS table as downloaded."""
+    table = client.get(f"/pilkalem/PK27/{village}/tps/")
+    assert table.status_code == 200
+    grid = CalamineWorkbook.from_filelike(BytesIO(table.content)).get_sheet_by_name("TPS").to_python()
+    header = grid.index(next(r for r in grid if r and r[0] == "TPS"))
+    return {int(r[0]): (int(r[3]), int(r[4])) for r in grid[header + 1:] if r[0] != "JUMLAH"}
+
+
+def test_a_list_set_from_the_command_line_keeps_its_ballot_reserve(site, tmp_path, monkeypatch):
+    """Issue 11: the reserve of a list lived only in the web job that set it, so a DPT set from
+    the command line with 10 % showed the default 2.5 % in its TPS table. Now the list keeps the
+    reserve, code table and TPS cap it was set with, whoever set it."""
+    from pemilih.cli import main
+    from pemilih.store.models import ElectionList
+    dpml = site.client("dpml")
+    _create(dpml)
+    if site.ws.url:  # the command reaches the same store (PostgreSQL) as the server
+        monkeypatch.setenv("DATABASE_URL", site.ws.url)
+    common = ["--kode", "PK27", "--workspace", str(site.ws.path), "--tanpa-pengumuman", "--tanpa-daftar"]
+    assert main(["election", "dps", "--out", str(tmp_path / "dps"), *common]) == 0
+    assert main(["election", "dpt", "--out", str(tmp_path / "dpt"), "--cadangan", "10", *common]) == 0
+    site.ws.activate()
+    made = ElectionList.objects.get(stage="DPT")
+    assert (made.reserve_percent, made.regime, made.max_per_tps) == ("10", "PILKALEM", CAP)
+    assert ElectionList.objects.get(stage="DPS").reserve_percent is None  # none given: the preset's
+    table = _tps_table(dpml, A)
+    assert table and all(reserve == math.ceil(voters * 10 / 100) for voters, reserve in table.values())
+
+
+def test_an_elections_reserve_is_what_its_lists_are_set_with(site):
+    dpml = site.client("dpml")
+    assert _create(dpml, cadangan="20").status_code == 302
+    _set(site, dpml, "DPS")
+    table = _tps_table(dpml, B)
+    assert table and all(reserve == math.ceil(voters * 20 / 100) for voters, reserve in table.values())
+    assert _create(dpml, code="SALAH", cadangan="seratus").status_code == 400
+
+
 def test_a_committee_downloads_its_own_village_only(site):
     dpml = site.client("dpml")
     _create(dpml)

@@ -62,6 +62,38 @@ def _rows(page: str) -> list[str]:
     return re.findall(r'<article class="card" data-kunci="([^"]+)"', page)
 
 
+PROPOSAL_FIELDS = ("finding_key", "code", "source_ref", "field", "current", "proposed", "registry_nik",
+                   "duplicate_of", "score", "reason", "evidence", "kode_desa")
+
+
+def _proposals(ws) -> list[tuple]:
+    from pemilih.store.models import Proposal
+    ws.activate()
+    return sorted(Proposal.objects.values_list(*PROPOSAL_FIELDS), key=str)
+
+
+def test_the_web_job_and_the_command_line_load_the_same_proposals(regency, kpu_workspace, tmp_path):
+    """Issue 11: findings reached the store from the CSV on the command line and from memory on
+    the web, and the two differed (an empty field stored as '' on the web, NULL from the file).
+    Now both load the findings file through the review step. The command line's way here:
+    `pemilih verify` writes the files, `pemilih review muat` loads findings.csv."""
+    from pemilih.cycle import receive, review, verify
+    from pemilih.cycle.common import Who
+    regency.ws.activate()  # the second workspace was opened after it
+    client = regency.client("disdukcapil")
+    client.post("/verifikasi/", {"hari": "2027-03-17", "dps": "", "rezim": "PEMILU2024"})
+    assert regency.run_jobs() == 1
+    web = _proposals(regency.ws)
+    ws = kpu_workspace
+    receive.run(ws, receive.ReceiveRequest((str(tmp_path / "dpt.csv"), str(tmp_path / "dk.csv")), "uji"))
+    out = verify.run(ws, verify.VerifyRequest(on=date(2027, 3, 17), out_dir=str(tmp_path / "cli"),
+                                              regime="PEMILU2024"))
+    review.load(ws, review.LoadRequest(out.paths["csv"], Who("uji", "DISDUKCAPIL", "uji")))
+    command_line = _proposals(ws)
+    regency.ws.activate()
+    assert len(web) == 5 and web == command_line
+
+
 def test_verification_job_makes_the_expected_proposals(regency):
     from pemilih.store.models import Proposal
     from pemilih.web.models import Job

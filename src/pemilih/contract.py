@@ -18,6 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from pemilih.domain.fields import FIELD_LABELS
+
 if TYPE_CHECKING:
     import polars as pl
 
@@ -29,14 +31,9 @@ KPU_COLUMNS = [
     "tanggal_lahir", "status_kawin", "jenis_kelamin", "alamat", "rt", "rw", "disabilitas",
     "ktp_el", "keterangan",
 ]
-# Printed name of each canonical column: what writers write and messages name.
-KPU_HEADERS = {
-    "kecamatan": "KECAMATAN", "desa": "KELURAHAN/DESA", "kode_desa": "KODE DESA", "tps": "TPS",
-    "no": "NO", "nkk": "NKK", "nik": "NIK", "nama": "NAMA", "tempat_lahir": "TEMPAT LAHIR",
-    "tanggal_lahir": "TANGGAL LAHIR", "status_kawin": "STATUS PERKAWINAN",
-    "jenis_kelamin": "JENIS KELAMIN", "alamat": "ALAMAT", "rt": "RT", "rw": "RW",
-    "disabilitas": "DISABILITAS", "ktp_el": "KTP-EL", "keterangan": "KETERANGAN",
-}
+# Printed name of each canonical column: what writers write and messages name (the names of
+# the fields themselves, domain/fields.py).
+KPU_HEADERS = dict(FIELD_LABELS)
 # Every header accepted for a column (case, spacing and punctuation ignored), printed name first.
 KPU_ALIASES = {
     "kecamatan": ["KECAMATAN", "KEC", "NAMA KECAMATAN"],
@@ -169,10 +166,12 @@ FINDINGS_COLUMNS = ["source_ref", "nik", "code", "field", "current", "proposed",
                     "duplicate_of", "score", "reason"]
 # After the ten: a stable key per finding (what review decisions hang on) and the evidence (JSON).
 FINDINGS_EXTRA = ["finding_key", "evidence"]
+# A finding's key: the first 16 hex digits of the MD5 of these columns joined by `|`.
+FINDING_KEY_PARTS = ["code", "source_ref", "field", "proposed", "registry_nik"]
 FINDINGS_SHEET, EVIDENCE_SHEET = "temuan", "bukti"
 EVIDENCE_COLUMNS = ["finding_key", "source_ref", "code", "field_linked", "level", "weight", "score"]
 # What `field` of a U finding may name: printed KPU list columns.
-FINDING_FIELDS = [KPU_HEADERS[c] for c in ("nama", "nik", "nkk", "tanggal_lahir", "tempat_lahir",
+FINDING_FIELDS = [KPU_HEADERS[c] for c in ("nik", "nkk", "nama", "tempat_lahir", "tanggal_lahir",
                                            "jenis_kelamin", "status_kawin", "alamat", "rt", "rw",
                                            "kode_desa")]
 

@@ -224,7 +224,15 @@ def _responses_file(c: Cycle, dps: pl.DataFrame, path: Path) -> Path:
     """Three residents answer the DPS: a death, a misspelt name, and a voter left out."""
     import xlsxwriter
     sample = dps.filter(pl.col("nik").str.len_chars() == 16).sort("key").head(2).to_dicts()
-    header = ["JENIS", "KUNCI", "KODE", "KOLOM", "NILAI BARU", "BUKTI"]
+    from pemilih.contract import (
+        RESPONSE_CODE,
+        RESPONSE_COLUMN,
+        RESPONSE_EVIDENCE,
+        RESPONSE_KEY,
+        RESPONSE_KIND,
+        RESPONSE_NEW_VALUE,
+    )
+    header = [RESPONSE_KIND, RESPONSE_KEY, RESPONSE_CODE, RESPONSE_COLUMN, RESPONSE_NEW_VALUE, RESPONSE_EVIDENCE]
     rows = [["HAPUS", sample[0]["key"], "TMS-1", "", "", "Surat keterangan kematian dari kepala lembang"],
             ["UBAH", sample[1]["key"], "", "NAMA", (sample[1]["nama"] or "") + " PARE", "Fotokopi KTP-el"]]
     path.parent.mkdir(parents=True, exist_ok=True)

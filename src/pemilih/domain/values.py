@@ -26,18 +26,14 @@ from datetime import date
 
 from pemilih.domain import dates
 from pemilih.domain import nik as nik_rules
+from pemilih.domain.fields import FIELD_LABELS
 from pemilih.domain.regions import canonical_code, district_prefixes
 from pemilih.domain.verdict import OK_EMPTY, Verdict
 
 __all__ = ["Verdict", "OK_EMPTY", "judge", "JUDGES", "LABELS"]
 
 # The field names reasons use: the KPU list's printed headers (formats.md section 2).
-LABELS = {
-    "kecamatan": "KECAMATAN", "desa": "KELURAHAN/DESA", "kode_desa": "KODE DESA", "tps": "TPS", "nkk": "NKK",
-    "nik": "NIK", "nama": "NAMA", "tempat_lahir": "TEMPAT LAHIR", "tanggal_lahir": "TANGGAL LAHIR",
-    "status_kawin": "STATUS PERKAWINAN", "jenis_kelamin": "JENIS KELAMIN", "alamat": "ALAMAT", "rt": "RT",
-    "rw": "RW", "disabilitas": "DISABILITAS", "ktp_el": "KTP-EL", "keterangan": "KETERANGAN",
-}
+LABELS = FIELD_LABELS
 
 _NON_KEY = re.compile(r"[^A-Z0-9]")
 # Aliases, compared in capitals without spaces and punctuation (`laki-laki` -> LAKILAKI).

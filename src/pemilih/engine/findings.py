@@ -21,7 +21,7 @@ from datetime import date
 
 import polars as pl
 
-from pemilih.contract import FINDINGS_COLUMNS, FINDINGS_EXTRA
+from pemilih.contract import FINDING_KEY_PARTS, FINDINGS_COLUMNS, FINDINGS_EXTRA
 from pemilih.domain.codes import DEFAULT_REGIME
 from pemilih.engine import dedupe, findings_fields, findings_status
 from pemilih.engine import findings_text as T
@@ -204,7 +204,6 @@ def _finish(df: pl.DataFrame, links: pl.DataFrame) -> pl.DataFrame:
 def finding_keys(findings: pl.DataFrame) -> pl.Series:
     """The stable key of each finding: the first 16 hex digits of the MD5 of
     `code|source_ref|field|proposed|registry_nik` (any tool can recompute it)."""
-    text = findings.select(pl.concat_str(["code", "source_ref", "field", "proposed", "registry_nik"],
-                                         separator="|").alias("k"))["k"]
+    text = findings.select(pl.concat_str(FINDING_KEY_PARTS, separator="|").alias("k"))["k"]
     keys = [hashlib.md5(t.encode("utf-8")).hexdigest()[:16] for t in text]
     return pl.Series("finding_key", keys, dtype=pl.String)

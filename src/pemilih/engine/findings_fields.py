@@ -13,21 +13,18 @@ from __future__ import annotations
 
 import polars as pl
 
+from pemilih.contract import KPU_HEADERS
 from pemilih.engine import names
 
 DIFF_SCHEMA = {"lid": pl.UInt32, "field": pl.String, "current": pl.String, "proposed": pl.String}
-FIELD_ORDER = ["NIK", "NKK", "NAMA", "TEMPAT LAHIR", "TANGGAL LAHIR", "JENIS KELAMIN",
-               "STATUS PERKAWINAN", "ALAMAT", "RT", "RW", "KODE DESA"]
-# (field, list column, registry column, how to compare)
-FIELDS = [
-    ("NIK", "nik", "nik", "exact"), ("NKK", "nkk", "nkk", "exact"),
-    ("NAMA", "nama", "nama", "name"), ("TEMPAT LAHIR", "tempat_lahir", "tempat_lahir", "key"),
-    ("TANGGAL LAHIR", "tanggal_lahir", "tanggal_lahir", "date"),
-    ("JENIS KELAMIN", "jenis_kelamin", "jenis_kelamin", "exact"),
-    ("STATUS PERKAWINAN", "status_kawin", "status_kawin", "exact"),
-    ("ALAMAT", "alamat", "alamat", "key"), ("RT", "rt", "rt", "number"), ("RW", "rw", "rw", "number"),
-    ("KODE DESA", "kode_desa", "kode_wilayah", "village"),
-]
+# (field as findings name it, list column, registry column, how to compare), in findings order.
+FIELDS = [(KPU_HEADERS[list_col], list_col, registry_col, how) for list_col, registry_col, how in (
+    ("nik", "nik", "exact"), ("nkk", "nkk", "exact"), ("nama", "nama", "name"),
+    ("tempat_lahir", "tempat_lahir", "key"), ("tanggal_lahir", "tanggal_lahir", "date"),
+    ("jenis_kelamin", "jenis_kelamin", "exact"), ("status_kawin", "status_kawin", "exact"),
+    ("alamat", "alamat", "key"), ("rt", "rt", "number"), ("rw", "rw", "number"),
+    ("kode_desa", "kode_wilayah", "village"))]
+FIELD_ORDER = [field for field, *_ in FIELDS]
 _ISO = r"^\d{4}-\d{2}-\d{2}$"
 _VILLAGE = r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$"
 

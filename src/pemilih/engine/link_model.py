@@ -30,10 +30,12 @@ import splink.comparison_library as cl
 from splink import SettingsCreator, block_on
 from splink.comparison_level_library import CustomLevel, ElseLevel
 
+from pemilih.contract import KPU_HEADERS
+
 MODEL_FILE = "linkage_model.json"
 # Field label (formats.md section 2 names) of each comparison, for evidence and reasons.
-FIELD_OF = {"nik": "NIK", "tanggal_lahir": "TANGGAL LAHIR", "nama": "NAMA", "domisili": "NKK/KODE DESA",
-            "jenis_kelamin": "JENIS KELAMIN", "tempat_lahir": "TEMPAT LAHIR"}
+FIELD_OF = {c: KPU_HEADERS.get(c) or f"{KPU_HEADERS['nkk']}/{KPU_HEADERS['kode_desa']}"
+            for c in ("nik", "tanggal_lahir", "nama", "domisili", "jenis_kelamin", "tempat_lahir")}
 
 
 def _null(cond: str) -> CustomLevel:

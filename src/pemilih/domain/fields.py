@@ -1,0 +1,13 @@
+"""The name of each field of a voter as people write and read it: the printed column name of a
+KPU list (formats.md section 2), which reasons, forms and pages name a field by. The contract
+(pemilih/contract.py) gives the same names as the KPU list's headers; this is where they are
+written, so the domain's own reasons can use them too (the domain imports nothing else)."""
+from __future__ import annotations
+
+FIELD_LABELS = {
+    "kecamatan": "KECAMATAN", "desa": "KELURAHAN/DESA", "kode_desa": "KODE DESA", "tps": "TPS",
+    "no": "NO", "nkk": "NKK", "nik": "NIK", "nama": "NAMA", "tempat_lahir": "TEMPAT LAHIR",
+    "tanggal_lahir": "TANGGAL LAHIR", "status_kawin": "STATUS PERKAWINAN",
+    "jenis_kelamin": "JENIS KELAMIN", "alamat": "ALAMAT", "rt": "RT", "rw": "RW",
+    "disabilitas": "DISABILITAS", "ktp_el": "KTP-EL", "keterangan": "KETERANGAN",
+}
