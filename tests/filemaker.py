@@ -190,3 +190,10 @@ def collect_books(ws, paths, *, actor: str, reason: str, agency: str = "PANITIA"
     from pemilih.cycle.common import Who
     return collect.run(ws, collect.CollectRequest(tuple(str(p) for p in paths), Who(actor, agency, reason),
                                                   village, processes))
+
+
+def set_election_list(ws, e, stage: str, *, actor: str, reason: str, agency: str = "PANITIA"):
+    """The election step's list setting (cycle/election.py), nothing printed."""
+    from pemilih.cycle import election
+    from pemilih.cycle.common import Who
+    return election.set_list(ws, election.SetListRequest(e.code, stage, None, Who(actor, agency, reason)))

@@ -50,6 +50,8 @@ INTERNAL = {
     "RECAP_MEASURES_BEFORE_TMS": "part of RECAP_MEASURES",
     "RECAP_MEASURES_AFTER_TMS": "part of RECAP_MEASURES",
     "FIELD_LABELS": "domain/fields.py's names of the fields, given here as KPU_HEADERS",
+    "RECAP_PLACE": "canonical names: what the recap counts a voter by",
+    "RECAP_STATE_COLUMNS": "the store's replay handing the engine the list at a moment",
 }
 
 

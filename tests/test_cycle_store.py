@@ -17,13 +17,14 @@ from python_calamine import CalamineWorkbook
 
 from pemilih.contract import KPU_COLUMNS
 from pemilih.cycle.common import local_today
+from pemilih.engine import election_lists
 from pemilih.io import package
 from pemilih.io.responses import read_responses
 from pemilih.store import agreements, elections, responses
 from pemilih.store.projection import current_list, rebuild_projection
 from pemilih.store.receive import import_result
 
-from filemaker import responses_workbook
+from filemaker import responses_workbook, set_election_list
 
 pytestmark = pytest.mark.postgres
 
@@ -119,7 +120,7 @@ def _election(ws, max_per_tps=3):
 
 
 def test_dps_assigns_tps_under_the_cap_with_families_together(dpml):
-    made = elections.set_list(dpml, _election(dpml), "DPS", **WHO)
+    made = set_election_list(dpml, _election(dpml), "DPS", **WHO)
     tps = dict(zip(made.voters["nik"], made.voters["tps_number"]))
     nik = {r["source_ref"]: r["nik"] for r in LIST}
     assert made.list.voters == 8
@@ -140,7 +141,7 @@ def test_dps_assigns_tps_under_the_cap_with_families_together(dpml):
 
 def test_responses_change_the_list_with_evidence_and_bad_files_land_not_at_all(dpml, tmp_path):
     e = _election(dpml)
-    elections.set_list(dpml, e, "DPS", **WHO)
+    set_election_list(dpml, e, "DPS", **WHO)
     before = current_list(dpml)
     bad = _responses(tmp_path / "bad.xlsx", [
         {"JENIS": "HAPUS", "KUNCI": "dpt.csv::2", "KODE": "TMS-1", "BUKTI": "Akta kematian"},
@@ -176,12 +177,12 @@ def test_responses_change_the_list_with_evidence_and_bad_files_land_not_at_all(d
 def test_dpt_after_dps_and_dptb_holds_who_came_after_the_dpt(dpml, tmp_path):
     e = _election(dpml)
     with pytest.raises(elections.ElectionError, match="DPS lebih dulu"):
-        elections.set_list(dpml, e, "DPT", **WHO)
-    elections.set_list(dpml, e, "DPS", **WHO)
-    dpt = elections.set_list(dpml, e, "DPT", **WHO)
+        set_election_list(dpml, e, "DPT", **WHO)
+    set_election_list(dpml, e, "DPS", **WHO)
+    dpt = set_election_list(dpml, e, "DPT", **WHO)
     assert dpt.list.voters == 8
     responses.record(dpml, e, read_responses(_responses(tmp_path / "late.xlsx", [ADD_NEW])), **WHO)
-    dptb = elections.set_list(dpml, e, "DPTb", **WHO)
+    dptb = set_election_list(dpml, e, "DPTb", **WHO)
     assert dptb.voters["nik"].to_list() == [NEW_NIK]
     # placed with her family (NKK of voter 3) at the DPT's TPS
     family_tps = dpt.voters.filter(pl.col("nkk") == "7326020101000002")["tps_number"].to_list()
@@ -192,14 +193,14 @@ def test_dpt_after_dps_and_dptb_holds_who_came_after_the_dpt(dpml, tmp_path):
 
 def _cycle(dpml, tmp_path):
     e = _election(dpml)
-    elections.set_list(dpml, e, "DPS", **WHO)
+    set_election_list(dpml, e, "DPS", **WHO)
     responses.record(dpml, e, read_responses(_responses(tmp_path / "t.xlsx", [
         {"JENIS": "HAPUS", "KUNCI": "dpt.csv::2", "KODE": "TMS-1", "BUKTI": "Akta kematian"},
         {"JENIS": "HAPUS", "KUNCI": "dpt.csv::8", "KODE": "TMS-4", "BUKTI": "Surat pindah"},
         {"JENIS": "UBAH", "KUNCI": "dpt.csv::4", "KOLOM": "NAMA", "NILAI BARU": "YUSUF", "BUKTI": "KTP-el"},
         {"JENIS": "UBAH", "KUNCI": "dpt.csv::4", "KOLOM": "KTP-EL", "NILAI BARU": "S", "BUKTI": "KTP-el"},
         ADD_NEW])), **WHO)
-    elections.set_list(dpml, e, "DPT", **WHO)
+    set_election_list(dpml, e, "DPT", **WHO)
 
 
 def test_handback_package_meets_the_contract(dpml, tmp_path):
@@ -307,8 +308,8 @@ def test_apply_conflict_on_a_new_voter_names_the_nik_masked(dpml, kpu_workspace,
 
 
 def test_recap_counts_equal_the_events_by_hand(dpml, tmp_path):
+    from pemilih.cycle.recap import period as recap
     from pemilih.io.recap_xlsx import write_recap
-    from pemilih.store.recap import recap
     _cycle(dpml, tmp_path)
     r = recap(dpml, TODAY - timedelta(days=1), TODAY, "PILKALEM")
     rows = {v["kode_desa"]: v for v in r.villages.iter_rows(named=True)}
@@ -339,12 +340,12 @@ def test_recap_counts_equal_the_events_by_hand(dpml, tmp_path):
 def test_a_voter_added_without_village_names_prints_under_the_villages_name(dpml, tmp_path):
     from pemilih.cycle.election import publish
     e = _election(dpml)
-    elections.set_list(dpml, e, "DPS", **WHO)
+    set_election_list(dpml, e, "DPS", **WHO)
     bare = {k: v for k, v in ADD_NEW.items() if k not in ("DESA", "KECAMATAN")}
     responses.record(dpml, e, read_responses(_responses(tmp_path / "t.xlsx", [bare])), **WHO)
-    dpt = elections.set_list(dpml, e, "DPT", **WHO)
+    dpt = set_election_list(dpml, e, "DPT", **WHO)
     paths = publish(dpt, e, tmp_path / "dpt", processes=1)
     pdfs = sorted(p.name for p in paths if p.suffix == ".pdf" and p.name.startswith("DPT"))
     assert pdfs == ["DPT_7326022001_LEMBANG_SATU.pdf", "DPT_7326022002_LEMBANG_DUA.pdf"]
-    counts = elections.tps_counts(dpt.voters)
+    counts = election_lists.tps_counts(dpt.voters)
     assert set(counts["desa"]) == {"LEMBANG SATU", "LEMBANG DUA"} and counts["pemilih"].sum() == 9

@@ -17,6 +17,8 @@ import xlsxwriter
 
 from pemilih.contract import KPU_COLUMNS
 from pemilih.cycle.common import local_today
+from pemilih.cycle.recap import period as recap
+from pemilih.engine import election_lists
 from pemilih.engine.findings import verify
 from pemilih.engine.logistics import LogisticsParams, logistics
 from pemilih.generate import generate
@@ -27,13 +29,13 @@ from pemilih.store import agreements, changes, elections, responses
 from pemilih.store.collect import ACCEPTED, CONFLICT, REFUSED
 from pemilih.store.models import Event
 from pemilih.store.projection import current_list
-from pemilih.store.recap import recap
 from pemilih.store.receive import import_result
 from pemilih.store.review import Selection, accept, load_findings
 
 from filemaker import apply_package as apply
 from filemaker import build_handback as build
 from filemaker import collect_books as collect
+from filemaker import set_election_list
 from filemaker import share_list as share
 
 pytestmark = pytest.mark.postgres
@@ -139,7 +141,7 @@ def test_the_whole_cycle(regency, workspace, kpu_workspace, tmp_path, dump_db):
     e = elections.create(dpml, code="PK", name="Pilkalem", regime="PILKALEM", voting_day=VOTING_DAY,
                          dps_set_on=DPS_ON, villages=villages, max_per_tps=60, actor="Kadis",
                          agency="DPML", reason="SK")
-    dps = elections.set_list(dpml, e, "DPS", **PANITIA)
+    dps = set_election_list(dpml, e, "DPS", **PANITIA)
     leaving = dps.voters.filter(pl.col("kode_desa") == villages[1]).row(0, named=True)
     sheet = tmp_path / "tanggapan.xlsx"
     book = xlsxwriter.Workbook(str(sheet))
@@ -148,14 +150,14 @@ def test_the_whole_cycle(regency, workspace, kpu_workspace, tmp_path, dump_db):
     ws.write_row(1, 0, ["HAPUS", leaving["key"], "TMS-4", "Surat pindah"])
     book.close()
     responses.record(dpml, e, read_responses(sheet), **PANITIA)
-    dpt = elections.set_list(dpml, e, "DPT", **PANITIA)
+    dpt = set_election_list(dpml, e, "DPT", **PANITIA)
     assert leaving["key"] not in dpt.voters["key"].to_list()
     sizes = dpt.voters.group_by("kode_desa", "tps_number").len()
     assert sizes["len"].max() <= 60 and set(sizes["kode_desa"]) == set(villages)
     families = dpt.voters.filter(pl.col("nkk").is_not_null()).group_by("kode_desa", "nkk").agg(
         pl.col("tps_number").n_unique().alias("n"))
     assert families["n"].max() == 1
-    need = logistics(elections.tps_counts(dpt.voters), LogisticsParams.for_election("pilkalem"))
+    need = logistics(election_lists.tps_counts(dpt.voters), LogisticsParams.for_election("pilkalem"))
     assert need.total["pemilih"] == dpt.list.voters
     assert need.total["surat_suara"] >= dpt.list.voters + sizes.height  # at least one spare per TPS
 

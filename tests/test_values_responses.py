@@ -14,7 +14,7 @@ from pemilih.store import elections, responses
 from pemilih.store.projection import current_list
 from pemilih.store.receive import import_result
 
-from filemaker import responses_workbook
+from filemaker import responses_workbook, set_election_list
 
 pytestmark = pytest.mark.postgres
 
@@ -41,7 +41,7 @@ def election(workspace, maker):
     e = elections.create(workspace, code="PILKALEM", name="Pilkalem", regime="PILKALEM",
                          voting_day=local_today() + timedelta(days=60), dps_set_on=local_today(), villages=[A],
                          max_per_tps=300, actor="Kadis", agency="DPML", reason="SK Bupati")
-    elections.set_list(workspace, e, "DPS", **WHO)
+    set_election_list(workspace, e, "DPS", **WHO)
     return workspace, e
 
 

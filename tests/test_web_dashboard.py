@@ -15,6 +15,8 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
+from filemaker import set_election_list
+
 pytestmark = pytest.mark.postgres
 
 RANTEPAO, SESEAN = "73.26.01.2001", "73.26.02.2001"
@@ -141,7 +143,7 @@ def _larger(ws, maker):
 
 def test_page_shows_the_library_recap_unchanged(website, maker):
     from pemilih.contract import recap_tms_column as tms_column
-    from pemilih.store.recap import recap
+    from pemilih.cycle.recap import period as recap
     _larger(website.ws, maker)
     today = timezone.localdate()
     library = recap(website.ws, today - timedelta(days=1), today, "PEMILU2024")
@@ -240,7 +242,7 @@ def test_comparison_of_a_month_a_range_and_a_stored_list(website, maker):
     e = elections.create(website.ws, code="PILKALEM-UJI", name="Uji", regime="PILKALEM",
                          voting_day=today + timedelta(days=60), dps_set_on=today, villages=[RANTEPAO, SESEAN],
                          max_per_tps=300, **WHO)
-    made = elections.set_list(website.ws, e, "DPS", actor="uji", agency="PANITIA", reason="uji")
+    made = set_election_list(website.ws, e, "DPS", actor="uji", agency="PANITIA", reason="uji")
     keys = [c["key"] for c in rakor.choices()]
     assert keys == [f"bulan-{today:%Y-%m}", f"daftar-{made.list.pk}"]
     page = website.client("pemantau").get("/rekap/banding/", {

@@ -274,6 +274,11 @@ def recap_tms_column(code: str) -> str:
     return code.lower().replace("-", "_")
 
 
+# What the recap counts each voter by (the list at a moment, as the store's replay gives it).
+RECAP_PLACE = ["kecamatan", "desa", "kode_desa"]
+RECAP_STATE_COLUMNS = ["key", *RECAP_PLACE, "jenis_kelamin", "ktp_el"]
+
+
 # rekap.xlsx (and KPU's recap): two sheets, a two-row header of measure over L / P / JML.
 RECAP_SHEETS = ["Per Desa", "Per Kecamatan"]
 RECAP_SEXES = {"l": "L", "p": "P", "jml": "JML"}

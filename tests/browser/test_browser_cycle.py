@@ -469,7 +469,7 @@ def _tiles(page) -> list[int]:
 
 
 def test_09_viewer_reads_the_rakor_dashboard(site, people, new_page, tmp_path):
-    from pemilih.store.recap import recap
+    from pemilih.cycle.recap import period as recap
     page = as_(new_page, site, people["pemantau"])
     page.goto(site.url + "/rekap/")
     today = timezone.localdate()

@@ -82,7 +82,7 @@ def create(ws, request: CreateRequest, progress: Progress = SILENT):
 class SetListRequest:
     code: str
     stage: str  # DPS, DPT or DPTb
-    out_dir: str
+    out_dir: str | None  # where its printed side goes; None: set the list only
     who: Who
     reserve_percent: str | None = None  # None: the election's
     announce: bool = True  # announcement PDFs per village
@@ -113,15 +113,25 @@ class SetListOutcome:
 
 
 def set_list(ws, request: SetListRequest, progress: Progress = SILENT) -> SetListOutcome:
+    """The list placed at its TPS (engine/election_lists.py), stored with its settings
+    (store/elections.py), then printed (unless out_dir is None)."""
+    from pemilih.engine import election_lists
     from pemilih.store import elections
     e = elections.election(ws, request.code)
     progress.stage(f"Menetapkan {request.stage} dan membagi TPS")
-    made = elections.set_list(ws, e, request.stage, reserve_percent=request.reserve_percent or None,
-                              **request.who.event_args())
-    villages = made.voters["kode_desa"].n_unique() if made.voters.height else 0
-    progress.stage("Mencetak daftar, pengumuman dan logistik", villages or None)
-    paths = publish(made, e, Path(request.out_dir), processes=request.processes, announce=request.announce,
-                    listing=request.listing, progress=progress)
+    voters, dpt = elections.voters_to_place(ws, e, request.stage)
+    if dpt is not None:
+        placed, warnings = election_lists.place_additional(voters, dpt)
+    else:
+        placed, warnings = election_lists.place(voters, e.max_per_tps)
+    made = elections.record_list(ws, e, request.stage, placed, warnings,
+                                 reserve_percent=request.reserve_percent or None, **request.who.event_args())
+    paths = []
+    if request.out_dir is not None:
+        villages = made.voters["kode_desa"].n_unique() if made.voters.height else 0
+        progress.stage("Mencetak daftar, pengumuman dan logistik", villages or None)
+        paths = publish(made, e, Path(request.out_dir), processes=request.processes, announce=request.announce,
+                        listing=request.listing, progress=progress)
     return SetListOutcome(made.list, made.voters, made.warnings, paths)
 
 
@@ -140,9 +150,10 @@ def publish(made, e, out: Path, *, processes: int = 2, progress: Progress = SILE
     village (unless told not to)."""
     import polars as pl
 
+    from pemilih.engine.election_lists import named
     from pemilih.io import xlsx_tables
     from pemilih.io.announcement_pdf import write_announcements
-    from pemilih.store.elections import named, rows_of
+    from pemilih.store.elections import rows_of
     out.mkdir(parents=True, exist_ok=True)
     paths = []
     if made.list.stage == DPT and made.voters.height:
@@ -169,10 +180,10 @@ def publish(made, e, out: Path, *, processes: int = 2, progress: Progress = SILE
 
 
 def write_logistics(made, e, out: Path) -> list[Path]:
+    from pemilih.engine.election_lists import tps_counts
     from pemilih.engine.logistics import logistics
     from pemilih.io.logistics_pdf import write_logistics_pdf
     from pemilih.io.logistics_xlsx import write_logistics_xlsx
-    from pemilih.store.elections import tps_counts
     params = logistics_params(made.list)
     result = logistics(tps_counts(made.voters), params)
     title = f"Kebutuhan logistik per TPS — {e.name}"
@@ -256,6 +267,7 @@ def _outside_village(ws, rows: list[tuple[str, dict]], village: str) -> list[str
 def tps_table(ws, code: str, kode_desa: str, stage: str | None = None) -> tuple[str, bytes] | None:
     """(file name, workbook) of a village's TPS on a set list (the DPT, else the DPS): voters L/P,
     ballots with the list's reserve and equipment; None when the village has no voter on it."""
+    from pemilih.engine import election_lists
     from pemilih.engine.logistics import logistics
     from pemilih.io.logistics_xlsx import reserve_note
     from pemilih.io.tps_table import tps_table_xlsx
@@ -268,7 +280,7 @@ def tps_table(ws, code: str, kode_desa: str, stage: str | None = None) -> tuple[
     if not rows.height:
         return None
     params = logistics_params(made)
-    result = logistics(elections.tps_counts(rows), params)
+    result = logistics(election_lists.tps_counts(rows), params)
     by_tps = {r["tps_number"]: r for r in elections.tps_summary(made, kode_desa)}
     table = [{**r, "l": by_tps.get(r["tps"], {}).get("l", 0), "p": by_tps.get(r["tps"], {}).get("p", 0)}
              for r in result.per_tps.to_dicts()]
@@ -284,6 +296,7 @@ def village_announcement(ws, code: str, kode_desa: str, stage: str, folder: Path
     changes) and moved in whole, so two requests at once never see half a file."""
     import polars as pl
 
+    from pemilih.engine import election_lists
     from pemilih.io.announcement_pdf import write_announcements
     from pemilih.store import elections
     e = elections.election(ws, code)
@@ -297,7 +310,7 @@ def village_announcement(ws, code: str, kode_desa: str, stage: str, folder: Path
     rows = elections.village_rows(made, kode_desa)
     if not rows.height:
         return None
-    voters = elections.named(rows).with_columns(pl.col("tps_number").cast(pl.String).str.zfill(3).alias("tps"))
+    voters = election_lists.named(rows).with_columns(pl.col("tps_number").cast(pl.String).str.zfill(3).alias("tps"))
     folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=folder) as tmp:
         [printed] = write_announcements(voters, tmp, title=f"Pengumuman {made.stage}", stage=made.stage,

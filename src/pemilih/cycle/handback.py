@@ -49,17 +49,18 @@ def run(ws, request: HandbackRequest, progress: Progress = SILENT) -> HandbackOu
     """Read what the package is made of (store/handback.py), check the agreement, write the
     four files and the manifest, zip them, and record the transfer."""
     from pemilih.contract import KPU_COLUMNS, PACKAGE_CHANGES, PACKAGE_LIST, PACKAGE_MINUTES, PACKAGE_RECAP
+    from pemilih.cycle import recap
     from pemilih.domain.agencies import PROVIDER
     from pemilih.domain.codes import code_table
     from pemilih.io import package
     from pemilih.io.recap_xlsx import write_recap
-    from pemilih.store import agreements, handback, recap
+    from pemilih.store import agreements, handback
     on, regime = request.on or local_today(), request.regime or working_regime(ws)
     progress.stage("Membaca daftar dan log peristiwa")
     handing = handback.gather(ws, on)
     terms = agreements.agreement_for(ws, request.agreement, on=on, provider=request.who.agency,
                                      recipient=PROVIDER, villages=handing.villages, elements=KPU_COLUMNS)
-    summary = recap.recap(ws, handing.start, on, regime, found=handing.found)
+    summary = recap.period(ws, handing.start, on, regime, found=handing.found)
     counts = handback.counts(handing.changes, summary)
     out_dir = Path(request.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -37,9 +37,8 @@ class RecapOutcome:
 
 
 def run(ws, request: RecapRequest, progress: Progress = SILENT) -> RecapOutcome:
-    from pemilih.store.recap import recap
     progress.stage("Menghitung rekap dari log peristiwa")
-    result = recap(ws, request.start, request.end, request.regime or working_regime(ws))
+    result = period(ws, request.start, request.end, request.regime or working_regime(ws))
     path = None
     if request.out_dir is not None:
         out = Path(request.out_dir)
@@ -47,6 +46,58 @@ def run(ws, request: RecapRequest, progress: Progress = SILENT) -> RecapOutcome:
         path = out / f"rekap_{request.start:%Y%m%d}_{request.end:%Y%m%d}.xlsx"
         write_xlsx(result, path)
     return RecapOutcome(result, path)
+
+
+def replay(ws, start: date, end: date):
+    """The log replayed over the period (store/history.py): the list at the start of `start` and
+    at the end of `end` (local days), and what happened between. ValueError for a reversed period."""
+    from pemilih.store import history
+    from pemilih.store.recap import bounds
+    ws.activate()
+    return history.period(*bounds(start, end))
+
+
+def period(ws, start: date, end: date, regime: str, found=None):
+    """The recap of a period (store.recap.Recap); `found`: the period's replay when the caller
+    has it already (the hand-back and the dashboard share one)."""
+    from pemilih.engine import recap as engine
+    from pemilih.store.recap import Recap, tms_codes
+    found = found if found is not None else replay(ws, start, end)
+    codes = tms_codes(regime)
+    villages = engine.recap(found.start, found.end, found.removals, found.corrected, codes)
+    return Recap(start, end, regime, codes, villages, engine.by_kecamatan(villages), engine.total(villages),
+                 found.events)
+
+
+def of_list(ws, list_id: int, regime: str):
+    """A stored election list counted as a moment: its voters at start and end, nothing
+    happened in between (new, TMS and corrections are zero). StepError when there is no such list."""
+    import polars as pl
+
+    from pemilih.engine import recap as engine
+    from pemilih.store.elections import list_state
+    from pemilih.store.recap import Recap, tms_codes
+    found = list_state(ws, list_id)
+    if found is None:
+        raise StepError(f"Daftar nomor {list_id} tidak ada")
+    day, rows = found
+    codes = tms_codes(regime)
+    nothing = pl.DataFrame(schema={"key": pl.String, "code": pl.String})
+    villages = engine.recap(rows, rows, nothing, pl.Series("key", [], dtype=pl.String), codes)
+    return Recap(day, day, regime, codes, villages, engine.by_kecamatan(villages), engine.total(villages), 0)
+
+
+def narrowed(result, kecamatan: str | None):
+    """The recap of one kecamatan (its villages, its row, its total); all when None."""
+    from dataclasses import replace
+
+    import polars as pl
+
+    from pemilih.engine import recap as engine
+    if kecamatan is None:
+        return result
+    villages = result.villages.filter(pl.col("kecamatan") == kecamatan)
+    return replace(result, villages=villages, kecamatan=engine.by_kecamatan(villages), total=engine.total(villages))
 
 
 def write_xlsx(result, path: Path, title: str = XLSX_TITLE, kecamatan: str | None = None) -> Path:

@@ -129,10 +129,12 @@ def _model(path: str | None) -> dict | None:
 
 
 def _load_engine() -> None:
-    import splink  # noqa: F401
-
-    import pemilih.engine.findings  # noqa: F401  (Polars, DuckDB)
-    import pemilih.io.findings  # noqa: F401
+    """What verification imports (Polars, DuckDB, Splink: a second of Python), in this order,
+    while the files are read; splink's Linker and DuckDBAPI load lazily, so they are asked for."""
+    import importlib
+    for name in ("pemilih.engine.findings", "pemilih.io.findings", "splink"):
+        importlib.import_module(name)
+    from splink import DuckDBAPI, Linker  # noqa: F401
 
 
 def _inputs(ws, request: VerifyRequest):

@@ -13,10 +13,15 @@ from __future__ import annotations
 
 import polars as pl
 
-from pemilih.contract import RECAP_MEASURES_AFTER_TMS, RECAP_MEASURES_BEFORE_TMS, recap_tms_column
+from pemilih.contract import (
+    RECAP_MEASURES_AFTER_TMS,
+    RECAP_MEASURES_BEFORE_TMS,
+    RECAP_PLACE,
+    RECAP_STATE_COLUMNS,
+    recap_tms_column,
+)
 
-PLACE = ["kecamatan", "desa", "kode_desa"]
-STATE_COLUMNS = ["key", *PLACE, "jenis_kelamin", "ktp_el"]
+PLACE, STATE_COLUMNS = RECAP_PLACE, RECAP_STATE_COLUMNS
 MOVED_OUT = "TMS-4"
 NO_VILLAGE = "-"
 UNKNOWN_TMS = "TMS"  # a removal whose code was not recorded (should not happen; counted apart)

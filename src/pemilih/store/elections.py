@@ -16,8 +16,6 @@ import polars as pl
 from django.db import transaction
 
 from pemilih.contract import KPU_COLUMNS
-from pemilih.engine.recap import village_names
-from pemilih.engine.tps import assign_tps
 from pemilih.store import bulk, changes, events, projection, settings
 
 settings.ensure_configured()  # before the models are imported
@@ -135,28 +133,31 @@ def latest(e: Election, stage: str) -> ElectionList | None:
     return e.lists.filter(stage=stage).order_by("-id").first()
 
 
-def set_list(ws, e: Election, stage: str, *, reserve_percent: str | None = None, actor: str,
-             agency: str = "PANITIA", reason: str) -> SetList:
-    """Set the DPS or the DPT from the current list (TPS assigned), or the DPTb: the voters
-    of the current list who are not on the DPT (each at a TPS of the DPT, next to family).
-    The list keeps the code table, TPS cap and ballot reserve it was set with (the reserve
-    given here, else the election's)."""
+def voters_to_place(ws, e: Election, stage: str) -> tuple[pl.DataFrame, pl.DataFrame | None]:
+    """(key + PLACING of the current list's voters in the election's villages, in list order;
+    for the DPTb the DPT they are added to, else None), after checking the stage may be set."""
+    ws.activate()
+    if stage not in STAGES:
+        raise ElectionError(f"Tahap '{stage}' tidak dikenal; pilih {', '.join(STAGES)}")
+    if stage == ElectionList.DPT and latest(e, ElectionList.DPS) is None:
+        raise ElectionError("DPT ditetapkan setelah DPS; tetapkan DPS lebih dulu")
+    final = None
+    if stage == ElectionList.DPTB:
+        made = latest(e, ElectionList.DPT)
+        if made is None:
+            raise ElectionError("DPTb disusun setelah DPT ditetapkan; tetapkan DPT lebih dulu")
+        final = rows_of(made)
+    return _village_list(e), final
+
+
+def record_list(ws, e: Election, stage: str, placed: pl.DataFrame, warnings: list[str], *,
+                reserve_percent: str | None = None, actor: str, agency: str = "PANITIA", reason: str) -> SetList:
+    """Store a list placed at its TPS (`placed`: key, ..., tps_number in list order) as set now,
+    with the code table, TPS cap and ballot reserve it was set with (the reserve given, else the
+    election's), as one event."""
     ws.activate()
     changes.check_who(actor, agency, reason)
     reserve = reserve_text(reserve_percent) or e.reserve_percent
-    if stage not in STAGES:
-        raise ElectionError(f"Tahap '{stage}' tidak dikenal; pilih {', '.join(STAGES)}")
-    voters = _village_list(e)
-    if stage == ElectionList.DPTB:
-        placed, warnings = _additional(e, voters)
-    else:
-        if stage == ElectionList.DPT and latest(e, ElectionList.DPS) is None:
-            raise ElectionError("DPT ditetapkan setelah DPS; tetapkan DPS lebih dulu")
-        assignment = assign_tps(voters.select("key", "kode_desa", "nkk", "rw", "rt", "alamat", "nama"),
-                                e.max_per_tps)
-        placed = (voters.join(assignment.voters.select("key", pl.col("tps").alias("tps_number"), "urut"),
-                              on="key").sort("kode_desa", "tps_number", "urut").drop("urut"))
-        warnings = assignment.warnings
     with transaction.atomic():
         event = Event.write(events.ELECTION_LIST_SET,
                             events.ElectionListSet(e.code, stage, placed.height, warnings[:50], regime=e.regime,
@@ -169,46 +170,12 @@ def set_list(ws, e: Election, stage: str, *, reserve_percent: str | None = None,
     return SetList(made, placed, warnings)
 
 
-def _additional(e: Election, voters: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
-    final = latest(e, ElectionList.DPT)
-    if final is None:
-        raise ElectionError("DPTb disusun setelah DPT ditetapkan; tetapkan DPT lebih dulu")
-    dpt = rows_of(final)
-    new = voters.join(dpt.select("key"), on="key", how="anti")
-    family = dpt.filter(pl.col("nkk").is_not_null()).group_by("kode_desa", "nkk").agg(
-        pl.col("tps_number").first().alias("_family_tps"))
-    smallest = (dpt.group_by("kode_desa", "tps_number").len().sort("len", "tps_number")
-                .group_by("kode_desa", maintain_order=True).first()
-                .select("kode_desa", pl.col("tps_number").alias("_small_tps")))
-    placed = (new.join(family, on=["kode_desa", "nkk"], how="left").join(smallest, on="kode_desa", how="left")
-              .with_columns(pl.coalesce("_family_tps", "_small_tps", pl.lit(1)).alias("tps_number"))
-              .drop("_family_tps", "_small_tps"))
-    return placed.sort("kode_desa", "tps_number"), []
-
-
 def rows_of(made: ElectionList) -> pl.DataFrame:
     cols = ", ".join(KPU_COLUMNS)
     frame = bulk.read_frame(
         f'SELECT "key", CAST(tps_number AS TEXT), {cols} FROM store_electionvoter '
         f"WHERE list_id = {int(made.pk)} ORDER BY position", ["key", "tps_number", *KPU_COLUMNS])
     return frame.with_columns(pl.col("tps_number").cast(pl.Int64))
-
-
-def named(frame: pl.DataFrame) -> pl.DataFrame:
-    """`frame` with each village under one name (engine.recap.village_names): printed lists,
-    TPS and logistics are per village code."""
-    return (frame.drop("kecamatan", "desa")
-            .join(village_names(frame), on="kode_desa", how="left", maintain_order="left")
-            .select(frame.columns))
-
-
-def tps_counts(frame: pl.DataFrame) -> pl.DataFrame:
-    """kecamatan, desa, kode_desa, tps, pemilih: the table logistics take."""
-    frame = named(frame)
-    return (frame.group_by("kode_desa", "tps_number").agg(pl.col("kecamatan").first(), pl.col("desa").first(),
-                                                           pl.len().alias("pemilih"))
-            .select("kecamatan", "desa", "kode_desa", pl.col("tps_number").alias("tps"),
-                    pl.col("pemilih").cast(pl.Int64)).sort("kode_desa", "tps"))
 
 
 def latest_election(ws) -> Election | None:
@@ -243,3 +210,19 @@ def villages_of(ws, *, keys=(), niks=()) -> tuple[dict, dict]:
     by_key = dict(Voter.objects.filter(key__in=list(keys)).values_list("key", "kode_desa")) if keys else {}
     by_nik = dict(Voter.objects.filter(nik__in=list(niks)).values_list("nik", "kode_desa")) if niks else {}
     return by_key, by_nik
+
+
+def list_state(ws, list_id: int) -> tuple[date, pl.DataFrame] | None:
+    """(the local day it was set, its voters as the recap counts them) of a stored list."""
+    from django.utils import timezone
+
+    from pemilih.contract import RECAP_STATE_COLUMNS
+    from pemilih.store.recap import ZONE
+    ws.activate()
+    made = ElectionList.objects.select_related("event").filter(pk=list_id).first()
+    if made is None:
+        return None
+    columns = ", ".join(f'"{c}"' for c in RECAP_STATE_COLUMNS)
+    rows = bulk.read_frame(f"SELECT {columns} FROM store_electionvoter WHERE list_id = {int(made.pk)}",
+                           RECAP_STATE_COLUMNS)
+    return timezone.localtime(made.event.happened_at, ZONE).date(), rows

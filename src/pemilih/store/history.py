@@ -11,7 +11,7 @@ from datetime import datetime
 
 import polars as pl
 
-from pemilih.engine.recap import STATE_COLUMNS
+from pemilih.contract import RECAP_STATE_COLUMNS as STATE_COLUMNS
 from pemilih.store import bulk, events, settings
 from pemilih.store.events import Addition, Change, Removal
 

@@ -1,4 +1,5 @@
-"""`pemilih recap`: KPU's periodic recap of the list, for any period, from the events."""
+"""What KPU's periodic recap is made of: the period's bounds in local days, the code table's TMS
+codes, and the Recap the recap step (cycle/recap.py) counts from the log's replay."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,8 +9,7 @@ from zoneinfo import ZoneInfo
 import polars as pl
 
 from pemilih.domain.codes import code_table
-from pemilih.engine import recap as engine
-from pemilih.store import history, settings
+from pemilih.store import settings
 
 ZONE = ZoneInfo(settings.TIME_ZONE)
 
@@ -37,13 +37,3 @@ def bounds(start_day: date, end_day: date) -> tuple[datetime, datetime]:
     start = datetime.combine(start_day, time(0), ZONE)
     return start, datetime.combine(end_day + timedelta(days=1), time(0), ZONE) - timedelta(microseconds=1)
 
-
-def recap(ws, start_day: date, end_day: date, regime: str, found: history.Period | None = None) -> Recap:
-    """The list at the start of `start_day` and at the end of `end_day` (local time, WITA);
-    `found`: the log already replayed for exactly that period, when the caller has it."""
-    ws.activate()
-    found = found or history.period(*bounds(start_day, end_day))
-    codes = tms_codes(regime)
-    villages = engine.recap(found.start, found.end, found.removals, found.corrected, codes)
-    return Recap(start_day, end_day, regime, codes, villages, engine.by_kecamatan(villages),
-                 engine.total(villages), found.events)

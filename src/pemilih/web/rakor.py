@@ -14,17 +14,17 @@ import calendar
 import re
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import polars as pl
 from django.db import connection
 from django.utils import timezone
 
-from pemilih.contract import recap_tms_column
+from pemilih.contract import RECAP_PLACE, recap_tms_column
+from pemilih.cycle import recap as step
+from pemilih.cycle.common import StepError
 from pemilih.domain.codes import regimes
-from pemilih.engine import recap as engine
-from pemilih.store import recap as store_recap
 from pemilih.store.recap import ZONE, Recap
 from pemilih.web import workspace
 
@@ -121,18 +121,19 @@ def stored_lists() -> list[dict]:
 # --- recaps ------------------------------------------------------------------------------
 
 def period_recap(start_day: date, end_day: date, regime: str) -> Recap:
-    """store/recap.py's recap of the period, cached (the replay of the log cached apart, so
+    """The recap step's count of the period, cached (the replay of the log cached apart, so
     another code table for the same period does not replay it again)."""
-    from pemilih.store import history
     if regime not in regimes():
         raise PeriodError(f"Tabel kode '{regime}' tidak dikenal")
+    if end_day < start_day:
+        raise PeriodError("Tanggal akhir periode sebelum tanggal awalnya")
+    ws = workspace.current()
     try:
-        bounds = store_recap.bounds(start_day, end_day)
-    except ValueError as exc:
+        found = _cached(("replay", start_day, end_day), lambda: step.replay(ws, start_day, end_day))
+    except ValueError as exc:  # a day the clock cannot hold
         raise PeriodError(str(exc)) from None
-    found = _cached(("replay", start_day, end_day), lambda: history.period(*bounds))
     return _cached(("recap", start_day, end_day, regime),
-                   lambda: store_recap.recap(workspace.current(), start_day, end_day, regime, found=found))
+                   lambda: step.period(ws, start_day, end_day, regime, found=found))
 
 
 def list_recap(list_id: int, regime: str) -> Recap:
@@ -142,19 +143,10 @@ def list_recap(list_id: int, regime: str) -> Recap:
 
 
 def _count_list(list_id: int, regime: str) -> Recap:
-    from pemilih.store import bulk
-    from pemilih.store.models import ElectionList
-    made = ElectionList.objects.select_related("event").filter(pk=list_id).first()
-    if made is None:
-        raise PeriodError(f"Daftar nomor {list_id} tidak ada")
-    columns = ", ".join(f'"{c}"' for c in engine.STATE_COLUMNS)
-    rows = bulk.read_frame(f"SELECT {columns} FROM store_electionvoter WHERE list_id = {int(made.pk)}",
-                           engine.STATE_COLUMNS)
-    codes = store_recap.tms_codes(regime)
-    nothing = pl.DataFrame(schema={"key": pl.String, "code": pl.String})
-    villages = engine.recap(rows, rows, nothing, pl.Series("key", [], dtype=pl.String), codes)
-    day = timezone.localtime(made.event.happened_at, ZONE).date()
-    return Recap(day, day, regime, codes, villages, engine.by_kecamatan(villages), engine.total(villages), 0)
+    try:
+        return step.of_list(workspace.current(), list_id, regime)
+    except StepError as exc:
+        raise PeriodError(str(exc)) from None
 
 
 # --- kecamatan ---------------------------------------------------------------------------
@@ -187,11 +179,7 @@ def find_kecamatan(result: Recap, wanted: str) -> str | None:
 
 def narrowed(result: Recap, kecamatan: str | None) -> Recap:
     """The recap of one kecamatan (its villages, its row, its total); all when None."""
-    if kecamatan is None:
-        return result
-    villages = result.villages.filter(pl.col("kecamatan") == kecamatan)
-    return replace(result, villages=villages, kecamatan=engine.by_kecamatan(villages),
-                   total=engine.total(villages))
+    return step.narrowed(result, kecamatan)
 
 
 # --- what the pages show ----------------------------------------------------------------
@@ -212,7 +200,7 @@ def table_rows(result: Recap, by: str) -> list[dict]:
             "code": codes.get(r["kecamatan"], "") if by == "kecamatan" else r["kode_desa"],
             "villages": r.get("desa_count"),
             "tms": [r[f"{measure(c)}_jml"] for c in result.tms_codes],
-            **{k: r[k] for k in r if k not in engine.PLACE and k != "desa_count"},
+            **{k: r[k] for k in r if k not in RECAP_PLACE and k != "desa_count"},
         })
     return rows
 
