@@ -53,6 +53,27 @@ def test_demo_accounts_one_per_role_and_stable(workspace):
             assert (user.account.kode_desa == "73.26.01.2001") == (role == "panitia")
 
 
+def test_serve_makes_the_demo_accounts_for_the_first_village_of_the_election(workspace, maker, capsys):
+    """`pemilih serve --akun-demo` (what `make run` asks for; the demo command no longer touches
+    the web's accounts): one account per role, the committee's for the election's first village."""
+    from django.test.utils import override_settings
+
+    from pemilih.commands.serve import demo_accounts
+    from pemilih.store.receive import import_result
+    from pemilih.web.models import Account
+    from pemilih.web.roles import Role
+    rows = [{"source_ref": f"dpt_7326.csv::{n}", "file": "dpt_7326.csv", "sheet": "", "row": n, "kode_desa": kode}
+            for n, kode in ((2, "73.26.01.2002"), (3, "73.26.01.2001"))]
+    import_result(workspace, maker.kpu(rows), actor="uji", agency="KPU", reason="uji")
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        demo_accounts(workspace.path, workspace.url)
+    printed = capsys.readouterr().out
+    workspace.activate()
+    assert set(Account.objects.values_list("role", flat=True)) == set(Role.values)
+    assert Account.objects.get(role=Role.PANITIA).kode_desa == "73.26.01.2001"  # no election: the list's first
+    assert printed.count("\n") >= len(Role.values) and "(desa 73.26.01.2001)" in printed
+
+
 def test_serve_answers_and_a_plain_kill_leaves_nothing_behind(tmp_path):
     import signal
     import socket
