@@ -66,7 +66,7 @@ def run(ws, request: ShareRequest, progress: Progress = SILENT) -> ShareOutcome:
                     jobs.append(coklit_share.job(kode_desa, rows, out, base_seq, terms.number, on, regime))
                     writers.submit(jobs[-1])
             written = writers.results(lambda: progress.advance(1))
-        seqs = share.record([_written(job, sha, sheets) for job, (sha, sheets) in zip(jobs, written)], terms, on,
+        seqs = share.record([_shared(job, on, sha, sheets) for job, (sha, sheets) in zip(jobs, written)], terms,
                             **request.who.event_args())
     except BaseException:
         for job in jobs:
@@ -80,10 +80,10 @@ def run(ws, request: ShareRequest, progress: Progress = SILENT) -> ShareOutcome:
     return ShareOutcome(paths, seqs, counted.rows, counted.skipped)
 
 
-def _written(job, sha: str, sheets: dict):
-    from pemilih.store.share import Written
+def _shared(job, on: date, sha: str, sheets: dict):
+    from pemilih.store.share import shared
     b = job.base
-    return Written(b.cut, b.format, b.kode_desa, b.desa, b.kecamatan, b.file, b.regime, b.base_seq, sha, sheets)
+    return shared(b.cut, b.format, b.kode_desa, b.desa, b.kecamatan, b.file, b.regime, b.base_seq, on, sha, sheets)
 
 
 def agreement_for_villages(ws, codes: list[str], on: date | None = None):

@@ -94,28 +94,18 @@ def cut(wanted: set[str], counted: Counted):
             yield village, base_seq, rows
 
 
-@dataclass(frozen=True)
-class Written:
-    """A workbook written from a cut: its base version's fields, sha256 and rows' digests."""
-
-    cut: str
-    format: str
-    kode_desa: str
-    desa: str
-    kecamatan: str
-    file: str
-    regime: str
-    base_seq: int
-    sha256: str
-    sheets: dict  # sheet -> [[key, last_seq, digest], ...]
+def shared(cut_id: str, fmt: str, kode_desa: str, desa: str, kecamatan: str, file: str, regime: str,
+           base_seq: int, on: date, sha256: str, sheets: dict) -> events.ListShared:
+    """The record of one workbook written from a cut (`sheets`: sheet -> [[key, last_seq, digest], ...])."""
+    return events.ListShared(
+        cut=cut_id, format=fmt, kode_desa=kode_desa, desa=desa, kecamatan=kecamatan, file=file, sha256=sha256,
+        regime=regime, base_seq=base_seq, shared_on=on, elements=SHARED_ELEMENTS,
+        rows=sum(len(v) for v in sheets.values()), sheets=sheets)
 
 
-def record(written: list[Written], terms, on: date, *, actor: str, agency: str, reason: str) -> list[int]:
+def record(records: list[events.ListShared], terms, *, actor: str, agency: str, reason: str) -> list[int]:
     """One LIST_SHARED transfer event per workbook, all in one transaction; their numbers."""
     changes.check_who(actor, agency, reason)
     with transaction.atomic():
-        return [agreements.record_transfer(terms, events.ListShared(
-            cut=w.cut, format=w.format, kode_desa=w.kode_desa, desa=w.desa, kecamatan=w.kecamatan,
-            file=w.file, sha256=w.sha256, regime=w.regime, base_seq=w.base_seq, shared_on=on,
-            elements=SHARED_ELEMENTS, rows=sum(len(v) for v in w.sheets.values()), sheets=w.sheets),
-            kind=events.LIST_SHARED, actor=actor, agency=agency, reason=reason).seq for w in written]
+        return [agreements.record_transfer(terms, record, kind=events.LIST_SHARED, actor=actor, agency=agency,
+                                           reason=reason).seq for record in records]
