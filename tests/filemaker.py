@@ -158,13 +158,13 @@ def responses_workbook(path, rows: list[dict], header: list[str]):
     return path
 
 
-def build_handback(ws, out_dir, *, period: str, agreement: str, on, regime: str, actor: str, reason: str,
-                   agency: str = "DPML"):
+def build_handback(ws, out_dir, *, period: str, agreement: str, on, actor: str, reason: str,
+                   agency: str = "DPML", eligible_on=None):
     """The hand-back step (cycle/handback.py) with the arguments the tests name."""
     from pemilih.cycle import handback
     from pemilih.cycle.common import Who
     return handback.run(ws, handback.HandbackRequest(str(out_dir), period, agreement, Who(actor, agency, reason),
-                                                     on=on, regime=regime))
+                                                     on=on, eligible_on=eligible_on))
 
 
 def apply_package(ws, path, *, actor: str, reason: str, agency: str = "KPU"):

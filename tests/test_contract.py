@@ -36,6 +36,8 @@ INTERNAL = {
     "HEADERS": "per-kind map of KPU_HEADERS and REGISTRY_HEADERS",
     "ALIASES": "per-kind map of KPU_ALIASES and REGISTRY_ALIASES",
     "PACKAGE_DATA_FILES": "part of PACKAGE_FILES",
+    "APPLIED_SHEETS": "the first four CHANGE_SHEETS (the others are for information)",
+    "UNRESOLVED_WRITTEN": "the two headers of UNRESOLVED_COLUMNS that replace the village's names",
     "COKLIT_LOCKED": "canonical names; their headers are COKLIT_TPS_HEADERS",
     "COKLIT_CORRECTABLE": "canonical names; their headers are COKLIT_TPS_HEADERS",
     "COKLIT_NEW_COLUMNS": "canonical names; their headers are COKLIT_NEW_HEADERS",
@@ -134,13 +136,18 @@ def test_findings_files_write_only_documented_columns(tmp_path):
 
 
 def test_package_files_write_only_documented_columns(tmp_path):
+    from pemilih.engine.pdpb import Changes
     from pemilih.io import package
     voter = {"key": "dpt.csv::2", **{c: "x" for c in contract.KPU_COLUMNS}, "evidence": "bukti"}
     added = pl.DataFrame([voter])
     removed = pl.DataFrame([{**voter, "code": "TMS-1"}])
-    corrected = pl.DataFrame([{"key": "dpt.csv::3", "nik": "n", "nama": "a", "kode_desa": "k", "column": "NAMA",
+    corrected = pl.DataFrame([{"key": "dpt.csv::3", "nik": "n", "nama": "a", "kode_desa": "k", "column": "nama",
                                "old": "A", "new": "B", "evidence": "e"}])
-    package.write_changes(tmp_path / contract.PACKAGE_CHANGES, added, removed, corrected, {"TMS-1": "meninggal"})
+    moved = pl.DataFrame([{"key": "dpt.csv::4", "nik": "n", "nama": "a", "kode_desa": "k", "kecamatan": "c",
+                           "desa": "d", "old": "001", "new": "002", "evidence": "e"}])
+    noted = pl.DataFrame([{**voter, "reason": "alasan"}]).drop("evidence")
+    package.write_changes(tmp_path / contract.PACKAGE_CHANGES, Changes(added, removed, moved, corrected), noted,
+                          noted, {"TMS-1": "meninggal"})
     package.write_list(tmp_path / contract.PACKAGE_LIST, added.drop("evidence"))
     written = set()
     for name in (contract.PACKAGE_CHANGES, contract.PACKAGE_LIST):

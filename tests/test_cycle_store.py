@@ -207,7 +207,7 @@ def test_handback_package_meets_the_contract(dpml, tmp_path):
     from filemaker import build_handback as build
     _cycle(dpml, tmp_path)
     out = build(dpml, tmp_path / "paket", period="2027-Q1", agreement="001/PKS/2026", on=TODAY,
-                regime="PILKALEM", actor="Kadis DPML", reason="Serah kembali")
+                actor="Kadis DPML", reason="Serah kembali")
     assert out.path.name == f"7326_2027-Q1_{out.manifest['manifest_sha256'][:12]}.zip"
     assert {n for n in zipfile.ZipFile(out.path).namelist()} == {
         "manifest.json", "perubahan.xlsx", "daftar.xlsx", "rekap.xlsx", "berita_acara.pdf"}
@@ -219,7 +219,8 @@ def test_handback_package_meets_the_contract(dpml, tmp_path):
     assert manifest["manifest_sha256"] in text.replace("\n", "").replace(" ", "")
     assert not re.search(r"(?<!\d)\d{16}(?!\d)", text)
     changes = CalamineWorkbook.from_filelike(__import__("io").BytesIO(files["perubahan.xlsx"]))
-    assert changes.sheet_names == ["B Pemilih Baru", "TMS", "U Ubah Data"]  # KPU's order
+    assert changes.sheet_names == ["B Pemilih Baru", "TMS", "TMS-8 Pindah TPS", "U Ubah Data", "Informasi",
+                                   "Belum Ada Desa"]  # KPU's order, then the sheets for information
     u = changes.get_sheet_by_name("U Ubah Data").to_python()
     assert [r[4:7] for r in u[1:]] == [["NAMA", "PEMILIH 3", "YUSUF"], ["KTP-EL", "B", "S"]]
     # a package altered after it was made is refused
@@ -239,6 +240,26 @@ def _pdf_text(data: bytes, tmp_path) -> str:
                           check=True).stdout
 
 
+def _daftar(pkg) -> pl.DataFrame:
+    """daftar.xlsx of a package as list columns (birth dates back to ISO, as the store keeps them)."""
+    from pemilih.contract import KPU_HEADERS
+    book = CalamineWorkbook.from_filelike(__import__("io").BytesIO(zipfile.ZipFile(pkg).read("daftar.xlsx")))
+    grid = book.get_sheet_by_name("DPT").to_python()
+    column = {h: c for c, h in KPU_HEADERS.items()}
+    frame = pl.DataFrame([[str(v) for v in r] for r in grid[1:]], schema=[column[h] for h in grid[0]], orient="row")
+    return frame
+
+
+def _substance(frame: pl.DataFrame) -> pl.DataFrame:
+    """The list without what follows from the rest (numbers, village names), as a set of rows."""
+    born = pl.col("tanggal_lahir")
+    return _comparable(frame).drop("no", "kecamatan", "desa").with_columns(
+        pl.col("tps").cast(pl.Int64, strict=False),
+        pl.when(born.str.contains(r"^\d{2}-\d{2}-\d{4}$"))
+        .then(born.str.slice(6, 4) + "-" + born.str.slice(3, 2) + "-" + born.str.slice(0, 2)).otherwise(born),
+    ).sort("nik")
+
+
 def _comparable(frame: pl.DataFrame) -> pl.DataFrame:
     """The list as a set of rows: blank and missing are the same in a spreadsheet."""
     return (frame.select(*KPU_COLUMNS).with_columns(pl.col(c).replace("", None) for c in KPU_COLUMNS)
@@ -255,14 +276,17 @@ def test_apply_on_kpu_side_gives_the_villages_list_and_twice_changes_nothing(dpm
     dpml.activate()
     final = current_list(dpml)
     pkg = build(dpml, tmp_path / "paket", period="2027-Q1", agreement="001/PKS/2026", on=TODAY,
-                regime="PILKALEM", actor="Kadis DPML", reason="Serah kembali").path
+                actor="Kadis DPML", reason="Serah kembali").path
     kpu = kpu_workspace
     with pytest.raises(ApplyError, match="daftar yang tidak ada"):
         apply(kpu, pkg, actor="Operator KPU", reason="Rakor PDPB")
     import_result(kpu, maker.kpu(LIST, name="dpt.csv"), actor="Operator KPU", agency="KPU", reason="DPT")
     first = apply(kpu, pkg, actor="Operator KPU", reason="Rakor PDPB")
     assert first.applied == {"B": 1, "TMS-1": 1, "TMS-4": 1, "U": 2} and not first.conflicts
-    assert _comparable(current_list(kpu)).equals(_comparable(final))
+    # KPU's list is now the package's list (numbers and village names aside: KPU's own are kept
+    # for its voters), and, no rule of the village election being involved here, the village's
+    assert _substance(current_list(kpu)).equals(_substance(_daftar(pkg)))
+    assert _substance(current_list(kpu)).drop("tps").equals(_substance(final).drop("tps"))
     before = dump_db(kpu)
     again = apply(kpu, pkg, actor="Operator KPU", reason="Rakor PDPB")
     assert again.already and again.event_seq is None
@@ -276,7 +300,7 @@ def test_apply_lists_a_conflict_instead_of_overwriting(dpml, kpu_workspace, make
     from filemaker import build_handback as build
     _cycle(dpml, tmp_path)
     pkg = build(dpml, tmp_path / "paket", period="2027-Q1", agreement="001/PKS/2026", on=TODAY,
-                regime="PILKALEM", actor="Kadis DPML", reason="Serah kembali").path
+                actor="Kadis DPML", reason="Serah kembali").path
     kpu = kpu_workspace
     import_result(kpu, maker.kpu(LIST, name="dpt.csv"), actor="Operator KPU", agency="KPU", reason="DPT")
     voter = changes.voters(["dpt.csv::4"]).get("dpt.csv::4")
@@ -296,7 +320,7 @@ def test_apply_conflict_on_a_new_voter_names_the_nik_masked(dpml, kpu_workspace,
     from filemaker import build_handback as build
     _cycle(dpml, tmp_path)
     pkg = build(dpml, tmp_path / "paket", period="2027-Q1", agreement="001/PKS/2026", on=TODAY,
-                regime="PILKALEM", actor="Kadis DPML", reason="Serah kembali").path
+                actor="Kadis DPML", reason="Serah kembali").path
     kpu = kpu_workspace
     import_result(kpu, maker.kpu(LIST, name="dpt.csv"), actor="Operator KPU", agency="KPU", reason="DPT")
     key = changes.new_voter_key(NEW_NIK)  # KPU added the same new voter itself, with another name

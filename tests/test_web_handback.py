@@ -43,7 +43,7 @@ def changed(website, maker, tmp_path):
 
 def _build(site, client, period="2027-Q1"):
     from pemilih.web.models import Job
-    response = client.post("/serah/", {"periode": period, "perjanjian": AGREEMENT, "rezim": "PILKALEM",
+    response = client.post("/serah/", {"periode": period, "perjanjian": AGREEMENT,
                                        "tanggal": timezone.localdate().isoformat(), "tempat": "Rantepao"})
     job = Job.objects.order_by("-pk").first()
     assert response.status_code == 302 and response["Location"] == f"/pekerjaan/{job.pk}/"
@@ -96,7 +96,7 @@ def test_handback_job_builds_a_package_that_meets_the_contract(changed, tmp_path
 def test_handback_form_errors_are_shown_and_nothing_is_queued(changed):
     from pemilih.web.models import Job
     client = changed.client("dpml")
-    page = client.post("/serah/", {"periode": "../x", "perjanjian": "tidak-ada", "rezim": "X", "tanggal": "kemarin"})
+    page = client.post("/serah/", {"periode": "../x", "perjanjian": "tidak-ada", "tanggal": "kemarin", "acuan": "besok"})
     text = page.content.decode()
     assert page.status_code == 400 and "Periode wajib diisi" in text and "Pilih perjanjian" in text
     assert "Tanggal serah tidak sah" in text and not Job.objects.exists()
@@ -107,7 +107,7 @@ def test_handback_form_errors_are_shown_and_nothing_is_queued(changed):
 def test_handback_refused_by_the_library_fails_the_job_with_its_reason(changed, tmp_path):
     client = changed.client("dpml")
     # a date after the agreement's end: the form accepts it, the library refuses and says why
-    response = client.post("/serah/", {"periode": "2030-Q1", "perjanjian": AGREEMENT, "rezim": "PILKALEM",
+    response = client.post("/serah/", {"periode": "2030-Q1", "perjanjian": AGREEMENT,
                                        "tanggal": "2030-01-01"})
     assert response.status_code == 302
     changed.run_jobs()

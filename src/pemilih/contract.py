@@ -177,7 +177,10 @@ FINDING_FIELDS = [KPU_HEADERS[c] for c in ("nik", "nkk", "nama", "tempat_lahir",
 
 # --- 5. Hand-back package ------------------------------------------------------------------------
 
-PACKAGE_SCHEMA_VERSION = 1
+# Version 2: KPU's regime only, dates DD-MM-YYYY, the TPS moves and the two information sheets;
+# version 1 packages (three change sheets) are still read.
+PACKAGE_SCHEMA_VERSION = 2
+PACKAGE_SCHEMA_VERSIONS_READ = (1, 2)
 PACKAGE_MANIFEST = "manifest.json"
 PACKAGE_CHANGES, PACKAGE_LIST, PACKAGE_RECAP = "perubahan.xlsx", "daftar.xlsx", "rekap.xlsx"
 PACKAGE_DATA_FILES = [PACKAGE_CHANGES, PACKAGE_LIST, PACKAGE_RECAP]
@@ -188,13 +191,27 @@ MANIFEST_FIELDS = ["schema_version", "regency", "period", "source_list", "create
 # perubahan.xlsx: KPU's order after field validation: new voters, not eligible, corrected.
 CHANGE_KEY, CHANGE_CODE, CHANGE_CODE_MEANING, CHANGE_EVIDENCE = "KUNCI", "KODE", "ARTI KODE", "BUKTI"
 SHEET_NEW, SHEET_TMS, SHEET_CORRECTED = "B Pemilih Baru", "TMS", "U Ubah Data"
-CHANGE_SHEETS = [SHEET_NEW, SHEET_TMS, SHEET_CORRECTED]
+SHEET_MOVED = "TMS-8 Pindah TPS"  # a move to another TPS of the same village: a change of TPS
+# For KPU's information, not applied: voters the village's list treats apart from KPU's (a
+# village-only rule, not yet 17 on the eligibility date), and rows without a village.
+SHEET_INFO, SHEET_UNRESOLVED = "Informasi", "Belum Ada Desa"
+CHANGE_SHEETS = [SHEET_NEW, SHEET_TMS, SHEET_MOVED, SHEET_CORRECTED, SHEET_INFO, SHEET_UNRESOLVED]
+APPLIED_SHEETS = [SHEET_NEW, SHEET_TMS, SHEET_MOVED, SHEET_CORRECTED]
 NEW_SHEET_COLUMNS = [CHANGE_KEY, CHANGE_CODE, *(KPU_HEADERS[c] for c in KPU_COLUMNS), CHANGE_EVIDENCE]
 TMS_SHEET_COLUMNS = [CHANGE_KEY, CHANGE_CODE, CHANGE_CODE_MEANING, *(KPU_HEADERS[c] for c in KPU_COLUMNS),
                      CHANGE_EVIDENCE]
 CORRECTED_COLUMN, CORRECTED_OLD, CORRECTED_NEW = "KOLOM", "NILAI LAMA", "NILAI BARU"
 CORRECTED_COLUMNS = [CHANGE_KEY, KPU_HEADERS["nik"], KPU_HEADERS["nama"], KPU_HEADERS["kode_desa"],
                      CORRECTED_COLUMN, CORRECTED_OLD, CORRECTED_NEW, CHANGE_EVIDENCE]
+MOVED_OLD, MOVED_NEW = "TPS LAMA", "TPS BARU"
+MOVED_COLUMNS = [CHANGE_KEY, KPU_HEADERS["nik"], KPU_HEADERS["nama"], KPU_HEADERS["kecamatan"], KPU_HEADERS["desa"],
+                 KPU_HEADERS["kode_desa"], MOVED_OLD, MOVED_NEW, CHANGE_EVIDENCE]
+INFO_REASON = "ALASAN"
+INFO_COLUMNS = [CHANGE_KEY, INFO_REASON, *(KPU_HEADERS[c] for c in KPU_COLUMNS)]
+# A row without a village has no KODE DESA and no village name: the names as the list wrote them.
+UNRESOLVED_WRITTEN = {"kecamatan": "KECAMATAN TERTULIS", "desa": "DESA TERTULIS"}
+UNRESOLVED_COLUMNS = [CHANGE_KEY, INFO_REASON, *(UNRESOLVED_WRITTEN.get(c, KPU_HEADERS[c])
+                                                 for c in KPU_COLUMNS if c != "kode_desa")]
 LIST_SHEET = "DPT"  # daftar.xlsx: the resulting list, KPU_HEADERS in KPU_COLUMNS order
 
 # --- 6. Code tables ------------------------------------------------------------------------------

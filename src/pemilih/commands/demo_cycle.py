@@ -252,7 +252,7 @@ def _handback(c: Cycle) -> dict:
     with progress.TerminalProgress() as shown:
         made = handback.run(c.ws, handback.HandbackRequest(
             str(c.out / "paket"), f"{c.today:%Y-%m}", AGREEMENT, Who(DPML, "DPML", "Data dukung PDPB hasil Pilkalem"),
-            on=c.today, regime="PILKALEM"), shown)
+            on=c.today), shown)
     counts = made.counts
     print(f"Paket serah-kembali: {made.path} (B {counts['B']:,}, U {counts['U']:,}, TMS "
           f"{sum(v for k, v in counts.items() if k.startswith('TMS')):,})")
@@ -261,6 +261,7 @@ def _handback(c: Cycle) -> dict:
 
 def _apply_and_recap(c: Cycle, results: dict) -> dict:
     from pemilih.commands.recap import print_summary
+    from pemilih.contract import KPU_REGIME
     from pemilih.cycle import apply, recap, receive
     from pemilih.store.handback import base_batch
     from pemilih.store.workspace import open_workspace
@@ -277,7 +278,7 @@ def _apply_and_recap(c: Cycle, results: dict) -> dict:
         second = apply.run(kpu, apply.ApplyRequest(str(package), who))
         print(f"KPU menerapkan paket: {sum(first.applied.values()):,} perubahan, {len(first.conflicts)} konflik; "
               f"diterapkan lagi: {'tidak ada perubahan' if second.already or not second.applied else 'BERUBAH!'}")
-        made = recap.run(kpu, recap.RecapRequest(shared_on, c.today, "PILKALEM", out_dir=str(c.out / "rekap")))
+        made = recap.run(kpu, recap.RecapRequest(shared_on, c.today, KPU_REGIME, out_dir=str(c.out / "rekap")))
         print_summary(made.recap)
         print(f"  rekap -> {made.path}")
         return {"diterapkan": first.applied, "konflik": len(first.conflicts), "rekap": made.recap.total}

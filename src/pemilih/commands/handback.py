@@ -7,13 +7,18 @@ from pemilih.commands import common
 def register(sub):
     from pemilih.cycle import handback
     p = sub.add_parser("handback", help="paket serah-kembali daftar hasil Pilkalem ke KPU",
-                       description="Membuat paket zip: perubahan terhadap daftar dari KPU, daftar hasil, "
-                                   "rekap, dan berita acara (PDF) dengan sidik manifest.")
+                       description="Membuat paket zip menurut aturan KPU (PDPB, tabel kode PEMILU2024): "
+                                   "perubahan terhadap daftar dari KPU, daftar hasil, rekap, dan berita acara "
+                                   "(PDF) dengan sidik manifest. Aturan khusus Pilkalem (mis. TMS-D) tidak "
+                                   "diterapkan; pemilih yang hanya dicoret dari daftar desa dicatat di lembar "
+                                   "Informasi.")
     p.add_argument("--out", default="paket", help="folder hasil (bawaan: ./paket)")
     p.add_argument("--periode", required=True, help="periode, mis. 2027-Q1 atau 2027-03")
     p.add_argument("--perjanjian", required=True, help="nomor perjanjian berbagi data")
     p.add_argument("--tanggal", type=common.day, default=None, help="tanggal serah (bawaan: hari ini)")
-    p.add_argument("--rezim", default=None, help="tabel kode (bawaan: tabel pemilihan terakhir, selain itu PEMILU2024)")
+    p.add_argument("--tanggal-acuan", type=common.day, default=None, dest="tanggal_acuan",
+                   help="tanggal umur pemilih dihitung untuk daftar KPU (bawaan: tanggal serah; "
+                        "mis. hari pemungutan suara pemilu berikutnya)")
     p.add_argument("--tempat", default=handback.DEFAULT_PLACE, help="tempat penandatanganan berita acara")
     common.add_workspace(p)
     common.add_who(p, handback.DEFAULT_AGENCY, handback.DEFAULT_REASON)
@@ -24,7 +29,7 @@ def register(sub):
 def run(args) -> int:
     from pemilih.cycle import handback
     request = handback.HandbackRequest(args.out, args.periode, args.perjanjian, common.who(args), on=args.tanggal,
-                                       regime=args.rezim, place=args.tempat)
+                                       eligible_on=args.tanggal_acuan, place=args.tempat)
     with common.progress() as shown:
         out = handback.run(common.workspace(args), request, shown)
     c = out.counts
@@ -32,5 +37,7 @@ def run(args) -> int:
     print(f"Paket ditulis: {out.path}")
     print(f"  baru {c['B']}, TMS {sum(v for k, v in c.items() if k.startswith('TMS'))} ({tms or '-'}), "
           f"ubah {c['U']} pemilih; awal {c['pemilih_awal']:,}, akhir {c['pemilih_akhir']:,}")
+    print(f"  pindah TPS {c['pindah_tps']}, informasi {c['informasi']}, desa belum ditentukan "
+          f"{c['belum_ada_desa']}")
     print(f"  sidik manifest {out.manifest['manifest_sha256']}")
     return 0

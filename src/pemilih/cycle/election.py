@@ -151,7 +151,7 @@ def publish(made, e, out: Path, *, processes: int = 2, progress: Progress = SILE
     import polars as pl
 
     from pemilih.engine.election_lists import named
-    from pemilih.io import xlsx_tables
+    from pemilih.io import voter_table, xlsx_tables
     from pemilih.io.announcement_pdf import write_announcements
     from pemilih.store.elections import rows_of
     out.mkdir(parents=True, exist_ok=True)
@@ -164,8 +164,7 @@ def publish(made, e, out: Path, *, processes: int = 2, progress: Progress = SILE
     if listing:
         book = out / f"{made.list.stage}_{e.code}.xlsx"
         with xlsx_tables.workbook(str(book)) as wb:
-            xlsx_tables.text_sheet(wb, made.list.stage, voters.select(
-                pl.col(c).alias(KPU_HEADERS[c]) for c in KPU_HEADERS))
+            xlsx_tables.text_sheet(wb, made.list.stage, voter_table.printed(voters))
         paths.append(book)
     if announce:
         done = [0]

@@ -1,9 +1,13 @@
 """Step: DPML's hand-back package for KPU (formats.md section 5).
 
-The changes against the list KPU shared (new voters, not eligible with their code and
-evidence, corrected fields), the resulting list, the recap of the period and the signed
-minutes, zipped with a manifest of every file's hash; the export rests on the data-sharing
-agreement and is recorded as a transfer event.
+The package speaks KPU's regime only (continuous updating, PDPB): the village's events read
+under KPU's code table and on the hand-back's eligibility date (engine/pdpb.py), so a rule of
+the village election never reaches KPU's list. The changes against the list KPU shared (new
+voters, not eligible with their code and evidence, moves to another TPS, corrected fields,
+and for information the voters the two lists treat apart and the rows without a village),
+the resulting list ready for KPU's import, the recap of the period and the signed minutes,
+zipped with a manifest of every file's hash; the export rests on the data-sharing agreement
+and is recorded as a transfer event.
 """
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from pemilih.cycle.common import SILENT, Progress, StepError, Who, check_regime, local_today, working_regime
+from pemilih.cycle.common import SILENT, Progress, StepError, Who, local_today, working_regime
 
 DEFAULT_AGENCY = "DPML"
 DEFAULT_REASON = "Penyerahan kembali data pemilih hasil Pilkalem sebagai data dukung PDPB"
@@ -28,14 +32,14 @@ class HandbackRequest:
     agreement: str
     who: Who
     on: date | None = None  # the day of the hand-over; None: today (local)
-    regime: str | None = None  # None: the working regime
+    # The day age is judged on for KPU's list (PKPU 6/2021 Pasal 18(3)c: at the time of the
+    # PDPB data collection); None: the day of the hand-over.
+    eligible_on: date | None = None
     place: str = DEFAULT_PLACE  # where the minutes are signed
 
     def __post_init__(self):
         if not PERIOD.match(self.period or ""):
             raise StepError("Periode wajib diisi dengan huruf, angka atau tanda hubung, mis. 2027-Q1.")
-        if self.regime is not None:
-            check_regime(self.regime)
 
 
 @dataclass
@@ -46,36 +50,39 @@ class HandbackOutcome:
 
 
 def run(ws, request: HandbackRequest, progress: Progress = SILENT) -> HandbackOutcome:
-    """Read what the package is made of (store/handback.py), check the agreement, write the
-    four files and the manifest, zip them, and record the transfer."""
-    from pemilih.contract import KPU_COLUMNS, PACKAGE_CHANGES, PACKAGE_LIST, PACKAGE_MINUTES, PACKAGE_RECAP
+    """Read what the package is made of (store/handback.py), view it under KPU's rules
+    (engine/pdpb.py), check the agreement, write the four files and the manifest, zip them,
+    and record the transfer."""
+    from pemilih.contract import KPU_COLUMNS, KPU_REGIME, PACKAGE_CHANGES, PACKAGE_LIST, PACKAGE_MINUTES, PACKAGE_RECAP
     from pemilih.cycle import recap
     from pemilih.domain.agencies import PROVIDER
-    from pemilih.domain.codes import code_table
+    from pemilih.engine import pdpb
     from pemilih.io import package
     from pemilih.io.recap_xlsx import write_recap
     from pemilih.store import agreements, handback
-    on, regime = request.on or local_today(), request.regime or working_regime(ws)
+    on = request.on or local_today()
     progress.stage("Membaca daftar dan log peristiwa")
     handing = handback.gather(ws, on)
+    rules = kpu_rules(working_regime(ws), request.eligible_on or on)
+    found = handing.found
+    made = pdpb.handback(handing.shared, handing.now, found.removed(), found.field_changes(), found.reasons,
+                         handing.election_tps, rules)
     terms = agreements.agreement_for(ws, request.agreement, on=on, provider=request.who.agency,
-                                     recipient=PROVIDER, villages=handing.villages, elements=KPU_COLUMNS)
-    summary = recap.period(ws, handing.start, on, regime, found=handing.found)
-    counts = handback.counts(handing.changes, summary)
+                                     recipient=PROVIDER, villages=touched_villages(made), elements=KPU_COLUMNS)
+    summary = recap.period(ws, handing.start, on, KPU_REGIME, found=made.counted(found.events))
+    counts = package_counts(made, summary)
     out_dir = Path(request.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     progress.stage("Menulis paket serah-kembali")
     with tempfile.TemporaryDirectory(dir=out_dir) as tmp:
         folder = Path(tmp)
-        changes = handing.changes
-        package.write_changes(folder / PACKAGE_CHANGES, changes.added, changes.removed, changes.corrected,
-                              {c: v.label for c, v in code_table(regime).items()})
-        package.write_list(folder / PACKAGE_LIST, handing.now)
+        package.write_changes(folder / PACKAGE_CHANGES, made.changes, made.info, made.unresolved, rules.code_labels)
+        package.write_list(folder / PACKAGE_LIST, made.voters)
         write_recap(summary, str(folder / PACKAGE_RECAP), title=f"Rekapitulasi daftar pemilih {request.period}")
         manifest = package.manifest_for(folder, regency=handing.regency, period=request.period,
                                         source_list=handing.source_list, counts=counts,
                                         created=datetime.now(UTC).isoformat(timespec="seconds"))
-        _write_minutes(folder / PACKAGE_MINUTES, manifest, counts, request, on, terms)
+        _write_minutes(folder / PACKAGE_MINUTES, manifest, counts, request, on, terms, rules)
         package.add_minutes(folder, manifest)
         path = package.write_zip(folder, manifest, out_dir / package.package_name(
             handing.regency, request.period, manifest["manifest_sha256"]))
@@ -84,11 +91,54 @@ def run(ws, request: HandbackRequest, progress: Progress = SILENT) -> HandbackOu
     return HandbackOutcome(path, manifest, counts)
 
 
-def _write_minutes(path: Path, manifest: dict, counts: dict, request: HandbackRequest, day: date, terms) -> None:
+def kpu_rules(village_regime: str, eligible_on: date):
+    """KPU's view of the village's codes: a removal code counts for KPU when KPU's table has the
+    same code for the same thing (its label) and it strikes the voter; any other code is the
+    village election's own."""
+    from pemilih.contract import KPU_REGIME
+    from pemilih.domain.codes import code_table
+    from pemilih.engine.pdpb import TPS_MOVE_CODE, Rules
+    kpu, village = code_table(KPU_REGIME), code_table(village_regime)
+    kept = frozenset(c for c, v in kpu.items() if v.kind == "tms" and c != TPS_MOVE_CODE
+                     and (c not in village or village[c].label == v.label))
+    labels = {c: v.label for c, v in village.items()} | {c: v.label for c, v in kpu.items()}
+    return Rules(kept, labels, eligible_on)
+
+
+def touched_villages(made) -> list[str]:
+    """The villages the package's changes touch (what the agreement must cover)."""
+    ch = made.changes
+    codes = [ch.added["kode_desa"], ch.removed["kode_desa"], ch.moved["kode_desa"], ch.corrected["kode_desa"],
+             made.info["kode_desa"]]
+    return sorted({c for series in codes for c in series.drop_nulls().to_list()})
+
+
+def package_counts(made, summary) -> dict[str, int]:
+    """The manifest's counts: new, struck per code, moved to another TPS, corrected (voters and
+    fields), reported for information, without a village, start and end."""
+    ch = made.changes
+    counts = {"B": ch.added.height}
+    for code, n in ch.removed.group_by("code").len().sort("code").iter_rows():
+        counts[code] = n
+    counts["pindah_tps"] = ch.moved.height
+    counts["U"] = ch.corrected["key"].n_unique()
+    counts["U_fields"] = ch.corrected.height
+    counts["informasi"] = made.info.height
+    counts["belum_ada_desa"] = made.unresolved.height
+    counts["pemilih_awal"] = summary.total.get("awal_jml", 0)
+    counts["pemilih_akhir"] = summary.total.get("akhir_jml", 0)
+    return counts
+
+
+def _write_minutes(path: Path, manifest: dict, counts: dict, request: HandbackRequest, day: date, terms,
+                   rules) -> None:
     from pemilih.io.minutes_pdf import write_minutes
     lines = [("Pemilih pada awal periode", counts["pemilih_awal"]), ("Pemilih baru (B)", counts["B"])]
     lines += [(f"Tidak memenuhi syarat {code}", n) for code, n in counts.items() if code.startswith("TMS")]
-    lines += [("Pemilih dengan perbaikan data (U)", counts["U"]),
+    lines += [("Pindah TPS dalam desa yang sama (TMS-8)", counts["pindah_tps"]),
+              ("Pemilih dengan perbaikan data (U)", counts["U"]),
+              ("Dicatat untuk informasi (tidak diubah di daftar KPU)", counts["informasi"]),
+              ("Desa belum ditentukan", counts["belum_ada_desa"]),
               ("Pemilih pada akhir periode", counts["pemilih_akhir"])]
     write_minutes(
         str(path), title="BERITA ACARA SERAH TERIMA DATA PEMILIH HASIL PEMILIHAN KEPALA LEMBANG",
@@ -99,4 +149,6 @@ def _write_minutes(path: Path, manifest: dict, counts: dict, request: HandbackRe
         notes=[f"Data diserahkan berdasarkan perjanjian {terms.number}: {terms.purpose}.",
                f"Daftar asal: {', '.join(manifest['source_list']['files'])} "
                f"(sidik {manifest['source_list']['sha256'][:16]}).",
+               f"Umur dihitung pada {rules.eligible_on:%d-%m-%Y} (tanggal acuan PDPB); kode TMS menurut "
+               "tabel KPU (PEMILU2024); aturan khusus pemilihan kepala lembang tidak diterapkan pada daftar ini.",
                "Data ini merupakan data dukung pemutakhiran data pemilih berkelanjutan (PDPB)."])

@@ -64,3 +64,13 @@ def birth_date(value: str | None, *, month_first: bool = False, today: date | No
     """A voter's birth date: required, and not after today (a typing error)."""
     return judge_date(value, label=BIRTH_LABEL, month_first=month_first, required=True,
                       latest=today or date.today())
+
+
+def printed_date(col: str):
+    """A Polars expression: the ISO dates of column `col` as `DD-MM-YYYY` (the contract's way of
+    writing a date in every list and sheet); any other text as written. Polars is imported
+    here, not at the top: the check's readers load this module before they fork."""
+    import polars as pl
+    text = pl.col(col)
+    iso = text.str.slice(8, 2) + "-" + text.str.slice(5, 2) + "-" + text.str.slice(0, 4)
+    return pl.when(text.str.contains(PLAIN_YMD)).then(iso).otherwise(text)

@@ -63,3 +63,20 @@ def regions_for(regency_codes: tuple[str, ...] | None) -> Regions:
     rows += [Region(c, n, p, k) for c, n, p, k in
              table.select("code", "name", "parent_code", "kind").iter_rows()]
     return Regions(rows)
+
+
+@lru_cache(maxsize=1)
+def printed_names() -> pl.DataFrame:
+    """kode_desa, kecamatan, desa: every village under the names its code has in the regions
+    table, upper case as voter lists write them (the hand-back's and KPU's lists name a village
+    so, whatever spelling a row carried)."""
+    return villages().select(pl.col("code").alias("kode_desa"), pl.col("kecamatan").str.to_uppercase(),
+                             pl.col("name").str.to_uppercase().alias("desa"))
+
+
+def names_of(kode_desa: str | None) -> tuple[str, str] | None:
+    """(kecamatan, desa) as printed_names() gives them, or None for a code the table lacks."""
+    if not kode_desa:
+        return None
+    found = printed_names().filter(pl.col("kode_desa") == kode_desa)
+    return (found["kecamatan"][0], found["desa"][0]) if found.height else None

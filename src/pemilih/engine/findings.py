@@ -23,6 +23,7 @@ import polars as pl
 
 from pemilih.contract import FINDING_KEY_PARTS, FINDINGS_COLUMNS, FINDINGS_EXTRA
 from pemilih.domain.codes import DEFAULT_REGIME
+from pemilih.domain.dates import printed_date
 from pemilih.engine import dedupe, findings_fields, findings_status
 from pemilih.engine import findings_text as T
 from pemilih.engine.link import link
@@ -128,7 +129,7 @@ def _tms(linked: pl.DataFrame, on: date, dps_set_on: date | None, registry: pl.D
 
 
 def _printed(col: str) -> pl.Expr:
-    return findings_fields.printed_date(col).fill_null("-")
+    return printed_date(col).fill_null("-")
 
 
 def _u(rows: pl.DataFrame) -> pl.DataFrame:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import polars as pl
 
 from pemilih.contract import KPU_HEADERS
+from pemilih.domain.dates import printed_date
 from pemilih.engine import names
 
 DIFF_SCHEMA = {"lid": pl.UInt32, "field": pl.String, "current": pl.String, "proposed": pl.String}
@@ -25,15 +26,7 @@ FIELDS = [(KPU_HEADERS[list_col], list_col, registry_col, how) for list_col, reg
     ("alamat", "alamat", "key"), ("rt", "rt", "number"), ("rw", "rw", "number"),
     ("kode_desa", "kode_wilayah", "village"))]
 FIELD_ORDER = [field for field, *_ in FIELDS]
-_ISO = r"^\d{4}-\d{2}-\d{2}$"
 _VILLAGE = r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$"
-
-
-def printed_date(col: str) -> pl.Expr:
-    """ISO dates as `DD-MM-YYYY`; anything else as written."""
-    text = pl.col(col)
-    iso = text.str.slice(8, 2) + "-" + text.str.slice(5, 2) + "-" + text.str.slice(0, 4)
-    return pl.when(text.str.contains(_ISO)).then(iso).otherwise(text)
 
 
 def _number(col: str) -> pl.Expr:

@@ -1,4 +1,5 @@
 """The hand-back package (formats.md section 5): a zip of four files and a manifest.
+Every list sheet goes through io/voter_table.py (printed names, dates DD-MM-YYYY).
 
     <regency code>_<period>_<sha256 prefix>.zip
       manifest.json  perubahan.xlsx  daftar.xlsx  rekap.xlsx  berita_acara.pdf
@@ -15,24 +16,38 @@ import json
 import zipfile
 from pathlib import Path
 
+import polars as pl
+
 from pemilih.contract import (
     CHANGE_CODE,
     CHANGE_CODE_MEANING,
     CHANGE_EVIDENCE,
     CHANGE_KEY,
     CHANGE_SHEETS,
+    CORRECTED_COLUMN,
     CORRECTED_COLUMNS,
+    CORRECTED_NEW,
+    CORRECTED_OLD,
+    INFO_REASON,
     KPU_COLUMNS,
     KPU_HEADERS,
     LIST_SHEET,
+    MOVED_COLUMNS,
+    PACKAGE_SCHEMA_VERSIONS_READ,
     SHEET_CORRECTED,
+    SHEET_INFO,
+    SHEET_MOVED,
     SHEET_NEW,
     SHEET_TMS,
+    SHEET_UNRESOLVED,
+    UNRESOLVED_WRITTEN,
 )
 from pemilih.contract import PACKAGE_DATA_FILES as DATA_FILES
 from pemilih.contract import PACKAGE_MANIFEST as MANIFEST
 from pemilih.contract import PACKAGE_MINUTES as MINUTES
 from pemilih.contract import PACKAGE_SCHEMA_VERSION as SCHEMA_VERSION
+from pemilih.domain.dates import printed_date
+from pemilih.io import voter_table
 
 
 class PackageError(Exception):
@@ -58,37 +73,46 @@ def package_name(regency: str, period: str, digest: str) -> str:
     return f"{regency.replace('.', '')}_{period}_{digest[:12]}.zip"
 
 
-def write_changes(path: Path, added, removed, corrected, code_labels: dict[str, str]) -> None:
-    """perubahan.xlsx: new voters, not eligible (with the meaning of each code), corrected
-    fields, in KPU's order (formats.md section 5). `added`/`removed`: key, code (removed only),
-    the KPU columns and evidence; `corrected`: key, nik, nama, kode_desa, column, old, new,
-    evidence (Polars frames)."""
-    import polars as pl
-
+def write_changes(path: Path, changes, info, unresolved, code_labels: dict[str, str]) -> None:
+    """perubahan.xlsx (formats.md section 5): new voters, not eligible (with the meaning of each
+    code), moves to another TPS of the village, corrected fields, in KPU's order; then, for
+    information, the voters the two lists treat apart and the rows without a village.
+    `changes`: engine.pdpb.Changes; `info`, `unresolved`: key, reason + the KPU columns."""
     from pemilih.io import xlsx_tables
-    kpu = [pl.col(c).alias(KPU_HEADERS[c]) for c in KPU_COLUMNS]
+    meaning = pl.col("code").replace_strict(code_labels, default=pl.col("code"), return_dtype=pl.String)
     with xlsx_tables.workbook(str(path)) as book:
-        xlsx_tables.text_sheet(book, SHEET_NEW, added.select(
-            pl.col("key").alias(CHANGE_KEY), pl.lit("B").alias(CHANGE_CODE), *kpu,
-            pl.col("evidence").alias(CHANGE_EVIDENCE)))
-        xlsx_tables.text_sheet(book, SHEET_TMS, removed.sort("code", "kode_desa", maintain_order=True).select(
-            pl.col("key").alias(CHANGE_KEY), pl.col("code").alias(CHANGE_CODE),
-            pl.col("code").replace_strict(code_labels, default=pl.col("code"), return_dtype=pl.String)
-            .alias(CHANGE_CODE_MEANING),
-            *kpu, pl.col("evidence").alias(CHANGE_EVIDENCE)))
-        xlsx_tables.text_sheet(book, SHEET_CORRECTED, corrected.sort("kode_desa", "key", maintain_order=True).select(
-            pl.col(c).alias(name) for c, name in zip(
-                ["key", "nik", "nama", "kode_desa", "column", "old", "new", "evidence"], CORRECTED_COLUMNS)))
+        xlsx_tables.text_sheet(book, SHEET_NEW, pl.concat([
+            changes.added.select(pl.col("key").alias(CHANGE_KEY), pl.lit("B").alias(CHANGE_CODE)),
+            voter_table.printed(changes.added), changes.added.select(pl.col("evidence").alias(CHANGE_EVIDENCE))],
+            how="horizontal"))
+        removed = changes.removed.sort("code", "kode_desa", maintain_order=True)
+        xlsx_tables.text_sheet(book, SHEET_TMS, pl.concat([
+            removed.select(pl.col("key").alias(CHANGE_KEY), pl.col("code").alias(CHANGE_CODE),
+                           meaning.alias(CHANGE_CODE_MEANING)),
+            voter_table.printed(removed), removed.select(pl.col("evidence").alias(CHANGE_EVIDENCE))],
+            how="horizontal"))
+        moved = changes.moved.sort("kode_desa", "key", maintain_order=True)
+        xlsx_tables.text_sheet(book, SHEET_MOVED, moved.select(pl.col(c).alias(name) for c, name in zip(
+            ["key", "nik", "nama", "kecamatan", "desa", "kode_desa", "old", "new", "evidence"], MOVED_COLUMNS)))
+        corrected = changes.corrected.sort("kode_desa", "key", maintain_order=True).with_columns(
+            pl.col("column").replace_strict(KPU_HEADERS, return_dtype=pl.String),
+            *(pl.when(pl.col("column").is_in(voter_table.DATE_COLUMNS)).then(printed_date(v)).otherwise(pl.col(v))
+              .alias(v) for v in ("old", "new")))
+        xlsx_tables.text_sheet(book, SHEET_CORRECTED, corrected.select(pl.col(c).alias(name) for c, name in zip(
+            ["key", "nik", "nama", "kode_desa", "column", "old", "new", "evidence"], CORRECTED_COLUMNS)))
+        for sheet, frame, headers in ((SHEET_INFO, info, {}), (SHEET_UNRESOLVED, unresolved, UNRESOLVED_WRITTEN)):
+            columns = [c for c in KPU_COLUMNS if sheet == SHEET_INFO or c != "kode_desa"]
+            xlsx_tables.text_sheet(book, sheet, pl.concat([
+                frame.select(pl.col("key").alias(CHANGE_KEY), pl.col("reason").alias(INFO_REASON)),
+                voter_table.printed(frame, columns, headers)], how="horizontal"))
 
 
 def write_list(path: Path, voters) -> None:
-    """daftar.xlsx: the resulting list in the layout of formats.md section 2, per village and TPS."""
-    import polars as pl
-
+    """daftar.xlsx: the resulting list in the layout of formats.md section 2, per village and
+    TPS in the order given."""
     from pemilih.io import xlsx_tables
-    frame = voters.sort(["kode_desa", "tps"], nulls_last=True, maintain_order=True)
     with xlsx_tables.workbook(str(path)) as book:
-        xlsx_tables.text_sheet(book, LIST_SHEET, frame.select(pl.col(c).alias(KPU_HEADERS[c]) for c in KPU_COLUMNS))
+        xlsx_tables.text_sheet(book, LIST_SHEET, voter_table.printed(voters))
 
 
 def manifest_for(folder: Path, *, regency: str, period: str, source_list: dict, counts: dict, created: str) -> dict:
@@ -117,16 +141,22 @@ def write_zip(folder: Path, manifest: dict, out: Path) -> Path:
 
 
 def read_changes(data: bytes) -> dict[str, list[dict]]:
-    """Each sheet of perubahan.xlsx as a list of dicts keyed by header (blank cells None)."""
+    """Each sheet of perubahan.xlsx as a list of dicts keyed by header (blank cells None); a
+    sheet an older package lacks is empty."""
     import io
 
     from python_calamine import CalamineWorkbook
     book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     out = {}
     for sheet in CHANGE_SHEETS:
+        if sheet not in book.sheet_names:
+            if sheet in (SHEET_NEW, SHEET_TMS, SHEET_CORRECTED):  # in every version
+                raise PackageError(f"perubahan.xlsx tidak memuat lembar '{sheet}'")
+            out[sheet] = []
+            continue
         grid = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
         header = [str(h) for h in grid[0]] if grid else []
-        out[sheet] = [dict(zip(header, (_text(v) for v in row))) for row in grid[1:] if any(row)]
+        out[sheet] = [_stored(dict(zip(header, (_text(v) for v in row)))) for row in grid[1:] if any(row)]
     return out
 
 
@@ -134,6 +164,28 @@ def _text(value) -> str | None:
     if value is None or value == "":
         return None
     return str(value)
+
+
+_BIRTH = KPU_HEADERS["tanggal_lahir"]
+
+
+def _stored(row: dict) -> dict:
+    """A row with its birth dates as the store keeps them (ISO); the sheets print DD-MM-YYYY,
+    packages of version 1 wrote ISO: both read the same. A value that is no date stays as
+    written (KPU's own checks then name it)."""
+    if row.get(_BIRTH):
+        row[_BIRTH] = _iso(row[_BIRTH])
+    if row.get(CORRECTED_COLUMN) == _BIRTH:
+        for side in (CORRECTED_OLD, CORRECTED_NEW):
+            if row.get(side):
+                row[side] = _iso(row[side])
+    return row
+
+
+def _iso(text: str) -> str:
+    from pemilih.domain.dates import judge_date
+    judged = judge_date(text, label=_BIRTH)
+    return judged.value if judged.code is None and judged.value else text
 
 
 def open_package(path: Path) -> tuple[dict, dict[str, bytes]]:
@@ -157,9 +209,9 @@ def open_package(path: Path) -> tuple[dict, dict[str, bytes]]:
 
 
 def _check(manifest: dict, files: dict[str, bytes], name: str) -> None:
-    if manifest.get("schema_version") != SCHEMA_VERSION:
+    if manifest.get("schema_version") not in PACKAGE_SCHEMA_VERSIONS_READ:
         raise PackageError(f"{name}: versi skema {manifest.get('schema_version')!r} tidak dikenal "
-                           f"(versi ini membaca {SCHEMA_VERSION})")
+                           f"(versi ini membaca {', '.join(map(str, PACKAGE_SCHEMA_VERSIONS_READ))})")
     listed = manifest.get("files") or {}
     for file, data in files.items():
         want = (listed.get(file) or {}).get("sha256")

@@ -23,16 +23,23 @@ from pemilih.contract import (
     CORRECTED_OLD,
     KPU_COLUMNS,
     KPU_HEADERS,
+    MOVED_NEW,
+    MOVED_OLD,
     SHEET_CORRECTED,
+    SHEET_INFO,
+    SHEET_MOVED,
     SHEET_NEW,
     SHEET_TMS,
+    SHEET_UNRESOLVED,
 )
 from pemilih.domain.masking import mask_digits_in_text as _shown  # a new voter's key holds a NIK
+from pemilih.domain.region_tables import names_of
 from pemilih.store import bulk, changes, events, settings
 
 settings.ensure_configured()  # before the models are imported
 from pemilih.store.models import Event, ImportBatch, Kind, SourceFile
 
+MOVE_CODE = "TMS-8"  # a move to another TPS of the same village (formats.md section 5)
 SOURCE = "DPML/Pilkalem"  # domain.md 1.3: every change tagged with the agency it came from
 COLUMN_OF = {header: column for column, header in KPU_HEADERS.items()}
 
@@ -48,6 +55,8 @@ class ApplyOutcome:
     unchanged: int = 0
     conflicts: list[str] = field(default_factory=list)
     already: bool = False
+    # Rows for KPU's information, not applied: the information sheet, rows without a village.
+    noted: dict[str, int] = field(default_factory=dict)
 
 
 def apply(ws, manifest: dict, rows: dict[str, list[dict]], raw: bytes, name: str, *, actor: str,
@@ -66,7 +75,8 @@ def apply(ws, manifest: dict, rows: dict[str, list[dict]], raw: bytes, name: str
             "terima dulu daftar yang sama dengan yang dibagikan")
     if Event.objects.filter(kind=events.HANDBACK_APPLIED, payload__package=digest).exists():
         return ApplyOutcome(None, already=True)
-    outcome = ApplyOutcome(None)
+    outcome = ApplyOutcome(None, noted={"informasi": len(rows.get(SHEET_INFO, [])),
+                                        "belum_ada_desa": len(rows.get(SHEET_UNRESOLVED, []))})
     made = _changes(rows, outcome)
     if not made and not outcome.conflicts:
         return outcome
@@ -89,8 +99,17 @@ def _same(a, b) -> bool:
     return (a or None) == (b or None)
 
 
+def _same_tps(a, b) -> bool:
+    """`7`, `07` and `007` name the same TPS."""
+    def number(v):
+        text = str(v or "").strip()
+        return int(text) if text.isdigit() else text or None
+    return number(a) == number(b)
+
+
 def _changes(rows: dict[str, list[dict]], outcome: ApplyOutcome) -> list[events.Change]:
-    keys = [r[CHANGE_KEY] for sheet in rows.values() for r in sheet]
+    keys = [r[CHANGE_KEY] for sheet in (SHEET_NEW, SHEET_TMS, SHEET_MOVED, SHEET_CORRECTED)
+            for r in rows.get(sheet, [])]
     voters = changes.voters(keys)
     made = []
 
@@ -116,6 +135,18 @@ def _changes(rows: dict[str, list[dict]], outcome: ApplyOutcome) -> list[events.
         else:
             code = r[CHANGE_CODE]
             take(changes.remove(current, code, r.get(CHANGE_EVIDENCE) or SOURCE), code)
+    for r in rows.get(SHEET_MOVED, []):
+        current = voters.get(r[CHANGE_KEY])
+        if current is None:
+            outcome.conflicts.append(f"{_shown(r[CHANGE_KEY])}: pemilih yang pindah TPS tidak ada di daftar")
+        elif _same_tps(current["tps"], r[MOVED_NEW]):
+            outcome.unchanged += 1
+        elif _same_tps(current["tps"], r[MOVED_OLD]):
+            take(changes.set_value(current, "tps", r[MOVED_NEW], r.get(CHANGE_EVIDENCE) or SOURCE,
+                                   code=r.get(CHANGE_CODE) or MOVE_CODE), MOVE_CODE)
+        else:
+            outcome.conflicts.append(f"{_shown(r[CHANGE_KEY])}: TPS sudah diubah KPU (bukan TPS lama paket); "
+                                     "tidak ditimpa")
     for r in rows[SHEET_CORRECTED]:
         named = r[CORRECTED_COLUMN]
         current, column = voters.get(r[CHANGE_KEY]), COLUMN_OF.get(named or "")
@@ -124,8 +155,23 @@ def _changes(rows: dict[str, list[dict]], outcome: ApplyOutcome) -> list[events.
         elif _same(current[column], r[CORRECTED_NEW]):
             outcome.unchanged += 1
         elif _same(current[column], r[CORRECTED_OLD]):
-            take(changes.set_value(current, column, r[CORRECTED_NEW], r.get(CHANGE_EVIDENCE) or SOURCE), "U")
+            evidence = r.get(CHANGE_EVIDENCE) or SOURCE
+            take(changes.set_value(current, column, r[CORRECTED_NEW], evidence), "U")
+            if column == "kode_desa":
+                for change in _renamed(voters.get(r[CHANGE_KEY]), evidence):
+                    made.append(change)
+                    voters.apply(change)
         else:
             outcome.conflicts.append(f"{_shown(r[CHANGE_KEY])}: {named} sudah diubah KPU (bukan nilai lama paket); "
                                      "tidak ditimpa")
     return made
+
+
+def _renamed(current: dict, evidence: str) -> list[events.Change]:
+    """A voter moved to another village takes that village's names (the regions table's), so
+    the list never shows one village's name beside another's code."""
+    names = names_of(current["kode_desa"])
+    if names is None:
+        return []
+    return [changes.set_value(current, column, name, evidence)
+            for column, name in zip(("kecamatan", "desa"), names) if not _same(current[column], name)]

@@ -64,8 +64,8 @@ def remove(current: dict, code: str, evidence: str = "") -> Removal:
     return Removal(current["key"], code, evidence, current)
 
 
-def set_value(current: dict, column: str, new, evidence: str = "") -> Correction:
-    return Correction(current["key"], column, current[column], new, current["last_seq"], evidence)
+def set_value(current: dict, column: str, new, evidence: str = "", code: str = "U") -> Correction:
+    return Correction(current["key"], column, current[column], new, current["last_seq"], evidence, code)
 
 
 def add(row: dict, evidence: str = "", code: str = "B") -> Addition:

@@ -178,6 +178,21 @@ def rows_of(made: ElectionList) -> pl.DataFrame:
     return frame.with_columns(pl.col("tps_number").cast(pl.Int64))
 
 
+def election_tps(ws) -> pl.DataFrame:
+    """key, tps_number: each voter's TPS on the latest election's most recent list naming them
+    (empty when there is no election)."""
+    e = latest_election(ws)
+    schema = {"key": pl.String, "tps_number": pl.Int64}
+    if e is None:
+        return pl.DataFrame(schema=schema)
+    ids = ", ".join(str(int(i)) for i in e.lists.values_list("id", flat=True)) or "NULL"
+    frame = bulk.read_frame(f'SELECT "key", CAST(tps_number AS TEXT), CAST(list_id AS TEXT) FROM store_electionvoter '
+                            f"WHERE list_id IN ({ids})", ["key", "tps_number", "list_id"])
+    return (frame.with_columns(pl.col("list_id").cast(pl.Int64)).sort("list_id")
+            .unique("key", keep="last", maintain_order=True)
+            .select("key", pl.col("tps_number").cast(pl.Int64, strict=False)).cast(schema))
+
+
 def latest_election(ws) -> Election | None:
     ws.activate()
     return Election.objects.order_by("-id").first()

@@ -6,11 +6,12 @@ counts is cheap (200k voters, a few thousand changes) and needs no second projec
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import polars as pl
 
+from pemilih.contract import KPU_COLUMNS
 from pemilih.contract import RECAP_STATE_COLUMNS as STATE_COLUMNS
 from pemilih.store import bulk, events, settings
 from pemilih.store.events import Addition, Change, Removal
@@ -29,6 +30,25 @@ class Period:
     corrected: pl.Series  # keys with a correction (U) within the period
     reasons: pl.DataFrame  # key, code, evidence: the last change of each key within the period
     events: int  # change events within the period
+    # The removals within the period still standing, each with the row as it was taken off
+    # (what a view of the list under other rules needs to put a voter back).
+    removed_rows: dict[str, tuple[str, str, dict]] = field(default_factory=dict)
+    # (key, column) -> (code, evidence) of the last correction of that field within the period.
+    field_reasons: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+
+    def removed(self) -> pl.DataFrame:
+        """key, code, evidence and KPU_COLUMNS of every voter removed within the period (as the
+        row stood when removed)."""
+        schema = {"key": pl.String, "code": pl.String, "evidence": pl.String, **{c: pl.String for c in KPU_COLUMNS}}
+        rows = [(key, code, evidence, *(_text(row.get(c)) for c in KPU_COLUMNS))
+                for key, (code, evidence, row) in self.removed_rows.items()]
+        return pl.DataFrame(rows, schema=schema, orient="row")
+
+    def field_changes(self) -> pl.DataFrame:
+        """key, column, code, evidence: the last correction of each field within the period."""
+        rows = [(k, c, code, evidence) for (k, c), (code, evidence) in self.field_reasons.items()]
+        return pl.DataFrame(rows, schema={"key": pl.String, "column": pl.String, "code": pl.String,
+                                          "evidence": pl.String}, orient="row")
 
 
 def period(start: datetime, end: datetime) -> Period:
@@ -40,6 +60,7 @@ def period(start: datetime, end: datetime) -> Period:
             .order_by("-seq").first())
     rows = dict(_imported(base)) if base is not None else {}
     removals, reasons, corrected, counted, at_start = {}, {}, set(), 0, None
+    notes = _Notes()
     later = Event.objects.filter(kind__in=[*events.CHANGE_KINDS, events.REVIEW_UNDONE],
                                  seq__gt=base.seq if base else 0, happened_at__lte=end).order_by("seq")
     for event in later.iterator():
@@ -50,12 +71,14 @@ def period(start: datetime, end: datetime) -> Period:
             _replay(rows, change, undo)
             if inside:
                 _note(change, undo, removals, corrected)
+                notes.note(change, undo)
                 reasons[change.key] = (change.code or "", change.evidence or "")
         counted += inside
     if at_start is None:
         at_start = dict(rows)
     return Period(_frame(at_start), _frame(rows), _why(removals),
-                  pl.Series("key", sorted(corrected), dtype=pl.String), _why(reasons), counted)
+                  pl.Series("key", sorted(corrected), dtype=pl.String), _why(reasons), counted,
+                  {k: v for k, v in notes.removed.items() if k not in rows}, notes.fields)
 
 
 def _why(found: dict[str, tuple[str, str]]) -> pl.DataFrame:
@@ -113,6 +136,31 @@ def _note(change: Change, undo: bool, removals: dict, corrected: set) -> None:
         removals.pop(change.key, None)  # an undone removal is no removal
     elif not isinstance(change, Addition):
         corrected.add(change.key)
+
+
+class _Notes:
+    """What the period's changes say beyond the counts: the row each removal took off, and the
+    code and evidence of each field's last correction (an undo forgets what it undid)."""
+
+    def __init__(self):
+        self.removed: dict[str, tuple[str, str, dict]] = {}
+        self.fields: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def note(self, change: Change, undo: bool) -> None:
+        if isinstance(change, Removal):
+            if undo:
+                self.removed.pop(change.key, None)
+            else:
+                self.removed[change.key] = (change.code or "", change.evidence or "", change.row)
+        elif not isinstance(change, Addition):
+            if undo:
+                self.fields.pop((change.key, change.column), None)
+            else:
+                self.fields[(change.key, change.column)] = (change.code or "U", change.evidence or "")
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)
 
 
 def _frame(rows: dict[str, tuple]) -> pl.DataFrame:

@@ -154,7 +154,7 @@ def handback(job, bar) -> str:
     p = job.params
     out = step.run(workspace.current(), step.HandbackRequest(
         str(jobs.output_dir(job)), p["period"], p["agreement"], _who(p), on=date.fromisoformat(p["on"]),
-        regime=p["regime"], place=p["place"]), bar)
+        eligible_on=date.fromisoformat(p["eligible_on"]) if p.get("eligible_on") else None, place=p["place"]), bar)
     c = out.counts
     tms = sum(v for k, v in c.items() if k.startswith("TMS"))
     job.result = {"file": out.path.name, "counts": c, "manifest_sha256": out.manifest["manifest_sha256"]}

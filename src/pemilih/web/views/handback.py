@@ -14,10 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pemilih.cycle.apply import DEFAULT_REASON as REASON_APPLY
-from pemilih.cycle.common import working_regime
 from pemilih.cycle.handback import DEFAULT_PLACE, PERIOD
 from pemilih.cycle.handback import DEFAULT_REASON as REASON_HANDBACK
-from pemilih.web import access, jobs, tasks, workspace
+from pemilih.web import access, jobs, tasks
 from pemilih.web.access import only, route
 from pemilih.web.roles import Role
 
@@ -46,44 +45,45 @@ def _transfers():
 
 def _handback_form(request) -> tuple[dict, list[str]]:
     """The form's values (as typed) and what is wrong with them."""
-    from pemilih.domain import codes
     from pemilih.store.models import Agreement
     p = request.POST
     values = {"periode": p.get("periode", "").strip(), "perjanjian": p.get("perjanjian", "").strip(),
-              "rezim": p.get("rezim", "").strip(), "tanggal": p.get("tanggal", "").strip(),
+              "acuan": p.get("acuan", "").strip(), "tanggal": p.get("tanggal", "").strip(),
               "tempat": p.get("tempat", "").strip() or DEFAULT_PLACE}
     errors = []
     if not PERIOD.match(values["periode"]):
         errors.append("Periode wajib diisi dengan huruf, angka atau tanda hubung, mis. 2027-Q1.")
     if not Agreement.objects.filter(number=values["perjanjian"]).exists():
         errors.append("Pilih perjanjian berbagi data yang tercatat.")
-    if values["rezim"] not in codes.regimes():
-        errors.append("Pilih tabel kode: " + ", ".join(codes.regimes()) + ".")
     try:
         typed = values["tanggal"]
         values["on"] = datetime.strptime(typed, "%Y-%m-%d").date() if typed else timezone.localdate()
     except ValueError:
         errors.append("Tanggal serah tidak sah; tulis seperti 2027-03-31.")
+    try:
+        typed = values["acuan"]
+        values["eligible_on"] = datetime.strptime(typed, "%Y-%m-%d").date() if typed else None
+    except ValueError:
+        errors.append("Tanggal acuan umur tidak sah; tulis seperti 2027-03-31, atau kosongkan.")
     return values, errors
 
 
 def handback_page(request):
-    from pemilih.domain import codes
     errors, values = [], {}
     if request.method == "POST":
         values, errors = _handback_form(request)
         if not errors:
             job = jobs.enqueue(request, tasks.HANDBACK, {
-                "period": values["periode"], "agreement": values["perjanjian"], "regime": values["rezim"],
+                "period": values["periode"], "agreement": values["perjanjian"],
                 "on": values["on"].isoformat(), "place": values["tempat"],
+                "eligible_on": values["eligible_on"].isoformat() if values["eligible_on"] else None,
                 "who": access.who(request, REASON_HANDBACK), "next_url": reverse("serah"),
                 "personal_data": True})
             return redirect("pekerjaan", job.pk)
     valid = _agreements()
     return render(request, "web/handback/serah.html", {
-        "errors": errors, "values": values, "agreements": valid, "regimes": codes.regimes(),
+        "errors": errors, "values": values, "agreements": valid,
         "default_agreement": values.get("perjanjian") or (valid[0].number if valid else ""),
-        "default_regime": values.get("rezim") or working_regime(workspace.current()),
         "today": timezone.localdate().isoformat(),
         "transfers": _transfers()}, status=400 if errors else 200)
 
