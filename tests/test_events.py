@@ -210,6 +210,13 @@ def _judged(row: dict) -> dict:
     return row
 
 
+def _without_placing(rows: list[dict]) -> list[dict]:
+    """The rows with a new voter's TPS, number and position left out (the old release handed
+    new voters back without TPS and number, in another order)."""
+    placing = ("tps", "no", "position")
+    return [{c: v for c, v in r.items() if not (r["key"].startswith("baru:") and c in placing)} for r in rows]
+
+
 def test_the_same_steps_give_the_old_releases_list_and_version_every_event(tmp_path, monkeypatch):
     """The fixture script's steps again, with this release: every event it writes carries its
     kind's schema version and parses; the lists are the ones the old release had."""
@@ -236,7 +243,11 @@ def test_the_same_steps_give_the_old_releases_list_and_version_every_event(tmp_p
                 cursor.execute('SELECT * FROM store_voter ORDER BY "key"')
                 cols = [d[0] for d in cursor.description]
                 got = [dict(zip(cols, r)) for r in cursor.fetchall()]
-                assert got == [_judged(row) for row in expected[name]["voters"]], attempt
+                want = [_judged(row) for row in expected[name]["voters"]]
+                if name == "kpu":  # since issue 12 the package gives each new voter a TPS and a number
+                    assert all(r["tps"] and r["no"] for r in got if r["key"].startswith("baru:"))
+                    got, want = _without_placing(got), _without_placing(want)
+                assert got == want, attempt
             rebuild_projection(ws)
         ws.close()
     assert kinds == set(events.KINDS)
