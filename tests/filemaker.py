@@ -192,8 +192,11 @@ def collect_books(ws, paths, *, actor: str, reason: str, agency: str = "PANITIA"
                                                   village, processes))
 
 
-def set_election_list(ws, e, stage: str, *, actor: str, reason: str, agency: str = "PANITIA"):
-    """The election step's list setting (cycle/election.py), nothing printed."""
+def set_election_list(ws, e, stage: str, *, actor: str, reason: str, agency: str = "PANITIA",
+                      schedule_reason: str | None = None):
+    """The election step's list setting (cycle/election.py), nothing printed; `schedule_reason`
+    for a list set outside its scheduled period (a test that runs the stages in one day)."""
     from pemilih.cycle import election
     from pemilih.cycle.common import Who
-    return election.set_list(ws, election.SetListRequest(e.code, stage, None, Who(actor, agency, reason)))
+    return election.set_list(ws, election.SetListRequest(e.code, stage, None, Who(actor, agency, reason),
+                                                         schedule_reason=schedule_reason))

@@ -23,6 +23,7 @@ pytestmark = pytest.mark.postgres
 A, B = "73.26.01.2001", "73.26.01.2002"
 N, CAP = 150, 4
 HEADER = ["JENIS", "KUNCI", "NIK", "KODE", "KOLOM", "NILAI BARU", "BUKTI"]
+SAME_DAY = "Uji: DPT pada hari DPS"  # the DPS is scheduled today: a DPT today is outside its period
 
 
 @pytest.fixture
@@ -185,7 +186,7 @@ def test_dpt_job_assigns_tps_under_the_cap_with_logistics(site):
     dpml = site.client("dpml")
     _create(dpml)
     _set(site, dpml, "DPS")
-    job = _set(site, dpml, "DPT", cadangan="10")
+    job = _set(site, dpml, "DPT", cadangan="10", alasan_jadwal=SAME_DAY)
     assert {"logistik.xlsx", "logistik.pdf", "DPT_PK27.xlsx"} <= set(job.files)
     made = ElectionList.objects.get(stage="DPT")
     rows = list(ElectionVoter.objects.filter(list=made).values_list("kode_desa", "tps_number", "jenis_kelamin"))
@@ -233,7 +234,8 @@ def test_a_list_set_from_the_command_line_keeps_its_ballot_reserve(site, tmp_pat
         monkeypatch.setenv("DATABASE_URL", site.ws.url)
     common = ["--kode", "PK27", "--workspace", str(site.ws.path), "--tanpa-pengumuman", "--tanpa-daftar"]
     assert main(["election", "dps", "--out", str(tmp_path / "dps"), *common]) == 0
-    assert main(["election", "dpt", "--out", str(tmp_path / "dpt"), "--cadangan", "10", *common]) == 0
+    assert main(["election", "dpt", "--out", str(tmp_path / "dpt"), "--cadangan", "10", *common,
+                 "--alasan-jadwal", SAME_DAY]) == 0
     site.ws.activate()
     made = ElectionList.objects.get(stage="DPT")
     assert (made.reserve_percent, made.regime, made.max_per_tps) == ("10", "PILKALEM", CAP)
