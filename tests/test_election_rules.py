@@ -22,7 +22,6 @@ from pemilih.cycle.common import StepError, Who, local_today
 from pemilih.store import elections, events
 from pemilih.store.models import ElectionList, Event
 
-from filemaker import set_election_list
 from filemaker import share_list as share
 
 pytestmark = pytest.mark.postgres
