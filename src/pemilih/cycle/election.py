@@ -143,7 +143,7 @@ def set_list(ws, request: SetListRequest, progress: Progress = SILENT) -> SetLis
     from pemilih.engine import election_lists
     from pemilih.store import elections
     e = elections.election(ws, request.code)
-    off = stage_refusal(ws, e, request.stage, request.schedule_reason)
+    off = stage_refusal(e, request.stage, request.schedule_reason)
     progress.stage(f"Menetapkan {request.stage} dan membagi TPS")
     voters, dpt = elections.voters_to_place(ws, e, request.stage)
     if dpt is not None:
@@ -168,7 +168,7 @@ def set_list(ws, request: SetListRequest, progress: Progress = SILENT) -> SetLis
 OFF_SCHEDULE_HINT = "Penetapan di luar jadwal hanya dengan menyebut alasannya (alasan di luar jadwal)."
 
 
-def stage_refusal(ws, e, stage: str, schedule_reason: str | None, on: date | None = None) -> str | None:
+def stage_refusal(e, stage: str, schedule_reason: str | None, on: date | None = None) -> str | None:
     """Check that `stage` may be set on `on` (today): the lists it follows are set (the store's
     ElectionError), the regime knows a DPTb and its window is open, and, outside the stage's
     scheduled period, a reason is given (StepError naming the scheduled date). Returns the
@@ -190,7 +190,7 @@ def stage_refusal(ws, e, stage: str, schedule_reason: str | None, on: date | Non
 def check_stage(ws, code: str, stage: str, schedule_reason: str | None = None) -> None:
     """What set_list would refuse before any work (for a page that queues the work as a job)."""
     from pemilih.store import elections
-    stage_refusal(ws, elections.election(ws, code), stage, (schedule_reason or "").strip() or None)
+    stage_refusal(elections.election(ws, code), stage, (schedule_reason or "").strip() or None)
 
 
 @dataclass(frozen=True)
@@ -313,6 +313,9 @@ class ResponsesRequest:
     # Why they are recorded after the response deadline; refused then without one, kept on the event.
     schedule_reason: str | None = None
 
+    def __post_init__(self):
+        object.__setattr__(self, "schedule_reason", (self.schedule_reason or "").strip() or None)
+
 
 def record_responses(ws, request: ResponsesRequest, progress: Progress = SILENT):
     """store.responses.ResponseOutcome; ResponseError (every bad row named) refuses the file whole.
@@ -324,7 +327,7 @@ def record_responses(ws, request: ResponsesRequest, progress: Progress = SILENT)
     from pemilih.io.responses import ResponsesUnreadable, read_responses
     from pemilih.store import elections, responses
     e = elections.election(ws, request.code)
-    late = responses_refusal(e, (request.schedule_reason or "").strip() or None)
+    late = responses_refusal(e, request.schedule_reason)
     progress.stage("Membaca dan mencatat tanggapan")
     try:
         rows = read_responses(request.path, request.shown_name)
