@@ -69,7 +69,8 @@ def logistics_tables():
 def build(work: Path) -> dict[str, Path]:
     [announcement] = write_announcements(
         voters(), work, title="Pengumuman Daftar Pemilih", stage="DPS",
-        election_name="Pemilihan Kepala Lembang Serentak Tahun 2027", voting_day=date(2027, 4, 12), processes=1)
+        election_name="Pemilihan Kepala Lembang Serentak Tahun 2027", voting_day=date(2027, 4, 12), processes=1,
+        announced=(date(2027, 1, 15), date(2027, 1, 17)), responses_until=date(2027, 1, 17))
     logistics = write_logistics_pdf(*logistics_tables(), work / "logistik.pdf",
                                     title="Kebutuhan Logistik Pilkalem 2027",
                                     params={"preset": "pilkalem", "reserve_percent": 2.5, "ballot_boxes": 1,

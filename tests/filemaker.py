@@ -175,12 +175,13 @@ def apply_package(ws, path, *, actor: str, reason: str, agency: str = "KPU"):
 
 
 def share_list(ws, out_dir, *, agreement: str, on, actor: str, reason: str, agency: str = "DPML",
-               regime: str | None = None, villages=None, processes: int = 2):
+               regime: str | None = None, villages=None, processes: int = 2, election: str | None = None):
     """The share step (cycle/share.py) with the arguments the tests name."""
     from pemilih.cycle import share
     from pemilih.cycle.common import Who
     return share.run(ws, share.ShareRequest(str(out_dir), agreement, Who(actor, agency, reason), on=on,
-                                            regime=regime, villages=tuple(villages or ()), processes=processes))
+                                            regime=regime, villages=tuple(villages or ()), processes=processes,
+                                            **({"election": election} if election else {})))
 
 
 def collect_books(ws, paths, *, actor: str, reason: str, agency: str = "PANITIA", village: str | None = None,
@@ -192,8 +193,11 @@ def collect_books(ws, paths, *, actor: str, reason: str, agency: str = "PANITIA"
                                                   village, processes))
 
 
-def set_election_list(ws, e, stage: str, *, actor: str, reason: str, agency: str = "PANITIA"):
-    """The election step's list setting (cycle/election.py), nothing printed."""
+def set_election_list(ws, e, stage: str, *, actor: str, reason: str, agency: str = "PANITIA",
+                      schedule_reason: str | None = None):
+    """The election step's list setting (cycle/election.py), nothing printed; `schedule_reason`
+    for a list set outside its scheduled period (a test that runs the stages in one day)."""
     from pemilih.cycle import election
     from pemilih.cycle.common import Who
-    return election.set_list(ws, election.SetListRequest(e.code, stage, None, Who(actor, agency, reason)))
+    extra = {"schedule_reason": schedule_reason} if schedule_reason else {}
+    return election.set_list(ws, election.SetListRequest(e.code, stage, None, Who(actor, agency, reason), **extra))

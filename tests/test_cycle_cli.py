@@ -1,11 +1,15 @@
 """The village-cycle commands as an operator types them: exit codes, messages, no tracebacks."""
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from pemilih.cli import main
+from pemilih.cycle.common import local_today
+
+DAY = local_today()
 
 CSV = """KECAMATAN,KELURAHAN/DESA,KODE DESA,TPS,NO,NKK,NIK,NAMA,TEMPAT LAHIR,TANGGAL LAHIR,STATUS PERKAWINAN,JENIS KELAMIN,ALAMAT,RT,RW,DISABILITAS,KTP-EL,KETERANGAN
 SESEAN,BORI RAMBU SALU,73.26.02.2003,001,1,7326020101000001,7326020101800001,YOHANIS,RANTEPAO,01-01-1980,S,L,DUSUN A,001,001,,S,
@@ -42,14 +46,20 @@ def test_agreement_election_handback_apply_recap_through_the_command_line(files,
               "--hari", "32-13-2027", "--dps", "15-01-2027", "--desa", "73.26.02.2003"])
     assert stopped.value.code == 2 and "tidak dikenali" in capsys.readouterr().err
     code, out, _ = _run(capsys, "election", "buat", "--workspace", dpml, "--kode", "PK", "--nama", "Pilkalem",
-                        "--hari", "17-03-2027", "--dps", "15-01-2027", "--desa", "73.26.02.2003", "--maks-tps", "2")
+                        "--hari", f"{DAY + timedelta(days=100):%d-%m-%Y}", "--dps", f"{DAY + timedelta(days=40):%d-%m-%Y}",
+                        "--desa", "73.26.02.2003", "--maks-tps", "2")
     assert code == 0 and "1 desa" in out
     code, _, err = _run(capsys, "election", "dpt", "--workspace", dpml, "--kode", "PK", "--out", files / "dpt")
     assert code == 1 and "DPS lebih dulu" in err
-    code, out, _ = _run(capsys, "election", "dps", "--workspace", dpml, "--kode", "PK", "--out", files / "dps")
+    # the DPS is scheduled in 40 days: set on any other day only with a reason, kept on the event
+    code, _, err = _run(capsys, "election", "dps", "--workspace", dpml, "--kode", "PK", "--out", files / "dps")
+    scheduled = f"DPS dijadwalkan ditetapkan pada {DAY + timedelta(days=40):%d-%m-%Y}"
+    assert code == 1 and scheduled in err and "Traceback" not in err
+    off = ("--alasan-jadwal", "Uji: di luar jadwal")
+    code, out, _ = _run(capsys, "election", "dps", "--workspace", dpml, "--kode", "PK", "--out", files / "dps", *off)
     assert code == 0 and "3 pemilih, 2 TPS" in out
     assert len(list((files / "dps" / "pengumuman").glob("*.pdf"))) == 1
-    code, out, _ = _run(capsys, "election", "dpt", "--workspace", dpml, "--kode", "PK", "--out", files / "dpt")
+    code, out, _ = _run(capsys, "election", "dpt", "--workspace", dpml, "--kode", "PK", "--out", files / "dpt", *off)
     assert code == 0 and {p.name for p in (files / "dpt").iterdir()} >= {"logistik.xlsx", "logistik.pdf"}
     code, out, _ = _run(capsys, "handback", "--workspace", dpml, "--out", files / "paket", "--periode", "2027-Q1",
                         "--perjanjian", "PKS-9")

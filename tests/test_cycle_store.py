@@ -113,10 +113,14 @@ def test_agreements_are_immutable_and_checked(dpml):
 
 # --- election lists ----------------------------------------------------------------------------
 
-def _election(ws, max_per_tps=3):
-    return elections.create(ws, code="PILKALEM", name="Pilkalem Serentak", regime="PILKALEM",
+def _election(ws, max_per_tps=3, regime="PILKALEM"):
+    return elections.create(ws, code="PILKALEM", name="Pilkalem Serentak", regime=regime,
                             voting_day=TODAY + timedelta(days=60), dps_set_on=TODAY, villages=[A, B],
                             max_per_tps=max_per_tps, actor="Kadis", agency="DPML", reason="SK Bupati")
+
+
+# The DPS is scheduled today: a DPT set the same day is outside its period (responses still open).
+ONE_DAY = {"schedule_reason": "Uji: semua tahapan dalam satu hari"}
 
 
 def test_dps_assigns_tps_under_the_cap_with_families_together(dpml):
@@ -175,11 +179,12 @@ def test_responses_change_the_list_with_evidence_and_bad_files_land_not_at_all(d
 
 
 def test_dpt_after_dps_and_dptb_holds_who_came_after_the_dpt(dpml, tmp_path):
-    e = _election(dpml)
+    """A general election's DPTb (PEMILU2024; a Pilkalem has none: test_election_schedule.py)."""
+    e = _election(dpml, regime="PEMILU2024")
     with pytest.raises(elections.ElectionError, match="DPS lebih dulu"):
-        set_election_list(dpml, e, "DPT", **WHO)
+        set_election_list(dpml, e, "DPT", **WHO, **ONE_DAY)
     set_election_list(dpml, e, "DPS", **WHO)
-    dpt = set_election_list(dpml, e, "DPT", **WHO)
+    dpt = set_election_list(dpml, e, "DPT", **WHO, **ONE_DAY)
     assert dpt.list.voters == 8
     responses.record(dpml, e, read_responses(_responses(tmp_path / "late.xlsx", [ADD_NEW])), **WHO)
     dptb = set_election_list(dpml, e, "DPTb", **WHO)
@@ -200,7 +205,7 @@ def _cycle(dpml, tmp_path):
         {"JENIS": "UBAH", "KUNCI": "dpt.csv::4", "KOLOM": "NAMA", "NILAI BARU": "YUSUF", "BUKTI": "KTP-el"},
         {"JENIS": "UBAH", "KUNCI": "dpt.csv::4", "KOLOM": "KTP-EL", "NILAI BARU": "S", "BUKTI": "KTP-el"},
         ADD_NEW])), **WHO)
-    set_election_list(dpml, e, "DPT", **WHO)
+    set_election_list(dpml, e, "DPT", **WHO, **ONE_DAY)
 
 
 def test_handback_package_meets_the_contract(dpml, tmp_path):
@@ -367,7 +372,7 @@ def test_a_voter_added_without_village_names_prints_under_the_villages_name(dpml
     set_election_list(dpml, e, "DPS", **WHO)
     bare = {k: v for k, v in ADD_NEW.items() if k not in ("DESA", "KECAMATAN")}
     responses.record(dpml, e, read_responses(_responses(tmp_path / "t.xlsx", [bare])), **WHO)
-    dpt = set_election_list(dpml, e, "DPT", **WHO)
+    dpt = set_election_list(dpml, e, "DPT", **WHO, **ONE_DAY)
     paths = publish(dpt, e, tmp_path / "dpt", processes=1)
     pdfs = sorted(p.name for p in paths if p.suffix == ".pdf" and p.name.startswith("DPT"))
     assert pdfs == ["DPT_7326022001_LEMBANG_SATU.pdf", "DPT_7326022002_LEMBANG_DUA.pdf"]

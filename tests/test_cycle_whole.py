@@ -163,7 +163,9 @@ def test_the_whole_cycle(regency, workspace, kpu_workspace, tmp_path, dump_db):
     e = elections.create(dpml, code="PK", name="Pilkalem", regime="PILKALEM", voting_day=VOTING_DAY,
                          dps_set_on=DPS_ON, villages=villages, max_per_tps=60, actor="Kadis",
                          agency="DPML", reason="SK")
-    dps = set_election_list(dpml, e, "DPS", **PANITIA)
+    # The cycle runs in one day, not on the election's schedule: each list says why.
+    off = {"schedule_reason": "Uji: seluruh siklus dalam satu hari"}
+    dps = set_election_list(dpml, e, "DPS", **PANITIA, **off)
     leaving = dps.voters.filter(pl.col("kode_desa") == villages[1]).row(0, named=True)
     sheet = tmp_path / "tanggapan.xlsx"
     book = xlsxwriter.Workbook(str(sheet))
@@ -172,7 +174,7 @@ def test_the_whole_cycle(regency, workspace, kpu_workspace, tmp_path, dump_db):
     ws.write_row(1, 0, ["HAPUS", leaving["key"], "TMS-4", "Surat pindah"])
     book.close()
     responses.record(dpml, e, read_responses(sheet), **PANITIA)
-    dpt = set_election_list(dpml, e, "DPT", **PANITIA)
+    dpt = set_election_list(dpml, e, "DPT", **PANITIA, **off)
     assert leaving["key"] not in dpt.voters["key"].to_list()
     sizes = dpt.voters.group_by("kode_desa", "tps_number").len()
     assert sizes["len"].max() <= 60 and set(sizes["kode_desa"]) == set(villages)

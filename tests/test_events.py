@@ -100,6 +100,16 @@ def test_payload_records_convert_dates_and_keep_their_changes():
     reserved = events.payload_of(events.ELECTION_CREATED, replace(created, reserve_percent="3"))
     assert reserved["reserve_percent"] == "3"
     assert events.parse(events.ELECTION_CREATED, reserved).reserve_percent == "3"
+    # issue 12: the schedule, additive (absent from the payloads before it, as above)
+    planned = replace(created, announce_until=date(2027, 1, 17), responses_until=date(2027, 1, 18),
+                      dpt_set_on=date(2027, 1, 20))
+    stored = events.payload_of(events.ELECTION_CREATED, planned)
+    assert (stored["announce_until"], stored["responses_until"], stored["dpt_set_on"]) == (
+        "2027-01-17", "2027-01-18", "2027-01-20")
+    assert events.parse(events.ELECTION_CREATED, json.loads(json.dumps(stored))) == planned
+    listed = events.ElectionListSet("P1", "DPS", 3, [], regime="PILKALEM")
+    assert "schedule_reason" not in events.payload_of(events.ELECTION_LIST_SET, listed)
+    assert events.payload_of(events.ELECTION_LIST_SET, replace(listed, schedule_reason="x"))["schedule_reason"] == "x"
     decided = events.ReviewDecided(1, (events.Correction("k", "nama", "A", "B", 1, "r"),), [])
     stored = events.payload_of(events.REVIEW_ACCEPTED, decided)
     assert stored["changes"] == [{"op": "set", "key": "k", "code": "U", "column": "nama", "old": "A", "new": "B",

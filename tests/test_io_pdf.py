@@ -360,3 +360,22 @@ def test_minutes_over_two_pages_and_a_bad_hash(tmp_path):
     with pytest.raises(ValueError):
         minutes(tmp_path / "bad.pdf", manifest_sha256="7326014505900001")
     assert not (tmp_path / "bad.pdf").exists() and not (tmp_path / "bad.pdf.tmp").exists()
+
+
+def test_the_notice_names_the_regency_and_only_a_list_open_to_responses_invites_them(tmp_path):
+    """Issue 12: the DPS's notice prints its announcement period and the response deadline; a
+    notice without them (the DPT's) invites no responses. 15 Jan 2027 is a Friday."""
+    dps = announce(tmp_path / "dps", announced=(date(2027, 1, 15), date(2027, 1, 17)),
+                   responses_until=date(2027, 1, 18))[1]
+    for page in (1, 2):  # every TPS's sheet
+        body = flat(text(dps, page))
+        assert "Pemilihan Kepala Lembang Serentak 2027 - Kabupaten Toraja Utara" in body
+        assert "Diumumkan Jumat, 15 Januari 2027 sampai dengan Minggu, 17 Januari 2027." in body
+        assert ("Tanggapan dan perbaikan data disampaikan kepada panitia pemilihan paling lambat "
+                "Senin, 18 Januari 2027.") in body
+        assert "tanggapan paling lambat Senin, 18 Januari 2027" in body  # the footer, on every page
+    final = write_announcements(frame(VOTERS), tmp_path / "dpt", title="Pengumuman DPT", stage="DPT",
+                                election_name="Pilkalem", voting_day=VOTING_DAY, processes=1)[1]
+    body = flat(text(final))
+    assert "Kabupaten Toraja Utara" in body
+    assert "anggapan" not in body and "Diumumkan" not in body

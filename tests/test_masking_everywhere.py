@@ -181,8 +181,9 @@ def test_every_page_and_document_shows_her_masked(world, tmp_path):
         "alasan": "SK Bupati"})
     assert created.status_code == 302
     files: dict[str, bytes] = {}
-    for stage in ("DPS", "DPT"):
-        job, pages = _job(world, dpml, dpml.post(f"/pilkalem/PK27/tetapkan/{stage}/", {}))
+    for stage in ("DPS", "DPT"):  # the DPS is due today; the DPT, set today too, says why
+        form = {"alasan_jadwal": "Uji: DPT pada hari DPS"} if stage == "DPT" else {}
+        job, pages = _job(world, dpml, dpml.post(f"/pilkalem/PK27/tetapkan/{stage}/", form))
         assert job.status == job.DONE, job.message
         out.update({f"{k} {stage}": v for k, v in pages.items()})
         shows_her.append(f"job {job.kind} {stage}")  # the TPS warning names her family's NKK
@@ -190,14 +191,17 @@ def test_every_page_and_document_shows_her_masked(world, tmp_path):
         if stage == "DPT":
             [logistics] = [n for n in job.files if n.endswith(".pdf")]
             files["logistics"] = _download(dpml.get(f"/pekerjaan/{job.pk}/unduh/{logistics}"))
-    # Public responses: her NIK as Excel's number in an addition, and typed where a kind belongs.
-    sheet = responses_workbook(tmp_path / "tanggapan.xlsx", [
-        {"JENIS": "TAMBAH", "NIK": f"{NIK}.0", "BUKTI": "KTP-el"},
-        {"JENIS": NIK, "KUNCI": KEY, "BUKTI": "KTP-el"}],
-        ["JENIS", "KUNCI", "NIK", "KODE", "KOLOM", "NILAI BARU", "BUKTI"])
-    refused = dpml.post("/pilkalem/PK27/tanggapan/", {"berkas": SimpleUploadedFile(sheet.name, sheet.read_bytes())})
-    out["responses refused"] = refused.content.decode()
-    assert refused.status_code == 400 and "kolom JENIS" in out["responses refused"]
+            continue
+        # Public responses to the DPS (taken until the DPT is set): her NIK as Excel's number in
+        # an addition, and typed where a kind belongs.
+        sheet = responses_workbook(tmp_path / "tanggapan.xlsx", [
+            {"JENIS": "TAMBAH", "NIK": f"{NIK}.0", "BUKTI": "KTP-el"},
+            {"JENIS": NIK, "KUNCI": KEY, "BUKTI": "KTP-el"}],
+            ["JENIS", "KUNCI", "NIK", "KODE", "KOLOM", "NILAI BARU", "BUKTI"])
+        refused = dpml.post("/pilkalem/PK27/tanggapan/",
+                            {"berkas": SimpleUploadedFile(sheet.name, sheet.read_bytes())})
+        out["responses refused"] = refused.content.decode()
+        assert refused.status_code == 400 and "kolom JENIS" in out["responses refused"]
     shows_her.append("responses refused")
     out["pilkalem list"] = _page(dpml, "/pilkalem/")
     out["pilkalem detail"] = _page(dpml, "/pilkalem/PK27/")

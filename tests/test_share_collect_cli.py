@@ -85,3 +85,20 @@ def test_refused_conflicting_and_unreadable_workbooks(ws_args, capsys, tmp_path)
 def test_share_without_agreement_exits_1(ws_args, capsys, tmp_path):
     code, _, err = _run(capsys, "share", "--out", tmp_path / "x", "--perjanjian", "TIDAK-ADA", *ws_args)
     assert code == 1 and "Perjanjian nomor 'TIDAK-ADA' tidak tercatat" in err
+
+
+def test_share_takes_the_latest_elections_villages_and_refuses_one_outside(ws_args, capsys, tmp_path):
+    """Issue 12 (defect 7): with an election in the workspace only its villages are shared
+    (UU 27/2022); without one, every village the agreement covers (test_share_then_collect)."""
+    code, _, err = _run(capsys, "election", "buat", "--kode", "PK27", "--nama", "Pilkalem", "--hari", "17-03-2027",
+                        "--dps", "15-01-2027", "--desa", "73.26.01.1006", *ws_args)
+    assert code == 1 and "bukan di kelurahan (kode 1xxx): 73.26.01.1006" in err  # SINGKI is a kelurahan
+    assert _run(capsys, "election", "buat", "--kode", "PK27", "--nama", "Pilkalem", "--hari", "17-03-2027",
+                "--dps", "15-01-2027", "--desa", "73.26.01.2010", *ws_args)[0] == 0
+    out = tmp_path / "lembar"
+    code, text, err = _run(capsys, "share", "--out", out, "--perjanjian", NUMBER, "--tanggal", "01-06-2026", *ws_args)
+    assert (code, err) == (0, "") and "1 lembar kerja (2 pemilih) ditulis" in text and "Pemilihan PK27" in text
+    assert [p.name for p in out.iterdir()] == ["COKLIT_7326012010_LIMBONG.xlsx"]
+    code, _, err = _run(capsys, "share", "--out", tmp_path / "luar", "--perjanjian", NUMBER, "--tanggal", "01-06-2026",
+                        "--desa", "73.26.01.1006", *ws_args)
+    assert code == 1 and "Desa 73.26.01.1006 tidak menyelenggarakan pemilihan PK27" in err

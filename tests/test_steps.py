@@ -51,6 +51,24 @@ def test_requests_refuse_what_their_step_cannot_do():
         handback.HandbackRequest("o", "../2027", "PKS", who)
 
 
+def test_an_election_request_names_lembang_only_and_owns_its_schedule():
+    """Issue 12: a Pilkalem is held in desa/lembang (code 2xxx), never a kelurahan (1xxx); its
+    schedule defaults to its code table's (PILKALEM: 3 days of notice and responses, the DPT
+    the day after), and every code table has its rules."""
+    from pemilih.domain import codes, election_rules
+    who = Who("x", "DPML", "uji")
+    with pytest.raises(StepError, match="bukan di kelurahan \\(kode 1xxx\\): 73.26.01.1001"):
+        election.CreateRequest("PK27", "Pilkalem", date(2027, 3, 17), date(2027, 1, 15),
+                               ("73.26.01.2001", "7326011001"), who)
+    asked = election.CreateRequest("PK27", "Pilkalem", date(2027, 3, 17), date(2027, 1, 15),
+                                   ("7326012001", "73.26.01.2001", "73.26.01.2017"), who)
+    assert asked.villages == ("73.26.01.2001", "73.26.01.2017")
+    assert asked.schedule == election_rules.Schedule(date(2027, 1, 15), date(2027, 1, 17), date(2027, 1, 17),
+                                                     date(2027, 1, 18), date(2027, 3, 17))
+    assert election.SetListRequest("PK27", "DPS", None, who, schedule_reason="  ").schedule_reason is None
+    assert election_rules.ruled_regimes() == codes.regimes()
+
+
 def test_job_kinds_are_one_table_the_worker_reads_without_the_pages():
     """Issue 11: handlers registered themselves when the view modules were imported, so a job
     of a kind whose page was not loaded yet had no handler. Now the worker takes the table."""

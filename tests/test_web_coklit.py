@@ -202,3 +202,54 @@ def test_many_workbooks_at_once_are_collected_as_a_job(site, tmp_path):
     assert list(jobs.upload_dir().iterdir()) == []
     other = site.client("panitia", kode_desa=A)
     assert other.get(job.params["next_url"]).status_code == 404
+
+
+# --- issue 12 (defect 7): the villages of the election, under the agreement -------------------------
+
+def _election_over(ws, *villages):
+    from datetime import timedelta
+
+    from pemilih.cycle import election
+    from pemilih.cycle.common import Who, local_today
+    today = local_today()
+    election.create(ws, election.CreateRequest("PK27", "Pilkalem Serentak 2027", today + timedelta(days=90), today,
+                                               villages, Who("Kadis", "DPML", "SK Bupati")))
+
+
+def test_the_page_offers_only_the_elections_villages_and_refuses_one_outside(site, tmp_path):
+    import zipfile
+
+    from pemilih.web.models import Job
+    _election_over(site.ws, A)
+    client = site.client("dpml")
+    page = client.get("/coklit/").content.decode()
+    assert "PK27" in page and f"/coklit/{A}/unduh/" in page
+    assert f"/coklit/{B}/unduh/" not in page and "LEMBANG DUA" not in page
+    refused = client.get(f"/coklit/{B}/unduh/", follow=True)
+    assert f"Desa {B} tidak menyelenggarakan pemilihan PK27" in refused.content.decode()
+    assert not _shared_events()
+    own = site.client("panitia", kode_desa=B).get("/coklit/").content.decode()
+    assert f"Desa {B} tidak menyelenggarakan Pilkalem Serentak 2027" in own and "/unduh/" not in own
+    client.post("/coklit/semua/", {"rezim": "PILKALEM"})
+    site.run_jobs()
+    job = Job.objects.get(kind="coklit-semua")
+    assert job.status == Job.DONE, job.message
+    data = client.get(f"/pekerjaan/{job.pk}/unduh/{job.files[0]}")
+    names = zipfile.ZipFile(io.BytesIO(b"".join(data.streaming_content))).namelist()
+    assert names == ["COKLIT_7326012001_LEMBANG_SATU.xlsx"]
+    assert [e.payload["kode_desa"] for e in _shared_events()] == [A]
+
+
+def test_a_village_outside_the_agreement_is_not_offered_and_its_download_is_refused_with_the_reason(website, maker):
+    receive(website.ws, maker)
+    agree(website.ws, "SEMPIT/PKS", villages=(A,))
+    client = website.client("dpml")
+    page = client.get("/coklit/").content.decode()
+    assert f"/coklit/{A}/unduh/" in page and f"/coklit/{B}/unduh/" not in page
+    assert f"Perjanjian yang berlaku tidak mencakup desa {B}." in page
+    refused = client.get(f"/coklit/{B}/unduh/")
+    assert refused.status_code == 403
+    assert f"Perjanjian berbagi data yang berlaku tidak mencakup desa {B}" in refused.content.decode()
+    assert not _shared_events()
+    assert client.get(f"/coklit/{A}/unduh/").status_code == 200
+    assert [e.payload["kode_desa"] for e in _shared_events()] == [A]

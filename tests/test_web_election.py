@@ -23,6 +23,7 @@ pytestmark = pytest.mark.postgres
 A, B = "73.26.01.2001", "73.26.01.2002"
 N, CAP = 150, 4
 HEADER = ["JENIS", "KUNCI", "NIK", "KODE", "KOLOM", "NILAI BARU", "BUKTI"]
+SAME_DAY = "Uji: DPT pada hari DPS"  # the DPS is scheduled today: a DPT today is outside its period
 
 
 @pytest.fixture
@@ -185,7 +186,7 @@ def test_dpt_job_assigns_tps_under_the_cap_with_logistics(site):
     dpml = site.client("dpml")
     _create(dpml)
     _set(site, dpml, "DPS")
-    job = _set(site, dpml, "DPT", cadangan="10")
+    job = _set(site, dpml, "DPT", cadangan="10", alasan_jadwal=SAME_DAY)
     assert {"logistik.xlsx", "logistik.pdf", "DPT_PK27.xlsx"} <= set(job.files)
     made = ElectionList.objects.get(stage="DPT")
     rows = list(ElectionVoter.objects.filter(list=made).values_list("kode_desa", "tps_number", "jenis_kelamin"))
@@ -233,7 +234,8 @@ def test_a_list_set_from_the_command_line_keeps_its_ballot_reserve(site, tmp_pat
         monkeypatch.setenv("DATABASE_URL", site.ws.url)
     common = ["--kode", "PK27", "--workspace", str(site.ws.path), "--tanpa-pengumuman", "--tanpa-daftar"]
     assert main(["election", "dps", "--out", str(tmp_path / "dps"), *common]) == 0
-    assert main(["election", "dpt", "--out", str(tmp_path / "dpt"), "--cadangan", "10", *common]) == 0
+    assert main(["election", "dpt", "--out", str(tmp_path / "dpt"), "--cadangan", "10", *common,
+                 "--alasan-jadwal", SAME_DAY]) == 0
     site.ws.activate()
     made = ElectionList.objects.get(stage="DPT")
     assert (made.reserve_percent, made.regime, made.max_per_tps) == ("10", "PILKALEM", CAP)
@@ -265,3 +267,53 @@ def test_a_committee_downloads_its_own_village_only(site):
     assert A in page and B not in page
     # the list is only DPML's to set
     assert panitia.post("/pilkalem/PK27/tetapkan/DPT/").status_code == 403
+
+
+# --- issue 12: villages, DPTb by regime, stage dates --------------------------------------------------
+
+def test_a_committee_of_a_village_outside_every_election_is_told_so(site):
+    _create(site.client("dpml"))  # A and B only
+    page = site.client("panitia", kode_desa="73.26.01.2009").get("/pilkalem/").content.decode()
+    assert "Desa 73.26.01.2009 tidak menyelenggarakan pemilihan" in page and "PK27" not in page
+    assert "tidak menyelenggarakan" not in site.client("panitia", kode_desa=A).get("/pilkalem/").content.decode()
+
+
+def test_the_page_shows_the_schedule_and_a_list_off_it_needs_the_reason_asked_for(site, tmp_path):
+    import subprocess
+
+    from pemilih.store.models import ElectionList, Event
+    from pemilih.web.models import Job
+    dpml = site.client("dpml")
+    today = timezone.localdate()
+    dps_day = today + timedelta(days=10)
+    made = _create(dpml, dps=dps_day.isoformat(), tanggapan=(dps_day + timedelta(days=4)).isoformat())
+    assert made.status_code == 302
+    page = dpml.get("/pilkalem/PK27/").content.decode()
+    shown = {k: page.split(f'id="jadwal-{k}">')[1].split("</dd>")[0] for k in ("dps", "pengumuman", "tanggapan", "dpt")}
+    assert shown == {"dps": f"{dps_day:%d-%m-%Y}",
+                     "pengumuman": f"{dps_day:%d-%m-%Y} s.d. {dps_day + timedelta(days=2):%d-%m-%Y}",
+                     "tanggapan": f"{dps_day + timedelta(days=4):%d-%m-%Y}",
+                     "dpt": f"{dps_day + timedelta(days=5):%d-%m-%Y}"}
+    assert 'name="alasan_jadwal"' in page  # the DPS is due in ten days: its form asks why now
+    assert _create(dpml, code="HARIINI").status_code == 302  # the DPS due today: nothing to ask
+    assert 'name="alasan_jadwal"' not in dpml.get("/pilkalem/HARIINI/").content.decode()
+    refused = dpml.post("/pilkalem/PK27/tetapkan/DPS/", {"pengumuman": "0"})
+    assert refused.status_code == 400 and f"DPS dijadwalkan ditetapkan pada {dps_day:%d-%m-%Y}" in \
+        refused.content.decode()
+    assert not Job.objects.exists()
+    _set(site, dpml, "DPS", pengumuman="0", alasan_jadwal="Pleno dimajukan")
+    event = Event.objects.get(pk=ElectionList.objects.get(stage="DPS").event_id)
+    assert event.payload["schedule_reason"] == "Pleno dimajukan"
+    # the notice printed on demand names the regency, its period and the deadline
+    pdf = dpml.get(f"/pilkalem/PK27/{A}/pengumuman/DPS/")
+    path = tmp_path / "dps.pdf"
+    path.write_bytes(b"".join(pdf.streaming_content))
+    text = " ".join(subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                                   check=True).stdout.split())
+    assert "Kabupaten Toraja Utara" in text and f"{(dps_day + timedelta(days=4)).year}" in text
+    assert "paling lambat" in text
+    _set(site, dpml, "DPT", pengumuman="0", alasan_jadwal="Pleno dimajukan")
+    page = dpml.get("/pilkalem/PK27/").content.decode()
+    assert "PILKALEM tidak mengenal DPTb" in page and "/tetapkan/DPTb/" not in page
+    dptb = dpml.post("/pilkalem/PK27/tetapkan/DPTb/")
+    assert dptb.status_code == 400 and "tidak mengenal DPTb" in dptb.content.decode()

@@ -374,6 +374,8 @@ def test_06_pilkalem_lists_by_dpml_and_the_committee(site, people, truth, new_pa
     e = Election.objects.get(code=ELECTION)
     assert (sorted(e.villages), e.max_per_tps) == (sorted([truth.v, truth.w]), CAP)
 
+    # The DPS is scheduled on the generated regency's day, not today: the form asks why (issue 12).
+    page.fill("form[action$='/tetapkan/DPS/'] input[name=alasan_jadwal]", "Uji: semua tahapan hari ini")
     submit(page, "button:has-text('Tetapkan DPS')")
     assert "DPS" in finish_job(page)
     submit(page, "#job-status a:has-text('Lanjut')")
@@ -395,6 +397,7 @@ def test_06_pilkalem_lists_by_dpml_and_the_committee(site, people, truth, new_pa
     assert gone["ref"] not in now and now[renamed["ref"]]["nama"] == renamed["NAMA"] + " RANTE"
 
     page.fill("input[name=cadangan]", "10")
+    page.fill("form[action$='/tetapkan/DPT/'] input[name=alasan_jadwal]", "Uji: semua tahapan hari ini")
     submit(page, "button:has-text('Tetapkan DPT')")
     assert "DPT" in finish_job(page)
     submit(page, "#job-status a:has-text('Lanjut')")

@@ -3,6 +3,7 @@
     pemilih election buat --kode PILKALEM2027 --nama "Pemilihan Kepala Lembang Serentak 2027" \\
         --hari 17-03-2027 --dps 15-01-2027 --desa 73.26.02.2001 73.26.02.2002 --maks-tps 500
     pemilih election dps --kode PILKALEM2027 --out hasil/dps        (list + announcement PDFs)
+        [--alasan-jadwal "..."]   (a list set outside its scheduled period needs a reason)
     pemilih election tanggapan --kode PILKALEM2027 tanggapan.xlsx    (public responses)
     pemilih election dpt --kode PILKALEM2027 --out hasil/dpt         (final list, TPS, logistics)
     pemilih election dptb --kode PILKALEM2027 --out hasil/dptb       (additional list)
@@ -30,6 +31,12 @@ def register(sub):
                       help=f"pemilih paling banyak per TPS (bawaan: {election.DEFAULT_MAX_PER_TPS})")
     make.add_argument("--cadangan", default=None,
                       help="persen surat suara cadangan per TPS, dibulatkan ke atas per TPS (bawaan: 2.5)")
+    make.add_argument("--umumkan-sampai", type=common.day, default=None, metavar="HH-BB-TTTT",
+                      help="hari terakhir pengumuman DPS (bawaan: menurut tabel kode, PILKALEM 3 hari)")
+    make.add_argument("--tanggapan-sampai", type=common.day, default=None, metavar="HH-BB-TTTT",
+                      help="batas tanggapan masyarakat atas DPS (bawaan: menurut tabel kode)")
+    make.add_argument("--dpt", type=common.day, default=None, metavar="HH-BB-TTTT",
+                      help="tanggal penetapan DPT (bawaan: sehari sesudah batas tanggapan)")
     common.add_who(make, "DPML", election.CREATE_REASON)
     lists = {}
     for stage, text in (("dps", "tetapkan DPS dan cetak pengumuman per TPS"),
@@ -46,6 +53,10 @@ def register(sub):
     respond = actions.add_parser("tanggapan", help="catat tanggapan masyarakat atas DPS dari berkas")
     respond.add_argument("file", metavar="BERKAS", help="xlsx: JENIS, KUNCI/NIK, KODE, KOLOM, NILAI BARU, BUKTI, ...")
     common.add_who(respond, "PANITIA", election.RESPONSES_REASON)
+    for sp in (*lists.values(), respond):
+        sp.add_argument("--alasan-jadwal", default=None, metavar="TEKS",
+                        help="alasan menetapkan/mencatat di luar jadwal pemilihan (wajib bila di luar jadwal; "
+                             "dicatat pada peristiwa)")
     for sp in (make, respond, *lists.values()):
         sp.add_argument("--kode", required=True, help="kode pemilihan, mis. PILKALEM2027")
         common.add_workspace(sp)
@@ -59,10 +70,14 @@ STAGES = {"dps": "DPS", "dpt": "DPT", "dptb": "DPTb"}
 def _make(args) -> int:
     from pemilih.cycle import election
     request = election.CreateRequest(args.kode, args.nama, args.hari, args.dps, tuple(args.desa), common.who(args),
-                                     regime=args.rezim, max_per_tps=args.maks_tps, reserve_percent=args.cadangan)
+                                     regime=args.rezim, max_per_tps=args.maks_tps, reserve_percent=args.cadangan,
+                                     announce_until=args.umumkan_sampai, responses_until=args.tanggapan_sampai,
+                                     dpt_set_on=args.dpt)
     e = election.create(common.workspace(args), request)
     print(f"Pemilihan {e.code} dibuat: {len(e.villages)} desa, hari pemungutan {e.voting_day:%d-%m-%Y}, "
           f"paling banyak {e.max_per_tps} pemilih per TPS.")
+    print(f"Jadwal: DPS {e.dps_set_on:%d-%m-%Y}, diumumkan s.d. {e.announce_until:%d-%m-%Y}, tanggapan s.d. "
+          f"{e.responses_until:%d-%m-%Y}, DPT {e.dpt_set_on:%d-%m-%Y}.")
     return 0
 
 
@@ -70,7 +85,8 @@ def _set(args) -> int:
     from pemilih.cycle import election
     request = election.SetListRequest(args.kode, STAGES[args.action], args.out, common.who(args),
                                       reserve_percent=args.cadangan, announce=not args.tanpa_pengumuman,
-                                      listing=not args.tanpa_daftar, processes=args.proses)
+                                      listing=not args.tanpa_daftar, processes=args.proses,
+                                      schedule_reason=args.alasan_jadwal)
     with common.progress() as shown:
         made = election.set_list(common.workspace(args), request, shown)
     print(f"{made.list.stage} {args.kode} ditetapkan: {made.list.voters:,} pemilih, {made.tps} TPS "
@@ -82,7 +98,7 @@ def _set(args) -> int:
 
 def _respond(args) -> int:
     from pemilih.cycle import election
-    request = election.ResponsesRequest(args.kode, args.file, common.who(args))
+    request = election.ResponsesRequest(args.kode, args.file, common.who(args), schedule_reason=args.alasan_jadwal)
     out = election.record_responses(common.workspace(args), request)
     counts = ", ".join(f"{k.lower()} {v}" for k, v in sorted(out.counts.items())) or "tidak ada perubahan"
     print(f"Tanggapan dicatat ({counts})" + (f", peristiwa #{out.event_seq}." if out.event_seq else "."))

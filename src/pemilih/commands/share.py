@@ -1,7 +1,10 @@
 """`pemilih share`: one coklit workbook per village for the committees (field validation).
 
-    pemilih share --out lembar-kerja --perjanjian 001/PKS/KPU-DPML/2026 --rezim PILKALEM \\
+    pemilih share --out lembar-kerja --perjanjian 001/PKS/KPU-DPML/2026 --pemilihan PILKALEM2027 \\
         --alasan "Coklit Pilkalem 2027" --workspace pemilih-data
+
+Only the villages of the election (by default the latest one) are shared, and only when the
+agreement covers them all.
 
 Every workbook rests on a data-sharing agreement (refused without a valid one) and is
 recorded as a transfer event; `pemilih collect` reads the returned workbooks back.
@@ -24,7 +27,10 @@ def register(sub):
     p.add_argument("--out", required=True, metavar="FOLDER", help="folder tujuan lembar kerja")
     p.add_argument("--perjanjian", required=True, metavar="NOMOR", help="nomor perjanjian berbagi data")
     p.add_argument("--desa", nargs="+", default=None, metavar="KODE",
-                   help="kode desa (mis. 73.26.01.2001); bawaan: semua desa di daftar")
+                   help="kode desa (mis. 73.26.01.2001); bawaan: semua desa pemilihan di daftar")
+    p.add_argument("--pemilihan", default=None, metavar="KODE",
+                   help="hanya desa pemilihan ini; desa di luarnya ditolak (bawaan: pemilihan terakhir; "
+                        "tanpa pemilihan: semua desa yang dicakup perjanjian)")
     p.add_argument("--rezim", default=None, choices=regimes(),
                    help="tabel kode STATUS (bawaan: tabel pemilihan terakhir, selain itu PEMILU2024)")
     p.add_argument("--tanggal", type=common.day, default=None, metavar="DD-MM-YYYY",
@@ -38,10 +44,14 @@ def register(sub):
 
 def run(args) -> int:
     from pemilih.cycle import share
+    ws = common.workspace(args)
+    election = args.pemilihan or share.default_election(ws)
     request = share.ShareRequest(args.out, args.perjanjian, common.who(args), on=args.tanggal, regime=args.rezim,
-                                 villages=tuple(args.desa or ()), processes=args.proses)
+                                 villages=tuple(args.desa or ()), processes=args.proses, election=election)
     with common.progress() as shown:
-        out = share.run(common.workspace(args), request, shown)
+        out = share.run(ws, request, shown)
+    if election:
+        print(f"Pemilihan {election}: hanya desa yang menyelenggarakannya.")
     for path in out.paths[:20]:
         print(f"  {path}")
     if len(out.paths) > 20:

@@ -18,7 +18,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pemilih.contract import ELECTION_STAGES, KPU_HEADERS, RESPONSE_ADD, RESPONSE_KEY, RESPONSE_KIND, RESPONSE_NIK
-from pemilih.cycle.common import SILENT, Progress, StepError, Who, check_regime
+from pemilih.cycle.common import SILENT, Progress, StepError, Who, check_regime, local_today
+from pemilih.domain import election_rules
+from pemilih.domain.election_rules import dmy
 
 if TYPE_CHECKING:
     import polars as pl
@@ -42,14 +44,19 @@ class CreateRequest:
     name: str
     voting_day: date
     dps_set_on: date
-    villages: tuple[str, ...]
+    villages: tuple[str, ...]  # desa/lembang codes (`7326012001` is read as `73.26.01.2001`)
     who: Who
     regime: str = DEFAULT_REGIME
     max_per_tps: int = DEFAULT_MAX_PER_TPS
     reserve_percent: str | None = None  # ballots in reserve, % per TPS; None: the preset's 2.5
+    # The schedule; None: the regime's default (domain/election_rules.py, data/election_rules.csv).
+    announce_until: date | None = None  # the DPS is announced from its day until this one
+    responses_until: date | None = None  # the response deadline
+    dpt_set_on: date | None = None
 
     def __post_init__(self):
         from pemilih.domain.logistics import percent
+        from pemilih.domain.regions import canonical_code
         if not CODE_PATTERN.match(self.code or ""):
             raise StepError("Kode pemilihan: huruf, angka, - atau _ saja (mis. PILKALEM2027).")
         if not (self.name or "").strip():
@@ -57,25 +64,40 @@ class CreateRequest:
         check_regime(self.regime)
         if not self.villages:
             raise StepError("Pilih paling sedikit satu desa/lembang.")
+        codes = tuple(dict.fromkeys(canonical_code(v) or v for v in self.villages))
+        object.__setattr__(self, "villages", codes)
+        refused = election_rules.village_problems(self.regime, codes)
+        if refused:
+            raise StepError(refused[0])
         if self.max_per_tps < 1:
             raise StepError("Jumlah pemilih paling banyak per TPS harus lebih dari 0")
-        if self.dps_set_on > self.voting_day:
-            raise StepError("Tanggal penetapan DPS sesudah hari pemungutan suara")
+        problems = self.schedule.problems()
+        if problems:
+            raise StepError(problems[0])
         if self.reserve_percent not in (None, ""):
             try:
                 percent(self.reserve_percent)
             except ValueError as exc:
                 raise StepError(f"Cadangan surat suara: {exc}") from None
 
+    @property
+    def schedule(self) -> election_rules.Schedule:
+        return election_rules.schedule(self.regime, self.dps_set_on, self.voting_day,
+                                       announce_until=self.announce_until, responses_until=self.responses_until,
+                                       dpt_set_on=self.dpt_set_on)
+
 
 def create(ws, request: CreateRequest, progress: Progress = SILENT):
-    """The election made (store.models.Election)."""
+    """The election made (store.models.Election), with its schedule."""
     from pemilih.store import elections
     progress.stage("Membuat pemilihan")
+    planned = request.schedule
     return elections.create(ws, code=request.code, name=request.name.strip(), regime=request.regime,
                             voting_day=request.voting_day, dps_set_on=request.dps_set_on,
                             villages=list(request.villages), max_per_tps=request.max_per_tps,
-                            reserve_percent=request.reserve_percent or None, **request.who.event_args())
+                            reserve_percent=request.reserve_percent or None,
+                            announce_until=planned.announce_until, responses_until=planned.responses_until,
+                            dpt_set_on=planned.dpt_set_on, **request.who.event_args())
 
 
 @dataclass(frozen=True)
@@ -88,10 +110,13 @@ class SetListRequest:
     announce: bool = True  # announcement PDFs per village
     listing: bool = True  # the list as a workbook
     processes: int = 2  # for the announcement PDFs
+    # Why the list is set outside its scheduled period; refused there without one, kept on the event.
+    schedule_reason: str | None = None
 
     def __post_init__(self):
         if self.stage not in ELECTION_STAGES:
             raise StepError(f"Tahap '{self.stage}' tidak dikenal; pilih {', '.join(ELECTION_STAGES)}")
+        object.__setattr__(self, "schedule_reason", (self.schedule_reason or "").strip() or None)
         if self.reserve_percent not in (None, ""):
             from pemilih.domain.logistics import percent
             try:
@@ -118,6 +143,7 @@ def set_list(ws, request: SetListRequest, progress: Progress = SILENT) -> SetLis
     from pemilih.engine import election_lists
     from pemilih.store import elections
     e = elections.election(ws, request.code)
+    off = stage_refusal(e, request.stage, request.schedule_reason)
     progress.stage(f"Menetapkan {request.stage} dan membagi TPS")
     voters, dpt = elections.voters_to_place(ws, e, request.stage)
     if dpt is not None:
@@ -125,7 +151,9 @@ def set_list(ws, request: SetListRequest, progress: Progress = SILENT) -> SetLis
     else:
         placed, warnings = election_lists.place(voters, e.max_per_tps)
     made = elections.record_list(ws, e, request.stage, placed, warnings,
-                                 reserve_percent=request.reserve_percent or None, **request.who.event_args())
+                                 reserve_percent=request.reserve_percent or None,
+                                 schedule_reason=request.schedule_reason if off else None,
+                                 **request.who.event_args())
     paths = []
     if request.out_dir is not None:
         villages = made.voters["kode_desa"].n_unique() if made.voters.height else 0
@@ -133,6 +161,62 @@ def set_list(ws, request: SetListRequest, progress: Progress = SILENT) -> SetLis
         paths = publish(made, e, Path(request.out_dir), processes=request.processes, announce=request.announce,
                         listing=request.listing, progress=progress)
     return SetListOutcome(made.list, made.voters, made.warnings, paths)
+
+
+# --- the schedule --------------------------------------------------------------------------------------
+
+OFF_SCHEDULE_HINT = "Penetapan di luar jadwal hanya dengan menyebut alasannya (alasan di luar jadwal)."
+
+
+def stage_refusal(e, stage: str, schedule_reason: str | None, on: date | None = None) -> str | None:
+    """Check that `stage` may be set on `on` (today): the lists it follows are set (the store's
+    ElectionError), the regime knows a DPTb and its window is open, and, outside the stage's
+    scheduled period, a reason is given (StepError naming the scheduled date). Returns the
+    off-schedule message when a reason let it through, else None."""
+    from pemilih.store import elections
+    elections.check_order(e, stage)
+    on = on or local_today()
+    if stage == DPTB:
+        refused = election_rules.dptb_refusal(e.regime, e.voting_day, on)
+        if refused:
+            raise StepError(refused)
+        return None
+    off = elections.schedule_of(e).off_schedule(stage, on)
+    if off and not schedule_reason:
+        raise StepError(f"{off}. {OFF_SCHEDULE_HINT}")
+    return off
+
+
+def check_stage(ws, code: str, stage: str, schedule_reason: str | None = None) -> None:
+    """What set_list would refuse before any work (for a page that queues the work as a job)."""
+    from pemilih.store import elections
+    stage_refusal(elections.election(ws, code), stage, (schedule_reason or "").strip() or None)
+
+
+@dataclass(frozen=True)
+class StageDates:
+    stage: str
+    period: str  # the scheduled day(s), DD-MM-YYYY
+    off: str | None  # why today is outside it (a reason is asked), else None
+    refused: str | None  # why the stage cannot be set today at all (the regime's DPTb rule)
+
+
+def timetable(ws, code: str, on: date | None = None) -> dict:
+    """An election's schedule as a page shows it: the dates (`schedule`), and per stage its
+    period and whether setting it today needs a reason or is refused."""
+    from pemilih.store import elections
+    e = elections.election(ws, code)
+    on = on or local_today()
+    planned = elections.schedule_of(e)
+    stages = {}
+    for stage in (DPS, DPT):
+        first, last = planned.period(stage)
+        span = dmy(last) if first == last else f"{dmy(first)} s.d. {dmy(last)}"
+        stages[stage] = StageDates(stage, span, planned.off_schedule(stage, on), None)
+    closes = election_rules.dptb_closes(e.regime, e.voting_day)
+    stages[DPTB] = StageDates(DPTB, f"sampai {dmy(closes)}" if closes else "-", None,
+                              election_rules.dptb_refusal(e.regime, e.voting_day, on))
+    return {"schedule": planned, "stages": stages, "rules": election_rules.rules(e.regime), "today": on}
 
 
 def logistics_params(made):
@@ -174,8 +258,19 @@ def publish(made, e, out: Path, *, processes: int = 2, progress: Progress = SILE
             done[0] = n
         paths += write_announcements(voters, out / "pengumuman", title=f"Pengumuman {made.list.stage}",
                                      stage=made.list.stage, election_name=e.name, voting_day=e.voting_day,
-                                     processes=processes, progress=printed)
+                                     processes=processes, progress=printed, **notice_dates(e, made.list.stage))
     return paths
+
+
+def notice_dates(e, stage: str) -> dict:
+    """What an announcement of `stage` says about its dates: the list answered by public
+    responses (the DPS) prints its announcement period and the response deadline, as
+    scheduled; the others invite no responses."""
+    from pemilih.store.elections import schedule_of
+    if stage != election_rules.RESPONDS_TO:
+        return {}
+    planned = schedule_of(e)
+    return {"announced": (planned.dps_set_on, planned.announce_until), "responses_until": planned.responses_until}
 
 
 def write_logistics(made, e, out: Path) -> list[Path]:
@@ -214,13 +309,24 @@ class ResponsesRequest:
     who: Who
     shown_name: str | None = None  # the file's name as sent (a server keeps uploads under its own)
     village: str | None = None  # a committee answers for its own village only
+    # Why they are recorded after the response deadline; refused then without one, kept on the event.
+    schedule_reason: str | None = None
+
+    def __post_init__(self):
+        object.__setattr__(self, "schedule_reason", (self.schedule_reason or "").strip() or None)
 
 
 def record_responses(ws, request: ResponsesRequest, progress: Progress = SILENT):
-    """store.responses.ResponseOutcome; ResponseError (every bad row named) refuses the file whole."""
+    """store.responses.ResponseOutcome; ResponseError (every bad row named) refuses the file whole.
+
+    Responses answer the DPS as announced: taken once it is set, until the response deadline
+    (later only with a reason); what they change is in the current list the DPT is then set
+    from, so a voter added in time is on the DPT. Once the DPT is set they are refused, unless
+    the regime has a DPTb whose window is open (a general election: the DPTb takes them)."""
     from pemilih.io.responses import ResponsesUnreadable, read_responses
     from pemilih.store import elections, responses
     e = elections.election(ws, request.code)
+    late = responses_refusal(e, request.schedule_reason)
     progress.stage("Membaca dan mencatat tanggapan")
     try:
         rows = read_responses(request.path, request.shown_name)
@@ -233,7 +339,28 @@ def record_responses(ws, request: ResponsesRequest, progress: Progress = SILENT)
         outside = _outside_village(ws, rows, request.village)
         if outside:
             raise responses.ResponseError(outside)
-    return responses.record(ws, e, rows, **request.who.event_args())
+    return responses.record(ws, e, rows, schedule_reason=request.schedule_reason if late else None,
+                            **request.who.event_args())
+
+
+def responses_refusal(e, schedule_reason: str | None, on: date | None = None) -> str | None:
+    """StepError when responses cannot be taken on `on` (today); the late message when a
+    reason let them through after the deadline, else None."""
+    from pemilih.store import elections
+    on = on or local_today()
+    if elections.latest(e, election_rules.RESPONDS_TO) is None:
+        raise StepError(f"{election_rules.RESPONDS_TO} {e.code} belum ditetapkan; tanggapan masyarakat menjawab "
+                        f"{election_rules.RESPONDS_TO} yang diumumkan")
+    if elections.latest(e, DPT) is not None:
+        refused = election_rules.after_dpt_refusal(e.regime, e.voting_day, on)
+        if refused:
+            raise StepError(refused)
+        return None
+    late = elections.schedule_of(e).responses_late(on)
+    if late and not schedule_reason:
+        raise StepError(f"{late}. Tanggapan sesudah batas hanya dicatat dengan menyebut alasannya "
+                        "(alasan di luar jadwal).")
+    return late
 
 
 def _outside_village(ws, rows: list[tuple[str, dict]], village: str) -> list[str]:
@@ -313,7 +440,8 @@ def village_announcement(ws, code: str, kode_desa: str, stage: str, folder: Path
     folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=folder) as tmp:
         [printed] = write_announcements(voters, tmp, title=f"Pengumuman {made.stage}", stage=made.stage,
-                                        election_name=e.name, voting_day=e.voting_day, processes=1)
+                                        election_name=e.name, voting_day=e.voting_day, processes=1,
+                                        **notice_dates(e, made.stage))
         final = folder / printed.name
         os.replace(printed, final)
     return final

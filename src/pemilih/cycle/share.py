@@ -25,9 +25,13 @@ class ShareRequest:
     agreement: str
     who: Who
     on: date | None = None  # checked against the agreement's validity; None: today (local)
-    regime: str | None = None  # the STATUS codes; None: the working regime
-    villages: tuple[str, ...] = ()  # empty: every village of the current list
+    regime: str | None = None  # the STATUS codes; None: the election's, else the working regime
+    villages: tuple[str, ...] = ()  # empty: every village of the current list (of the election)
     processes: int = 2
+    # An election's code: only its villages are shared, a village outside it is refused (UU
+    # 27/2022: no more personal data than the purpose needs). None: no election limits the share
+    # (the command line and the web name the latest election: `default_election`).
+    election: str | None = None
 
     def __post_init__(self):
         if self.regime is not None:
@@ -52,8 +56,10 @@ def run(ws, request: ShareRequest, progress: Progress = SILENT) -> ShareOutcome:
     from pemilih.io import coklit_share
     from pemilih.store import share
     ws.activate()
-    on, regime = request.on or local_today(), request.regime or working_regime(ws)
-    wanted = share.villages(ws, list(request.villages) or None)
+    held = _election(ws, request.election)
+    on = request.on or local_today()
+    regime = request.regime or (held.regime if held is not None else working_regime(ws))
+    wanted = share.villages(ws, list(request.villages) or None, within=held)
     terms = share.terms(ws, request.agreement, on, wanted)
     out = Path(request.out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -80,10 +86,26 @@ def run(ws, request: ShareRequest, progress: Progress = SILENT) -> ShareOutcome:
     return ShareOutcome(paths, seqs, counted.rows, counted.skipped)
 
 
+def _election(ws, code: str | None):
+    from pemilih.store import elections
+    return elections.election(ws, code) if code else None
+
+
+def default_election(ws) -> str | None:
+    """The election a share is for unless told otherwise: the latest one (None: none yet)."""
+    from pemilih.store.elections import latest_election
+    found = latest_election(ws)
+    return found.code if found is not None else None
+
+
 def _shared(job, on: date, sha: str, sheets: dict):
     from pemilih.store.share import shared
     b = job.base
     return shared(b.cut, b.format, b.kode_desa, b.desa, b.kecamatan, b.file, b.regime, b.base_seq, on, sha, sheets)
+
+
+NO_AGREEMENT = ("Belum ada perjanjian berbagi data KPU-DPML yang berlaku hari ini; lembar kerja "
+                "coklit tidak dapat dibuat.")
 
 
 def agreement_for_villages(ws, codes: list[str], on: date | None = None):
@@ -92,8 +114,20 @@ def agreement_for_villages(ws, codes: list[str], on: date | None = None):
     from pemilih.store.agreements import in_force
     valid = in_force(ws, on or local_today(), {PROVIDER, RECIPIENT})
     if not valid:
-        return None, ("Belum ada perjanjian berbagi data KPU-DPML yang berlaku hari ini; lembar kerja "
-                      "coklit tidak dapat dibuat.")
+        return None, NO_AGREEMENT
+    return _choose(valid, codes)
+
+
+def agreements_by_village(ws, codes: list[str], on: date | None = None) -> dict:
+    """Per village: (the agreement its workbook would rest on, None) or (None, why none)."""
+    from pemilih.store.agreements import in_force
+    valid = in_force(ws, on or local_today(), {PROVIDER, RECIPIENT})
+    if not valid:
+        return {c: (None, NO_AGREEMENT) for c in codes}
+    return {c: _choose(valid, [c]) for c in codes}
+
+
+def _choose(valid: list, codes: list[str]):
     covering = [a for a in valid if all(a.covers(c) for c in codes)]
     if not covering:
         return None, "Perjanjian yang berlaku tidak mencakup desa " + ", ".join(codes) + "."

@@ -49,6 +49,30 @@ def canonical_code(code: str) -> str | None:
     return None
 
 
+def is_village_code(code: str | None) -> bool:
+    """A desa/kelurahan code: four parts once written canonically (`73.26.01.2001`)."""
+    canon = canonical_code(code or "")
+    return canon is not None and canon.count(".") == 3
+
+
+def is_kelurahan(code: str | None) -> bool:
+    """The village part of a Kemendagri code starting with 1 is a kelurahan, with 2 a desa
+    (a lembang in Toraja Utara): Permendagri 137/2017, domain.md section 4.3."""
+    canon = canonical_code(code or "")
+    return canon is not None and canon.count(".") == 3 and canon.split(".")[-1].startswith("1")
+
+
+@lru_cache(maxsize=64)
+def regency_name(code: str | None) -> str:
+    """`Kabupaten Toraja Utara` for any code of 73.26 (regency, kecamatan or village); '' when
+    the code names no regency of the reference."""
+    canon = canonical_code(code or "")
+    if canon is None or canon.count(".") < 1:
+        return ""
+    wanted = ".".join(canon.split(".")[:2])
+    return next((r.name for r in reference_rows("regencies") if r.code == wanted), "")
+
+
 class Regions:
     """All regions of Indonesia, indexed by code and by spelling-tolerant name."""
 

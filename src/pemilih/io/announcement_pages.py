@@ -53,6 +53,24 @@ class VillageJob:
     stage: str
     tps: tuple[Tps, ...]
     columns: tuple[str, ...]  # NKK .. Keterangan (no "No"), each joined with SEP
+    regency: str = ""  # Kabupaten Toraja Utara
+    announced: tuple[str, ...] = ()  # first and last day of the announcement, as printed
+    responses_until: str = ""  # the response deadline; empty: the list invites no responses
+
+    @property
+    def heading(self) -> str:
+        """The election and the regency, the title block's third line."""
+        return f"{self.election} - {self.regency}" if self.regency else self.election
+
+    @property
+    def dates_note(self) -> str:
+        """The period and deadline in short, for every page's footer."""
+        parts = []
+        if self.announced:
+            parts.append(f"diumumkan {self.announced[0]} s.d. {self.announced[1]}")
+        if self.responses_until:
+            parts.append(f"tanggapan paling lambat {self.responses_until}")
+        return "; ".join(parts)
 
     @property
     def rows(self) -> int:
@@ -108,15 +126,16 @@ class _Sheet:
         self.page += 1
         job, canvas = self.job, self.canvas
         y = title_block(canvas, LANDSCAPE, [(job.title, BOLD, 11), (job.stage_line, BOLD, 10),
-                                            (job.election, "Helvetica", 9)])
+                                            (job.heading, "Helvetica", 9)])
         y -= 8
         draw(canvas, MARGIN, y, f"Kecamatan : {job.kecamatan}", width=230)
         draw(canvas, MARGIN + 235, y, f"{job.village_label} : {job.desa}", width=250)
         draw(canvas, MARGIN + 490, y, f"TPS {tps.label}", font=BOLD, size=10)
         draw(canvas, LANDSCAPE[0] - MARGIN, y, f"Hari pemungutan suara: {job.voting_day}", size=8,
              align="right")
+        note = f"{job.stage} - {job.election} - {job.desa} - TPS {tps.label}"
         page_footer(canvas, LANDSCAPE, self.page, self.total,
-                    note=f"{job.stage} - {job.election} - {job.desa} - TPS {tps.label}")
+                    note=f"{note} ({job.dates_note})" if job.dates_note else note)
 
     def _end_block(self, tps: Tps, y: float) -> None:
         canvas, job = self.canvas, self.job
@@ -126,8 +145,12 @@ class _Sheet:
         notes = ["Catatan:",
                  "- NIK dan NKK disamarkan; tanggal lahir dan keterangan disabilitas tidak diumumkan.",
                  f"- Umur dihitung pada hari pemungutan suara ({job.voting_day}).",
-                 "- Status: B = belum kawin, S = sudah kawin, P = pernah kawin.",
-                 "- Tanggapan dan perbaikan data dapat disampaikan kepada panitia pemilihan."]
+                 "- Status: B = belum kawin, S = sudah kawin, P = pernah kawin."]
+        if job.announced:
+            notes.append(f"- Diumumkan {job.announced[0]} sampai dengan {job.announced[1]}.")
+        if job.responses_until:  # only a list open to responses (the DPS) invites them
+            notes.append("- Tanggapan dan perbaikan data disampaikan kepada panitia pemilihan paling lambat "
+                         f"{job.responses_until}.")
         for i, line in enumerate(notes):
             draw(canvas, MARGIN, y - 18 - i * 10, line, size=7.5, width=420)
         x = LANDSCAPE[0] - MARGIN - 110

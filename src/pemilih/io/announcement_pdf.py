@@ -23,6 +23,7 @@ from pathlib import Path
 import polars as pl
 
 from pemilih.domain.masking import id_expr, text_expr
+from pemilih.domain.regions import is_kelurahan, regency_name
 from pemilih.io.announcement_pages import SEP, Tps, VillageJob, render_village
 from pemilih.io.words_id import day_and_date, long_date
 
@@ -43,20 +44,27 @@ BLANK_DATE = "...................................."
 
 def write_announcements(voters: pl.DataFrame, out_dir, *, title: str, stage: str, election_name: str,
                         voting_day: date, processes: int = 2, progress: Callable[[int], None] | None = None,
-                        signed_on: date | None = None) -> list[Path]:
+                        signed_on: date | None = None, announced: tuple[date, date] | None = None,
+                        responses_until: date | None = None) -> list[Path]:
     """One PDF per village in out_dir (created if missing), named
     `<stage>_<kode desa without dots>_<DESA NAME>.pdf`; returns the paths in village-code
     order. progress(n), when given, is called with the number of villages done so far.
-    signed_on dates the signature block; without it the date is left to be written by hand."""
+    signed_on dates the signature block; without it the date is left to be written by hand.
+    Each sheet names the village's regency (from its code). `announced` (first and last day)
+    prints the announcement period; `responses_until` invites responses until that day: a
+    list that takes none (a DPT) is printed without it."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     stage_line = f"{STAGE_NAMES.get(stage.upper(), stage).upper()} ({stage})"
     common = dict(title=title.upper(), stage_line=stage_line, election=election_name, stage=stage,
                   voting_day=day_and_date(voting_day),
-                  signed=long_date(signed_on) if signed_on else BLANK_DATE)
+                  signed=long_date(signed_on) if signed_on else BLANK_DATE,
+                  announced=(day_and_date(announced[0]), day_and_date(announced[1])) if announced else (),
+                  responses_until=day_and_date(responses_until) if responses_until else "")
     found = villages(voters, voting_day)
     names = _unique([file_name(stage, v["kode_desa"], v["desa"], v["kecamatan"]) for v in found])
-    jobs = [VillageJob(path=str(out / name), **common,
+    known = next((regency_name(v["kode_desa"]) for v in found if regency_name(v["kode_desa"])), "")
+    jobs = [VillageJob(path=str(out / name), regency=regency_name(v["kode_desa"]) or known, **common,
                        **{k: v[k] for k in ("kecamatan", "desa", "village_label", "tps", "columns")})
             for name, v in zip(names, found)]
     _render_all(jobs, processes, progress)
@@ -113,8 +121,7 @@ def villages(voters: pl.DataFrame, voting_day: date) -> list[dict]:
 
 def _village_label(kode: str) -> str:
     """The village part of a code starting with 1 is a kelurahan (formats.md section 1)."""
-    digits = kode.replace(".", "")
-    return "Kelurahan" if len(digits) == 10 and digits[6] == "1" else "Desa/Lembang"
+    return "Kelurahan" if is_kelurahan(kode) else "Desa/Lembang"
 
 
 def printed(voters: pl.DataFrame, voting_day: date) -> pl.DataFrame:

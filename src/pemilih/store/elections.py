@@ -16,6 +16,7 @@ import polars as pl
 from django.db import transaction
 
 from pemilih.contract import KPU_COLUMNS
+from pemilih.domain import election_rules
 from pemilih.store import bulk, changes, events, projection, settings
 
 settings.ensure_configured()  # before the models are imported
@@ -38,8 +39,11 @@ class SetList:
 
 
 def create(ws, *, code: str, name: str, regime: str, voting_day: date, dps_set_on: date,
-           villages: list[str], max_per_tps: int, reserve_percent: str | None = None, actor: str,
-           agency: str = "DPML", reason: str) -> Election:
+           villages: list[str], max_per_tps: int, reserve_percent: str | None = None,
+           announce_until: date | None = None, responses_until: date | None = None,
+           dpt_set_on: date | None = None, actor: str, agency: str = "DPML", reason: str) -> Election:
+    """An election over these villages, with its schedule: the dates given, the regime's
+    defaults for the others (domain/election_rules.py), stored as they are then."""
     ws.activate()
     changes.check_who(actor, agency, reason)
     reserve = reserve_text(reserve_percent)
@@ -49,20 +53,34 @@ def create(ws, *, code: str, name: str, regime: str, voting_day: date, dps_set_o
         raise ElectionError("Sebutkan desa/lembang yang menyelenggarakan pemilihan")
     if max_per_tps < 1:
         raise ElectionError("Jumlah pemilih paling banyak per TPS harus lebih dari 0")
-    if dps_set_on > voting_day:
-        raise ElectionError("Tanggal penetapan DPS sesudah hari pemungutan suara")
+    refused = election_rules.village_problems(regime, villages)
+    if refused:
+        raise ElectionError(refused[0])
+    planned = election_rules.schedule(regime, dps_set_on, voting_day, announce_until=announce_until,
+                                      responses_until=responses_until, dpt_set_on=dpt_set_on)
+    if planned.problems():
+        raise ElectionError(planned.problems()[0])
+    dates = {"announce_until": planned.announce_until, "responses_until": planned.responses_until,
+             "dpt_set_on": planned.dpt_set_on}
     with transaction.atomic():
         event = Event.write(
             events.ELECTION_CREATED,
             events.ElectionCreated(code=code, name=name, regime=regime, voting_day=voting_day,
                                    dps_set_on=dps_set_on, villages=villages, max_per_tps=max_per_tps,
-                                   reserve_percent=reserve),
+                                   reserve_percent=reserve, **dates),
             actor=actor, agency=agency, reason=reason)
         election = Election.objects.create(code=code, name=name, regime=regime, voting_day=voting_day,
                                            dps_set_on=dps_set_on, villages=sorted(villages),
-                                           max_per_tps=max_per_tps, reserve_percent=reserve, event=event)
+                                           max_per_tps=max_per_tps, reserve_percent=reserve, event=event, **dates)
         projection.apply(event)
     return election
+
+
+def schedule_of(e: Election) -> election_rules.Schedule:
+    """An election's schedule as stored (an election made before it was stored: its regime's
+    defaults from its DPS day)."""
+    return election_rules.schedule(e.regime, e.dps_set_on, e.voting_day, announce_until=e.announce_until,
+                                   responses_until=e.responses_until, dpt_set_on=e.dpt_set_on)
 
 
 def reserve_text(value) -> str | None:
@@ -137,31 +155,36 @@ def voters_to_place(ws, e: Election, stage: str) -> tuple[pl.DataFrame, pl.DataF
     """(key + PLACING of the current list's voters in the election's villages, in list order;
     for the DPTb the DPT they are added to, else None), after checking the stage may be set."""
     ws.activate()
+    check_order(e, stage)
+    final = rows_of(latest(e, ElectionList.DPT)) if stage == ElectionList.DPTB else None
+    return _village_list(e), final
+
+
+def check_order(e: Election, stage: str) -> None:
+    """ElectionError unless the lists `stage` follows are set: the DPT after the DPS, the DPTb
+    after the DPT."""
     if stage not in STAGES:
         raise ElectionError(f"Tahap '{stage}' tidak dikenal; pilih {', '.join(STAGES)}")
     if stage == ElectionList.DPT and latest(e, ElectionList.DPS) is None:
         raise ElectionError("DPT ditetapkan setelah DPS; tetapkan DPS lebih dulu")
-    final = None
-    if stage == ElectionList.DPTB:
-        made = latest(e, ElectionList.DPT)
-        if made is None:
-            raise ElectionError("DPTb disusun setelah DPT ditetapkan; tetapkan DPT lebih dulu")
-        final = rows_of(made)
-    return _village_list(e), final
+    if stage == ElectionList.DPTB and latest(e, ElectionList.DPT) is None:
+        raise ElectionError("DPTb disusun setelah DPT ditetapkan; tetapkan DPT lebih dulu")
 
 
 def record_list(ws, e: Election, stage: str, placed: pl.DataFrame, warnings: list[str], *,
-                reserve_percent: str | None = None, actor: str, agency: str = "PANITIA", reason: str) -> SetList:
+                reserve_percent: str | None = None, schedule_reason: str | None = None, actor: str,
+                agency: str = "PANITIA", reason: str) -> SetList:
     """Store a list placed at its TPS (`placed`: key, ..., tps_number in list order) as set now,
     with the code table, TPS cap and ballot reserve it was set with (the reserve given, else the
-    election's), as one event."""
+    election's) and, when set outside its schedule, the reason given for that, as one event."""
     ws.activate()
     changes.check_who(actor, agency, reason)
     reserve = reserve_text(reserve_percent) or e.reserve_percent
     with transaction.atomic():
         event = Event.write(events.ELECTION_LIST_SET,
                             events.ElectionListSet(e.code, stage, placed.height, warnings[:50], regime=e.regime,
-                                                   max_per_tps=e.max_per_tps, reserve_percent=reserve),
+                                                   max_per_tps=e.max_per_tps, reserve_percent=reserve,
+                                                   schedule_reason=schedule_reason or None),
                             actor=actor, agency=agency, reason=reason)
         made = ElectionList.objects.create(election=e, stage=stage, event=event, voters=placed.height,
                                            regime=e.regime, max_per_tps=e.max_per_tps, reserve_percent=reserve)

@@ -141,6 +141,11 @@ def _added():
     return field(default=None, metadata={"omit_none": True})
 
 
+def _added_day():
+    """A date added as `_added()` is (ISO text when present)."""
+    return field(default=None, metadata={"omit_none": True, "codec": "date"})
+
+
 @dataclass(frozen=True)
 class Payload:
     """Base of the payload records."""
@@ -304,6 +309,10 @@ class ElectionCreated(Payload):
     max_per_tps: int
     # Ballot reserve (% per TPS) as written; absent from elections made before it was stored.
     reserve_percent: str | None = _added()
+    # The schedule (domain/election_rules.py); absent from elections made before it was stored.
+    announce_until: date | None = _added_day()
+    responses_until: date | None = _added_day()
+    dpt_set_on: date | None = _added_day()
 
 
 @dataclass(frozen=True)
@@ -318,6 +327,8 @@ class ElectionListSet(Payload):
     regime: str | None = _added()
     max_per_tps: int | None = _added()
     reserve_percent: str | None = _added()
+    # Why it was set outside its scheduled period (absent: within it, or set before it was asked).
+    schedule_reason: str | None = _added()
 
 
 @dataclass(frozen=True)
@@ -328,6 +339,8 @@ class ResponsesRecorded(Payload):
     election: str | None = None
     responses: int = 0
     changes: tuple[Change, ...] = _changes()
+    # Why they were recorded after the response deadline (absent: before it).
+    schedule_reason: str | None = _added()
 
 
 @dataclass(frozen=True)

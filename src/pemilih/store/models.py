@@ -265,6 +265,11 @@ class Election(AppendOnlyModel):
     # Ballot reserve, % of each TPS's voters rounded up per TPS, as written ("2.5": exact, no
     # float). Null for elections made before it was stored: the Pilkalem preset's figure.
     reserve_percent = models.CharField(max_length=12, null=True, blank=True)
+    # The schedule (domain/election_rules.py): the DPS's announcement and response deadline,
+    # the DPT's day. Null for elections made before it was stored: the regime's defaults.
+    announce_until = models.DateField(null=True, blank=True)
+    responses_until = models.DateField(null=True, blank=True)
+    dpt_set_on = models.DateField(null=True, blank=True)
     event = models.ForeignKey(Event, on_delete=models.PROTECT, db_constraint=False,
                               related_name="elections")
 

@@ -48,7 +48,9 @@ def judge_cell(column: str, text: str | None) -> Verdict:
 
 
 def record(ws, election, rows: list[tuple[str, dict]], *, actor: str, agency: str = "PANITIA",
-           reason: str) -> ResponseOutcome:
+           reason: str, schedule_reason: str | None = None) -> ResponseOutcome:
+    """Record the rows as one change event (`schedule_reason`: why they come after the response
+    deadline, kept on the event; the responses step checks the dates)."""
     ws.activate()
     changes.check_who(actor, agency, reason)
     niks = bulk.read_frame("SELECT \"key\", nik FROM store_voter WHERE nik IS NOT NULL", ["key", "nik"])
@@ -70,7 +72,8 @@ def record(ws, election, rows: list[tuple[str, dict]], *, actor: str, agency: st
     if not made:
         return ResponseOutcome(None, counts)
     event = changes.record(events.RESPONSE_RECORDED, made, actor=actor, agency=agency, reason=reason,
-                           payload={"election": election.code, "responses": len(made)})
+                           payload={"election": election.code, "responses": len(made),
+                                    "schedule_reason": schedule_reason or None})
     return ResponseOutcome(event.seq, counts)
 
 

@@ -40,8 +40,9 @@ class Counted:
     skipped: int = 0  # voters without a village code: in no workbook
 
 
-def villages(ws, asked: list[str] | None) -> list[str]:
-    """The villages asked for (canonical codes, each in the current list), or all of them."""
+def villages(ws, asked: list[str] | None, within=None) -> list[str]:
+    """The villages asked for (canonical codes, each in the current list), or all of them;
+    with an election (`within`, models.Election), only its villages: one outside it is refused."""
     ws.activate()
     with connection.cursor() as cursor:
         cursor.execute("SELECT DISTINCT kode_desa FROM store_voter WHERE kode_desa IS NOT NULL")
@@ -49,17 +50,32 @@ def villages(ws, asked: list[str] | None) -> list[str]:
     if not listed:
         raise ShareError("Daftar pemilih saat ini kosong; impor daftar KPU lebih dulu")
     if not asked:
-        return listed
+        if within is None:
+            return listed
+        held = sorted(set(listed) & set(within.villages))
+        if not held:
+            raise ShareError(f"Tidak ada desa pemilihan {within.code} di daftar pemilih saat ini")
+        return held
     found = []
     for v in asked:
         code = canonical_code(v)
         if code is None or code.count(".") != 3:
             raise ShareError(f"Kode desa '{v}' tidak sah; tulis seperti 73.26.01.2001")
         found.append(code)
+    if within is not None:
+        outside = sorted(set(found) - set(within.villages))
+        if outside:
+            raise ShareError(outside_election(within, outside))
     missing = sorted(set(found) - set(listed))
     if missing:
         raise ShareError("Desa tidak ada di daftar pemilih saat ini: " + ", ".join(missing))
     return sorted(set(found))
+
+
+def outside_election(election, codes: list[str]) -> str:
+    """Why villages outside an election get no workbook for it (Bahasa Indonesia)."""
+    return (f"Desa {', '.join(codes)} tidak menyelenggarakan pemilihan {election.code}; lembar kerja coklit "
+            "hanya dibagikan untuk desa pemilihan (UU 27/2022: data pribadi seperlunya)")
 
 
 def terms(ws, agreement: str, on: date, wanted: list[str]):

@@ -84,7 +84,7 @@ def share_all(job, bar) -> str:
     folder = Path(tempfile.mkdtemp(prefix="coklit-", dir=out_dir))
     try:
         out = step.run(workspace.current(), step.ShareRequest(str(folder), p["agreement"], _who(p),
-                                                              regime=p["regime"]), bar)
+                                                              regime=p["regime"], election=p.get("election")), bar)
         name = f"COKLIT_SEMUA_DESA_{timezone.localdate():%Y%m%d}.zip"
         with zipfile.ZipFile(out_dir / name, "w", compression=zipfile.ZIP_STORED) as z:
             for path in out.paths:  # xlsx are compressed already
@@ -139,7 +139,7 @@ def set_list(job, bar) -> str:
     out = jobs.output_dir(job)
     made = step.set_list(workspace.current(), step.SetListRequest(
         p["code"], p["stage"], str(out), _who(p), reserve_percent=p.get("cadangan"),
-        announce=p.get("pengumuman", True), processes=PDF_PROCESSES), bar)
+        announce=p.get("pengumuman", True), processes=PDF_PROCESSES, schedule_reason=p.get("alasan_jadwal")), bar)
     job.result = {"list": made.list.pk, "election": p["code"], "stage": p["stage"]}
     step.zip_announcements(out, made.list.stage, p["code"])
     message = (f"{made.list.stage} {p['code']} ditetapkan: {thousands(made.list.voters)} pemilih di {made.tps} TPS "

@@ -1,8 +1,10 @@
 """Coklit (field validation): the villages' workbooks out to the committees and back.
 
-DPML sees every village, a committee only its own. Downloading a village's workbook is the share
-step for that one village (cycle/share.py), recorded as a transfer under the KPU-DPML agreement
-that covers it today; uploading returned workbooks is the collect step, which refuses a
+DPML sees every village, a committee only its own, and only villages of the election (the
+latest: UU 27/2022 asks for no more personal data than its purpose needs); a village outside
+the agreements in force is listed with the reason, not offered. Downloading a village's
+workbook is the share step for that one village (cycle/share.py), recorded as a transfer under
+the KPU-DPML agreement that covers it today; uploading returned workbooks is the collect step, which refuses a
 committee's workbook of another village by itself (`village=`). All villages at once is a
 background job (web/tasks.py), both ways: downloading every workbook, and collecting more than
 a few returned at once (a committee's own workbook is collected in the request).
@@ -39,6 +41,14 @@ def agreement_for_villages(codes: list[str]):
     return found(workspace.current(), codes, timezone.localdate())
 
 
+def the_election():
+    """The election workbooks are shared for (the latest; None: none yet): only its villages."""
+    from pemilih.cycle.share import default_election
+    from pemilih.store.models import Election
+    code = default_election(workspace.current())
+    return Election.objects.get(code=code) if code else None
+
+
 def chosen_regime(value: str | None) -> str:
     from pemilih.domain import codes
     return value if value in codes.regimes() else working_regime(workspace.current())
@@ -61,22 +71,35 @@ def _history() -> tuple[dict, dict]:
 
 
 def coklit_page(request, outcomes=None, error=None):
+    """The villages whose workbooks may go out: in the account's scope, of the election (the
+    latest), each offered only under an agreement that covers it (else the reason is shown)."""
+    from pemilih.cycle.share import agreements_by_village
     from pemilih.domain import codes
     scope = access.village_scope(request)
+    election = the_election()
     shared, collected = _history()
     rows = []
     for v in villages():
         if scope and v["kode_desa"] != scope:
             continue
+        if election is not None and v["kode_desa"] not in election.villages:
+            continue
         rows.append({**v, "shared_at": shared.get(v["kode_desa"]), "collected": collected.get(v["kode_desa"])})
-    regime = chosen_regime(request.GET.get("rezim"))
-    agreement, problem = agreement_for_villages([scope] if scope else [r["kode_desa"] for r in rows])
+    covered = agreements_by_village(workspace.current(), [r["kode_desa"] for r in rows], timezone.localdate())
+    for r in rows:
+        r["agreement"], r["problem"] = covered[r["kode_desa"]]
+    regime = chosen_regime(request.GET.get("rezim") or (election.regime if election else None))
+    whole, problem = agreement_for_villages([r["kode_desa"] for r in rows]) if rows else (None, None)
+    agreement = whole or next((r["agreement"] for r in rows if r["agreement"]), None)  # for the notice
     if outcomes is None:
         outcomes = _job_outcomes(request)
     return render(request, "web/coklit/index.html", {
         "rows": rows, "scoped": bool(scope), "regime": regime, "regimes": codes.regimes(),
-        "agreement": agreement, "agreement_problem": problem, "outcomes": outcomes, "error": error,
-        "can_zip": scope is None and bool(rows), "in_request": IN_REQUEST})
+        "agreement": agreement, "agreement_problem": problem if agreement is None else None,
+        "partly_covered": agreement is not None and whole is None, "outcomes": outcomes, "error": error,
+        "can_zip": scope is None and bool(rows) and whole is not None, "in_request": IN_REQUEST,
+        "election": election, "scope": scope,
+        "outside_election": scope is not None and election is not None and scope not in election.villages})
 
 
 def _job_outcomes(request) -> list[dict] | None:
@@ -104,12 +127,13 @@ def download(request, kode_desa: str):
     if problem:
         messages.error(request, problem)
         return redirect("coklit")
-    regime = chosen_regime(request.GET.get("rezim"))
+    election = the_election()
+    regime = chosen_regime(request.GET.get("rezim") or (election.regime if election else None))
     folder = Path(tempfile.mkdtemp(prefix="coklit-", dir=jobs.upload_dir()))
     try:
         out = share.run(workspace.current(), share.ShareRequest(
             str(folder), agreement.number, Who(**access.who(request, REASON_SHARE)), on=timezone.localdate(),
-            regime=regime, villages=(kode_desa,), processes=1))
+            regime=regime, villages=(kode_desa,), processes=1, election=election.code if election else None))
         path = out.paths[0]
         data = path.read_bytes()
     except Exception as err:
@@ -128,13 +152,15 @@ def download_all(request):
     """Every village's workbook as one zip: a job (151 villages take a few minutes)."""
     if request.method != "POST":
         return redirect("coklit")
-    codes = [v["kode_desa"] for v in villages()]
+    election = the_election()
+    codes = [v["kode_desa"] for v in villages() if election is None or v["kode_desa"] in election.villages]
     agreement, problem = agreement_for_villages(codes) if codes else (None, "Daftar pemilih masih kosong.")
     if problem:
         messages.error(request, problem)
         return redirect("coklit")
     job = jobs.enqueue(request, tasks.SHARE_ALL, {
-        "agreement": agreement.number, "regime": chosen_regime(request.POST.get("rezim")),
+        "agreement": agreement.number, "election": election.code if election else None,
+        "regime": chosen_regime(request.POST.get("rezim") or (election.regime if election else None)),
         "who": access.who(request, REASON_SHARE), "next_url": reverse("coklit"), "personal_data": True})
     return redirect("pekerjaan", job.pk)
 

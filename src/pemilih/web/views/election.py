@@ -74,12 +74,15 @@ def election_list(request):
             lists.append({"stage": stage, "voters": n})
         rows.append({"e": e, "villages": len(e.villages), "lists": lists})
     return render(request, "web/election/list.html", {
-        "elections": rows, "can_create": access.RULES["pilkalem_buat"].allows(access.role_of(request))})
+        "elections": rows, "can_create": access.RULES["pilkalem_buat"].allows(access.role_of(request)),
+        # a committee whose village holds none is told so, not shown an empty table only
+        "no_election_here": scope if scope is not None and not rows else None})
 
 
 def _lembang(choices: list[dict]) -> list[str]:
-    """Villages holding a village-head election: lembang/desa (code part 2xxx), not kelurahan."""
-    return [v["kode_desa"] for v in choices if v["kode_desa"].split(".")[-1].startswith("2")]
+    """Villages that may hold a village-head election: lembang/desa (code part 2xxx), not kelurahan."""
+    from pemilih.domain.regions import is_kelurahan
+    return [v["kode_desa"] for v in choices if not is_kelurahan(v["kode_desa"])]
 
 
 def election_create(request):
@@ -87,12 +90,13 @@ def election_create(request):
     choices = villages()
     form = {"kode": "", "nama": "", "rezim": step.DEFAULT_REGIME, "hari": "", "dps": "",
             "maks_tps": str(step.DEFAULT_MAX_PER_TPS), "cadangan": "", "cakupan": "semua", "desa": [],
-            "alasan": REASON_CREATE}
+            "alasan": REASON_CREATE, "umumkan": "", "tanggapan": "", "dpt": ""}
     errors: list[str] = []
     if request.method == "POST":
         p = request.POST
         form.update({k: p.get(k, "").strip() for k in ("kode", "nama", "rezim", "hari", "dps", "maks_tps",
-                                                        "cadangan", "cakupan", "alasan")})
+                                                        "cadangan", "cakupan", "alasan", "umumkan", "tanggapan",
+                                                        "dpt")})
         form["desa"] = p.getlist("desa")
         asked, errors = _creation(request, form, choices)
         if not errors:
@@ -105,9 +109,10 @@ def election_create(request):
             else:
                 messages.success(request, f"Pemilihan {e.code} dibuat: {len(e.villages)} desa.")
                 return redirect("pilkalem_detail", e.code)
+    from pemilih.domain.election_rules import rules
     return render(request, "web/election/create.html", {
         "form": form, "errors": errors, "villages": choices, "regimes": regimes(),
-        "lembang": set(_lembang(choices))}, status=400 if errors else 200)
+        "lembang": set(_lembang(choices)), "defaults": rules(step.DEFAULT_REGIME)}, status=400 if errors else 200)
 
 
 def _creation(request, form: dict, choices: list[dict]):
@@ -120,6 +125,12 @@ def _creation(request, form: dict, choices: list[dict]):
             days[field] = date.fromisoformat(form[field])
         except ValueError:
             errors.append(f"{label}: isi tanggal yang sah.")
+    for field, label in (("umumkan", "Akhir pengumuman DPS"), ("tanggapan", "Batas tanggapan"),
+                         ("dpt", "Tanggal penetapan DPT")):  # optional: empty takes the regime's default
+        try:
+            days[field] = date.fromisoformat(form[field]) if form[field] else None
+        except ValueError:
+            errors.append(f"{label}: isi tanggal yang sah atau kosongkan.")
     try:
         cap = int(form["maks_tps"])
     except ValueError:
@@ -136,7 +147,9 @@ def _creation(request, form: dict, choices: list[dict]):
     try:
         return step.CreateRequest(form["kode"], form["nama"], days["hari"], days["dps"], tuple(chosen),
                                   Who(**access.who(request, form["alasan"])), regime=form["rezim"],
-                                  max_per_tps=cap, reserve_percent=form["cadangan"] or None), []
+                                  max_per_tps=cap, reserve_percent=form["cadangan"] or None,
+                                  announce_until=days["umumkan"], responses_until=days["tanggapan"],
+                                  dpt_set_on=days["dpt"]), []
     except StepError as exc:
         return None, [str(exc)]
 
@@ -151,9 +164,11 @@ def election_detail(request, code: str, problems: list[str] | None = None, statu
     shown = _visible_villages(request, e)
     lists = {s: elections.latest(e, s) for s in STAGES}
     answered = Event.objects.filter(kind=RESPONSE_RECORDED, payload__election=e.code)
+    plan = step.timetable(workspace.current(), e.code)
     stages = [{"stage": s, "name": elections.STAGE_NAMES[s], "list": lists[s],
-               "set_on": lists[s].event.happened_at if lists[s] else None,
+               "set_on": lists[s].event.happened_at if lists[s] else None, "dates": plan["stages"][s],
                "ready": s == "DPS" or lists[{"DPT": "DPS", "DPTb": "DPT"}[s]] is not None} for s in STAGES]
+    late = plan["schedule"].responses_late(plan["today"]) if lists["DPT"] is None else None
     tps_list = lists["DPT"] or lists["DPS"]
     chosen = request.GET.get("desa") if request.GET.get("desa") in shown else (shown[0] if shown else None)
     return render(request, "web/election/detail.html", {
@@ -163,6 +178,7 @@ def election_detail(request, code: str, problems: list[str] | None = None, statu
         "villages": _village_rows(e, lists, shown), "tps_list": tps_list, "chosen": chosen,
         "tps": _tps_summary(tps_list, chosen) if tps_list and chosen else [],
         "problems": problems or [], "scoped": access.village_scope(request) is not None,
+        "plan": plan, "responses_late": late, "responses_open": lists["DPS"] is not None,
     }, status=status)
 
 
@@ -203,13 +219,17 @@ def set_list(request, code: str, stage: str):
     if stage not in STAGES:
         raise Http404
     reserve = request.POST.get("cadangan", "").strip() or None
+    off_schedule = request.POST.get("alasan_jadwal", "").strip() or None
     who = access.who(request, STAGE_REASONS[stage])
-    try:  # checked now, by the step's own request: the list is set before the logistics are computed
-        step.SetListRequest(e.code, stage, "", Who(**who), reserve_percent=reserve)
-    except StepError as exc:
+    try:  # checked now, by the step's own request and rules: the job would refuse the same
+        step.SetListRequest(e.code, stage, "", Who(**who), reserve_percent=reserve, schedule_reason=off_schedule)
+        step.check_stage(workspace.current(), e.code, stage, off_schedule)
+    except Exception as exc:
+        if not is_refusal(exc):
+            raise
         return election_detail(request, code, [str(exc)], status=400)
     access.require_agreement(request, list(e.villages))
-    params = {"code": e.code, "stage": stage, "cadangan": reserve,
+    params = {"code": e.code, "stage": stage, "cadangan": reserve, "alasan_jadwal": off_schedule,
               "pengumuman": request.POST.get("pengumuman", "1") == "1", "who": who,
               "next_url": reverse("pilkalem_detail", args=[e.code]), "personal_data": True}
     job = jobs.enqueue(request, tasks.SET_LIST, params)
@@ -233,7 +253,7 @@ def upload_responses(request, code: str):
     try:
         out = step.record_responses(workspace.current(), step.ResponsesRequest(
             e.code, str(stored), Who(**access.who(request, REASON_RESPONSES)), shown_name=stored.name,
-            village=access.village_scope(request)))
+            village=access.village_scope(request), schedule_reason=request.POST.get("alasan_jadwal", "").strip()))
     except ResponseError as exc:
         return election_detail(request, code, exc.problems, status=400)
     except Exception as exc:
