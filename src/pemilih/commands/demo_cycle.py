@@ -25,6 +25,9 @@ from pemilih.cycle.common import Who
 AGREEMENT = "001/PKS/KPU-DPML/2026"
 ELECTION = "PILKALEM2027"
 MAX_PER_TPS = 500  # the committee's cap (SE Mendagri 141/6698/SJ capped village TPS at 500)
+LEMBANG_IN_ELECTION = 17  # as in Toraja Utara's 2021 Pilkalem
+# The demo runs every stage of the election on one day, not on the election's schedule.
+OFF_SCHEDULE = "Contoh: seluruh tahapan dijalankan pada hari yang sama, tidak menurut jadwal pemilihan"
 DPML, PANITIA = "demo: operator DPML", "demo: panitia pemilihan"
 
 
@@ -57,6 +60,7 @@ def run(out: Path, workspace: str, results: dict) -> dict:
         return json.loads(saved.read_text()) if saved.exists() else {}
     summary = {}
     _agreement(cycle)
+    summary["pemilihan"] = _create_election(cycle)
     summary["coklit"] = _share_and_collect(cycle, results)
     summary["verifikasi"] = _verify_and_review(cycle, results)
     summary["pilkalem"] = _election(cycle)
@@ -89,8 +93,9 @@ def _share_and_collect(c: Cycle, results: dict) -> dict:
     with progress.TerminalProgress() as shown:
         shared = share.run(c.ws, share.ShareRequest(
             str(shared_dir), AGREEMENT, Who(DPML, "DPML", "Bahan coklit Pilkalem untuk panitia"), on=c.today,
-            regime="PILKALEM"), shown)
-    print(f"Coklit: {len(shared.paths)} lembar kerja dibagikan ({shared.rows:,} pemilih) -> {shared_dir}")
+            election=ELECTION), shown)
+    print(f"Coklit: {len(shared.paths)} lembar kerja dibagikan, hanya lembang yang ber-Pilkalem "
+          f"({shared.rows:,} pemilih) -> {shared_dir}")
     edits = _committee_edits(c, results)
     returned_dir.mkdir(parents=True, exist_ok=True)
     returned = [returned_dir / path.name for path in shared.paths]
@@ -186,20 +191,34 @@ def _verify_and_review(c: Cycle, results: dict) -> dict:
 
 # --- the village election -------------------------------------------------------------------
 
+def _create_election(c: Cycle) -> dict:
+    """The simultaneous Pilkalem, in some of the lembang only (the 2021 one was held in 17 of
+    the 111): every kelurahan and the other lembang stay out of the coklit and the lists."""
+    from pemilih.cycle import election
+    from pemilih.store.elections import latest_election
+    e = latest_election(c.ws)
+    if e is None or e.code != ELECTION:
+        lembang = sorted(v for v in _villages(c) if v.split(".")[-1].startswith("2"))
+        step = max(len(lembang) // LEMBANG_IN_ELECTION, 1)
+        chosen = tuple(lembang[::step][:LEMBANG_IN_ELECTION])  # spread over the kecamatan
+        e = election.create(c.ws, election.CreateRequest(
+            ELECTION, "Pemilihan Kepala Lembang Serentak 2027", c.voting_day, c.dps_set_on, chosen,
+            Who(DPML, "DPML", "Keputusan Bupati tentang Pilkalem serentak (contoh)"), regime="PILKALEM",
+            max_per_tps=MAX_PER_TPS))
+        print(f"Pilkalem {ELECTION} dibuat: {len(chosen)} dari {len(lembang)} lembang "
+              f"(pemungutan suara {c.voting_day:%d-%m-%Y}).")
+    return {"lembang": len(e.villages), "desa_di_kabupaten": len(_villages(c))}
+
+
 def _election(c: Cycle) -> dict:
     from pemilih.cycle import election
     from pemilih.store.elections import latest_election
-    lembang = sorted({v for v in pl.Series(_villages(c)).to_list() if v.split(".")[-1].startswith("2")})
-    e = latest_election(c.ws)
-    if e is None or e.code != ELECTION:
-        e = election.create(c.ws, election.CreateRequest(
-            ELECTION, "Pemilihan Kepala Lembang Serentak 2027", c.voting_day, c.dps_set_on, tuple(lembang),
-            Who(DPML, "DPML", "Keputusan Bupati tentang Pilkalem serentak (contoh)"), regime="PILKALEM",
-            max_per_tps=MAX_PER_TPS))
+    lembang = latest_election(c.ws).villages
     base = c.out / "pilkalem"
     who = Who(PANITIA, "PANITIA", "Rapat pleno panitia pemilihan")
     with progress.TerminalProgress() as shown:
-        dps = election.set_list(c.ws, election.SetListRequest(ELECTION, "DPS", str(base / "dps"), who), shown)
+        dps = election.set_list(c.ws, election.SetListRequest(ELECTION, "DPS", str(base / "dps"), who,
+                                                              schedule_reason=OFF_SCHEDULE), shown)
     pdfs = sum(p.suffix == ".pdf" for p in dps.paths)
     print(f"Pilkalem: {len(lembang)} lembang; DPS {dps.list.voters:,} pemilih, {pdfs} PDF pengumuman "
           f"-> {base / 'dps'}")
@@ -207,7 +226,7 @@ def _election(c: Cycle) -> dict:
     answered = election.record_responses(c.ws, election.ResponsesRequest(ELECTION, str(sheet), who))
     with progress.TerminalProgress() as shown:  # announced once, as the DPS
         dpt = election.set_list(c.ws, election.SetListRequest(ELECTION, "DPT", str(base / "dpt"), who,
-                                                              announce=False), shown)
+                                                              announce=False, schedule_reason=OFF_SCHEDULE), shown)
     print(f"  tanggapan masyarakat: {answered.counts}; DPT {dpt.list.voters:,} pemilih di {dpt.tps} TPS "
           f"(maks. {MAX_PER_TPS}); logistik -> {base / 'dpt'}")
     return {"lembang": len(lembang), "dps": dps.list.voters, "dpt": dpt.list.voters, "tps": dpt.tps,
