@@ -31,7 +31,7 @@ def test_the_projection_has_one_applier_per_kind_and_no_other():
     assert set(projection.APPLIERS) == set(events.KINDS)
     changing = {k for k, f in projection.APPLIERS.items() if f is projection._changes_applied}
     assert changing == set(events.CHANGE_KINDS) == {
-        "review-accepted", "coklit-collected", "response-recorded", "handback-applied"}
+        "review-accepted", "coklit-collected", "response-recorded", "handback-applied", "village-resolved"}
     assert events.REPLACING_KINDS == ("list-imported",)
 
 
@@ -239,7 +239,8 @@ def test_the_same_steps_give_the_old_releases_list_and_version_every_event(tmp_p
                 assert got == [_judged(row) for row in expected[name]["voters"]], attempt
             rebuild_projection(ws)
         ws.close()
-    assert kinds == set(events.KINDS)
+    from test_events_legacy import NEWER_KINDS
+    assert kinds == set(events.KINDS) - NEWER_KINDS  # the fixture script's steps are the old release's
 
 
 def test_the_share_payload_is_no_bigger_than_before(tmp_path, monkeypatch):

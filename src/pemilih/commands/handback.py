@@ -32,5 +32,8 @@ def run(args) -> int:
     print(f"Paket ditulis: {out.path}")
     print(f"  baru {c['B']}, TMS {sum(v for k, v in c.items() if k.startswith('TMS'))} ({tms or '-'}), "
           f"ubah {c['U']} pemilih; awal {c['pemilih_awal']:,}, akhir {c['pemilih_akhir']:,}")
+    if c.get("belum_punya_desa"):
+        from pemilih.cycle.resolve import queue_line
+        print(f"  dari akhir: {queue_line(c['belum_punya_desa'])}")
     print(f"  sidik manifest {out.manifest['manifest_sha256']}")
     return 0

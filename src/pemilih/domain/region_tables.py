@@ -63,3 +63,35 @@ def regions_for(regency_codes: tuple[str, ...] | None) -> Regions:
     rows += [Region(c, n, p, k) for c, n, p, k in
              table.select("code", "name", "parent_code", "kind").iter_rows()]
     return Regions(rows)
+
+
+# --- villages as the lists print them -------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def village_codes() -> frozenset[str]:
+    """Every village code of the reference (desa, kelurahan, desa adat)."""
+    return frozenset(villages()["code"].to_list())
+
+
+def is_village(code: str | None) -> bool:
+    """Whether a code names a village of the reference (what a person may place a voter in)."""
+    return code is not None and code in village_codes()
+
+
+def printed_names(codes) -> dict[str, tuple[str, str]]:
+    """Village code -> (KECAMATAN, DESA): the reference's names in capitals, as the lists print
+    them, for those of `codes` that are villages."""
+    table = villages().filter(pl.col("code").is_in(list(codes)))
+    return {c: (k.upper(), n.upper()) for c, n, k in table.select("code", "name", "kecamatan").iter_rows()}
+
+
+def villages_of_regency(regency: str) -> list[tuple[str, str, str]]:
+    """(code, KECAMATAN, DESA) of every village of a regency (`73.26`), by code."""
+    table = villages().filter(pl.col("code").str.starts_with(regency + ".")).sort("code")
+    return [(c, k.upper(), n.upper()) for c, n, k in table.select("code", "name", "kecamatan").iter_rows()]
+
+
+def regency_name(regency: str) -> str | None:
+    """`73.26` -> `Kabupaten Toraja Utara` (None for a code that is no regency)."""
+    hit = regencies().filter(pl.col("code") == regency)
+    return hit["name"][0] if hit.height else None

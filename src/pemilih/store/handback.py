@@ -113,6 +113,7 @@ def counts(changes: Diff, summary) -> dict[str, int]:
     counts["U_fields"] = changes.corrected.height
     counts["pemilih_awal"] = summary.total.get("awal_jml", 0)
     counts["pemilih_akhir"] = summary.total.get("akhir_jml", 0)
+    counts["belum_punya_desa"] = summary.unresolved  # of pemilih_akhir: voters still without a village
     return counts
 
 
