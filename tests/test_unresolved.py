@@ -260,9 +260,10 @@ def test_reconciliation_fails_on_a_broken_state(listed):
 
 # --- the command line and the web page ---------------------------------------------------------
 
-def test_resolve_command(listed, capsys):
+def test_resolve_command(listed, capsys, store_location, monkeypatch):
     from pemilih import cli
-    ws = ["--workspace", str(listed.path)]
+    monkeypatch.setenv("DATABASE_URL", store_location[1])  # the command opens the test's store
+    ws = ["--workspace", str(store_location[0])]
     assert cli.main(["resolve", "daftar", *ws]) == 0
     shown = capsys.readouterr().out
     assert "2 pemilih belum punya desa" in shown and "LEMPU POON" in shown and "73.26.04.2008" in shown
@@ -328,3 +329,39 @@ def test_a_village_given_by_any_change_counts_as_a_correction_on_kpus_side(liste
         == (1, 1, 0)
     assert (rows["-"]["awal_jml"], rows["-"]["tms_jml"], rows["-"]["akhir_jml"]) == (1, 0, 1)
     assert result.total["tms_4_jml"] == 0 and result.total["baru_jml"] == 0
+
+
+def test_upload_page_and_receive_job_say_how_many_rows_land_in_the_queue(website, tmp_path):
+    import re
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from pemilih.web.models import Job
+    path = write_csv(tmp_path / "dpt.csv", KPU_HEADER, _rows())
+    client = website.client("kpu")
+    page = client.post("/unggah/", {"berkas": SimpleUploadedFile("dpt.csv", path.read_bytes())}).content.decode()
+    assert "2 baris belum punya desa" in page
+    token = re.search(r'name="token" value="([0-9a-f]{32})"', page).group(1)
+    client.post("/unggah/simpan/", {"token": token})
+    website.run_jobs()
+    job = Job.objects.get()
+    assert job.status == Job.DONE and "2 pemilih belum punya desa" in job.message
+
+
+def test_a_new_voter_without_a_village_is_shown_masked(listed, website, capsys, store_location, monkeypatch):
+    """A voter added without a village has a key holding her NIK: the queue's page, its form
+    and the command line name her by her masked key or her place in the list, never the NIK."""
+    from pemilih import cli
+    from pemilih.store import changes, events
+    nik = "7326044101060003"
+    new = changes.new_voter_row(changes.new_voter_key(nik), 1000, {"nik": nik, "nama": "PEMILIH BARU", "tps": "001"})
+    changes.record(events.RESPONSE_RECORDED, [changes.add(new, "Tanggapan")], actor="Panitia", agency="PANITIA",
+                   reason="Tanggapan masyarakat")
+    page = website.client("kpu").get("/desa-belum/").content.decode()
+    assert "3 pemilih belum punya desa" in page and "PEMILIH BARU" in page and nik not in page
+    confirm = website.client("kpu").post("/desa-belum/", {"desa:1000": LEMPO_POTON[0], "alasan": "Alamat di KK"})
+    assert "PEMILIH BARU" in confirm.content.decode() and nik not in confirm.content.decode()
+    monkeypatch.setenv("DATABASE_URL", store_location[1])
+    assert cli.main(["resolve", "daftar", "--workspace", str(store_location[0])]) == 0
+    shown = capsys.readouterr().out
+    assert "PEMILIH BARU" in shown and nik not in shown and "baru:732604" in shown
