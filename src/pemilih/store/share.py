@@ -35,8 +35,8 @@ class ShareError(changes.ChangeError):
     """A share that cannot be made; the message says why (Bahasa Indonesia)."""
 
 
-LEFT_OUT_REASON = ("belum punya desa (kode desa kosong atau tidak dikenal): tetapkan desanya lebih dulu "
-                   "(pemilih resolve, atau halaman Pemilih tanpa desa)")
+LEFT_OUT_REASON = ("belum punya desa (KODE DESA kosong dan nama desanya tidak dikenali): tetapkan desanya "
+                   "lebih dulu (pemilih resolve, atau halaman Tanpa desa)")
 
 
 @dataclass
