@@ -225,7 +225,7 @@ def test_handback_package_meets_the_contract(dpml, tmp_path):
     assert not re.search(r"(?<!\d)\d{16}(?!\d)", text)
     changes = CalamineWorkbook.from_filelike(__import__("io").BytesIO(files["perubahan.xlsx"]))
     assert changes.sheet_names == ["B Pemilih Baru", "TMS", "TMS-8 Pindah TPS", "U Ubah Data", "Informasi",
-                                   "Belum Ada Desa"]  # KPU's order, then the sheets for information
+                                   "Belum Punya Desa"]  # KPU's order, then the sheets for information
     u = changes.get_sheet_by_name("U Ubah Data").to_python()
     assert [r[4:7] for r in u[1:]] == [["NAMA", "PEMILIH 3", "YUSUF"], ["KTP-EL", "B", "S"]]
     # a package altered after it was made is refused

@@ -20,6 +20,8 @@ pytestmark = pytest.mark.postgres
 
 FIXTURE = Path(__file__).parent / "fixtures" / "legacy_v1"
 EXPECTED = json.loads((FIXTURE / "expected.json").read_text(encoding="utf-8"))
+# Kinds made after the fixture's release: no workspace it wrote can hold them.
+NEWER_KINDS = {"village-resolved"}
 WORKSPACES = ["dpml", "kpu"]
 
 
@@ -88,7 +90,7 @@ def stored_voters(ws) -> list[dict]:
 def test_the_fixture_holds_every_kind_of_event():
     from pemilih.store import events
     held = set(EXPECTED["dpml"]["kinds"]) | set(EXPECTED["kpu"]["kinds"])
-    assert held == set(events.KINDS)
+    assert held == set(events.KINDS) - NEWER_KINDS
 
 
 def test_the_legacy_log_replays_to_the_list_the_old_release_had(legacy):

@@ -100,7 +100,7 @@ def village(workspace, maker):
     e = elections.create(ws, code="PK27", name="Pilkalem 2027", regime="PILKALEM", voting_day=VOTING_DAY,
                          dps_set_on=VOTING_DAY - timedelta(days=60), villages=[A], max_per_tps=500,
                          actor="Kadis", agency="DPML", reason="SK")
-    dps = set_election_list(ws, e, "DPS", **WHO)
+    dps = set_election_list(ws, e, "DPS", **WHO, schedule_reason="Uji: tahapan pada hari yang sama")
     return {"ws": ws, "dps_tps": dict(zip(dps.voters["key"], dps.voters["tps_number"]))}
 
 
@@ -173,9 +173,9 @@ def test_the_list_handed_back_is_ready_for_kpus_import(village, tmp_path):
     assert family["TPS"] == "003" and "TPS usulan" in family["KETERANGAN"]
     # the voter without a village: on a sheet of its own, not in the list
     assert "dpt.csv::9" not in by_key
-    unresolved = _sheets(out.path, "perubahan.xlsx")["Belum Ada Desa"]
+    unresolved = _sheets(out.path, "perubahan.xlsx")["Belum Punya Desa"]
     assert [r["KUNCI"] for r in unresolved] == ["dpt.csv::9"] and unresolved[0]["DESA TERTULIS"] == "LEMBANG ENTAH"
-    assert out.counts["belum_ada_desa"] == 1
+    assert out.counts["belum_punya_desa"] == 1
 
 
 def test_each_change_is_under_its_heading_with_its_own_evidence(village, tmp_path):
@@ -199,7 +199,7 @@ def test_kpu_applies_moves_and_names_and_leaves_information_alone(village, tmp_p
     import_result(kpu, maker.kpu(LIST, name="dpt.csv"), actor="Operator KPU", agency="KPU", reason="DPT")
     applied = apply_package(kpu, out.path, actor="Operator KPU", reason="Rakor PDPB")
     assert applied.applied == {"B": 2, "TMS-1": 1, "TMS-8": 1, "U": 3} and not applied.conflicts
-    assert applied.noted == {"informasi": 2, "belum_ada_desa": 1}
+    assert applied.noted == {"informasi": 2, "belum_punya_desa": 1}
     now = {r["source_ref"]: r for r in current_list(kpu).iter_rows(named=True)}
     assert now["dpt.csv::4"]["tps"] == "002"
     assert (now["dpt.csv::5"]["kecamatan"], now["dpt.csv::5"]["desa"]) == NAMES[C]

@@ -34,7 +34,7 @@ def test_share_then_collect(ws_args, capsys, tmp_path):
                            "--pelaku", "Yusuf", "--instansi", "DPML", *ws_args)
     assert (code, err) == (0, "")
     assert "3 lembar kerja (8 pemilih) ditulis" in text and "perjanjian 001/PKS/KPU-DPML/2026" in text
-    assert "1 pemilih tanpa kode desa" in text
+    assert "1 pemilih belum punya desa" in text and "tidak dibagikan: dpt.csv::10" in text
     assert sorted(p.name for p in out.iterdir()) == ["COKLIT_7326011001_LAANG_TANDUK.xlsx", SINGKI,
                                                     "COKLIT_7326012010_LIMBONG.xlsx"]
 

@@ -194,7 +194,7 @@ SHEET_NEW, SHEET_TMS, SHEET_CORRECTED = "B Pemilih Baru", "TMS", "U Ubah Data"
 SHEET_MOVED = "TMS-8 Pindah TPS"  # a move to another TPS of the same village: a change of TPS
 # For KPU's information, not applied: voters the village's list treats apart from KPU's (a
 # village-only rule, not yet 17 on the eligibility date), and rows without a village.
-SHEET_INFO, SHEET_UNRESOLVED = "Informasi", "Belum Ada Desa"
+SHEET_INFO, SHEET_UNRESOLVED = "Informasi", "Belum Punya Desa"
 CHANGE_SHEETS = [SHEET_NEW, SHEET_TMS, SHEET_MOVED, SHEET_CORRECTED, SHEET_INFO, SHEET_UNRESOLVED]
 APPLIED_SHEETS = [SHEET_NEW, SHEET_TMS, SHEET_MOVED, SHEET_CORRECTED]
 NEW_SHEET_COLUMNS = [CHANGE_KEY, CHANGE_CODE, *(KPU_HEADERS[c] for c in KPU_COLUMNS), CHANGE_EVIDENCE]

@@ -50,6 +50,9 @@ def run(args) -> int:
     statuses = {o.status for o in outcomes}
     print(f"Jumlah: {len(outcomes)} lembar kerja; " + ", ".join(
         f"{s.replace('-', ' ')} {sum(o.status == s for o in outcomes)}" for s in sorted(statuses)) + ".")
+    if outcomes.unresolved:
+        from pemilih.cycle.resolve import queue_line
+        print(queue_line(outcomes.unresolved))
     if c.UNREADABLE in statuses:
         return 2
     return 1 if statuses & {c.REFUSED, c.CONFLICT} else 0

@@ -37,7 +37,9 @@ def run(args) -> int:
     print(f"Paket ditulis: {out.path}")
     print(f"  baru {c['B']}, TMS {sum(v for k, v in c.items() if k.startswith('TMS'))} ({tms or '-'}), "
           f"ubah {c['U']} pemilih; awal {c['pemilih_awal']:,}, akhir {c['pemilih_akhir']:,}")
-    print(f"  pindah TPS {c['pindah_tps']}, informasi {c['informasi']}, desa belum ditentukan "
-          f"{c['belum_ada_desa']}")
+    print(f"  pindah TPS {c['pindah_tps']}, informasi {c['informasi']}")
+    if c.get("belum_punya_desa"):
+        from pemilih.cycle.resolve import queue_line
+        print(f"  {queue_line(c['belum_punya_desa'])}")
     print(f"  sidik manifest {out.manifest['manifest_sha256']}")
     return 0

@@ -36,3 +36,6 @@ def print_summary(result) -> None:
     print(f"  awal {t['awal_jml']:,} | baru {t['baru_jml']:,} | TMS {t['tms_jml']:,} ({tms or '-'}) | "
           f"ubah {t['ubah_jml']:,} | belum KTP-el {t['tanpa_ktpel_jml']:,} | akhir {t['akhir_jml']:,} "
           f"(L {t['akhir_l']:,}, P {t['akhir_p']:,})")
+    if result.unresolved:
+        from pemilih.cycle.resolve import queue_line
+        print(f"  dari akhir: {queue_line(result.unresolved)}")

@@ -61,6 +61,9 @@ def run(args) -> int:
         if done.created:
             print(f"Diimpor ({done.label}): {done.rows} baris, {done.problems} catatan masalah, "
                   f"{done.seconds:.1f} detik, batch {done.batch_id}.")
+            if done.unresolved:
+                from pemilih.cycle.resolve import queue_line
+                print(f"  {queue_line(done.unresolved)}")
         else:
             print(f"Tidak ada perubahan ({done.label}): berkas yang sama sudah diimpor (batch {done.batch_id}).")
     print(f"Ruang kerja: {ws.describe()}")

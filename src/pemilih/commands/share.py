@@ -59,6 +59,11 @@ def run(args) -> int:
     events = f"#{out.events[0]}" + (f"-#{out.events[-1]}" if len(out.events) > 1 else "")
     print(f"{len(out.paths)} lembar kerja ({out.rows} pemilih) ditulis ke {args.out}; "
           f"peristiwa {events}, perjanjian {args.perjanjian}.")
-    if out.skipped:
-        print(f"{out.skipped} pemilih tanpa kode desa tidak masuk lembar kerja mana pun.")
+    if out.unresolved:
+        from pemilih.cycle.resolve import queue_line
+        from pemilih.domain.masking import mask_digits_in_text
+        print(queue_line(len(out.unresolved)))
+        shown = ", ".join(mask_digits_in_text(k) for k in out.unresolved[:20])
+        print(f"  tidak dibagikan: {shown}" + (f" ... dan {len(out.unresolved) - 20} lagi" if len(out.unresolved) > 20
+                                               else ""))
     return 0

@@ -46,12 +46,22 @@ class CollectRequest:
         return found
 
 
-def run(ws, request: CollectRequest, progress: Progress = SILENT) -> list:
-    """One store.collect.CollectOutcome per workbook, in the order given."""
+class Collected(list):
+    """One store.collect.CollectOutcome per workbook, in the order given; and how many voters of
+    the list have no village (the unresolved queue, store/unresolved.py), so were in no workbook
+    and are in none returned."""
+
+    unresolved: int = 0
+
+
+def run(ws, request: CollectRequest, progress: Progress = SILENT) -> Collected:
     from pemilih.io.coklit_workbook import read_many
+    from pemilih.store import unresolved
     from pemilih.store.collect import collect
     paths = request.workbooks()
     counter = Counter(progress, "Membaca dan mencatat lembar kerja", len(paths))
     # Read by worker processes one ahead of the store: each is recorded while the next is read.
-    return collect(ws, read_many(paths, request.processes), village=request.village, progress=counter,
-                   **request.who.event_args())
+    outcomes = Collected(collect(ws, read_many(paths, request.processes), village=request.village,
+                                 progress=counter, **request.who.event_args()))
+    outcomes.unresolved = unresolved.count(ws)
+    return outcomes

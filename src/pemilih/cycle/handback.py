@@ -124,7 +124,7 @@ def package_counts(made, summary) -> dict[str, int]:
     counts["U"] = ch.corrected["key"].n_unique()
     counts["U_fields"] = ch.corrected.height
     counts["informasi"] = made.info.height
-    counts["belum_ada_desa"] = made.unresolved.height
+    counts["belum_punya_desa"] = made.unresolved.height
     counts["pemilih_awal"] = summary.total.get("awal_jml", 0)
     counts["pemilih_akhir"] = summary.total.get("akhir_jml", 0)
     return counts
@@ -138,7 +138,7 @@ def _write_minutes(path: Path, manifest: dict, counts: dict, request: HandbackRe
     lines += [("Pindah TPS dalam desa yang sama (TMS-8)", counts["pindah_tps"]),
               ("Pemilih dengan perbaikan data (U)", counts["U"]),
               ("Dicatat untuk informasi (tidak diubah di daftar KPU)", counts["informasi"]),
-              ("Desa belum ditentukan", counts["belum_ada_desa"]),
+              ("Pemilih yang belum punya desa", counts["belum_punya_desa"]),
               ("Pemilih pada akhir periode", counts["pemilih_akhir"])]
     write_minutes(
         str(path), title="BERITA ACARA SERAH TERIMA DATA PEMILIH HASIL PEMILIHAN KEPALA LEMBANG",

@@ -66,7 +66,7 @@ def period(ws, start: date, end: date, regime: str, found=None):
     codes = tms_codes(regime)
     villages = engine.recap(found.start, found.end, found.removals, found.corrected, codes)
     return Recap(start, end, regime, codes, villages, engine.by_kecamatan(villages), engine.total(villages),
-                 found.events)
+                 found.events, engine.unresolved(villages))
 
 
 def of_list(ws, list_id: int, regime: str):
@@ -84,7 +84,8 @@ def of_list(ws, list_id: int, regime: str):
     codes = tms_codes(regime)
     nothing = pl.DataFrame(schema={"key": pl.String, "code": pl.String})
     villages = engine.recap(rows, rows, nothing, pl.Series("key", [], dtype=pl.String), codes)
-    return Recap(day, day, regime, codes, villages, engine.by_kecamatan(villages), engine.total(villages), 0)
+    return Recap(day, day, regime, codes, villages, engine.by_kecamatan(villages), engine.total(villages), 0,
+                 engine.unresolved(villages))
 
 
 def narrowed(result, kecamatan: str | None):
@@ -97,7 +98,8 @@ def narrowed(result, kecamatan: str | None):
     if kecamatan is None:
         return result
     villages = result.villages.filter(pl.col("kecamatan") == kecamatan)
-    return replace(result, villages=villages, kecamatan=engine.by_kecamatan(villages), total=engine.total(villages))
+    return replace(result, villages=villages, kecamatan=engine.by_kecamatan(villages), total=engine.total(villages),
+                   unresolved=engine.unresolved(villages))
 
 
 def write_xlsx(result, path: Path, title: str = XLSX_TITLE, kecamatan: str | None = None) -> Path:

@@ -55,6 +55,7 @@ class Received:
     rows: int
     problems: int
     seconds: float
+    unresolved: int = 0  # rows whose village could not be resolved: in the unresolved queue
 
     @property
     def label(self) -> str:
@@ -82,6 +83,7 @@ def store(ws, results: dict[str, ReadResult], request: ReceiveRequest,
           progress: Progress = SILENT) -> ReceiveOutcome:
     """The second half of `run`: store results already read (by `read`, or by the check step,
     as the demo does after its pre-flight check)."""
+    from pemilih.domain.village_queue import without_village
     from pemilih.store.receive import import_result
     outcome = ReceiveOutcome(results=results)
     for result in results.values():
@@ -96,6 +98,7 @@ def store(ws, results: dict[str, ReadResult], request: ReceiveRequest,
         counter = Counter(progress, f"Menyimpan {KIND_LABELS[kind]}", result.records.height)
         done = import_result(ws, result, actor=who.actor, agency=who.agency, reason=who.reason,
                              legal_basis=who.legal_basis, allow_refused=True, on_rows=counter.reach)
+        queued = result.records.filter(without_village()).height if kind == KIND_KPU else 0
         outcome.received.append(Received(kind, done.batch_id, done.created, done.rows, done.problems,
-                                          done.seconds))
+                                          done.seconds, queued))
     return outcome

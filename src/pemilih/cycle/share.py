@@ -45,7 +45,15 @@ class ShareOutcome:
     paths: list[Path]  # one workbook per village, in kode_desa order
     events: list[int]  # the LIST_SHARED event of each, same order
     rows: int = 0  # voters written
-    skipped: int = 0  # voters without a village code: in no workbook
+    # Voters left out of every workbook because they have no village yet (the unresolved
+    # queue, store/unresolved.py): their keys in list order, and why, as the outcome says it.
+    unresolved: tuple[str, ...] = ()
+    left_out_reason: str = ""
+
+    @property
+    def skipped(self) -> int:
+        """How many voters are in no workbook."""
+        return len(self.unresolved)
 
 
 def run(ws, request: ShareRequest, progress: Progress = SILENT) -> ShareOutcome:
@@ -83,7 +91,8 @@ def run(ws, request: ShareRequest, progress: Progress = SILENT) -> ShareOutcome:
         final = out / job.base.file
         os.replace(job.path, final)
         paths.append(final)
-    return ShareOutcome(paths, seqs, counted.rows, counted.skipped)
+    return ShareOutcome(paths, seqs, counted.rows, tuple(counted.unresolved),
+                        share.LEFT_OUT_REASON if counted.unresolved else "")
 
 
 def _election(ws, code: str | None):

@@ -65,18 +65,41 @@ def regions_for(regency_codes: tuple[str, ...] | None) -> Regions:
     return Regions(rows)
 
 
+# --- villages as the lists print them -------------------------------------------------------
+
 @lru_cache(maxsize=1)
-def printed_names() -> pl.DataFrame:
-    """kode_desa, kecamatan, desa: every village under the names its code has in the regions
-    table, upper case as voter lists write them (the hand-back's and KPU's lists name a village
-    so, whatever spelling a row carried)."""
+def village_codes() -> frozenset[str]:
+    """Every village code of the reference (desa, kelurahan, desa adat)."""
+    return frozenset(villages()["code"].to_list())
+
+
+def is_village(code: str | None) -> bool:
+    """Whether a code names a village of the reference (what a person may place a voter in)."""
+    return code is not None and code in village_codes()
+
+
+def printed_names(codes) -> dict[str, tuple[str, str]]:
+    """Village code -> (KECAMATAN, DESA): the reference's names in capitals, as the lists print
+    them, for those of `codes` that are villages."""
+    table = villages().filter(pl.col("code").is_in(list(codes)))
+    return {c: (k.upper(), n.upper()) for c, n, k in table.select("code", "name", "kecamatan").iter_rows()}
+
+
+def villages_of_regency(regency: str) -> list[tuple[str, str, str]]:
+    """(code, KECAMATAN, DESA) of every village of a regency (`73.26`), by code."""
+    table = villages().filter(pl.col("code").str.starts_with(regency + ".")).sort("code")
+    return [(c, k.upper(), n.upper()) for c, n, k in table.select("code", "name", "kecamatan").iter_rows()]
+
+
+def regency_name(regency: str) -> str | None:
+    """`73.26` -> `Kabupaten Toraja Utara` (None for a code that is no regency)."""
+    hit = regencies().filter(pl.col("code") == regency)
+    return hit["name"][0] if hit.height else None
+
+
+@lru_cache(maxsize=1)
+def printed_name_table() -> pl.DataFrame:
+    """kode_desa, kecamatan, desa: every village under its names as printed_names() gives them,
+    as a table (the hand-back names a whole list's villages so, whatever spelling a row carried)."""
     return villages().select(pl.col("code").alias("kode_desa"), pl.col("kecamatan").str.to_uppercase(),
                              pl.col("name").str.to_uppercase().alias("desa"))
-
-
-def names_of(kode_desa: str | None) -> tuple[str, str] | None:
-    """(kecamatan, desa) as printed_names() gives them, or None for a code the table lacks."""
-    if not kode_desa:
-        return None
-    found = printed_names().filter(pl.col("kode_desa") == kode_desa)
-    return (found["kecamatan"][0], found["desa"][0]) if found.height else None

@@ -13,6 +13,7 @@ import polars as pl
 
 from pemilih.contract import PROBLEM_COLUMNS, ReadResult
 from pemilih.domain.masking import LONG_NUMBER, id_expr, text_expr
+from pemilih.domain.village_queue import without_village
 
 PASS, FAIL, UNREADABLE = "PASS", "FAIL", "UNREADABLE"
 EXIT_CODES = {PASS: 0, FAIL: 1, UNREADABLE: 2}
@@ -77,6 +78,9 @@ class CheckReport:
     per_tps: pl.DataFrame  # jenis, kode_desa, kecamatan, desa, tps, rows
     errors: pl.DataFrame  # PROBLEM_COLUMNS + jenis, in file order
     files: list[dict] = field(default_factory=list)
+    # KPU rows whose village could not be resolved: received, they wait in the unresolved queue
+    # (domain/village_queue.py) until a person picks their village.
+    unresolved: int = 0
 
     @property
     def exit_code(self) -> int:
@@ -90,6 +94,7 @@ class CheckReport:
             "rows_per_tps": self.per_tps.to_dicts(),
             "errors": self.errors.select("source_ref", "column", "code", "reason", "file", "jenis").to_dicts(),
             "files": self.files,
+            "unresolved": self.unresolved,
         }
 
     def to_text(self) -> str:
@@ -118,7 +123,7 @@ def check(results) -> CheckReport:
         results = [results]
     elif isinstance(results, dict):
         results = list(results.values())
-    errors, villages, tps, files, total = [], [], [], [], 0
+    errors, villages, tps, files, total, unresolved = [], [], [], [], 0, 0
     for result in results:
         problems = with_duplicates(result).problems  # unchanged if already added
         problems = _mask_reasons(problems.select(PROBLEM_COLUMNS))
@@ -135,8 +140,11 @@ def check(results) -> CheckReport:
         villages.append(counted.with_columns(pl.lit(result.kind).alias("jenis")))
         if result.kind == "kpu":
             tps.append(per_tps.with_columns(pl.lit(result.kind).alias("jenis")))
+            unresolved += where.filter(without_village()).height
         errors.append(_in_file_order(problems, result).with_columns(pl.lit(result.kind).alias("jenis")))
-    return _report(errors, villages, tps, files, total)
+    report = _report(errors, villages, tps, files, total)
+    report.unresolved = unresolved
+    return report
 
 
 def _in_file_order(problems: pl.DataFrame, result: ReadResult) -> pl.DataFrame:

@@ -66,6 +66,14 @@ def _errors(report) -> list[str]:
     return lines
 
 
+def _unresolved(report) -> list[str]:
+    if not report.unresolved:
+        return []
+    return ["", f"{number(report.unresolved)} baris belum punya desa (KODE DESA kosong dan nama desa tidak "
+                "dikenali): bila diterima, pemilihnya masuk antrean 'belum punya desa', tidak masuk lembar kerja "
+                "coklit desa mana pun sampai desanya ditetapkan petugas (pemilih resolve)."]
+
+
 def _advice(report) -> list[str]:
     if report.status == "PASS":
         return ["", "Semua berkas dapat diterima."]
@@ -76,6 +84,6 @@ def _advice(report) -> list[str]:
 
 def render(report) -> str:
     lines = ["PEMERIKSAAN AWAL BERKAS (pemilih check)", ""]
-    lines += _files(report) + _villages(report) + _errors(report) + _advice(report)
+    lines += _files(report) + _villages(report) + _unresolved(report) + _errors(report) + _advice(report)
     lines += ["", RESULT_LINES[report.status]]
     return "\n".join(lines)

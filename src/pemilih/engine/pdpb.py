@@ -30,6 +30,7 @@ import polars as pl
 from pemilih.contract import KPU_COLUMNS
 from pemilih.domain import region_tables
 from pemilih.domain.eligibility import VOTING_AGE
+from pemilih.domain.village_queue import without_village
 from pemilih.engine.findings_status import age_on
 
 # Columns that follow from others and are no correction of their own: the village's names
@@ -88,14 +89,14 @@ def _village_reason(rules: Rules) -> pl.Expr:
 
 def split_unresolved(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(rows with a village code, rows without): a row without one belongs to no village's list."""
-    has = pl.col("kode_desa").is_not_null() & (pl.col("kode_desa") != "")
-    return frame.filter(has), frame.filter(~has)
+    unplaced = without_village()
+    return frame.filter(~unplaced), frame.filter(unplaced)
 
 
 def with_region_names(frame: pl.DataFrame) -> pl.DataFrame:
     """`frame` with `kecamatan` and `desa` the names its `kode_desa` has in the regions table
     (upper case, as KPU's lists write them); a code the table lacks keeps the names written."""
-    table = region_tables.printed_names().rename({"kecamatan": "_kec", "desa": "_desa"})
+    table = region_tables.printed_name_table().rename({"kecamatan": "_kec", "desa": "_desa"})
     return (frame.join(table, on="kode_desa", how="left", maintain_order="left")
             .with_columns(pl.coalesce("_kec", "kecamatan").alias("kecamatan"),
                           pl.coalesce("_desa", "desa").alias("desa"))
@@ -224,11 +225,11 @@ def handback(shared: pl.DataFrame, now: pl.DataFrame, removed: pl.DataFrame, fie
     info, info_unplaced = split_unresolved(view.info)
     unresolved = pl.concat([
         unplaced.select("key", pl.when(pl.col("key").is_in(shared_keys.implode()))
-                        .then(pl.lit("Desa belum ditentukan; tetap di daftar"))
-                        .otherwise(pl.lit("Desa belum ditentukan; pemilih baru")).alias("reason"), *KPU_COLUMNS),
-        struck_unplaced.select("key", pl.format("Desa belum ditentukan; tidak memenuhi syarat ({})",
+                        .then(pl.lit("Belum punya desa; tetap di daftar"))
+                        .otherwise(pl.lit("Belum punya desa; pemilih baru")).alias("reason"), *KPU_COLUMNS),
+        struck_unplaced.select("key", pl.format("Belum punya desa; tidak memenuhi syarat ({})",
                                                 pl.col("code")).alias("reason"), *KPU_COLUMNS),
-        info_unplaced.select("key", ("Desa belum ditentukan; " + pl.col("reason")).alias("reason"), *KPU_COLUMNS),
+        info_unplaced.select("key", ("Belum punya desa; " + pl.col("reason")).alias("reason"), *KPU_COLUMNS),
     ]).cast(UNRESOLVED_SCHEMA)
     found.removed = struck
     return Handback(voters, found, with_region_names(info), unresolved,

@@ -20,6 +20,8 @@ from pemilih.contract import (
     RECAP_STATE_COLUMNS,
     recap_tms_column,
 )
+from pemilih.domain.village_queue import LABEL as QUEUE_LABEL
+from pemilih.domain.village_queue import without_village
 
 PLACE, STATE_COLUMNS = RECAP_PLACE, RECAP_STATE_COLUMNS
 MOVED_OUT = "TMS-4"
@@ -76,10 +78,12 @@ def _state(frame: pl.DataFrame) -> pl.DataFrame:
     """One row per voter, sex as L/P (anything else counted with neither: it is a data problem
     the check reports; the computed total still includes it)."""
     sex = pl.col("jenis_kelamin").fill_null("").str.strip_chars().str.to_uppercase().str.slice(0, 1)
-    # A row without a village code is still a voter: counted on a row of its own, never dropped.
-    place = [pl.col("kode_desa").fill_null(NO_VILLAGE),
-             pl.when(pl.col("kode_desa").is_null()).then(pl.lit("(TANPA KODE DESA)")).otherwise(pl.col("desa"))
-             .alias("desa"), pl.col("kecamatan")]
+    # A voter without a village (the unresolved queue) is still a voter: counted on a row of its
+    # own, under a kecamatan of its own (never a village of one), never dropped.
+    queued = without_village()
+    place = [pl.when(queued).then(pl.lit(NO_VILLAGE)).otherwise(pl.col("kode_desa")).alias("kode_desa"),
+             pl.when(queued).then(pl.lit(QUEUE_LABEL)).otherwise(pl.col("desa")).alias("desa"),
+             pl.when(queued).then(pl.lit(QUEUE_LABEL)).otherwise(pl.col("kecamatan")).alias("kecamatan")]
     return (frame.select(*STATE_COLUMNS).unique("key", keep="last")
             .with_columns(*place, sex.alias("sex")))
 
@@ -102,8 +106,15 @@ def _spread(counted: pl.DataFrame, measures: list[str]) -> pl.DataFrame:
 
 def by_kecamatan(villages: pl.DataFrame) -> pl.DataFrame:
     numbers = [c for c in villages.columns if c not in PLACE]
-    return (villages.group_by("kecamatan").agg(pl.len().alias("desa_count"), *[pl.col(c).sum() for c in numbers])
+    villages_counted = (pl.col("kode_desa") != NO_VILLAGE).sum().alias("desa_count")  # the queue is no village
+    return (villages.group_by("kecamatan").agg(villages_counted, *[pl.col(c).sum() for c in numbers])
             .sort("kecamatan"))
+
+
+def unresolved(villages: pl.DataFrame) -> int:
+    """Voters without a village at the end (the queue's row)."""
+    row = villages.filter(pl.col("kode_desa") == NO_VILLAGE)
+    return int(row["akhir_jml"].sum()) if row.height else 0
 
 
 def total(villages: pl.DataFrame) -> dict[str, int]:

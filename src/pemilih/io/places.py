@@ -27,8 +27,7 @@ _OUT = {"_code": pl.String, "_kec": pl.String, "_desa": pl.String,
 
 def _known(codes: list[str]) -> dict[str, tuple[str, str]]:
     """Village code -> (KECAMATAN, DESA) for those of these codes that are real villages."""
-    table = region_tables.villages().filter(pl.col("code").is_in(codes))
-    return {c: (k.upper(), n.upper()) for c, n, k in table.select("code", "name", "kecamatan").iter_rows()}
+    return region_tables.printed_names(codes)
 
 
 def _regency_of_file(df: pl.DataFrame, file: str, kab: str | None, codes: list[str]) -> str | None:
@@ -77,6 +76,23 @@ def _find(regency: str | None, kec: str | None, desa: str):
         return None, narrowed, district
     _, near = regions.find_village(desa, regency, kec if district else None)
     return None, near, district
+
+
+def candidates(regency: str | None, kecamatan: str | None, desa: str | None,
+               limit: int = 8) -> list[tuple[str, str, str]]:
+    """(code, KECAMATAN, DESA) of the villages closest to names as written, by the rules the
+    reader resolves names with: the spellings closest to DESA (within the KECAMATAN when it is
+    known), else the villages of that KECAMATAN. What a person resolving a row that had no
+    village is offered first."""
+    regions, _, districts = _index(regency)
+    district = districts.get(name_key(kecamatan)) if kecamatan else None
+    found = []
+    if desa:
+        match, near, district = _find(regency, kecamatan, desa)
+        found = [match] if match is not None else near
+    if not found and district is not None:
+        found = regions.children(district.code)
+    return [(v.code, regions.by_code[v.parent_code].name.upper(), v.name.upper()) for v in found[:limit]]
 
 
 def _by_names(regency: str | None, kec: str | None, desa: str | None) -> tuple:

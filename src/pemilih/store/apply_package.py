@@ -33,7 +33,7 @@ from pemilih.contract import (
     SHEET_UNRESOLVED,
 )
 from pemilih.domain.masking import mask_digits_in_text as _shown  # a new voter's key holds a NIK
-from pemilih.domain.region_tables import names_of
+from pemilih.domain.region_tables import printed_names
 from pemilih.store import bulk, changes, events, settings
 
 settings.ensure_configured()  # before the models are imported
@@ -76,7 +76,7 @@ def apply(ws, manifest: dict, rows: dict[str, list[dict]], raw: bytes, name: str
     if Event.objects.filter(kind=events.HANDBACK_APPLIED, payload__package=digest).exists():
         return ApplyOutcome(None, already=True)
     outcome = ApplyOutcome(None, noted={"informasi": len(rows.get(SHEET_INFO, [])),
-                                        "belum_ada_desa": len(rows.get(SHEET_UNRESOLVED, []))})
+                                        "belum_punya_desa": len(rows.get(SHEET_UNRESOLVED, []))})
     made = _changes(rows, outcome)
     if not made and not outcome.conflicts:
         return outcome
@@ -170,7 +170,7 @@ def _changes(rows: dict[str, list[dict]], outcome: ApplyOutcome) -> list[events.
 def _renamed(current: dict, evidence: str) -> list[events.Change]:
     """A voter moved to another village takes that village's names (the regions table's), so
     the list never shows one village's name beside another's code."""
-    names = names_of(current["kode_desa"])
+    names = printed_names([current["kode_desa"]]).get(current["kode_desa"])
     if names is None:
         return []
     return [changes.set_value(current, column, name, evidence)

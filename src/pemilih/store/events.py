@@ -353,6 +353,16 @@ class HandbackApplied(Payload):
     changes: tuple[Change, ...] = _changes()
 
 
+@dataclass(frozen=True)
+class VillageResolved(Payload):
+    """Voters without a village (the unresolved queue, store/unresolved.py) placed by a person
+    in a village of the region reference: per voter, corrections of kode_desa, and of desa and
+    kecamatan where the written names differ from the reference's (store/unresolved.resolve)."""
+
+    voters: int = 0
+    changes: tuple[Change, ...] = _changes()
+
+
 # --- the registry -------------------------------------------------------------------------------
 
 LIST_IMPORTED = "list-imported"  # the voter list is initialised/replaced from a batch
@@ -369,6 +379,7 @@ LIST_SHARED = "list-shared"  # a field-validation workbook cut and handed to a c
 DATA_TRANSFERRED = "data-transferred"  # any other export of personal data (hand-back, ...)
 ELECTION_CREATED = "election-created"
 ELECTION_LIST_SET = "election-list-set"  # DPS, DPT or DPTb set for an election
+VILLAGE_RESOLVED = "village-resolved"  # a person picked the village of voters without one
 
 
 @dataclass(frozen=True)
@@ -395,6 +406,7 @@ KINDS: dict[str, EventKind] = {k.name: k for k in [
     EventKind(ELECTION_LIST_SET, 1, ElectionListSet),
     EventKind(RESPONSE_RECORDED, 1, ResponsesRecorded, changes_list=True),
     EventKind(HANDBACK_APPLIED, 1, HandbackApplied, changes_list=True),
+    EventKind(VILLAGE_RESOLVED, 1, VillageResolved, changes_list=True),
 ]}
 CHANGE_KINDS = tuple(k for k, spec in KINDS.items() if spec.changes_list)
 REPLACING_KINDS = tuple(k for k, spec in KINDS.items() if spec.replaces_list)

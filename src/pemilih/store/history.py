@@ -13,8 +13,9 @@ import polars as pl
 
 from pemilih.contract import KPU_COLUMNS
 from pemilih.contract import RECAP_STATE_COLUMNS as STATE_COLUMNS
+from pemilih.domain.village_queue import has_village
 from pemilih.store import bulk, events, settings
-from pemilih.store.events import Addition, Change, Removal
+from pemilih.store.events import Addition, Change, Correction, Removal
 
 settings.ensure_configured()  # before the models are imported
 from pemilih.store.models import Event
@@ -67,18 +68,34 @@ def period(start: datetime, end: datetime) -> Period:
         inside = event.happened_at > start
         if inside and at_start is None:
             at_start = dict(rows)  # events come in order: the first inside one ends the start
-        for change, undo in _changes_of(event):
+        made = changes_of(event)
+        placed = _placed(made) if inside else set()
+        for change, undo in made:
             _replay(rows, change, undo)
             if inside:
                 _note(change, undo, removals, corrected)
                 notes.note(change, undo)
                 reasons[change.key] = (change.code or "", change.evidence or "")
+                if change.key in placed and isinstance(change, Correction) and change.column in PLACE_COLUMNS:
+                    _replay(at_start, change, undo)
         counted += inside
     if at_start is None:
         at_start = dict(rows)
     return Period(_frame(at_start), _frame(rows), _why(removals),
                   pl.Series("key", sorted(corrected), dtype=pl.String), _why(reasons), counted,
                   {k: v for k, v in notes.removed.items() if k not in rows}, notes.fields)
+
+
+PLACE_COLUMNS = ("kode_desa", "desa", "kecamatan")
+
+
+def _placed(made: list[tuple[Change, bool]]) -> set[str]:
+    """Keys a change of this event gives a village when they had none (the unresolved queue): a
+    resolution by a person, or KPU applying one from a hand-back. That is where the voter always
+    was, not a move: the recap counts the voter in that village from the start of the period, as
+    corrected, never as moved out of the queue (TMS-4) and new in the village."""
+    return {c.key for c, undo in made if isinstance(c, Correction) and c.column == "kode_desa" and not undo
+            and not has_village(c.old) and has_village(c.new)}
 
 
 def _why(found: dict[str, tuple[str, str]]) -> pl.DataFrame:
@@ -104,7 +121,7 @@ def _imported(event: Event) -> dict[str, tuple]:
     return _imported_cache[key]
 
 
-def _changes_of(event: Event) -> list[tuple[Change, bool]]:
+def changes_of(event: Event) -> list[tuple[Change, bool]]:
     """(change, undone) for each change an event made, in the order they took effect (an undo:
     the undone decision's changes, reversed)."""
     if event.kind != events.REVIEW_UNDONE:

@@ -238,4 +238,5 @@ APPLIERS: dict[str, Callable[[Event], None]] = {
     events.ELECTION_LIST_SET: _unchanged,
     events.RESPONSE_RECORDED: _changes_applied,
     events.HANDBACK_APPLIED: _changes_applied,
+    events.VILLAGE_RESOLVED: _changes_applied,
 }

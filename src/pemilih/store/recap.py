@@ -24,6 +24,7 @@ class Recap:
     kecamatan: pl.DataFrame
     total: dict[str, int]
     events: int
+    unresolved: int = 0  # voters without a village at the end (counted in the totals, on a row of their own)
 
 
 def tms_codes(regime: str) -> list[str]:

@@ -15,7 +15,7 @@ row changed in the workspace after the cut.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import connection, transaction
@@ -23,7 +23,8 @@ from django.db import connection, transaction
 from pemilih.contract import COKLIT_CUT_COLUMNS, COKLIT_SHARED_ELEMENTS
 from pemilih.domain.agencies import PROVIDER, RECIPIENT
 from pemilih.domain.regions import canonical_code
-from pemilih.store import agreements, changes, events, settings
+from pemilih.domain.village_queue import has_village
+from pemilih.store import agreements, changes, events, settings, unresolved
 
 settings.ensure_configured()  # before the models are imported
 
@@ -34,21 +35,25 @@ class ShareError(changes.ChangeError):
     """A share that cannot be made; the message says why (Bahasa Indonesia)."""
 
 
+LEFT_OUT_REASON = ("belum punya desa (KODE DESA kosong dan nama desanya tidak dikenali): tetapkan desanya "
+                   "lebih dulu (pemilih resolve, atau halaman Tanpa desa)")
+
+
 @dataclass
 class Counted:
     rows: int = 0  # voters put in a workbook
-    skipped: int = 0  # voters without a village code: in no workbook
+    unresolved: list[str] = field(default_factory=list)  # keys of voters without a village: in no workbook
 
 
 def villages(ws, asked: list[str] | None, within=None) -> list[str]:
     """The villages asked for (canonical codes, each in the current list), or all of them;
-    with an election (`within`, models.Election), only its villages: one outside it is refused."""
-    ws.activate()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT DISTINCT kode_desa FROM store_voter WHERE kode_desa IS NOT NULL")
-        listed = sorted(r[0] for r in cursor.fetchall())
+    with an election (`within`, models.Election), only its villages: one outside it is refused.
+    A voter without a village (store/unresolved.py) makes no village."""
+    placed = unresolved.placement(ws)
+    listed = list(placed.villages)
     if not listed:
-        raise ShareError("Daftar pemilih saat ini kosong; impor daftar KPU lebih dulu")
+        raise ShareError("Daftar pemilih saat ini kosong; impor daftar KPU lebih dulu" if not placed.voters else
+                         f"Belum ada pemilih yang punya desa ({placed.unresolved} pemilih belum punya desa)")
     if not asked:
         if within is None:
             return listed
@@ -101,8 +106,8 @@ def cut(wanted: set[str], counted: Counted):
                     if rows:
                         yield village, base_seq, rows
                     village, rows = row[kode], []
-                if row[kode] is None:
-                    counted.skipped += 1
+                if not has_village(row[kode]):
+                    counted.unresolved.append(row[0])
                 elif row[kode] in wanted:
                     rows.append(row)
                     counted.rows += 1

@@ -166,6 +166,7 @@ MENU = [
     # (URL name, label)
     ("beranda", gettext_lazy("Beranda")),
     ("pemilih", gettext_lazy("Daftar pemilih")),
+    ("desa_belum", gettext_lazy("Tanpa desa")),
     ("unggah", gettext_lazy("Unggah berkas")),
     ("perjanjian", gettext_lazy("Perjanjian")),
     ("coklit", gettext_lazy("Coklit")),

@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from pemilih.cycle.common import Who, thousands
+from pemilih.cycle.resolve import queue_line
 from pemilih.web import jobs, workspace
 
 RECEIVE, VERIFY, SHARE_ALL, COLLECT = "terima", "verifikasi", "coklit-semua", "kumpul"
@@ -48,6 +49,8 @@ def receive(job, bar) -> str:
         if done.created:
             lines.append(f"Disimpan ({done.label}): {thousands(done.rows)} baris, "
                          f"{thousands(done.problems)} catatan masalah, batch {done.batch_id}.")
+            if done.unresolved:
+                lines.append(queue_line(done.unresolved))
         else:
             lines.append(f"Tidak ada perubahan ({done.label}): berkas yang sama sudah disimpan "
                          f"(batch {done.batch_id}).")
@@ -91,9 +94,10 @@ def share_all(job, bar) -> str:
                 z.write(path, path.name)
     finally:
         shutil.rmtree(folder, ignore_errors=True)  # the store keeps the transfers, not the files
-    job.result = {"villages": len(out.paths), "rows": out.rows}
-    return (f"{len(out.paths)} lembar kerja ({out.rows} pemilih) ditulis, perjanjian {p['agreement']}, "
-            f"rezim {p['regime']}.")
+    job.result = {"villages": len(out.paths), "rows": out.rows, "unresolved": out.skipped}
+    message = (f"{len(out.paths)} lembar kerja ({out.rows} pemilih) ditulis, perjanjian {p['agreement']}, "
+               f"rezim {p['regime']}.")
+    return message + ("\n" + queue_line(out.skipped) if out.skipped else "")
 
 
 def collect(job, bar) -> str:
@@ -105,9 +109,10 @@ def collect(job, bar) -> str:
     finally:
         discard(p["paths"])
     shown = [collected(o) for o in outcomes]
-    job.result = {"outcomes": shown}
+    job.result = {"outcomes": shown, "unresolved": outcomes.unresolved}
     tally = Counter(o["label"] for o in shown)
-    return f"{len(shown)} lembar kerja: " + ", ".join(f"{label} {n}" for label, n in tally.items()) + "."
+    message = f"{len(shown)} lembar kerja: " + ", ".join(f"{label} {n}" for label, n in tally.items()) + "."
+    return message + ("\n" + queue_line(outcomes.unresolved) if outcomes.unresolved else "")
 
 
 def discard(saved) -> None:
@@ -158,8 +163,9 @@ def handback(job, bar) -> str:
     c = out.counts
     tms = sum(v for k, v in c.items() if k.startswith("TMS"))
     job.result = {"file": out.path.name, "counts": c, "manifest_sha256": out.manifest["manifest_sha256"]}
+    queued = f"\n{queue_line(c['belum_punya_desa'])}" if c.get("belum_punya_desa") else ""
     return (f"Paket {out.path.name}: baru {c['B']}, TMS {tms}, ubah {c['U']} pemilih; awal {c['pemilih_awal']}, "
-            f"akhir {c['pemilih_akhir']}.\nSidik manifest {out.manifest['manifest_sha256']}.")
+            f"akhir {c['pemilih_akhir']}.{queued}\nSidik manifest {out.manifest['manifest_sha256']}.")
 
 
 def apply(job, bar) -> str:

@@ -10,27 +10,63 @@ from django.db import connection
 from pemilih.web import workspace
 
 _cache: dict = {}
+QUEUE = "-"  # the voter list's village filter for the voters without a village
 
 
 def villages() -> list[dict]:
-    """[{kode_desa, desa, kecamatan, voters}] sorted by code."""
-    key = workspace.state()
-    if _cache.get("key") != key:
-        with connection.cursor() as cursor:
-            # The most common spelling of a village's names (a few rows may be mis-typed).
-            cursor.execute(
-                "SELECT kode_desa, desa, kecamatan, COUNT(*) FROM store_voter "
-                "WHERE kode_desa IS NOT NULL GROUP BY kode_desa, desa, kecamatan")
-            best: dict[str, tuple] = {}
-            totals: dict[str, int] = {}
-            for kode, desa, kec, n in cursor.fetchall():
-                totals[kode] = totals.get(kode, 0) + n
-                if kode not in best or n > best[kode][2]:
-                    best[kode] = (desa, kec, n)
-        rows = [{"kode_desa": k, "desa": best[k][0] or "", "kecamatan": best[k][1] or "",
-                 "voters": totals[k]} for k in sorted(best)]
-        _cache.update(key=key, rows=rows)
+    """[{kode_desa, desa, kecamatan, voters}] sorted by code: the villages of the current list
+    (a voter without a village, store/unresolved.py, makes none)."""
+    _read()
     return _cache["rows"]
+
+
+def unresolved_count() -> int:
+    """Voters of the current list without a village (the unresolved queue)."""
+    _read()
+    return _cache["unresolved"]
+
+
+def _read() -> None:
+    key = workspace.state()
+    if _cache.get("key") == key:
+        return
+    from pemilih.domain.village_queue import has_village
+    with connection.cursor() as cursor:
+        # The most common spelling of a village's names (a few rows may be mis-typed).
+        cursor.execute("SELECT kode_desa, desa, kecamatan, COUNT(*) FROM store_voter "
+                       "GROUP BY kode_desa, desa, kecamatan")
+        best: dict[str, tuple] = {}
+        totals: dict[str, int] = {}
+        waiting = 0
+        for kode, desa, kec, n in cursor.fetchall():
+            if not has_village(kode):
+                waiting += n
+                continue
+            totals[kode] = totals.get(kode, 0) + n
+            if kode not in best or n > best[kode][2]:
+                best[kode] = (desa, kec, n)
+    rows = [{"kode_desa": k, "desa": best[k][0] or "", "kecamatan": best[k][1] or "",
+             "voters": totals[k]} for k in sorted(best)]
+    _cache.update(key=key, rows=rows, unresolved=waiting)
+
+
+def queue_context(request) -> dict:
+    """What a page listing villages shows of the queue (templates/web/queue_line.html): how many
+    voters wait without a village, and where this account can see them (the resolve page for
+    KPU and DPML, else the voter list narrowed to them). Nothing for a committee: its own
+    village is all it sees."""
+    from django.urls import reverse
+
+    from pemilih.web import access
+    if access.village_scope(request) is not None:
+        return {"unresolved": 0, "queue_url": None}
+    role = access.role_of(request)
+    url = None
+    if access.RULES["desa_belum"].allows(role):
+        url = reverse("desa_belum")
+    elif access.RULES["pemilih"].allows(role):
+        url = reverse("pemilih") + "?desa=" + QUEUE
+    return {"unresolved": unresolved_count(), "queue_url": url}
 
 
 def name_of(kode_desa: str) -> str:

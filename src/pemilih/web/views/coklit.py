@@ -20,12 +20,13 @@ from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pemilih.cycle.common import Who, is_refusal, working_regime
 from pemilih.web import access, jobs, tasks, workspace
 from pemilih.web.access import only, route
 from pemilih.web.roles import Role
-from pemilih.web.villages import villages
+from pemilih.web.villages import queue_context, villages
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REASON_SHARE = "Lembar kerja coklit untuk panitia (unduhan web)"
@@ -99,7 +100,8 @@ def coklit_page(request, outcomes=None, error=None):
         "partly_covered": agreement is not None and whole is None, "outcomes": outcomes, "error": error,
         "can_zip": scope is None and bool(rows) and whole is not None, "in_request": IN_REQUEST,
         "election": election, "scope": scope,
-        "outside_election": scope is not None and election is not None and scope not in election.villages})
+        "outside_election": scope is not None and election is not None and scope not in election.villages,
+        **queue_context(request), "queue_note": _("tidak masuk lembar kerja desa mana pun")})
 
 
 def _job_outcomes(request) -> list[dict] | None:

@@ -18,17 +18,22 @@ class Login(auth_views.LoginView):
 
 def home(request):
     from pemilih.store.models import Event, Voter
+    from pemilih.web.villages import queue_context, villages
     scope = access.village_scope(request)
     voters = Voter.objects.all()
     if scope:
         voters = voters.filter(kode_desa=scope)
     can_see_list = access.RULES["pemilih"].allows(access.role_of(request))
+    # Villages are the villages of the list: a voter without a village (the unresolved queue) is
+    # counted among the voters and on a line of its own, never as one more village.
+    listed = [v for v in villages() if not scope or v["kode_desa"] == scope]
     context = {
         "name": request.user.get_full_name() or request.user.username,
         "voters": voters.count() if can_see_list else "-",
-        "villages": (voters.values("kode_desa").distinct().count() if can_see_list else "-"),
+        "villages": len(listed) if can_see_list else "-",
         "events": Event.objects.count(),
         "jobs": [_labelled(j) for j in Job.objects.filter(user=request.user)[:8]],
+        **(queue_context(request) if can_see_list else {}),
     }
     return render(request, "web/home.html", context)
 

@@ -21,6 +21,7 @@ from pemilih.domain.codes import regimes
 from pemilih.web import charts, rakor
 from pemilih.web.access import only, route
 from pemilih.web.roles import Role
+from pemilih.web.villages import queue_context
 
 RULE = only(Role.VIEWER, Role.KPU, Role.DPML, Role.DISDUKCAPIL)
 MAX_COLUMNS = 6  # periods side by side in a comparison
@@ -84,7 +85,8 @@ def dashboard(request, kecamatan: str | None = None):
                                                                key=lambda x: str(x[0]))],
             tms_titles=[{"code": c, "label": code_label(c, shown.regime)} for c in shown.tms_codes],
             export_query=asked.query(kecamatan=rakor.kecamatan_codes(result).get(name, name) if name else ""),
-            voters_chart=_voters_chart(rows, by), tms_chart=_tms_chart(rows, shown, by))
+            voters_chart=_voters_chart(rows, by), tms_chart=_tms_chart(rows, shown, by),
+            queue_url=queue_context(request)["queue_url"])
     status = 404 if asked.kecamatan and name is None and result is not None else 200
     return render(request, "web/dashboard/index.html", context, status=status)
 

@@ -43,6 +43,7 @@ def preflight(paths, kind: str) -> dict:
         "problems": shown,
         "problem_total": errors.height,
         "more": max(0, errors.height - MAX_SHOWN),
+        "unresolved": report.unresolved,
     }
 
 

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import render
 
 from pemilih.domain.masking import mask_id
 from pemilih.web import access
 from pemilih.web.access import only, route
 from pemilih.web.roles import Role
-from pemilih.web.villages import villages
+from pemilih.web.villages import QUEUE, queue_context, villages
 
 PAGE = 50
 COLUMNS = ["kode_desa", "desa", "tps", "nama", "nik", "jenis_kelamin", "alamat", "rt", "rw", "ktp_el", "key"]
@@ -20,7 +21,9 @@ def voter_list(request):
     desa = scope or request.GET.get("desa", "")
     query = (request.GET.get("q") or "").strip()
     rows = Voter.objects.all()
-    if desa:
+    if desa == QUEUE:  # the voters without a village (the unresolved queue)
+        rows = rows.filter(Q(kode_desa__isnull=True) | Q(kode_desa=""))
+    elif desa:
         rows = rows.filter(kode_desa=desa)
     if query:
         rows = rows.filter(nama__icontains=query) if not query.isdigit() else rows.filter(nik=query)
@@ -32,7 +35,8 @@ def voter_list(request):
         r["nik"] = mask_id(r["nik"])
     choices = [v for v in villages() if not scope or v["kode_desa"] == scope]
     return render(request, "web/voters.html", {
-        "page": page, "villages": choices, "desa": desa, "q": query, "scoped": bool(scope)})
+        "page": page, "villages": choices, "desa": desa, "q": query, "scoped": bool(scope), "queue": QUEUE,
+        **queue_context(request)})
 
 
 routes = [
