@@ -61,6 +61,17 @@ def effect(code: str | None, regime: str = DEFAULT_REGIME) -> str | None:
     return entry.effect if entry else None
 
 
+def known_effect(code: str | None, regime: str = DEFAULT_REGIME) -> str | None:
+    """effect() under `regime`; for a code `regime` does not hold (a finding coded under another
+    table, such as PILKALEM's TMS-D reviewed while KPU's table is the working one), the effect
+    every table holding it agrees on; None when no table holds it or the tables disagree."""
+    found = effect(code, regime)
+    if found is not None:
+        return found
+    seen = {effect(code, other) for other in regimes()} - {None}
+    return seen.pop() if len(seen) == 1 else None
+
+
 def village_only(code: str | None, regime: str = DEFAULT_REGIME) -> bool:
     """Whether `code` is a rule of the village election alone (no TMS for KPU)."""
     entry = code_table(regime).get(code or "")

@@ -1,4 +1,5 @@
-"""Coklit (field validation): the villages' workbooks out to the committees and back.
+"""Coklit (field validation): the villages' workbooks out to the committees and back, and how
+far each village's check has come (visited, not yet visited, changed, new voters).
 
 DPML sees every village, a committee only its own. Downloading a village's workbook is the share
 step for that one village (cycle/share.py), recorded as a transfer under the KPU-DPML agreement
@@ -60,21 +61,32 @@ def _history() -> tuple[dict, dict]:
     return shared, collected
 
 
+def _progress(scope: str | None) -> dict:
+    """Per village, the coklit progress against its latest workbook (cycle/coklit_progress.py)."""
+    from pemilih.cycle import coklit_progress as step
+    out = step.run(workspace.current(), step.ProgressRequest(scope))
+    return {v.kode_desa: v for v in out.villages}
+
+
 def coklit_page(request, outcomes=None, error=None):
     from pemilih.domain import codes
     scope = access.village_scope(request)
     shared, collected = _history()
+    progress = _progress(scope)
     rows = []
     for v in villages():
         if scope and v["kode_desa"] != scope:
             continue
-        rows.append({**v, "shared_at": shared.get(v["kode_desa"]), "collected": collected.get(v["kode_desa"])})
+        rows.append({**v, "shared_at": shared.get(v["kode_desa"]), "collected": collected.get(v["kode_desa"]),
+                     "progress": progress.get(v["kode_desa"])})
     regime = chosen_regime(request.GET.get("rezim"))
     agreement, problem = agreement_for_villages([scope] if scope else [r["kode_desa"] for r in rows])
     if outcomes is None:
         outcomes = _job_outcomes(request)
+    shown = [r["progress"] for r in rows if r["progress"]]
+    visits = {"voters": sum(p.voters for p in shown), "visited": sum(p.visited for p in shown)} if shown else None
     return render(request, "web/coklit/index.html", {
-        "rows": rows, "scoped": bool(scope), "regime": regime, "regimes": codes.regimes(),
+        "rows": rows, "scoped": bool(scope), "visits": visits, "regime": regime, "regimes": codes.regimes(),
         "agreement": agreement, "agreement_problem": problem, "outcomes": outcomes, "error": error,
         "can_zip": scope is None and bool(rows), "in_request": IN_REQUEST})
 
