@@ -209,18 +209,16 @@ def _visit_problems(read: book.BookRead, shared_on) -> list[str]:
     today, out = timezone.localdate(), []
     header = book.HEADER["tanggal_kunjungan"]
 
-    def judged(sheet: str, cell: str, day: str | None) -> None:
+    def judged(sheet: str, col: int, row: int, day: str | None) -> None:
         found = visit_date(day, earliest=shared_on, latest=today) if day else None
         if found is not None and not found.ok:
-            out.append(f"{read.name}:{sheet}:{cell} {header}: {found.reason}")
-    col = read.layout.col("tanggal_kunjungan")
+            out.append(f"{read.name}:{sheet}:{book.column_letter(col)}{row} {header}: {found.reason}")
     for sheet, got in read.sheets.items():
         for r in got.edits:
-            judged(sheet, f"{book.column_letter(col)}{r.row}", r.visited_on)
-    if "tanggal_kunjungan" in read.layout.new_columns:
-        letter = book.column_letter(read.layout.new_columns.index("tanggal_kunjungan"))
-        for voter in read.new_voters:
-            judged(book.NEW_SHEET, f"{letter}{voter.row}", voter.visited_on)
+            judged(sheet, read.layout.col("tanggal_kunjungan"), r.row, r.visited_on)
+    for voter in read.new_voters:
+        judged(book.NEW_SHEET, read.layout.new_columns.index("tanggal_kunjungan") if voter.visited_on else 0,
+               voter.row, voter.visited_on)
     return out
 
 
