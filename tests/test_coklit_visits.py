@@ -225,14 +225,16 @@ def _cells(page: str) -> dict[str, dict[str, int]]:
     return out
 
 
-def test_the_command_prints_the_progress(shared, tmp_path, capsys):
+def test_the_command_prints_the_progress(shared, tmp_path, capsys, store_location, monkeypatch):
     from pemilih.cli import main
     ws, paths = shared
+    monkeypatch.setenv("DATABASE_URL", store_location[1])  # the command opens the test's store
     filled = tmp_path / "a.xlsx"
     fill_workbook(paths[A], filled, checked=["dpt.csv::2", "dpt.csv::3"], statuses={"dpt.csv::4": "TMS-1"})
     assert _collect(ws, filled).status == ACCEPTED
     capsys.readouterr()
-    assert main(["coklit-progress", "--workspace", str(ws.path)]) == 0
+    where = ["--workspace", str(store_location[0])]
+    assert main(["coklit-progress", *where]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split() == ["KODE", "DESA", "DESA", "PEMILIH", "DIKUNJUNGI", "BELUM", "SESUAI", "BERUBAH", "TMS",
                                 "PINDAH", "U", "BARU", "TERAKHIR", "DIKUMPULKAN"]
@@ -240,9 +242,9 @@ def test_the_command_prints_the_progress(shared, tmp_path, capsys):
     assert lines[2].split()[:12] == [B, "LEMBANG", "DUA", "3", "0", "3", "0", "0", "0", "0", "0", "0"]
     assert lines[2].endswith("belum")
     assert lines[3] == "Jumlah 2 desa: 6 pemilih, 3 dikunjungi, 3 belum, 1 berubah, 0 pemilih baru."
-    assert main(["coklit-progress", "--desa", "7326012002", "--workspace", str(ws.path)]) == 0
+    assert main(["coklit-progress", "--desa", "7326012002", *where]) == 0
     assert [line.split()[0] for line in capsys.readouterr().out.splitlines()[1:-1]] == [B]
-    assert main(["coklit-progress", "--desa", "73.26", "--workspace", str(ws.path)]) == 1
+    assert main(["coklit-progress", "--desa", "73.26", *where]) == 1
     assert "Kode desa '73.26' tidak sah" in capsys.readouterr().err
 
 

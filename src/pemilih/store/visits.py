@@ -91,11 +91,14 @@ def progress(ws, village: str | None = None) -> list[VillageProgress]:
         latest[row[2]] = row  # the last one of each village wins
     cuts = {row[1]: _Tally() for row in latest.values()}
     last: dict[str, datetime] = {}
-    collected = Event.objects.filter(kind=events.COKLIT_COLLECTED).order_by("seq")
-    for seq, cut, kode, at in collected.values_list("seq", "payload__cut", "payload__kode_desa", "happened_at"):
-        last[kode] = at
-        if cut in cuts:
-            cuts[cut].take(Event.objects.get(seq=seq).data())
+    collected = Event.objects.filter(kind=events.COKLIT_COLLECTED)
+    if village:
+        collected = collected.filter(payload__kode_desa=village)
+    for event in collected.order_by("seq").iterator():  # one query; a regency returns ~150 workbooks
+        data = event.data()
+        last[data.kode_desa] = event.happened_at
+        if data.cut in cuts:
+            cuts[data.cut].take(data)
     out = []
     for kode in sorted(latest):
         seq, cut, _, desa, kecamatan, rows, shared_on = latest[kode]
