@@ -70,10 +70,16 @@ class Layout:
     new_columns: tuple[str, ...]
     tps_headers: tuple[str, ...]
     new_headers: tuple[str, ...]
+    # Committee column -> its index among `edits` (looked up for every row read).
+    at: dict = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "at", {name: i for i, name in enumerate(self.edits)})
 
     def col(self, name: str) -> int | None:
         """0-based column of a committee column on a TPS sheet; None when the format lacks it."""
-        return FIRST_EDIT + self.edits.index(name) if name in self.edits else None
+        i = self.at.get(name)
+        return None if i is None else FIRST_EDIT + i
 
     @property
     def last_col(self) -> int:

@@ -11,6 +11,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 
 from pemilih.domain import codes as code_tables
@@ -189,6 +190,11 @@ def _beyond(row: list, width: int) -> bool:
     return any(cell_text(v).strip() for v in row[width:])
 
 
+# A workbook holds a few distinct ticks, dates and officers over thousands of rows: each is
+# judged once (typed: the cell 1.0 and the cell True are not the same entry).
+_checked, _visit_date, _officer = (lru_cache(maxsize=4096, typed=True)(f) for f in (checked, visit_date, officer))
+
+
 @dataclass
 class _Row:
     """One TPS row's committee cells judged, in the workbook's own layout."""
@@ -201,8 +207,8 @@ class _Row:
     raw: list  # the row's cells as read (a date cell stays a date)
 
     def text(self, name: str) -> str:
-        at = self.book.layout.edits
-        return self.edits[at.index(name)].strip() if name in at else ""
+        i = self.book.layout.at.get(name)
+        return self.edits[i].strip() if i is not None else ""
 
     def cell(self, name: str):
         col = self.book.layout.col(name)
@@ -215,16 +221,20 @@ class _Row:
     def read(self) -> None:
         item, regime = self.item, self.book.base.regime
         item.note = self.text("keterangan")
+        self._visit()
+        status_text, typed_move = self.text("status"), bool(self.text(MOVE))
+        typed_fix = any(self.text(c) for c in CORRECTABLE)
+        if not (status_text or typed_move or typed_fix):
+            return  # the common row: ticked, dated and signed, nothing else to judge
         status = self._status(regime)
         self._corrections()
-        typed_move = self._move()
-        self._visit()
+        self._move()
         does = code_tables.effect(status, regime)
         moves = code_tables.codes_with(code_tables.MOVE, regime)
         if does == code_tables.STRIKE and item.corrections:
             self.problem("status", f"status {status} (tidak memenuhi syarat) tidak boleh disertai koreksi di kolom "
                                    "BARU; pilih U untuk koreksi, atau kosongkan kolom BARU")
-        elif status == "U" and not item.corrections and not any(self.text(c) for c in CORRECTABLE):
+        elif status == "U" and not item.corrections and not typed_fix:
             self.problem("status", "status U tanpa koreksi: isi kolom BARU yang berubah")
         elif status is None and item.corrections:
             status = "U"  # corrections say it: the STATUS left blank is taken as U
@@ -239,7 +249,7 @@ class _Row:
         elif typed_move:
             self.problem(MOVE, (f"TPS BARU hanya diisi untuk STATUS {'/'.join(moves)} (pindah TPS dalam desa)"
                                 if moves else f"rezim {regime} tidak mengenal pindah TPS; kosongkan TPS BARU"))
-        if item.checked and (status or typed_move):
+        if item.checked and (status or typed_move or typed_fix):
             self.problem("sesuai", f"ditandai SESUAI ({CHECKED}) tetapi juga diberi STATUS atau kolom BARU; pilih "
                                    f"salah satu: kosongkan SESUAI, atau kosongkan STATUS dan kolom BARU")
         item.status = status
@@ -267,11 +277,11 @@ class _Row:
             else:
                 self.item.corrections[column] = value
 
-    def _move(self) -> bool:
-        """Read TPS BARU; whether anything was typed there."""
+    def _move(self) -> None:
+        """Read TPS BARU (when typed)."""
         raw_value = self.cell(MOVE)
         if not cell_text(raw_value).strip():
-            return False
+            return
         value, reason = judge("tps", raw_value)
         if reason:
             self.problem(MOVE, reason)
@@ -279,18 +289,17 @@ class _Row:
             self.problem(MOVE, f"TPS BARU sama dengan TPS pemilih sekarang ({self.sheet}); tulis TPS tujuan")
         else:
             self.item.move_to = value
-        return True
 
     def _visit(self) -> None:
-        ticked, reason = checked(self.cell("sesuai"))
+        ticked, reason = _checked(self.cell("sesuai"))
         if reason:
             self.problem("sesuai", reason)
         self.item.checked = ticked
-        day, reason = visit_date(self.cell("tanggal_kunjungan"))
+        day, reason = _visit_date(self.cell("tanggal_kunjungan"))
         if reason:
             self.problem("tanggal_kunjungan", reason)
         self.item.visited_on = day
-        self.item.officer = officer(self.cell("petugas"))
+        self.item.officer = _officer(self.cell("petugas"))
 
 
 def _problems_of(book: BookRead, sheet: str, r: int):

@@ -206,12 +206,16 @@ def _problems(read: book.BookRead, shared: Event | None, want: str | None) -> li
 def _visit_problems(read: book.BookRead, shared_on) -> list[str]:
     """Visit dates before the workbook was shared or after today (the domain's date judge with
     the bounds only the store knows)."""
-    today, out = timezone.localdate(), []
+    today, out, seen = timezone.localdate(), [], {}
     header = book.HEADER["tanggal_kunjungan"]
 
     def judged(sheet: str, col: int, row: int, day: str | None) -> None:
-        found = visit_date(day, earliest=shared_on, latest=today) if day else None
-        if found is not None and not found.ok:
+        if not day:
+            return
+        if day not in seen:  # a few distinct days over every row of a village
+            seen[day] = visit_date(day, earliest=shared_on, latest=today)
+        found = seen[day]
+        if not found.ok:
             out.append(f"{read.name}:{sheet}:{book.column_letter(col)}{row} {header}: {found.reason}")
     for sheet, got in read.sheets.items():
         for r in got.edits:
