@@ -89,7 +89,7 @@ def village(workspace, maker):
     row = v.get
     _record(changes.remove(row("dpt.csv::2"), "TMS-D", "Datang 3 bulan sebelum DPS"),
             changes.remove(row("dpt.csv::3"), "TMS-1", "Akta kematian"),
-            changes.set_value(row("dpt.csv::4"), "tps", "002", "Rumah dekat TPS 2", code="TMS-8"))
+            changes.move(row("dpt.csv::4"), "002", "TMS-8", "Rumah dekat TPS 2"))
     v = changes.voters([r["source_ref"] for r in LIST])
     _record(changes.set_value(v.get("dpt.csv::5"), "kode_desa", C, "SKPWNI ke Rantepao"))
     v = changes.voters([r["source_ref"] for r in LIST])

@@ -58,10 +58,11 @@ ROWS = [  # list order; village A's TPS 002 comes first on purpose
 NEW_NIK = "7326014101060010"  # P, born 01-01-2006
 NEW_KEY = "baru:" + NEW_NIK
 TPS_HEADER = ["KUNCI", "NO", "NKK", "NIK", "NAMA", "TEMPAT LAHIR", "TANGGAL LAHIR", "JENIS KELAMIN",
-              "STATUS KAWIN", "ALAMAT", "RT", "RW", "DISABILITAS", "KTP-EL", "STATUS", "NAMA BARU",
-              "TEMPAT LAHIR BARU", "TANGGAL LAHIR BARU", "JENIS KELAMIN BARU", "STATUS KAWIN BARU",
-              "ALAMAT BARU", "RT BARU", "RW BARU", "DISABILITAS BARU", "KTP-EL BARU", "KETERANGAN"]
-EMPTY12 = [""] * 12
+              "STATUS KAWIN", "ALAMAT", "RT", "RW", "DISABILITAS", "KTP-EL", "SESUAI", "STATUS", "TPS BARU",
+              "NAMA BARU", "TEMPAT LAHIR BARU", "TANGGAL LAHIR BARU", "JENIS KELAMIN BARU", "STATUS KAWIN BARU",
+              "ALAMAT BARU", "RT BARU", "RW BARU", "DISABILITAS BARU", "KTP-EL BARU", "KETERANGAN",
+              "TANGGAL KUNJUNGAN", "PETUGAS"]
+EMPTY16 = [""] * 16
 
 
 def _list_rows() -> list[dict]:
@@ -176,22 +177,22 @@ def test_workbook_cells_as_written_by_hand(shared):
     assert grid[3] == TPS_HEADER
     assert grid[4:] == [
         ["dpt.csv::3", 1.0, "7326010101100002", "7326014507890001", "NE' RANTE", "MAKALE", "05-07-1989",
-         "P", "S", "JL. DIPONEGORO", "001", "002", "", "S", *EMPTY12],
+         "P", "S", "JL. DIPONEGORO", "001", "002", "", "S", *EMPTY16],
         ["dpt.csv::4", 2.0, "7326010101100002", "7326011203800002", "YOHANIS PATIKU", "RANTEPAO",
-         "12-03-1980", "L", "S", "JL. DIPONEGORO", "001", "002", "1,6", "S", *EMPTY12],
+         "12-03-1980", "L", "S", "JL. DIPONEGORO", "001", "002", "1,6", "S", *EMPTY16],
         ["dpt.csv::7", 3.0, "7326010101100005", "7326011506700006", "SAMUEL BATTI", "TANA TORAJA",
-         "15-06-1970", "L", "P", "JL. PONGTIKU", "002", "002", "", "S", *EMPTY12]]
+         "15-06-1970", "L", "P", "JL. PONGTIKU", "002", "002", "", "S", *EMPTY16]]
     assert _grid(path, "TPS 002")[4:] == [
         ["dpt.csv::2", 1.0, "7326010101100001", "7326010204850004", "MARKUS TANDI", "RANTEPAO", "02-04-1985",
-         "L", "S", "JL. AHMAD YANI", "003", "001", "", "S", *EMPTY12],
+         "L", "S", "JL. AHMAD YANI", "003", "001", "", "S", *EMPTY16],
         ["dpt.csv::6", 2.0, "7326010101100004", "7326016108000005", "LINA RERUNG", "RANTEPAO", "21-08-2000",
-         "P", "B", "JL. AHMAD YANI", "004", "001", "", "S", *EMPTY12]]
-    assert _grid(path, "PEMILIH BARU")[3][:14] == [
+         "P", "B", "JL. AHMAD YANI", "004", "001", "", "S", *EMPTY16]]
+    assert _grid(path, "PEMILIH BARU")[3][:16] == [
         "NKK", "NIK", "NAMA", "TEMPAT LAHIR", "TANGGAL LAHIR", "JENIS KELAMIN", "STATUS KAWIN", "ALAMAT",
-        "RT", "RW", "DISABILITAS", "KTP-EL", "TPS", "KETERANGAN"]
+        "RT", "RW", "DISABILITAS", "KTP-EL", "TPS", "KETERANGAN", "TANGGAL KUNJUNGAN", "PETUGAS"]
     event = next(e for e in _events(ws, projection.LIST_SHARED) if e.payload["kode_desa"] == A)
     base = {r[0]: r[1] for r in _grid(path, "VERSI_DASAR")}
-    assert base == {"FORMAT": "pemilih-coklit/1", "POTONGAN": event.payload["cut"], "KODE DESA": A,
+    assert base == {"FORMAT": "pemilih-coklit/2", "POTONGAN": event.payload["cut"], "KODE DESA": A,
                     "DESA": "SINGKI'", "KECAMATAN": "RANTEPAO", "REZIM": "PEMILU2024",
                     "PERISTIWA DASAR": str(_events(ws, projection.AGREEMENT_RECORDED)[0].seq),
                     "PERJANJIAN": NUMBER, "TANGGAL": "01-06-2026",
@@ -208,10 +209,11 @@ def test_workbook_protection_and_drop_downs(shared):
     sheet = wb["TPS 001"]
     assert sheet.protection.sheet is True
     lists = {str(v.sqref): v.formula1 for v in sheet.data_validations.dataValidation if v.type == "list"}
-    assert lists == {"O5:O7": '"TMS-1,TMS-2,TMS-3,TMS-4,TMS-5,TMS-6,TMS-7,TMS-8,U"', "S5:S7": '"L,P"',
-                     "T5:T7": '"B,S,P"', "Y5:Y7": '"S,B"'}
+    assert lists == {"O5:O7": '"V"', "P5:P7": '"TMS-1,TMS-2,TMS-3,TMS-4,TMS-5,TMS-6,TMS-7,TMS-8,U"',
+                     "U5:U7": '"L,P"', "V5:V7": '"B,S,P"', "AA5:AA7": '"S,B"'}
     assert sheet["A5"].protection.locked and sheet["D5"].protection.locked and sheet["D5"].data_type == "s"
-    assert [_column_style(sheet, c).protection.locked for c in "ANOPZ"] == [True, True, False, False, False]
+    assert [_column_style(sheet, c).protection.locked for c in ["A", "N", "O", "P", "Q", "AB", "AC", "AD"]] == [
+        True, True, False, False, False, False, False, False]
     assert wb["VERSI_DASAR"].sheet_state == "veryHidden" and wb["VERSI_DASAR"].protection.sheet
     new = wb["PEMILIH BARU"]
     assert new.protection.sheet and _column_style(new, "B").protection.locked is False
@@ -229,7 +231,7 @@ def test_pilkalem_regime_offers_its_own_code(listed, tmp_path):
     out = share(listed, tmp_path / "out", agreement=NUMBER, on=ON, regime="PILKALEM", villages=[C],
                 processes=1, **SHARER)
     sheet = openpyxl.load_workbook(out.paths[0])["TPS 003"]
-    codes = [v.formula1 for v in sheet.data_validations.dataValidation if str(v.sqref) == "O5"]
+    codes = [v.formula1 for v in sheet.data_validations.dataValidation if str(v.sqref) == "P5"]
     assert codes == ['"TMS-1,TMS-2,TMS-3,TMS-4,TMS-5,TMS-6,TMS-7,TMS-8,TMS-D,U"']
     guide = {r[0]: r[1] for r in _grid(out.paths[0], "PETUNJUK") if r[0]}
     assert guide["TMS-D"] == "domisili kurang dari 6 bulan"
@@ -239,7 +241,8 @@ def test_fast_rows_equal_the_plain_api(shared, tmp_path):
     from pemilih.io import coklit_workbook as book
     _, paths, _ = shared
     job = book.job_from(paths["COKLIT_7326011006_SINGKI.xlsx"])
-    job.sheets[0].rows[1] = (*job.sheets[0].rows[1][:2], ["U", "A & <B>", "", " 02-03-1991 ", *[""] * 7, "x"])
+    job.sheets[0].rows[1] = (*job.sheets[0].rows[1][:2], ["", "U", "", "A & <B>", "", " 02-03-1991 ", *[""] * 9,
+                                                          "x"])
     key, cells, _ = job.sheets[0].rows[0]
     job.sheets[0].rows[0] = (key, [*cells[:3], " SITI & <ANI> ", "_x0041_", *cells[5:]], None)
     grids = []
@@ -248,7 +251,7 @@ def test_fast_rows_equal_the_plain_api(shared, tmp_path):
         sha, digests = book.write_workbook(job, fast=fast)
         grids.append([_grid(job.path, s.name) for s in job.sheets])
     assert grids[0] == grids[1]
-    assert grids[0][0][5][14:18] == ["U", "A & <B>", "", " 02-03-1991 "]
+    assert grids[0][0][5][15:20] == ["U", "", "A & <B>", "", " 02-03-1991 "]
     assert grids[0][0][4][4:6] == [" SITI & <ANI> ", "_x0041_"]  # escaped on the way, read back as written
 
 
@@ -366,7 +369,7 @@ def test_edited_identifier_and_locked_cells_are_refused_by_cell(shared, tmp_path
         wb["TPS 001"]["D6"] = "7326011203800099"  # NIK of dpt.csv::4
         wb["TPS 001"]["E5"] = "NE RANTE"  # a name put right in the locked column
         wb["TPS 002"]["G6"] = datetime(2000, 8, 21)  # same date, but now a date cell
-        wb["TPS 002"]["O5"] = "TMS-1"  # a fine entry does not save the workbook
+        wb["TPS 002"]["P5"] = "TMS-1"  # a fine entry does not save the workbook
     state = dump_db(ws)
     [out] = _collect(ws, _edited(source, tmp_path, "nik.xlsx", edit))
     assert out.status == REFUSED
@@ -413,22 +416,22 @@ def test_invalid_values_are_refused_by_cell(shared, tmp_path, dump_db):
     [out] = _collect(ws, path)
     assert out.status == REFUSED
     assert out.problems == [
-        "salah.xlsx:TPS 001:O5 STATUS: kode 'TMS-9' tidak dikenal untuk rezim PEMILU2024; pilih: TMS-1, TMS-2, "
+        "salah.xlsx:TPS 001:P5 STATUS: kode 'TMS-9' tidak dikenal untuk rezim PEMILU2024; pilih: TMS-1, TMS-2, "
         "TMS-3, TMS-4, TMS-5, TMS-6, TMS-7, TMS-8, U",
-        "salah.xlsx:TPS 001:O6 STATUS: B (pemilih baru) tidak dipakai di lembar TPS; tulis pemilih baru di lembar "
+        "salah.xlsx:TPS 001:P6 STATUS: B (pemilih baru) tidak dipakai di lembar TPS; tulis pemilih baru di lembar "
         "PEMILIH BARU",
-        "salah.xlsx:TPS 001:O7 STATUS: status TMS-1 (tidak memenuhi syarat) tidak boleh disertai koreksi di kolom "
+        "salah.xlsx:TPS 001:P7 STATUS: status TMS-1 (tidak memenuhi syarat) tidak boleh disertai koreksi di kolom "
         "BARU; pilih U untuk koreksi, atau kosongkan kolom BARU",
-        "salah.xlsx:TPS 002:O5 STATUS: status U tanpa koreksi: isi kolom BARU yang berubah",
-        "salah.xlsx:TPS 002:R6 TANGGAL LAHIR BARU: TANGGAL LAHIR bukan tanggal yang ada di kalender; tulis "
+        "salah.xlsx:TPS 002:P5 STATUS: status U tanpa koreksi: isi kolom BARU yang berubah",
+        "salah.xlsx:TPS 002:T6 TANGGAL LAHIR BARU: TANGGAL LAHIR bukan tanggal yang ada di kalender; tulis "
         "DD-MM-YYYY, misalnya 12-05-1980",
-        "salah.xlsx:TPS 002:S6 JENIS KELAMIN BARU: JENIS KELAMIN 'W' tidak dikenal; gunakan L atau P",
-        "salah.xlsx:TPS 002:T6 STATUS KAWIN BARU: STATUS PERKAWINAN 'X' tidak dikenal; gunakan B (belum kawin), "
+        "salah.xlsx:TPS 002:U6 JENIS KELAMIN BARU: JENIS KELAMIN 'W' tidak dikenal; gunakan L atau P",
+        "salah.xlsx:TPS 002:V6 STATUS KAWIN BARU: STATUS PERKAWINAN 'X' tidak dikenal; gunakan B (belum kawin), "
         "S (sudah kawin) atau P (pernah kawin)",
-        "salah.xlsx:TPS 002:V6 RT BARU: RT 'RT1' bukan nomor RT yang benar (angka 1-3 digit)",
-        "salah.xlsx:TPS 002:X6 DISABILITAS BARU: DISABILITAS tidak dikenal; kosong/0 = tidak ada, 1-6, beberapa "
+        "salah.xlsx:TPS 002:X6 RT BARU: RT 'RT1' bukan nomor RT yang benar (angka 1-3 digit)",
+        "salah.xlsx:TPS 002:Z6 DISABILITAS BARU: DISABILITAS tidak dikenal; kosong/0 = tidak ada, 1-6, beberapa "
         "dipisah koma (1,6)",
-        "salah.xlsx:TPS 002:Y6 KTP-EL BARU: KTP-EL 'Q' tidak dikenal; gunakan S (sudah punya KTP-el) atau B (belum)",
+        "salah.xlsx:TPS 002:AA6 KTP-EL BARU: KTP-EL 'Q' tidak dikenal; gunakan S (sudah punya KTP-el) atau B (belum)",
         "salah.xlsx:PEMILIH BARU:B5 NIK: NIK harus 16 digit, tertulis 14 digit",
         "salah.xlsx:PEMILIH BARU:C6 NAMA: NAMA wajib diisi",
         "salah.xlsx:PEMILIH BARU:E7 TANGGAL LAHIR: TANGGAL LAHIR wajib diisi",
@@ -454,9 +457,9 @@ def test_conflicts_are_listed_not_overwritten(shared, tmp_path):
     [out] = _collect(ws, second)
     assert out.status == CONFLICT and out.counts == {"TMS-1": 1, "U": 2}
     assert out.conflicts == [
-        f"TPS 001:P6 NAMA BARU: nilai di ruang kerja sudah berubah sejak lembar kerja dibagikan (peristiwa "
+        f"TPS 001:R6 NAMA BARU: nilai di ruang kerja sudah berubah sejak lembar kerja dibagikan (peristiwa "
         f"#{out.event_seq - 2}); koreksi tidak diterapkan",
-        f"TPS 001:O7 STATUS: data pemilih berubah setelah lembar kerja dibagikan (peristiwa #{review.seq}); "
+        f"TPS 001:P7 STATUS: data pemilih berubah setelah lembar kerja dibagikan (peristiwa #{review.seq}); "
         "TMS-5 tidak diterapkan",
         "PEMILIH BARU:B5 NIK: NIK 732601********** sudah ada di daftar (desa 73.26.01.2010, TPS 001); pemilih "
         "baru tidak ditambahkan"]
@@ -467,7 +470,7 @@ def test_conflicts_are_listed_not_overwritten(shared, tmp_path):
     assert now["dpt.csv::2"]["alamat"] == "JL. BARU" and "dpt.csv::3" not in now
     assert "dpt.csv::6" not in now  # removed by the first copy: the same TMS again is no conflict
     [event] = [e for e in _events(ws, projection.COKLIT_COLLECTED) if e.seq == out.event_seq]
-    assert [c["cell"] for c in event.payload["conflicts"]] == ["P6", "O7", "B5"]
+    assert [c["cell"] for c in event.payload["conflicts"]] == ["R6", "P7", "B5"]
 
 
 def test_tms_for_a_voter_removed_otherwise_is_a_conflict(shared, tmp_path):
@@ -477,7 +480,7 @@ def test_tms_for_a_voter_removed_otherwise_is_a_conflict(shared, tmp_path):
     [done] = _collect(ws, first)
     [out] = _collect(ws, second)
     assert (out.status, out.event_seq) == (CONFLICT, None)  # nothing else in it: no event
-    assert out.conflicts == [f"TPS 001:O5 STATUS: pemilih sudah dihapus peristiwa #{done.event_seq} (TMS-5); "
+    assert out.conflicts == [f"TPS 001:P5 STATUS: pemilih sudah dihapus peristiwa #{done.event_seq} (TMS-5); "
                              "TMS-1 tidak diterapkan"]
 
 
@@ -487,9 +490,9 @@ def test_a_workbook_edited_in_another_program_is_read_right(shared, tmp_path):
 
     def edit(wb):
         tps1, new = wb["TPS 001"], wb["PEMILIH BARU"]
-        tps1["O5"], tps1["Z5"] = "TMS-1", "Surat kematian dari lembang"
-        tps1["O6"], tps1["R6"], tps1["S6"] = "U", datetime(1980, 3, 2), "l"  # a real date cell
-        tps1["V7"], tps1["X7"] = 5, "1; 6"  # numbers typed into text columns
+        tps1["P5"], tps1["AB5"] = "TMS-1", "Surat kematian dari lembang"
+        tps1["P6"], tps1["T6"], tps1["U6"] = "U", datetime(1980, 3, 2), "l"  # a real date cell
+        tps1["X7"], tps1["Z7"] = 5, "1; 6"  # numbers typed into text columns
         for col, value in zip("ABCDEFGHIJKLMN", ["7326010101100009", NEW_NIK, "Lina Sampe", "Rantepao",
                                                 "01/01/2006", "", "B", "Jl. Ahmad Yani", "4", "1", "", "S",
                                                 "2", "Genap 17 tahun"]):

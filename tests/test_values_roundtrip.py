@@ -15,7 +15,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pemilih.domain.nik import make_nik
-from pemilih.io.coklit_layout import CORRECTABLE, LOCKED, NEW_COLUMNS, BaseVersion, TpsSheet, WorkbookJob
+from pemilih.io.coklit_layout import (
+    CORRECTABLE,
+    CURRENT,
+    LOCKED,
+    NEW_COLUMNS,
+    VISIT,
+    BaseVersion,
+    TpsSheet,
+    WorkbookJob,
+)
 from pemilih.io.coklit_read import read_workbook
 from pemilih.io.coklit_write import write_workbook
 from pemilih.io.read import read_files
@@ -120,7 +129,8 @@ def _job(path, pairs) -> WorkbookJob:
     rows = []
     for i, (_, typed) in enumerate(pairs):
         locked = [str(i + 1)] + [""] * (len(LOCKED) - 1)
-        edits = ["U"] + [typed[c] for c in CORRECTABLE] + [""]
+        given = {"status": "U", **{c: typed[c] for c in CORRECTABLE}}
+        edits = [given.get(c, "") for c in CURRENT.edits]
         rows.append((f"dpt.csv::{i + 2}", locked, edits))
     new = [[typed.get(c, "") for c in NEW_COLUMNS] for _, typed in pairs]
     return WorkbookJob(str(path), base, [TpsSheet("TPS 001", rows)], new)
@@ -138,4 +148,4 @@ def test_a_coklit_workbook_reads_back_canonical(tmp_path_factory, pairs):
     assert [e.corrections for e in edits] == [
         {c: canonical[c] for c in CORRECTABLE if typed[c]} for canonical, typed in pairs]
     assert [v.values for v in book.new_voters] == [
-        {c: canonical.get(c) for c in NEW_COLUMNS if c != "keterangan"} for canonical, _ in pairs]
+        {c: canonical.get(c) for c in NEW_COLUMNS if c != "keterangan" and c not in VISIT} for canonical, _ in pairs]

@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from pemilih.domain import codes as code_rules
 from pemilih.domain.fields import FIELD_LABELS
 
 if TYPE_CHECKING:
@@ -218,31 +219,59 @@ LIST_SHEET = "DPT"  # daftar.xlsx: the resulting list, KPU_HEADERS in KPU_COLUMN
 
 KPU_REGIME = "PEMILU2024"  # KPU's continuous updating, and what the hand-back speaks
 VILLAGE_REGIME = "PILKALEM"  # the village-head election's own rules (TMS-D)
-CODE_TABLE_COLUMNS = ["code", "kind", "label", "meaning"]
+CODE_TABLE_COLUMNS = ["code", "kind", "effect", "scope", "label", "meaning"]
 CODE_KINDS = ["tms", "ubah", "baru", "catatan"]
+CODE_EFFECTS = list(code_rules.EFFECTS)  # what a code does to the list (domain/codes.py)
+CODE_SCOPES = list(code_rules.SCOPES)
 
 # --- 7. Coklit workbook (one per village, one sheet per TPS) ------------------------------------
 
-COKLIT_FORMAT = "pemilih-coklit/1"
+COKLIT_FORMAT = "pemilih-coklit/2"
+# Format 1, cut before the tick, the visit and the move columns: still collected, read with its
+# own layout (a committee may hold one for weeks); never written any more.
+COKLIT_FORMAT_V1 = "pemilih-coklit/1"
 COKLIT_GUIDE_SHEET, COKLIT_NEW_SHEET, COKLIT_BASE_SHEET = "PETUNJUK", "PEMILIH BARU", "VERSI_DASAR"
 # Locked columns after KUNCI (A): NO and the data as shared.
 COKLIT_LOCKED = ["no", "nkk", "nik", "nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin",
                  "status_kawin", "alamat", "rt", "rw", "disabilitas", "ktp_el"]
 COKLIT_CORRECTABLE = ["nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin", "status_kawin",
                       "alamat", "rt", "rw", "disabilitas", "ktp_el"]
+# The column a move (a code whose effect is `move`, PEMILU2024's TMS-8) writes its new value in.
+COKLIT_MOVE_COLUMN = "tps"
+# Who checked a row, and when: on every TPS row and every new voter's row.
+COKLIT_VISIT_COLUMNS = ["tanggal_kunjungan", "petugas"]
+COKLIT_CHECKED = "V"  # what SESUAI holds for a voter found correct
+# The committee's columns of a TPS sheet after the locked ones: the tick, STATUS, the new TPS of a
+# move, the corrections (`NAMA BARU`), the evidence, the visit.
+COKLIT_EDITS = ["sesuai", "status", COKLIT_MOVE_COLUMN, *COKLIT_CORRECTABLE, "keterangan", *COKLIT_VISIT_COLUMNS]
+COKLIT_EDITS_V1 = ["status", *COKLIT_CORRECTABLE, "keterangan"]
 COKLIT_NEW_COLUMNS = ["nkk", "nik", "nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin",
-                      "status_kawin", "alamat", "rt", "rw", "disabilitas", "ktp_el", "tps", "keterangan"]
+                      "status_kawin", "alamat", "rt", "rw", "disabilitas", "ktp_el", "tps", "keterangan",
+                      *COKLIT_VISIT_COLUMNS]
+COKLIT_NEW_COLUMNS_V1 = COKLIT_NEW_COLUMNS[:COKLIT_NEW_COLUMNS.index("keterangan") + 1]
 COKLIT_HEADER = {"key": "KUNCI", "no": "NO", "nkk": "NKK", "nik": "NIK", "nama": "NAMA",
                  "tempat_lahir": "TEMPAT LAHIR", "tanggal_lahir": "TANGGAL LAHIR",
                  "jenis_kelamin": "JENIS KELAMIN", "status_kawin": "STATUS KAWIN", "alamat": "ALAMAT",
                  "rt": "RT", "rw": "RW", "disabilitas": "DISABILITAS", "ktp_el": "KTP-EL", "tps": "TPS",
-                 "keterangan": "KETERANGAN", "status": "STATUS"}
+                 "keterangan": "KETERANGAN", "status": "STATUS", "sesuai": "SESUAI",
+                 "tanggal_kunjungan": "TANGGAL KUNJUNGAN", "petugas": "PETUGAS"}
 COKLIT_NEW_SUFFIX = " BARU"  # a correction column: `NAMA BARU`
+# Edit columns written as `<HEADER> BARU`: the corrections and the move's new TPS.
+COKLIT_NEW_VALUE_COLUMNS = [COKLIT_MOVE_COLUMN, *COKLIT_CORRECTABLE]
+
+
+def coklit_edit_header(column: str) -> str:
+    """A committee column's header: `NAMA BARU` for a new value, `STATUS`, `SESUAI`, ..."""
+    suffix = COKLIT_NEW_SUFFIX if column in COKLIT_NEW_VALUE_COLUMNS else ""
+    return COKLIT_HEADER[column] + suffix
+
+
 COKLIT_TPS_HEADERS = ([COKLIT_HEADER["key"]] + [COKLIT_HEADER[c] for c in COKLIT_LOCKED]
-                      + [COKLIT_HEADER["status"]]
-                      + [COKLIT_HEADER[c] + COKLIT_NEW_SUFFIX for c in COKLIT_CORRECTABLE]
-                      + [COKLIT_HEADER["keterangan"]])
+                      + [coklit_edit_header(c) for c in COKLIT_EDITS])
+COKLIT_TPS_HEADERS_V1 = (COKLIT_TPS_HEADERS[:1 + len(COKLIT_LOCKED)]
+                         + [coklit_edit_header(c) for c in COKLIT_EDITS_V1])
 COKLIT_NEW_HEADERS = [COKLIT_HEADER[c] for c in COKLIT_NEW_COLUMNS]
+COKLIT_NEW_HEADERS_V1 = [COKLIT_HEADER[c] for c in COKLIT_NEW_COLUMNS_V1]
 # The hidden base-version sheet: field -> label in its first column.
 COKLIT_BASE_LABELS = {"format": "FORMAT", "cut": "POTONGAN", "kode_desa": "KODE DESA", "desa": "DESA",
                       "kecamatan": "KECAMATAN", "regime": "REZIM", "base_seq": "PERISTIWA DASAR",

@@ -22,7 +22,8 @@ def register(sub):
     p = sub.add_parser(
         "collect", help="kumpulkan lembar kerja coklit dari panitia",
         description="Baca lembar kerja coklit yang dikembalikan panitia menjadi peristiwa perubahan: "
-                    "TMS, koreksi (U) dan pemilih baru (B). Lembar kerja yang salah ditolak utuh dengan "
+                    "TMS, pindah TPS, koreksi (U) dan pemilih baru (B), serta baris yang dicocokkan (SESUAI, "
+                    "tanggal kunjungan, petugas). Lembar kerja yang salah ditolak utuh dengan "
                     "daftar sel dan alasannya; konflik dengan perubahan sesudah lembar kerja dibagikan "
                     "didaftar, tidak ditimpa. Mengumpulkan berkas yang sama dua kali tidak mengubah apa pun.")
     p.add_argument("files", nargs="+", metavar="BERKAS", help="lembar kerja xlsx, atau folder berisi lembar kerja")
@@ -60,6 +61,8 @@ def run(args) -> int:
 
 def _print(out, c) -> None:
     counts = ", ".join(f"{k} {v}" for k, v in out.counts.items()) or "tanpa perubahan data"
+    if out.visited:
+        counts += f"; {out.visited} pemilih dicocokkan"
     if out.status in (c.ACCEPTED, c.CONFLICT) and out.event_seq is not None:
         print(f"{out.file}: diterima (peristiwa #{out.event_seq}): {counts}")
     elif out.status == c.ALREADY:

@@ -92,17 +92,20 @@ def run(ws, request: HandbackRequest, progress: Progress = SILENT) -> HandbackOu
 
 
 def kpu_rules(village_regime: str, eligible_on: date):
-    """KPU's view of the village's codes: a removal code counts for KPU when KPU's table has the
-    same code for the same thing (its label) and it strikes the voter; any other code is the
-    village election's own."""
+    """KPU's view of the village's codes: a removal counts for KPU when its code strikes in KPU's
+    table and means the same there (its label) as in the village's, and is no rule of the
+    village election alone (scope `village`); any other removal is the village's own."""
     from pemilih.contract import KPU_REGIME
-    from pemilih.domain.codes import code_table
-    from pemilih.engine.pdpb import TPS_MOVE_CODE, Rules
+    from pemilih.domain.codes import ALL, STRIKE, code_table
+    from pemilih.engine.pdpb import Rules
     kpu, village = code_table(KPU_REGIME), code_table(village_regime)
-    kept = frozenset(c for c, v in kpu.items() if v.kind == "tms" and c != TPS_MOVE_CODE
-                     and (c not in village or village[c].label == v.label))
+
+    def kept(code: str) -> bool:
+        ours, theirs = kpu[code], village.get(code)
+        same = theirs is None or (theirs.label == ours.label and theirs.effect == STRIKE and theirs.scope == ALL)
+        return ours.effect == STRIKE and ours.scope == ALL and same
     labels = {c: v.label for c, v in village.items()} | {c: v.label for c, v in kpu.items()}
-    return Rules(kept, labels, eligible_on)
+    return Rules(frozenset(c for c in kpu if kept(c)), labels, eligible_on)
 
 
 def touched_villages(made) -> list[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pemilih.cycle.common import DEFAULT_LEGAL_BASIS, SILENT, Progress, StepError, Who
+from pemilih.cycle.common import DEFAULT_LEGAL_BASIS, SILENT, Progress, StepError, Who, check_regime, working_regime
 
 if TYPE_CHECKING:
     import polars as pl
@@ -35,10 +35,13 @@ class DecideRequest:
     verdict: str  # ACCEPT or REJECT
     selection: Selection
     who: Who
+    regime: str | None = None  # the code table that says what a code does; None: the working one
 
     def __post_init__(self):
         if self.verdict not in (ACCEPT, REJECT):
             raise StepError("Pilih keputusan: terima atau tolak.")
+        if self.regime is not None:
+            check_regime(self.regime)
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,8 @@ def decide(ws, request: DecideRequest, progress: Progress = SILENT) -> DecisionO
     from pemilih.store.review import accept, reject
     progress.stage("Mencatat keputusan")
     act = accept if request.verdict == ACCEPT else reject
-    return act(ws, request.selection, **request.who.event_args(), legal_basis=request.who.legal_basis)
+    return act(ws, request.selection, **request.who.event_args(), legal_basis=request.who.legal_basis,
+               regime=request.regime or working_regime(ws))
 
 
 def undo(ws, request: UndoRequest, progress: Progress = SILENT) -> int:

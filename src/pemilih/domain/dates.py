@@ -26,6 +26,7 @@ PLAIN_YMD = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 EARLIEST_YEAR, LATEST_YEAR = 1850, 2100  # outside: a typing error, not a date
 HOW = "tulis DD-MM-YYYY, misalnya 12-05-1980"
 BIRTH_LABEL = "TANGGAL LAHIR"
+VISIT_LABEL = "TANGGAL KUNJUNGAN"
 
 
 def _real(year: int, month: int, day: int) -> date | None:
@@ -64,6 +65,16 @@ def birth_date(value: str | None, *, month_first: bool = False, today: date | No
     """A voter's birth date: required, and not after today (a typing error)."""
     return judge_date(value, label=BIRTH_LABEL, month_first=month_first, required=True,
                       latest=today or date.today())
+
+
+def visit_date(value: str | None, *, earliest: date | None = None, latest: date | None = None) -> Verdict:
+    """The day a coklit officer checked a voter at home: may be blank; with the bounds known
+    (the day the workbook was shared, today), not before the one nor after the other."""
+    found = judge_date(value, label=VISIT_LABEL, latest=latest)
+    if found.ok and found.value and earliest is not None and date.fromisoformat(found.value) < earliest:
+        return Verdict(value.strip(), "DATE-INVALID", f"{VISIT_LABEL} sebelum lembar kerja dibagikan "
+                                                      f"({earliest:%d-%m-%Y})")
+    return found
 
 
 def printed_date(col: str):

@@ -29,6 +29,7 @@ import polars as pl
 
 from pemilih.contract import KPU_COLUMNS
 from pemilih.domain import region_tables
+from pemilih.domain.codes import MOVE
 from pemilih.domain.eligibility import VOTING_AGE
 from pemilih.domain.village_queue import without_village
 from pemilih.engine.findings_status import age_on
@@ -36,7 +37,6 @@ from pemilih.engine.findings_status import age_on
 # Columns that follow from others and are no correction of their own: the village's names
 # follow its code, the number follows the order within the TPS.
 DERIVED = ("kecamatan", "desa", "no")
-TPS_MOVE_CODE = "TMS-8"  # the code of a move to another TPS within the village (a change of TPS)
 PROPOSED_TPS = "TPS usulan"
 INFO_SCHEMA = {"key": pl.String, "reason": pl.String, **{c: pl.String for c in KPU_COLUMNS}}
 
@@ -161,7 +161,7 @@ def changes(shared: pl.DataFrame, voters: pl.DataFrame, removals: pl.DataFrame, 
             reasons: pl.DataFrame) -> Changes:
     """The changes from `shared` (key + KPU_COLUMNS, as KPU shared it) to `voters` (KPU's list,
     ready). `removals`: key, code, evidence of the period's removals; `fields`: key, column,
-    code, evidence of each field's last correction; `reasons`: key, evidence of each key's
+    code, evidence, effect of each field's last correction; `reasons`: key, evidence of each key's
     last change (for new voters)."""
     shared = with_region_names(shared).with_columns(pl.coalesce(_tps_text(pl.col("tps")), pl.col("tps")).alias("tps"))
     added = (voters.join(shared.select("key"), on="key", how="anti")
@@ -177,8 +177,9 @@ def changes(shared: pl.DataFrame, voters: pl.DataFrame, removals: pl.DataFrame, 
             pl.col("desa_new").alias("desa"), pl.lit(c).alias("column"),
             pl.col(c).alias("old"), pl.col(f"{c}_new").alias("new"))
         for c in KPU_COLUMNS if c not in DERIVED])
-    differ = differ.join(fields.select("key", "column", "code", "evidence"), on=["key", "column"], how="left")
-    is_move = (pl.col("column") == "tps") & (pl.col("code") == TPS_MOVE_CODE)
+    differ = differ.join(fields.select("key", "column", "code", "evidence", "effect"), on=["key", "column"],
+                         how="left")
+    is_move = (pl.col("column") == "tps") & (pl.col("effect") == MOVE)
     moved = differ.filter(is_move).select("key", "nik", "nama", "kode_desa", "kecamatan", "desa", "old", "new",
                                           "evidence")
     corrected = differ.filter(~is_move).select("key", "nik", "nama", "kode_desa", "column", "old", "new",

@@ -2,6 +2,11 @@
 
 Sheet names, rows and columns, how values are shown in and read from cells, the digests of
 the locked cells, and the dataclasses that describe a workbook to write. No Django, no Polars.
+
+Two formats: `pemilih-coklit/2` (written now: the SESUAI tick, TPS BARU for a move, the visit
+date and the officer) and `pemilih-coklit/1` (cut before them: still read, never written).
+Their locked columns are the same, so the digests the share recorded hold for both; each
+`Layout` says where the committee's columns are.
 """
 from __future__ import annotations
 
@@ -14,15 +19,26 @@ from datetime import date, datetime
 from pemilih.contract import (
     COKLIT_BASE_LABELS,
     COKLIT_BASE_SHEET,
+    COKLIT_CHECKED,
     COKLIT_CORRECTABLE,
+    COKLIT_EDITS,
+    COKLIT_EDITS_V1,
     COKLIT_FORMAT,
+    COKLIT_FORMAT_V1,
     COKLIT_GUIDE_SHEET,
     COKLIT_HEADER,
     COKLIT_LOCKED,
+    COKLIT_MOVE_COLUMN,
     COKLIT_NEW_COLUMNS,
+    COKLIT_NEW_COLUMNS_V1,
     COKLIT_NEW_HEADERS,
+    COKLIT_NEW_HEADERS_V1,
     COKLIT_NEW_SHEET,
+    COKLIT_NEW_VALUE_COLUMNS,
     COKLIT_TPS_HEADERS,
+    COKLIT_TPS_HEADERS_V1,
+    COKLIT_VISIT_COLUMNS,
+    coklit_edit_header,
 )
 from pemilih.domain import codes as code_tables
 from pemilih.io.xlsx_text import column_letter
@@ -35,11 +51,53 @@ NEW_ROWS = 1000  # rows of PEMILIH BARU prepared with drop-downs and text format
 # Column names from the contract, under the short names the workbook's modules use.
 LOCKED, CORRECTABLE, NEW_COLUMNS = COKLIT_LOCKED, COKLIT_CORRECTABLE, COKLIT_NEW_COLUMNS
 HEADER, TPS_HEADERS, NEW_HEADERS = COKLIT_HEADER, COKLIT_TPS_HEADERS, COKLIT_NEW_HEADERS
-STATUS_COL = 1 + len(LOCKED)  # O
-NOTE_COL = STATUS_COL + 1 + len(CORRECTABLE)  # Z
+MOVE, VISIT, CHECKED = COKLIT_MOVE_COLUMN, COKLIT_VISIT_COLUMNS, COKLIT_CHECKED
+NEW_VALUE_COLUMNS = COKLIT_NEW_VALUE_COLUMNS  # written `<HEADER> BARU`
+FIRST_EDIT = 1 + len(LOCKED)  # O: the first column the committee writes in
 CHOICES = {"jenis_kelamin": ["L", "P"], "status_kawin": ["B", "S", "P"], "ktp_el": ["S", "B"]}
 WIDTHS = {"key": 18, "no": 5, "nkk": 19, "nik": 19, "nama": 28, "tempat_lahir": 16,
-          "tanggal_lahir": 13, "alamat": 24, "keterangan": 30, "status": 9}
+          "tanggal_lahir": 13, "alamat": 24, "keterangan": 30, "status": 9, "sesuai": 8,
+          "tanggal_kunjungan": 13, "petugas": 20}
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where a format keeps the committee's columns: `edits` of a TPS sheet after the locked
+    ones (A-N), `new_columns` of PEMILIH BARU."""
+
+    format: str
+    edits: tuple[str, ...]
+    new_columns: tuple[str, ...]
+    tps_headers: tuple[str, ...]
+    new_headers: tuple[str, ...]
+    # Committee column -> its index among `edits` (looked up for every row read).
+    at: dict = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "at", {name: i for i, name in enumerate(self.edits)})
+
+    def col(self, name: str) -> int | None:
+        """0-based column of a committee column on a TPS sheet; None when the format lacks it."""
+        i = self.at.get(name)
+        return None if i is None else FIRST_EDIT + i
+
+    @property
+    def last_col(self) -> int:
+        return FIRST_EDIT + len(self.edits) - 1
+
+    def header(self, name: str) -> str:
+        return coklit_edit_header(name)
+
+
+LAYOUTS = {
+    COKLIT_FORMAT: Layout(COKLIT_FORMAT, tuple(COKLIT_EDITS), tuple(COKLIT_NEW_COLUMNS),
+                          tuple(COKLIT_TPS_HEADERS), tuple(COKLIT_NEW_HEADERS)),
+    COKLIT_FORMAT_V1: Layout(COKLIT_FORMAT_V1, tuple(COKLIT_EDITS_V1), tuple(COKLIT_NEW_COLUMNS_V1),
+                             tuple(COKLIT_TPS_HEADERS_V1), tuple(COKLIT_NEW_HEADERS_V1)),
+}
+CURRENT = LAYOUTS[FORMAT]
+STATUS_COL = CURRENT.col("status")  # P
+LAST_COL = CURRENT.last_col  # AD
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 TPS_SHEET = re.compile(r"TPS \S.*")  # the name of a TPS sheet
 _HEX = "0123456789abcdef"
@@ -130,7 +188,8 @@ class BaseVersion:
 @dataclass
 class TpsSheet:
     name: str  # "TPS 001"
-    # (key, locked cell texts B-N, committee cells O-Z or None[, anything]); texts as shown.
+    # (key, locked cell texts B-N, committee cells from O (CURRENT.edits) or None[, anything]);
+    # texts as shown.
     rows: list[tuple[str, list[str], list[str] | None]]
 
 
@@ -152,9 +211,11 @@ def sheet_name(tps: str | None) -> str:
 
 
 def status_codes(regime: str) -> list[tuple[str, str]]:
-    """(code, label) a TPS row's STATUS may hold: the regime's TMS codes and U."""
+    """(code, label) a TPS row's STATUS may hold: the regime's codes that strike, move or
+    correct (not B, which has its own sheet, nor a code that changes nothing)."""
     table = code_tables.code_table(regime)
-    return [(c.code, c.label) for c in table.values() if c.kind in ("tms", "ubah")]
+    wanted = (code_tables.STRIKE, code_tables.MOVE, code_tables.CORRECT)
+    return [(c.code, c.label) for c in table.values() if c.effect in wanted]
 
 
 def read_base(grid) -> BaseVersion | None:
@@ -163,7 +224,7 @@ def read_base(grid) -> BaseVersion | None:
         return None
     values = {cell_text(r[0]).strip(): cell_text(r[1]).strip() for r in grid if len(r) >= 2}
     fields = {name: values.get(label) for name, label in BaseVersion.LABELS.items()}
-    if fields["format"] != FORMAT or not fields["cut"] or not (fields["base_seq"] or "").isdigit():
+    if fields["format"] not in LAYOUTS or not fields["cut"] or not (fields["base_seq"] or "").isdigit():
         return None
     fields["base_seq"] = int(fields["base_seq"])
     return BaseVersion(**{k: v or "" for k, v in fields.items()})

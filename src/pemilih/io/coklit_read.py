@@ -11,30 +11,35 @@ import os
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 
+from pemilih.domain import codes as code_tables
 from pemilih.io.coklit_layout import (
     BASE_SHEET,
+    CHECKED,
     CORRECTABLE,
+    CURRENT,
+    FIRST_EDIT,
     FIRST_ROW,
     GUIDE,
     HEADER,
     HEADER_ROW,
-    NEW_COLUMNS,
-    NEW_HEADERS,
+    LAYOUTS,
+    MOVE,
     NEW_SHEET,
-    STATUS_COL,
-    TPS_HEADERS,
     TPS_SHEET,
     BaseVersion,
+    Layout,
     cell_name,
     cell_text,
     padded,
     read_base,
+    sheet_name,
     status_codes,
     strong_digest,
 )
-from pemilih.io.coklit_values import judge, new_value
+from pemilih.io.coklit_values import checked, judge, new_value, officer, visit_date
 
 
 @dataclass
@@ -49,14 +54,23 @@ class Problem:
 
 @dataclass
 class RowRead:
-    """A TPS row the committee filled in (STATUS, a correction or KETERANGAN)."""
+    """A TPS row the committee filled in (SESUAI, STATUS, a new value, KETERANGAN or the visit)."""
 
     row: int  # spreadsheet row number
     key: str
-    status: str | None = None  # normalised code, None = data correct
+    status: str | None = None  # normalised code, None = no change
     corrections: dict[str, str | None] = field(default_factory=dict)  # column -> value as stored
     note: str = ""
     cells: list[str] = field(default_factory=list)  # locked texts as they stand (the cut's values)
+    checked: bool = False  # SESUAI ticked: found correct
+    move_to: str | None = None  # TPS BARU of a move, as stored (`002`)
+    visited_on: str | None = None  # TANGGAL KUNJUNGAN, ISO
+    officer: str | None = None  # PETUGAS
+
+    @property
+    def visited(self) -> bool:
+        """Checked at the door: ticked, dated, signed or given a STATUS (a note alone is not)."""
+        return bool(self.checked or self.visited_on or self.officer or self.status)
 
 
 @dataclass
@@ -73,8 +87,10 @@ class SheetRead:
 @dataclass
 class NewVoter:
     row: int
-    values: dict[str, str | None]  # NEW_COLUMNS as stored (ISO date, 3-digit RT/RW/TPS)
+    values: dict[str, str | None]  # the voter's NEW_COLUMNS as stored (ISO date, 3-digit RT/RW/TPS)
     note: str = ""
+    visited_on: str | None = None
+    officer: str | None = None
 
 
 @dataclass
@@ -87,6 +103,7 @@ class BookRead:
     sha256: str = ""
     unreadable: str | None = None
     base: BaseVersion | None = None
+    layout: Layout = CURRENT  # the base version's format
     sheets: dict[str, SheetRead] = field(default_factory=dict)
     headers_ok: dict[str, bool] = field(default_factory=dict)
     new_voters: list[NewVoter] = field(default_factory=list)
@@ -115,6 +132,7 @@ def read_workbook(path: str) -> BookRead:
     book.base = read_base(grids.get(BASE_SHEET))
     if book.base is None:
         return book
+    book.layout = LAYOUTS[book.base.format]
     for name, grid in grids.items():
         if name in (GUIDE, BASE_SHEET):
             continue
@@ -128,22 +146,22 @@ def read_workbook(path: str) -> BookRead:
 
 
 def _read_tps(book: BookRead, sheet: str, grid: list[list]) -> None:
-    width = len(TPS_HEADERS)
+    width = len(book.layout.tps_headers)
     header = padded(grid[HEADER_ROW], width) if len(grid) > HEADER_ROW else []
-    book.headers_ok[sheet] = [h.strip() for h in header] == TPS_HEADERS
+    book.headers_ok[sheet] = tuple(h.strip() for h in header) == book.layout.tps_headers
     if not book.headers_ok[sheet]:
         return
     out = SheetRead()
-    blank_edits = [""] * (width - STATUS_COL)
+    blank_edits = [""] * (width - FIRST_EDIT)
     for r in range(FIRST_ROW, len(grid)):
         raw = grid[r]
         if raw.count("") == len(raw):
             continue
         # The hot loop (190,000 rows a regency): NO is the one number cell; a join of the rest
         # succeeds when every cell is text (nearly always), else each cell is converted.
-        cells = raw[:STATUS_COL]
-        if len(cells) < STATUS_COL:
-            cells += [""] * (STATUS_COL - len(cells))
+        cells = raw[:FIRST_EDIT]
+        if len(cells) < FIRST_EDIT:
+            cells += [""] * (FIRST_EDIT - len(cells))
         if cells[1].__class__ is float and cells[1].is_integer():
             cells[1] = str(int(cells[1]))
         try:
@@ -157,10 +175,10 @@ def _read_tps(book: BookRead, sheet: str, grid: list[list]) -> None:
         out.keys.append(cells[0])
         out.strong.append(strong_digest(cells[0], joined))
         out.locked.append(joined)
-        edits = raw[STATUS_COL:width]
+        edits = raw[FIRST_EDIT:width]
         if edits != blank_edits[:len(edits)]:
             item = RowRead(r + 1, cells[0], cells=cells[1:])
-            _read_edits(book, sheet, r, item, padded(edits, len(blank_edits)), raw)
+            _Row(book, sheet, r, item, padded(edits, len(blank_edits)), raw).read()
             out.edits.append(item)
         if len(raw) > width and _beyond(raw, width):
             book.problems.append(Problem(sheet, cell_name(r, width), "-", "isian di luar kolom lembar kerja; "
@@ -172,36 +190,116 @@ def _beyond(row: list, width: int) -> bool:
     return any(cell_text(v).strip() for v in row[width:])
 
 
-def _read_edits(book: BookRead, sheet: str, r: int, item: RowRead, edits: list[str], raw: list) -> None:
-    status = _status(edits[0])
-    item.note = edits[-1].strip()
-    problem = _problems_of(book, sheet, r)
-    if status is not None:
-        allowed = {c for c, _ in status_codes(book.base.regime)}
-        if status == "B":
-            problem(STATUS_COL, "STATUS", "B (pemilih baru) tidak dipakai di lembar TPS; tulis pemilih baru "
-                                          "di lembar PEMILIH BARU")
-        elif status not in allowed:
-            problem(STATUS_COL, "STATUS", f"kode '{edits[0].strip()}' tidak dikenal untuk rezim {book.base.regime}; "
-                                          "pilih: " + ", ".join(sorted(allowed)))
-    for i, column in enumerate(CORRECTABLE):
-        col = STATUS_COL + 1 + i
-        raw_value = raw[col] if col < len(raw) else None
-        if not edits[1 + i].strip() and not isinstance(raw_value, (date, datetime)):
-            continue
-        value, reason = judge(column, raw_value)
+# A workbook holds a few distinct ticks, dates and officers over thousands of rows: each is
+# judged once (typed: the cell 1.0 and the cell True are not the same entry).
+_checked, _visit_date, _officer = (lru_cache(maxsize=4096, typed=True)(f) for f in (checked, visit_date, officer))
+
+
+@dataclass
+class _Row:
+    """One TPS row's committee cells judged, in the workbook's own layout."""
+
+    book: BookRead
+    sheet: str
+    r: int  # 0-based row
+    item: RowRead
+    edits: list[str]  # the committee's cells as text, in layout order
+    raw: list  # the row's cells as read (a date cell stays a date)
+
+    def text(self, name: str) -> str:
+        i = self.book.layout.at.get(name)
+        return self.edits[i].strip() if i is not None else ""
+
+    def cell(self, name: str):
+        col = self.book.layout.col(name)
+        return self.raw[col] if col is not None and col < len(self.raw) else None
+
+    def problem(self, name: str, reason: str) -> None:
+        col = self.book.layout.col(name)
+        self.book.problems.append(Problem(self.sheet, cell_name(self.r, col), self.book.layout.header(name), reason))
+
+    def read(self) -> None:
+        item, regime = self.item, self.book.base.regime
+        item.note = self.text("keterangan")
+        self._visit()
+        status_text, typed_move = self.text("status"), bool(self.text(MOVE))
+        typed_fix = any(self.text(c) for c in CORRECTABLE)
+        if not (status_text or typed_move or typed_fix):
+            return  # the common row: ticked, dated and signed, nothing else to judge
+        status = self._status(regime)
+        self._corrections()
+        self._move()
+        does = code_tables.effect(status, regime)
+        moves = code_tables.codes_with(code_tables.MOVE, regime)
+        if does == code_tables.STRIKE and item.corrections:
+            self.problem("status", f"status {status} (tidak memenuhi syarat) tidak boleh disertai koreksi di kolom "
+                                   "BARU; pilih U untuk koreksi, atau kosongkan kolom BARU")
+        elif status == "U" and not item.corrections and not typed_fix:
+            self.problem("status", "status U tanpa koreksi: isi kolom BARU yang berubah")
+        elif status is None and item.corrections:
+            status = "U"  # corrections say it: the STATUS left blank is taken as U
+        if does == code_tables.MOVE:
+            if self.book.layout.col(MOVE) is None:
+                self.problem("status", f"lembar kerja format lama ({self.book.layout.format}) tidak punya kolom "
+                                       f"TPS BARU: {status} (pindah TPS) tidak dapat diterapkan; minta lembar kerja "
+                                       "baru kepada DPML, atau kosongkan STATUS dan tulis di KETERANGAN")
+            elif not typed_move:
+                self.problem(MOVE, f"TPS BARU wajib diisi untuk STATUS {status} (pindah TPS dalam desa): nomor "
+                                   "TPS tujuan, misalnya 2")
+        elif typed_move:
+            self.problem(MOVE, (f"TPS BARU hanya diisi untuk STATUS {'/'.join(moves)} (pindah TPS dalam desa)"
+                                if moves else f"rezim {regime} tidak mengenal pindah TPS; kosongkan TPS BARU"))
+        if item.checked and (status or typed_move or typed_fix):
+            self.problem("sesuai", f"ditandai SESUAI ({CHECKED}) tetapi juga diberi STATUS atau kolom BARU; pilih "
+                                   f"salah satu: kosongkan SESUAI, atau kosongkan STATUS dan kolom BARU")
+        item.status = status
+
+    def _status(self, regime: str) -> str | None:
+        status = _status(self.text("status"))
+        if status is not None:
+            allowed = {c for c, _ in status_codes(regime)}
+            if status == "B":
+                self.problem("status", "B (pemilih baru) tidak dipakai di lembar TPS; tulis pemilih baru "
+                                       "di lembar PEMILIH BARU")
+            elif status not in allowed:
+                self.problem("status", f"kode '{self.text('status')}' tidak dikenal untuk rezim {regime}; "
+                                       "pilih: " + ", ".join(sorted(allowed)))
+        return status
+
+    def _corrections(self) -> None:
+        for column in CORRECTABLE:
+            raw_value = self.cell(column)
+            if not self.text(column) and not isinstance(raw_value, (date, datetime)):
+                continue
+            value, reason = judge(column, raw_value)
+            if reason:
+                self.problem(column, reason)
+            else:
+                self.item.corrections[column] = value
+
+    def _move(self) -> None:
+        """Read TPS BARU (when typed)."""
+        raw_value = self.cell(MOVE)
+        if not cell_text(raw_value).strip():
+            return
+        value, reason = judge("tps", raw_value)
         if reason:
-            problem(col, HEADER[column] + " BARU", reason)
+            self.problem(MOVE, reason)
+        elif sheet_name(value) == self.sheet:
+            self.problem(MOVE, f"TPS BARU sama dengan TPS pemilih sekarang ({self.sheet}); tulis TPS tujuan")
         else:
-            item.corrections[column] = value
-    if status and status.startswith("TMS") and item.corrections:
-        problem(STATUS_COL, "STATUS", f"status {status} (tidak memenuhi syarat) tidak boleh disertai koreksi "
-                                      "di kolom BARU; pilih U untuk koreksi, atau kosongkan kolom BARU")
-    elif status == "U" and not item.corrections and not any(e.strip() for e in edits[1:-1]):
-        problem(STATUS_COL, "STATUS", "status U tanpa koreksi: isi kolom BARU yang berubah")
-    elif status is None and item.corrections:
-        status = "U"  # corrections say it: the STATUS left blank is taken as U
-    item.status = status
+            self.item.move_to = value
+
+    def _visit(self) -> None:
+        ticked, reason = _checked(self.cell("sesuai"))
+        if reason:
+            self.problem("sesuai", reason)
+        self.item.checked = ticked
+        day, reason = _visit_date(self.cell("tanggal_kunjungan"))
+        if reason:
+            self.problem("tanggal_kunjungan", reason)
+        self.item.visited_on = day
+        self.item.officer = _officer(self.cell("petugas"))
 
 
 def _problems_of(book: BookRead, sheet: str, r: int):
@@ -218,9 +316,10 @@ def _status(text: str) -> str | None:
 
 
 def _read_new(book: BookRead, grid: list[list]) -> None:
-    width = len(NEW_HEADERS)
+    columns, headers = book.layout.new_columns, book.layout.new_headers
+    width = len(headers)
     header = padded(grid[HEADER_ROW], width) if len(grid) > HEADER_ROW else []
-    book.headers_ok[NEW_SHEET] = [h.strip() for h in header] == NEW_HEADERS
+    book.headers_ok[NEW_SHEET] = tuple(h.strip() for h in header) == headers
     if not book.headers_ok[NEW_SHEET]:
         return
     seen: dict[str, str] = {}
@@ -230,22 +329,28 @@ def _read_new(book: BookRead, grid: list[list]) -> None:
             continue
         problem = _problems_of(book, NEW_SHEET, r)
         values: dict[str, str | None] = {}
-        for col, column in enumerate(NEW_COLUMNS):
-            value, reason = new_value(column, raw[col])
+        for col, column in enumerate(columns):
+            if column == "tanggal_kunjungan":
+                value, reason = visit_date(raw[col])
+            elif column == "petugas":
+                value, reason = officer(raw[col]), None
+            else:
+                value, reason = new_value(column, raw[col])
             if reason:
                 problem(col, HEADER[column], reason)
             values[column] = value
         nik = values.get("nik")
         if nik and nik in seen:
-            problem(NEW_COLUMNS.index("nik"), "NIK", f"NIK yang sama sudah ditulis di sel {seen[nik]}")
+            problem(columns.index("nik"), "NIK", f"NIK yang sama sudah ditulis di sel {seen[nik]}")
         elif nik:
-            seen[nik] = cell_name(r, NEW_COLUMNS.index("nik"))
+            seen[nik] = cell_name(r, columns.index("nik"))
         if nik and not values.get("jenis_kelamin"):
             values["jenis_kelamin"] = "P" if int(nik[6:8]) > 40 else "L"  # as the NIK says
         if _beyond(grid[r], width):
             problem(width, "-", "isian di luar kolom lembar kerja")
         note = values.pop("keterangan") or ""
-        book.new_voters.append(NewVoter(r + 1, values, note))
+        book.new_voters.append(NewVoter(r + 1, values, note, values.pop("tanggal_kunjungan", None),
+                                        values.pop("petugas", None)))
 
 
 def read_many(paths, processes: int = 2):

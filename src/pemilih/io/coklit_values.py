@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from pemilih.domain import dates
 from pemilih.domain import values as judges
 from pemilih.domain.verdict import Verdict
-from pemilih.io.coklit_layout import HEADER, cell_text
+from pemilih.io.coklit_layout import CHECKED, HEADER, cell_text
 
 ID_COLUMNS = ("nik", "nkk")
 REQUIRED_NEW = ("nik", "nama", "tanggal_lahir")
@@ -42,6 +43,33 @@ def new_value(column: str, raw) -> tuple[str | None, str | None]:
     if empty:
         return None, (f"{HEADER[column]} wajib diisi" if column in REQUIRED_NEW else None)
     return judge(column, raw)
+
+
+TICKS = {CHECKED, "✓", "✔", "√"}  # what a person may type or paste for the tick
+
+
+def checked(raw) -> tuple[bool, str | None]:
+    """SESUAI: (ticked, None), or (False, reason) for anything but the tick or blank."""
+    text = cell_text(raw).strip().upper()
+    if not text:
+        return False, None
+    if text in TICKS:
+        return True, None
+    return False, f"isi {CHECKED} bila pemilih sudah dicocokkan dan datanya benar, atau kosongkan"
+
+
+def visit_date(raw) -> tuple[str | None, str | None]:
+    """TANGGAL KUNJUNGAN: (ISO date or None when blank, None) or (None, reason). Its bounds (not
+    before the share, not after today) are the collect's, which knows them."""
+    if isinstance(raw, (datetime, date)):
+        raw = (raw.date() if isinstance(raw, datetime) else raw).isoformat()
+    found = dates.visit_date(cell_text(raw))
+    return (None, found.reason) if found.code else (found.value, None)
+
+
+def officer(raw) -> str | None:
+    """PETUGAS: a person's name, as names are kept (capitals, single spaces)."""
+    return judges.upper_text(cell_text(raw)).value
 
 
 def stored_form(column: str, value) -> str:

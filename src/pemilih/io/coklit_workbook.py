@@ -4,10 +4,12 @@ One workbook per village. Sheets, in order:
 
 * PETUNJUK: instructions in Bahasa Indonesia, the status codes of the regime with their labels;
 * one sheet per TPS (`TPS 001`): title rows, the header on row 4, one voter per row from row 5.
-  Columns A-N (grey, locked) hold the voter key (KUNCI), NO and the data as shared; O-Z are
-  for the committee: STATUS (a TMS code or U; blank = data correct), `<FIELD> BARU`
-  corrections, KETERANGAN (evidence);
-* PEMILIH BARU: voters the committee finds, one per row from row 5, every column text;
+  Columns A-N (grey, locked) hold the voter key (KUNCI), NO and the data as shared; O-AD are
+  for the committee: SESUAI (`V`: checked, correct), STATUS (a code that strikes, moves or
+  corrects), TPS BARU (where a move goes), `<FIELD> BARU` corrections, KETERANGAN (evidence),
+  TANGGAL KUNJUNGAN and PETUGAS (who checked the row, when);
+* PEMILIH BARU: voters the committee finds, one per row from row 5, every column text, with
+  the visit's date and officer;
 * VERSI_DASAR (very hidden): the base version the workbook was cut from (the cut id that
   names its LIST_SHARED event, village, regime, base event, agreement, date).
 
@@ -15,6 +17,10 @@ What a committee may not change is checked without keeping a copy: each TPS row 
 (`row_digest`) of its locked cells, recorded in the LIST_SHARED event; collect recomputes it.
 The digest is 8 hex digits of a strong hash over the row plus one hex digit per locked cell,
 so an edit is caught (1 in 4 billion misses) and the edited cell can be named.
+
+Format 1 (`pemilih-coklit/1`, before SESUAI, TPS BARU and the visit) has the same locked
+columns and only STATUS, the corrections and KETERANGAN after them: it is still read and
+collected (coklit_layout.LAYOUTS), never written.
 
 This module is the format's one door for the store (share, collect); the work is done in:
 
@@ -32,18 +38,22 @@ from pemilih.io.coklit_fill import fill_workbook, job_from
 from pemilih.io.coklit_layout import (
     BASE_SHEET,
     CORRECTABLE,
+    FIRST_EDIT,
     FIRST_ROW,
     FORMAT,
     GUIDE,
     HEADER,
     HEADER_ROW,
     LOCKED,
+    MOVE,
     NEW_COLUMNS,
     NEW_HEADERS,
     NEW_SHEET,
+    NEW_VALUE_COLUMNS,
     STATUS_COL,
     TPS_HEADERS,
     BaseVersion,
+    Layout,
     TpsSheet,
     WorkbookJob,
     edited_cells,
@@ -58,8 +68,9 @@ from pemilih.io.coklit_write import write_workbook
 from pemilih.io.xlsx_text import column_letter
 
 __all__ = [
-    "BASE_SHEET", "CORRECTABLE", "FIRST_ROW", "FORMAT", "GUIDE", "HEADER", "HEADER_ROW", "LOCKED",
-    "NEW_COLUMNS", "NEW_HEADERS", "NEW_SHEET", "STATUS_COL", "TPS_HEADERS", "BaseVersion", "BookRead",
-    "NewVoter", "Problem", "RowRead", "SheetRead", "TpsSheet", "WorkbookJob", "column_letter",
-    "edited_cells", "fill_workbook", "job_from", "judge", "read_many", "read_workbook", "row_digest",
-    "same_value", "sheet_name", "shown", "status_codes", "write_workbook"]
+    "BASE_SHEET", "CORRECTABLE", "FIRST_EDIT", "FIRST_ROW", "FORMAT", "GUIDE", "HEADER", "HEADER_ROW",
+    "LOCKED", "MOVE", "NEW_COLUMNS", "NEW_HEADERS", "NEW_SHEET", "NEW_VALUE_COLUMNS", "STATUS_COL",
+    "TPS_HEADERS", "BaseVersion", "BookRead", "Layout", "NewVoter", "Problem", "RowRead", "SheetRead",
+    "TpsSheet", "WorkbookJob", "column_letter", "edited_cells", "fill_workbook", "job_from", "judge",
+    "read_many", "read_workbook", "row_digest", "same_value", "sheet_name", "shown", "status_codes",
+    "write_workbook"]

@@ -13,21 +13,25 @@ from pathlib import Path
 
 import xlsxwriter
 
+from pemilih.domain import codes as code_tables
 from pemilih.io.coklit_layout import (
     BASE_SHEET,
+    CHECKED,
     CHOICES,
-    CORRECTABLE,
+    CURRENT,
+    FIRST_EDIT,
     FIRST_ROW,
+    FORMAT,
     GUIDE,
     HEADER,
     HEADER_ROW,
+    LAST_COL,
     LOCKED,
+    MOVE,
     NEW_COLUMNS,
     NEW_HEADERS,
     NEW_ROWS,
     NEW_SHEET,
-    NOTE_COL,
-    STATUS_COL,
     TPS_HEADERS,
     WIDTHS,
     BaseVersion,
@@ -44,7 +48,10 @@ _FAST_TMP = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os
 
 
 def write_workbook(job: WorkbookJob, fast: bool | None = None) -> tuple[str, dict[str, list[str]]]:
-    """Write the workbook; returns (sha256 of the file, digests per TPS sheet in row order)."""
+    """Write the workbook; returns (sha256 of the file, digests per TPS sheet in row order).
+    Only the current format is written (an older one is only read back)."""
+    if job.base.format != FORMAT:
+        raise ValueError(f"lembar kerja format {job.base.format} tidak ditulis lagi; dipotong ulang sebagai {FORMAT}")
     fast = FormSheet.supported() if fast is None else fast
     options = {"constant_memory": True}
     if _FAST_TMP:
@@ -85,34 +92,35 @@ def _protect(ws) -> None:
 
 def _tps_sheet(wb, job: WorkbookJob, sheet: TpsSheet, codes, styles, fast: bool) -> list[str]:
     ws = wb.add_worksheet(sheet.name, worksheet_class=FormSheet if fast else None)
-    names = ["key", *LOCKED, "status", *CORRECTABLE, "keterangan"]
+    names = ["key", *LOCKED, *CURRENT.edits]
     for col, name in enumerate(names):
-        style = styles["locked"] if col < STATUS_COL else styles["edit"]
-        ws.set_column(col, col, WIDTHS.get(name, 10 if col < STATUS_COL else 12), style)
+        style = styles["locked"] if col < FIRST_EDIT else styles["edit"]
+        ws.set_column(col, col, WIDTHS.get(name, 10 if col < FIRST_EDIT else 12), style)
     base = job.base
     ws.write_string(0, 0, f"LEMBAR KERJA COKLIT {sheet.name} - DESA/KELURAHAN {base.desa} "
                           f"({base.kode_desa}), KECAMATAN {base.kecamatan}", styles["title"])
-    ws.write_string(1, 0, "Kolom abu-abu terkunci, jangan diubah. Isi kolom kuning: STATUS, kolom BARU, "
-                          "KETERANGAN. Baca lembar PETUNJUK.")
+    ws.write_string(1, 0, "Kolom abu-abu terkunci, jangan diubah. Isi kolom kuning untuk setiap pemilih yang "
+                          "dicocokkan: SESUAI (V) bila benar, atau STATUS dan kolom BARU; lalu TANGGAL KUNJUNGAN "
+                          "dan PETUGAS. Baca lembar PETUNJUK.")
     for col, text in enumerate(TPS_HEADERS):
-        ws.write_string(HEADER_ROW, col, text, styles["head"] if col < STATUS_COL else styles["head_edit"])
+        ws.write_string(HEADER_ROW, col, text, styles["head"] if col < FIRST_EDIT else styles["head_edit"])
     ws.set_row(HEADER_ROW, 30)
     joined = ["\x1f".join(row[1]) for row in sheet.rows]
     digests = [row_digest(row[0], row[1], j) for row, j in zip(sheet.rows, joined)]
     if fast:
         locked, edit = styles["locked"]._get_xf_index(), styles["edit"]._get_xf_index()
         ws.stream_rows(FIRST_ROW, [_row_xml(FIRST_ROW + i, r, j, locked, edit)
-                                   for i, (r, j) in enumerate(zip(sheet.rows, joined))], NOTE_COL)
+                                   for i, (r, j) in enumerate(zip(sheet.rows, joined))], LAST_COL)
     else:
         _rows_plain(ws, sheet.rows, styles)
     last = FIRST_ROW + max(len(sheet.rows), 1) - 1
-    _validations(ws, last, codes)
+    _validations(ws, last, codes, job.base.regime)
     ws.freeze_panes(FIRST_ROW, 2)
     _protect(ws)
     return digests
 
 
-_LETTERS = [column_letter(c) for c in range(NOTE_COL + 1)]
+_LETTERS = [column_letter(c) for c in range(LAST_COL + 1)]
 _CARE = re.compile(r"[&<>\x00-\x08\x0b-\x1f]|_x[0-9A-Fa-f]{4}_|^\s|\s$")
 # The same over a row's cells joined by \x1f: one search per row instead of one per cell.
 _ROW_CARE = re.compile(r"[&<>\x00-\x08\x0b-\x1e]|_x[0-9A-Fa-f]{4}_|(?:^|\x1f)[^\S\x1c-\x1f]"
@@ -140,11 +148,11 @@ def _row_xml(r: int, row, joined: str, locked: int, edit: int) -> str:
     if plain:
         head = f'<c r="A{n}{lock}<is><t>{key}</t></is>{_END}'
         body = "".join([f'<c r="{letter}{n}{lock}<is><t>{text}</t></is>{_END}'
-                        for letter, text in zip(_LETTERS[2:STATUS_COL], cells[1:]) if text])
+                        for letter, text in zip(_LETTERS[2:FIRST_EDIT], cells[1:]) if text])
     else:
         head = f'<c r="A{n}{lock}{_t(key)}{_END}'
         body = "".join([f'<c r="{letter}{n}{lock}{_t(text)}{_END}'
-                        for letter, text in zip(_LETTERS[2:STATUS_COL], cells[1:]) if text])
+                        for letter, text in zip(_LETTERS[2:FIRST_EDIT], cells[1:]) if text])
     if no.isdigit():
         head += f'<c r="B{n}" s="{locked}"><v>{no}</v></c>'
     elif no:
@@ -153,7 +161,7 @@ def _row_xml(r: int, row, joined: str, locked: int, edit: int) -> str:
         return head + body
     free = f'" s="{edit}" t="inlineStr">'
     return head + body + "".join([f'<c r="{letter}{n}{free}{_t(text)}{_END}'
-                                  for letter, text in zip(_LETTERS[STATUS_COL:], edits) if text])
+                                  for letter, text in zip(_LETTERS[FIRST_EDIT:], edits) if text])
 
 
 def _rows_plain(ws, rows, styles) -> None:
@@ -168,24 +176,49 @@ def _rows_plain(ws, rows, styles) -> None:
         for col, text in enumerate(cells[1:], start=2):
             if text:
                 ws.write_string(r, col, text, styles["locked"])
-        for col, text in enumerate(edits or [], start=STATUS_COL):
+        for col, text in enumerate(edits or [], start=FIRST_EDIT):
             if text:
                 ws.write_string(r, col, text, styles["edit"])
 
 
-def _validations(ws, last: int, codes) -> None:
-    ws.data_validation(FIRST_ROW, STATUS_COL, last, STATUS_COL, {
+def _validations(ws, last: int, codes, regime: str) -> None:
+    col = CURRENT.col("sesuai")
+    ws.data_validation(FIRST_ROW, col, last, col, {
+        "validate": "list", "source": [CHECKED], "input_title": "SESUAI",
+        "input_message": f"{CHECKED} = pemilih ditemui/dicocokkan dan datanya benar. Kosongkan bila ada "
+                         "STATUS atau koreksi.",
+        "error_title": "Isian tidak dikenal", "error_message": f"Isi {CHECKED} atau kosongkan."})
+    col = CURRENT.col("status")
+    ws.data_validation(FIRST_ROW, col, last, col, {
         "validate": "list", "source": [c for c, _ in codes],
-        "input_title": "STATUS", "input_message": "Kosong = data benar. Kode TMS = tidak memenuhi "
-                                                  "syarat, U = ada koreksi di kolom BARU.",
+        "input_title": "STATUS", "input_message": "Kode TMS = tidak memenuhi syarat, U = ada koreksi di kolom "
+                                                  "BARU" + _move_hint(regime) + ".",
         "error_title": "Kode tidak dikenal", "error_message": "Pilih kode dari daftar (lihat PETUNJUK)."})
+    moves = code_tables.codes_with(code_tables.MOVE, regime)
+    if moves:
+        col = CURRENT.col(MOVE)
+        ws.data_validation(FIRST_ROW, col, last, col, {
+            "validate": "any", "input_title": "TPS BARU",
+            "input_message": f"Hanya untuk STATUS {'/'.join(moves)}: nomor TPS tujuan di desa yang sama."})
     for name, values in CHOICES.items():
-        col = STATUS_COL + 1 + CORRECTABLE.index(name)
+        col = CURRENT.col(name)
         _choice(ws, FIRST_ROW, col, last, HEADER[name] + " BARU", values)
-    col = STATUS_COL + 1 + CORRECTABLE.index("tanggal_lahir")
+    col = CURRENT.col("tanggal_lahir")
     ws.data_validation(FIRST_ROW, col, last, col, {
         "validate": "any", "input_title": "TANGGAL LAHIR BARU", "input_message": "Tulis DD-MM-YYYY, "
                                                                                "misalnya 05-07-1989."})
+    _visit_hints(ws, FIRST_ROW, CURRENT.col("tanggal_kunjungan"), last)
+
+
+def _move_hint(regime: str) -> str:
+    moves = code_tables.codes_with(code_tables.MOVE, regime)
+    return f", {'/'.join(moves)} = pindah TPS dalam desa (isi TPS BARU)" if moves else ""
+
+
+def _visit_hints(ws, first: int, col: int, last: int) -> None:
+    ws.data_validation(first, col, last, col, {
+        "validate": "any", "input_title": "TANGGAL KUNJUNGAN",
+        "input_message": "Hari pemilih ditemui, DD-MM-YYYY; tidak sebelum lembar kerja dibagikan."})
 
 
 def _choice(ws, first: int, col: int, last: int, title: str, values: list[str]) -> None:
@@ -202,7 +235,8 @@ def _new_sheet(wb, job: WorkbookJob, styles) -> None:
     ws.write_string(0, 0, f"PEMILIH BARU - DESA/KELURAHAN {job.base.desa} ({job.base.kode_desa})",
                     styles["title"])
     ws.write_string(1, 0, "Satu pemilih per baris mulai baris 5. NIK dan NKK 16 digit (kolom berformat teks); "
-                          "tanggal DD-MM-YYYY. Kosongkan JENIS KELAMIN untuk mengikuti NIK.")
+                          "tanggal DD-MM-YYYY. Kosongkan JENIS KELAMIN untuk mengikuti NIK. Tulis juga TANGGAL "
+                          "KUNJUNGAN dan PETUGAS.")
     for col, text in enumerate(NEW_HEADERS):
         ws.write_string(HEADER_ROW, col, text, styles["head_edit"])
     for i, values in enumerate(job.new_voters):
@@ -212,6 +246,7 @@ def _new_sheet(wb, job: WorkbookJob, styles) -> None:
     last = FIRST_ROW + NEW_ROWS - 1
     for name, values in CHOICES.items():
         _choice(ws, FIRST_ROW, NEW_COLUMNS.index(name), last, HEADER[name], values)
+    _visit_hints(ws, FIRST_ROW, NEW_COLUMNS.index("tanggal_kunjungan"), last)
     ws.freeze_panes(FIRST_ROW, 0)
     _protect(ws)
 
@@ -223,6 +258,21 @@ def _base_sheet(wb, base: BaseVersion, styles) -> None:
         ws.write_string(r, 1, value)
     ws.very_hidden()
     _protect(ws)
+
+
+def _move_guide(regime: str) -> str:
+    moves = code_tables.codes_with(code_tables.MOVE, regime)
+    if not moves:
+        return ""
+    return (f" Pilih {'/'.join(moves)} bila pemilih terdaftar di TPS yang tidak sesuai alamatnya di desa yang "
+            "sama: pemilih tidak dicoret, tetapi dipindah ke TPS yang ditulis di TPS BARU (wajib diisi).")
+
+
+def _move_cell(regime: str) -> list[tuple[str, str]]:
+    moves = code_tables.codes_with(code_tables.MOVE, regime)
+    if not moves:
+        return []
+    return [("TPS BARU", f"Nomor TPS tujuan, misalnya 2 atau 002; hanya untuk STATUS {'/'.join(moves)}.")]
 
 
 def _guide(wb, job: WorkbookJob, codes, styles) -> None:
@@ -240,22 +290,30 @@ def _guide(wb, job: WorkbookJob, codes, styles) -> None:
         ("1. Lembar TPS", "Satu lembar per TPS, satu baris per pemilih. Kolom abu-abu (KUNCI sampai KTP-EL) "
                           "adalah data saat dibagikan: terkunci, jangan diubah, jangan menambah atau "
                           "menghapus baris. Lembar terkunci tanpa kata sandi; jangan membuka kuncinya."),
-        ("2. STATUS", "Kosongkan bila data pemilih benar. Pilih kode TMS bila pemilih tidak memenuhi "
-                      "syarat (lihat daftar kode di bawah) dan tulis buktinya di KETERANGAN. Pilih U bila "
-                      "ada data yang harus dikoreksi."),
-        ("3. Kolom BARU", "Untuk STATUS U: tulis nilai yang benar hanya di kolom yang berubah (NAMA BARU, "
+        ("2. SESUAI", f"Pilih {CHECKED} bila pemilih sudah dicocokkan dan datanya benar. Baris tanpa {CHECKED}, "
+                      "tanpa STATUS dan tanpa tanggal kunjungan dihitung belum dikunjungi. Jangan memberi "
+                      f"{CHECKED} pada baris yang diberi STATUS atau koreksi."),
+        ("3. STATUS", "Pilih kode TMS bila pemilih tidak memenuhi syarat (lihat daftar kode di bawah) dan tulis "
+                      "buktinya di KETERANGAN. Pilih U bila ada data yang harus dikoreksi." + _move_guide(b.regime)),
+        ("4. Kolom BARU", "Untuk STATUS U: tulis nilai yang benar hanya di kolom yang berubah (NAMA BARU, "
                           "TEMPAT LAHIR BARU, TANGGAL LAHIR BARU, dst.). Kolom yang tidak berubah dibiarkan "
-                          "kosong. Pemilih dengan kode TMS tidak diberi koreksi."),
-        ("4. KETERANGAN", "Bukti atau catatan: dokumen yang dilihat (KTP-el, KK, akta kematian, surat "
-                          "keterangan desa), tanggal kunjungan."),
-        ("5. PEMILIH BARU", "Penduduk yang memenuhi syarat tetapi belum terdaftar: satu baris per orang di "
+                          "kosong. Pemilih yang dicoret (TMS) tidak diberi koreksi."),
+        ("5. KETERANGAN", "Bukti atau catatan: dokumen yang dilihat (KTP-el, KK, akta kematian, surat "
+                          "keterangan desa)."),
+        ("6. Kunjungan", "TANGGAL KUNJUNGAN (DD-MM-YYYY, tidak sebelum lembar kerja dibagikan dan tidak di masa "
+                         "depan) dan nama PETUGAS yang mencocokkan, untuk setiap pemilih yang ditemui."),
+        ("7. PEMILIH BARU", "Penduduk yang memenuhi syarat tetapi belum terdaftar: satu baris per orang di "
                             "lembar PEMILIH BARU. NIK, NAMA dan TANGGAL LAHIR wajib. Jangan menulis pemilih "
                             "baru di lembar TPS."),
-        ("6. Mengembalikan", "Simpan sebagai .xlsx (jangan mengganti nama lembar) dan kirim kembali kepada "
-                             "DPML. Berkas diperiksa utuh: bila ada sel terkunci yang berubah atau isian yang "
-                             "salah, seluruh berkas ditolak dengan daftar sel yang harus diperbaiki."),
+        ("8. Mengembalikan", "Simpan sebagai .xlsx (jangan mengganti nama lembar) dan kirim kembali kepada "
+                             "DPML, juga sebagian bila coklit belum selesai. Berkas diperiksa utuh: bila ada sel "
+                             "terkunci yang berubah atau isian yang salah, seluruh berkas ditolak dengan daftar "
+                             "sel yang harus diperbaiki."),
         ("", None),
         ("ISI KOLOM", "title"),
+        ("SESUAI", f"{CHECKED} atau kosong."),
+        *_move_cell(b.regime),
+        ("TANGGAL KUNJUNGAN", "DD-MM-YYYY, misalnya 14-01-2027."),
         ("TANGGAL LAHIR (BARU)", "DD-MM-YYYY, misalnya 05-07-1989."),
         ("JENIS KELAMIN (BARU)", "L = laki-laki, P = perempuan."),
         ("STATUS KAWIN (BARU)", "B = belum kawin, S = sudah kawin, P = pernah kawin."),

@@ -23,6 +23,7 @@ from pemilih.contract import (
     CORRECTED_OLD,
     KPU_COLUMNS,
     KPU_HEADERS,
+    KPU_REGIME,
     MOVED_NEW,
     MOVED_OLD,
     SHEET_CORRECTED,
@@ -32,6 +33,7 @@ from pemilih.contract import (
     SHEET_TMS,
     SHEET_UNRESOLVED,
 )
+from pemilih.domain import codes
 from pemilih.domain.masking import mask_digits_in_text as _shown  # a new voter's key holds a NIK
 from pemilih.domain.region_tables import printed_names
 from pemilih.store import bulk, changes, events, settings
@@ -39,7 +41,7 @@ from pemilih.store import bulk, changes, events, settings
 settings.ensure_configured()  # before the models are imported
 from pemilih.store.models import Event, ImportBatch, Kind, SourceFile
 
-MOVE_CODE = "TMS-8"  # a move to another TPS of the same village (formats.md section 5)
+MOVE_CODE = codes.codes_with(codes.MOVE, KPU_REGIME)[0]  # TMS-8: the package's moves (formats.md section 5)
 SOURCE = "DPML/Pilkalem"  # domain.md 1.3: every change tagged with the agency it came from
 COLUMN_OF = {header: column for column, header in KPU_HEADERS.items()}
 
@@ -142,8 +144,7 @@ def _changes(rows: dict[str, list[dict]], outcome: ApplyOutcome) -> list[events.
         elif _same_tps(current["tps"], r[MOVED_NEW]):
             outcome.unchanged += 1
         elif _same_tps(current["tps"], r[MOVED_OLD]):
-            take(changes.set_value(current, "tps", r[MOVED_NEW], r.get(CHANGE_EVIDENCE) or SOURCE,
-                                   code=r.get(CHANGE_CODE) or MOVE_CODE), MOVE_CODE)
+            take(changes.move(current, r[MOVED_NEW], MOVE_CODE, r.get(CHANGE_EVIDENCE) or SOURCE), MOVE_CODE)
         else:
             outcome.conflicts.append(f"{_shown(r[CHANGE_KEY])}: TPS sudah diubah KPU (bukan TPS lama paket); "
                                      "tidak ditimpa")

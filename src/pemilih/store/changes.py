@@ -7,6 +7,10 @@ what it replaced, so applying it and undoing it need nothing but the event itsel
     Removal(key, code "TMS-n", evidence, row as it was)
     Addition(key, evidence, row, code "B")
     Correction(key, column, old, new, old_seq, evidence, code "U")
+    Correction(key, "tps", old, new, old_seq, evidence, code "TMS-8", effect "move"): a move
+
+What a code does is the code table's word (domain/codes.py `effect`): only a code that strikes
+makes a Removal; a move keeps the voter listed, at another TPS of the same village.
 
 `code` (the regime's change code) and `evidence` say why; the recap and the hand-back
 package count and explain changes from them. Review decisions (review.py), committees'
@@ -19,6 +23,7 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
+from pemilih.contract import COKLIT_MOVE_COLUMN as MOVE_COLUMN
 from pemilih.store import events, projection, settings
 from pemilih.store.events import Addition, Change, Correction, Removal
 from pemilih.store.projection import VOTER_COLUMNS
@@ -64,8 +69,14 @@ def remove(current: dict, code: str, evidence: str = "") -> Removal:
     return Removal(current["key"], code, evidence, current)
 
 
-def set_value(current: dict, column: str, new, evidence: str = "", code: str = "U") -> Correction:
-    return Correction(current["key"], column, current[column], new, current["last_seq"], evidence, code)
+def set_value(current: dict, column: str, new, evidence: str = "") -> Correction:
+    return Correction(current["key"], column, current[column], new, current["last_seq"], evidence)
+
+
+def move(current: dict, tps: str, code: str, evidence: str = "") -> Correction:
+    """The voter moved to TPS `tps` of the same village under `code` (its effect is MOVE)."""
+    return Correction(current["key"], MOVE_COLUMN, current[MOVE_COLUMN], tps, current["last_seq"], evidence,
+                      code, events.MOVE)
 
 
 def add(row: dict, evidence: str = "", code: str = "B") -> Addition:

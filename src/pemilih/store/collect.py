@@ -2,16 +2,21 @@
 
 Each workbook on its own, in one transaction: it is refused whole when anything in it is
 wrong (not made by share, another village, a locked cell edited, rows added or removed, an
-invalid value), every problem named by `<file>:<sheet>:<cell>`, the column and a reason.
-Otherwise its TMS rows, corrections (U) and new voters (B) become one COKLIT_COLLECTED event
-(store/changes.py), together with a snapshot of the file's bytes.
+invalid value, a visit dated before the share or in the future), every problem named by
+`<file>:<sheet>:<cell>`, the column and a reason. Otherwise its STATUS rows, corrections (U)
+and new voters (B) become one COKLIT_COLLECTED event (store/changes.py), together with a
+snapshot of the file's bytes. What a STATUS does is its code's effect (domain/codes.py): a
+code that strikes removes the voter; a move (PEMILU2024's TMS-8) sets the voter's TPS to TPS
+BARU and keeps the voter listed. The rows checked at the door (ticked SESUAI, dated, signed,
+or given a STATUS) are recorded on the event as its visits, changed or not: the coklit
+progress (store/visits.py) counts them.
 
 Conflicts are listed, never overwritten: a correction whose column holds, in the workspace,
 neither the value at the cut nor the new value; a TMS for a row that changed after the cut or
 is no longer listed; a new voter whose NIK is already listed. A change already made (equal
 value, row removed with the same code, voter added from an earlier copy) is no change. So the
 same file twice changes nothing (found by its sha256), and a re-saved copy changes nothing
-either (every change already applied).
+either (every change already applied) unless it records visits no copy of the same cut did.
 """
 from __future__ import annotations
 
@@ -23,12 +28,14 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.utils import timezone
 
+from pemilih.domain import codes as code_tables
 from pemilih.domain.codes import count_order
+from pemilih.domain.dates import visit_date
 from pemilih.domain.masking import mask_digits_in_text, mask_id
 from pemilih.domain.regions import canonical_code
 from pemilih.io import coklit_workbook as book
 from pemilih.store import bulk, changes, events, settings
-from pemilih.store.events import Addition, Correction, Removal
+from pemilih.store.events import Addition, Correction, Removal, Visits
 
 settings.ensure_configured()  # before the models are imported
 from pemilih.store.models import Event, SourceFile
@@ -48,9 +55,10 @@ class CollectOutcome:
     status: str  # ACCEPTED, CONFLICT, REFUSED, ALREADY, UNCHANGED, UNREADABLE
     event_seq: int | None = None  # the event written, or for ALREADY the earlier one
     kode_desa: str | None = None
-    counts: dict[str, int] = field(default_factory=dict)  # TMS-n, U (rows), B
+    counts: dict[str, int] = field(default_factory=dict)  # a STATUS code (struck or moved), U (rows), B
     conflicts: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    visited: int = 0  # TPS rows checked at the door in this workbook (ticked, dated, signed or a STATUS)
 
     def __post_init__(self):
         # The lines quote what a committee typed (a NIK Excel turned into a number among it):
@@ -143,20 +151,25 @@ def _collect_one(read: book.BookRead, known: _Known, want: str | None, actor, ag
         return CollectOutcome(read.name, REFUSED, kode_desa=kode, problems=problems)
     if read.sha256 in known.collected:
         return CollectOutcome(read.name, ALREADY, known.collected[read.sha256], kode)
+    visited = sum(r.visited for got in read.sheets.values() for r in got.edits)
     with transaction.atomic():
         plan = _plan(read, shared, known)
         status = CONFLICT if plan.conflicts else ACCEPTED
-        if not plan.changes and read.base.cut in known.collected_cuts:  # changes all in already
-            return CollectOutcome(read.name, CONFLICT if plan.conflicts else UNCHANGED, None, kode,
-                                  plan.counts, plan.conflict_lines())
+        if read.base.cut in known.collected_cuts:  # a copy of this cut came back before
+            plan.visits = _not_recorded(plan.visits, read.base.cut)
+            if not plan.changes and not plan.visits:  # changes and visits all in already
+                return CollectOutcome(read.name, CONFLICT if plan.conflicts else UNCHANGED, None, kode,
+                                      plan.counts, plan.conflict_lines(), visited=visited)
         _snapshot(read)
         event = changes.record(events.COKLIT_COLLECTED, plan.changes, actor=actor, agency=agency,
                                reason=reason, legal_basis=shared.legal_basis, payload={
                                    "cut": read.base.cut, "shared_event": shared.seq, "file": read.name,
                                    "sha256": read.sha256, "kode_desa": kode, "counts": plan.counts,
-                                   "conflicts": plan.conflicts, "agreement": read.base.agreement})
+                                   "conflicts": plan.conflicts, "agreement": read.base.agreement,
+                                   "visits": plan.visits or None})
     known.add(event.data(), event.seq, plan.voters)
-    return CollectOutcome(read.name, status, event.seq, kode, plan.counts, plan.conflict_lines())
+    return CollectOutcome(read.name, status, event.seq, kode, plan.counts, plan.conflict_lines(),
+                          visited=visited)
 
 
 # --- refusal -----------------------------------------------------------------------------------
@@ -171,8 +184,8 @@ def _problems(read: book.BookRead, shared: Event | None, want: str | None) -> li
                 f"ruang kerja ini (kode lembar kerja {read.base.cut})"]
     out = []
     cut = shared.data()
-    if read.base.kode_desa != cut.kode_desa or read.base.regime != cut.regime:
-        out.append(f"{where}:{book.BASE_SHEET}:-: versi dasar diubah (desa atau rezim berbeda dari "
+    if (read.base.kode_desa, read.base.regime, read.base.format) != (cut.kode_desa, cut.regime, cut.format):
+        out.append(f"{where}:{book.BASE_SHEET}:-: versi dasar diubah (desa, rezim atau format berbeda dari "
                    f"peristiwa #{shared.seq})")
     if want and cut.kode_desa != want:
         out.append(f"{where}:-:-: lembar kerja untuk desa {cut.kode_desa} ({cut.desa}), "
@@ -186,6 +199,30 @@ def _problems(read: book.BookRead, shared: Event | None, want: str | None) -> li
                        "kolom tidak boleh ditambah, dihapus atau dipindah")
     out += _row_problems(read, cut.sheets)
     out += [f"{where}:{p.sheet}:{p.cell} {p.column}: {p.reason}" for p in read.problems]
+    out += _visit_problems(read, cut.shared_on)
+    return out
+
+
+def _visit_problems(read: book.BookRead, shared_on) -> list[str]:
+    """Visit dates before the workbook was shared or after today (the domain's date judge with
+    the bounds only the store knows)."""
+    today, out, seen = timezone.localdate(), [], {}
+    header = book.HEADER["tanggal_kunjungan"]
+
+    def judged(sheet: str, col: int, row: int, day: str | None) -> None:
+        if not day:
+            return
+        if day not in seen:  # a few distinct days over every row of a village
+            seen[day] = visit_date(day, earliest=shared_on, latest=today)
+        found = seen[day]
+        if not found.ok:
+            out.append(f"{read.name}:{sheet}:{book.column_letter(col)}{row} {header}: {found.reason}")
+    for sheet, got in read.sheets.items():
+        for r in got.edits:
+            judged(sheet, read.layout.col("tanggal_kunjungan"), r.row, r.visited_on)
+    for voter in read.new_voters:
+        judged(book.NEW_SHEET, read.layout.new_columns.index("tanggal_kunjungan") if voter.visited_on else 0,
+               voter.row, voter.visited_on)
     return out
 
 
@@ -248,6 +285,7 @@ class _Plan:
     changes: list[events.Change] = field(default_factory=list)
     conflicts: list[dict] = field(default_factory=list)
     counts: Counter = field(default_factory=Counter)
+    visits: tuple[Visits, ...] = ()
 
     def conflict(self, sheet: str, cell: str, column: str, key: str, reason: str) -> None:
         self.conflicts.append({"sheet": sheet, "cell": cell, "column": column, "key": key,
@@ -259,6 +297,7 @@ class _Plan:
 
 def _plan(read: book.BookRead, shared: Event, known: _Known) -> _Plan:
     cut_seq = {key: seq for rows in shared.data().sheets.values() for key, seq, _ in rows}
+    regime = shared.data().regime
     edited = [(sheet, r) for sheet, got in read.sheets.items() for r in got.edits if r.status]
     listed = known.listed([v.values["nik"] for v in read.new_voters])
     keys = [r.key for _, r in edited] + [k for ks in listed.values() for k in ks]
@@ -269,32 +308,66 @@ def _plan(read: book.BookRead, shared: Event, known: _Known) -> _Plan:
         voters = changes.voters(keys, last_position=known.last_position or 0)
     plan = _Plan(voters)
     removed = None
+    status_cell = read.layout.col("status")
     for sheet, row in edited:
         current = voters.get(row.key)
-        if row.status.startswith("TMS-"):
+        does = code_tables.effect(row.status, regime)
+        if does == code_tables.STRIKE:
             if current is None:
                 removed = removed if removed is not None else _removals_after(shared.seq)
-                _gone(plan, sheet, row, removed.get(row.key))
+                _gone(plan, sheet, row, removed.get(row.key), status_cell)
             elif current["last_seq"] != cut_seq[row.key]:
-                plan.conflict(sheet, f"{book.column_letter(book.STATUS_COL)}{row.row}", "STATUS", row.key,
+                plan.conflict(sheet, f"{book.column_letter(status_cell)}{row.row}", "STATUS", row.key,
                               f"data pemilih berubah setelah lembar kerja dibagikan (peristiwa "
                               f"#{current['last_seq']}); {row.status} tidak diterapkan")
             else:
                 _add(plan, changes.remove(current, row.status, row.note))
                 plan.counts[row.status] += 1
-        else:
-            _corrections(plan, sheet, row, current)
+            continue
+        if does == code_tables.MOVE:
+            _move(plan, sheet, row, current, read.layout)
+        _corrections(plan, sheet, row, current, read.layout)
     _new_voters(plan, read, listed)
     plan.changes.sort(key=_change_order)
     plan.counts = dict(sorted(plan.counts.items(), key=lambda kv: count_order(kv[0])))
+    plan.visits = _visits(read)
     return plan
+
+
+def _visits(read: book.BookRead) -> tuple[Visits, ...]:
+    """The rows checked at the door, grouped by (date, officer, tick): each key once."""
+    groups: dict[tuple, list[str]] = {}
+    for got in read.sheets.values():
+        for r in got.edits:
+            if r.visited:
+                groups.setdefault((r.visited_on, r.officer, r.checked), []).append(r.key)
+    for voter in read.new_voters:
+        if voter.visited_on or voter.officer:
+            key = changes.new_voter_key(voter.values["nik"])
+            groups.setdefault((voter.visited_on, voter.officer, False), []).append(key)
+    return tuple(Visits(on, by, ticked, tuple(keys)) for (on, by, ticked), keys in groups.items())
+
+
+def _not_recorded(visits: tuple[Visits, ...], cut: str) -> tuple[Visits, ...]:
+    """`visits` without those a collected copy of the same cut recorded already (a workbook
+    returned in parts repeats the rows done before)."""
+    done = set()
+    for event in Event.objects.filter(kind=events.COKLIT_COLLECTED, payload__cut=cut).iterator():
+        for group in event.data().visits or ():
+            done.update((key, group.on, group.by, group.checked) for key in group.keys)
+    out = []
+    for group in visits:
+        keys = tuple(k for k in group.keys if (k, group.on, group.by, group.checked) not in done)
+        if keys:
+            out.append(Visits(group.on, group.by, group.checked, keys))
+    return tuple(out)
 
 
 def _change_order(change: events.Change) -> tuple:
     """KPU's order (TMS, U, B), corrections grouped by column, rows in sheet order (a stable
     sort). Grouped, the projection writes each column's corrections in one executemany
     instead of one round trip per change (they touch different cells: the order is free)."""
-    column = book.CORRECTABLE.index(change.column) if isinstance(change, Correction) else -1
+    column = book.NEW_VALUE_COLUMNS.index(change.column) if isinstance(change, Correction) else -1
     return CODE_ORDER[type(change)], column
 
 
@@ -303,19 +376,37 @@ def _add(plan: _Plan, change: events.Change) -> None:
     plan.voters.apply(change)
 
 
-def _gone(plan: _Plan, sheet: str, row: book.RowRead, removal: tuple[int, str] | None) -> None:
+def _gone(plan: _Plan, sheet: str, row: book.RowRead, removal: tuple[int, str] | None, status_col: int) -> None:
     if removal is not None and removal[1] == row.status:
         return  # removed already, for the same reason: nothing to do
     why = f"dihapus peristiwa #{removal[0]} ({removal[1]})" if removal else "tidak ada di daftar"
-    plan.conflict(sheet, f"{book.column_letter(book.STATUS_COL)}{row.row}", "STATUS", row.key,
+    plan.conflict(sheet, f"{book.column_letter(status_col)}{row.row}", "STATUS", row.key,
                   f"pemilih sudah {why}; {row.status} tidak diterapkan")
 
 
-def _corrections(plan: _Plan, sheet: str, row: book.RowRead, current) -> None:
+def _move(plan: _Plan, sheet: str, row: book.RowRead, current, layout: book.Layout) -> None:
+    """A move to TPS BARU within the village: the voter's TPS, unless it changed since the cut
+    (the sheet a row is on is its TPS at the cut)."""
+    cell = f"{book.column_letter(layout.col(book.MOVE))}{row.row}"
+    header = layout.header(book.MOVE)
+    if current is None:
+        plan.conflict(sheet, cell, header, row.key, f"pemilih sudah tidak ada di daftar; {row.status} (pindah TPS) "
+                                                    "tidak diterapkan")
+    elif book.same_value("tps", current["tps"], row.move_to):
+        return  # there already
+    elif book.sheet_name(current["tps"]) != sheet:
+        plan.conflict(sheet, cell, header, row.key, f"TPS pemilih di ruang kerja sudah berubah sejak lembar kerja "
+                                                    f"dibagikan (peristiwa #{current['last_seq']}); {row.status} "
+                                                    "(pindah TPS) tidak diterapkan")
+    else:
+        _add(plan, changes.move(current, row.move_to, row.status, row.note))
+        plan.counts[row.status] += 1
+
+
+def _corrections(plan: _Plan, sheet: str, row: book.RowRead, current, layout: book.Layout) -> None:
     changed = False
     for column, new in row.corrections.items():
-        col = book.STATUS_COL + 1 + book.CORRECTABLE.index(column)
-        cell, header = f"{book.column_letter(col)}{row.row}", book.HEADER[column] + " BARU"
+        cell, header = f"{book.column_letter(layout.col(column))}{row.row}", layout.header(column)
         if current is None:
             plan.conflict(sheet, cell, header, row.key, "pemilih sudah tidak ada di daftar; koreksi tidak "
                                                         "diterapkan")

@@ -28,6 +28,7 @@ from datetime import date
 from typing import Any, ClassVar
 
 import pemilih
+from pemilih.domain.codes import MOVE
 
 SCHEMA_KEY = "schema_version"
 LEGACY_VERSION = 1  # what an event without SCHEMA_KEY holds
@@ -81,7 +82,11 @@ class Addition:
 @dataclass(frozen=True, slots=True)
 class Correction:
     """One column of one voter set to a new value (code U), with the old value and the event
-    that last shaped the row before (undo restores both)."""
+    that last shaped the row before (undo restores both).
+
+    A move within the village (a code whose effect is `move`, PEMILU2024's TMS-8) is a
+    correction of `tps` under that code with `effect` MOVE: the voter stays listed. `effect`
+    is written only for a move (a payload before moves existed reads back unchanged)."""
 
     key: str
     column: str
@@ -90,16 +95,24 @@ class Correction:
     old_seq: int | None
     evidence: str | None = ""
     code: str | None = "U"
+    effect: str | None = None
     op: ClassVar[str] = "set"
 
     def to_payload(self) -> dict:
-        return {"op": "set", "key": self.key, "code": self.code, "column": self.column, "old": self.old,
-                "new": self.new, "old_seq": self.old_seq, "evidence": self.evidence}
+        out = {"op": "set", "key": self.key, "code": self.code, "column": self.column, "old": self.old,
+               "new": self.new, "old_seq": self.old_seq, "evidence": self.evidence}
+        if self.effect is not None:
+            out["effect"] = self.effect
+        return out
 
     @classmethod
     def from_payload(cls, data: dict) -> Correction:
         return cls(data["key"], data["column"], data.get("old"), data.get("new"), data.get("old_seq"),
-                   data.get("evidence"), data.get("code"))
+                   data.get("evidence"), data.get("code"), data.get("effect"))
+
+    @property
+    def is_move(self) -> bool:
+        return self.effect == MOVE
 
 
 Change = Removal | Addition | Correction
@@ -135,10 +148,29 @@ def _changes():
     return field(default=(), metadata={"codec": "changes"})
 
 
-def _added():
+def _added(**metadata):
     """A field added to a kind after its payloads were first written: absent (None) it is not
     written, so a payload without it reads and writes back exactly as it was stored."""
-    return field(default=None, metadata={"omit_none": True})
+    return field(default=None, metadata={"omit_none": True, **metadata})
+
+
+@dataclass(frozen=True, slots=True)
+class Visits:
+    """Rows of a returned coklit workbook the committee went through, under one visit date and
+    officer (either may be missing) and one tick: `keys` of TPS rows (or of new voters). Grouped
+    so that a workbook's payload names each row once, its date and officer once a group."""
+
+    on: str | None  # TANGGAL KUNJUNGAN, ISO
+    by: str | None  # PETUGAS
+    checked: bool  # SESUAI ticked: found correct
+    keys: tuple[str, ...]
+
+    def to_payload(self) -> dict:
+        return {"on": self.on, "by": self.by, "checked": self.checked, "keys": list(self.keys)}
+
+    @classmethod
+    def from_payload(cls, data: dict) -> Visits:
+        return cls(data.get("on"), data.get("by"), bool(data.get("checked")), tuple(data.get("keys") or ()))
 
 
 def _added_day():
@@ -160,6 +192,8 @@ class Payload:
                 value = value.isoformat() if value is not None else None
             elif codec == "changes":
                 value = [c.to_payload() for c in value]
+            elif codec == "visits" and value is not None:
+                value = [v.to_payload() for v in value]
             if value is None and f.metadata.get("omit_none"):
                 continue
             out[f.name] = value
@@ -182,6 +216,8 @@ class Payload:
                 value = date.fromisoformat(value) if value else None
             elif codec == "changes":
                 value = changes_from_payload(value)
+            elif codec == "visits" and value is not None:
+                value = tuple(Visits.from_payload(v) for v in value)
             values[f.name] = value
         return cls(**values)
 
@@ -285,7 +321,10 @@ TRANSFERS = (ListShared, DataTransferred)
 
 @dataclass(frozen=True)
 class CoklitCollected(Payload):
-    """A committee's returned workbook: its changes, and the conflicts left unapplied."""
+    """A committee's returned workbook: its changes, the conflicts left unapplied, and the rows
+    checked at the door (`visits`: ticked, dated or signed, or given a STATUS; those a workbook
+    of the same cut recorded before are not repeated). Absent from workbooks collected before
+    visits were recorded."""
 
     cut: str
     shared_event: int
@@ -296,6 +335,7 @@ class CoklitCollected(Payload):
     conflicts: list[dict] = field(default_factory=list)
     agreement: str | None = None
     changes: tuple[Change, ...] = _changes()
+    visits: tuple[Visits, ...] | None = _added(codec="visits")
 
 
 @dataclass(frozen=True)

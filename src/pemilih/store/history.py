@@ -34,8 +34,8 @@ class Period:
     # The removals within the period still standing, each with the row as it was taken off
     # (what a view of the list under other rules needs to put a voter back).
     removed_rows: dict[str, tuple[str, str, dict]] = field(default_factory=dict)
-    # (key, column) -> (code, evidence) of the last correction of that field within the period.
-    field_reasons: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    # (key, column) -> (code, evidence, effect) of the last correction of that field within the period.
+    field_reasons: dict[tuple[str, str], tuple[str, str, str | None]] = field(default_factory=dict)
 
     def removed(self) -> pl.DataFrame:
         """key, code, evidence and KPU_COLUMNS of every voter removed within the period (as the
@@ -46,10 +46,11 @@ class Period:
         return pl.DataFrame(rows, schema=schema, orient="row")
 
     def field_changes(self) -> pl.DataFrame:
-        """key, column, code, evidence: the last correction of each field within the period."""
-        rows = [(k, c, code, evidence) for (k, c), (code, evidence) in self.field_reasons.items()]
+        """key, column, code, evidence, effect: the last correction of each field within the
+        period (effect `move` for a move to another TPS of the village, else null)."""
+        rows = [(k, c, *why) for (k, c), why in self.field_reasons.items()]
         return pl.DataFrame(rows, schema={"key": pl.String, "column": pl.String, "code": pl.String,
-                                          "evidence": pl.String}, orient="row")
+                                          "evidence": pl.String, "effect": pl.String}, orient="row")
 
 
 def period(start: datetime, end: datetime) -> Period:
@@ -173,7 +174,7 @@ class _Notes:
             if undo:
                 self.fields.pop((change.key, change.column), None)
             else:
-                self.fields[(change.key, change.column)] = (change.code or "U", change.evidence or "")
+                self.fields[(change.key, change.column)] = (change.code or "U", change.evidence or "", change.effect)
 
 
 def _text(value) -> str | None:

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
-from pemilih.domain.codes import code_table
+from pemilih.domain import codes as code_tables
 from pemilih.store import settings
 
 ZONE = ZoneInfo(settings.TIME_ZONE)
@@ -28,7 +28,11 @@ class Recap:
 
 
 def tms_codes(regime: str) -> list[str]:
-    return [c.code for c in code_table(regime).values() if c.kind == "tms"]
+    """The recap's TMS columns: every code KPU counts as TMS. Only removals are counted in them:
+    a move (TMS-8 in PEMILU2024) is a correction of TPS, the voter stays listed, and the recap
+    counts it among the corrections (U); its column keeps the removals recorded under the code
+    before moves existed."""
+    return code_tables.tms_codes(regime)
 
 
 def bounds(start_day: date, end_day: date) -> tuple[datetime, datetime]:

@@ -2,27 +2,32 @@
 corrections, each with its evidence, recorded as one change event per batch of responses.
 
 A response file is a sheet with the columns JENIS (TAMBAH / HAPUS / UBAH), KUNCI or NIK
-(which voter), KODE (for HAPUS: a TMS code of the regime), KOLOM and NILAI BARU (for UBAH),
+(which voter), KODE (for HAPUS: a code of the regime that strikes), KOLOM and NILAI BARU (for UBAH),
 BUKTI (the evidence: always required) and, for TAMBAH, the voter's data under the KPU list
 headers. The file lands whole or not at all: every bad cell is named with its reason.
 
 Every value a response puts into the list (each filled-in column of a TAMBAH row, the NILAI
 BARU of an UBAH row) is judged by the domain's judge of its column (pemilih.domain.values),
 the same as a list import or a coklit workbook, and stored in the judge's form.
+
+A HAPUS under a code that moves rather than strikes (PEMILU2024's TMS-8: listed at the wrong
+TPS of the right village) takes nobody off the list: it is applied as the move, to the TPS its
+NILAI BARU gives (judged as a TPS), and refused without one. Counted apart, as PINDAH TPS.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pemilih.contract import KPU_COLUMNS, KPU_HEADERS
+from pemilih.contract import KPU_COLUMNS, KPU_HEADERS, RESPONSE_NEW_VALUE
+from pemilih.domain import codes as code_tables
 from pemilih.domain import values as judges
-from pemilih.domain.codes import code_table
 from pemilih.domain.masking import mask_digits_in_text
 from pemilih.domain.nik import clean_id
 from pemilih.domain.verdict import Verdict
 from pemilih.store import bulk, changes, events
 
 KINDS = {"TAMBAH", "HAPUS", "UBAH"}
+MOVED = "PINDAH TPS"  # what a HAPUS under a move code is counted as
 COLUMN_OF = {header: column for column, header in KPU_HEADERS.items()}
 # A new voter needs these; an UBAH may not empty them either.
 REQUIRED = ("nama", "tanggal_lahir", "jenis_kelamin")
@@ -57,16 +62,16 @@ def record(ws, election, rows: list[tuple[str, dict]], *, actor: str, agency: st
     key_of_nik = dict(zip(niks["nik"], niks["key"]))
     wanted = [r.get("KUNCI") or key_of_nik.get(_nik_of(r)) or changes.new_voter_key(_nik_of(r)) for _ref, r in rows]
     voters = changes.voters(wanted)
-    tms = {c for c, v in code_table(election.regime).items() if v.kind == "tms"}
     made, problems, counts = [], [], {}
     for (ref, r), key in zip(rows, wanted):
-        change, found = _one(ref, r, key, voters, tms, election, key_of_nik)
+        change, found = _one(ref, r, key, voters, election, key_of_nik)
         if found:
             problems.extend(found)
         elif change:
             made.append(change)
             voters.apply(change)
-            counts[r["JENIS"]] = counts.get(r["JENIS"], 0) + 1
+            counted = MOVED if isinstance(change, events.Correction) and change.is_move else r["JENIS"]
+            counts[counted] = counts.get(counted, 0) + 1
     if problems:
         raise ResponseError(problems)
     if not made:
@@ -81,7 +86,7 @@ def _nik_of(r: dict) -> str:
     return clean_id(r.get("NIK")) or ""
 
 
-def _one(ref, r, key, voters, tms, election, key_of_nik) -> tuple[events.Change | None, list[str]]:
+def _one(ref, r, key, voters, election, key_of_nik) -> tuple[events.Change | None, list[str]]:
     """(the change a row asks for, or None when nothing changes; the row's problems)."""
     kind, evidence = (r.get("JENIS") or "").upper(), r.get("BUKTI")
     if kind not in KINDS:
@@ -94,9 +99,7 @@ def _one(ref, r, key, voters, tms, election, key_of_nik) -> tuple[events.Change 
     if current is None:
         return None, [f"{ref} kolom KUNCI/NIK: pemilih tidak ada di daftar saat ini"]
     if kind == "HAPUS":
-        if r.get("KODE") not in tms:
-            return None, [f"{ref} kolom KODE: isi kode TMS rezim {election.regime} ({', '.join(sorted(tms))})"]
-        return changes.remove(current, r["KODE"], evidence), []
+        return _removal(ref, r, current, election.regime, evidence)
     column = COLUMN_OF.get((r.get("KOLOM") or "").upper())
     if column is None or column in ("nik", "kode_desa"):
         return None, [f"{ref} kolom KOLOM: '{r.get('KOLOM') or ''}' bukan kolom yang dapat diubah lewat tanggapan"]
@@ -108,6 +111,31 @@ def _one(ref, r, key, voters, tms, election, key_of_nik) -> tuple[events.Change 
     if (current[column] or None) == new.value:
         return None, []  # already so
     return changes.set_value(current, column, new.value, evidence), []
+
+
+def _removal(ref, r, current, regime, evidence) -> tuple[events.Change | None, list[str]]:
+    """A HAPUS: a removal under a code that strikes, or the move a move code asks for."""
+    code = r.get("KODE")
+    does = code_tables.effect(code, regime)
+    if does == code_tables.MOVE:
+        return _move(ref, r, current, code, evidence)
+    if does != code_tables.STRIKE:
+        strikes = code_tables.codes_with(code_tables.STRIKE, regime)
+        return None, [f"{ref} kolom KODE: isi kode TMS rezim {regime} ({', '.join(sorted(strikes))})"]
+    return changes.remove(current, code, evidence), []
+
+
+def _move(ref, r, current, code, evidence) -> tuple[events.Change | None, list[str]]:
+    written = r.get(RESPONSE_NEW_VALUE)
+    if not (written or "").strip():
+        return None, [f"{ref} kolom NILAI BARU: {code} memindahkan pemilih ke TPS lain di desa yang sama, tidak "
+                      "menghapusnya; tulis nomor TPS tujuan di NILAI BARU"]
+    tps = judge_cell(changes.MOVE_COLUMN, written)
+    if not tps.ok:
+        return None, [f"{ref} kolom NILAI BARU: {tps.reason}"]
+    if current[changes.MOVE_COLUMN] == tps.value:
+        return None, []  # there already
+    return changes.move(current, tps.value, code, evidence), []
 
 
 def _addition(ref, r, key, voters, election, key_of_nik, evidence) -> tuple[events.Change | None, list[str]]:

@@ -15,6 +15,8 @@ import polars as pl
 from django.db import transaction
 
 from pemilih.contract import FINDINGS_COLUMNS, KPU_HEADERS
+from pemilih.domain import codes as code_tables
+from pemilih.domain import values as judges
 from pemilih.domain.masking import mask_digits_in_text
 from pemilih.store import bulk, events, projection, settings
 from pemilih.store import changes as change
@@ -203,8 +205,9 @@ def reject(ws, selection: Selection, **who) -> DecisionOutcome:
 
 
 def decide(ws, verdict: str, selection: Selection, *, actor: str, agency: str = "DISDUKCAPIL",
-           reason: str, legal_basis: str = "") -> DecisionOutcome:
-    """Accept or reject the open proposals `selection` chooses, as one event."""
+           reason: str, legal_basis: str = "", regime: str = code_tables.DEFAULT_REGIME) -> DecisionOutcome:
+    """Accept or reject the open proposals `selection` chooses, as one event. What accepting
+    a proposal does is its code's effect under `regime` (domain/codes.py)."""
     ws.activate()
     _check_who(actor, agency, reason)
     if selection.is_empty():
@@ -214,7 +217,7 @@ def decide(ws, verdict: str, selection: Selection, *, actor: str, agency: str = 
                                          selection.score_min, selection.score_max, OPEN))
         if not chosen.height:
             raise ReviewError("Tidak ada temuan terbuka yang cocok dengan pilihan ini")
-        changes, skipped = (_changes(chosen) if verdict == ReviewDecision.ACCEPT else ([], []))
+        changes, skipped = (_changes(chosen, regime) if verdict == ReviewDecision.ACCEPT else ([], []))
         kind = REVIEW_ACCEPTED if verdict == ReviewDecision.ACCEPT else REVIEW_REJECTED
         event = Event.write(kind, events.ReviewDecided(chosen.height, tuple(changes), skipped), actor=actor,
                             agency=agency, reason=reason, legal_basis=legal_basis)
@@ -259,7 +262,7 @@ def _check_no_later_change(target: Event) -> None:
                               f"batalkan #{event.seq} lebih dulu")
 
 
-def _changes(chosen: pl.DataFrame) -> tuple[list[events.Change], list[str]]:
+def _changes(chosen: pl.DataFrame, regime: str) -> tuple[list[events.Change], list[str]]:
     """The list changes accepting `chosen` makes, each with what it replaces (for undo)."""
     keys = chosen.select(pl.when(pl.col("code") == "B").then(NEW_VOTER_PREFIX + pl.col("registry_nik"))
                          .otherwise(pl.col("source_ref")).alias("k"))["k"].drop_nulls().unique()
@@ -269,18 +272,24 @@ def _changes(chosen: pl.DataFrame) -> tuple[list[events.Change], list[str]]:
     for p in chosen.iter_rows(named=True):
         code, ref = p["code"], p["source_ref"]
         current = voters.get(ref) if ref else None
+        does = code_tables.known_effect(code, regime)
         made = None
-        if code.startswith("TMS-") or code == "U":
+        if does in (code_tables.STRIKE, code_tables.MOVE, code_tables.CORRECT):
             if current is None:
                 skipped.append(f"{p['finding_key']}: pemilih {mask_digits_in_text(ref) or '-'} tidak ada di daftar "
                                "saat ini")  # a new voter's key holds a NIK
-            elif code.startswith("TMS-"):
+            elif does == code_tables.STRIKE:
                 made = change.remove(current, code, p["reason"])
+            elif does == code_tables.MOVE:  # the voter stays listed, at the TPS proposed
+                made = _move_change(p, current)
+                if made is None:
+                    skipped.append(f"{p['finding_key']}: {code} memindahkan pemilih ke TPS lain di desa yang sama; "
+                                   "temuan tidak menyebut TPS tujuan yang sah, pemilih tidak diubah")
             else:
                 made = _set_change(p, current)
                 if made is None:
                     skipped.append(f"{p['finding_key']}: kolom '{p['field']}' tidak dikenal")
-        elif code == "B":
+        elif does == code_tables.ADD:
             if registry is None:
                 registry = _registry_by_nik(chosen.filter(pl.col("code") == "B")["registry_nik"])
             record = registry.get(p["registry_nik"] or "")
@@ -290,11 +299,19 @@ def _changes(chosen: pl.DataFrame) -> tuple[list[events.Change], list[str]]:
             else:
                 made = change.add(_new_voter(key, voters.next_position(), record, p["kode_desa"]),
                                   p["reason"])
-        # Other codes (data quality) are recorded as decisions; the list stays as it is.
+        # Other codes (data quality, notes) are recorded as decisions; the list stays as it is.
         if made is not None:
             changes.append(made)
             voters.apply(made)
     return changes, skipped
+
+
+def _move_change(p: dict, current: dict) -> events.Correction | None:
+    """A move to the TPS the finding proposes, judged as a TPS; None without a valid one."""
+    proposed = judges.tps(p["proposed"])
+    if not proposed.ok or proposed.value is None:
+        return None
+    return change.move(current, proposed.value, p["code"], p["reason"])
 
 
 def _set_change(p: dict, current: dict) -> events.Correction | None:

@@ -128,6 +128,7 @@ def collected(outcome) -> dict:
     counts = sorted(outcome.counts.items(), key=lambda kv: count_order(kv[0]))
     return {"file": outcome.file, "status": outcome.status, "label": STATUS_LABELS.get(outcome.status, outcome.status),
             "event_seq": outcome.event_seq, "kode_desa": outcome.kode_desa or "", "counts": counts,
+            "visited": outcome.visited,
             "conflicts": outcome.conflicts[:SHOWN], "problems": outcome.problems[:SHOWN],
             "more": max(0, len(outcome.conflicts) - SHOWN) + max(0, len(outcome.problems) - SHOWN),
             "tone": {"diterima": "ok", "konflik": "warn", "ditolak": "error",

@@ -1,4 +1,5 @@
-"""Coklit (field validation): the villages' workbooks out to the committees and back.
+"""Coklit (field validation): the villages' workbooks out to the committees and back, and how
+far each village's check has come (visited, not yet visited, changed, new voters).
 
 DPML sees every village, a committee only its own, and only villages of the election (the
 latest: UU 27/2022 asks for no more personal data than its purpose needs); a village outside
@@ -71,6 +72,13 @@ def _history() -> tuple[dict, dict]:
     return shared, collected
 
 
+def _progress(scope: str | None) -> dict:
+    """Per village, the coklit progress against its latest workbook (cycle/coklit_progress.py)."""
+    from pemilih.cycle import coklit_progress as step
+    out = step.run(workspace.current(), step.ProgressRequest(scope))
+    return {v.kode_desa: v for v in out.villages}
+
+
 def coklit_page(request, outcomes=None, error=None):
     """The villages whose workbooks may go out: in the account's scope, of the election (the
     latest), each offered only under an agreement that covers it (else the reason is shown)."""
@@ -79,13 +87,15 @@ def coklit_page(request, outcomes=None, error=None):
     scope = access.village_scope(request)
     election = the_election()
     shared, collected = _history()
+    progress = _progress(scope)
     rows = []
     for v in villages():
         if scope and v["kode_desa"] != scope:
             continue
         if election is not None and v["kode_desa"] not in election.villages:
             continue
-        rows.append({**v, "shared_at": shared.get(v["kode_desa"]), "collected": collected.get(v["kode_desa"])})
+        rows.append({**v, "shared_at": shared.get(v["kode_desa"]), "collected": collected.get(v["kode_desa"]),
+                     "progress": progress.get(v["kode_desa"])})
     covered = agreements_by_village(workspace.current(), [r["kode_desa"] for r in rows], timezone.localdate())
     for r in rows:
         r["agreement"], r["problem"] = covered[r["kode_desa"]]
@@ -94,8 +104,10 @@ def coklit_page(request, outcomes=None, error=None):
     agreement = whole or next((r["agreement"] for r in rows if r["agreement"]), None)  # for the notice
     if outcomes is None:
         outcomes = _job_outcomes(request)
+    shown = [r["progress"] for r in rows if r["progress"]]
+    visits = {"voters": sum(p.voters for p in shown), "visited": sum(p.visited for p in shown)} if shown else None
     return render(request, "web/coklit/index.html", {
-        "rows": rows, "scoped": bool(scope), "regime": regime, "regimes": codes.regimes(),
+        "rows": rows, "scoped": bool(scope), "visits": visits, "regime": regime, "regimes": codes.regimes(),
         "agreement": agreement, "agreement_problem": problem if agreement is None else None,
         "partly_covered": agreement is not None and whole is None, "outcomes": outcomes, "error": error,
         "can_zip": scope is None and bool(rows) and whole is not None, "in_request": IN_REQUEST,
