@@ -40,21 +40,4 @@ def test_demo_generates_checks_imports_and_verifies(tmp_path, monkeypatch, capsy
     assert "sudah dijalankan di ruang kerja ini; tidak diulang" in again
 
 
-def test_demo_runs_the_whole_village_cycle(tmp_path, monkeypatch, capsys):
-    from pemilih.io.package import open_package
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    out, ws = tmp_path / "demo", tmp_path / "ws"
-    assert main(["demo", "--out", str(out), "--scale", "0.02", "--seed", "12", "--workspace", str(ws)]) == 0
-    summary = json.loads((out / "ringkasan.json").read_text())
-    villages = json.loads((out / "truth" / "meta.json").read_text())["counts"]["villages"]
-    assert len(list((out / "coklit" / "dibagikan").glob("*.xlsx"))) == villages
-    assert summary["coklit"]["perubahan"]["TMS-1"] > 0 and summary["coklit"]["perubahan"]["B"] > 0
-    lembang = summary["pilkalem"]["lembang"]
-    assert len(list((out / "pilkalem" / "dps" / "pengumuman").glob("DPS_*.pdf"))) == lembang > 0
-    assert (out / "pilkalem" / "dpt" / "logistik.pdf").exists()
-    manifest, _files = open_package(next((out / "paket").glob("*.zip")))  # every hash checked
-    assert manifest["counts"]["B"] == summary["paket"]["jumlah"]["B"] > 0
-    assert summary["kpu"]["konflik"] == 0
-    assert summary["kpu"]["rekap"]["akhir_jml"] == summary["kpu"]["rekap"]["awal_jml"] + \
-        summary["kpu"]["rekap"]["baru_jml"] - summary["kpu"]["rekap"]["tms_jml"]
-    assert len(list((out / "rekap").glob("rekap_*.xlsx"))) == 1
+# The whole village cycle of the demo, its invariants after every step: test_demo_invariants.py.

@@ -30,13 +30,14 @@ def register(sub):
     return p
 
 
-def run(args) -> int:
+def run(args, observe=None) -> int:
+    """The demo; `observe(step, cycle)` is called after each step of the village cycle."""
     out = Path(args.out)
     _ensure_regency(out, args.scale, args.seed)
     results = _check_all(out)
     _import_all(args.workspace, results)
     from pemilih.commands import demo_cycle
-    summary = demo_cycle.run(out, args.workspace, results)
+    summary = demo_cycle.run(out, args.workspace, results, observe)
     (out / "ringkasan.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1, default=str),
                                         encoding="utf-8")
     print()

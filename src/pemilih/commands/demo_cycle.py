@@ -21,6 +21,7 @@ import polars as pl
 from pemilih import progress
 from pemilih.commands import common
 from pemilih.cycle.common import Who
+from pemilih.domain.codes import MOVE, codes_with
 
 AGREEMENT = "001/PKS/KPU-DPML/2026"
 ELECTION = "PILKALEM2027"
@@ -48,7 +49,9 @@ class Cycle:
         return date.fromisoformat(self.meta["dates"]["pilkalem_dps_set"])
 
 
-def run(out: Path, workspace: str, results: dict) -> dict:
+def run(out: Path, workspace: str, results: dict, observe=None) -> dict:
+    """The cycle; `observe(step, cycle)` is called after each step (a test checks its
+    invariants there: every row of KPU's list accounted for, on both workspaces)."""
     from pemilih.store.workspace import open_workspace
     cycle = Cycle(out, open_workspace(workspace), out / "ruang-kerja-kpu",
                   json.loads((out / "truth" / "meta.json").read_text()), common.today())
@@ -58,14 +61,21 @@ def run(out: Path, workspace: str, results: dict) -> dict:
         print(f"Siklus desa ({ELECTION}) sudah dijalankan di ruang kerja ini; tidak diulang.")
         saved = out / "ringkasan.json"
         return json.loads(saved.read_text()) if saved.exists() else {}
+    steps = [("perjanjian", lambda: _agreement(cycle)),
+             ("desa_belum_ditetapkan", lambda: _resolve_one(cycle)),
+             ("pemilihan", lambda: _create_election(cycle)),
+             ("coklit", lambda: _share_and_collect(cycle, results)),
+             ("verifikasi", lambda: _verify_and_review(cycle, results)),
+             ("pilkalem", lambda: _election(cycle)),
+             ("paket", lambda: _handback(cycle)),
+             ("kpu", lambda: _apply_and_recap(cycle, results))]
     summary = {}
-    _agreement(cycle)
-    summary["pemilihan"] = _create_election(cycle)
-    summary["coklit"] = _share_and_collect(cycle, results)
-    summary["verifikasi"] = _verify_and_review(cycle, results)
-    summary["pilkalem"] = _election(cycle)
-    summary["paket"] = _handback(cycle)
-    summary["kpu"] = _apply_and_recap(cycle, results)
+    for name, step in steps:
+        done = step()
+        if done is not None:
+            summary[name] = done
+        if observe is not None:
+            observe(name, cycle)
     return summary
 
 
@@ -96,7 +106,7 @@ def _share_and_collect(c: Cycle, results: dict) -> dict:
             election=ELECTION), shown)
     print(f"Coklit: {len(shared.paths)} lembar kerja dibagikan, hanya lembang yang ber-Pilkalem "
           f"({shared.rows:,} pemilih) -> {shared_dir}")
-    edits = _committee_edits(c, results)
+    edits = _committee_edits(c, results, {_village_of(p.name) for p in shared.paths})
     returned_dir.mkdir(parents=True, exist_ok=True)
     returned = [returned_dir / path.name for path in shared.paths]
     jobs = [(path, target, edits.get(_village_of(path.name), {})) for path, target in zip(shared.paths, returned)]
@@ -134,37 +144,82 @@ def _picked(text: str, share: float) -> bool:
     return int(hashlib.sha256(text.encode()).hexdigest()[:8], 16) < share * 0xFFFFFFFF
 
 
-def _committee_edits(c: Cycle, results: dict) -> dict[str, dict]:
+def _committee_edits(c: Cycle, results: dict, villages: set[str]) -> dict[str, dict]:
     """What the committees write down, per village: most deaths and moves they know of, some
-    name corrections, and some new voters they meet (with the data from their KK)."""
+    name and sex corrections, a voter listed at the wrong TPS of the village (TMS-8, moved to
+    another), some new voters they meet (with the data from their KK), and the visit itself: a
+    tick for each voter found as listed, the day and the officer on every row visited (most)."""
     truth = pl.read_csv(c.out / "truth" / "expected_findings.csv", infer_schema=False)
-    listed = results["kpu"].records.select("source_ref", "kode_desa")
+    listed = results["kpu"].records.select("source_ref", "kode_desa", "tps").filter(
+        pl.col("kode_desa").is_in(list(villages)))
     edits: dict[str, dict] = {}
+
+    def village(code: str) -> dict:
+        return edits.setdefault(code, {"statuses": {}, "corrections": {}, "new_voters": [], "notes": {},
+                                       "checked": [], "visits": {}})
+    fields = {"NAMA": ("nama", "Nama sesuai KTP-el"), "JENIS KELAMIN": ("jenis_kelamin", "Jenis kelamin sesuai KTP-el")}
     marked = truth.filter(pl.col("code").is_in(["TMS-1", "TMS-4"]) | (pl.col("code") == "U")
-                          & (pl.col("field") == "NAMA")).join(listed, on="source_ref")
+                          & pl.col("field").is_in(list(fields))).join(listed, on="source_ref")
     for r in marked.iter_rows(named=True):
-        if not r["kode_desa"] or not _picked(r["source_ref"], 0.6):
+        if not _picked(r["source_ref"], 0.6):
             continue
-        village = edits.setdefault(r["kode_desa"], {"statuses": {}, "corrections": {}, "new_voters": [], "notes": {}})
+        v = village(r["kode_desa"])
         if r["code"] == "U":
-            village["corrections"][r["source_ref"]] = {"nama": r["proposed"]}
-            village["notes"][r["source_ref"]] = "Nama sesuai KTP-el"
+            column, note = fields[r["field"]]
+            v["corrections"].setdefault(r["source_ref"], {})[column] = r["proposed"]
+            v["notes"][r["source_ref"]] = note
         else:
-            village["statuses"][r["source_ref"]] = r["code"]
-            village["notes"][r["source_ref"]] = "Akta kematian/keterangan keluarga" if r["code"] == "TMS-1" \
+            v["statuses"][r["source_ref"]] = r["code"]
+            v["notes"][r["source_ref"]] = "Akta kematian/keterangan keluarga" if r["code"] == "TMS-1" \
                 else "Pindah menurut keterangan RT"
-    registry = results["registry"].records
+    _moves(listed, village)
+    _new_voters(truth, results["registry"].records, village, villages)
+    _visits(c, listed, village)
+    return edits
+
+
+def _moves(listed: pl.DataFrame, village) -> None:
+    """In each village of several TPS, one voter found living nearer another TPS of the village:
+    STATUS TMS-8 and the TPS to move to (the voter stays listed)."""
+    for (code,), rows in listed.sort("source_ref").group_by("kode_desa", maintain_order=True):
+        tps = sorted(set(rows["tps"].drop_nulls()))
+        if len(tps) < 2:
+            continue
+        v = village(code)
+        free = [k for k in rows["source_ref"] if k not in v["statuses"] and k not in v["corrections"]]
+        if not free:
+            continue
+        key = min(free, key=lambda k: hashlib.sha256(k.encode()).hexdigest())
+        now = rows.filter(pl.col("source_ref") == key)["tps"][0]
+        v["statuses"][key] = codes_with(MOVE, "PILKALEM")[0]  # TMS-8: listed at the wrong TPS of the village
+        v["corrections"][key] = {"tps": tps[(tps.index(now) + 1) % len(tps)]}
+        v["notes"][key] = "Rumah lebih dekat ke TPS lain di desa yang sama"
+
+
+def _new_voters(truth: pl.DataFrame, registry: pl.DataFrame, village, villages: set[str]) -> None:
     new = truth.filter(pl.col("code") == "B").select(pl.col("registry_nik").alias("nik"))
     people = registry.join(new, on="nik").unique("nik", keep="last")
     for r in people.iter_rows(named=True):
-        village_code = r.get("kode_wilayah")
-        if not village_code or not _picked(r["nik"], 0.3):
+        if r.get("kode_wilayah") not in villages or not _picked(r["nik"], 0.3):
             continue
-        village = edits.setdefault(village_code, {"statuses": {}, "corrections": {}, "new_voters": [], "notes": {}})
-        village["new_voters"].append({k: r.get(k) for k in (
+        village(r["kode_wilayah"])["new_voters"].append({k: r.get(k) for k in (
             "nkk", "nik", "nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin", "status_kawin",
             "alamat", "rt", "rw")} | {"ktp_el": "S", "keterangan": "Ditemui saat coklit"})
-    return edits
+
+
+def _visits(c: Cycle, listed: pl.DataFrame, village) -> None:
+    """Nine in ten voters visited: found as listed (ticked SESUAI) or written down, each with
+    the day and the officer; the rest not yet visited (what the progress view shows)."""
+    day = f"{c.today:%d-%m-%Y}"
+    for (code,), rows in listed.group_by("kode_desa"):
+        v = village(code)
+        changed = set(v["statuses"]) | set(v["corrections"])
+        officer = f"PPDP {code[-4:]}"
+        for key in rows["source_ref"]:
+            if key in changed or _picked("kunjungan" + key, 0.9):
+                v["visits"][key] = (day, officer)
+                if key not in changed:
+                    v["checked"].append(key)
 
 
 # --- verification and review --------------------------------------------------------------
@@ -190,6 +245,23 @@ def _verify_and_review(c: Cycle, results: dict) -> dict:
 
 
 # --- the village election -------------------------------------------------------------------
+
+def _resolve_one(c: Cycle) -> dict:
+    """A voter whose village KPU's list did not name in a way anyone could match waits in the
+    queue; the operator looks at the nearest villages and places the first one (the others wait,
+    and every report counts them)."""
+    from pemilih.cycle import resolve
+    waiting = resolve.queue(c.ws)
+    placed = 0
+    first = next((u for u in waiting.rows if u.candidates), None)
+    if first is not None:
+        resolve.run(c.ws, resolve.ResolveRequest(((first.key, first.candidates[0].code),), Who(
+            DPML, "DPML", "Desa dicocokkan dengan alamat dan daftar desa Kemendagri")))
+        placed = 1
+        print(f"Pemilih tanpa desa: {waiting.total} di antrean; 1 ditetapkan desanya oleh operator "
+              f"({first.candidates[0].label}), {waiting.total - 1} menunggu.")
+    return {"antrean": waiting.total, "ditetapkan": placed, "menunggu": waiting.total - placed}
+
 
 def _create_election(c: Cycle) -> dict:
     """The simultaneous Pilkalem, in some of the lembang only (the 2021 one was held in 17 of
@@ -273,8 +345,10 @@ def _handback(c: Cycle) -> dict:
             str(c.out / "paket"), f"{c.today:%Y-%m}", AGREEMENT, Who(DPML, "DPML", "Data dukung PDPB hasil Pilkalem"),
             on=c.today), shown)
     counts = made.counts
-    print(f"Paket serah-kembali: {made.path} (B {counts['B']:,}, U {counts['U']:,}, TMS "
-          f"{sum(v for k, v in counts.items() if k.startswith('TMS')):,})")
+    print(f"Paket serah-kembali (aturan KPU, umur pada {c.today:%d-%m-%Y}): {made.path}")
+    print(f"  B {counts['B']:,}, TMS {sum(v for k, v in counts.items() if k.startswith('TMS')):,}, pindah TPS "
+          f"{counts['pindah_tps']:,}, U {counts['U']:,}; untuk informasi KPU {counts['informasi']:,} (hanya "
+          f"berbeda di daftar desa), belum punya desa {counts['belum_punya_desa']:,}")
     return {"berkas": str(made.path), "jumlah": counts}
 
 
