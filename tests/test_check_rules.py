@@ -106,6 +106,29 @@ def test_a_village_name_that_contradicts_the_village_code_names_both(tmp_path):
     assert records["desa"][1] == desa and records["kecamatan"][2] == kec
 
 
+def test_a_title_block_naming_another_village_contradicts_the_code_of_each_row(tmp_path):
+    """A form's title block names the village for every row below it that names none."""
+    code, kec, desa = PANTANAKAN
+    header = [h for h in KPU_HEADER if h not in ("KECAMATAN", "KELURAHAN/DESA")]
+    before = [["DAFTAR PEMILIH TETAP"], ["KECAMATAN : KESU"], ["DESA/KELURAHAN : LAANG TANDUK"], []]
+    path = write_csv(tmp_path / "dpt.csv", header, [voter(1), voter(2)], before=before)
+    report = check(read_files([path]))
+    assert report.errors.select("source_ref", "column", "code").rows() == [
+        ("dpt.csv::6", "KELURAHAN/DESA", "DESA-MISMATCH"), ("dpt.csv::7", "KELURAHAN/DESA", "DESA-MISMATCH")]
+    assert report.errors["reason"][0] == f"KODE DESA {code} adalah {desa} (KECAMATAN {kec}), bukan LAANG TANDUK"
+
+
+def test_the_registry_names_are_refused_only_when_they_cannot_be_names(tmp_path):
+    """The registry's spelling is its own: only empty, formula and digits-only are problems."""
+    from filemaker import REGISTRY_HEADER, resident
+    rows = [resident(1, NAMA_LGKP="ANDI 2"), resident(2, NAMA_LGKP="=A1"), resident(3, NAMA_LGKP=""),
+            resident(4, NAMA_LGKP="12345"), resident(5, NAMA_LGKP="NE' RANTE (ALM)")]
+    report = check(read_files([write_csv(tmp_path / "dukcapil.csv", REGISTRY_HEADER, rows)]))
+    assert report.errors.select("source_ref", "column", "code").rows() == [
+        ("dukcapil.csv::3", "NAMA_LGKP", "NAMA-FORMULA"), ("dukcapil.csv::4", "NAMA_LGKP", "NAMA-EMPTY"),
+        ("dukcapil.csv::5", "NAMA_LGKP", "NAMA-DIGITS")]
+
+
 # --- every entry point refuses the same names with the same reason -------------------------------
 
 @pytest.mark.parametrize("written,code", [b for b in BAD_NAMES if b[1] != "NAMA-EMPTY"])
