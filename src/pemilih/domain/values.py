@@ -172,6 +172,7 @@ def name(value: str | None, *, spelling: bool = True) -> Verdict:
     * a spreadsheet formula (NAMA-FORMULA): it starts with `=`, `+`, `-` or `@`, which a
       spreadsheet opening the cell would run (formula injection) or which an export left behind;
     * only digits (NAMA-DIGITS): a number typed into the name column (a NIK, a row number);
+      no letter at all is no name either (NAMA-INVALID);
     * `spelling`: a digit, or a sign that names do not use (NAMA-INVALID). Names on KTP-el and
       KK are written without digits (Permendagri 73/2022 on recording names): `ANDI 2` is a
       marker someone added, not the name. A digit is taken only inside an academic degree
@@ -205,7 +206,7 @@ def name(value: str | None, *, spelling: bool = True) -> Verdict:
 
 def registry_name(value: str | None) -> Verdict:
     """NAMA_LGKP of a registry extract: the registry's spelling is the KTP-el's own, so only
-    what cannot be a name at all is refused (empty, a formula, only digits); its letters and
+    what cannot be a name at all is refused (empty, a formula, only digits, no letter); its letters and
     signs are Disdukcapil's to decide (a difference with the list is a finding, not an error)."""
     return name(value, spelling=False)
 
