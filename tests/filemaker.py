@@ -32,13 +32,22 @@ LAANG_TANDUK = ("73.26.01.1001", "RANTEPAO", "LAANG TANDUK")
 SADAN_MALIMBONG = ("73.26.06.1002", "SA'DAN", "SA'DAN MALIMBONG")
 
 
+def spelled(no: int) -> str:
+    """A number as letters (1 A, 26 Z, 27 AA): names are written without digits."""
+    out = ""
+    while no > 0:
+        no, rest = divmod(no - 1, 26)
+        out = chr(ord("A") + rest) + out
+    return out or "NOL"
+
+
 def voter(no: int = 1, born: date = date(1980, 5, 12), sex: str = "L", village=PANTANAKAN,
           tps: str = "001", serial: int | None = None, **overrides) -> dict:
     """One valid KPU row (keys = KPU_HEADER); NIK made from the birth date and sex."""
     code, kec, desa = village
     nik = make_nik(code.replace(".", "")[:6], born, sex, serial if serial is not None else no)
     row = {"KECAMATAN": kec, "KELURAHAN/DESA": desa, "KODE DESA": code, "TPS": tps, "NO": str(no),
-           "NKK": code.replace(".", "")[:6] + f"{no:010d}", "NIK": nik, "NAMA": f"PEMILIH {no}",
+           "NKK": code.replace(".", "")[:6] + f"{no:010d}", "NIK": nik, "NAMA": f"PEMILIH {spelled(no)}",
            "TEMPAT LAHIR": "RANTEPAO", "TANGGAL LAHIR": born.strftime("%d-%m-%Y"),
            "STATUS PERKAWINAN": "S", "JENIS KELAMIN": sex, "ALAMAT": "DUSUN 1", "RT": "001",
            "RW": "002", "DISABILITAS": "", "KTP-EL": "S", "KETERANGAN": ""}
@@ -149,7 +158,7 @@ def form_workbook(path: Path, by_tps: dict[str, list[dict]], **kw) -> Path:
 def responses_workbook(path, rows: list[dict], header: list[str]):
     """A public-responses sheet (`Tanggapan`) with these columns, one row per dict (missing
     columns left empty), every value a string cell."""
-    book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False})
+    book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False})
     sheet = book.add_worksheet("Tanggapan")
     sheet.write_row(0, 0, header)
     for i, row in enumerate(rows, start=1):

@@ -37,7 +37,10 @@ REGISTRY_FIELD = {"NAMA": "NAMA_LGKP", "NIK": "NIK", "NKK": "NO_KK", "TANGGAL LA
                   "KODE DESA": "KODE_WILAYAH"}
 # Kinds that change NIK, birth date or sex on the list row, or the NIK's rendering.
 NIK_DAMAGE = {"NIK-TYPO", "NIK-SWAP", "NIK-EMPTY", "NIK-FLOAT", "NIK-LENGTH", "NIK-INVALID",
-              "DOB-SWAP", "DOB-DIGIT", "SEX-WRONG", "DATE-INVALID", "DUP-NIK-TYPO", "DUP-NIK-EMPTY"}
+              "DOB-SWAP", "DOB-DIGIT", "SEX-WRONG", "DATE-INVALID", "DUP-NIK-TYPO", "DUP-NIK-EMPTY", "NIK-SERIAL"}
+# Kinds that put something other than a name in NAMA, or another village's name beside a code.
+NAME_DAMAGE = {"NAME-EMPTY", "NAME-FORMULA", "NAME-DIGITS", "NAME-NUMBERED"}
+VILLAGE_DAMAGE = {"DESA-UNKNOWN", "DESA-MISMATCH"}
 
 
 def read_csv(path: Path) -> list[dict]:
@@ -138,7 +141,8 @@ def test_meta_counts_and_timeline(demo):
     assert meta["counts"]["list_rows"] == len(demo["list"]) == len(demo["rows"])
     assert meta["counts"]["registry_rows"] == len(demo["registry"])
     assert meta["findings"] == dict(Counter(f["code"] for f in demo["findings"]))
-    for kind in ("TMS-1", "TMS-2", "TMS-3", "TMS-4", "TMS-5", "NAME-TYPO", "NIK-FLOAT", "DESA-UNKNOWN"):
+    for kind in ("TMS-1", "TMS-2", "TMS-3", "TMS-4", "TMS-5", "NAME-TYPO", "NIK-FLOAT", "DESA-UNKNOWN",
+                 "NAME-EMPTY", "NAME-FORMULA", "NAME-DIGITS", "NAME-NUMBERED", "NIK-SERIAL", "DESA-MISMATCH"):
         assert meta["defect_kinds"].get(kind, 0) >= 1, kind
 
 
@@ -369,6 +373,19 @@ def test_check_defects_are_in_the_files(demo, sheets):
                 parse(value)
         elif code == "DESA-UNKNOWN":
             assert row["KODE DESA"] == "" and c["xlsx_ref"] == ""
+        elif code == "DESA-MISMATCH":
+            village = load_regions().get(row["KODE DESA"])
+            assert c["xlsx_ref"] == "" and _letters(row["KELURAHAN/DESA"]) != _letters(village.name)
+        elif code == "NIK-SERIAL":
+            assert value.endswith("0000") and len(value) == 16
+        elif code == "NAMA-EMPTY":
+            assert value == ""
+        elif code == "NAMA-FORMULA":
+            assert value[0] in "=+-@"
+        elif code == "NAMA-DIGITS":
+            assert value.isdigit()
+        elif code == "NAMA-INVALID":
+            assert re.search(r"[A-Z]", value) and re.search(r"\d", value)
         elif code == "NIK-DUPLICATE":
             earlier = [r for ref, r in demo["by_ref"].items()
                        if int(ref.split("::")[1]) < int(c["csv_ref"].split("::")[1])]
@@ -376,8 +393,12 @@ def test_check_defects_are_in_the_files(demo, sheets):
         elif code in ("NIK-SEX-MISMATCH", "NIK-DOB-MISMATCH", "NIK-DATE", "NIK-REGION"):
             assert demo["kinds"][c["csv_ref"]] & NIK_DAMAGE
             assert code in _nik_faults(value, row)
-        if code != "DESA-UNKNOWN":
+        if code not in VILLAGE_DAMAGE:
             assert c["xlsx_ref"] == demo["truth_by_ref"][c["csv_ref"]]["xlsx_ref"]
+
+
+def _letters(name: str) -> str:
+    return re.sub(r"[^A-Z]", "", re.sub(r"^(LEMBANG|DESA|KELURAHAN) ", "", name.upper()))
 
 
 def _nik_faults(nik: str, row: dict) -> set[str]:
@@ -406,7 +427,9 @@ def _valid(year: int, month: int, day: int) -> bool:
 
 def test_every_bad_value_is_listed_in_check_defects(demo):
     listed = {(c["csv_ref"], c["code"]) for c in demo["checks"]}
-    keys = {re.sub(r"[^A-Z]", "", v.name.upper()) for v in load_regions().villages_of("73.26")}
+    villages = load_regions().villages_of("73.26")
+    keys = {re.sub(r"[^A-Z]", "", v.name.upper()) for v in villages}
+    names = {v.code: v.name for v in villages}
     seen = set()
     for ref, row in demo["by_ref"].items():
         nik = row["NIK"]
@@ -428,8 +451,21 @@ def test_every_bad_value_is_listed_in_check_defects(demo):
         name = re.sub(r"^(LEMBANG|DESA|KELURAHAN) ", "", row["KELURAHAN/DESA"].upper())
         if not row["KODE DESA"] and re.sub(r"[^A-Z]", "", name) not in keys:
             assert (ref, "DESA-UNKNOWN") in listed
+        if row["KODE DESA"] and _letters(row["KELURAHAN/DESA"]) != _letters(names[row["KODE DESA"]]):
+            assert (ref, "DESA-MISMATCH") in listed
+        if len(nik) == 16 and nik.isdigit() and nik.endswith("0000"):
+            assert (ref, "NIK-SERIAL") in listed
+        written = row["NAMA"]
+        if not written:
+            assert (ref, "NAMA-EMPTY") in listed
+        elif written[0] in "=+-@":
+            assert (ref, "NAMA-FORMULA") in listed
+        elif written.isdigit():
+            assert (ref, "NAMA-DIGITS") in listed
+        elif re.search(r"[^A-Z '.,-]", written.upper()):
+            assert (ref, "NAMA-INVALID") in listed
     dup_kinds = {"TMS-2", "DUP-KEEP"}
     for c in demo["checks"]:
-        assert demo["kinds"][c["csv_ref"]] & (NIK_DAMAGE | dup_kinds | {"DESA-UNKNOWN"}), c
+        assert demo["kinds"][c["csv_ref"]] & (NIK_DAMAGE | dup_kinds | VILLAGE_DAMAGE | NAME_DAMAGE), c
     variants = [r for r in demo["list"] if not r["KODE DESA"]]
     assert len(variants) > len([c for c in demo["checks"] if c["code"] == "DESA-UNKNOWN"])

@@ -23,7 +23,7 @@ def test_encodings_and_separators(tmp_path, encoding, bom, sep):
     path = write_csv(tmp_path / "dpt.csv", KPU_HEADER, rows, sep=sep, encoding=encoding, bom=bom)
     result = read_files([path])
     assert result.problems.height == 0, result.problems.to_dicts()
-    assert result.records["nama"].to_list() == ["PEMILIH 1", "NE’ RANTE", "PEMILIH 3"]
+    assert result.records["nama"].to_list() == ["PEMILIH A", "NE’ RANTE", "PEMILIH C"]
     assert result.records["alamat"][2] == "JL. A; B, C"
     assert result.records["source_ref"].to_list() == ["dpt.csv::2", "dpt.csv::3", "dpt.csv::4"]
 
@@ -93,7 +93,7 @@ def test_every_row_is_a_record_good_or_bad(tmp_path):
     rows = _rows(3)
     rows[1] = {h: "" for h in KPU_HEADER} | {"NAMA": "HANYA NAMA"}  # nearly empty, still a voter row
     result = read_files([write_csv(tmp_path / "dpt.csv", KPU_HEADER, rows)])
-    assert result.records["nama"].to_list() == ["PEMILIH 1", "HANYA NAMA", "PEMILIH 3"]
+    assert result.records["nama"].to_list() == ["PEMILIH A", "HANYA NAMA", "PEMILIH C"]
     assert set(result.problems.filter(result.problems["row"] == 3)["code"]) >= {"NIK-EMPTY", "NKK-EMPTY"}
 
 

@@ -58,6 +58,9 @@ REFUSED = [
     ("nik", "7326014507890001.0", "NIK-FLOAT"), ("nik", "73260145078900", "NIK-LENGTH"),
     ("nik", "9999994507890001", "NIK-REGION"), ("nik", "7326013207890001", "NIK-DATE"),
     ("nkk", "73260101012000O1", "NKK-INVALID"), ("nkk", "7.32601E+15", "NKK-FLOAT"),
+    ("nik", "7326014507890000", "NIK-SERIAL"), ("nama", None, "NAMA-EMPTY"), ("nama", "=A1", "NAMA-FORMULA"),
+    ("nama", "@ANDI", "NAMA-FORMULA"), ("nama", " 123 ", "NAMA-DIGITS"), ("nama", "ANDI 2", "NAMA-INVALID"),
+    ("nama", "ANDI/ANDY", "NAMA-INVALID"),
 ]
 
 
@@ -97,7 +100,7 @@ ALIASES = ["L", "P", "LK", "PR", "laki-laki", "Laki Laki", "perempuan", "pria", 
            "cerai mati", "janda", "duda", "pernah kawin", "Y", "T", "ya", "tidak", "sudah", "belum", "ada",
            "tidak ada", "TPS 1", "tps 01", "TPS01", "TPS", "0", "00", "000", "007", "1,6", "6, 1", "1;6", "0,1",
            "2/4", "1.6", "RT 1", "-", "TPS 0"]
-ALPHABET = "0123456789ABCDELPSTKYabdeklpsty,;/.- \t\u00a0|'"
+ALPHABET = "0123456789ABCDELPSTKYabdeklpsty,;/.- \t\u00a0|'=+@’`("
 
 
 def _random_case(text: str, flips: list[bool]) -> str:
@@ -188,12 +191,13 @@ def _spoil(nik: str, how: str, n: int) -> str:
         "sci": f"{int(nik):.{10 + n % 5}E}", "region": "999999" + nik[6:], "region0": "000000" + nik[6:],
         "day": nik[:6] + f"{32 + n % 8:02d}" + nik[8:], "day0": nik[:6] + "00" + nik[8:],
         "month": nik[:8] + f"{13 + n % 80:02d}" + nik[10:], "spaced": f" {nik} ", "quote": "'" + nik,
-        "empty": "", "dash": nik[:6] + "-" + nik[6:],
+        "empty": "", "dash": nik[:6] + "-" + nik[6:], "serial0": nik[:12] + "0000",
+        "serial0region": "999999" + nik[6:12] + "0000", "serial0day": nik[:6] + "00" + nik[8:12] + "0000",
     }[how]
 
 
 SPOILS = ["valid", "valid", "short", "long", "letter", "float", "sci", "region", "region0", "day", "day0",
-          "month", "spaced", "quote", "empty", "dash"]
+          "month", "spaced", "quote", "empty", "dash", "serial0", "serial0region", "serial0day"]
 nik_case = st.tuples(people, st.sampled_from(SPOILS), st.integers(0, 999), st.sampled_from(["same", "other", None]),
                      st.sampled_from(["same", "other", None]), st.booleans())
 
@@ -253,12 +257,25 @@ def test_identifiers_agree_between_list_import_coklit_and_responses(cases, label
             assert got == _outcome(judge_cell(col, nik or None)), nik
 
 
-def test_the_upper_case_shortcut_keeps_only_what_the_judge_keeps():
-    """values.AS_IS lets Polars skip values; each one it skips, the judge keeps unchanged."""
-    samples = ["NE' RANTE", "DUSUN 1", "A  B", " A", "A ", "Ma'ruf", "ÀGÜSTINA", "A\tB", "JL. AHMAD YANI NO.5",
-               "=SUM(A1)", "", "`X`", "{A}", "A\u00a0B"]
-    skipped = pl.Series(samples).str.contains(judges.UPPER_AS_IS).to_list()
-    for text, skip in zip(samples, skipped):
+NAME_SAMPLES = ["NE' RANTE", "MUH. AMIN", "DRS. YOHANIS, S.PD.", "SITI-AMINAH", "A", "DUSUN 1", "A  B", " A", "A ",
+                "Ma'ruf", "ÀGÜSTINA", "A\tB", "=SUM(A1)", "-A", "+A", "@A", "", "'A", "`X`", "{A}", "A\u00a0B", "A-",
+                "A .", "123", "A1", "ANDI 2", "ABDUL, S1", "NE’ RANTE", "A/B", ".", "A\nB"]
+
+
+def test_the_name_shortcut_keeps_only_what_the_judge_keeps():
+    """values.AS_IS lets Polars skip values; each one it skips, both name judges keep unchanged."""
+    assert values.AS_IS == {"nama": judges.NAME_AS_IS}
+    skipped = pl.Series(NAME_SAMPLES).str.contains(judges.NAME_AS_IS).to_list()
+    for text, skip in zip(NAME_SAMPLES, skipped):
         if skip:
-            assert judges.upper_text(text) == judges.Verdict(text), text
-    assert skipped[:2] == [True, True] and not any(skipped[2:5])
+            assert judges.name(text) == judges.Verdict(text), text
+            assert judges.registry_name(text) == judges.Verdict(text), text
+    assert skipped[:5] == [True] * 5 and not any(skipped[5:9])
+
+
+@SETTINGS
+@given(texts=st.lists(st.text("ABZaz019 '.,-=+@’`/\t", max_size=8), min_size=1, max_size=30))
+def test_the_name_shortcut_never_skips_what_the_judge_would_change(texts):
+    for text, skip in zip(texts, pl.Series(texts).str.contains(judges.NAME_AS_IS).to_list()):
+        if skip:
+            assert judges.name(text) == judges.Verdict(text), text

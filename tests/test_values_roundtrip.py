@@ -42,6 +42,7 @@ MARITAL = {"B": ["B", "b", "BELUM KAWIN", "Belum Menikah", "BK"],
            "P": ["P", "CERAI HIDUP", "cerai mati", "Janda", "DUDA", "pernah kawin"]}
 KTP = {"S": ["S", "s", "SUDAH", "ya", "Y"], "B": ["B", "BELUM", "tidak", "T"], None: [""]}
 WORDS = ["YOHANES", "NE'", "RANTE", "MARTHA", "SAMPE", "ÀGÜSTINA", "LAI'", "TANGKE", "JL.", "DUSUN", "4"]
+NAME_WORDS = [w for w in WORDS if not w.isdigit()]  # names are written without digits
 
 
 def _number(n: int, *, tps: bool = False):
@@ -50,9 +51,9 @@ def _number(n: int, *, tps: bool = False):
 
 
 @st.composite
-def text_value(draw) -> tuple[str, str]:
+def text_value(draw, words=WORDS) -> tuple[str, str]:
     """(canonical: capitals, one space; as typed: any case, spaces doubled, around)."""
-    words = draw(st.lists(st.sampled_from(WORDS), min_size=1, max_size=4))
+    words = draw(st.lists(st.sampled_from(words), min_size=1, max_size=4))
     typed = [draw(st.sampled_from([w, w.lower(), w.title()])) for w in words]
     gaps = [draw(st.sampled_from([" ", "  ", "\t"])) for _ in typed[1:]]
     joined = typed[0] + "".join(g + w for g, w in zip(gaps, typed[1:]))
@@ -73,7 +74,8 @@ def person(draw, no: int) -> tuple[dict, dict]:
     born = draw(st.dates(date(1930, 1, 1), date(2008, 12, 31)))
     sex, marital, ktp = draw(st.sampled_from("LP")), draw(st.sampled_from("BSP")), draw(st.sampled_from(["S", "B", None]))
     rt, rw, tps = draw(st.integers(0, 999)), draw(st.integers(0, 99)), draw(st.integers(1, 40))
-    (name, name_typed), (place, place_typed), (street, street_typed) = (draw(text_value()) for _ in range(3))
+    (name, name_typed), (place, place_typed), (street, street_typed) = (
+        draw(text_value(words)) for words in (NAME_WORDS, WORDS, WORDS))
     dis, dis_typed = draw(disability())
     born_typed = draw(st.sampled_from([born.strftime("%d-%m-%Y"), born.strftime("%d/%m/%Y"), born.isoformat(),
                                        born.strftime("%d|%m|%Y"), f"{born.day}-{born.month}-{born.year}"]))

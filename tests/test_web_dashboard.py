@@ -99,6 +99,21 @@ def test_tiny_regency_counts_known_by_hand(website, maker):
             assert row[f"tms-{i}"] == expected[f"{t}_l"] + expected[f"{t}_p"], (code, t)
 
 
+def test_a_sex_correction_shows_as_such_on_the_page(website, maker):
+    """C (L, Sesean) corrected to P: the page counts her as corrected to P, at the end as P."""
+    from pemilih.store import changes, projection
+    _tiny(website.ws, maker)
+    changes.record(projection.REVIEW_ACCEPTED, [changes.set_value(_current("rows.csv::4"), "jenis_kelamin", "P",
+                                                                  "KTP-el")], **WHO)
+    client = website.client("kpu")
+    cells = _cells(client.get("/rekap/" + _query()).content.decode())  # per kecamatan
+    for code in ("73.26.02", "JUMLAH"):
+        assert (cells[code]["jk_masuk_l"], cells[code]["jk_masuk_p"]) == (0, 1), code
+    assert (cells["73.26.01"]["jk_masuk_l"], cells["73.26.01"]["jk_masuk_p"]) == (0, 0)
+    village = _cells(client.get("/rekap/73.26.02/" + _query()).content.decode())[SESEAN]
+    assert (village["jk_masuk_l"], village["jk_masuk_p"], village["akhir_l"], village["akhir_p"]) == (0, 1, 0, 2)
+
+
 def test_kecamatan_drill_down_by_code_and_by_name(website, maker):
     _tiny(website.ws, maker)
     client = website.client("kpu")
@@ -276,11 +291,12 @@ def test_xlsx_export_cell_by_cell(website, maker):
     # KECAMATAN, JUMLAH DESA, then L/P/JML of: awal, baru, TMS-1..8, JUMLAH TMS, U, belum KTP-el, akhir
     z = [0, 0, 0]
     assert data[0][:2] == ["RANTEPAO", "1"]
-    assert data[0][2:] == [1, 1, 2, *z, 1, 0, 1, *z * 7, 1, 0, 1, 0, 1, 1, *z, 0, 1, 1]
+    # (and, after U, the sex corrections in and out: none here)
+    assert data[0][2:] == [1, 1, 2, *z, 1, 0, 1, *z * 7, 1, 0, 1, 0, 1, 1, *z, *z, *z, 0, 1, 1]
     assert data[1][:2] == ["SESEAN", "1"]
-    assert data[1][2:] == [1, 0, 1, 0, 1, 1, *z * 8, *z, *z, *z, 1, 1, 2]
+    assert data[1][2:] == [1, 0, 1, 0, 1, 1, *z * 8, *z, *z, *z, *z, *z, 1, 1, 2]
     assert data[2][0] == "JUMLAH KABUPATEN"
-    assert data[2][2:] == [2, 1, 3, 0, 1, 1, 1, 0, 1, *z * 7, 1, 0, 1, 0, 1, 1, *z, 1, 2, 3]
+    assert data[2][2:] == [2, 1, 3, 0, 1, 1, 1, 0, 1, *z * 7, 1, 0, 1, 0, 1, 1, *z, *z, *z, 1, 2, 3]
     assert len(data) == 3
     villages = [list(r) for r in book["Per Desa"].iter_rows(values_only=True)][5:]
     assert villages[0][:3] == ["RANTEPAO", "LEMBANG SATU", RANTEPAO]
@@ -308,10 +324,13 @@ def test_pdf_report_has_the_totals_and_no_nik(website, maker, tmp_path):
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
                           check=True).stdout
     assert "Laporan Rapat Koordinasi" in text and "Halaman 1 dari 2" in text and "Halaman 2 dari 2" in text
-    assert "Pemilih awal 3 · baru 1 · TMS 1 · perbaikan data 1 · pemilih akhir 3 (L 1, P 2)" in text
+    assert ("Pemilih awal 3 · baru 1 · TMS 1 · perbaikan data 1 (JK jadi L 0, jadi P 0) · pemilih akhir 3 "
+            "(L 1, P 2)") in text
     total_line = next(line for line in text.splitlines() if line.strip().startswith("JUMLAH"))
-    # JUMLAH, awal 3, baru 1, TMS-1..8 (1 0 0 0 0 0 0 0), jml TMS 1, ubah 1, akhir L 1 P 2 jml 3
-    assert total_line.split()[1:] == ["3", "1", "1", "0", "0", "0", "0", "0", "0", "0", "1", "1", "1", "2", "3"]
+    # JUMLAH, awal 3, baru 1, TMS-1..8 (1 0 0 0 0 0 0 0), jml TMS 1, ubah 1, sex corrected to L 0 and to P 0,
+    # akhir L 1 P 2 jml 3
+    assert total_line.split()[1:] == ["3", "1", "1", "0", "0", "0", "0", "0", "0", "0", "1", "1", "0", "0", "1",
+                                      "2", "3"]
     assert "RANTEPAO" in text and "SESEAN" in text and "Laki-laki (L)" in text
     for r in rows:
         assert r["nik"] not in text and r["nik"][:12] not in text

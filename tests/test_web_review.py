@@ -13,7 +13,7 @@ from datetime import date
 import polars as pl
 import pytest
 
-from filemaker import KPU_HEADER, REGISTRY_HEADER, resident, voter, write_csv
+from filemaker import KPU_HEADER, REGISTRY_HEADER, resident, spelled, voter, write_csv
 from webcoklit import agree
 
 pytestmark = pytest.mark.postgres
@@ -46,7 +46,7 @@ def regency(website, tmp_path):
     listed = [voter(**p) for p in people]
     listed[2]["NAMA"] = "PEMILIH TIGAA"
     listed[6]["NIK"] = _typo(listed[6]["NIK"])
-    registry = [resident(**p, NAMA_LGKP=f"PEMILIH {p['no']}") for p in people]
+    registry = [resident(**p, NAMA_LGKP=f"PEMILIH {spelled(p['no'])}") for p in people]
     registry[2]["NAMA_LGKP"] = "PEMILIH TIGA"
     registry[4].update(STATUS="MATI", TGL_MATI="01-01-2025")
     registry.append(resident(no=20, born=date(1990, 3, 3), sex="P", NAMA_LGKP="PENDUDUK BARU"))

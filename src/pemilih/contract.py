@@ -332,5 +332,7 @@ RECAP_VILLAGE_LABELS = ["KECAMATAN", "DESA/KELURAHAN", "KODE DESA"]
 RECAP_KECAMATAN_LABELS = ["KECAMATAN", "JUMLAH DESA"]
 RECAP_MEASURES_BEFORE_TMS = {"awal": "PEMILIH AWAL", "baru": "PEMILIH BARU (B)"}
 RECAP_MEASURES_AFTER_TMS = {"tms": "JUMLAH TMS", "ubah": "PERBAIKAN DATA (U)",
+                            "jk_masuk": "PERBAIKAN JENIS KELAMIN: MASUK",
+                            "jk_keluar": "PERBAIKAN JENIS KELAMIN: KELUAR",
                             "tanpa_ktpel": "BELUM KTP-EL", "akhir": "PEMILIH AKHIR"}
 RECAP_MEASURES = {**RECAP_MEASURES_BEFORE_TMS, **RECAP_MEASURES_AFTER_TMS}  # each TMS code's between

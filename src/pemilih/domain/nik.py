@@ -1,7 +1,8 @@
 """NIK and NKK: structure, region prefix, encoded birth date and sex.
 
 A NIK is 6 digits of region (where first registered), DDMMYY birth date with 40 added to
-the day for women, and a 4-digit serial. A mismatch with the record is a finding, never an
+the day for women, and a 4-digit serial counted from 0001 (a serial 0000 is never issued: a
+NIK ending in 0000 is a typing or spreadsheet error). A mismatch with the record is a finding, never an
 exception: the NIK cannot be changed by the voter list, only reported.
 """
 from __future__ import annotations
@@ -76,6 +77,9 @@ def region_problem(label: str, prefix6: str) -> Problem:
     return Problem(f"{label}-REGION", f"kode wilayah {label} ({prefix6}) tidak ada dalam daftar Kemendagri")
 
 
+SERIAL_NONE = "0000"
+SERIAL_PROBLEM = Problem("NIK-SERIAL", "nomor urut NIK (digit 13-16) 0000 tidak pernah diberikan; "
+                         "periksa NIK pada KTP-el/KK")
 DATE_PROBLEM = Problem("NIK-DATE", "tanggal lahir dalam NIK (digit 7-12) bukan tanggal yang mungkin")
 DOB_MISMATCH = Problem("NIK-DOB-MISMATCH", "tanggal lahir tidak cocok dengan tanggal dalam NIK")
 
@@ -124,7 +128,7 @@ def _century_date(day: int, month: int, year2: int, today: date | None = None) -
 def nik_problems(nik: str | None, region_exists=None, birth_date: date | None = None,
                  sex: str | None = None, label: str = "NIK", numeric: bool = False) -> list[Problem]:
     """Everything wrong with one NIK (or NKK, with label="NKK" and no date/sex), in order:
-    its shape (and nothing more when that is wrong), region, encoded date, sex, birth date."""
+    its shape (and nothing more when that is wrong), region, serial, encoded date, sex, birth date."""
     text = clean_id(nik)
     shape = shape_problem(text, label, numeric)
     if shape is not None:
@@ -134,6 +138,8 @@ def nik_problems(nik: str | None, region_exists=None, birth_date: date | None = 
         problems.append(region_problem(label, text[:6]))
     if label != "NIK":
         return problems
+    if text[12:] == SERIAL_NONE:
+        problems.append(SERIAL_PROBLEM)
     parts = split_nik(text)
     if parts.birth_date is None:
         problems.append(DATE_PROBLEM)

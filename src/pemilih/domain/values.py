@@ -11,7 +11,9 @@ problem code and a reason in Bahasa Indonesia naming the field. The canonical fo
 * TPS, RT, RW: 3 digits (`1`, `01`, `TPS 1` -> `001`);
 * disability: empty for none (blank or `0`), else the codes 1-6 sorted, once each (`6;1` -> `1,6`);
 * dates: ISO `YYYY-MM-DD` (domain/dates.py);
-* names, places, addresses: capitals, one space between words;
+* names, places, addresses: capitals, one space between words; a name (NAMA) is also refused
+  when empty, a spreadsheet formula, only digits, or written with a digit or a sign that names
+  do not use (`name` below);
 * region codes: dotted (`7326012001` -> `73.26.01.2001`);
 * NIK/NKK: 16 digits, a known kecamatan prefix, for a NIK a possible encoded date.
 
@@ -27,6 +29,7 @@ from datetime import date
 from pemilih.domain import dates
 from pemilih.domain import nik as nik_rules
 from pemilih.domain.fields import FIELD_LABELS
+from pemilih.domain.names import DEGREE_RE
 from pemilih.domain.regions import canonical_code, district_prefixes
 from pemilih.domain.verdict import OK_EMPTY, Verdict
 
@@ -59,10 +62,17 @@ _SPACES = re.compile(r"\s+")
 _NUMBER3 = re.compile(r"[0-9]{1,3}")
 _TPS_PREFIX = re.compile(r"TPS\s*")
 _DISABILITY_SEP = re.compile(r"[\s,;/.]+")
-# Text the upper-case judge keeps as it is: printable ASCII without a-z, single spaces between
-# words. Plain character classes, so that Python and Polars read it alike: io/values.py lets
-# Polars skip the values that match (nearly all), the judge gets the rest.
-UPPER_AS_IS = r"^[\x21-\x60\x7b-\x7e]+(?: [\x21-\x60\x7b-\x7e]+)*$"
+# Names: letters and the signs Indonesian names are written with (`NE' RANTE`, `MUH. AMIN`,
+# `DRS. YOHANIS, S.PD.`, `SITI-AMINAH`; apostrophes also typed curly or as a backtick).
+NAME_SIGNS = frozenset("'\u2019\u2018`.,- ")
+# What a spreadsheet takes for a formula when it opens the cell (CSV/formula injection).
+FORMULA_START = ("=", "+", "-", "@")
+NAME_HINT = "hanya huruf, spasi, titik, koma, tanda petik (') dan tanda hubung (-)"
+# A name the name judge keeps as it is: capitals A-Z first, then capitals and the signs above
+# in ASCII, single spaces between words (so: no formula, a letter, no digit). Plain character
+# classes, so that Python and Polars read it alike: io/values.py lets Polars skip the values
+# that match (nearly all of a list), the judge gets the rest.
+NAME_AS_IS = r"^[A-Z][A-Z'.,`-]*(?: [A-Z'.,`-]+)*$"
 
 
 def _text(value: str | None) -> str | None:
@@ -149,10 +159,56 @@ def disability(value: str | None) -> Verdict:
 
 
 def upper_text(value: str | None) -> Verdict:
-    """Names, places, addresses: in capitals, one space between words. Never refused: an
-    entry point says whether it may be empty."""
+    """Places, addresses: in capitals, one space between words. Never refused: an entry
+    point says whether it may be empty."""
     text = _text(value)
     return Verdict(" ".join(text.split()).upper()) if text else OK_EMPTY
+
+
+def name(value: str | None, *, spelling: bool = True) -> Verdict:
+    """NAMA in capitals, one space between words; refused when it cannot be a person's name:
+
+    * empty (NAMA-EMPTY): a KPU list names every voter;
+    * a spreadsheet formula (NAMA-FORMULA): it starts with `=`, `+`, `-` or `@`, which a
+      spreadsheet opening the cell would run (formula injection) or which an export left behind;
+    * only digits (NAMA-DIGITS): a number typed into the name column (a NIK, a row number);
+      no letter at all is no name either (NAMA-INVALID);
+    * `spelling`: a digit, or a sign that names do not use (NAMA-INVALID). Names on KTP-el and
+      KK are written without digits (Permendagri 73/2022 on recording names): `ANDI 2` is a
+      marker someone added, not the name. A digit is taken only inside an academic degree
+      written after the name (`ABDUL, S1`), as domain/names.py reads degrees.
+
+    Reasons say what is wrong, never the name itself (personal data)."""
+    label = LABELS["nama"]
+    text = _text(value)
+    if text is None:
+        return Verdict(None, "NAMA-EMPTY", f"{label} wajib diisi")
+    if text.startswith(FORMULA_START):
+        return Verdict(text, "NAMA-FORMULA", f"{label} diawali '{text[0]}' sehingga dibaca sebagai rumus "
+                       "spreadsheet; tulis nama sebagai teks, tanpa rumus")
+    stored = " ".join(text.split()).upper()
+    if not any(c.isalpha() for c in stored):
+        if any(c.isdigit() for c in stored):
+            return Verdict(text, "NAMA-DIGITS", f"{label} hanya berisi angka, bukan nama")
+        return Verdict(text, "NAMA-INVALID", f"{label} tidak berisi huruf; {NAME_HINT}")
+    if not spelling:
+        return Verdict(stored)
+    core = re.sub(DEGREE_RE, "", stored)
+    if any(c.isdigit() for c in core):
+        return Verdict(text, "NAMA-INVALID", f"{label} berisi angka; nama pada KTP-el/KK ditulis tanpa angka")
+    odd = sorted({c for c in core if not c.isalpha() and c not in NAME_SIGNS})
+    if odd:
+        shown = " ".join(f"'{c}'" if c.isprintable() else f"U+{ord(c):04X}" for c in odd)
+        return Verdict(text, "NAMA-INVALID", f"{label} berisi tanda yang tidak dipakai dalam nama ({shown}); "
+                       f"{NAME_HINT}")
+    return Verdict(stored)
+
+
+def registry_name(value: str | None) -> Verdict:
+    """NAMA_LGKP of a registry extract: the registry's spelling is the KTP-el's own, so only
+    what cannot be a name at all is refused (empty, a formula, only digits, no letter); its letters and
+    signs are Disdukcapil's to decide (a difference with the list is a finding, not an error)."""
+    return name(value, spelling=False)
 
 
 def note(value: str | None) -> Verdict:
@@ -202,7 +258,7 @@ def nkk(value: str | None, *, numeric: bool = False) -> Verdict:
 
 # Field -> judge, for a KPU list's columns (the registry differs in marital status only).
 JUDGES = {
-    "kode_desa": region_code, "tps": tps, "nkk": nkk, "nik": nik, "nama": upper_text,
+    "kode_desa": region_code, "tps": tps, "nkk": nkk, "nik": nik, "nama": name,
     "tempat_lahir": upper_text, "tanggal_lahir": birth_date, "status_kawin": marital_status,
     "jenis_kelamin": sex, "alamat": upper_text, "rt": rt, "rw": rw, "disabilitas": disability,
     "ktp_el": ktp_el, "keterangan": note,

@@ -5,9 +5,15 @@ between, and counts, male (L) and female (P) separately, with every total comput
 (domain.md section 1.5: never store totals independently):
 voters at start, new (B), not eligible per TMS code, corrected (U), without KTP-el, at end.
 
-Per village the counts always balance: start + new - TMS = end. A voter who moved between
-two villages of the regency leaves one (counted TMS-4, "pindah domisili": PDPB counts moving
-out of the desa/kelurahan as TMS 4) and joins the other (counted new there).
+Per village the counts always balance, for L, for P and for both:
+
+    start + new + sex corrected in - TMS - sex corrected out = end
+
+A voter who moved between two villages of the regency leaves one (counted TMS-4, "pindah
+domisili": PDPB counts moving out of the desa/kelurahan as TMS 4) and joins the other (counted
+new there). A voter who stayed in the village but whose sex (JENIS KELAMIN) was corrected is at
+the start under one sex and at the end under the other: counted as leaving the first
+(`jk_keluar`) and joining the second (`jk_masuk`); for both sexes together the two cancel.
 """
 from __future__ import annotations
 
@@ -27,6 +33,8 @@ PLACE, STATE_COLUMNS = RECAP_PLACE, RECAP_STATE_COLUMNS
 MOVED_OUT = "TMS-4"
 NO_VILLAGE = "-"
 UNKNOWN_TMS = "TMS"  # a removal whose code was not recorded (should not happen; counted apart)
+SEX_IN, SEX_OUT = "jk_masuk", "jk_keluar"  # a stayed voter's sex corrected: joins one, leaves the other
+SEXES = ("l", "p", "jml")
 
 
 def village_names(frame: pl.DataFrame) -> pl.DataFrame:
@@ -58,15 +66,19 @@ def recap(start: pl.DataFrame, end: pl.DataFrame, removals: pl.DataFrame,
                           .otherwise(pl.col("_code").fill_null(UNKNOWN_TMS)).alias("measure")))
     arrived = (end.join(start.select("key", pl.col("kode_desa").alias("_start_desa")), on="key", how="left")
                .filter(pl.col("_start_desa").is_null() | (pl.col("_start_desa") != pl.col("kode_desa"))))
-    stayed = end.join(start.select("key", pl.col("kode_desa").alias("_start_desa")), on="key")
-    fixed = stayed.filter((pl.col("_start_desa") == pl.col("kode_desa"))
-                          & pl.col("key").is_in(corrected.implode()))
+    was = start.select("key", pl.col("kode_desa").alias("_start_desa"), pl.col("sex").alias("_start_sex"))
+    stayed = end.join(was, on="key").filter(pl.col("_start_desa") == pl.col("kode_desa"))
+    fixed = stayed.filter(pl.col("key").is_in(corrected.implode()))
+    # In the same village, under another sex at the end than at the start: leaves one, joins the other.
+    resexed = stayed.filter(pl.col("_start_sex") != pl.col("sex"))
     parts = [
         start.with_columns(pl.lit("awal").alias("measure")),
         arrived.with_columns(pl.lit("baru").alias("measure")),
         left.with_columns(pl.col("measure").str.to_lowercase().str.replace_all("-", "_", literal=True)),
         left.with_columns(pl.lit("tms").alias("measure")),
         fixed.with_columns(pl.lit("ubah").alias("measure")),
+        resexed.with_columns(pl.lit(SEX_IN).alias("measure")),  # under the sex at the end
+        resexed.with_columns(pl.col("_start_sex").alias("sex"), pl.lit(SEX_OUT).alias("measure")),
         end.filter(pl.col("ktp_el") == "B").with_columns(pl.lit("tanpa_ktpel").alias("measure")),
         end.with_columns(pl.lit("akhir").alias("measure")),
     ]
@@ -122,5 +134,7 @@ def total(villages: pl.DataFrame) -> dict[str, int]:
 
 
 def balanced(villages: pl.DataFrame) -> pl.DataFrame:
-    """Rows where start + new - TMS != end (must be none)."""
-    return villages.filter(pl.col("awal_jml") + pl.col("baru_jml") - pl.col("tms_jml") != pl.col("akhir_jml"))
+    """Rows where start + new + sex in - TMS - sex out != end, for L, P or JML (must be none)."""
+    broken = [pl.col(f"awal_{s}") + pl.col(f"baru_{s}") + pl.col(f"{SEX_IN}_{s}") - pl.col(f"tms_{s}")
+              - pl.col(f"{SEX_OUT}_{s}") != pl.col(f"akhir_{s}") for s in SEXES]
+    return villages.filter(pl.any_horizontal(broken))

@@ -1,9 +1,11 @@
 """The problems `pemilih check` must report on the generated list, row by row.
 
-Computed from the final row values with the domain rules (pemilih.domain.nik, regions), so
-they include consequences of planted data errors (a wrong birth date also shows as
-NIK-DOB-MISMATCH). Village names only exist in the CSV (the workbooks take the village from
-their title block), so DESA-UNKNOWN has no workbook reference.
+NIK and village problems are computed from the final row values with the domain rules
+(pemilih.domain.nik, regions), so they include consequences of planted data errors (a wrong
+birth date also shows as NIK-DOB-MISMATCH). Name problems follow from what was planted (the
+generator's own names are letters and the signs names use, so only planted ones are bad).
+Village names only exist in the CSV (the workbooks take the village from their title block),
+so DESA-UNKNOWN and DESA-MISMATCH have no workbook reference.
 """
 from __future__ import annotations
 
@@ -16,6 +18,9 @@ from .config import REGENCY
 from .listing import ListRow, fmt_date
 
 CHECK_COLUMNS = ["csv_ref", "xlsx_ref", "column", "code"]
+# Planted kind -> the problem on NAMA (in the CSV and in the workbook).
+NAME_PROBLEMS = {"NAME-EMPTY": "NAMA-EMPTY", "NAME-FORMULA": "NAMA-FORMULA", "NAME-DIGITS": "NAMA-DIGITS",
+                 "NAME-NUMBERED": "NAMA-INVALID"}
 
 
 def parse_date(text: str) -> date | None:
@@ -37,9 +42,11 @@ def _as_registered(row: ListRow) -> bool:
 def row_problems(row: ListRow, regions, villages: dict) -> list[tuple[str, str, bool]]:
     """[(column, code, also in the workbook)] for one row, without NIK-DUPLICATE.
     `villages` caches name resolutions: the same spellings recur on many rows."""
+    out = [("NAMA", NAME_PROBLEMS[k], True) for k in row.kinds if k in NAME_PROBLEMS]
+    if "DESA-MISMATCH" in row.kinds:
+        out.append(("KELURAHAN/DESA", "DESA-MISMATCH", False))
     if _as_registered(row):
-        return []
-    out = []
+        return out
     dob = parse_date(row.tgl)
     if dob is None:
         out.append(("TANGGAL LAHIR", "DATE-INVALID", True))

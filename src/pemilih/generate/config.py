@@ -56,4 +56,6 @@ PLANT = {
     "cosmetic_name": 0.025, "cosmetic_place": 0.004,
     "nik_float": 0.0008, "nik_length": 0.0004, "nik_invalid": 0.0003, "date_invalid": 0.0003,
     "desa_unknown": 0.0002, "desa_variant": 0.0060, "kode_desa_empty": 0.0040,
+    "name_empty": 0.0001, "name_formula": 0.0001, "name_digits": 0.0001, "name_numbered": 0.0001,
+    "nik_serial": 0.0002, "desa_mismatch": 0.0002,
 }

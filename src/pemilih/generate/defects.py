@@ -1,6 +1,7 @@
 """Errors planted on list rows: data to correct (U), cosmetic respellings that must not become
 findings, and data-quality defects for `pemilih check` (Excel floats, bad NIK, impossible dates,
-village names). Each row gets at most one planted defect, recorded in row.kinds.
+village names, names that are not names, a NIK serial 0000, a village name contradicting the
+village code). Each row gets at most one planted defect, recorded in row.kinds.
 """
 from __future__ import annotations
 
@@ -16,7 +17,11 @@ from .mangle import (
     dob_swapped,
     excel_float,
     impossible_date,
+    name_digits,
+    name_formula,
+    name_numbered,
     nik_non_digit,
+    nik_serial_zero,
     nik_swap,
     nik_typo,
     nik_wrong_length,
@@ -48,7 +53,8 @@ class Planter:
         self.float_texts: set[str] = set()
         self.float_values: set[float] = set()
         regions = load_regions()
-        self.village_keys = {village_key(v.name) for v in regions.villages_of(C.REGENCY)}
+        self.villages = regions.villages_of(C.REGENCY)
+        self.village_keys = {village_key(v.name) for v in self.villages}
 
     def plant(self, kind: str, apply) -> int:
         """Apply `apply(row) -> bool` to rows from the pool until `count(kind)` succeeded."""
@@ -109,6 +115,12 @@ class Planter:
         self.plant("desa_variant", lambda r: self._csv_village(
             r, village_variant(r.village.name.upper(), r.village.kind, rng)))
         self.plant("kode_desa_empty", lambda r: self._csv_village(r, r.village.name.upper()))
+        self.plant("name_empty", lambda r: _assign(r, "nama", ""))
+        self.plant("name_formula", lambda r: _assign(r, "nama", name_formula(rng)))
+        self.plant("name_digits", lambda r: _assign(r, "nama", name_digits(rng)))
+        self.plant("name_numbered", lambda r: _assign(r, "nama", name_numbered(r.nama, rng)))
+        self.plant("nik_serial", lambda r: _assign(r, "nik", self._unique(nik_serial_zero(r.nik))))
+        self.plant("desa_mismatch", self._other_village_name)
 
     def _unique(self, nik: str) -> str | None:
         """Damaged NIKs stay distinct, so none of them looks like a duplicate of another."""
@@ -137,6 +149,16 @@ class Planter:
         if bad is None:
             return False
         row.kode_csv, row.desa_csv = "", bad
+        return True
+
+    def _other_village_name(self, row: ListRow) -> bool:
+        """The KODE DESA kept, KELURAHAN/DESA another village's name (in the CSV only: a
+        workbook names its village once, in the title block)."""
+        own = village_key(row.village.name)
+        other = self.rng.choice(self.villages)
+        if not row.kode_csv or village_key(other.name) == own:
+            return False
+        row.desa_csv = other.name.upper()
         return True
 
     def _csv_village(self, row: ListRow, name: str) -> bool:

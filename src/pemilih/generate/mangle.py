@@ -114,3 +114,23 @@ def village_variant(name: str, kind: str, rng) -> str:
     options += [name.title(), f"{prefix} {name}"]
     return rng.choice(options)
 
+
+
+def nik_serial_zero(nik: str) -> str:
+    """The serial (digits 13-16) typed or filled down as 0000, which the registry never issues."""
+    return nik[:12] + "0000"
+
+
+def name_formula(rng) -> str:
+    """What a spreadsheet left in the name column: the formula that was meant to tidy it."""
+    return f"={rng.choice(('UPPER', 'PROPER', 'TRIM'))}(H{rng.randrange(10, 400)})"
+
+
+def name_digits(rng) -> str:
+    """A number in the name column: a row number or an RT typed one column off."""
+    return str(rng.randrange(1, 400))
+
+
+def name_numbered(name: str, rng) -> str:
+    """A name with a number an operator added to tell two people apart (`ANDI 2`)."""
+    return f"{name} {rng.randrange(2, 4)}"

@@ -2,7 +2,8 @@
 
 Same codes, order and stopping points as `nik_problems`: a value that is empty, a float,
 not digits or not 16 long gets that one problem and nothing more; a well-formed one is then
-checked for its region (NIK/NKK-REGION), its encoded date (NIK-DATE) and, when the date is
+checked for its region (NIK/NKK-REGION), for a NIK its serial (NIK-SERIAL: 0000), its encoded
+date (NIK-DATE) and, when the date is
 possible, sex and birth date against the row (NIK-SEX-MISMATCH, NIK-DOB-MISMATCH).
 The codes and reasons are the domain's (pemilih.domain.nik: shape_problem, region_problem, ...).
 Almost every value is well formed, so the whole column gets one regular-expression test and
@@ -64,6 +65,10 @@ def check_id(df: pl.DataFrame, col: str, label: str, prefixes: set[str]):
     found = [pl.DataFrame(rows, schema=PROBLEM_SCHEMA, orient="row")]
     if judged is not None:
         found.append(judged)
+    if label == "NIK":  # after the region, as nik_problems orders them
+        found.append(pl.DataFrame({"_i": df["_i"]}).filter(well & (text.str.slice(12) == rules.SERIAL_NONE))
+                     .with_columns(pl.lit(rules.SERIAL_PROBLEM.code).alias("code"),
+                                   pl.lit(rules.SERIAL_PROBLEM.reason).alias("reason")))
     return text.alias(col), well, pl.concat(found)
 
 

@@ -5,6 +5,10 @@ the tolerant matcher of pemilih.domain.regions (Sa'dan / Sadan, missing spaces).
 searched within the file's regency (from its title block, its codes or, failing both, its
 NIKs) so that a common village name elsewhere in Indonesia cannot be picked. Canonical
 names are the reference's, in capitals as the lists print them.
+
+A real KODE DESA decides the village; names written beside it (in the row or the form's title
+block) must name the same village, spelling aside (the same tolerant key): another village's
+name is DESA-MISMATCH, another kecamatan's KECAMATAN-MISMATCH, each reason naming both.
 """
 from __future__ import annotations
 
@@ -22,7 +26,10 @@ from pemilih.io.values import region_code
 
 KEYS = ["file", "kode_desa", "kecamatan", "desa"]
 _OUT = {"_code": pl.String, "_kec": pl.String, "_desa": pl.String,
-        "_p_kode": pl.String, "_p_kec": pl.String, "_p_desa": pl.String}
+        "_p_kode": pl.String, "_p_kec": pl.String, "_p_desa": pl.String, "_by_code": pl.Boolean}
+# Problem codes of a written name: not found (resolved by names), or contradicting a real code.
+UNKNOWN = {"kode_desa": "KODE-DESA-UNKNOWN", "kecamatan": "KECAMATAN-UNKNOWN", "desa": "DESA-UNKNOWN"}
+MISMATCH = {"kecamatan": "KECAMATAN-MISMATCH", "desa": "DESA-MISMATCH"}
 
 
 def _known(codes: list[str]) -> dict[str, tuple[str, str]]:
@@ -116,21 +123,34 @@ def _by_names(regency: str | None, kec: str | None, desa: str | None) -> tuple:
     return match.code, parent.name.upper(), match.name.upper(), kec_bad, None
 
 
+def _contradiction(code: str, names: tuple[str, str], kec: str | None, desa: str | None) -> tuple:
+    """(kecamatan problem, desa problem) when the names written beside a real village code
+    name another place: spelling variants (case, spaces, apostrophes, a leading LEMBANG) agree."""
+    code_kec, code_desa = names
+    kec_differs = bool(kec) and name_key(kec) != name_key(code_kec)
+    if desa and name_key(desa) != name_key(code_desa):
+        where = f" (KECAMATAN {kec})" if kec_differs else ""
+        return None, f"KODE DESA {code} adalah {code_desa} (KECAMATAN {code_kec}), bukan {desa}{where}"
+    if kec_differs:
+        return f"KODE DESA {code} ({code_desa}) berada di KECAMATAN {code_kec}, bukan {kec}", None
+    return None, None
+
+
 def _resolve(combo: tuple, known: dict, regency: str | None) -> tuple:
     file, raw_code, kec, desa = combo
     code = region_code(raw_code)
     if code in known:
-        return (*combo, code, *known[code], None, None, None)
+        return (*combo, code, *known[code], None, *_contradiction(code, known[code], kec, desa), True)
     code_bad = None
     if raw_code:
         code_bad = (f"KODE DESA '{raw_code}' bukan kode desa/kelurahan dalam daftar Kemendagri" if code
                     else judges.region_code(raw_code).reason)
         if not desa and not kec:  # nothing to fall back on: reported once, as a bad code
-            return (*combo, code or raw_code, None, None, code_bad, None, None)
+            return (*combo, code or raw_code, None, None, code_bad, None, None, False)
     found, kec_name, desa_name, kec_bad, desa_bad = _by_names(regency, kec, desa)
     # A bad code stays as written (dotted when it had the shape of a code): never replaced silently.
     return (*combo, (code or raw_code) if raw_code else found, kec_name or kec, desa_name or desa,
-            code_bad, kec_bad, desa_bad)
+            code_bad, kec_bad, desa_bad, False)
 
 
 def resolve_villages(df: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
@@ -147,11 +167,12 @@ def resolve_villages(df: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, pl.DataF
                           schema={**{k: pl.String for k in KEYS}, **_OUT}, orient="row")
     df = df.join(lookup, on=KEYS, how="left", maintain_order="left", nulls_equal=True)
     problems = {}
-    for col, flag, code in (("kode_desa", "_p_kode", "KODE-DESA-UNKNOWN"),
-                            ("kecamatan", "_p_kec", "KECAMATAN-UNKNOWN"), ("desa", "_p_desa", "DESA-UNKNOWN")):
+    for col, flag in (("kode_desa", "_p_kode"), ("kecamatan", "_p_kec"), ("desa", "_p_desa")):
         hit = df.filter(pl.col(flag).is_not_null())
         if hit.height:
-            problems[col] = hit.select("_i", pl.lit(code).alias("code"), pl.col(flag).alias("reason"))
+            # Beside a real village code, a named problem is a contradiction of it.
+            code = pl.when(pl.col("_by_code")).then(pl.lit(MISMATCH.get(col))).otherwise(pl.lit(UNKNOWN[col]))
+            problems[col] = hit.select("_i", code.alias("code"), pl.col(flag).alias("reason"))
     df = df.with_columns(pl.col("_code").alias("kode_desa"), pl.col("_kec").alias("kecamatan"),
                          pl.col("_desa").alias("desa")).drop(*_OUT)
     return df, problems

@@ -2,8 +2,9 @@
 
 Landscape A4: a title block (title, period, printing date), a line of regency totals, the
 table per kecamatan (or per village of one kecamatan) with voters at start, new (B), TMS per
-code, corrected (U) and voters at the end (L, P, total), a total row, the meaning of the TMS
-codes; then a bar chart of the voters at the end, male and female stacked, drawn with
+code, corrected (U), sex corrected to L and to P (the voter moves from one sex's count to the
+other's: formats.md section 9) and voters at the end (L, P, total), a total row, the meaning of
+the codes; then a bar chart of the voters at the end, male and female stacked, drawn with
 reportlab's own rectangles. `Halaman i dari n` on every page: the rows per page are fixed,
 so the page count is known before drawing.
 
@@ -90,7 +91,7 @@ def _titles(result) -> list[tuple[str, str]]:
     """(measure column, header) in table order."""
     return [("awal_jml", "Awal"), ("baru_jml", "Baru (B)"),
             *[(f"{recap_tms_column(c)}_jml", c) for c in result.tms_codes],
-            ("tms_jml", "Jml TMS"), ("ubah_jml", "Ubah (U)"),
+            ("tms_jml", "Jml TMS"), ("ubah_jml", "Ubah (U)"), ("jk_masuk_l", "JK L"), ("jk_masuk_p", "JK P"),
             ("akhir_l", "Akhir L"), ("akhir_p", "Akhir P"), ("akhir_jml", "Akhir")]
 
 
@@ -122,14 +123,15 @@ def _total_cells(result) -> list[str]:
 def _totals_line(result) -> str:
     t = result.total
     return (f"Pemilih awal {thousands(t['awal_jml'])} · baru {thousands(t['baru_jml'])} · "
-            f"TMS {thousands(t['tms_jml'])} · perbaikan data {thousands(t['ubah_jml'])} · "
-            f"pemilih akhir {thousands(t['akhir_jml'])} (L {thousands(t['akhir_l'])}, "
-            f"P {thousands(t['akhir_p'])})")
+            f"TMS {thousands(t['tms_jml'])} · perbaikan data {thousands(t['ubah_jml'])} "
+            f"(JK jadi L {thousands(t['jk_masuk_l'])}, jadi P {thousands(t['jk_masuk_p'])}) · "
+            f"pemilih akhir {thousands(t['akhir_jml'])} (L {thousands(t['akhir_l'])}, P {thousands(t['akhir_p'])})")
 
 
 def _code_notes(canvas, result, y: float) -> None:
     text = "Keterangan: " + "; ".join(f"{c} {code_label(c, result.regime)}" for c in result.tms_codes)
-    text += "; B pemilih baru; U perbaikan data."
+    text += ("; B pemilih baru; U perbaikan data; JK L / JK P: pemilih yang jenis kelaminnya dikoreksi "
+             "menjadi L / P (pindah dari hitungan P ke L atau sebaliknya; jumlah pemilih tetap).")
     for line in wrap(text, PAGE_W - 2 * MARGIN, FONT, 8):
         draw(canvas, MARGIN, y, line, size=8)
         y -= 11

@@ -2,7 +2,9 @@
 
 Layout: a title block, a two-row header (measure over L / P / JML) and one row per village,
 kecamatan subtotal rows and a regency total; the same on a "Per Kecamatan" sheet. The header
-names the end-of-period column "PEMILIH AKHIR" (tools look for AKHIR).
+names the end-of-period column "PEMILIH AKHIR" (tools look for AKHIR). Every row balances for
+L, P and JML: AWAL + BARU + PERBAIKAN JENIS KELAMIN: MASUK - JUMLAH TMS - ...: KELUAR = AKHIR
+(formats.md section 9), so a voter whose sex was corrected moves from one column to the other.
 """
 from __future__ import annotations
 

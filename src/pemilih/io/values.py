@@ -11,7 +11,7 @@ from pemilih.domain import values as judges
 # A column of mostly distinct values: Polars lets the values the judge would keep as they are
 # through, so that only the others cost a Python call (a list's names are nearly all in
 # capitals). Places and addresses repeat (a few hundred per regency): judged per distinct value.
-AS_IS = {"nama": judges.UPPER_AS_IS}
+AS_IS = {"nama": judges.NAME_AS_IS}
 
 
 def region_code(value: str | None) -> str | None:
@@ -26,6 +26,6 @@ def kpu_judges() -> dict:
 
 
 def registry_judges() -> dict:
-    return {"nama": judges.upper_text, "tempat_lahir": judges.upper_text, "alamat": judges.upper_text,
+    return {"nama": judges.registry_name, "tempat_lahir": judges.upper_text, "alamat": judges.upper_text,
             "status_kawin": judges.registry_marital_status, "jenis_kelamin": judges.sex,
             "rt": judges.rt, "rw": judges.rw, "status": judges.upper_text}

@@ -262,14 +262,15 @@ def by_end(columns: list[Column]) -> list[Column]:
     return sorted(columns, key=lambda c: (c.result.end_day, not c.moment, c.result.start_day))
 
 
-PERIOD_MEASURES = ["awal", "baru", "tms", "ubah"]
+PERIOD_MEASURES = ["awal", "baru", "tms", "ubah", "jk"]
 
 
 def comparison(columns: list[Column]) -> dict:
     """Side by side: totals per measure and voters per kecamatan, each column with its
     difference from the column before it."""
     measures = [("awal_jml", "Pemilih awal"), ("baru_jml", "Pemilih baru (B)"), ("tms_jml", "Jumlah TMS"),
-                ("ubah_jml", "Perbaikan data (U)"), ("akhir_l", "Pemilih akhir L"),
+                ("ubah_jml", "Perbaikan data (U)"), ("jk_masuk_l", "Jenis kelamin dikoreksi menjadi L"),
+                ("jk_masuk_p", "Jenis kelamin dikoreksi menjadi P"), ("akhir_l", "Pemilih akhir L"),
                 ("akhir_p", "Pemilih akhir P"), ("akhir_jml", "Pemilih akhir")]
     totals = []
     for key, label in measures:
