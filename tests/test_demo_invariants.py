@@ -89,6 +89,9 @@ def test_the_demo_exercises_and_reports_the_cycles_hard_cases(demo):
     held = summary["pemilihan"]["lembang"]
     assert 0 < held < summary["pemilihan"]["desa_di_kabupaten"]
     assert len(list((demo["out"] / "coklit" / "dibagikan").glob("*.xlsx"))) == held == summary["coklit"]["lembar_kerja"]
+    # coklit as it is done: most voters visited (ticked, dated, signed), some not yet
+    visits = summary["coklit"]["kunjungan"]
+    assert 0 < visits["visited"] < visits["voters"] and visits["checked"] > 0
     # a TMS-8 move: collected as a move, handed back on its own sheet, never struck
     assert summary["coklit"]["perubahan"].get("TMS-8", 0) > 0
     moved = rows(sheets(package, "perubahan.xlsx")["TMS-8 Pindah TPS"])

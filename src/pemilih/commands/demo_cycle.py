@@ -98,7 +98,7 @@ def _agreement(c: Cycle) -> None:
 # --- field validation ---------------------------------------------------------------------
 
 def _share_and_collect(c: Cycle, results: dict) -> dict:
-    from pemilih.cycle import collect, share
+    from pemilih.cycle import coklit_progress, collect, share
     shared_dir, returned_dir = c.out / "coklit" / "dibagikan", c.out / "coklit" / "kembali"
     with progress.TerminalProgress() as shown:
         shared = share.run(c.ws, share.ShareRequest(
@@ -125,7 +125,10 @@ def _share_and_collect(c: Cycle, results: dict) -> dict:
     states = pl.Series([o.status for o in outcomes]).value_counts().sort("")
     print("  dikumpulkan: " + ", ".join(f"{s} {n}" for s, n in states.iter_rows())
           + " | perubahan: " + ", ".join(f"{k} {v:,}" for k, v in sorted(counts.items())))
-    return {"lembar_kerja": len(shared.paths), "perubahan": counts}
+    visits = coklit_progress.run(c.ws, coklit_progress.ProgressRequest()).total
+    print(f"  kunjungan: {visits['visited']:,} dari {visits['voters']:,} pemilih dikunjungi, "
+          f"{visits['not_visited']:,} belum (pemilih coklit-progress)")
+    return {"lembar_kerja": len(shared.paths), "perubahan": counts, "kunjungan": visits}
 
 
 def _fill(job) -> str:

@@ -43,7 +43,7 @@ class ListPlan:
             households.sort(key=lambda h: (h.rw, h.rt, h.hid))
             units = [self.by_hh[h.hid] for h in households]
             units = self._insert_loose(units, self.loose[v.code])
-            self.tps_count += pack_tps(units)
+            self.tps_count += pack_tps(units, self.world.scale)
             out.extend(number_rows(units))
         return out
 

@@ -81,14 +81,23 @@ def base_rows(world: World) -> dict[int, list[ListRow]]:
     return rows
 
 
-def pack_tps(units: list[list[ListRow]]) -> int:
+def tps_size(scale: float) -> tuple[int, int]:
+    """(target, maximum) voters per TPS. A regency below a fifth of its real size gets TPS as
+    much smaller: at full size a village has several TPS, and a miniature one with a single TPS
+    per village would hide everything that happens between TPS (moves, numbering per TPS)."""
+    shrink = min(1.0, 5 * scale)
+    return max(10, round(C.TPS_TARGET * shrink)), max(12, round(C.TPS_MAX * shrink))
+
+
+def pack_tps(units: list[list[ListRow]], scale: float = 1.0) -> int:
     """Assign TPS numbers to units (households) in order; returns the number of TPS."""
     total = sum(len(u) for u in units)
-    n = max(1, math.ceil(total / C.TPS_TARGET))
+    wanted, most = tps_size(scale)
+    n = max(1, math.ceil(total / wanted))
     target = total / n
     tps, size, done = 1, 0, 0
     for unit in units:
-        if size and (size + len(unit) > C.TPS_MAX or done >= tps * target):
+        if size and (size + len(unit) > most or done >= tps * target):
             tps, size = tps + 1, 0
         for r in unit:
             r.tps = tps
