@@ -65,6 +65,17 @@ def test_every_row_of_kpus_list_is_in_exactly_one_place_after_every_step(demo):
     assert "TMS-D" not in kpu_end.struck  # no village-only rule reaches KPU's list
 
 
+def test_kpus_recap_speaks_kpus_codes_and_balances(demo):
+    from package_checks import recap_problems, village_only_codes
+    [made] = list((demo["out"] / "rekap").glob("rekap_*.xlsx"))
+    from python_calamine import CalamineWorkbook
+    book = CalamineWorkbook.from_path(str(made))
+    grids = {s: book.get_sheet_by_name(s).to_python() for s in book.sheet_names}
+    assert recap_problems(grids) == []
+    cells = {str(v) for grid in grids.values() for r in grid for v in r}
+    assert not [c for c in village_only_codes() if any(c in cell for cell in cells)]
+
+
 def test_the_package_is_ready_for_kpus_import(demo):
     package = demo["package"]
     assert problems(package) == []
