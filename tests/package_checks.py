@@ -122,9 +122,10 @@ def recap_problems(book: dict[str, list[list]]) -> list[str]:
     """Every data row of every recap sheet: for L, P and JML apart, start + new + sex corrected in
     - TMS - sex corrected out = end; L + P = JML in every group; JUMLAH TMS the sum of the TMS
     columns."""
-    found = []
+    found, checked = [], 0
     for sheet, grid in book.items():
-        top_i = next((i for i, r in enumerate(grid[:15]) if any("AKHIR" in str(c).upper() for c in r)), None)
+        # the header: the row above the first row of L / P / JML (a title may say "pemutakhiran")
+        top_i = next((i - 1 for i, r in enumerate(grid[:15]) if i and {"L", "P", "JML"} <= {str(c) for c in r}), None)
         if top_i is None:
             continue
         groups = _groups(grid, top_i)
@@ -134,6 +135,7 @@ def recap_problems(book: dict[str, list[list]]) -> list[str]:
         if None in (measures[0], measures[1], measures[3], measures[5]):
             found.append(f"{sheet}: kolom awal/baru/TMS/akhir tidak lengkap")
             continue
+        checked += 1
         for i, r in enumerate(grid[top_i + 2:], start=top_i + 3):
             if _value(r, groups, measures[0], "JML") is None:
                 continue
@@ -147,7 +149,7 @@ def recap_problems(book: dict[str, list[list]]) -> list[str]:
                 lp = [_value(r, groups, g, s) for s in ("L", "P", "JML")]
                 if None not in lp and lp[0] + lp[1] != lp[2]:
                     found.append(f"{sheet} baris {i} {g}: L+P tidak sama dengan JML")
-    return found
+    return found if checked else [*found, "rekap: tidak ada lembar dengan kolom L/P/JML"]
 
 
 def accounted(package: Path, kpu_rows: list[dict]) -> list[str]:
