@@ -44,7 +44,9 @@ def leaks(text: str) -> list[str]:
     # Digits after asterisks (the 4+2 form `7326**********01`), unless they begin the next
     # masked identifier (two columns side by side in a PDF's text).
     found += re.findall(r"[0-9]{4}\*+[0-9]{2}|\*[0-9]+(?![0-9.,]*\*)", text)
-    found += re.findall(r"(?<![0-9])[0-9]{16}(?![0-9])", text)
+    # Sixteen digits standing alone; not a run of digits inside a hexadecimal digest (the
+    # package's manifest hash is shown, and one in forty has 16 decimal digits in a row).
+    found += re.findall(r"(?<![0-9a-f])[0-9]{16}(?![0-9a-f])", text)
     return found + [d for d in DATES if d in text]
 
 
