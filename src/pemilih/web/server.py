@@ -54,8 +54,9 @@ def prepare(opts: ServeOptions) -> None:
     """Schema up to date and the reading indexes made, before any worker starts; the job
     settings checked (a bad PEMILIH_JOB_MINUTES or PEMILIH_JOB_OUTPUT_HOURS stops here)."""
     from pemilih.store.workspace import open_workspace
-    from pemilih.web import indexes, jobs
+    from pemilih.web import indexes
     ws = open_workspace(opts.workspace, opts.database_url)
+    from pemilih.web import jobs  # its models need the settings open_workspace made
     indexes.ensure()
     jobs.time_limits()
     jobs.output_hours()
