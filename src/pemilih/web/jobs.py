@@ -235,11 +235,6 @@ def recover(last_exit: str = "") -> int:
     return failed
 
 
-def fail_interrupted() -> None:
-    """Jobs left running by a worker that stopped: failed, with a message to run them again."""
-    recover()
-
-
 def started(pk: int, pid: int) -> None:
     """The job's process is running: its id (and process group) kept on the row."""
     Job.objects.filter(pk=pk).update(pid=pid)
