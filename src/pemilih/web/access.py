@@ -177,6 +177,7 @@ MENU = [
     ("terapkan", gettext_lazy("Terapkan paket")),
     ("rekap", gettext_lazy("Rakor")),
     ("akun", gettext_lazy("Akun")),
+    ("pekerja", gettext_lazy("Pekerja latar")),
 ]
 
 

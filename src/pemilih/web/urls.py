@@ -12,6 +12,7 @@ from pemilih.web.views import (
                                review,
                                upload,
                                voters,
+                               worker,
 )
 
 urlpatterns = [
@@ -27,6 +28,7 @@ urlpatterns = [
     *election.routes,
     *handback.routes,
     *dashboard.routes,
+    *worker.routes,
 ]
 
 handler404 = "pemilih.web.views.core.not_found"
