@@ -66,9 +66,19 @@ def read_findings(path: str) -> pl.DataFrame:
     the same table whichever of the two was written (the CSV's text marks taken off)."""
     try:
         if str(path).lower().endswith(".xlsx"):
-            frame = pl.read_excel(path, sheet_name=FINDINGS_SHEET, engine="calamine", infer_schema_length=0)
+            frame = _sheet_frame(path, FINDINGS_SHEET)
         else:
             frame = csv_read_back(pl.read_csv(path, infer_schema=False, encoding="utf8-lossy"))
     except Exception as exc:  # unreadable or not a table: a reason, not a traceback
         raise FindingsUnreadable(f"Berkas temuan {path} tidak dapat dibaca: {exc}") from None
     return frame.with_columns(pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in frame.columns)
+
+
+def _sheet_frame(path: str, sheet: str) -> pl.DataFrame:
+    """A sheet as a table of text under its first row (python-calamine, as the other readers:
+    Polars' own read_excel needs a package the product does not install)."""
+    from python_calamine import CalamineWorkbook
+    grid = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    header = [str(h) for h in grid[0]] if grid else []
+    rows = [["" if v is None else str(v) for v in row] for row in grid[1:]]
+    return pl.DataFrame(rows, schema={h: pl.String for h in header}, orient="row")

@@ -38,7 +38,7 @@ TEXT_ONLY = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to
 
 def text_workbook(target, options: dict | None = None):
     """An xlsxwriter Workbook on `target` (a path or a buffer) whose texts stay texts whatever
-    method writes them; the product's own formulas only through write_formula()."""
+    method writes them; the product's own formulas (logistics totals) are written as formulas."""
     import xlsxwriter
     return xlsxwriter.Workbook(target, {**(options or {}), **TEXT_ONLY})
 
