@@ -81,18 +81,15 @@ def csv_value(written: str | None) -> str | None:
 def _each_flagged(frame: pl.DataFrame, pattern: str, fix) -> pl.DataFrame:
     """`fix` applied to the text values matching `pattern` (few: found by Polars, fixed in Python)."""
     import polars as pl
+    texts = [name for name, dtype in frame.schema.items() if dtype == pl.String]
+    flags = frame.select(pl.col(c).str.contains(pattern).fill_null(False) for c in texts)  # in parallel
     changed = []
-    for name, dtype in frame.schema.items():
-        if dtype != pl.String:
-            continue
-        column = frame.get_column(name)
-        flagged = column.str.contains(pattern).fill_null(False)
-        if not flagged.any():
-            continue
-        values = column.to_list()
-        for i in flagged.arg_true():
-            values[i] = fix(values[i])
-        changed.append(pl.Series(name, values, dtype=pl.String))
+    for name in texts:
+        rows = flags.get_column(name).arg_true()
+        if rows.len():
+            column = frame.get_column(name)
+            fixed = pl.Series(name, [fix(v) for v in column.gather(rows).to_list()], dtype=pl.String)
+            changed.append(column.clone().scatter(rows, fixed))
     return frame.with_columns(changed) if changed else frame
 
 
