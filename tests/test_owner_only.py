@@ -88,3 +88,22 @@ def test_the_job_worker_writes_owner_only_outputs(website, maker, monkeypatch):
 def test_private_folder_is_owner_only_whatever_the_umask(tmp_path):
     made = owner_only.private_folder(tmp_path / "x" / "y")
     assert _mode(made) == 0o700
+
+
+def test_every_entry_point_of_the_product_starts_owner_only(tmp_path):
+    """The command line, the job worker and the WSGI application (gunicorn's workers, however
+    gunicorn was started) each set the umask before anything is written."""
+    import secrets
+    import subprocess
+    import sys
+    env = {**os.environ, "PEMILIH_SECRET_KEY": secrets.token_urlsafe(48), "PEMILIH_WORKSPACE": str(tmp_path)}
+    env.pop("DATABASE_URL", None)
+    probes = {
+        "wsgi": "import pemilih.web.wsgi",
+        "cli": "from pemilih import cli\ntry:\n    cli.main(['--version'])\nexcept SystemExit:\n    pass",
+        "worker": "from pemilih.web import worker\nworker.serve_jobs = lambda: 0\nworker.main([])",
+    }
+    for name, code in probes.items():
+        done = subprocess.run([sys.executable, "-c", f"import os\nos.umask(0o022)\n{code}\nprint(oct(os.umask(0)))"],
+                              capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
+        assert done.stdout.split()[-1:] == ["0o77"], (name, done.stdout, done.stderr[-2000:])
