@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 
 from pemilih.domain.masking import mask_digits_in_text
+from pemilih.store import owner_only
 from pemilih.web.models import Job
 
 
@@ -48,15 +49,11 @@ def workspace_dir() -> Path:
 
 
 def output_dir(job: Job) -> Path:
-    folder = workspace_dir() / "web" / "pekerjaan" / str(job.pk)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return owner_only.private_folder(workspace_dir() / "web" / "pekerjaan" / str(job.pk))
 
 
 def upload_dir() -> Path:
-    folder = workspace_dir() / "web" / "unggahan"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return owner_only.private_folder(workspace_dir() / "web" / "unggahan")
 
 
 def save_upload(upload, suffixes: tuple[str, ...], max_bytes: int) -> Path:
@@ -69,7 +66,7 @@ def save_upload(upload, suffixes: tuple[str, ...], max_bytes: int) -> Path:
     if upload.size > max_bytes:
         raise ValueError(f"Berkas '{name}' terlalu besar ({upload.size // (1024 * 1024)} MB).")
     folder = upload_dir() / uuid.uuid4().hex
-    folder.mkdir()
+    folder.mkdir(mode=owner_only.FOLDER_MODE)
     path = folder / name
     with open(path, "wb") as f:
         for chunk in upload.chunks():

@@ -133,6 +133,8 @@ def _die_with(worker: int):
 
 
 def main(argv: list[str] | None = None) -> int:
+    from pemilih.store import owner_only
+    owner_only.start_process()  # job outputs hold personal data: owner-only
     parser = argparse.ArgumentParser(prog="python -m pemilih.web.worker")
     parser.add_argument("--job", type=int, help="jalankan satu pekerjaan ini saja")
     args = parser.parse_args(argv)
