@@ -53,8 +53,9 @@ def run_list(args) -> int:
     chain = store_audit.check_chain(ws)
     if args.json:
         print(json.dumps({
-            "akses": [{"waktu": audit.local_time(r.at).isoformat(), "pengguna": r.actor, "lembaga": r.agency, "lewat": r.channel,
-                       "apa": r.action, "cakupan": r.scope, "baris": r.rows, "perjanjian": r.agreement}
+            "akses": [{"waktu": audit.local_time(r.at).isoformat(), "pengguna": r.actor, "lembaga": r.agency,
+                       "lewat": r.channel, "apa": r.action, "cakupan": r.scope, "baris": r.rows,
+                       "perjanjian": r.agreement}
                       for r in rows],
             "rantai": {"utuh": chain.holds, "peristiwa": chain.events, "hash_terakhir": chain.head,
                        "kerusakan": [{"seq": b.seq, "kind": b.kind, "message": b.message} for b in chain.breaks]},
@@ -63,6 +64,7 @@ def run_list(args) -> int:
     print(f"Akses data pribadi: {len(rows):,} catatan")
     for r in rows:
         print("  " + audit.access_line(r))
-    state = "utuh" if chain.holds else f"RUSAK di {len(chain.breaks) + chain.more} tempat (jalankan `pemilih audit verify`)"
+    broken = len(chain.breaks) + chain.more
+    state = "utuh" if chain.holds else f"RUSAK di {broken} tempat (jalankan `pemilih audit verify`)"
     print(f"Rantai hash log: {chain.events:,} peristiwa, {state}; hash terakhir {chain.head}")
     return 0

@@ -113,10 +113,10 @@ def accesses(ws, request: AccessRequest = AccessRequest()) -> list:
                           limit=request.limit)
 
 
-def record_export(ws, who, *, action: str, scope: dict | None = None, rows: int | None = None,
-                  agreement: str = "") -> None:
-    """A step's export of personal data to a file, in the access log (command line)."""
+def record_export(ws, *, actor: str, agency: str = "", action: str, scope: dict | None = None,
+                  rows: int | None = None, agreement: str = "") -> None:
+    """An export of personal data to files from the command line, in the access log."""
     from pemilih.store import audit
     ws.activate()
-    audit.record_access(actor=who.actor, agency=who.agency, channel=audit.CLI, action=action,
+    audit.record_access(actor=actor, agency=agency, channel=audit.CLI, action=action,
                         scope=scope, rows=rows, agreement=agreement)

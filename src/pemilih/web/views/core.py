@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from pemilih.web import access, jobs
+from pemilih.web import access, access_log, jobs
 from pemilih.web.access import PUBLIC, SIGNED_IN, route
 from pemilih.web.models import Job
 from pemilih.web.roles import Role
@@ -63,13 +63,25 @@ def job_status(request, pk: int):
     return render(request, "web/job_status.html", {"job": job, "next_url": job.params.get("next_url")})
 
 
+@access_log.records_access("unduh-hasil-pekerjaan")
 def job_file(request, pk: int, name: str):
     job = own_job(request, pk)
     if name not in job.files:
         raise Http404
     if job.params.get("personal_data"):
         access.require_agreement(request, [job.kode_desa] if job.kode_desa else None)
+    access_log.note(request, skip=not job.params.get("personal_data"), pekerjaan=f"{job.kind} #{job.pk}",
+                    berkas=name, desa=job.kode_desa or None, rows=_rows_of(job))
     return FileResponse(open(jobs.output_dir(job) / name, "rb"), as_attachment=True, filename=name)
+
+
+def _rows_of(job: Job) -> int | None:
+    """The rows a job's outcome says it wrote, when it says so."""
+    result = job.result if isinstance(job.result, dict) else {}
+    for key in ("rows", "voters", "baris"):
+        if isinstance(result.get(key), int):
+            return result[key]
+    return None
 
 
 def root(request):
