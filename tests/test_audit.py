@@ -7,13 +7,13 @@ import re
 import shutil
 import threading
 from types import SimpleNamespace
-from pathlib import Path
 
 import pytest
 from test_events_legacy import FIXTURE, USE_POSTGRES, copy_store
-from webcoklit import AGREEMENT, ROWS, agree, receive
 
 from pemilih.cli import main
+
+from webcoklit import AGREEMENT, ROWS, agree, receive
 
 pytestmark = pytest.mark.postgres
 ZERO = "0" * 64
@@ -328,3 +328,30 @@ def test_command_line_exports_are_recorded(site, cli, tmp_path):
     row = AccessLog.objects.get(channel="cli")
     assert (row.actor, row.agency, row.action, row.rows, row.agreement) == (
         "Rina", "DPML", "bagikan-coklit", len(ROWS), AGREEMENT)
+
+
+def test_a_job_output_download_is_recorded(site):
+    """The http helper may move it to POST: the decorator records on either method."""
+    from pemilih.store.models import AccessLog
+    from pemilih.web.models import Job
+    client = site.client("dpml", username="rina")
+    client.post("/coklit/semua/", {"rezim": "PILKALEM"})
+    site.run_jobs()
+    job = Job.objects.get()
+    assert job.status == Job.DONE, job.message
+    assert AccessLog.objects.count() == 0  # a job queued shows nothing yet
+    [name] = job.files
+    response = client.get(f"/pekerjaan/{job.pk}/unduh/{name}")
+    assert response.status_code == 200
+    b"".join(response.streaming_content)
+    [row] = AccessLog.objects.all()
+    assert (row.action, row.rows, row.scope["berkas"], row.agreement) == (
+        "unduh-hasil-pekerjaan", len(ROWS), name, AGREEMENT)
+    assert row.scope["pekerjaan"].endswith(f"#{job.pk}")
+
+
+def test_chain_only_skips_the_list(filled, cli):
+    _raw("UPDATE store_voter SET nama = 'ORANG LAIN' WHERE \"key\" = 'dpt.csv::5'")
+    code, out = cli("audit", "verify", "--rantai-saja")
+    assert code == 0 and "tidak dibandingkan" in out
+    assert cli("audit", "verify")[0] == 1

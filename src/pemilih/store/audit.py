@@ -94,6 +94,7 @@ class ProjectionCheck:
     extra: list[str] = field(default_factory=list)  # keys the list has, the replay not
     changed: list[str] = field(default_factory=list)  # "key: columns" differing
     error: str | None = None  # the replay itself failed
+    skipped: bool = False  # not checked (asked for the chain only)
 
     @property
     def holds(self) -> bool:

@@ -78,9 +78,15 @@ def job_file(request, pk: int, name: str):
 def _rows_of(job: Job) -> int | None:
     """The rows a job's outcome says it wrote, when it says so."""
     result = job.result if isinstance(job.result, dict) else {}
-    for key in ("rows", "voters", "baris"):
-        if isinstance(result.get(key), int):
-            return result[key]
+    if isinstance(result.get("rows"), int):  # coklit workbooks, received lists
+        return result["rows"]
+    if isinstance(result.get("findings"), dict):  # verification: findings per code
+        return sum(n for n in result["findings"].values() if isinstance(n, int))
+    if isinstance(result.get("counts"), dict) and isinstance(result["counts"].get("pemilih_akhir"), int):
+        return result["counts"]["pemilih_akhir"]  # the hand-back package's list
+    if isinstance(result.get("list"), int):  # an election's list (DPS, DPT, DPTb)
+        from pemilih.store.models import ElectionList
+        return ElectionList.objects.filter(pk=result["list"]).values_list("voters", flat=True).first()
     return None
 
 
