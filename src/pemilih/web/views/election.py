@@ -286,9 +286,11 @@ def announcement(request, code: str, kode_desa: str, stage: str):
     access.require_village(request, kode_desa)
     if kode_desa not in e.villages:
         raise Http404
-    path = _announcement_file(e, _list_of(e, stage), kode_desa)
+    made = _list_of(e, stage)
+    path = _announcement_file(e, made, kode_desa)
     if path is None:
         raise Http404
+    access_log.note(request, rows=made.rows.filter(kode_desa=kode_desa).count(), berkas=path.name)
     return FileResponse(path.open("rb"), as_attachment=True, filename=path.name, content_type="application/pdf")
 
 
