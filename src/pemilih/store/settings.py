@@ -96,6 +96,11 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 400  # a regency's 151 form-style workbooks in on
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pemilih"}}
 # The workspace the web application serves (its folder holds uploads and job outputs).
 PEMILIH_WORKSPACE = os.environ.get("PEMILIH_WORKSPACE", str(DEFAULT_WORKSPACE))
+# Job supervision (web/jobs.py): time limits in minutes ("90" for every kind, "verifikasi=180"
+# for one kind, or both: "90,verifikasi=180"; defaults per kind in web/tasks.py) and how long a
+# job's output files are kept before the worker deletes them (hours; 0 keeps them for ever).
+PEMILIH_JOB_MINUTES = os.environ.get("PEMILIH_JOB_MINUTES", "")
+PEMILIH_JOB_OUTPUT_HOURS = os.environ.get("PEMILIH_JOB_OUTPUT_HOURS", "72")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USE_TZ = True
 TIME_ZONE = "Asia/Makassar"  # WITA: Toraja Utara

@@ -194,6 +194,7 @@ MENU = [
     ("rekap", gettext_lazy("Rakor")),
     ("akun", gettext_lazy("Akun")),
     ("audit", gettext_lazy("Audit")),
+    ("pekerja", gettext_lazy("Pekerja latar")),
 ]
 
 

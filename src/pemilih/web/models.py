@@ -45,6 +45,8 @@ class Job(models.Model):
     created = models.DateTimeField(default=timezone.now)
     started = models.DateTimeField(null=True)
     finished = models.DateTimeField(null=True)
+    pid = models.IntegerField(null=True)  # the job's own process (and process group) while it runs
+    files_expired = models.DateTimeField(null=True)  # when its output files were deleted (jobs.expire_outputs)
 
     class Meta:
         ordering = ["-id"]
@@ -60,6 +62,10 @@ class Job(models.Model):
     @property
     def finished_work(self) -> bool:
         return self.status in (self.DONE, self.FAILED)
+
+    @property
+    def files_gone(self) -> bool:
+        return bool(self.files) and self.files_expired is not None
 
 
 class LookupCount(models.Model):

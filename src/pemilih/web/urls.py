@@ -13,6 +13,7 @@ from pemilih.web.views import (
                                review,
                                upload,
                                voters,
+                               worker,
 )
 
 urlpatterns = [
@@ -29,6 +30,7 @@ urlpatterns = [
     *election.routes,
     *handback.routes,
     *dashboard.routes,
+    *worker.routes,
 ]
 
 handler404 = "pemilih.web.views.core.not_found"

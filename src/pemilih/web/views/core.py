@@ -54,13 +54,18 @@ def own_job(request, pk: int) -> Job:
 
 def job_page(request, pk: int):
     job = own_job(request, pk)
-    return render(request, "web/job.html", {"job": job, "label": job.label,
-                                            "next_url": job.params.get("next_url")})
+    return render(request, "web/job.html", {"job": job, "label": job.label, **_status(job)})
 
 
 def job_status(request, pk: int):
     job = own_job(request, pk)
-    return render(request, "web/job_status.html", {"job": job, "next_url": job.params.get("next_url")})
+    return render(request, "web/job_status.html", {"job": job, **_status(job)})
+
+
+def _status(job: Job) -> dict:
+    from pemilih.web import health
+    return {"next_url": job.params.get("next_url"), "queue_warning": health.queue_warning(job),
+            "output_hours": jobs.output_hours()}
 
 
 @access_log.records_access("unduh-hasil-pekerjaan")
@@ -68,6 +73,8 @@ def job_file(request, pk: int, name: str):
     job = own_job(request, pk)
     if name not in job.files:
         raise Http404
+    if job.files_expired is not None:
+        return render(request, "web/denied.html", {"reason": _expired_reason(job)}, status=410)
     if job.params.get("personal_data"):
         access.require_agreement(request, [job.kode_desa] if job.kode_desa else None)
     access_log.note(request, skip=not job.params.get("personal_data"), pekerjaan=f"{job.kind} #{job.pk}",
@@ -88,6 +95,12 @@ def _rows_of(job: Job) -> int | None:
         from pemilih.store.models import ElectionList
         return ElectionList.objects.filter(pk=result["list"]).values_list("voters", flat=True).first()
     return None
+
+
+def _expired_reason(job: Job) -> str:
+    from django.utils import timezone
+    return (f"Berkas hasil pekerjaan ini sudah kedaluwarsa dan dihapus pada "
+            f"{timezone.localtime(job.files_expired):%d-%m-%Y %H:%M}; jalankan pekerjaannya lagi bila masih perlu.")
 
 
 def root(request):

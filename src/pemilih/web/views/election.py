@@ -298,7 +298,8 @@ def _announcement_file(e, made, kode_desa: str) -> Path | None:
     """The village's announcement PDF of this list: the one the job that set it printed, else
     printed now by the election step (once: kept per list, and a set list never changes)."""
     pattern = f"{made.stage}_{kode_desa.replace('.', '')}_*.pdf"
-    for job in Job.objects.filter(kind=tasks.SET_LIST, status=Job.DONE, result__list=made.pk):
+    for job in Job.objects.filter(kind=tasks.SET_LIST, status=Job.DONE, result__list=made.pk,
+                                  files_expired__isnull=True):  # expired: printed again below
         found = sorted((jobs.output_dir(job) / "pengumuman").glob(pattern))
         if found:
             return found[0]
