@@ -2,6 +2,7 @@
 from pemilih.web.views import (
                                accounts,
                                agreements,
+                               audit,
                                coklit,
                                core,
                                dashboard,
@@ -21,6 +22,7 @@ urlpatterns = [
     *voters.routes,
     *resolve.routes,
     *accounts.routes,
+    *audit.routes,
     *agreements.routes,
     *upload.routes,
     *review.routes,

@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from pemilih.web import access, jobs
+from pemilih.web import access, access_log, jobs
 from pemilih.web.access import PUBLIC, SIGNED_IN, route
 from pemilih.web.models import Job
 from pemilih.web.roles import Role
@@ -68,6 +68,7 @@ def _status(job: Job) -> dict:
             "output_hours": jobs.output_hours()}
 
 
+@access_log.records_access("unduh-hasil-pekerjaan")
 def job_file(request, pk: int, name: str):
     job = own_job(request, pk)
     if name not in job.files:
@@ -76,7 +77,24 @@ def job_file(request, pk: int, name: str):
         return render(request, "web/denied.html", {"reason": _expired_reason(job)}, status=410)
     if job.params.get("personal_data"):
         access.require_agreement(request, [job.kode_desa] if job.kode_desa else None)
+    access_log.note(request, skip=not job.params.get("personal_data"), pekerjaan=f"{job.kind} #{job.pk}",
+                    berkas=name, desa=job.kode_desa or None, rows=_rows_of(job))
     return FileResponse(open(jobs.output_dir(job) / name, "rb"), as_attachment=True, filename=name)
+
+
+def _rows_of(job: Job) -> int | None:
+    """The rows a job's outcome says it wrote, when it says so."""
+    result = job.result if isinstance(job.result, dict) else {}
+    if isinstance(result.get("rows"), int):  # coklit workbooks, received lists
+        return result["rows"]
+    if isinstance(result.get("findings"), dict):  # verification: findings per code
+        return sum(n for n in result["findings"].values() if isinstance(n, int))
+    if isinstance(result.get("counts"), dict) and isinstance(result["counts"].get("pemilih_akhir"), int):
+        return result["counts"]["pemilih_akhir"]  # the hand-back package's list
+    if isinstance(result.get("list"), int):  # an election's list (DPS, DPT, DPTb)
+        from pemilih.store.models import ElectionList
+        return ElectionList.objects.filter(pk=result["list"]).values_list("voters", flat=True).first()
+    return None
 
 
 def _expired_reason(job: Job) -> str:
