@@ -207,19 +207,21 @@ def test_totp_enrolment_then_every_login_asks_for_a_code(website):
 
     later = website.client(None)
     assert _login(later).status_code == 302
-    assert later.get("/beranda/")["Location"] == "/masuk/kode/"
-    assert later.get("/akun/sandi/")["Location"] == "/masuk/kode/"  # nothing else before the code
-    assert later.get("/akun/2fa/")["Location"] == "/masuk/kode/"
+    assert later.get("/beranda/")["Location"] == "/masuk/kode/?next=%2Fberanda%2F"
+    assert later.get("/akun/sandi/")["Location"].startswith("/masuk/kode/")  # nothing else before the code
+    assert later.get("/akun/2fa/")["Location"].startswith("/masuk/kode/")
+    assert 'value="/pemilih/"' in later.get("/masuk/kode/?next=/pemilih/").content.decode()
     wrong = later.post("/masuk/kode/", {"kode": "12345"})
     assert wrong.status_code == 200 and "Kode salah" in wrong.content.decode()
     code = pyotp.TOTP(secret).now()
-    assert later.post("/masuk/kode/", {"kode": code}).status_code == 302
+    done = later.post("/masuk/kode/", {"kode": code, "next": "/pemilih/"})
+    assert done.status_code == 302 and done["Location"] == "/pemilih/"
     assert later.get("/beranda/").status_code == 200
 
     replay = website.client(None)
     _login(replay, address="10.5.5.5")
     replay.post("/masuk/kode/", {"kode": code})  # a code is good once
-    assert replay.get("/beranda/")["Location"] == "/masuk/kode/"
+    assert replay.get("/beranda/")["Location"].startswith("/masuk/kode/")
 
 
 def test_wrong_codes_lock_like_wrong_passwords(website):
@@ -252,7 +254,7 @@ def test_a_setting_requires_the_second_factor_of_roles_that_open_personal_data(w
     from django.test.utils import override_settings
     _make("operator", "kpu")
     _make("rakor", "pemantau")
-    with override_settings(PEMILIH_REQUIRE_2FA=True):
+    with override_settings(PEMILIH_REQUIRE_2FA=True):  # PEMILIH_WAJIB_2FA=1
         kpu = website.client(None)
         _login(kpu)
         assert kpu.get("/beranda/")["Location"] == "/akun/2fa/"
@@ -313,3 +315,14 @@ def test_demo_passwords_pass_the_validators(workspace):
     for a in made:
         validate_password(a["password"])
         assert len(a["password"]) >= 12
+
+
+def test_the_account_settings_come_from_the_environment():
+    probe = ("from pemilih.store import settings as s; "
+             "print(s.PEMILIH_REQUIRE_2FA, s.AXES_FAILURE_LIMIT, round(s.AXES_COOLOFF_TIME * 60))")
+    env = {**os.environ, "PEMILIH_WAJIB_2FA": "1", "PEMILIH_LOGIN_GAGAL": "3", "PEMILIH_KUNCI_MENIT": "30"}
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True)
+    assert done.stdout.split() == ["True", "3", "30"]
+    unset = {k: v for k, v in os.environ.items() if not k.startswith(("PEMILIH_WAJIB", "PEMILIH_LOGIN", "PEMILIH_KUNCI"))}
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=unset, check=True)
+    assert done.stdout.split() == ["False", "5", "15"]  # the defaults: the demo needs no second factor

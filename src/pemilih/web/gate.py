@@ -47,6 +47,11 @@ class AccountGateMiddleware:
         todo = pending(request)
         if todo is None or todo == name:  # only the one page of what is pending (and signing out)
             return None
+        if todo == "masuk_kode" and request.method == "GET":  # back where the login was going
+            from urllib.parse import urlencode
+
+            from django.urls import reverse
+            return redirect(reverse(todo) + "?" + urlencode({"next": request.get_full_path()}))
         return redirect(todo)
 
 
