@@ -45,6 +45,9 @@ def test_five_failed_logins_lock_the_name_from_that_address_even_for_the_right_p
     assert refused.status_code == 429 and LOCKED in refused.content.decode()
     assert "15 menit" in refused.content.decode()
     assert not _signed_in(client)
+    from pemilih.web.models import AccountEvent
+    assert list(AccountEvent.objects.filter(target="operator", action="terkunci")
+                .values_list("actor", "detail")) == [("sistem", "alamat 10.1.2.3")]  # once, however often refused
     # The lock is of that name from that address: the same name from another address signs in.
     other = website.client(None)
     assert _login(other, address="10.9.9.9").status_code == 302
@@ -326,3 +329,14 @@ def test_the_account_settings_come_from_the_environment():
     unset = {k: v for k, v in os.environ.items() if not k.startswith(("PEMILIH_WAJIB", "PEMILIH_LOGIN", "PEMILIH_KUNCI"))}
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=unset, check=True)
     assert done.stdout.split() == ["False", "5", "15"]  # the defaults: the demo needs no second factor
+
+
+def test_an_account_made_on_the_administrators_page_is_recorded_with_its_maker(website):
+    admin = _admin(website)
+    done = admin.post("/akun/", {"username": "operator", "password": PASSWORD, "role": "kpu", "full_name": "Ina"})
+    assert done.status_code == 302
+    from pemilih.web.models import AccountEvent
+    event = AccountEvent.objects.get(target="operator")
+    assert (event.actor, event.action, event.detail) == ("kepala", "dibuat", "peran kpu")
+    page = admin.get("/akun/").content.decode()
+    assert "Riwayat akun" in page and "dibuat" in page and PASSWORD not in page

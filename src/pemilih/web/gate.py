@@ -76,3 +76,20 @@ def second_factor_failed(request) -> bool:
         logout(request)
         return True
     return False
+
+
+def record_lockout(sender, request=None, username=None, ip_address=None, **kwargs) -> None:
+    """django-axes locked `username` from `ip_address`: one account event per lock (axes
+    signals again at each refused attempt while locked)."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from pemilih.web.models import AccountEvent
+    if not username:
+        return
+    since = timezone.now() - timedelta(hours=float(settings.AXES_COOLOFF_TIME or 0))
+    if AccountEvent.objects.filter(target=username[:150], action="terkunci", when__gte=since).exists():
+        return
+    store_accounts.record("sistem", username, "terkunci", f"alamat {ip_address or '-'}")
