@@ -111,6 +111,47 @@ SECRET_KEY = os.environ.get("PEMILIH_SECRET_KEY", "pemilih-store-only-not-for-we
 LOGGING_CONFIG = None  # pemilih logs nothing personal; keep Django from installing handlers
 
 
+# --- accounts (issue 13): login throttling, passwords, second factor --------------------------
+# django-axes counts failed logins per username and client address (the client as /cek counts
+# it: the last X-Forwarded-For hop from a trusted proxy); after PEMILIH_LOGIN_GAGAL failures
+# (5) that pair is locked for PEMILIH_KUNCI_MENIT minutes (15), the right password included.
+# The administrator sees the locks on /akun/ and can lift one.
+INSTALLED_APPS.append("axes")
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# The account gate (a password to change, a second factor to give) before the access rules;
+# axes last, as its documentation asks.
+MIDDLEWARE.insert(MIDDLEWARE.index("pemilih.web.access.AccessMiddleware"), "pemilih.web.gate.AccountGateMiddleware")
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+AXES_FAILURE_LIMIT = int(os.environ.get("PEMILIH_LOGIN_GAGAL", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("PEMILIH_KUNCI_MENIT", "15")) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Failures are forgiven only once the whole login is done (password and, when the account has
+# one, the second factor: web/gate.py), so a wrong TOTP code counts like a wrong password.
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_CALLABLE = "pemilih.web.views.core.locked_out"
+AXES_CLIENT_IP_CALLABLE = "pemilih.web.views.public.client_of"
+AXES_VERBOSE = False  # axes would log usernames and addresses on every attempt
+# Argon2 first: new passwords and every older hash (upgraded at its next login).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+PASSWORD_MIN_LENGTH = 12
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# A second factor (TOTP) for the roles that open personal data (store/roles.py): offered always,
+# required when PEMILIH_WAJIB_2FA=1.
+PEMILIH_REQUIRE_2FA = os.environ.get("PEMILIH_WAJIB_2FA", "") not in ("", "0")
+# --- end of accounts --------------------------------------------------------------------------
+
+
 def _module_settings() -> dict:
     return {name: value for name, value in globals().items() if name.isupper()}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from pemilih.web import access, access_log, jobs
 from pemilih.web.access import PUBLIC, SIGNED_IN, route
@@ -14,6 +15,25 @@ from pemilih.web.roles import Role
 class Login(auth_views.LoginView):
     template_name = "web/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        from pemilih.web import gate
+        response = super().form_valid(form)
+        self.request.session.pop(gate.VERIFIED, None)
+        if gate.pending(self.request) != "masuk_kode":
+            gate.login_complete(self.request)  # no second factor to give: the failures are forgiven
+        return response
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer to a locked username and address (AXES_LOCKOUT_CALLABLE): the login
+    page with the reason, in Bahasa Indonesia, and 429."""
+    from django.conf import settings
+    minutes = max(1, round(float(settings.AXES_COOLOFF_TIME or 0) * 60))
+    reason = (_("Terlalu banyak percobaan masuk yang gagal untuk nama pengguna ini dari alamat Anda. "
+                "Akun terkunci selama %(menit)d menit; coba lagi nanti atau minta administrator membukanya.")
+              % {"menit": minutes})
+    return render(request, "web/login.html", {"locked": reason}, status=429)
 
 
 def home(request):
