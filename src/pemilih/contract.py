@@ -186,9 +186,10 @@ PACKAGE_MANIFEST = "manifest.json"
 PACKAGE_CHANGES, PACKAGE_LIST, PACKAGE_RECAP = "perubahan.xlsx", "daftar.xlsx", "rekap.xlsx"
 PACKAGE_DATA_FILES = [PACKAGE_CHANGES, PACKAGE_LIST, PACKAGE_RECAP]
 PACKAGE_MINUTES = "berita_acara.pdf"
-PACKAGE_FILES = [PACKAGE_MANIFEST, *PACKAGE_DATA_FILES, PACKAGE_MINUTES]
+PACKAGE_SIGNATURE = "manifest.sig"  # Ed25519 over manifest.json's bytes (io/signing.py)
+PACKAGE_FILES = [PACKAGE_MANIFEST, *PACKAGE_DATA_FILES, PACKAGE_MINUTES, PACKAGE_SIGNATURE]
 MANIFEST_FIELDS = ["schema_version", "regency", "period", "source_list", "created", "counts",
-                   "files", "manifest_sha256"]
+                   "files", "signer", "manifest_sha256"]
 # perubahan.xlsx: KPU's order after field validation: new voters, not eligible, corrected.
 CHANGE_KEY, CHANGE_CODE, CHANGE_CODE_MEANING, CHANGE_EVIDENCE = "KUNCI", "KODE", "ARTI KODE", "BUKTI"
 SHEET_NEW, SHEET_TMS, SHEET_CORRECTED = "B Pemilih Baru", "TMS", "U Ubah Data"

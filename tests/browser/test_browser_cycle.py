@@ -39,7 +39,8 @@ CAP = 8  # voters per TPS: small, so that a village of ~20 gets several TPS
 AGREEMENT = "12/PKS/KPU-DPML/UJI-PERAMBAN"
 LIST_FILE = "dpt_7326.csv"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PACKAGE_FILES = {"manifest.json", "perubahan.xlsx", "daftar.xlsx", "rekap.xlsx", "berita_acara.pdf"}
+PACKAGE_FILES = {"manifest.json", "perubahan.xlsx", "daftar.xlsx", "rekap.xlsx", "berita_acara.pdf",
+                 "manifest.sig"}
 
 
 def ribuan(n: int) -> str:
@@ -442,8 +443,8 @@ def test_07_dpml_builds_the_handback_package(site, people, new_page, tmp_path_fa
     package = download(page, "#job-status ul.files a", tmp_path_factory.mktemp("paket"))
     assert re.fullmatch(r"7326_2027-Q1_[0-9a-f]{12}\.zip", package.name)
     assert set(zipfile.ZipFile(package).namelist()) == PACKAGE_FILES
-    from pemilih.io import package as contract
-    manifest, _ = contract.open_package(package)  # every file's hash against the manifest
+    from filemaker import open_signed
+    manifest, _ = open_signed(package)  # the signature and every file's hash against the manifest
     cycle.update(package=package, manifest=manifest)
 
 

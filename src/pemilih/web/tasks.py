@@ -174,11 +174,11 @@ def apply(job, bar) -> str:
     p = job.params
     path = Path(p["path"])
     try:
-        out = step.run(workspace.current(), step.ApplyRequest(str(path), _who(p)), bar)
+        out = step.run(workspace.current(), step.ApplyRequest(str(path), _who(p), p.get("expected_hash")), bar)
     finally:  # the store keeps an applied package's bytes as a snapshot
         shutil.rmtree(path.parent, ignore_errors=True)
     job.result = {"already": out.already, "applied": out.applied, "unchanged": out.unchanged,
-                  "conflicts": len(out.conflicts), "event_seq": out.event_seq}
+                  "conflicts": len(out.conflicts), "event_seq": out.event_seq, "signer": out.signer}
     if out.already:
         return "Paket ini sudah pernah diterapkan; tidak ada perubahan."
     applied = ", ".join(f"{k} {v}" for k, v in sorted(out.applied.items())) or "tidak ada"
@@ -187,6 +187,7 @@ def apply(job, bar) -> str:
     lines += [f"konflik: {c}" for c in out.conflicts[:CONFLICTS_SHOWN]]
     if len(out.conflicts) > CONFLICTS_SHOWN:
         lines.append(f"... dan {len(out.conflicts) - CONFLICTS_SHOWN} konflik lagi")
+    lines.append(f"Tanda tangan sah; sidik kunci penanda tangan (SHA-256): {out.signer}")
     return "\n".join(lines)
 
 
