@@ -185,7 +185,7 @@ def test_an_entry_declaring_a_huge_size_is_refused_before_reading(tmp_path):
 
 # --- through the steps and the command line: DPML hands back, KPU registers the key and applies ---
 
-from test_cycle_store import LIST, TODAY, _cycle, dpml  # noqa: E402, F401 (dpml: a fixture)
+from test_cycle_store import LIST, TODAY, _cycle, _terms  # noqa: E402
 
 
 def _cli(capsys, *args) -> tuple[int, str, str]:
@@ -193,6 +193,17 @@ def _cli(capsys, *args) -> tuple[int, str, str]:
     code = main([str(a) for a in args])
     out = capsys.readouterr()
     return code, out.out, out.err
+
+
+@pytest.fixture
+def dpml(workspace, maker):
+    """DPML's workspace with KPU's list and the agreement (as tests/test_cycle_store.py's)."""
+    from pemilih.store import agreements
+    from pemilih.store.receive import import_result
+    import_result(workspace, maker.kpu(LIST, name="dpt.csv"), actor="Operator", agency="DPML", reason="Data KPU")
+    agreements.record_agreement(workspace, _terms("001/PKS/2026"), actor="Ketua KPU", agency="KPU",
+                                reason="MoU ditandatangani")
+    return workspace
 
 
 def test_kpu_applies_only_after_registering_dpmls_key(dpml, kpu_workspace, maker, tmp_path, capsys):
@@ -213,8 +224,9 @@ def test_kpu_applies_only_after_registering_dpmls_key(dpml, kpu_workspace, maker
     assert signing.grouped(fingerprint) in err
     assert signing.fingerprint(signing.public_key_from(public.strip())) == fingerprint
     # the minutes print the key's fingerprint under the manifest hash
-    from filemaker import open_signed
     from test_cycle_store import _pdf_text
+
+    from filemaker import open_signed
     _, files = open_signed(pkg.path)
     printed = _pdf_text(files["berita_acara.pdf"], tmp_path).replace("\n", "").replace(" ", "")
     assert fingerprint in printed and pkg.manifest["manifest_sha256"] in printed

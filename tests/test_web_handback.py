@@ -4,9 +4,9 @@ hand-made list of tests/webcoklit.py and the two changes a committee made to it.
 from __future__ import annotations
 
 import io
+import json
 import re
 import subprocess
-import json
 import zipfile
 from pathlib import Path
 

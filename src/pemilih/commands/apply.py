@@ -8,7 +8,8 @@ def register(sub):
     from pemilih.cycle import apply
     p = sub.add_parser("apply", help="terapkan paket serah-kembali DPML pada daftar KPU",
                        description="Memeriksa tanda tangan paket (kunci publik DPML yang terdaftar, lihat "
-                                   "'pemilih kunci'), sidik manifest dan sidik setiap berkas, lalu menerapkan perubahannya sebagai peristiwa "
+                                   "'pemilih kunci'), sidik manifest dan sidik setiap berkas, lalu menerapkan "
+                                   "perubahannya sebagai peristiwa "
                                    "bertanda sumber DPML/Pilkalem. Menerapkan paket yang sama dua kali tidak "
                                    "mengubah apa pun; nilai yang sudah diubah KPU tidak ditimpa (konflik).")
     p.add_argument("package", metavar="PAKET", help="berkas zip paket serah-kembali")

@@ -16,7 +16,8 @@ def register(sub):
                                    "paketnya dengan kunci ruang kerjanya; KPU mendaftarkan kunci publik DPML dan "
                                    "hanya menerapkan paket yang ditandatangani kunci terdaftar.")
     actions = p.add_subparsers(dest="action", metavar="TINDAKAN", required=True)
-    show = actions.add_parser("tampil", help="tampilkan kunci publik ruang kerja ini dan sidiknya (dibuat bila belum ada)")
+    show = actions.add_parser("tampil",
+                              help="tampilkan kunci publik ruang kerja ini dan sidiknya (dibuat bila belum ada)")
     show.add_argument("--pem", action="store_true", help="tampilkan kunci publik dalam format PEM")
     add = actions.add_parser("daftar", help="daftarkan kunci publik lembaga lain")
     add.add_argument("--untuk", default="DPML", choices=common.AGENCIES,

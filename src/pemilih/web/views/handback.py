@@ -2,9 +2,9 @@
 
 Both are steps run as background jobs (web/tasks.py): building replays the log and writes four
 files and a PDF, signed with the workspace's key (its fingerprint shown on the hand-back page);
-applying checks the signature against DPML's key registered on the apply page, then every hash. The package is the job's output (a download
-link on the job page); applying works on whatever workspace this server serves (KPU runs its
-own instance).
+applying checks the signature against DPML's key registered on the apply page, then every
+hash. The package is the job's output (a download link on the job page); applying works on
+whatever workspace this server serves (KPU runs its own instance).
 """
 from __future__ import annotations
 
