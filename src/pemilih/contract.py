@@ -285,6 +285,22 @@ COKLIT_SHARED_ELEMENTS = ["kecamatan", "desa", "kode_desa", "tps", "no", "nkk", 
                           "tempat_lahir", "tanggal_lahir", "jenis_kelamin", "status_kawin", "alamat",
                           "rt", "rw", "disabilitas", "ktp_el"]
 
+# --- Data-sharing agreements -------------------------------------------------------------------
+# The list columns each export or view of personal data hands out, written once: an agreement
+# must list every one of them in its data elements (store/agreements.py checks it on every
+# export and view). Keys name the export; EXPORT_LABELS says it in Bahasa Indonesia.
+EXPORT_ELEMENTS = {
+    "daftar": KPU_COLUMNS,  # the voter list: its pages, the DPS/DPT lists and their downloads
+    "serah": KPU_COLUMNS,  # the hand-back package (formats.md section 5)
+    "coklit": COKLIT_SHARED_ELEMENTS,  # field-validation workbooks (section 7)
+    "pengumuman": ["kecamatan", "desa", "kode_desa", "tps", "nkk", "nik", "nama", "tempat_lahir",
+                   "tanggal_lahir", "jenis_kelamin", "status_kawin", "alamat", "rt", "rw", "keterangan"],
+    "temuan": ["kode_desa", "nik", "nkk", "nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin",
+               "status_kawin", "alamat", "rt", "rw"],  # findings: the fields a finding may name (FINDING_FIELDS)
+}
+EXPORT_LABELS = {"daftar": "daftar pemilih", "serah": "paket serah-kembali", "coklit": "lembar kerja coklit",
+                 "pengumuman": "pengumuman daftar pemilih", "temuan": "temuan verifikasi"}
+
 # --- 8. Public responses to the provisional list ------------------------------------------------
 
 RESPONSE_KIND, RESPONSE_KEY, RESPONSE_NIK = "JENIS", "KUNCI", "NIK"

@@ -53,7 +53,14 @@ def run(ws, request: HandbackRequest, progress: Progress = SILENT) -> HandbackOu
     """Read what the package is made of (store/handback.py), view it under KPU's rules
     (engine/pdpb.py), check the agreement, write the four files and the manifest, zip them,
     and record the transfer."""
-    from pemilih.contract import KPU_COLUMNS, KPU_REGIME, PACKAGE_CHANGES, PACKAGE_LIST, PACKAGE_MINUTES, PACKAGE_RECAP
+    from pemilih.contract import (
+        EXPORT_ELEMENTS,
+        KPU_REGIME,
+        PACKAGE_CHANGES,
+        PACKAGE_LIST,
+        PACKAGE_MINUTES,
+        PACKAGE_RECAP,
+    )
     from pemilih.cycle import recap
     from pemilih.domain.agencies import PROVIDER
     from pemilih.engine import pdpb
@@ -68,7 +75,8 @@ def run(ws, request: HandbackRequest, progress: Progress = SILENT) -> HandbackOu
     made = pdpb.handback(handing.shared, handing.now, found.removed(), found.field_changes(), found.reasons,
                          handing.election_tps, rules)
     terms = agreements.agreement_for(ws, request.agreement, on=on, provider=request.who.agency,
-                                     recipient=PROVIDER, villages=touched_villages(made), elements=KPU_COLUMNS)
+                                     recipient=PROVIDER, villages=touched_villages(made),
+                                     elements=EXPORT_ELEMENTS["serah"])
     summary = recap.period(ws, handing.start, on, KPU_REGIME, found=made.counted(found.events))
     counts = package_counts(made, summary)
     out_dir = Path(request.out_dir)

@@ -67,8 +67,10 @@ def job_file(request, pk: int, name: str):
     job = own_job(request, pk)
     if name not in job.files:
         raise Http404
-    if job.params.get("personal_data"):
-        access.require_agreement(request, [job.kode_desa] if job.kode_desa else None)
+    export = job.params.get("personal_data")
+    if export:  # a job of an older release says True: the list
+        access.require_agreement(request, [job.kode_desa] if job.kode_desa else None,
+                                 export if isinstance(export, str) else "daftar")
     return FileResponse(open(jobs.output_dir(job) / name, "rb"), as_attachment=True, filename=name)
 
 

@@ -80,7 +80,7 @@ def handback_page(request):
                 "on": values["on"].isoformat(), "place": values["tempat"],
                 "eligible_on": values["eligible_on"].isoformat() if values["eligible_on"] else None,
                 "who": access.who(request, REASON_HANDBACK), "next_url": reverse("serah"),
-                "personal_data": True})
+                "personal_data": "serah"})
             return redirect("pekerjaan", job.pk)
     from pemilih.cycle import keys
     valid = _agreements()
