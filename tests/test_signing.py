@@ -15,6 +15,7 @@ import stat
 import struct
 import tracemalloc
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -249,3 +250,69 @@ def test_kpu_applies_only_after_registering_dpmls_key(dpml, kpu_workspace, maker
     assert code == 0, err
     assert f"sidik kunci penanda tangan (SHA-256): {signing.grouped(fingerprint)}" in out
     assert "Diterapkan (peristiwa #" in out
+
+
+# --- retention (issue 13, What to build 9): the agreement promises deletion after the hand-back ---
+
+def test_retention_dry_run_then_run_redacts_and_the_rakor_report_names_it(dpml, tmp_path, capsys):
+    import re
+    from datetime import timedelta
+
+    from django.db import connection
+    from test_cycle_store import NEW_NIK, _pdf_text
+
+    from pemilih.cycle import recap as recap_step
+    from pemilih.store.models import Event
+    from pemilih.store.projection import current_list, rebuild_projection
+
+    from filemaker import build_handback
+    if dpml.vendor != "sqlite":
+        pytest.skip("the command line opens the workspace by its folder (SQLite)")
+    _cycle(dpml, tmp_path)
+    dpml.activate()
+    build_handback(dpml, tmp_path / "paket", period="2027-Q1", agreement="001/PKS/2026", on=TODAY,
+                   actor="Kadis DPML", reason="Serah kembali")
+    niks = {r["nik"] for r in LIST} | {NEW_NIK}
+    before = current_list(dpml)
+    voters, events_before = before.height, Event.objects.count()
+    ws = ["--workspace", dpml.path, "--oleh", "Kadis DPML"]
+    # the agreement says "Dihapus 3 bulan setelah diserahkan kembali": the hand-back is today
+    # (local), so its retention ends three months on
+    due = TODAY.replace(month=TODAY.month + 3) if TODAY.month <= 9 else TODAY.replace(year=TODAY.year + 1,
+                                                                                      month=TODAY.month - 9)
+    code, out, _ = _cli(capsys, "retensi", "--tanggal", (due - timedelta(days=1)).isoformat(), *ws)
+    assert code == 0 and f"retensi berakhir {due:%d-%m-%Y}" in out and "Tidak ada data" in out
+    code, out, _ = _cli(capsys, "retensi", "--tanggal", due.isoformat(), *ws)
+    assert code == 0 and "Akan dihapus (uji coba" in out
+    assert f"daftar pemilih (saat ini): {voters}" in out
+    assert f"baris daftar yang diterima dari KPU: {len(LIST)}" in out
+    assert Event.objects.count() == events_before  # a dry run changes nothing
+    assert current_list(dpml).equals(before)
+    code, out, _ = _cli(capsys, "retensi", "--tanggal", due.isoformat(), "--jalankan", *ws)
+    assert code == 0 and "Dihapus (peristiwa #" in out
+    dpml.activate()
+    # no NIK of the list anywhere in the store's tables any more, the event log included
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            cursor.execute(f'SELECT * FROM "{table}"')
+            text = repr(cursor.fetchall())
+            assert not [n for n in niks if n in text], table
+    now = current_list(dpml)
+    assert now.height == voters and now["nik"].null_count() == voters and now["nama"].null_count() == voters
+    kept = ["kecamatan", "desa", "kode_desa", "tps", "jenis_kelamin", "ktp_el"]  # what recaps count
+    assert sorted(now.select(kept).rows(), key=repr) == sorted(before.select(kept).rows(), key=repr)
+    # the log still replays to the (redacted) list
+    rebuild_projection(dpml)
+    assert sorted(current_list(dpml).rows(), key=repr) == sorted(now.rows(), key=repr)
+    event = Event.objects.filter(kind="retention-applied").get()
+    assert event.payload["agreement"] == "001/PKS/2026" and event.payload["counts"]["daftar_pemilih"] == voters
+    assert not re.search(r"\d{16}", json.dumps(event.payload))
+    # a second run finds nothing more
+    code, out, _ = _cli(capsys, "retensi", "--tanggal", due.isoformat(), "--jalankan", *ws)
+    assert "(sudah dihapus)" in out and "Tidak ada data" in out
+    # the Rakor report of the period names the deletion
+    result = recap_step.period(dpml, TODAY, due, "PEMILU2024")
+    assert len(result.deletions) == 1 and "perjanjian 001/PKS/2026" in result.deletions[0]
+    pdf = recap_step.write_pdf(result, tmp_path / "rakor.pdf", printed_on=due)
+    text = _pdf_text(Path(pdf).read_bytes(), tmp_path)
+    assert "Penghapusan data pribadi karena masa retensi" in text and "001/PKS/2026" in text

@@ -300,3 +300,12 @@ class ElectionVoter(AppendOnlyModel, KpuColumns):
     key = models.TextField()
     position = models.BigIntegerField()
     tps_number = models.IntegerField()  # the election's TPS (kpu `tps` keeps the KPU one)
+
+
+class RedactionPass(models.Model):
+    """Open only inside the transaction of a retention run (store/retention.py): while a row
+    exists, the database lets that transaction UPDATE (never DELETE) the append-only tables
+    that hold personal data, to blank it; the run removes the row before it commits, so no
+    other transaction ever sees one (migration 0009)."""
+
+    started = models.DateTimeField(default=timezone.now)
