@@ -316,3 +316,64 @@ def test_retention_dry_run_then_run_redacts_and_the_rakor_report_names_it(dpml, 
     pdf = recap_step.write_pdf(result, tmp_path / "rakor.pdf", printed_on=due)
     text = _pdf_text(Path(pdf).read_bytes(), tmp_path)
     assert "Penghapusan data pribadi karena masa retensi" in text and "001/PKS/2026" in text
+
+
+@pytest.mark.postgres
+def test_only_a_redaction_pass_may_update_and_nothing_may_delete(workspace, maker):
+    """Migration 0009: the database lets a transaction holding a store_redactionpass row UPDATE
+    the tables with personal data (retention's redaction); DELETE stays refused, and without
+    the row UPDATE is refused as before."""
+    from django.db import DatabaseError, connection, transaction
+
+    from pemilih.store.models import RedactionPass
+    from pemilih.store.receive import import_result
+    import_result(workspace, maker.kpu(LIST, name="dpt.csv"), actor="Operator", agency="DPML", reason="Data KPU")
+    update = "UPDATE store_sourcerecord SET nama = NULL"
+    with pytest.raises(DatabaseError, match="hanya boleh ditambah"):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(update)
+    for refused in ("DELETE FROM store_sourcerecord", "DELETE FROM store_event", "UPDATE store_importbatch SET id = id"):
+        with pytest.raises(DatabaseError, match="hanya boleh ditambah"):
+            with transaction.atomic(), connection.cursor() as cursor:
+                RedactionPass.objects.create()
+                cursor.execute(refused)
+    with transaction.atomic(), connection.cursor() as cursor:
+        marker = RedactionPass.objects.create()
+        cursor.execute(update)
+        RedactionPass.objects.filter(pk=marker.pk).delete()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM store_sourcerecord WHERE nama IS NOT NULL")
+        assert cursor.fetchone()[0] == 0
+    assert not RedactionPass.objects.exists()
+
+
+@pytest.mark.postgres
+def test_retention_through_the_step_leaves_no_nik_and_the_log_replays(dpml, tmp_path):
+    from datetime import timedelta
+
+    from django.db import connection
+    from test_cycle_store import NEW_NIK
+
+    from pemilih.cycle import retention
+    from pemilih.cycle.common import Who
+    from pemilih.store.projection import current_list, rebuild_projection
+
+    from filemaker import build_handback
+    _cycle(dpml, tmp_path)
+    dpml.activate()
+    build_handback(dpml, tmp_path / "paket", period="2027-Q1", agreement="001/PKS/2026", on=TODAY,
+                   actor="Kadis DPML", reason="Serah kembali")
+    who = Who("Kadis DPML", "DPML", "Retensi berakhir")
+    later = TODAY + timedelta(days=130)
+    dry = retention.run(dpml, retention.RetentionRequest(who, later))
+    assert not dry.applied and dry.counts["daftar_dari_kpu"] == len(LIST)
+    done = retention.run(dpml, retention.RetentionRequest(who, later, apply=True))
+    assert done.applied and done.counts == dry.counts and done.event_seq
+    now = current_list(dpml)
+    rebuild_projection(dpml)
+    assert sorted(current_list(dpml).rows(), key=repr) == sorted(now.rows(), key=repr)
+    niks = {r["nik"] for r in LIST} | {NEW_NIK}
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            cursor.execute(f'SELECT * FROM "{table}"')
+            assert not [n for n in niks if n in repr(cursor.fetchall())], table
