@@ -196,3 +196,33 @@ def test_apply_refuses_a_bad_package_with_its_reason(website, maker, tmp_path):
 def _file(path, data: bytes):
     path.write_bytes(data)
     return path
+
+
+def test_dpml_runs_the_retention_job_and_the_rakor_page_names_it(changed, tmp_path):
+    """The agreement promises deletion after the hand-back: the agreements page shows when the
+    retention ends, DPML runs it as a job once it has, and the Rakor page lists the deletion."""
+    from datetime import timedelta
+    from unittest import mock
+
+    from pemilih.store.models import Event
+    from pemilih.web.models import Job
+    dpml = changed.client("dpml")
+    _fetch(dpml, _build(changed, dpml), tmp_path)
+    page = dpml.get("/perjanjian/").content.decode()
+    assert "Retensi: penghapusan data setelah serah-kembali" in page and "lewat masa retensi" not in page
+    assert changed.client("kpu").post("/perjanjian/retensi/").status_code == 403
+    later = timezone.localdate() + timedelta(days=120)
+    with mock.patch("django.utils.timezone.localdate", return_value=later):
+        page = dpml.get("/perjanjian/").content.decode()
+        assert "Hapus data pribadi yang lewat masa retensi" in page
+        response = dpml.post("/perjanjian/retensi/")
+        job = Job.objects.order_by("-pk").first()
+        assert response.status_code == 302 and response["Location"] == f"/pekerjaan/{job.pk}/"
+        changed.run_jobs()
+        job.refresh_from_db()
+    assert job.status == Job.DONE, job.message
+    assert job.message.startswith("Data pribadi lewat masa retensi dihapus (peristiwa #")
+    assert Event.objects.filter(kind="retention-applied").count() == 1
+    start = timezone.localdate() - timedelta(days=30)
+    rakor = dpml.get(f"/rekap/?dari={start.isoformat()}&sampai={later.isoformat()}")
+    assert "Penghapusan data pribadi karena masa retensi" in rakor.content.decode()

@@ -21,6 +21,7 @@ from pemilih.web import jobs, workspace
 
 RECEIVE, VERIFY, SHARE_ALL, COLLECT = "terima", "verifikasi", "coklit-semua", "kumpul"
 SET_LIST, HANDBACK, APPLY = "pilkalem_daftar", "serah", "terapkan"
+RETENTION = "retensi"
 SHOWN = 200  # problems or conflicts kept per workbook for the coklit page
 CONFLICTS_SHOWN = 50  # conflicts written into an apply job's message
 
@@ -191,6 +192,17 @@ def apply(job, bar) -> str:
     return "\n".join(lines)
 
 
+def retention(job, bar) -> str:
+    from pemilih.cycle import retention as step
+    on = date.fromisoformat(job.params["on"]) if job.params.get("on") else None
+    out = step.run(workspace.current(), step.RetentionRequest(_who(job.params), on, apply=True), bar)
+    job.result = {"counts": out.counts, "event_seq": out.event_seq}
+    if not out.applied:
+        return "Tidak ada data yang melewati masa retensi."
+    counts = "; ".join(f"{step.label(k)} {v:,}" for k, v in out.counts.items())
+    return f"Data pribadi lewat masa retensi dihapus (peristiwa #{out.event_seq}): {counts}."
+
+
 # kind -> (label on the job page, handler)
 HANDLERS = {
     RECEIVE: ("Menyimpan berkas ke ruang kerja", receive),
@@ -200,4 +212,5 @@ HANDLERS = {
     SET_LIST: ("Penetapan daftar Pilkalem", set_list),
     HANDBACK: ("Paket serah-kembali untuk KPU", handback),
     APPLY: ("Terapkan paket serah-kembali", apply),
+    RETENTION: ("Penghapusan data lewat masa retensi", retention),
 }
