@@ -349,3 +349,27 @@ def test_the_in_memory_index_selects_what_the_sql_queue_selects(queued):
     for f in filters:
         assert review_index.select(**f) == list(queue(**f).values_list("id", flat=True)), f
     assert review_index.select(status="ditolak") != []  # the cases above are not all empty
+
+
+def test_dpmls_agreement_does_not_unlock_a_disdukcapil_job_download(website, maker):
+    """A finished verification job's file (full NIKs) is handed out only under Disdukcapil's own
+    agreement allowing the findings' elements."""
+    from django.contrib.auth.models import User
+
+    from pemilih.store.receive import import_result
+    from pemilih.web import jobs
+    from pemilih.web.models import Job
+    import_result(website.ws, maker.kpu(LIST, name="dpt.csv"), **WHO)
+    agree(website.ws, "1/PKS/UJI")  # KPU-DPML only
+    client = website.client("disdukcapil")
+    user = User.objects.get(pk=client.session["_auth_user_id"])
+    job = Job.objects.create(kind="verifikasi", params={"personal_data": "temuan"}, status=Job.DONE,
+                             files=["findings.csv"], user=user)
+    (jobs.output_dir(job) / "findings.csv").write_text("nik\n7326010101800001\n")
+    url = f"/pekerjaan/{job.pk}/unduh/findings.csv"
+    for method in (client.get, client.post):
+        response = method(url)
+        assert response.status_code == 403
+        assert "KPU-DISDUKCAPIL" in response.content.decode()
+    agree(website.ws, "2/PKS/UJI", recipient="DISDUKCAPIL")
+    assert client.post(url).status_code == 200 or client.get(url).status_code == 200
