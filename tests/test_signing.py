@@ -306,6 +306,21 @@ def test_retention_dry_run_then_run_redacts_and_the_rakor_report_names_it(dpml, 
     assert sorted(current_list(dpml).rows(), key=repr) == sorted(now.rows(), key=repr)
     event = Event.objects.filter(kind="retention-applied").get()
     assert event.payload["agreement"] == "001/PKS/2026" and event.payload["counts"]["daftar_pemilih"] == voters
+    # the hash chain holds across the redaction (audit verify: the chain and the replay)
+    code, out, err = _cli(capsys, "audit", "verify", "--workspace", dpml.path)
+    assert code == 0, out + err
+    # ... and a redacted event edited afterwards still shows
+    from django.db import transaction
+
+    from pemilih.store import audit
+    from pemilih.store.models import RedactionPass
+    dpml.activate()
+    seq = int(next(iter(event.payload["redacted"])))
+    with transaction.atomic(), connection.cursor() as cursor:
+        marker = RedactionPass.objects.create()
+        cursor.execute("UPDATE store_event SET reason = 'ditulis ulang' WHERE seq = %s", [seq])
+        RedactionPass.objects.filter(pk=marker.pk).delete()
+    assert [b.seq for b in audit.check_chain(dpml).breaks] == [seq]
     assert not re.search(r"\d{16}", json.dumps(event.payload))
     # a second run finds nothing more
     code, out, _ = _cli(capsys, "retensi", "--tanggal", due.isoformat(), "--jalankan", *ws)

@@ -117,26 +117,37 @@ def access_problem(ws, agency: str, *, on: date, villages: list[str] | None, exp
     one in force between KPU and the agency's party (domain/agencies.AGREEMENT_PARTY: DPML's
     agreement unlocks nothing for Disdukcapil), allowing every element the export holds and
     covering every village. The one rule every view and download of personal data asks."""
+    return agreement_under(ws, agency, on=on, villages=villages, export=export)[1]
+
+
+def agreement_under(ws, agency: str, *, on: date, villages: list[str] | None,
+                    export: str) -> tuple[Agreement | None, str | None]:
+    """(the agreement, None) `access_problem` lets the data go under, the newest first; (None,
+    None) for KPU's own list; (None, why) when none does."""
     if agency == PROVIDER:
-        return None  # KPU's own list
+        return None, None  # KPU's own list
     label = EXPORT_LABELS[export]
     party = AGREEMENT_PARTY.get(agency)
     if party is None:
-        return f"Lembaga {agency} tidak dapat menerima data pribadi pemilih ({label})."
+        return None, f"Lembaga {agency} tidak dapat menerima data pribadi pemilih ({label})."
     valid = in_force(ws, on, {PROVIDER, party})
     if not valid:
-        return (f"Belum ada perjanjian berbagi data {PROVIDER}-{party} yang berlaku pada {on:%d-%m-%Y}; "
-                f"{label} (data pribadi pemilih) tidak dapat dibuka oleh {agency}.")
+        return None, (f"Belum ada perjanjian berbagi data {PROVIDER}-{party} yang berlaku pada {on:%d-%m-%Y}; "
+                      f"{label} (data pribadi pemilih) tidak dapat dibuka oleh {agency}.")
     needed = EXPORT_ELEMENTS[export]
     allowing = [a for a in valid if not missing_elements(a, needed)]
     if not allowing:
         nearest = min(valid, key=lambda a: len(missing_elements(a, needed)))
-        return (f"Perjanjian {nearest.number} tidak mengizinkan elemen data yang dimuat {label}: "
-                + ", ".join(KPU_HEADERS.get(e, e) for e in missing_elements(nearest, needed)) + ".")
-    for v in villages or ["*"]:
+        return None, (f"Perjanjian {nearest.number} tidak mengizinkan elemen data yang dimuat {label}: "
+                      + ", ".join(KPU_HEADERS.get(e, e) for e in missing_elements(nearest, needed)) + ".")
+    wanted = villages or ["*"]
+    for a in allowing:
+        if all(a.covers(v) if v != "*" else "*" in a.villages for v in wanted):
+            return a, None
+    for v in wanted:
         if not any(a.covers(v) if v != "*" else "*" in a.villages for a in allowing):
-            return f"Perjanjian berbagi data yang berlaku tidak mencakup desa {v} untuk {label}."
-    return None
+            return None, f"Perjanjian berbagi data yang berlaku tidak mencakup desa {v} untuk {label}."
+    return allowing[0], None  # each village under one of them
 
 
 def record_transfer(agreement: Agreement, record: events.ListShared | events.DataTransferred, *,

@@ -337,6 +337,9 @@ class RetentionApplied(Payload):
     handed_back: date = _day()  # the hand-back the retention counts from
     due: date = _day()  # when the retention ended
     counts: dict = field(default_factory=dict)  # table or kind -> rows deleted or redacted
+    # seq -> the chain hash (store/chain.py) of each event as redacted: the audit accepts a
+    # redacted event whose content gives exactly this (its stored hash, the original, links on)
+    redacted: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

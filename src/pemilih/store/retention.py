@@ -21,9 +21,11 @@ would keep the personal data. The design taken is redaction in place, recorded:
   one key across tables and events (the log still replays to the list) and nobody can go back;
 - what recaps count stays: keys, villages, TPS, sex, KTP-el, codes, dates of events, who acted;
   the Rakor figures of past periods are unchanged;
-- each redacted event keeps in its payload `_redacted`: the retention event's number and the
-  SHA-256 of the payload before redaction (so a hash chain over the log can be checked against
-  what was signed off at the time);
+- each redacted event keeps in its payload `_redacted`: the SHA-256 of the payload before;
+  its chain hash (store/chain.py) stays the original, so the chain links on, and the retention
+  event (itself chained, holding no personal value) lists per redacted event the chain hash of
+  its redacted content: `pemilih audit verify` accepts a redacted event only when its content
+  gives exactly that hash, so a redacted event edited afterwards still shows;
 - the database permits these UPDATEs (never a DELETE) only inside the transaction of a run,
   while it holds a row of store_redactionpass (migration 0009); the ORM never does them.
 
@@ -44,7 +46,7 @@ from datetime import date
 
 from django.db import connection, transaction
 
-from pemilih.store import events, projection, recap, settings
+from pemilih.store import chain, events, projection, recap, settings
 from pemilih.store.changes import NEW_VOTER_PREFIX
 
 settings.ensure_configured()  # before the models are imported
@@ -140,11 +142,12 @@ def run(ws, on: date, *, apply: bool, actor: str, agency: str, reason: str) -> R
     with transaction.atomic():
         if apply:
             marker = RedactionPass.objects.create()
-        outcome.counts = _redact(batches, apply=apply)
+        redacted: dict[str, str] = {}
+        outcome.counts = _redact(batches, apply=apply, redacted=redacted)
         if apply:
             event = Event.write(events.RETENTION_APPLIED, events.RetentionApplied(
                 agreement=latest.agreement, handed_back=latest.handed_back, due=latest.due,
-                counts=outcome.counts), actor=actor, agency=agency, reason=reason,
+                counts=outcome.counts, redacted=redacted), actor=actor, agency=agency, reason=reason,
                 legal_basis=f"Retensi perjanjian {latest.agreement}: {latest.retention}")
             projection.apply(event)
             RedactionPass.objects.filter(pk=marker.pk).delete()
@@ -167,7 +170,7 @@ def recorded(ws, start=None, end=None) -> list[Event]:
 
 # --- redaction ----------------------------------------------------------------------------------
 
-def _redact(batches: list[int], *, apply: bool) -> dict[str, int]:
+def _redact(batches: list[int], *, apply: bool, redacted: dict) -> dict[str, int]:
     secret = secrets.token_bytes(32)  # never stored: the pseudonyms cannot be traced back
 
     def pseudonym(text):
@@ -197,7 +200,7 @@ def _redact(batches: list[int], *, apply: bool) -> dict[str, int]:
         counts["usulan_verifikasi"] = _rows(
             cursor, "store_proposal", found, "registry_nik = NULL, current = NULL, proposed = NULL, reason = '', "
             "evidence = ''", apply, pseudonym, "source_ref", "duplicate_of")
-        counts["peristiwa"] = _events(cursor, apply, pseudonym)
+    counts["peristiwa"] = _events(apply, pseudonym, redacted)
     return counts
 
 
@@ -223,27 +226,32 @@ def _rows(cursor, table: str, where: str, blank: str, apply: bool, pseudonym, *k
     return n
 
 
-def _events(cursor, apply: bool, pseudonym) -> int:
-    """Redact every event payload (and voter_key) that holds a personal value; their count."""
-    cursor.execute("SELECT seq, payload, voter_key FROM store_event ORDER BY seq")
+def _events(apply: bool, pseudonym, redacted: dict) -> int:
+    """Redact every event payload (and voter_key) that holds a personal value; their count.
+    `redacted` gets, per event redacted, the chain hash of its redacted content (store/chain.py:
+    the audit checks a redacted event against it; its stored hash, the original, stays and the
+    chain links on)."""
     n = 0
-    for seq, payload, voter_key in cursor.fetchall():
-        data = json.loads(payload) if isinstance(payload, str) else payload
+    cast = "::jsonb" if connection.vendor == "postgresql" else ""
+    for row in Event.objects.order_by("seq").values(*chain.FIELDS, "prev_hash").iterator(chunk_size=500):
+        data = row["payload"]
         if not isinstance(data, dict) or "_redacted" in data:
             continue
         cleaned = _clean(data, pseudonym)
-        key = pseudonym(voter_key)
-        if cleaned == data and key == voter_key:
+        key = pseudonym(row["voter_key"])
+        if cleaned == data and key == row["voter_key"]:
             continue
         n += 1
         if apply:
-            original = hashlib.sha256(json.dumps(data, sort_keys=True, separators=(",", ":"),
-                                                 ensure_ascii=False).encode()).hexdigest()
-            cleaned["_redacted"] = {"sha256": original}
-            cast = "::jsonb" if connection.vendor == "postgresql" else ""
+            cleaned["_redacted"] = {"sha256": hashlib.sha256(json.dumps(
+                data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()).hexdigest()}
+            text = json.dumps(cleaned, ensure_ascii=False)
             with connection.cursor() as update:
                 update.execute(f"UPDATE store_event SET payload = %s{cast}, voter_key = %s WHERE seq = %s",
-                               [json.dumps(cleaned, ensure_ascii=False), key, seq])
+                               [text, key, row["seq"]])
+            # the content as the database gives it back (what the audit will hash)
+            again = Event.objects.filter(seq=row["seq"]).values(*chain.FIELDS).get()
+            redacted[str(row["seq"])] = chain.digest(row["prev_hash"] or "", again)
     return n
 
 

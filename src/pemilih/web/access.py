@@ -109,6 +109,21 @@ def agreement_problem(request, villages: list[str] | None, export: str = "daftar
                           export=export)
 
 
+def agreement_number(request, villages: list[str] | None, export: str = "daftar",
+                     on: date | None = None) -> str:
+    """The number of the agreement personal data of these villages goes to this account under
+    as `export` (the one store/agreements.access_problem finds), "" for KPU's own list or none."""
+    from pemilih.store.agreements import agreement_under
+    from pemilih.web import workspace
+    acc = account(request)
+    if acc is None:
+        return ""
+    wanted = villages if villages is not None else ([village_scope(request)] if village_scope(request) else ["*"])
+    found, _problem = agreement_under(workspace.current(), acc.agency, on=on or timezone.localdate(),
+                                      villages=wanted, export=export)
+    return found.number if found is not None else ""
+
+
 def require_agreement(request, villages: list[str] | None = None, export: str = "daftar") -> None:
     problem = agreement_problem(request, villages, export)
     if problem:
@@ -172,6 +187,8 @@ MENU = [
     ("terapkan", gettext_lazy("Terapkan paket")),
     ("rekap", gettext_lazy("Rakor")),
     ("akun", gettext_lazy("Akun")),
+    ("audit", gettext_lazy("Audit")),
+    ("pekerja", gettext_lazy("Pekerja latar")),
 ]
 
 

@@ -48,7 +48,7 @@ $$
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('store', '0007_election_schedule'),
+        ('store', '0008_event_chain'),
     ]
 
     operations = [
