@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from pemilih.io import bounds, isolated
 from pemilih.io import sheets as sheet_grids
 from pemilih.io.grid import FileRead, Source, frame_from_grids, frame_from_packed, pack_grids
 from pemilih.io.headers import detect_kind, find_header, missing_columns
@@ -49,6 +50,9 @@ def _grids(path: str, read: FileRead) -> list[tuple[str, list[list]]] | None:
 def scan_workbook(path: str, name: str, kind: str | None) -> tuple[FileRead, list]:
     """(the file's sources and problems, [(columns, parts)] per header layout); no Polars."""
     read = FileRead(name, path)
+    read.unreadable = bounds.refusal(path, name)  # bounded before calamine unfolds anything
+    if read.unreadable:
+        return read, []
     grids = _grids(path, read)
     if grids is None:
         return read, []
@@ -80,12 +84,21 @@ def scan_workbook(path: str, name: str, kind: str | None) -> tuple[FileRead, lis
 
 
 def read_workbook(path: str, name: str, kind: str | None) -> FileRead:
-    """The workbook read here, or taken from a worker process that read it ahead."""
-    ahead = sheet_grids.take(path, kind)
-    if ahead is not None:
-        ahead.frames = [frame_from_packed(p) for p in ahead.packed]
-        ahead.packed = []
-        return ahead
+    """The workbook read in a child process held to memory and time limits (io/isolated.py),
+    or taken from a worker process that read it ahead (io/sheets.py)."""
+    read = sheet_grids.take(path, kind)
+    if read is None:
+        read = isolated.run(scan_and_pack, path, name, kind)
+    if isinstance(read, isolated.Failed):
+        return FileRead(name, path, unreadable=read.reason)
+    read.name = name
+    read.frames = [frame_from_packed(p) for p in read.packed]
+    read.packed = []
+    return read
+
+
+def read_workbook_here(path: str, name: str, kind: str | None) -> FileRead:
+    """The workbook read in this process (bounded by io/bounds.py only): for files of our own."""
     read, layouts = scan_workbook(path, name, kind)
     read.frames = [frame_from_grids(parts, columns) for columns, parts in layouts]
     return read
