@@ -137,9 +137,9 @@ def _zip_checks(z: zipfile.ZipFile) -> str | None:
             return "bagian berkas terenkripsi; simpan ulang tanpa kata sandi"
         if info.file_size > limits.ZIP_ENTRY_BYTES:
             return f"satu bagian berkas bila dibuka terlalu besar ({_mb(info.file_size)})"
-        if info.file_size > limits.ZIP_RATIO_FROM and info.file_size > limits.ZIP_RATIO * max(info.compress_size, 1):
-            return (f"berkas tampak sebagai bom zip: satu bagian mengembang {info.file_size // max(info.compress_size, 1)} "
-                    f"kali (batas {limits.ZIP_RATIO} kali)")
+        ratio = info.file_size // max(info.compress_size, 1)
+        if info.file_size > limits.ZIP_RATIO_FROM and ratio > limits.ZIP_RATIO:
+            return f"berkas tampak sebagai bom zip: satu bagian mengembang {ratio} kali (batas {limits.ZIP_RATIO} kali)"
     names = {i.filename for i in infos}
     if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names and "content.xml" not in names:
         if "word/document.xml" in names:
