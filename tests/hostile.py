@@ -223,3 +223,21 @@ def corpus(folder: Path) -> dict[str, Path]:
 def _empty(path: Path) -> Path:
     path.write_bytes(b"")
     return path
+
+
+def crash_on(item: str) -> str:
+    """A stand-in reader for the child-process tests: dies, spins or eats memory on demand."""
+    import os
+    import signal
+    if item == "abort":
+        os.abort()
+    if item == "kill":
+        os.kill(os.getpid(), signal.SIGKILL)
+    if item == "spin":
+        while True:
+            pass
+    if item == "hog":
+        hoard = []
+        while True:
+            hoard.append(bytearray(50 * 1024 * 1024))
+    return "ok"
