@@ -216,6 +216,7 @@ def corpus(folder: Path) -> dict[str, Path]:
         "html-as-xlsx": mislabelled(folder / "html-bernama-xlsx.xlsx", "html"),
         "pdf-as-xlsx": mislabelled(folder / "pdf-bernama-xlsx.xlsx", "pdf"),
         "binary-csv": binary_csv(folder / "gambar.csv"),
+        "utf16-as-xlsx": utf16_text(folder / "unicode-bernama-xlsx.xlsx", [voter(1)]),
         "empty": _empty(folder / "kosong.xlsx"),
     }
 

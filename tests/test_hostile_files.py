@@ -35,7 +35,8 @@ REASONS = {
     "csv-as-xlsx": "isinya berkas teks (CSV?)",
     "html-as-xlsx": "isinya halaman HTML",
     "pdf-as-xlsx": "isinya dokumen PDF",
-    "binary-csv": "bukan berkas CSV",
+    "binary-csv": "bukan berkas CSV: isinya gambar PNG",
+    "utf16-as-xlsx": "UTF-16",
     "empty": "kosong",
 }
 
@@ -50,7 +51,7 @@ def corpus(tmp_path_factory) -> dict[str, Path]:
 def test_every_hostile_workbook_is_refused_before_it_is_unfolded(corpus):
     from pemilih.io import bounds
     for family in ("sparse", "sparse-hidden", "entities", "zip-bomb", "many-entries", "truncated", "encrypted",
-                   "csv-as-xlsx", "html-as-xlsx", "pdf-as-xlsx", "empty"):
+                   "csv-as-xlsx", "html-as-xlsx", "pdf-as-xlsx", "utf16-as-xlsx", "empty"):
         reason = bounds.refusal(str(corpus[family]))
         assert reason and REASONS[family] in reason, (family, reason)
 

@@ -52,6 +52,8 @@ def column_number(letters: bytes) -> int:
 
 def what_it_is(head: bytes) -> str | None:
     """What the first bytes of a file say it is (for a file whose name says otherwise)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return 'teks Unicode (UTF-16, "Teks Unicode" dari Excel); beri nama .txt atau .csv'
     for magic, label in _SIGNATURES:
         if head.startswith(magic):
             return label
@@ -91,7 +93,7 @@ def _mislabelled(path: str, name: str) -> str:
         head = fh.read(4096)
     suffix = name.rsplit(".", 1)[-1]
     seen = what_it_is(head)
-    if seen is None and head and b"\x00" not in head:
+    if seen is None and head and b"\x00" not in head[:4096]:
         seen = "berkas teks (CSV?)"
     if seen:
         return (f"berkas bernama .{suffix} tetapi isinya {seen}; simpan ulang sebagai .xlsx, "

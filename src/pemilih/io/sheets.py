@@ -7,8 +7,11 @@ search, text columns joined into one string each) while the main process imports
 then rebuilds each frame with one call per column. Processes rather than threads: the Python
 half of the work then runs on both cores instead of taking turns for the interpreter lock.
 
-Fork is only safe before Polars starts its thread pool, so `start()` declines once Polars is
-imported (the readers then use threads, see read.py). This module imports nothing heavy.
+The workers are io/isolated.py's children, held to memory and time limits: a workbook that
+kills or outlasts its worker comes back as isolated.Failed (the file is unreadable, with the
+reason) and the others are read on. Fork is only safe before Polars starts its thread pool, so
+`start()` declines once Polars is imported (each workbook is then read in a child of its own
+made by a fork server, see workbook.read_workbook). This module imports nothing heavy.
 """
 from __future__ import annotations
 

@@ -3,7 +3,9 @@
 A sheet with no header is skipped when it holds nothing that looks like voter data (an
 instructions or recap sheet); if it does hold NIK-like numbers, the file is refused rather
 than silently reading only part of it. `scan_workbook` does everything but build Polars
-frames, so it can run in a worker process that never imports Polars (sheets.py).
+frames, so it runs in a child process that never imports Polars, held to memory and time
+limits (io/isolated.py), after the file is bounded (io/bounds.py): a hostile workbook costs
+that child, and comes back unreadable with the reason.
 """
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ import re
 
 from pemilih.io import bounds, isolated
 from pemilih.io import sheets as sheet_grids
-from pemilih.io.grid import FileRead, Source, frame_from_grids, frame_from_packed, pack_grids
+from pemilih.io.grid import FileRead, Source, frame_from_packed, pack_grids
 from pemilih.io.headers import detect_kind, find_header, missing_columns
 
 _SHEET_TPS = re.compile(r"^\s*TPS\s*[-_.]?\s*0*(\d{1,3})\s*$", re.IGNORECASE)
@@ -94,13 +96,6 @@ def read_workbook(path: str, name: str, kind: str | None) -> FileRead:
     read.name = name
     read.frames = [frame_from_packed(p) for p in read.packed]
     read.packed = []
-    return read
-
-
-def read_workbook_here(path: str, name: str, kind: str | None) -> FileRead:
-    """The workbook read in this process (bounded by io/bounds.py only): for files of our own."""
-    read, layouts = scan_workbook(path, name, kind)
-    read.frames = [frame_from_grids(parts, columns) for columns, parts in layouts]
     return read
 
 
