@@ -242,3 +242,39 @@ def crash_on(item: str) -> str:
         while True:
             hoard.append(bytearray(50 * 1024 * 1024))
     return "ok"
+
+
+def sparse_ods(path: Path) -> Path:
+    """An OpenDocument sheet whose one cell is repeated to the last column of a million rows:
+    a few hundred bytes that the bounds do not unfold (repeats are not cell references), held
+    by the reader's memory limit instead."""
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        '<office:body><office:spreadsheet><table:table table:name="DPT">'
+        '<table:table-row><table:table-cell office:value-type="string"><text:p>NIK</text:p></table:table-cell>'
+        '</table:table-row>'
+        '<table:table-row table:number-rows-repeated="1048575">'
+        '<table:table-cell table:number-columns-repeated="16384" office:value-type="string"><text:p>x</text:p>'
+        '</table:table-cell></table:table-row>'
+        '</table:table></office:spreadsheet></office:body></office:document-content>')
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", compress_type=zipfile.ZIP_STORED)
+        z.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+        z.writestr("META-INF/manifest.xml",
+                   '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+                   'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+                   '<manifest:file-entry manifest:full-path="/" '
+                   'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>')
+    return path
+
+
+def stuck_on(item: str) -> str:
+    """A stand-in reader that blocks without using CPU (as a parser that ran out of memory
+    halfway may), or reads at once."""
+    import time
+    if item == "stuck":
+        time.sleep(3600)
+    return "ok"

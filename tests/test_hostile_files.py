@@ -266,3 +266,15 @@ def test_the_limits_are_written_once():
     for path in root.rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"MAX_UPLOAD\s*=\s*\d", text), path
+
+
+def test_a_reader_stuck_without_using_cpu_is_stopped(monkeypatch):
+    """A parser out of memory halfway may block instead of dying: no CPU used for a while is stuck."""
+    from pemilih.io import isolated
+    monkeypatch.setattr(isolated, "STALL_SECONDS", 2)
+    started = time.monotonic()
+    with isolated.Pool(2, seconds=600) as pool:
+        out = list(pool.map(hostile.stuck_on, ["a", "stuck", "b", "c"]))
+    assert out[0] == out[2] == out[3] == "ok"
+    assert isinstance(out[1], isolated.Failed)
+    assert time.monotonic() - started < 60

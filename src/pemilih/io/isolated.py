@@ -19,6 +19,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from concurrent.futures import CancelledError, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
@@ -27,6 +28,10 @@ from dataclasses import dataclass
 from pemilih.domain import limits
 
 _PENDING = object()
+# A child that has used no CPU for this long is stuck (a parser that ran out of memory halfway
+# can block instead of dying): it is killed, and its file is unreadable. Parsing never waits.
+STALL_SECONDS = 20
+_POLL = 1.0
 
 
 @dataclass(frozen=True)
@@ -81,7 +86,8 @@ def _limit(memory: int) -> None:
 
 
 def _call(fn, args: tuple, seconds: int):
-    """In the child: fn(*args) with `seconds` more of CPU time than used so far."""
+    """In the child: fn(*args) with `seconds` more of CPU time than used so far, and twice that
+    of wall time (SIGALRM, whose default action ends even a blocked process)."""
     import resource
     used = resource.getrusage(resource.RUSAGE_SELF)
     _, hard = resource.getrlimit(resource.RLIMIT_CPU)
@@ -89,12 +95,47 @@ def _call(fn, args: tuple, seconds: int):
     if hard != resource.RLIM_INFINITY:
         soft = min(soft, hard)
     resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)
+    signal.alarm(seconds * 2 + 5)
     try:
         return fn(*args)
     except MemoryError:
         return Failed(memory_reason())
     except RecursionError:
         return Failed("berkas bersarang terlalu dalam untuk dibaca; berkas ditolak")
+    finally:
+        signal.alarm(0)
+
+
+def _cpu(pid: int) -> float | None:
+    """CPU seconds a process has used (Linux /proc), None when it cannot be told."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            fields = fh.read().rsplit(b")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+class _Watch:
+    """Notices children that have used no CPU for STALL_SECONDS."""
+
+    def __init__(self):
+        self.seen: dict[int, tuple[float | None, float]] = {}
+
+    def stalled(self, pids, idle: int = 0) -> bool:
+        """More than `idle` of these children (workers with no file to read wait without CPU)
+        have used no CPU for STALL_SECONDS."""
+        now = time.monotonic()
+        stuck = 0
+        for pid in pids:
+            cpu = _cpu(pid)
+            last = self.seen.get(pid)
+            if last is None or cpu is None or cpu != last[0]:
+                self.seen[pid] = (cpu, now)
+            elif now - last[1] > STALL_SECONDS:
+                stuck += 1
+        return stuck > idle
 
 
 def _alone(conn, fn, args, memory, seconds) -> None:
@@ -148,7 +189,7 @@ class Pool:
                     return _raised(task.value)
                 future, generation = task.future, self._generation
             try:
-                value = future.result(timeout=self.seconds * 2 + 10)
+                value = self._wait(future)
             except (BrokenProcessPool, CancelledError, FutureTimeout) as exc:
                 with self._lock:
                     if task.value is not _PENDING:
@@ -169,6 +210,23 @@ class Pool:
                 task.value = value
                 self._forget(task)
             return value
+
+    def _wait(self, future):
+        """future.result(), or FutureTimeout after the wall limit or when a worker is stuck."""
+        deadline = time.monotonic() + self.seconds * 2 + 10
+        watch = _Watch()
+        while True:
+            try:
+                return future.result(timeout=_POLL)
+            except FutureTimeout:
+                if time.monotonic() > deadline:
+                    raise
+                with self._lock:
+                    executor = self._executor
+                    pids = list(getattr(executor, "_processes", {}) or {}) if executor is not None else []
+                    busy = sum(1 for t in self._tasks if t.value is _PENDING and not t.future.done())
+                if watch.stalled(pids, idle=max(0, len(pids) - busy)):
+                    raise BrokenProcessPool("a worker is stuck") from None
 
     def map(self, fn, items):
         """fn over items in order (a generator), read ahead by the workers."""
@@ -199,15 +257,19 @@ class Pool:
         child.start()
         there.close()
         try:
-            if here.poll(self.seconds * 2 + 10):
+            deadline, watch = time.monotonic() + self.seconds * 2 + 10, _Watch()
+            while not here.poll(_POLL):
+                if not child.is_alive() and not here.poll(0):
+                    break
+                if time.monotonic() > deadline:
+                    return Failed(time_reason(self.seconds))
+                if watch.stalled([child.pid]):
+                    return Failed(memory_reason())
+            else:
                 try:
                     return here.recv()
                 except (EOFError, OSError):
                     pass
-            else:
-                child.kill()
-                child.join()
-                return Failed(time_reason(self.seconds))
             child.join(5)
             return Failed(crash_reason(child.exitcode))
         finally:
