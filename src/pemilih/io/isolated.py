@@ -53,7 +53,7 @@ def time_reason(seconds: int) -> str:
 def crash_reason(code: int | None) -> str:
     if code is not None and code < 0 and -code in (signal.SIGABRT, signal.SIGKILL, signal.SIGSEGV, signal.SIGBUS):
         return memory_reason()
-    if code is not None and code < 0 and -code == signal.SIGXCPU:
+    if code is not None and code < 0 and -code in (signal.SIGXCPU, signal.SIGALRM):
         return time_reason(limits.READ_SECONDS)
     return "pembaca berkas berhenti tak terduga (berkas rusak atau dibuat untuk merusak pembaca); berkas ditolak"
 
@@ -96,7 +96,7 @@ def _call(fn, args: tuple, seconds: int):
         soft = min(soft, hard)
     resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
     signal.signal(signal.SIGALRM, signal.SIG_DFL)
-    signal.alarm(seconds * 2 + 5)
+    signal.alarm(seconds * 2 + 10)
     try:
         return fn(*args)
     except MemoryError:
@@ -213,7 +213,7 @@ class Pool:
 
     def _wait(self, future):
         """future.result(), or FutureTimeout after the wall limit or when a worker is stuck."""
-        deadline = time.monotonic() + self.seconds * 2 + 10
+        deadline = time.monotonic() + self.seconds * 2 + 15
         watch = _Watch()
         while True:
             try:
@@ -257,7 +257,7 @@ class Pool:
         child.start()
         there.close()
         try:
-            deadline, watch = time.monotonic() + self.seconds * 2 + 10, _Watch()
+            deadline, watch = time.monotonic() + self.seconds * 2 + 15, _Watch()
             while not here.poll(_POLL):
                 if not child.is_alive() and not here.poll(0):
                     break
