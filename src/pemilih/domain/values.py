@@ -29,7 +29,7 @@ from datetime import date
 from pemilih.domain import dates
 from pemilih.domain import nik as nik_rules
 from pemilih.domain.fields import FIELD_LABELS
-from pemilih.domain.formula import FORMULA_START
+from pemilih.domain.formula import FORMULA_START, runs_as_formula
 from pemilih.domain.names import DEGREE_RE
 from pemilih.domain.regions import canonical_code, district_prefixes
 from pemilih.domain.verdict import OK_EMPTY, Verdict
@@ -164,6 +164,34 @@ def upper_text(value: str | None) -> Verdict:
     return Verdict(" ".join(text.split()).upper()) if text else OK_EMPTY
 
 
+def is_formula(text: str | None) -> bool:
+    """A value that, as stored (the spaces, tabs and line breaks around it are never kept), a
+    spreadsheet would run as a formula when it opens the cell (domain/formula.py). A dash
+    alone (`-`, `--`), as lists write an unknown place, is text to a spreadsheet."""
+    stripped = (text or "").strip()
+    return runs_as_formula(stripped) and stripped.strip("- ") != ""
+
+
+def place(value: str | None, *, field: str) -> Verdict:
+    """TEMPAT LAHIR, ALAMAT (a dusun, a street): as upper_text, but a value a spreadsheet would
+    run as a formula is refused (`<FIELD>-FORMULA`, e.g. ALAMAT-FORMULA): it was typed or left
+    behind as a formula, and whoever opens a list with it would run it."""
+    if is_formula(value):
+        text = value.strip()
+        return Verdict(text, f"{field.upper().replace('_', '-')}-FORMULA",
+                       f"{LABELS[field]} diawali '{text[0]}' sehingga dibaca sebagai rumus spreadsheet; tulis sebagai "
+                       "teks, tanpa rumus")
+    return upper_text(value)
+
+
+def birth_place(value: str | None) -> Verdict:
+    return place(value, field="tempat_lahir")
+
+
+def address(value: str | None) -> Verdict:
+    return place(value, field="alamat")
+
+
 def name(value: str | None, *, spelling: bool = True) -> Verdict:
     """NAMA in capitals, one space between words; refused when it cannot be a person's name:
 
@@ -258,8 +286,8 @@ def nkk(value: str | None, *, numeric: bool = False) -> Verdict:
 # Field -> judge, for a KPU list's columns (the registry differs in marital status only).
 JUDGES = {
     "kode_desa": region_code, "tps": tps, "nkk": nkk, "nik": nik, "nama": name,
-    "tempat_lahir": upper_text, "tanggal_lahir": birth_date, "status_kawin": marital_status,
-    "jenis_kelamin": sex, "alamat": upper_text, "rt": rt, "rw": rw, "disabilitas": disability,
+    "tempat_lahir": birth_place, "tanggal_lahir": birth_date, "status_kawin": marital_status,
+    "jenis_kelamin": sex, "alamat": address, "rt": rt, "rw": rw, "disabilitas": disability,
     "ktp_el": ktp_el, "keterangan": note,
 }
 ID_FIELDS = ("nik", "nkk")

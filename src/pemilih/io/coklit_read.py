@@ -1,7 +1,9 @@
 """Reading a returned coklit workbook: every TPS row's locked cells (to check against the
 digests shared), the committee's entries judged cell by cell, and the new voters.
 
-python-calamine, no Django, no Polars: read_many() runs in forked worker processes.
+python-calamine, no Django, no Polars: read_many() runs it in child processes held to memory
+and time limits (io/isolated.py), after the file is bounded (io/bounds.py); a workbook that
+kills or outlasts its child is reported unreadable, and the others go on.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from pemilih.domain import codes as code_tables
+from pemilih.io import bounds, isolated
 from pemilih.io.coklit_layout import (
     BASE_SHEET,
     CHECKED,
@@ -122,6 +125,9 @@ def read_workbook(path: str) -> BookRead:
         book.unreadable = f"berkas tidak dapat dibuka: {exc.strerror}"
         return book
     book.sha256 = hashlib.sha256(content).hexdigest()
+    book.unreadable = bounds.refusal(path, book.name)
+    if book.unreadable:
+        return book
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(content))
         grids = {m.name: wb.get_sheet_by_name(m.name).to_python(skip_empty_area=False)
@@ -354,12 +360,20 @@ def _read_new(book: BookRead, grid: list[list]) -> None:
 
 
 def read_many(paths, processes: int = 2):
-    """read_workbook over paths, in order, read ahead by `processes` forked workers."""
-    import multiprocessing as mp
-
+    """read_workbook over paths, in order, read ahead by `processes` child processes; a file
+    whose child dies or runs out of time comes back unreadable, with the reason."""
     paths = [str(p) for p in paths]
-    if processes <= 1 or len(paths) < 2 or "fork" not in mp.get_all_start_methods():
-        yield from map(read_workbook, paths)
-        return
-    with mp.get_context("fork").Pool(min(processes, len(paths))) as pool:
-        yield from pool.imap(read_workbook, paths)
+    with isolated.Pool(max(1, min(processes, len(paths)))) as pool:
+        for path, book in zip(paths, pool.map(read_workbook, paths)):
+            if isinstance(book, isolated.Failed):
+                book = _failed(path, book.reason)
+            yield book
+
+
+def _failed(path: str, reason: str) -> BookRead:
+    book = BookRead(os.path.basename(path), path, unreadable=reason)
+    try:
+        book.sha256 = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        pass
+    return book

@@ -14,6 +14,7 @@ import io
 
 import polars as pl
 
+from pemilih.io.bounds import what_it_is
 from pemilih.io.grid import FileRead, Source
 from pemilih.io.headers import Header, detect_kind, find_header, missing_columns
 
@@ -106,7 +107,9 @@ def read_csv_file(path: str, name: str, kind: str | None, raw: bytes) -> FileRea
         read.unreadable = "berkas kosong"
         return read
     if b"\x00" in data[:65536]:
-        read.unreadable = "bukan berkas CSV atau spreadsheet yang dapat dibaca"
+        seen = what_it_is(raw[:4096])
+        read.unreadable = (f"bukan berkas CSV: isinya {seen}" if seen
+                           else "bukan berkas CSV atau spreadsheet yang dapat dibaca")
         return read
     head, encoding = _head(data)
     found = _best_header(head.decode(encoding, errors="replace"))

@@ -17,7 +17,7 @@ import polars as pl
 from pemilih.contract import KPU_COLUMNS, PROBLEM_COLUMNS, REF_COLUMNS, REGISTRY_COLUMNS, ReadResult, SourceFile
 from pemilih.domain import region_tables
 from pemilih.domain.regions import district_prefixes
-from pemilih.io import fingerprint
+from pemilih.io import bounds, fingerprint
 from pemilih.io.csvfile import read_csv_file
 from pemilih.io.grid import FileRead
 from pemilih.io.headers import alias_hint, printed
@@ -59,7 +59,8 @@ def _parse(path: str, name: str, kind: str | None, raw: bytes) -> FileRead:
         if raw[:4] in _WORKBOOK_MAGIC:
             read = read_workbook(path, name, kind)
         elif name.lower().endswith(_WORKBOOK_EXT):
-            read = FileRead(name, path, unreadable="berkas rusak atau bukan spreadsheet yang dapat dibaca")
+            read = FileRead(name, path, unreadable=bounds.refusal(path, name)
+                            or "berkas rusak atau bukan spreadsheet yang dapat dibaca")
         else:
             read = read_csv_file(path, name, kind, raw)
     except Exception as exc:  # never let one odd file stop the others

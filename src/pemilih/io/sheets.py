@@ -7,15 +7,18 @@ search, text columns joined into one string each) while the main process imports
 then rebuilds each frame with one call per column. Processes rather than threads: the Python
 half of the work then runs on both cores instead of taking turns for the interpreter lock.
 
-Fork is only safe before Polars starts its thread pool, so `start()` declines once Polars is
-imported (the readers then use threads, see read.py). This module imports nothing heavy.
+The workers are io/isolated.py's children, held to memory and time limits: a workbook that
+kills or outlasts its worker comes back as isolated.Failed (the file is unreadable, with the
+reason) and the others are read on. Fork is only safe before Polars starts its thread pool, so
+`start()` declines once Polars is imported (each workbook is then read in a child of its own
+made by a fork server, see workbook.read_workbook). This module imports nothing heavy.
 """
 from __future__ import annotations
 
-import multiprocessing as mp
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
+
+from pemilih.io import isolated
 
 _MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 _ahead: dict[str, tuple] = {}  # path -> (kind asked for, pending result)
@@ -36,12 +39,6 @@ def _is_workbook(path: str) -> bool:
         return False
 
 
-def _ignore_interrupt() -> None:
-    """Ctrl-C is the main process's to handle; a worker just finishes and is shut down."""
-    import signal
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 def _work(path: str, kind: str | None):
     from pemilih.io.workbook import scan_and_pack  # in the worker: no Polars here
     return scan_and_pack(path, os.path.basename(path), kind)
@@ -50,28 +47,27 @@ def _work(path: str, kind: str | None):
 def start(paths, kind: str | None = None, workers: int = 2) -> bool:
     """Begin reading the workbooks among paths in worker processes; False when not done."""
     global _pool
-    if "polars" in sys.modules or "fork" not in mp.get_all_start_methods():
+    if "polars" in sys.modules:
         return False
     books = [p for p in map(os.fspath, paths) if _is_workbook(p)]
-    if len(books) < 2:
+    if not books:
         return False
-    # A worker that dies (a crash in the parser) breaks the pool: take() then gets an error,
-    # not a wait forever, and the file is read in this process instead.
-    count = max(1, min(workers, os.cpu_count() or 1))
-    _pool = ProcessPoolExecutor(count, mp_context=mp.get_context("fork"), initializer=_ignore_interrupt)
+    # Children held to memory and time limits: a worker that dies or runs too long costs its
+    # file (take() gives isolated.Failed, the file is TIDAK TERBACA), never the others.
+    _pool = isolated.Pool(isolated.worker_count(min(workers, len(books))))
     for path in books:
         _ahead[path] = (kind, _pool.submit(_work, path, kind))
     return True
 
 
 def take(path: str, kind: str | None):
-    """The FileRead a worker made for this path (once), or None: then the reader reads it
-    itself, and reports a broken file the usual way."""
+    """The FileRead a worker made for this path (once), isolated.Failed when reading it was
+    stopped, or None: then the reader reads it itself (in a child of its own)."""
     entry = _ahead.pop(path, None)
-    if entry is None or entry[0] != kind:
+    if entry is None or entry[0] != kind or _pool is None:
         return None
     try:
-        return entry[1].result()
+        return _pool.result(entry[1])
     except Exception:
         return None
 
@@ -81,5 +77,5 @@ def stop() -> None:
     global _pool
     _ahead.clear()
     if _pool is not None:
-        _pool.shutdown(wait=False, cancel_futures=True)
+        _pool.close()
         _pool = None

@@ -26,6 +26,6 @@ def kpu_judges() -> dict:
 
 
 def registry_judges() -> dict:
-    return {"nama": judges.registry_name, "tempat_lahir": judges.upper_text, "alamat": judges.upper_text,
+    return {"nama": judges.registry_name, "tempat_lahir": judges.birth_place, "alamat": judges.address,
             "status_kawin": judges.registry_marital_status, "jenis_kelamin": judges.sex,
             "rt": judges.rt, "rw": judges.rw, "status": judges.upper_text}

@@ -3,14 +3,17 @@
 A sheet with no header is skipped when it holds nothing that looks like voter data (an
 instructions or recap sheet); if it does hold NIK-like numbers, the file is refused rather
 than silently reading only part of it. `scan_workbook` does everything but build Polars
-frames, so it can run in a worker process that never imports Polars (sheets.py).
+frames, so it runs in a child process that never imports Polars, held to memory and time
+limits (io/isolated.py), after the file is bounded (io/bounds.py): a hostile workbook costs
+that child, and comes back unreadable with the reason.
 """
 from __future__ import annotations
 
 import re
 
+from pemilih.io import bounds, isolated
 from pemilih.io import sheets as sheet_grids
-from pemilih.io.grid import FileRead, Source, frame_from_grids, frame_from_packed, pack_grids
+from pemilih.io.grid import FileRead, Source, frame_from_packed, pack_grids
 from pemilih.io.headers import detect_kind, find_header, missing_columns
 
 _SHEET_TPS = re.compile(r"^\s*TPS\s*[-_.]?\s*0*(\d{1,3})\s*$", re.IGNORECASE)
@@ -49,6 +52,9 @@ def _grids(path: str, read: FileRead) -> list[tuple[str, list[list]]] | None:
 def scan_workbook(path: str, name: str, kind: str | None) -> tuple[FileRead, list]:
     """(the file's sources and problems, [(columns, parts)] per header layout); no Polars."""
     read = FileRead(name, path)
+    read.unreadable = bounds.refusal(path, name)  # bounded before calamine unfolds anything
+    if read.unreadable:
+        return read, []
     grids = _grids(path, read)
     if grids is None:
         return read, []
@@ -80,14 +86,16 @@ def scan_workbook(path: str, name: str, kind: str | None) -> tuple[FileRead, lis
 
 
 def read_workbook(path: str, name: str, kind: str | None) -> FileRead:
-    """The workbook read here, or taken from a worker process that read it ahead."""
-    ahead = sheet_grids.take(path, kind)
-    if ahead is not None:
-        ahead.frames = [frame_from_packed(p) for p in ahead.packed]
-        ahead.packed = []
-        return ahead
-    read, layouts = scan_workbook(path, name, kind)
-    read.frames = [frame_from_grids(parts, columns) for columns, parts in layouts]
+    """The workbook read in a child process held to memory and time limits (io/isolated.py),
+    or taken from a worker process that read it ahead (io/sheets.py)."""
+    read = sheet_grids.take(path, kind)
+    if read is None:
+        read = isolated.run(scan_and_pack, path, name, kind)
+    if isinstance(read, isolated.Failed):
+        return FileRead(name, path, unreadable=read.reason)
+    read.name = name
+    read.frames = [frame_from_packed(p) for p in read.packed]
+    read.packed = []
     return read
 
 

@@ -90,8 +90,13 @@ SECURE_REFERRER_POLICY = "same-origin"
 # until then a browser asking for English still gets Indonesian, never a mix.
 LANGUAGES = [("id", "Bahasa Indonesia")]
 LOCALE_PATHS = [str(Path(__file__).resolve().parent.parent / "web" / "locale")]
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024  # the fields of a form, files aside
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024  # a bigger file is streamed to a temporary file
+# A body over the largest upload of any kind is refused unread; each page then holds its kind's
+# limits (domain/limits.py, web/uploads.py).
+FILE_UPLOAD_HANDLERS = ["pemilih.web.uploads.RequestSizeLimit",
+                        "django.core.files.uploadhandler.MemoryFileUploadHandler",
+                        "django.core.files.uploadhandler.TemporaryFileUploadHandler"]
 DATA_UPLOAD_MAX_NUMBER_FILES = 400  # a regency's 151 form-style workbooks in one upload
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pemilih"}}
 # The workspace the web application serves (its folder holds uploads and job outputs).

@@ -3,6 +3,10 @@
 Step 1 of the upload page saves the files and checks them (nothing stored); step 2 receives
 the very files checked, as a job. A token names the folder between the two; folders never
 confirmed are removed after a day.
+
+How big an upload may be is said once, per kind (domain/limits.py): `size_refusal` gives the
+pages their answer (HTTP 413), and `RequestSizeLimit` (settings.FILE_UPLOAD_HANDLERS) refuses a
+request body over the largest of them before any of it is read.
 """
 from __future__ import annotations
 
@@ -13,12 +17,58 @@ import time
 import uuid
 from pathlib import Path
 
+from django.core.exceptions import RequestDataTooBig
+from django.core.files.uploadhandler import FileUploadHandler
+
+from pemilih.domain import limits
 from pemilih.web import jobs
 
 MANIFEST = "unggahan.json"
 STALE_SECONDS = 24 * 3600  # unconfirmed uploads are removed after a day
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._ ()-]+")
+
+# The kinds of upload: (bytes per file, bytes of all files of one upload, what the message calls it).
+LIST, COKLIT, RESPONSES = "daftar", "coklit", "tanggapan"
+SIZE_LIMITS = {
+    LIST: (limits.UPLOAD_LIST_BYTES, limits.UPLOAD_LIST_TOTAL_BYTES, "daftar pemilih / ekstrak Disdukcapil"),
+    COKLIT: (limits.UPLOAD_COKLIT_BYTES, limits.UPLOAD_COKLIT_TOTAL_BYTES, "lembar kerja coklit"),
+    RESPONSES: (limits.UPLOAD_RESPONSES_BYTES, limits.UPLOAD_RESPONSES_BYTES, "berkas tanggapan"),
+}
+TOO_LARGE = 413  # the status of a page that refuses an upload for its size
+
+
+def _mb(n: int) -> str:
+    return f"{n / limits.MB:.1f} MB".replace(".", ",")
+
+
+def size_refusal(files, kind: str) -> str | None:
+    """Why these uploaded files are too big for their kind (Bahasa Indonesia), or None."""
+    each, total, label = SIZE_LIMITS[kind]
+    for upload in files:
+        if upload.size > each:
+            return (f"Berkas '{safe_name(upload.name)}' terlalu besar ({_mb(upload.size)}); batas {label} "
+                    f"{_mb(each)} per berkas.")
+    size = sum(u.size for u in files)
+    if size > total:
+        return f"Berkas yang diunggah bersama terlalu besar ({_mb(size)}); batas {label} {_mb(total)} sekali unggah."
+    return None
+
+
+class RequestSizeLimit(FileUploadHandler):
+    """Refuses a multipart body over limits.UPLOAD_REQUEST_BYTES before reading it (Django
+    answers 400, as for its own DATA_UPLOAD_MAX_MEMORY_SIZE); the next handlers store the files."""
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        if content_length and content_length > limits.UPLOAD_REQUEST_BYTES:
+            raise RequestDataTooBig(f"unggahan {_mb(content_length)} melebihi batas {_mb(limits.UPLOAD_REQUEST_BYTES)}")
+        return None
+
+    def receive_data_chunk(self, raw_data, start):
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
 
 
 def safe_name(name: str) -> str:

@@ -27,12 +27,13 @@ from pemilih.cycle.common import Who, is_refusal, working_regime
 from pemilih.web import access, access_log, jobs, tasks, workspace
 from pemilih.web.access import only, route
 from pemilih.web.roles import Role
+from pemilih.web.uploads import COKLIT, SIZE_LIMITS, TOO_LARGE, size_refusal
 from pemilih.web.villages import queue_context, villages
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REASON_SHARE = "Lembar kerja coklit untuk panitia (unduhan web)"
 REASON_COLLECT = "Hasil coklit panitia (unggahan web)"
-MAX_UPLOAD = 50 * 1024 * 1024  # one village's workbook is well under a megabyte
+MAX_UPLOAD = SIZE_LIMITS[COKLIT][0]  # one village's workbook is well under a megabyte
 IN_REQUEST = 5  # more workbooks than this at once are collected as a job (151 take a minute)
 
 
@@ -79,7 +80,7 @@ def _progress(scope: str | None) -> dict:
     return {v.kode_desa: v for v in out.villages}
 
 
-def coklit_page(request, outcomes=None, error=None):
+def coklit_page(request, outcomes=None, error=None, status: int = 200):
     """The villages whose workbooks may go out: in the account's scope, of the election (the
     latest), each offered only under an agreement that covers it (else the reason is shown)."""
     from pemilih.cycle.share import agreements_by_village
@@ -113,7 +114,7 @@ def coklit_page(request, outcomes=None, error=None):
         "can_zip": scope is None and bool(rows) and whole is not None, "in_request": IN_REQUEST,
         "election": election, "scope": scope,
         "outside_election": scope is not None and election is not None and scope not in election.villages,
-        **queue_context(request), "queue_note": _("tidak masuk lembar kerja desa mana pun")})
+        **queue_context(request), "queue_note": _("tidak masuk lembar kerja desa mana pun")}, status=status)
 
 
 def _job_outcomes(request) -> list[dict] | None:
@@ -192,6 +193,8 @@ def collect_upload(request):
     uploads = request.FILES.getlist("berkas")
     if not uploads:
         return coklit_page(request, error="Pilih lembar kerja (xlsx) yang akan dikumpulkan.")
+    if size_refusal(uploads, COKLIT):
+        return coklit_page(request, error=size_refusal(uploads, COKLIT), status=TOO_LARGE)
     saved = []
     try:
         for upload in uploads:

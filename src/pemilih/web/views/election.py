@@ -27,9 +27,10 @@ from pemilih.web import access, access_log, jobs, tasks, workspace
 from pemilih.web.access import only, route
 from pemilih.web.models import Job
 from pemilih.web.roles import Role
+from pemilih.web.uploads import RESPONSES, SIZE_LIMITS, TOO_LARGE, size_refusal
 from pemilih.web.villages import villages
 
-MAX_UPLOAD = 20 * 1024 * 1024  # a responses sheet is a few hundred rows
+MAX_UPLOAD = SIZE_LIMITS[RESPONSES][0]  # a responses sheet is a few hundred rows
 RESPONSE_SUFFIXES = (".xlsx", ".xls", ".ods")  # what the sheet reader (calamine) opens
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REASON_CREATE = step.CREATE_REASON
@@ -246,6 +247,8 @@ def upload_responses(request, code: str):
     upload = request.FILES.get("berkas")
     if upload is None:
         return election_detail(request, code, ["Pilih berkas tanggapan (xlsx) untuk diunggah."], status=400)
+    if size_refusal([upload], RESPONSES):
+        return election_detail(request, code, [size_refusal([upload], RESPONSES)], status=TOO_LARGE)
     try:
         stored = jobs.save_upload(upload, RESPONSE_SUFFIXES, MAX_UPLOAD)
     except ValueError as exc:

@@ -16,7 +16,7 @@ from pemilih.cycle.receive import REASON_OF_KIND
 from pemilih.web import access, jobs, tasks
 from pemilih.web.access import only, route
 from pemilih.web.roles import Role
-from pemilih.web.uploads import load_upload, save_upload
+from pemilih.web.uploads import LIST, TOO_LARGE, load_upload, save_upload, size_refusal
 
 MAX_SHOWN = 200  # problems listed on the page; the counts per code cover all of them
 KINDS = {"kpu": "Daftar pemilih KPU", "registry": "Ekstrak data Disdukcapil"}
@@ -58,17 +58,20 @@ def _kind_for(request, asked: str | None) -> str | None:
 def upload(request):
     context = {"kinds": KINDS, "choose_kind": access.role_of(request) == Role.ADMIN,
                "kind": _kind_for(request, request.POST.get("jenis") or request.GET.get("jenis"))}
+    status = 200
     if request.method == "POST":
         files = request.FILES.getlist("berkas")
         if context["kind"] is None:
             context["error"] = "Pilih jenis berkas: daftar pemilih KPU atau ekstrak Disdukcapil."
         elif not files:
             context["error"] = "Pilih satu berkas atau lebih (.xlsx atau .csv) untuk diperiksa."
+        elif size_refusal(files, LIST):
+            context["error"], status = size_refusal(files, LIST), TOO_LARGE
         else:
             token, paths = save_upload(files, context["kind"], request.user.pk)
             context.update(token=token, report=preflight(paths, context["kind"]))
     context["kind_label"] = KINDS.get(context["kind"] or "", "")
-    return render(request, "web/upload/upload.html", context)
+    return render(request, "web/upload/upload.html", context, status=status)
 
 
 def store(request):
