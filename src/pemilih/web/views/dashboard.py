@@ -9,7 +9,6 @@ here.
 from __future__ import annotations
 
 import tempfile
-from datetime import date
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -18,7 +17,7 @@ from django.shortcuts import render
 
 from pemilih.domain.codes import label as code_label
 from pemilih.domain.codes import regimes
-from pemilih.web import charts, rakor
+from pemilih.web import charts, params, rakor
 from pemilih.web.access import only, route
 from pemilih.web.roles import Role
 from pemilih.web.villages import queue_context
@@ -38,9 +37,9 @@ class _Asked:
             text = (request.GET.get(name) or "").strip()
             if text:
                 try:
-                    setattr(self, "start" if name == "dari" else "end", date.fromisoformat(text))
-                except ValueError:
-                    self.error = f"Tanggal '{text}' tidak sah; tulis sebagai TTTT-BB-HH."
+                    setattr(self, "start" if name == "dari" else "end", params.day(text))
+                except params.ParamError as err:
+                    self.error = str(err)
         wanted = request.GET.get("rezim") or ""
         self.regime = wanted if wanted in regimes() else rakor.default_regime()
         self.kecamatan = (kecamatan or request.GET.get("kecamatan") or "").strip()
@@ -54,6 +53,8 @@ class _Asked:
 def _recap(asked: _Asked):
     """(recap of the whole regency, the kecamatan asked for or None); (None, None) and
     asked.error set when it cannot be counted."""
+    if asked.error:  # a malformed day: nothing counted, the message shown
+        return None, None
     if asked.start is None:
         asked.error = asked.error or "Belum ada daftar pemilih yang diterima di ruang kerja ini."
         return None, None
@@ -87,7 +88,7 @@ def dashboard(request, kecamatan: str | None = None):
             export_query=asked.query(kecamatan=rakor.kecamatan_codes(result).get(name, name) if name else ""),
             voters_chart=_voters_chart(rows, by), tms_chart=_tms_chart(rows, shown, by),
             queue_url=queue_context(request)["queue_url"])
-    status = 404 if asked.kecamatan and name is None and result is not None else 200
+    status = 404 if asked.kecamatan and name is None and result is not None else 400 if asked.error else 200
     return render(request, "web/dashboard/index.html", context, status=status)
 
 
@@ -121,14 +122,17 @@ def compare(request):
     if custom and asked.start and asked.end and not asked.error:
         picked.append(f"rentang-{asked.start:%Y%m%d}-{asked.end:%Y%m%d}")
     columns, errors = [], [asked.error] if asked.error else []
-    for key in dict.fromkeys(picked):  # each once, in the order asked
+    wanted = list(dict.fromkeys(picked))  # each once, in the order asked
+    if len(wanted) > MAX_COLUMNS:
+        # Each period is a replay of the log: bounded work per request, the rest not counted.
+        errors.append(f"Paling banyak {MAX_COLUMNS} periode dibandingkan sekaligus; {len(wanted) - MAX_COLUMNS} "
+                      "periode lainnya tidak dihitung dan tidak ditampilkan.")
+        wanted = wanted[:MAX_COLUMNS]
+    for key in wanted:
         try:
             columns.append(rakor.column(key, asked.regime))
         except rakor.PeriodError as exc:
-            errors.append(str(exc))
-    if len(columns) > MAX_COLUMNS:
-        errors.append(f"Paling banyak {MAX_COLUMNS} periode dibandingkan sekaligus; yang lain tidak ditampilkan.")
-        columns = columns[:MAX_COLUMNS]
+            errors.append(str(exc)[:200])
     columns = rakor.by_end(columns)
     context = {"asked": asked, "available": available, "picked": set(picked), "columns": columns,
                "errors": errors, "regimes": regimes(), "custom": custom,
@@ -142,7 +146,7 @@ def _export(request, write, suffix: str, content_type: str):
     if result is None or (asked.kecamatan and name is None):
         return render(request, "web/dashboard/index.html",
                       {"asked": asked, "regimes": regimes(), "result": None, "query": asked.query()},
-                      status=404 if result is not None else 200)
+                      status=404 if result is not None else 400 if asked.error else 200)
     shown = rakor.narrowed(result, name)
     part = f"_{rakor.kecamatan_codes(result).get(name, '').replace('.', '')}" if name else ""
     filename = f"rekap_{asked.start:%Y%m%d}_{asked.end:%Y%m%d}{part}.{suffix}"

@@ -1,0 +1,147 @@
+"""Every GET URL, as every role, with malformed values of every query parameter and path
+parameter: never a server error (5xx). A bad value is a 400, a 404 or a message on the page.
+
+The URLs are walked from web/urls.py (a new URL is covered without editing this test); the
+query parameters are the ones the web code reads (found in its source, plus the ones read
+through a helper), so a new parameter is covered too."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from pemilih.store import settings
+
+from webcoklit import agree
+
+settings.ensure_configured()
+
+from django.urls import URLPattern, URLResolver, get_resolver, reverse  # noqa: E402
+
+from pemilih.web.roles import Role  # noqa: E402
+
+OWN = "73.26.01.2001"
+WEB = Path(__file__).resolve().parent.parent / "src" / "pemilih" / "web"
+
+# Read through `params.get(...)`, a QueryDict passed on (review filters), or the pager.
+HELPER_PARAMS = {"status", "kode", "desa", "skor_min", "skor_max", "hal"}
+
+BAD_VALUES = [
+    "9999-12-31", "0000-01-01", "2024-02-30", "x", "-1", "0", "9" * 40, "-" + "9" * 40,
+    "1e309", "nan", "a" * 5000, "ñ€𝔘 ﷽ \u202e", "%00", "' OR 1=1 --", "<script>",
+    "bulan-0000-01", "bulan-9999-12", "rentang-99991231-99991231", "rentang-00000101-20240101",
+    "daftar-99999999999999999999999", "daftar--1",
+]
+
+PATH_VALUES = {
+    "kode_desa": [OWN, "x", "73.26.01.9999", "9" * 300],
+    "pk": [1, 2**63, 10**30],
+    "code": ["PILKALEM-UJI", "x" * 300],
+    "name": ["berkas.xlsx", "..", "%2e%2e%2fetc%2fpasswd", "n" * 300],
+    "kecamatan": ["73.26.01", "x", "9" * 300],
+    "stage": ["DPT", "x"],
+    "kind": ["pdf", "x"],
+    "seq": [1, 10**30],
+}
+
+
+def query_params() -> set[str]:
+    found = set(HELPER_PARAMS)
+    for path in WEB.rglob("*.py"):
+        found |= set(re.findall(r"GET(?:\.get|\.getlist)\(\"(\w+)\"", path.read_text(encoding="utf-8")))
+    return found
+
+
+def _patterns(resolver=None):
+    for p in (resolver or get_resolver()).url_patterns:
+        if isinstance(p, URLResolver):
+            yield from _patterns(p)
+        elif isinstance(p, URLPattern):
+            yield p
+
+
+def urls() -> list[str]:
+    out = []
+    for pattern in _patterns():
+        if pattern.name == "keluar":
+            continue  # signs the client out
+        converters = list(pattern.pattern.converters)
+        missing = [k for k in converters if k not in PATH_VALUES]
+        assert not missing, f"URL {pattern.name}: no sample values for {missing}; add them to this test"
+        combos = [{}]
+        for key in converters:
+            combos = [{**c, key: v} for c in combos for v in PATH_VALUES[key]]
+        for kwargs in combos:
+            try:
+                out.append(reverse(pattern.name, kwargs=kwargs))
+            except Exception:  # a value the converter refuses cannot be in a URL at all
+                continue
+    return out
+
+
+@pytest.fixture
+def loaded(website, maker):
+    from pemilih.store.receive import import_result
+    import_result(website.ws, maker.generated_kpu(40), actor="uji", agency="KPU", reason="uji")
+    agree(website.ws, "1/PKS/UJI")
+    return website
+
+
+def _server_errors(client, url: str, params: list[str]) -> list[str]:
+    errors = []
+    for value in BAD_VALUES:
+        query = {name: value for name in params}
+        response = client.get(url, query)
+        if response.status_code >= 500:
+            errors.append(f"GET {url}?{'&'.join(f'{n}={value[:30]}' for n in params)}: {response.status_code}")
+    # Each parameter given twice, with two different bad values.
+    response = client.get(url, {name: ["9999-12-31", "x"] for name in params})
+    if response.status_code >= 500:
+        errors.append(f"GET {url} (repeated parameters): {response.status_code}")
+    return errors
+
+
+def test_the_parameters_found_include_the_dates_and_periods():
+    assert {"dari", "sampai", "p", "hal", "q", "desa"} <= query_params()
+
+
+@pytest.mark.parametrize("role", [None, *Role.values])
+def test_no_get_url_answers_a_server_error_to_malformed_values(loaded, role):
+    client = loaded.client(role, kode_desa=OWN if role == Role.PANITIA else "")
+    params = sorted(query_params())
+    errors = []
+    for url in urls():
+        response = client.get(url)
+        if response.status_code >= 500:
+            errors.append(f"GET {url}: {response.status_code}")
+        errors += _server_errors(client, url, params)
+        if role == Role.ADMIN:  # reaches every URL: each parameter alone, the others absent
+            for name in params:
+                errors += _server_errors(client, url, [name])
+    assert errors == []
+
+
+@pytest.mark.parametrize("url", ["/rekap/?sampai=9999-12-31", "/rekap/banding/?p=bulan-0000-01",
+                                 "/rekap/?dari=0001-01-01", "/rekap/unduh/xlsx/?sampai=9999-12-31",
+                                 "/rekap/banding/?p=rentang-00010101-99991231"])
+def test_the_dates_that_gave_a_server_error_get_a_message(loaded, url):
+    response = loaded.client(Role.KPU).get(url)
+    assert response.status_code in (200, 400), response.status_code
+    assert "tidak sah" in response.content.decode() or "di luar" in response.content.decode()
+
+
+def test_a_comparison_counts_a_bounded_number_of_periods(loaded, monkeypatch):
+    """135 months asked in one request: at most MAX_COLUMNS replays of the log, and a message."""
+    from pemilih.web import rakor
+    from pemilih.web.views.dashboard import MAX_COLUMNS
+    rakor.clear_cache()
+    replays = []
+    real = rakor.step.replay
+    monkeypatch.setattr(rakor.step, "replay", lambda *a, **k: replays.append(a[1:]) or real(*a, **k))
+    months = [f"bulan-{2015 + i // 12}-{i % 12 + 1:02d}" for i in range(135)]
+    response = loaded.client(Role.KPU).get("/rekap/banding/", {"p": months})
+    assert response.status_code == 200
+    assert 0 < len(replays) <= MAX_COLUMNS == 6
+    page = response.content.decode()
+    assert "Paling banyak 6 periode" in page and "129 periode lainnya tidak dihitung" in page
