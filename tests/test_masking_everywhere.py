@@ -158,7 +158,7 @@ def test_every_page_and_document_shows_her_masked(world, tmp_path):
     # Coklit: her NIK typed again as a new voter is a conflict, named on the outcome page.
     from pemilih.io.coklit_fill import fill_workbook
     shared = tmp_path / "coklit.xlsx"
-    shared.write_bytes(_download(dpml.get(f"/coklit/{A}/unduh/")))
+    shared.write_bytes(_download(dpml.post(f"/coklit/{A}/unduh/")))
     fill_workbook(shared, tmp_path / "kembali.xlsx", statuses={"dpt.csv::4": "TMS-5"},
                   new_voters=[{"nik": NIK, "nama": "NE' RANTE", "tanggal_lahir": "05-07-1989"}])
     out["coklit outcome"] = _page(committee, "/coklit/kumpul/", {

@@ -250,7 +250,7 @@ def test_04_coklit_workbook_out_and_back(site, people, truth, new_page, tmp_path
     new_name = renamed["NAMA"] + " PATIKU"
     dpml = as_(new_page, site, people["dpml"])
     dpml.goto(site.url + "/coklit/")
-    shared = download(dpml, f"a[href^='/coklit/{truth.v}/unduh/']", tmp_path)
+    shared = download(dpml, f"form[action^='/coklit/{truth.v}/unduh/'] button", tmp_path)
     assert shared.name.startswith(f"COKLIT_{truth.v.replace('.', '')}_") and shared.suffix == ".xlsx"
     edited = edit_workbook(shared, tmp_path / "hasil_coklit.xlsx", cells={
         (dead["ref"], "STATUS"): "TMS-1", (dead["ref"], "KETERANGAN"): "Akta kematian 17/2026",
