@@ -192,7 +192,7 @@ def test_every_page_and_document_shows_her_masked(world, tmp_path):
         files[f"announcement {stage}"] = _download(dpml.get(f"/pilkalem/PK27/{A}/pengumuman/{stage}/"))
         if stage == "DPT":
             [logistics] = [n for n in job.files if n.endswith(".pdf")]
-            files["logistics"] = _download(dpml.get(f"/pekerjaan/{job.pk}/unduh/{logistics}"))
+            files["logistics"] = _download(dpml.post(f"/pekerjaan/{job.pk}/unduh/{logistics}"))
             continue
         # Public responses to the DPS (taken until the DPT is set): her NIK as Excel's number in
         # an addition, and typed where a kind belongs.
@@ -216,7 +216,7 @@ def test_every_page_and_document_shows_her_masked(world, tmp_path):
     assert job.status == job.DONE, job.message
     out.update(pages)
     [package] = job.files
-    with zipfile.ZipFile(io.BytesIO(_download(dpml.get(f"/pekerjaan/{job.pk}/unduh/{package}")))) as z:
+    with zipfile.ZipFile(io.BytesIO(_download(dpml.post(f"/pekerjaan/{job.pk}/unduh/{package}")))) as z:
         files["hand-back minutes"] = z.read("berita_acara.pdf")
     out["hand-back page"] = _page(dpml, "/serah/")
 

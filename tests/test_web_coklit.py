@@ -160,7 +160,7 @@ def test_all_villages_as_one_zip_is_a_job(site):
     job.refresh_from_db()
     assert job.status == Job.DONE, job.message
     [name] = job.files
-    data = client.get(f"/pekerjaan/{job.pk}/unduh/{name}")
+    data = client.post(f"/pekerjaan/{job.pk}/unduh/{name}")
     names = zipfile.ZipFile(io.BytesIO(b"".join(data.streaming_content))).namelist()
     assert sorted(names) == ["COKLIT_7326012001_LEMBANG_SATU.xlsx", "COKLIT_7326012002_LEMBANG_DUA.xlsx"]
     assert {e.payload["regime"] for e in _shared_events()} == {"PILKALEM"}
@@ -234,7 +234,7 @@ def test_the_page_offers_only_the_elections_villages_and_refuses_one_outside(sit
     site.run_jobs()
     job = Job.objects.get(kind="coklit-semua")
     assert job.status == Job.DONE, job.message
-    data = client.get(f"/pekerjaan/{job.pk}/unduh/{job.files[0]}")
+    data = client.post(f"/pekerjaan/{job.pk}/unduh/{job.files[0]}")
     names = zipfile.ZipFile(io.BytesIO(b"".join(data.streaming_content))).namelist()
     assert names == ["COKLIT_7326012001_LEMBANG_SATU.xlsx"]
     assert [e.payload["kode_desa"] for e in _shared_events()] == [A]

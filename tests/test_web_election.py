@@ -109,7 +109,7 @@ def test_dps_job_sets_the_list_of_the_elections_villages(site):
     assert {"DPS_PK27.xlsx", "pengumuman_DPS_PK27.zip"} <= set(job.files)
     assert job.result["list"] == made.pk
     # the job's files are downloadable from its page
-    assert dpml.get(f"/pekerjaan/{job.pk}/unduh/DPS_PK27.xlsx").status_code == 200
+    assert dpml.post(f"/pekerjaan/{job.pk}/unduh/DPS_PK27.xlsx").status_code == 200
     page = dpml.get("/pilkalem/PK27/").content.decode()
     assert f"/pilkalem/PK27/{A}/pengumuman/DPS/" in page and f"/pilkalem/PK27/{B}/pengumuman/DPS/" in page
     # a village's announcement is the one the job printed (also in the job's zip)

@@ -6,9 +6,9 @@
   link or an image on another site cannot fill the audit log."""
 from __future__ import annotations
 
-from webcoklit import A, NIKS, agree, receive
-
 from pemilih.web.roles import Role
+
+from webcoklit import NIKS, A, agree, receive
 
 
 def _site(website, maker):
@@ -93,3 +93,58 @@ def test_a_coklit_download_without_the_csrf_token_is_refused(website, maker):
     response = strict.post(f"/coklit/{A}/unduh/", {"csrfmiddlewaretoken": token})
     assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
     assert _events() == before + 1
+
+
+NEW_NIK = "7326014101060004"  # a new voter added by a committee's response, keyed baru:<NIK>
+
+
+def test_a_new_voters_key_shows_no_nik_on_any_page(website, maker):
+    """Every GET URL of tests/test_web_malformed.py's walk, as every role: a new voter's key
+    (`baru:<NIK>` as stored in the log) never shows her full NIK, on a page or in a link."""
+    from test_web_malformed import urls
+
+    from pemilih.store import changes, events
+    site = _site(website, maker)
+    new = changes.new_voter_row(changes.new_voter_key(NEW_NIK), 1000,
+                                {"nik": NEW_NIK, "nama": "LINA SAMPE", "kode_desa": A, "tps": "001"})
+    changes.record(events.RESPONSE_RECORDED, [changes.add(new, "Tanggapan")], actor="Panitia", agency="PANITIA",
+                   reason="Tanggapan masyarakat")
+    shown = []
+    for role in Role.values:
+        client = site.client(role, kode_desa=A if role == Role.PANITIA else "")
+        for _pattern, url, real in urls():
+            if not real or "/unduh/" in url:
+                continue
+            response = client.get(url, {"desa": A, "q": "LINA"})
+            if response.get("Content-Disposition", "").startswith("attachment"):
+                continue  # a file under the agreement (its NIK column is the full NIK by design)
+            body = response.content.decode(errors="replace")
+            if "LINA SAMPE" in body and role in (Role.KPU, Role.DPML):
+                shown.append(url)
+            assert NEW_NIK not in body, f"{url} as {role}"
+            assert NEW_NIK not in response.get("Location", ""), f"{url} as {role}"
+    assert "/pemilih/" in shown  # she is listed: the pages did show her
+
+
+def test_a_job_output_is_a_post_with_the_csrf_token(website, maker):
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    from pemilih.web import jobs
+    from pemilih.web.models import Job
+    site = _site(website, maker)
+    site.client(Role.DPML, username="dpml-job")
+    user = User.objects.get(username="dpml-job")
+    job = Job.objects.create(kind="uji", status=Job.DONE, files=["daftar.csv"], user=user,
+                             params={"personal_data": True})
+    (jobs.output_dir(job) / "daftar.csv").write_text("nama\nLINA\n", encoding="utf-8")
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(user)
+    url = f"/pekerjaan/{job.pk}/unduh/daftar.csv"
+    assert strict.get(url).status_code == 405
+    assert strict.post(url).status_code == 403  # no token
+    page = strict.get(f"/pekerjaan/{job.pk}/").content.decode()
+    assert f'<form method="post" action="{url}"' in page and f'href="{url}"' not in page
+    token = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    response = strict.post(url, {"csrfmiddlewaretoken": token})
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"nama\nLINA\n"

@@ -24,7 +24,7 @@ from pemilih.web.roles import Role  # noqa: E402
 OWN = "73.26.01.2001"
 WEB = Path(__file__).resolve().parent.parent / "src" / "pemilih" / "web"
 
-# Read through `params.get(...)`, a QueryDict passed on (review filters), or the pager.
+# Read through a helper: a QueryDict passed on (review filters), the pager.
 HELPER_PARAMS = {"status", "kode", "desa", "skor_min", "skor_max", "hal"}
 
 BAD_VALUES = [
@@ -49,7 +49,7 @@ PATH_VALUES = {
 def query_params() -> set[str]:
     found = set(HELPER_PARAMS)
     for path in WEB.rglob("*.py"):
-        found |= set(re.findall(r"GET(?:\.get|\.getlist)\(\"(\w+)\"", path.read_text(encoding="utf-8")))
+        found |= set(re.findall(r"\b(?:GET|asked|params)\.(?:get|getlist)\(\"(\w+)\"", path.read_text(encoding="utf-8")))
     return found
 
 

@@ -439,7 +439,7 @@ def test_07_dpml_builds_the_handback_package(site, people, new_page, tmp_path_fa
     submit(page, "button:has-text('Susun paket')")
     message = finish_job(page)
     assert "Paket 7326_2027-Q1_" in message
-    package = download(page, "#job-status ul.files a", tmp_path_factory.mktemp("paket"))
+    package = download(page, "#job-status ul.files button", tmp_path_factory.mktemp("paket"))
     assert re.fullmatch(r"7326_2027-Q1_[0-9a-f]{12}\.zip", package.name)
     assert set(zipfile.ZipFile(package).namelist()) == PACKAGE_FILES
     from pemilih.io import package as contract

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 
 from pemilih.web import access, jobs
@@ -64,6 +64,10 @@ def job_status(request, pk: int):
 
 
 def job_file(request, pk: int, name: str):
+    """A job's output file: POST with the CSRF token only (outputs hold personal data, and each
+    download of one is an access to record: no link or image elsewhere may cause one)."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     job = own_job(request, pk)
     if name not in job.files:
         raise Http404
