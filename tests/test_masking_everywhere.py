@@ -189,7 +189,7 @@ def test_every_page_and_document_shows_her_masked(world, tmp_path):
         assert job.status == job.DONE, job.message
         out.update({f"{k} {stage}": v for k, v in pages.items()})
         shows_her.append(f"job {job.kind} {stage}")  # the TPS warning names her family's NKK
-        files[f"announcement {stage}"] = _download(dpml.get(f"/pilkalem/PK27/{A}/pengumuman/{stage}/"))
+        files[f"announcement {stage}"] = _download(dpml.post(f"/pilkalem/PK27/{A}/pengumuman/{stage}/"))
         if stage == "DPT":
             [logistics] = [n for n in job.files if n.endswith(".pdf")]
             files["logistics"] = _download(dpml.post(f"/pekerjaan/{job.pk}/unduh/{logistics}"))

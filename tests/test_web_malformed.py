@@ -159,3 +159,20 @@ def test_a_comparison_counts_a_bounded_number_of_periods(loaded, monkeypatch):
     assert 0 < len(replays) <= MAX_COLUMNS == 6
     page = response.content.decode()
     assert "Paling banyak 6 periode" in page and "129 periode lainnya tidak dihitung" in page
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "2024-02-30", "x" * 300])
+def test_the_forms_with_dates_answer_extreme_days_without_a_server_error(loaded, day):
+    dpml, kpu = loaded.client(Role.DPML), loaded.client(Role.KPU)
+    answers = {
+        "pilkalem_buat": dpml.post("/pilkalem/buat/", {
+            "kode": "PK99", "nama": "Uji", "rezim": "PILKALEM", "hari": day, "dps": day, "umumkan": day,
+            "tanggapan": day, "dpt": day, "maks_tps": "9" * 30, "cadangan": "1e309", "cakupan": "semua",
+            "alasan": "uji"}),
+        "serah": dpml.post("/serah/", {"periode": "2027-Q1", "perjanjian": "1/PKS/UJI", "tanggal": day,
+                                       "acuan": day, "tempat": "Rantepao"}),
+        "perjanjian": kpu.post("/perjanjian/", {"number": "2/PKS/UJI", "purpose": "Coklit", "legal_basis": "UU",
+                                                "valid_from": day, "valid_to": day, "retention": "3 bulan",
+                                                "title": "PKS", "villages": "*"}),
+    }
+    assert {name: r.status_code for name, r in answers.items() if r.status_code >= 500} == {}

@@ -410,7 +410,7 @@ def test_06_pilkalem_lists_by_dpml_and_the_committee(site, people, truth, new_pa
     own = {tps: n for (kode, tps), n in per_tps.items() if kode == truth.v}
     assert len(own) >= 2  # ~20 voters, at most CAP per TPS
 
-    pdf = download(page, f"a[href='/pilkalem/{ELECTION}/{truth.v}/pengumuman/DPT/']", tmp_path)
+    pdf = download(page, f"form[action='/pilkalem/{ELECTION}/{truth.v}/pengumuman/DPT/'] button", tmp_path)
     assert pdf.suffix == ".pdf" and pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 1000
     table = download(page, f"a[href='/pilkalem/{ELECTION}/{truth.v}/tps/']", tmp_path)
     grid = CalamineWorkbook.from_path(str(table)).get_sheet_by_name("TPS").to_python()
