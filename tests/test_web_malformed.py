@@ -29,7 +29,7 @@ HELPER_PARAMS = {"status", "kode", "desa", "skor_min", "skor_max", "hal"}
 
 BAD_VALUES = [
     "9999-12-31", "0000-01-01", "2024-02-30", "x", "-1", "0", "9" * 40, "-" + "9" * 40,
-    "1e309", "nan", "a" * 5000, "ñ€𝔘 ﷽ \u202e", "%00", "' OR 1=1 --", "<script>",
+    "1e309", "nan", "a" * 5000, "ñ€𝔘 ﷽ \u202e", "%00", "\x00", "a\x00b", "' OR 1=1 --", "<script>",
     "bulan-0000-01", "bulan-9999-12", "rentang-99991231-99991231", "rentang-00000101-20240101",
     "daftar-99999999999999999999999", "daftar--1",
 ]
@@ -116,6 +116,7 @@ def test_the_parameters_found_include_the_dates_and_periods():
 
 
 @pytest.mark.parametrize("role", [None, *Role.values])
+@pytest.mark.postgres
 def test_no_get_url_answers_a_server_error_to_malformed_values(loaded, role):
     """Every URL with real and malformed path values; with the real ones, every parameter at
     once with each bad value, and (as the administrator, who reaches every URL) each parameter
@@ -176,3 +177,11 @@ def test_the_forms_with_dates_answer_extreme_days_without_a_server_error(loaded,
                                                 "title": "PKS", "villages": "*"}),
     }
     assert {name: r.status_code for name, r in answers.items() if r.status_code >= 500} == {}
+
+
+def test_a_nul_in_the_url_is_a_400(loaded):
+    """PostgreSQL cannot hold a NUL in text: asked for one, it answered a server error."""
+    client = loaded.client(Role.KPU)
+    for url, query in (("/pemilih/", {"q": "a\x00b"}), ("/tinjau/", {"kode": "\x00"}), ("/rekap/", {"x\x00": "1"})):
+        response = client.get(url, query)
+        assert response.status_code == 400 and "NUL" in response.content.decode(), url

@@ -104,10 +104,11 @@ LOGGING_CONFIG = None  # pemilih logs nothing personal; keep Django from install
 
 # --- HTTP hardening (issue 13): CSP, no-store, TLS deployments --------------------------------
 # Right after WhiteNoise (whose static files stay cacheable and need no policy): django-csp's
-# policy and web/headers.py's `Cache-Control: no-store` on every page and download.
+# policy, web/headers.py's `Cache-Control: no-store` on every page and download, and a 400 for
+# a NUL in the URL (web/params.py).
 MIDDLEWARE[MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1:
            MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1] = [
-    "csp.middleware.CSPMiddleware", "pemilih.web.headers.NoStoreMiddleware"]
+    "csp.middleware.CSPMiddleware", "pemilih.web.headers.NoStoreMiddleware", "pemilih.web.params.RefuseNulMiddleware"]
 # No inline script, style or event handler anywhere (web/static/web/app.js and app.css hold
 # them); `data:` images only for the empty favicon of base.html.
 CONTENT_SECURITY_POLICY = {"DIRECTIVES": {

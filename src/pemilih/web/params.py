@@ -61,3 +61,21 @@ def identifier(text: str) -> int:
     if not text.isascii() or not text.isdigit() or int(text) > BIGGEST_ID:
         raise ParamError(f"Nomor '{text[:40]}' tidak sah.")
     return int(text)
+
+
+class RefuseNulMiddleware:
+    """A NUL character in the path or the query string is never a value anyone typed; no
+    database text column can hold one (PostgreSQL refuses it with an error): 400 before any
+    view reads it. (Form bodies are left to the views: reading them here would parse uploads
+    before a view chooses how.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.http import HttpResponseBadRequest
+        query = request.GET
+        if "\x00" in request.path or any("\x00" in k or any("\x00" in v for v in query.getlist(k)) for k in query):
+            return HttpResponseBadRequest(b"Alamat halaman memuat karakter NUL yang tidak sah.",
+                                          content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
