@@ -92,6 +92,7 @@ def test_a_coklit_download_without_the_csrf_token_is_refused(website, maker):
     token = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
     response = strict.post(f"/coklit/{A}/unduh/", {"csrfmiddlewaretoken": token})
     assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
+    assert "no-store" in response["Cache-Control"]  # personal data: no cache keeps a copy
     assert _events() == before + 1
 
 
@@ -148,3 +149,4 @@ def test_a_job_output_is_a_post_with_the_csrf_token(website, maker):
     token = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
     response = strict.post(url, {"csrfmiddlewaretoken": token})
     assert response.status_code == 200 and b"".join(response.streaming_content) == b"nama\nLINA\n"
+    assert "no-store" in response["Cache-Control"]
