@@ -54,7 +54,7 @@ def test_a_rows_options_and_actions_are_the_commands_own(name):
     row = _rows()[name]
     named = set(re.findall(r"--[a-z][a-z0-9-]*", row))
     assert named <= _options(parser), f"{name}: {named - _options(parser)} not in its --help"
-    actions = re.findall(r"^ ([a-z]+(?:\\\|[a-z]+)+)", row)
+    actions = re.findall(r"^ ([a-z][a-z0-9-]*(?:\\\|[a-z][a-z0-9-]*)+)", row)  # such as `akun reset-2fa`
     if actions:
         assert set(actions[0].split("\\|")) == _actions(parser), name
     help_text = parser.format_help()

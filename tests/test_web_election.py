@@ -119,6 +119,11 @@ def test_dps_job_sets_the_list_of_the_elections_villages(site):
     with zipfile.ZipFile(jobs.output_dir(job) / "pengumuman_DPS_PK27.zip") as printed:
         assert printed.read(name) == b"".join(pdf.streaming_content)
     assert name.startswith("DPS_7326012001_")
+    # both downloads are in the access log, with the rows each held (issue 13)
+    from pemilih.store.models import AccessLog
+    logged = [(r.action, r.rows, r.scope.get("desa"), r.scope.get("daftar")) for r in AccessLog.objects.order_by("id")]
+    assert logged == [("unduh-hasil-pekerjaan", len(expected), None, None),
+                      ("unduh-pengumuman", len([r for r in expected if r["kode_desa"] == A]), A, "DPS")]
 
 
 def test_responses_with_a_bad_cell_are_refused_whole_with_the_cell_named(site):

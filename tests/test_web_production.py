@@ -39,6 +39,7 @@ def test_serve_keeps_one_secret_key_per_workspace(tmp_path, monkeypatch):
 
 def test_demo_accounts_one_per_role_and_stable(workspace):
     from django.contrib.auth import authenticate
+    from django.test import RequestFactory
     from django.test.utils import override_settings
 
     from pemilih.web.accounts import demo_accounts
@@ -48,7 +49,8 @@ def test_demo_accounts_one_per_role_and_stable(workspace):
         again = {a["username"]: a for a in demo_accounts(workspace.path, "73.26.01.2001")}
         assert first == again
         for role in Role.values:
-            user = authenticate(username=role, password=first[role]["password"])
+            # django-axes counts every attempt per client: authenticate needs the request.
+            user = authenticate(RequestFactory().post("/"), username=role, password=first[role]["password"])
             assert user is not None and user.account.role == role
             assert (user.account.kode_desa == "73.26.01.2001") == (role == "panitia")
 

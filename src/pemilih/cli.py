@@ -6,10 +6,11 @@ import importlib
 import sys
 
 from pemilih import __version__
+from pemilih.store import owner_only
 
 # Each name is a module in pemilih.commands with register(subparsers) -> parser with func set.
 COMMANDS = ["generate", "check", "receive", "demo", "verify", "train", "review", "agreement", "share",
-            "collect", "coklit_progress", "resolve", "election", "handback", "apply", "recap", "serve"]
+            "collect", "coklit_progress", "resolve", "election", "handback", "apply", "recap", "audit", "serve", "akun"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    owner_only.start_process()  # what any command writes holds personal data: owner-only
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

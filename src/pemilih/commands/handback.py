@@ -30,9 +30,14 @@ def run(args) -> int:
     from pemilih.cycle import handback
     request = handback.HandbackRequest(args.out, args.periode, args.perjanjian, common.who(args), on=args.tanggal,
                                        eligible_on=args.tanggal_acuan, place=args.tempat)
+    ws = common.workspace(args)
     with common.progress() as shown:
-        out = handback.run(common.workspace(args), request, shown)
+        out = handback.run(ws, request, shown)
     c = out.counts
+    from pemilih.cycle import audit
+    audit.record_export(ws, actor=request.who.actor, agency=request.who.agency, action="paket-serah-kembali",
+                        scope={"daftar": args.periode, "berkas": str(out.path)}, rows=c.get("pemilih_akhir"),
+                        agreement=args.perjanjian)
     tms = ", ".join(f"{k} {v}" for k, v in c.items() if k.startswith("TMS"))
     print(f"Paket ditulis: {out.path}")
     print(f"  baru {c['B']}, TMS {sum(v for k, v in c.items() if k.startswith('TMS'))} ({tms or '-'}), "

@@ -5,9 +5,12 @@ import json
 import os
 import signal
 import sys
+import time
 from pathlib import Path
 
 from pemilih.commands import common
+
+WATCH_SECONDS = 0.5  # how often `pemilih serve` looks at its job worker
 
 
 def register(sub):
@@ -38,15 +41,18 @@ def run(args) -> int:
     else:
         print_accounts(opts.workspace)
     print(f"Aplikasi web: http://{args.host}:{args.port}/  (hentikan dengan Ctrl+C)", flush=True)
-    web, worker = server.start(opts, tied=True)
+    web, supervisor = server.start_supervised(opts, tied=True)
     # A plain `kill` (SIGTERM) stops the server like Ctrl+C does: through `finally` below.
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        return web.wait()
+        while web.poll() is None:
+            supervisor.poll()  # a dead job worker is restarted
+            time.sleep(WATCH_SECONDS)
+        return web.returncode
     except KeyboardInterrupt:
         return 0
     finally:
-        server.stop(web, worker)
+        server.stop(web, *supervisor.processes())
 
 
 def _interrupt(*_) -> None:

@@ -50,6 +50,10 @@ def run(args) -> int:
                                  villages=tuple(args.desa or ()), processes=args.proses, election=election)
     with common.progress() as shown:
         out = share.run(ws, request, shown)
+    from pemilih.cycle import audit
+    audit.record_export(ws, actor=request.who.actor, agency=request.who.agency, action="bagikan-coklit",
+                        scope={"pemilihan": election, "desa": list(args.desa or ()), "berkas": str(args.out)},
+                        rows=out.rows, agreement=args.perjanjian)
     if election:
         print(f"Pemilihan {election}: hanya desa yang menyelenggarakannya.")
     for path in out.paths[:20]:

@@ -9,6 +9,7 @@ it ran (findings are the point, not an error), 1 when it ran but a file was refu
 """
 from __future__ import annotations
 
+import getpass
 import os
 import sys
 import time
@@ -81,6 +82,10 @@ def run(args) -> int:
         return _fail(mask_digits_in_text(exc))
     except Exception as exc:  # an engine fault: said plainly, not as a traceback
         return _fail(f"Verifikasi gagal ({type(exc).__name__}): {mask_digits_in_text(exc)}")
+    if ws is not None:  # findings name voters: an export of personal data
+        from pemilih.cycle import audit
+        audit.record_export(ws, actor=getpass.getuser(),
+                            action="temuan-verifikasi", scope={"berkas": str(args.out)}, rows=out.findings.height)
     for line in out.refused:
         print(f"DITOLAK: {line}", file=sys.stderr)
     _report(out, time.perf_counter() - started)

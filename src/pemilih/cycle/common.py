@@ -129,10 +129,11 @@ def is_refusal(exc: BaseException) -> bool:
     """Whether an error is a refusal a person should read as it is (a step's or the store's
     reason in Bahasa Indonesia), rather than a fault to report."""
     from pemilih.io.package import PackageError
+    from pemilih.store.accounts import AccountError
     from pemilih.store.changes import ChangeError
     from pemilih.store.events import EventError
     from pemilih.store.handback import HandbackError
     from pemilih.store.receive import ImportRefused
     from pemilih.store.workspace import WorkspaceError
-    return isinstance(exc, (StepError, ChangeError, ImportRefused, WorkspaceError, PackageError, HandbackError,
-                            EventError))
+    return isinstance(exc, (StepError, AccountError, ChangeError, ImportRefused, WorkspaceError, PackageError,
+                            HandbackError, EventError))

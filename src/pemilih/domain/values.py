@@ -29,6 +29,7 @@ from datetime import date
 from pemilih.domain import dates
 from pemilih.domain import nik as nik_rules
 from pemilih.domain.fields import FIELD_LABELS
+from pemilih.domain.formula import FORMULA_START
 from pemilih.domain.names import DEGREE_RE
 from pemilih.domain.regions import canonical_code, district_prefixes
 from pemilih.domain.verdict import OK_EMPTY, Verdict
@@ -65,8 +66,6 @@ _DISABILITY_SEP = re.compile(r"[\s,;/.]+")
 # Names: letters and the signs Indonesian names are written with (`NE' RANTE`, `MUH. AMIN`,
 # `DRS. YOHANIS, S.PD.`, `SITI-AMINAH`; apostrophes also typed curly or as a backtick).
 NAME_SIGNS = frozenset("'\u2019\u2018`.,- ")
-# What a spreadsheet takes for a formula when it opens the cell (CSV/formula injection).
-FORMULA_START = ("=", "+", "-", "@")
 NAME_HINT = "hanya huruf, spasi, titik, koma, tanda petik (') dan tanda hubung (-)"
 # A name the name judge keeps as it is: capitals A-Z first, then capitals and the signs above
 # in ASCII, single spaces between words (so: no formula, a letter, no digit). Plain character

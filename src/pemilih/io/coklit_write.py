@@ -11,8 +11,6 @@ import os
 import re
 from pathlib import Path
 
-import xlsxwriter
-
 from pemilih.domain import codes as code_tables
 from pemilih.io.coklit_layout import (
     BASE_SHEET,
@@ -41,7 +39,7 @@ from pemilih.io.coklit_layout import (
     status_codes,
 )
 from pemilih.io.xlsx_stream import FormSheet
-from pemilih.io.xlsx_text import column_letter, inline_string
+from pemilih.io.xlsx_text import column_letter, inline_string, text_workbook
 
 _GREY, _EDIT = "#D9D9D9", "#FFF2CC"
 _FAST_TMP = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
@@ -56,7 +54,7 @@ def write_workbook(job: WorkbookJob, fast: bool | None = None) -> tuple[str, dic
     options = {"constant_memory": True}
     if _FAST_TMP:
         options["tmpdir"] = _FAST_TMP
-    wb = xlsxwriter.Workbook(job.path, options)
+    wb = text_workbook(job.path, options)
     wb.set_properties({"title": f"Lembar kerja coklit {job.base.desa}", "author": "pemilih"})
     styles = _styles(wb)
     codes = status_codes(job.base.regime)

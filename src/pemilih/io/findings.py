@@ -2,9 +2,11 @@
 
 The ten contract columns come first, in the contract's order; `finding_key` and `evidence`
 follow (extra columns are allowed by the contract checker). Everything is text, so a NIK is
-never turned into a number by a spreadsheet program. The workbook has the same table on the
-sheet `temuan` and, on the sheet `bukti`, the evidence of each probabilistic link spread out
-one field per row (field, level, weight) for a reviewer who does not read JSON.
+never turned into a number by a spreadsheet program, and a value a spreadsheet would run as a
+formula (`=HYPERLINK(…)` from a list) is marked as text in the CSV and is a string cell in the
+workbook (domain/formula.py); read_findings() gives it back as it was. The workbook has the
+same table on the sheet `temuan` and, on the sheet `bukti`, the evidence of each probabilistic
+link spread out one field per row (field, level, weight) for a reviewer who does not read JSON.
 """
 from __future__ import annotations
 
@@ -14,12 +16,14 @@ import os
 import polars as pl
 
 from pemilih.contract import EVIDENCE_COLUMNS, EVIDENCE_SHEET, FINDINGS_FILE_CSV, FINDINGS_FILE_XLSX, FINDINGS_SHEET
+from pemilih.domain.formula import csv_read_back, csv_safe
 from pemilih.io import xlsx_tables
 
 
 def write_csv(findings: pl.DataFrame, path: str) -> None:
-    """UTF-8 with BOM (Excel opens it with the right characters), `,`, quoted where needed."""
-    empty_as_null = findings.with_columns(pl.when(pl.col(c) != "").then(pl.col(c)).alias(c)
+    """UTF-8 with BOM (Excel opens it with the right characters), `,`, quoted where needed;
+    a text that a spreadsheet would run marked as text (domain/formula.py)."""
+    empty_as_null = csv_safe(findings).with_columns(pl.when(pl.col(c) != "").then(pl.col(c)).alias(c)
                                           for c in findings.columns)
     empty_as_null.write_csv(path, include_bom=True, line_terminator="\n", quote_style="necessary",
                             null_value="")
@@ -59,12 +63,22 @@ class FindingsUnreadable(ValueError):
 
 def read_findings(path: str) -> pl.DataFrame:
     """findings.csv or the `temuan` sheet of findings.xlsx, every column as text, blanks null:
-    the same table whichever of the two was written."""
+    the same table whichever of the two was written (the CSV's text marks taken off)."""
     try:
         if str(path).lower().endswith(".xlsx"):
-            frame = pl.read_excel(path, sheet_name=FINDINGS_SHEET, engine="calamine", infer_schema_length=0)
+            frame = _sheet_frame(path, FINDINGS_SHEET)
         else:
-            frame = pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
+            frame = csv_read_back(pl.read_csv(path, infer_schema=False, encoding="utf8-lossy"))
     except Exception as exc:  # unreadable or not a table: a reason, not a traceback
         raise FindingsUnreadable(f"Berkas temuan {path} tidak dapat dibaca: {exc}") from None
     return frame.with_columns(pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in frame.columns)
+
+
+def _sheet_frame(path: str, sheet: str) -> pl.DataFrame:
+    """A sheet as a table of text under its first row (python-calamine, as the other readers:
+    Polars' own read_excel needs a package the product does not install)."""
+    from python_calamine import CalamineWorkbook
+    grid = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    header = [str(h) for h in grid[0]] if grid else []
+    rows = [["" if v is None else str(v) for v in row] for row in grid[1:]]
+    return pl.DataFrame(rows, schema={h: pl.String for h in header}, orient="row")

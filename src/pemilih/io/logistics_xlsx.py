@@ -20,6 +20,7 @@ from pemilih.contract import (
 )
 from pemilih.contract import LOGISTICS_AMOUNTS as AMOUNTS
 from pemilih.domain.logistics import PRESET_LABELS, LogisticsParams
+from pemilih.io.xlsx_text import text_workbook
 
 AMOUNT_HEADERS = list(LOGISTICS_AMOUNT_HEADERS.values())
 # sheet -> (logistics attribute, [(column, header, width, kind)]); kind: text, tps, int
@@ -50,9 +51,7 @@ def reserve_note(params: LogisticsParams) -> str:
 def write_logistics_xlsx(logistics, path, *, title: str, params: LogisticsParams) -> None:
     """Write the four sheets to `path` (replaced if it exists); `logistics` is what
     engine.logistics.logistics() returns (per_tps, per_village, per_kecamatan, total)."""
-    import xlsxwriter
-    book = xlsxwriter.Workbook(os.fspath(path), {"strings_to_numbers": False, "strings_to_formulas": False,
-                                                 "strings_to_urls": False})
+    book = text_workbook(os.fspath(path))
     try:
         fmt = _formats(book)
         for name, (attr, lead) in SHEETS.items():

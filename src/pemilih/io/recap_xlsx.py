@@ -20,6 +20,7 @@ from pemilih.contract import (
     recap_tms_column,
 )
 from pemilih.domain.codes import label
+from pemilih.io.xlsx_text import text_workbook
 
 SEXES = list(RECAP_SEXES.items())
 
@@ -32,8 +33,7 @@ def measure_titles(tms_codes: list[str], regime: str) -> list[tuple[str, str]]:
 
 
 def write_recap(recap, path: str, *, title: str) -> None:
-    import xlsxwriter
-    book = xlsxwriter.Workbook(path)
+    book = text_workbook(path)
     try:
         fmt = _formats(book)
         titles = measure_titles(recap.tms_codes, recap.regime)

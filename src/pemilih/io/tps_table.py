@@ -5,13 +5,13 @@ from __future__ import annotations
 import io
 
 from pemilih.contract import TPS_TABLE_HEADERS
+from pemilih.io.xlsx_text import text_workbook
 
 
 def tps_table_xlsx(title_lines: list[str], rows: list[dict]) -> bytes:
     """rows: one dict per TPS with every key of TPS_TABLE_HEADERS (tps as a number)."""
-    import xlsxwriter
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = text_workbook(buffer, {"in_memory": True})
     sheet = book.add_worksheet("TPS")
     bold = book.add_format({"bold": True})
     headers = list(TPS_TABLE_HEADERS.items())

@@ -1,6 +1,9 @@
-"""Cell text for worksheets written as XML by hand (xlsx_tables, io/xlsx_stream).
+"""Cell text for worksheets written as XML by hand (xlsx_tables, io/xlsx_stream), and the one
+way the other writers open an xlsxwriter workbook (text_workbook).
 
 Plain functions with no imports of weight, shared by the writers that render rows themselves.
+Every text is a string cell (an inline string), never a formula: a value a spreadsheet would
+run (`=HYPERLINK(…)` from a list) is shown as written (domain/formula.py).
 """
 from __future__ import annotations
 
@@ -26,6 +29,18 @@ def inline_string(ref: str, text: str, style: int = 0) -> str:
     space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
     s = f' s="{style}"' if style else ""
     return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{text}</t></is></c>'
+
+
+# xlsxwriter's write() and merge_range() would turn a text beginning with `=` into a formula, one
+# like `http://…` into a link and one like `1e5` into a number: here a text stays text.
+TEXT_ONLY = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+
+
+def text_workbook(target, options: dict | None = None):
+    """An xlsxwriter Workbook on `target` (a path or a buffer) whose texts stay texts whatever
+    method writes them; the product's own formulas (logistics totals) are written as formulas."""
+    import xlsxwriter
+    return xlsxwriter.Workbook(target, {**(options or {}), **TEXT_ONLY})
 
 
 def column_letter(col: int) -> str:

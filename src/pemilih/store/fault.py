@@ -31,3 +31,19 @@ def rows_written(total: int) -> None:
     if limit is not None and total >= limit:
         print(f"{ENV}: proses dihentikan paksa setelah {total} baris", file=sys.stderr, flush=True)
         os.kill(os.getpid(), signal.SIGKILL)
+
+
+def job_pause(kind: str) -> None:
+    """`PEMILIH_FAULT=job-sleep:<kind>:<seconds>`: a job of that kind first waits, in a process it
+    starts (as a job's process pool would), so the supervision tests can kill a worker mid-job
+    or let a job overrun its time limit. Unarmed, or another kind: nothing."""
+    name, _, rest = os.environ.get(ENV, "").partition(":")
+    armed_kind, _, seconds = rest.rpartition(":")
+    if name != "job-sleep" or armed_kind != kind:
+        return
+    try:
+        wait = float(seconds)
+    except ValueError:
+        return
+    import subprocess
+    subprocess.run([sys.executable, "-c", f"import time; time.sleep({wait!r})"], check=False)

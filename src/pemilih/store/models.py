@@ -7,11 +7,11 @@ problems and the events are append-only (appendonly.py, plus database triggers);
 """
 from __future__ import annotations
 
-from django.db import models
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from pemilih.domain.agencies import AGENCIES
-from pemilih.store import events
+from pemilih.store import chain, events
 from pemilih.store.appendonly import AppendOnlyModel
 
 # The agencies of domain/agencies.py as the models' choices.
@@ -149,9 +149,27 @@ class Event(AppendOnlyModel):
     batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.PROTECT)
     undoes = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="undone_by")
+    # The hash chain (store/chain.py): the predecessor's hash and this event's own. Null only
+    # in a workspace migration 0008 has not reached yet.
+    prev_hash = models.CharField(max_length=64, null=True, blank=True)
+    hash = models.CharField(max_length=64, null=True, blank=True)
 
     class Meta:
         ordering = ["seq"]
+
+    def save(self, *args, **kwargs):
+        """Append: the sequence and the chain's link are taken under one lock, in the
+        transaction that inserts, so concurrent writers (web jobs, the command line) queue
+        and the chain cannot fork."""
+        if not self._state.adding:
+            return super().save(*args, **kwargs)  # refused by AppendOnlyModel
+        with transaction.atomic():
+            seq, previous = _chain_head()
+            if self.seq is None:
+                self.seq = seq
+            self.prev_hash = previous
+            self.hash = chain.digest(previous, {name: getattr(self, name) for name in chain.FIELDS})
+            return super().save(*args, **kwargs)
 
     def __str__(self):
         return f"#{self.seq} {self.kind}"
@@ -169,6 +187,25 @@ class Event(AppendOnlyModel):
         if getattr(self, "_data", None) is None:
             self._data = events.parse(self.kind, self.payload, self.seq)
         return self._data
+
+
+def _chain_head() -> tuple[int, str]:
+    """(the next event's sequence, the last event's hash), with the log locked for writing
+    until the caller's transaction ends. SQLite: the transaction began IMMEDIATE (dburl.py),
+    so it holds the database's write lock already. PostgreSQL: an advisory lock of the
+    transaction, then the sequence's next value."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_advisory_xact_lock(7326001)")
+            cursor.execute("SELECT nextval(pg_get_serial_sequence('store_event', 'seq'))")
+            seq = cursor.fetchone()[0]
+        else:
+            cursor.execute("SELECT MAX(COALESCE((SELECT MAX(seq) FROM store_event), 0), COALESCE("
+                           "(SELECT seq FROM sqlite_sequence WHERE name = 'store_event'), 0)) + 1")
+            seq = cursor.fetchone()[0]
+        cursor.execute("SELECT hash FROM store_event ORDER BY seq DESC LIMIT 1")
+        last = cursor.fetchone()
+    return seq, (last[0] or chain.GENESIS) if last else chain.GENESIS
 
 
 class Voter(KpuColumns):
@@ -300,3 +337,21 @@ class ElectionVoter(AppendOnlyModel, KpuColumns):
     key = models.TextField()
     position = models.BigIntegerField()
     tps_number = models.IntegerField()  # the election's TPS (kpu `tps` keeps the KPU one)
+
+
+# --- the access log (issue 13) -----------------------------------------------------------------
+
+class AccessLog(AppendOnlyModel):
+    """One view or download of personal data: who, through what (web or command line), what
+    (`action`, e.g. the voter list page or a coklit workbook), its scope (village, election,
+    list), how many rows, under which agreement, when. Written by store/audit.record_access
+    only; append-only like the log of events."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.CharField(max_length=200, db_index=True)
+    agency = models.CharField(max_length=16, blank=True)
+    channel = models.CharField(max_length=8)  # "web" or "cli"
+    action = models.CharField(max_length=60)
+    scope = models.JSONField(default=dict, blank=True)  # {"desa": ..., "pemilihan": ..., "daftar": ...}
+    rows = models.BigIntegerField(null=True, blank=True)
+    agreement = models.CharField(max_length=120, blank=True)  # its number; "" for KPU's own list

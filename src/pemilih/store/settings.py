@@ -93,6 +93,11 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 400  # a regency's 151 form-style workbooks in on
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pemilih"}}
 # The workspace the web application serves (its folder holds uploads and job outputs).
 PEMILIH_WORKSPACE = os.environ.get("PEMILIH_WORKSPACE", str(DEFAULT_WORKSPACE))
+# Job supervision (web/jobs.py): time limits in minutes ("90" for every kind, "verifikasi=180"
+# for one kind, or both: "90,verifikasi=180"; defaults per kind in web/tasks.py) and how long a
+# job's output files are kept before the worker deletes them (hours; 0 keeps them for ever).
+PEMILIH_JOB_MINUTES = os.environ.get("PEMILIH_JOB_MINUTES", "")
+PEMILIH_JOB_OUTPUT_HOURS = os.environ.get("PEMILIH_JOB_OUTPUT_HOURS", "72")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USE_TZ = True
 TIME_ZONE = "Asia/Makassar"  # WITA: Toraja Utara
@@ -125,7 +130,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 # PEMILIH_HTTPS=1: served over TLS behind a reverse proxy that sets X-Forwarded-Proto
-# (README, "Di belakang reverse proxy (HTTPS)"): HSTS, Secure cookies, http -> https.
+# (docs/https.md, with an nginx example): HSTS, Secure cookies, http -> https.
 HTTPS = os.environ.get("PEMILIH_HTTPS", "") not in ("", "0")
 if HTTPS:
     SECURE_HSTS_SECONDS = 365 * 24 * 3600
@@ -135,6 +140,47 @@ if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
 # --- end of HTTP hardening ---------------------------------------------------------------------
+
+
+# --- accounts (issue 13): login throttling, passwords, second factor --------------------------
+# django-axes counts failed logins per username and client address (the client as /cek counts
+# it: the last X-Forwarded-For hop from a trusted proxy); after PEMILIH_LOGIN_GAGAL failures
+# (5) that pair is locked for PEMILIH_KUNCI_MENIT minutes (15), the right password included.
+# The administrator sees the locks on /akun/ and can lift one.
+INSTALLED_APPS.append("axes")
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# The account gate (a password to change, a second factor to give) before the access rules;
+# axes last, as its documentation asks.
+MIDDLEWARE.insert(MIDDLEWARE.index("pemilih.web.access.AccessMiddleware"), "pemilih.web.gate.AccountGateMiddleware")
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+AXES_FAILURE_LIMIT = int(os.environ.get("PEMILIH_LOGIN_GAGAL", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("PEMILIH_KUNCI_MENIT", "15")) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Failures are forgiven only once the whole login is done (password and, when the account has
+# one, the second factor: web/gate.py), so a wrong TOTP code counts like a wrong password.
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_CALLABLE = "pemilih.web.views.core.locked_out"
+AXES_CLIENT_IP_CALLABLE = "pemilih.web.views.public.client_of"
+AXES_VERBOSE = False  # axes would log usernames and addresses on every attempt
+# Argon2 first: new passwords and every older hash (upgraded at its next login).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+PASSWORD_MIN_LENGTH = 12
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# A second factor (TOTP) for the roles that open personal data (store/roles.py): offered always,
+# required when PEMILIH_WAJIB_2FA=1.
+PEMILIH_REQUIRE_2FA = os.environ.get("PEMILIH_WAJIB_2FA", "") not in ("", "0")
+# --- end of accounts --------------------------------------------------------------------------
 
 
 def _module_settings() -> dict:

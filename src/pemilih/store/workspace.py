@@ -10,6 +10,9 @@ are read, mostly in Polars, which lets go of Python's lock. The next `open_works
 the same workspace takes its result, or its error, exactly as if it had opened it itself. A
 SQLite workspace the background thread created but nobody took (the command stopped before
 opening it, e.g. interrupted) is removed again at exit: it leaves nothing behind, as before.
+
+A workspace holds full NIKs: opening makes its folder 0700 and its SQLite database 0600
+(store/owner_only.py), one made by an older release included.
 """
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pemilih.store import dburl, schema_cache, settings
+from pemilih.store.owner_only import keep_private
 
 _ahead: dict[tuple[str, str | None], Future] = {}  # (folder, DATABASE_URL) -> pending opening
 
@@ -156,17 +160,24 @@ def _open(path, database_url) -> Workspace:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise WorkspaceError(f"Folder kerja {folder} tidak dapat dibuat: {exc.strerror}") from exc
+    keep_private(folder, _sqlite_path(database))  # before connecting: SQLite's -wal/-shm take its mode
     ws = Workspace(path=folder, database=database, url=url)
     fresh = not url and not (folder / settings.SQLITE_NAME).exists()
     ws.activate()  # Django configured; no connection is opened before the first query
     if fresh and schema_cache.copy_into(folder / settings.SQLITE_NAME):
+        keep_private(folder, _sqlite_path(database))
         return ws  # an empty database of exactly this schema: nothing to migrate
     migrate(ws)
     if fresh:
         ws.close()  # the WAL folded back into the file before it is copied
         schema_cache.keep(folder / settings.SQLITE_NAME)
         ws.activate()
+        keep_private(folder, _sqlite_path(database))
     return ws
+
+
+def _sqlite_path(database: dict) -> str | None:
+    return database["NAME"] if database["ENGINE"].endswith("sqlite3") else None
 
 
 def migrate(ws: Workspace) -> bool:

@@ -114,6 +114,22 @@ def agreement_problem(request, villages: list[str] | None, on: date | None = Non
     return None
 
 
+def agreement_number(request, villages: list[str] | None, on: date | None = None) -> str:
+    """The number of the agreement personal data of these villages goes to this account
+    under (the newest valid KPU-DPML one covering them), "" for KPU's own list or none."""
+    from pemilih.store.models import Agreement
+    acc = account(request)
+    if acc is None or acc.agency == "KPU":
+        return ""
+    on = on or timezone.localdate()
+    wanted = villages if villages is not None else ([village_scope(request)] if village_scope(request) else ["*"])
+    for a in Agreement.objects.filter(valid_from__lte=on, valid_to__gte=on).order_by("-valid_from", "-pk"):
+        if {a.provider, a.recipient} == {"KPU", "DPML"} and all(
+                a.covers(v) if v != "*" else "*" in a.villages for v in wanted):
+            return a.number
+    return ""
+
+
 def require_agreement(request, villages: list[str] | None = None) -> None:
     problem = agreement_problem(request, villages)
     if problem:
@@ -177,6 +193,8 @@ MENU = [
     ("terapkan", gettext_lazy("Terapkan paket")),
     ("rekap", gettext_lazy("Rakor")),
     ("akun", gettext_lazy("Akun")),
+    ("audit", gettext_lazy("Audit")),
+    ("pekerja", gettext_lazy("Pekerja latar")),
 ]
 
 

@@ -3,34 +3,21 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 
+from pemilih.store import accounts as store_accounts
 from pemilih.web.models import Account
 from pemilih.web.roles import Role
 
-
-class AccountError(ValueError):
-    pass
+AccountError = store_accounts.AccountError
 
 
-def create(username: str, password: str, role: str, *, full_name: str = "", kode_desa: str = "") -> Account:
-    if role not in Role.values:
-        raise AccountError(f"Peran '{role}' tidak dikenal; pilih: " + ", ".join(Role.values))
-    if role == Role.PANITIA and not kode_desa:
-        raise AccountError("Akun panitia harus menyebut kode desanya")
-    if role != Role.PANITIA and kode_desa:
-        raise AccountError("Hanya akun panitia yang dibatasi pada satu desa")
-    User = get_user_model()
-    if User.objects.filter(username=username).exists():
-        raise AccountError(f"Nama pengguna '{username}' sudah dipakai")
-    first, _, last = full_name.partition(" ")
-    with transaction.atomic():
-        user = User.objects.create_user(username, password=password, first_name=first, last_name=last)
-        return Account.objects.create(user=user, role=role, kode_desa=kode_desa)
+def create(username: str, password: str, role: str, *, full_name: str = "", kode_desa: str = "",
+           actor: str = "") -> Account:
+    """A new account (store/accounts.py: the one rule, the command line's too)."""
+    return store_accounts.create(username, password, role, full_name=full_name, kode_desa=kode_desa, actor=actor)
 
 
 DEMO = [  # (username, role, full name)
@@ -44,14 +31,15 @@ DEMO = [  # (username, role, full name)
 
 
 def demo_accounts(folder: Path, panitia_village: str) -> list[dict]:
-    """One account per role, made once; passwords are random and kept (owner-only) in the
-    workspace, so every run prints the same ones."""
+    """One account per role, made once; passwords are random (16 characters: they pass the
+    password validators) and kept (owner-only) in the workspace, so every run prints the same
+    ones. The demo needs no second factor unless PEMILIH_WAJIB_2FA is on."""
     saved_path = Path(folder) / "akun-demo.json"
     saved = json.loads(saved_path.read_text()) if saved_path.exists() else {}
     User = get_user_model()
     out = []
     for username, role, name in DEMO:
-        password = saved.get(username) or secrets.token_urlsafe(9)
+        password = saved.get(username) or store_accounts.temporary_password()
         user = User.objects.filter(username=username).first()
         if user is None:
             create(username, password, role, full_name=name,

@@ -9,19 +9,24 @@ Bahasa Indonesia to fail.
 """
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import sys
 import time
 import traceback
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
 from pemilih.domain.masking import mask_digits_in_text
+from pemilih.store import owner_only
 from pemilih.web.models import Job
 
 
@@ -44,15 +49,11 @@ def workspace_dir() -> Path:
 
 
 def output_dir(job: Job) -> Path:
-    folder = workspace_dir() / "web" / "pekerjaan" / str(job.pk)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return owner_only.private_folder(workspace_dir() / "web" / "pekerjaan" / str(job.pk))
 
 
 def upload_dir() -> Path:
-    folder = workspace_dir() / "web" / "unggahan"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return owner_only.private_folder(workspace_dir() / "web" / "unggahan")
 
 
 def save_upload(upload, suffixes: tuple[str, ...], max_bytes: int) -> Path:
@@ -65,7 +66,7 @@ def save_upload(upload, suffixes: tuple[str, ...], max_bytes: int) -> Path:
     if upload.size > max_bytes:
         raise ValueError(f"Berkas '{name}' terlalu besar ({upload.size // (1024 * 1024)} MB).")
     folder = upload_dir() / uuid.uuid4().hex
-    folder.mkdir()
+    folder.mkdir(mode=owner_only.FOLDER_MODE)
     path = folder / name
     with open(path, "wb") as f:
         for chunk in upload.chunks():
@@ -143,6 +144,8 @@ def run(job: Job) -> Job:
     """Run one claimed job to its end; its row says how it went."""
     bar = JobBar(job)
     try:
+        from pemilih.store import fault
+        fault.job_pause(job.kind)
         message = handlers()[job.kind][1](job, bar)
         status = Job.DONE
     except Exception as exc:  # recorded on the job: the worker must go on
@@ -175,11 +178,63 @@ def run_pending() -> int:
     return ran
 
 
-def fail_interrupted() -> None:
-    """Jobs left running by a worker that stopped: failed, with a message to run them again."""
-    Job.objects.filter(status=Job.RUNNING).update(
-        status=Job.FAILED, message="Terhenti karena server dimulai ulang; jalankan lagi.",
-        finished=timezone.now())
+MARKER_ENV = "PEMILIH_JOB"  # set in a job's process (and inherited by what it starts)
+
+
+def marker(pk: int) -> str:
+    """The value of MARKER_ENV in job pk's processes: the job and its workspace, so a worker
+    finds the processes of its own job and never another workspace's."""
+    return f"{pk}@{workspace_dir().resolve()}"
+
+
+def job_processes(pk: int) -> list[int]:
+    """Processes still running for job pk (its own and any it started), found by their marker;
+    [] where /proc cannot tell (not Linux)."""
+    wanted = f"{MARKER_ENV}={marker(pk)}".encode()
+    found = []
+    for entry in Path("/proc").iterdir() if Path("/proc").is_dir() else ():
+        if not entry.name.isdigit():
+            continue
+        try:
+            environ = (entry / "environ").read_bytes()
+        except OSError:
+            continue  # ended meanwhile, or not ours
+        if wanted in environ.split(b"\0"):
+            found.append(int(entry.name))
+    return found
+
+
+def kill_processes(pids) -> None:
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass  # ended meanwhile
+
+
+INTERRUPTED = "Terhenti karena server dimulai ulang; jalankan lagi."
+
+
+def recover(last_exit: str = "") -> int:
+    """At a worker's start: the jobs left "Berjalan" by the worker before it (stopped, or died)
+    fail with the reason, and whatever of their processes still runs is killed. last_exit: how
+    the worker before it ended, when the supervisor restarted it. How many jobs failed."""
+    failed = 0
+    for job in Job.objects.filter(status=Job.RUNNING):
+        kill_processes(job_processes(job.pk))
+        if last_exit:
+            message = (f"Pekerja latar berhenti mendadak ({last_exit}) saat menjalankan pekerjaan ini dan "
+                       "sudah dimulai ulang otomatis; pekerjaan ini tidak selesai, jalankan lagi.")
+        else:
+            message = INTERRUPTED
+        failed += Job.objects.filter(pk=job.pk, status=Job.RUNNING).update(
+            status=Job.FAILED, message=message, finished=timezone.now())
+    return failed
+
+
+def started(pk: int, pid: int) -> None:
+    """The job's process is running: its id (and process group) kept on the row."""
+    Job.objects.filter(pk=pk).update(pid=pid)
 
 
 def fail_if_unfinished(pk: int, returncode: int) -> None:
@@ -187,6 +242,83 @@ def fail_if_unfinished(pk: int, returncode: int) -> None:
     Job.objects.filter(pk=pk, status=Job.RUNNING).update(
         status=Job.FAILED, finished=timezone.now(),
         message=f"Proses pekerjaan berhenti tanpa menyelesaikannya (kode {returncode}); jalankan lagi.")
+
+
+def fail_overdue(pk: int, seconds: float) -> None:
+    """A job killed for running past its time limit."""
+    Job.objects.filter(pk=pk, status=Job.RUNNING).update(
+        status=Job.FAILED, finished=timezone.now(),
+        message=f"Melewati batas waktu {duration(seconds)}; proses pekerjaan dihentikan. Jalankan lagi, atau minta "
+                "administrator menaikkan batasnya (PEMILIH_JOB_MINUTES).")
+
+
+def duration(seconds: float) -> str:
+    if seconds >= 60:
+        minutes = seconds / 60
+        return f"{minutes:g} menit" if minutes != int(minutes) else f"{int(minutes)} menit"
+    return f"{seconds:g} detik"
+
+
+# --- limits and expiry (settings PEMILIH_JOB_MINUTES, PEMILIH_JOB_OUTPUT_HOURS) -----------------
+
+def time_limits() -> dict[str, float]:
+    """kind -> seconds: the defaults of web/tasks.py, changed by PEMILIH_JOB_MINUTES ("90" for
+    every kind, "verifikasi=180" for one, or both, comma-separated). ImproperlyConfigured, in
+    Bahasa Indonesia, for a value that is not one."""
+    from pemilih.web.tasks import TIME_LIMIT_MINUTES
+    minutes = dict(TIME_LIMIT_MINUTES)
+    spec = str(getattr(settings, "PEMILIH_JOB_MINUTES", "") or "")
+    for part in (p.strip() for p in spec.split(",")):
+        if not part:
+            continue
+        kind, _, value = part.rpartition("=")
+        kind = kind.strip()
+        if kind and kind not in minutes:
+            raise ImproperlyConfigured(f"PEMILIH_JOB_MINUTES: jenis pekerjaan '{kind}' tidak dikenal "
+                                       f"(yang ada: {', '.join(sorted(minutes))}).")
+        number = _positive(value, "PEMILIH_JOB_MINUTES", part)
+        for k in ([kind] if kind else list(minutes)):
+            minutes[k] = number
+    return {k: v * 60 for k, v in minutes.items()}
+
+
+def time_limit(kind: str) -> float:
+    limits = time_limits()
+    return limits.get(kind, max(limits.values()))
+
+
+def output_hours() -> float:
+    """How long a job's output files are kept (PEMILIH_JOB_OUTPUT_HOURS, default 72; 0: always)."""
+    value = str(getattr(settings, "PEMILIH_JOB_OUTPUT_HOURS", "72"))
+    if value.strip() in ("0", "0.0"):
+        return 0.0
+    return _positive(value, "PEMILIH_JOB_OUTPUT_HOURS", value)
+
+
+def _positive(value: str, name: str, shown: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not number > 0 or number != number or number == float("inf"):
+        raise ImproperlyConfigured(f"{name}: '{shown}' bukan angka positif.")
+    return number
+
+
+def expire_outputs(now=None) -> int:
+    """Delete the output files of jobs finished longer ago than output_hours(); each such job is
+    marked (files_expired) so its page says the files expired. How many jobs were expired."""
+    hours = output_hours()
+    if not hours:
+        return 0
+    now = now or timezone.now()
+    cutoff = now - timedelta(hours=hours)
+    expired = 0
+    stale = Job.objects.filter(status__in=(Job.DONE, Job.FAILED), finished__lt=cutoff, files_expired__isnull=True)
+    for pk in stale.values_list("pk", flat=True):
+        shutil.rmtree(workspace_dir() / "web" / "pekerjaan" / str(pk), ignore_errors=True)
+        expired += Job.objects.filter(pk=pk, files_expired__isnull=True).update(files_expired=now)
+    return expired
 
 
 def forget(job: Job) -> None:

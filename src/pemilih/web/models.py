@@ -16,6 +16,13 @@ class Account(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account")
     role = models.CharField(max_length=16, choices=Role.choices)
     kode_desa = models.CharField(max_length=20, blank=True)  # only for Role.PANITIA
+    # Set by an administrator's reset: the temporary password must be changed before anything else.
+    must_change_password = models.BooleanField(default=False)
+    # The second factor (TOTP, RFC 6238): the base32 secret, when it was confirmed (None: not in
+    # use), and the last time step accepted (a code is good once).
+    totp_secret = models.CharField(max_length=64, blank=True)
+    totp_confirmed = models.DateTimeField(null=True, blank=True)
+    totp_last_step = models.BigIntegerField(default=0)
 
     @property
     def agency(self) -> str:
@@ -45,6 +52,8 @@ class Job(models.Model):
     created = models.DateTimeField(default=timezone.now)
     started = models.DateTimeField(null=True)
     finished = models.DateTimeField(null=True)
+    pid = models.IntegerField(null=True)  # the job's own process (and process group) while it runs
+    files_expired = models.DateTimeField(null=True)  # when its output files were deleted (jobs.expire_outputs)
 
     class Meta:
         ordering = ["-id"]
@@ -61,6 +70,10 @@ class Job(models.Model):
     def finished_work(self) -> bool:
         return self.status in (self.DONE, self.FAILED)
 
+    @property
+    def files_gone(self) -> bool:
+        return bool(self.files) and self.files_expired is not None
+
 
 class LookupCount(models.Model):
     """Public look-ups per day and outcome: counted, never stored with the NIK."""
@@ -71,3 +84,17 @@ class LookupCount(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["day", "outcome"], name="web_lookupcount_once")]
+
+
+class AccountEvent(models.Model):
+    """Who did what to which account, and when: created, password changed or reset, disabled,
+    enabled, second factor set or reset, login lock lifted. Usernames only, nothing personal."""
+
+    when = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.CharField(max_length=150)  # a username, or "<os user> (baris perintah)"
+    target = models.CharField(max_length=150)  # the account's username
+    action = models.CharField(max_length=40)
+    detail = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-when", "-id"]

@@ -1,8 +1,9 @@
 """Starting the application: the gunicorn web server plus the job worker, on one workspace.
 
 gunicorn (not Django's development server) with threaded workers; the job worker is a second
-process polling the database. The secret key comes from PEMILIH_SECRET_KEY, or is made once
-and kept owner-only in the workspace, so sessions survive a restart.
+process polling the database, restarted when it dies (WorkerSupervisor). The secret key comes
+from PEMILIH_SECRET_KEY, or is made once and kept owner-only in the workspace, so sessions
+survive a restart.
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import secrets
 import signal
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,15 +51,20 @@ DJANGO_SETTINGS_MODULE="pemilih.store.settings")
 
 
 def prepare(opts: ServeOptions) -> None:
-    """Schema up to date and the reading indexes made, before any worker starts."""
+    """Schema up to date and the reading indexes made, before any worker starts; the job
+    settings checked (a bad PEMILIH_JOB_MINUTES or PEMILIH_JOB_OUTPUT_HOURS stops here)."""
     from pemilih.store.workspace import open_workspace
     from pemilih.web import indexes
     ws = open_workspace(opts.workspace, opts.database_url)
+    from pemilih.web import jobs  # its models need the settings open_workspace made
     indexes.ensure()
+    jobs.time_limits()
+    jobs.output_hours()
     ws.close()
 
 
-def start(opts: ServeOptions, access_log=None, tied: bool = False) -> tuple[subprocess.Popen, subprocess.Popen]:
+def start(opts: ServeOptions, access_log=None, tied: bool = False,
+          with_worker: bool = True) -> tuple[subprocess.Popen, subprocess.Popen | None]:
     """gunicorn and the job worker; access_log: a file for gunicorn's access lines (stdout
     when None; the load benchmark sends them away, thousands of lines per second). tied: the
     two end when this process dies, however it dies (`pemilih serve`; not from a process with
@@ -72,8 +79,84 @@ def start(opts: ServeOptions, access_log=None, tied: bool = False) -> tuple[subp
                 "--preload"]
     before_exec = _end_with_parent if tied else None
     web = subprocess.Popen(gunicorn, env=env, stdout=access_log, preexec_fn=before_exec)
-    worker = subprocess.Popen([sys.executable, "-m", "pemilih.web.worker"], env=env, preexec_fn=before_exec)
+    worker = None
+    if with_worker:
+        worker = subprocess.Popen([sys.executable, "-m", "pemilih.web.worker"], env=env, preexec_fn=before_exec)
     return web, worker
+
+
+def start_supervised(opts: ServeOptions, access_log=None,
+                     tied: bool = False) -> tuple[subprocess.Popen, WorkerSupervisor]:
+    """As start(), with the job worker under a WorkerSupervisor: call its poll() often."""
+    env = environment(opts)
+    web, worker = start(opts, access_log, tied, with_worker=False)
+    supervisor = WorkerSupervisor(env, _end_with_parent if tied else None)
+    supervisor.start()
+    return web, supervisor
+
+
+class WorkerSupervisor:
+    """The job worker, kept running: poll() notices it died and starts a new one after a back-off
+    (1, 2, 4 ... 60 s; from 1 s again once one has lived a minute). The new worker is told how
+    the old one ended (worker.LAST_EXIT_ENV), fails the job it was running with that reason,
+    and reports the restarts in its heartbeat (the administrator's page of the worker)."""
+
+    BACKOFF = (1, 2, 4, 8, 16, 30, 60)
+    STEADY_SECONDS = 60.0
+
+    def __init__(self, env: dict, before_exec=None, log=None, backoff: tuple | None = None):
+        self.env = env
+        self.before_exec = before_exec
+        self.log = log or sys.stderr
+        self.backoff = backoff or self.BACKOFF
+        self.process: subprocess.Popen | None = None
+        self.restarts = 0
+        self.failures = 0  # deaths in a row, each after less than STEADY_SECONDS
+        self.last_exit = ""
+        self.started_at = 0.0
+        self.restart_at = 0.0
+
+    def start(self) -> subprocess.Popen:
+        from pemilih.web.worker import LAST_EXIT_ENV, RESTARTS_ENV
+        env = dict(self.env, **{RESTARTS_ENV: str(self.restarts), LAST_EXIT_ENV: self.last_exit})
+        self.process = subprocess.Popen([sys.executable, "-m", "pemilih.web.worker"], env=env,
+                                        preexec_fn=self.before_exec)
+        self.started_at = time.monotonic()
+        return self.process
+
+    def poll(self) -> None:
+        """Notice a dead worker (and schedule its restart), or start the one scheduled."""
+        if self.process is None:
+            if time.monotonic() >= self.restart_at:
+                self.start()
+            return
+        code = self.process.poll()
+        if code is None:
+            return
+        if time.monotonic() - self.started_at >= self.STEADY_SECONDS:
+            self.failures = 0
+        delay = self.backoff[min(self.failures, len(self.backoff) - 1)]
+        self.failures += 1
+        self.restarts += 1
+        self.last_exit = exit_reason(code)
+        self.process = None
+        self.restart_at = time.monotonic() + delay
+        print(f"Pekerja latar berhenti ({self.last_exit}); dimulai ulang dalam {delay} detik "
+              f"(mulai ulang ke-{self.restarts}).", file=self.log, flush=True)
+
+    def processes(self) -> list[subprocess.Popen]:
+        return [self.process] if self.process is not None else []
+
+
+def exit_reason(code: int) -> str:
+    """How a process ended, in Bahasa Indonesia."""
+    if code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = str(-code)
+        return f"dihentikan sinyal {name}"
+    return f"keluar dengan kode {code}"
 
 
 def _end_with_parent() -> None:

@@ -200,3 +200,16 @@ HANDLERS = {
     HANDBACK: ("Paket serah-kembali untuk KPU", handback),
     APPLY: ("Terapkan paket serah-kembali", apply),
 }
+
+# kind -> time limit in minutes (PEMILIH_JOB_MINUTES changes them): a job past its limit is
+# killed with its processes and fails; at scale 1.0 each takes under 30 s (README), so these
+# leave room for a regency ten times larger on a slow machine.
+TIME_LIMIT_MINUTES = {
+    RECEIVE: 60,
+    VERIFY: 120,
+    SHARE_ALL: 60,
+    COLLECT: 60,
+    SET_LIST: 60,
+    HANDBACK: 60,
+    APPLY: 30,
+}

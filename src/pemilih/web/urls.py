@@ -2,6 +2,7 @@
 from pemilih.web.views import (
                                accounts,
                                agreements,
+                               audit,
                                coklit,
                                core,
                                dashboard,
@@ -12,6 +13,7 @@ from pemilih.web.views import (
                                review,
                                upload,
                                voters,
+                               worker,
 )
 
 urlpatterns = [
@@ -20,6 +22,7 @@ urlpatterns = [
     *voters.routes,
     *resolve.routes,
     *accounts.routes,
+    *audit.routes,
     *agreements.routes,
     *upload.routes,
     *review.routes,
@@ -27,6 +30,7 @@ urlpatterns = [
     *election.routes,
     *handback.routes,
     *dashboard.routes,
+    *worker.routes,
 ]
 
 handler404 = "pemilih.web.views.core.not_found"

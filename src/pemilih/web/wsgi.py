@@ -5,6 +5,9 @@ checked before the first request: no default secret key, no DEBUG.
 """
 import os
 
+from pemilih.store import owner_only
+
+owner_only.start_process()  # uploads and downloads made here hold personal data: owner-only
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pemilih.store.settings")
 
 from django.core.wsgi import get_wsgi_application  # noqa: E402

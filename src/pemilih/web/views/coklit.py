@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pemilih.cycle.common import Who, is_refusal, working_regime
-from pemilih.web import access, jobs, tasks, workspace
+from pemilih.web import access, access_log, jobs, tasks, workspace
 from pemilih.web.access import only, route
 from pemilih.web.roles import Role
 from pemilih.web.villages import queue_context, villages
@@ -131,6 +131,7 @@ def _job_outcomes(request) -> list[dict] | None:
 
 # --- download ---------------------------------------------------------------------------------
 
+@access_log.records_access("unduh-coklit")
 def download(request, kode_desa: str):
     """One village's workbook, written now (about a second) and handed out as it is.
 
@@ -160,6 +161,7 @@ def download(request, kode_desa: str):
         return redirect("coklit")
     finally:
         shutil.rmtree(folder, ignore_errors=True)  # the store keeps the transfer, not the file
+    access_log.note(request, rows=out.rows, berkas=path.name)
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{path.name}"'
     return response

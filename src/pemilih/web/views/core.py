@@ -4,8 +4,9 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
-from pemilih.web import access, jobs
+from pemilih.web import access, access_log, jobs
 from pemilih.web.access import PUBLIC, SIGNED_IN, route
 from pemilih.web.models import Job
 from pemilih.web.roles import Role
@@ -14,6 +15,25 @@ from pemilih.web.roles import Role
 class Login(auth_views.LoginView):
     template_name = "web/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        from pemilih.web import gate
+        response = super().form_valid(form)
+        self.request.session.pop(gate.VERIFIED, None)
+        if gate.pending(self.request) != "masuk_kode":
+            gate.login_complete(self.request)  # no second factor to give: the failures are forgiven
+        return response
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer to a locked username and address (AXES_LOCKOUT_CALLABLE): the login
+    page with the reason, in Bahasa Indonesia, and 429."""
+    from django.conf import settings
+    minutes = max(1, round(float(settings.AXES_COOLOFF_TIME or 0) * 60))
+    reason = (_("Terlalu banyak percobaan masuk yang gagal untuk nama pengguna ini dari alamat Anda. "
+                "Akun terkunci selama %(menit)d menit; coba lagi nanti atau minta administrator membukanya.")
+              % {"menit": minutes})
+    return render(request, "web/login.html", {"locked": reason}, status=429)
 
 
 def home(request):
@@ -54,15 +74,21 @@ def own_job(request, pk: int) -> Job:
 
 def job_page(request, pk: int):
     job = own_job(request, pk)
-    return render(request, "web/job.html", {"job": job, "label": job.label,
-                                            "next_url": job.params.get("next_url")})
+    return render(request, "web/job.html", {"job": job, "label": job.label, **_status(job)})
 
 
 def job_status(request, pk: int):
     job = own_job(request, pk)
-    return render(request, "web/job_status.html", {"job": job, "next_url": job.params.get("next_url")})
+    return render(request, "web/job_status.html", {"job": job, **_status(job)})
 
 
+def _status(job: Job) -> dict:
+    from pemilih.web import health
+    return {"next_url": job.params.get("next_url"), "queue_warning": health.queue_warning(job),
+            "output_hours": jobs.output_hours()}
+
+
+@access_log.records_access("unduh-hasil-pekerjaan")
 def job_file(request, pk: int, name: str):
     """A job's output file: POST with the CSRF token only (outputs hold personal data, and each
     download of one is an access to record: no link or image elsewhere may cause one)."""
@@ -71,9 +97,34 @@ def job_file(request, pk: int, name: str):
     job = own_job(request, pk)
     if name not in job.files:
         raise Http404
+    if job.files_expired is not None:
+        return render(request, "web/denied.html", {"reason": _expired_reason(job)}, status=410)
     if job.params.get("personal_data"):
         access.require_agreement(request, [job.kode_desa] if job.kode_desa else None)
+    access_log.note(request, skip=not job.params.get("personal_data"), pekerjaan=f"{job.kind} #{job.pk}",
+                    berkas=name, desa=job.kode_desa or None, rows=_rows_of(job))
     return FileResponse(open(jobs.output_dir(job) / name, "rb"), as_attachment=True, filename=name)
+
+
+def _rows_of(job: Job) -> int | None:
+    """The rows a job's outcome says it wrote, when it says so."""
+    result = job.result if isinstance(job.result, dict) else {}
+    if isinstance(result.get("rows"), int):  # coklit workbooks, received lists
+        return result["rows"]
+    if isinstance(result.get("findings"), dict):  # verification: findings per code
+        return sum(n for n in result["findings"].values() if isinstance(n, int))
+    if isinstance(result.get("counts"), dict) and isinstance(result["counts"].get("pemilih_akhir"), int):
+        return result["counts"]["pemilih_akhir"]  # the hand-back package's list
+    if isinstance(result.get("list"), int):  # an election's list (DPS, DPT, DPTb)
+        from pemilih.store.models import ElectionList
+        return ElectionList.objects.filter(pk=result["list"]).values_list("voters", flat=True).first()
+    return None
+
+
+def _expired_reason(job: Job) -> str:
+    from django.utils import timezone
+    return (f"Berkas hasil pekerjaan ini sudah kedaluwarsa dan dihapus pada "
+            f"{timezone.localtime(job.files_expired):%d-%m-%Y %H:%M}; jalankan pekerjaannya lagi bila masih perlu.")
 
 
 def root(request):

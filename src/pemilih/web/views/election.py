@@ -23,7 +23,7 @@ from django.urls import reverse
 from pemilih.contract import ELECTION_STAGES as STAGES
 from pemilih.cycle import election as step
 from pemilih.cycle.common import StepError, Who, is_refusal
-from pemilih.web import access, jobs, tasks, workspace
+from pemilih.web import access, access_log, jobs, tasks, workspace
 from pemilih.web.access import only, route
 from pemilih.web.models import Job
 from pemilih.web.roles import Role
@@ -280,6 +280,7 @@ def _list_of(e, stage: str):
     return made
 
 
+@access_log.records_access("unduh-pengumuman")
 def announcement(request, code: str, kode_desa: str, stage: str):
     """A village's announcement PDF (names of its voters): POST with the CSRF token only, as
     every download of personal data (no link or image elsewhere may cause one)."""
@@ -289,9 +290,11 @@ def announcement(request, code: str, kode_desa: str, stage: str):
     access.require_village(request, kode_desa)
     if kode_desa not in e.villages:
         raise Http404
-    path = _announcement_file(e, _list_of(e, stage), kode_desa)
+    made = _list_of(e, stage)
+    path = _announcement_file(e, made, kode_desa)
     if path is None:
         raise Http404
+    access_log.note(request, rows=made.rows.filter(kode_desa=kode_desa).count(), berkas=path.name)
     return FileResponse(path.open("rb"), as_attachment=True, filename=path.name, content_type="application/pdf")
 
 
@@ -299,7 +302,8 @@ def _announcement_file(e, made, kode_desa: str) -> Path | None:
     """The village's announcement PDF of this list: the one the job that set it printed, else
     printed now by the election step (once: kept per list, and a set list never changes)."""
     pattern = f"{made.stage}_{kode_desa.replace('.', '')}_*.pdf"
-    for job in Job.objects.filter(kind=tasks.SET_LIST, status=Job.DONE, result__list=made.pk):
+    for job in Job.objects.filter(kind=tasks.SET_LIST, status=Job.DONE, result__list=made.pk,
+                                  files_expired__isnull=True):  # expired: printed again below
         found = sorted((jobs.output_dir(job) / "pengumuman").glob(pattern))
         if found:
             return found[0]

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from pemilih.cycle.common import DEFAULT_LEGAL_BASIS, StepError, Who, is_refusal
 from pemilih.domain.masking import mask_digits_in_text
-from pemilih.web import access, workspace
+from pemilih.web import access, access_log, workspace
 from pemilih.web.access import only, route
 from pemilih.web.roles import Role
 
@@ -22,6 +22,7 @@ PAGE = 50
 FIELD = "desa:"  # one select per voter: desa:<position>
 
 
+@access_log.records_access("antrean-tanpa-desa")
 def queue_page(request):
     if request.method == "POST":
         return _pick(request)
@@ -43,6 +44,7 @@ def _render(request, *, chosen: dict | None = None, reason: str = "", error: str
     rows = [{"position": r.position, "ref": mask_digits_in_text(r.ref), "nama": r.nama, "tps": r.tps,
              "kecamatan": r.kecamatan, "desa": r.desa, "reason": r.reason, "candidates": r.candidates,
              "chosen": chosen.get(r.position, "")} for r in found.rows]
+    access_log.note(request, rows=len(rows), halaman=page)
     return render(request, "web/resolve/index.html", {
         "found": found, "rows": rows, "villages": found.villages, "reason": reason, "error": error,
         "confirm": confirm, "page": page, "more": found.total > page * PAGE, "unresolved": found.total,

@@ -28,7 +28,7 @@ from django.utils.html import format_html_join
 from pemilih.cycle.common import DEFAULT_LEGAL_BASIS as LEGAL_BASIS
 from pemilih.cycle.common import StepError, Who, is_refusal, thousands
 from pemilih.domain.masking import mask_digits_in_text, mask_field
-from pemilih.web import access, jobs, review_index, tasks, workspace
+from pemilih.web import access, access_log, jobs, review_index, tasks, workspace
 from pemilih.web.access import only, route
 from pemilih.web.roles import Role
 from pemilih.web.villages import villages
@@ -168,6 +168,7 @@ def filters_of(params) -> dict:
             "status": status if status in STATUSES else None}
 
 
+@access_log.records_access("antrean-tinjau")
 def review_queue(request):
     return _queue_page(request, request.GET)
 
@@ -186,6 +187,7 @@ def _queue_page(request, params, error: str | None = None, checked=(), reason: s
         "duplicate_of", "score", "reason", "evidence", "kode_desa", "verdict", "decided_by")
     names = {v["kode_desa"]: v["desa"] for v in villages()}
     rows = _with_evidence(list(shown), names)
+    access_log.note(request, rows=len(rows), desa=f.get("kode_desa"), kode=f.get("code"), halaman=page.number)
     codes = review_index.codes()
     desa = review_index.villages()
     query = params.copy() if isinstance(params, QueryDict) else QueryDict(mutable=True)
@@ -305,6 +307,7 @@ def _back(query: str) -> str:
     return reverse("tinjau") + (f"?{query}" if query else "")
 
 
+@access_log.records_access("antrean-tinjau")
 def decide(request):
     """Accept or reject the proposals ticked (or every open one the filters select)."""
     from pemilih.cycle import review
@@ -352,6 +355,7 @@ def _reviewer(request, reason: str) -> Who:
     return Who(**access.who(request, reason), legal_basis=LEGAL_BASIS)
 
 
+@access_log.records_access("antrean-tinjau")
 def undo(request):
     from pemilih.cycle import review
     if request.method != "POST":

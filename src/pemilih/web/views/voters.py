@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from pemilih.domain.masking import mask_id
-from pemilih.web import access
+from pemilih.web import access, access_log
 from pemilih.web.access import only, route
 from pemilih.web.roles import Role
 from pemilih.web.villages import QUEUE, queue_context, villages
@@ -19,6 +19,7 @@ PAGE = 50
 COLUMNS = ["kode_desa", "desa", "tps", "nama", "nik", "jenis_kelamin", "alamat", "rt", "rw", "ktp_el", "key"]
 
 
+@access_log.records_access("daftar-pemilih")
 def voter_list(request):
     """The list, narrowed by village and by a name (GET: the page can be bookmarked and paged)
     or a NIK (POST only: a NIK never goes into a URL, a browser history or a server log)."""
@@ -46,6 +47,8 @@ def voter_list(request):
     page = Paginator(rows.values(*COLUMNS), PAGE).get_page(request.GET.get("hal"))
     for r in page.object_list:
         r["nik"] = mask_id(r["nik"])
+    access_log.note(request, rows=len(page.object_list), desa=desa or None, cari=query or None,
+                    halaman=page.number)
     choices = [v for v in villages() if not scope or v["kode_desa"] == scope]
     return render(request, "web/voters.html", {
         "page": page, "villages": choices, "desa": desa, "q": "" if query.isdigit() else query,
