@@ -102,3 +102,27 @@ def test_behind_tls_the_answer_carries_hsts_and_secure_cookies(website):
         assert secure.status_code == 200
         assert secure["Strict-Transport-Security"].startswith("max-age=31536000")
         assert secure.cookies["csrftoken"]["secure"] is True
+
+
+INLINE = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|\son[a-z]+\s*=\s*[\"']|\sstyle\s*=|<style|javascript:", re.IGNORECASE)
+
+
+def test_no_page_has_inline_script_style_or_event_handler(website, maker):
+    """Every GET URL as every role, HTML made in Python included (charts, the QR code of the
+    second factor): nothing the policy would block."""
+    from test_web_malformed import urls
+
+    from webcoklit import agree, receive
+    receive(website.ws, maker)
+    agree(website.ws)
+    found = []
+    for role in Role.values:
+        client = website.client(role, kode_desa="73.26.01.2001" if role == Role.PANITIA else "")
+        for _pattern, url, real in urls():
+            if not real:
+                continue
+            response = client.get(url, follow=True)
+            if not response.get("Content-Type", "").startswith("text/html"):
+                continue
+            found += [f"{url} as {role}: {m.group(0)}" for m in INLINE.finditer(response.content.decode())]
+    assert found == []

@@ -143,7 +143,8 @@ def test_no_get_url_answers_a_server_error_to_malformed_values(loaded, role):
 def test_the_dates_that_gave_a_server_error_get_a_message(loaded, url):
     response = loaded.client(Role.KPU).get(url)
     assert response.status_code in (200, 400), response.status_code
-    assert "tidak sah" in response.content.decode() or "di luar" in response.content.decode()
+    page = response.content.decode()
+    assert "tidak sah" in page or "di luar rentang" in page or "Bulan tidak dikenal: 0000-01" in page
 
 
 def test_a_comparison_counts_a_bounded_number_of_periods(loaded, monkeypatch):
@@ -185,3 +186,8 @@ def test_a_nul_in_the_url_is_a_400(loaded):
     for url, query in (("/pemilih/", {"q": "a\x00b"}), ("/tinjau/", {"kode": "\x00"}), ("/rekap/", {"x\x00": "1"})):
         response = client.get(url, query)
         assert response.status_code == 400 and "NUL" in response.content.decode(), url
+
+
+def test_the_audit_page_answers_a_day_out_of_range_with_a_message(loaded):
+    response = loaded.client(Role.ADMIN).get("/audit/", {"sampai": "9999-12-31"})
+    assert response.status_code == 200 and "di luar rentang 1900-2199" in response.content.decode()

@@ -27,13 +27,14 @@ def _bounded(day: date, text: str) -> date:
 
 
 def day(text: str) -> date:
-    """A day written TTTT-BB-HH (ISO)."""
+    """A day as the steps read one (cycle.common.day: TTTT-BB-HH as a date field sends it, or
+    as operators write it), within EARLIEST..LATEST."""
+    from pemilih.cycle.common import StepError
+    from pemilih.cycle.common import day as parse
     text = (text or "").strip()
     try:
-        return _bounded(date.fromisoformat(text), text)
-    except ValueError as err:
-        if isinstance(err, ParamError):
-            raise
+        return _bounded(parse(text), text[:40])
+    except StepError:
         raise ParamError(f"Tanggal '{text[:40]}' tidak sah; {HOW_DAY}.") from None
 
 
@@ -50,8 +51,8 @@ def compact_day(text: str) -> date:
 def month(year: int, month_number: int) -> date:
     """The first day of a month."""
     if not 1 <= month_number <= 12 or not EARLIEST.year <= year <= LATEST.year:
-        raise ParamError(f"Bulan {year:04d}-{month_number:02d} tidak sah atau di luar rentang "
-                         f"{EARLIEST.year}-{LATEST.year}.")
+        raise ParamError(f"Bulan tidak dikenal: {year:04d}-{month_number:02d} (bulan 01-12, tahun "
+                         f"{EARLIEST.year}-{LATEST.year}).")
     return date(year, month_number, 1)
 
 

@@ -31,6 +31,7 @@ class _Asked:
 
     def __init__(self, request, kecamatan: str | None = None):
         self.error = ""
+        self.malformed = False  # a day that cannot be read, not a period that cannot be counted
         default = rakor.default_period()
         self.start, self.end = default or (None, None)
         for name in ("dari", "sampai"):
@@ -39,7 +40,7 @@ class _Asked:
                 try:
                     setattr(self, "start" if name == "dari" else "end", params.day(text))
                 except params.ParamError as err:
-                    self.error = str(err)
+                    self.error, self.malformed = str(err), True
         wanted = request.GET.get("rezim") or ""
         self.regime = wanted if wanted in regimes() else rakor.default_regime()
         self.kecamatan = (kecamatan or request.GET.get("kecamatan") or "").strip()
@@ -53,7 +54,7 @@ class _Asked:
 def _recap(asked: _Asked):
     """(recap of the whole regency, the kecamatan asked for or None); (None, None) and
     asked.error set when it cannot be counted."""
-    if asked.error:  # a malformed day: nothing counted, the message shown
+    if asked.malformed:  # a day that cannot be read: nothing counted, the message shown
         return None, None
     if asked.start is None:
         asked.error = asked.error or "Belum ada daftar pemilih yang diterima di ruang kerja ini."
@@ -88,7 +89,7 @@ def dashboard(request, kecamatan: str | None = None):
             export_query=asked.query(kecamatan=rakor.kecamatan_codes(result).get(name, name) if name else ""),
             voters_chart=_voters_chart(rows, by), tms_chart=_tms_chart(rows, shown, by),
             queue_url=queue_context(request)["queue_url"])
-    status = 404 if asked.kecamatan and name is None and result is not None else 400 if asked.error else 200
+    status = 404 if asked.kecamatan and name is None and result is not None else 200
     return render(request, "web/dashboard/index.html", context, status=status)
 
 
@@ -146,7 +147,7 @@ def _export(request, write, suffix: str, content_type: str):
     if result is None or (asked.kecamatan and name is None):
         return render(request, "web/dashboard/index.html",
                       {"asked": asked, "regimes": regimes(), "result": None, "query": asked.query()},
-                      status=404 if result is not None else 400 if asked.error else 200)
+                      status=404 if result is not None else 200)
     shown = rakor.narrowed(result, name)
     part = f"_{rakor.kecamatan_codes(result).get(name, '').replace('.', '')}" if name else ""
     filename = f"rekap_{asked.start:%Y%m%d}_{asked.end:%Y%m%d}{part}.{suffix}"
