@@ -176,11 +176,27 @@ def build_handback(ws, out_dir, *, period: str, agreement: str, on, actor: str, 
                                                      on=on, eligible_on=eligible_on))
 
 
-def apply_package(ws, path, *, actor: str, reason: str, agency: str = "KPU"):
-    """The apply step (cycle/apply.py) with the arguments the tests name."""
+def apply_package(ws, path, *, actor: str, reason: str, agency: str = "KPU", register: bool = True):
+    """The apply step (cycle/apply.py) with the arguments the tests name; `register`: first
+    register the package's signing key for DPML, as KPU does once when it receives it."""
     from pemilih.cycle import apply
     from pemilih.cycle.common import Who
+    if register:
+        register_signer(ws, path)
     return apply.run(ws, apply.ApplyRequest(str(path), Who(actor, agency, reason)))
+
+
+def register_signer(ws, path, agency: str = "DPML"):
+    """Register the key a package names as its signer (the tests' stand-in for KPU receiving
+    DPML's public key by hand)."""
+    import json
+    import zipfile
+
+    from pemilih.cycle import keys
+    from pemilih.cycle.common import Who
+    manifest = json.loads(zipfile.ZipFile(path).read("manifest.json"))
+    return keys.register(ws, keys.RegisterRequest(agency, manifest["signer"]["public_key"], Who(
+        "uji: operator KPU", "KPU", "Kunci publik DPML diterima")))
 
 
 def share_list(ws, out_dir, *, agreement: str, on, actor: str, reason: str, agency: str = "DPML",
@@ -210,3 +226,18 @@ def set_election_list(ws, e, stage: str, *, actor: str, reason: str, agency: str
     from pemilih.cycle.common import Who
     extra = {"schedule_reason": schedule_reason} if schedule_reason else {}
     return election.set_list(ws, election.SetListRequest(e.code, stage, None, Who(actor, agency, reason), **extra))
+
+
+def open_signed(path):
+    """(manifest, every file's bytes) of a package, all checks of io/package.open_package done
+    with the key the package names trusted (the tests' stand-in for a registered key)."""
+    import json
+    import zipfile
+
+    from pemilih.contract import PACKAGE_DATA_FILES, PACKAGE_MINUTES
+    from pemilih.io import package, signing
+    manifest = json.loads(zipfile.ZipFile(path).read("manifest.json"))
+    public = signing.public_key_from(manifest["signer"]["public_key"])
+    opened = package.open_package(path, {signing.fingerprint(public): public},
+                                  keep=(*PACKAGE_DATA_FILES, PACKAGE_MINUTES))
+    return opened.manifest, opened.files

@@ -63,6 +63,8 @@ INTERNAL = {
     "FIELD_LABELS": "domain/fields.py's names of the fields, given here as KPU_HEADERS",
     "RECAP_PLACE": "canonical names: what the recap counts a voter by",
     "RECAP_STATE_COLUMNS": "the store's replay handing the engine the list at a moment",
+    "EXPORT_ELEMENTS": "canonical names an agreement must allow per export (store/agreements.py)",
+    "EXPORT_LABELS": "the exports' names in messages",
 }
 
 

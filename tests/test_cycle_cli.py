@@ -66,6 +66,11 @@ def test_agreement_election_handback_apply_recap_through_the_command_line(files,
     assert code == 0 and "Paket ditulis" in out
     package = next((files / "paket").glob("*.zip"))
     code, _, err = _run(capsys, "apply", package, "--workspace", kpu)
+    assert code == 1 and "Belum ada kunci publik DPML yang terdaftar" in err
+    code, public, _ = _run(capsys, "kunci", "tampil", "--workspace", dpml)  # DPML hands its key to KPU
+    (files / "dpml.pub").write_text(public)
+    assert _run(capsys, "kunci", "daftar", "--berkas", files / "dpml.pub", "--workspace", kpu)[0] == 0
+    code, _, err = _run(capsys, "apply", package, "--workspace", kpu)
     assert code == 1 and "daftar yang tidak ada" in err
     assert _run(capsys, "receive", files / "dpt.csv", "--workspace", kpu, "--lembaga", "KPU", "--alasan", "DPT")[0] == 0
     code, out, _ = _run(capsys, "apply", package, "--workspace", kpu)

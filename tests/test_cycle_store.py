@@ -24,7 +24,7 @@ from pemilih.store import agreements, elections, responses
 from pemilih.store.projection import current_list, rebuild_projection
 from pemilih.store.receive import import_result
 
-from filemaker import responses_workbook, set_election_list
+from filemaker import open_signed, responses_workbook, set_election_list
 
 pytestmark = pytest.mark.postgres
 
@@ -215,8 +215,8 @@ def test_handback_package_meets_the_contract(dpml, tmp_path):
                 actor="Kadis DPML", reason="Serah kembali")
     assert out.path.name == f"7326_2027-Q1_{out.manifest['manifest_sha256'][:12]}.zip"
     assert {n for n in zipfile.ZipFile(out.path).namelist()} == {
-        "manifest.json", "perubahan.xlsx", "daftar.xlsx", "rekap.xlsx", "berita_acara.pdf"}
-    manifest, files = package.open_package(out.path)  # every hash checked
+        "manifest.json", "perubahan.xlsx", "daftar.xlsx", "rekap.xlsx", "berita_acara.pdf", "manifest.sig"}
+    manifest, files = open_signed(out.path)  # the signature and every hash checked
     assert manifest["counts"]["B"] == 1 and manifest["counts"]["TMS-1"] == 1
     assert manifest["counts"]["TMS-4"] == 1 and manifest["counts"]["U"] == 1
     assert manifest["counts"]["U_fields"] == 2
@@ -235,7 +235,7 @@ def test_handback_package_meets_the_contract(dpml, tmp_path):
             data = src.read(name)
             dst.writestr(name, data + b" " if name == "daftar.xlsx" else data)
     with pytest.raises(package.PackageError, match="daftar.xlsx"):
-        package.open_package(tampered)
+        open_signed(tampered)
 
 
 def _pdf_text(data: bytes, tmp_path) -> str:

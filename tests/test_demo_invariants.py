@@ -118,7 +118,7 @@ def test_the_demo_exercises_and_reports_the_cycles_hard_cases(demo):
     assert queue["ditetapkan"] == 1 and queue["antrean"] == queue["ditetapkan"] + queue["menunggu"]
     assert summary["paket"]["jumlah"]["belum_punya_desa"] >= queue["menunggu"]
     # the summary's counts agree with the package's manifest
-    from pemilih.io.package import open_package
-    manifest, _ = open_package(package)
+    from filemaker import open_signed
+    manifest, _ = open_signed(package)
     assert manifest["counts"] == summary["paket"]["jumlah"]
     assert summary["kpu"]["konflik"] == 0

@@ -165,7 +165,12 @@ def cycle(tmp_path, monkeypatch, usual_umask):
         _run("election", stage, "--workspace", dpml, "--kode", "PK", "--out", out / stage, "--alasan-jadwal", "Uji")
     _run("handback", "--workspace", dpml, "--out", out / "paket", "--periode", "2027-Q1", "--perjanjian", "PKS-9")
     _run("receive", inputs / "dpt.csv", "--workspace", kpu, "--lembaga", "KPU", "--alasan", "DPT")
-    _run("apply", next((out / "paket").glob("*.zip")), "--workspace", kpu)
+    from pemilih.store.workspace import open_workspace
+
+    from filemaker import register_signer
+    package = next((out / "paket").glob("*.zip"))
+    register_signer(open_workspace(kpu), package)  # KPU registers DPML's public key once
+    _run("apply", package, "--workspace", kpu)
     _run("recap", "--workspace", kpu, "--dari", "01-01-2026", "--sampai", "31-12-2030", "--out", out / "rekap")
     _run("verify", "--workspace", dpml, "--registry", inputs / "disdukcapil.csv", "--on", "2027-03-17",
          "--out", out / "verifikasi")

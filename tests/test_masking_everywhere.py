@@ -100,6 +100,7 @@ def world(website, maker, monkeypatch):
     import_result(website.ws, maker.kpu(_list_rows(), name="dpt.csv"), actor="Operator KPU", agency="KPU",
                   reason="DPT Pemilu 2024")
     agree(website.ws)
+    agree(website.ws, "2/PKS/UJI", recipient="DISDUKCAPIL")  # Disdukcapil reviews under its own
     _registry(website.ws, maker)
     load_findings(website.ws, _findings(), actor="D", agency="DISDUKCAPIL", reason="verifikasi")
     return website

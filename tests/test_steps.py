@@ -81,5 +81,6 @@ def test_job_kinds_are_one_table_the_worker_reads_without_the_pages():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     kinds, views_loaded = done.stdout.strip().split("\n")[-2:]
-    assert eval(kinds) == ["coklit-semua", "kumpul", "pilkalem_daftar", "serah", "terapkan", "terima", "verifikasi"]
+    assert eval(kinds) == ["coklit-semua", "kumpul", "pilkalem_daftar", "retensi", "serah", "terapkan", "terima",
+                           "verifikasi"]
     assert views_loaded == "False"

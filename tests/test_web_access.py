@@ -61,6 +61,7 @@ def loaded(website, maker):
     from pemilih.store.receive import import_result
     import_result(website.ws, maker.generated_kpu(40), actor="uji", agency="KPU", reason="uji")
     agree(website.ws, "1/PKS/UJI")
+    agree(website.ws, "2/PKS/UJI", recipient="DISDUKCAPIL")  # Disdukcapil's own (DPML's unlocks nothing for it)
     return website
 
 

@@ -4,6 +4,7 @@ hand-made list of tests/webcoklit.py and the two changes a committee made to it.
 from __future__ import annotations
 
 import io
+import json
 import re
 import subprocess
 import zipfile
@@ -19,7 +20,7 @@ from webcoklit import AGREEMENT, A, agree, edit_workbook, receive
 
 pytestmark = pytest.mark.postgres
 
-PACKAGE_FILES = {"manifest.json", "perubahan.xlsx", "daftar.xlsx", "rekap.xlsx", "berita_acara.pdf"}
+PACKAGE_FILES = {"manifest.json", "perubahan.xlsx", "daftar.xlsx", "rekap.xlsx", "berita_acara.pdf", "manifest.sig"}
 
 
 @pytest.fixture
@@ -63,9 +64,9 @@ def _fetch(client, job, tmp_path) -> Path:
 
 def _check_package(path, tmp_path) -> dict:
     """The contract of formats.md section 5, checked the way tests/test_cycle_store.py does."""
-    from pemilih.io import package
+    from filemaker import open_signed
     assert set(zipfile.ZipFile(path).namelist()) == PACKAGE_FILES
-    manifest, files = package.open_package(path)  # every hash against the manifest
+    manifest, files = open_signed(path)  # the signature and every hash against the manifest
     pdf = tmp_path / "ba.pdf"
     pdf.write_bytes(files["berita_acara.pdf"])
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
@@ -121,6 +122,15 @@ def _apply(client, path):
     return client.post("/terapkan/", {"paket": SimpleUploadedFile(path.name, path.read_bytes())})
 
 
+def _register_on_the_page(kpu, package) -> str:
+    """KPU pastes DPML's public key (the one the package names) on the apply page."""
+    manifest = json.loads(zipfile.ZipFile(package).read("manifest.json"))
+    page = kpu.post("/terapkan/", {"tindakan": "kunci", "kunci": manifest["signer"]["public_key"]})
+    assert page.status_code == 200
+    assert "Kunci publik DPML terdaftar" in page.content.decode()
+    return manifest["signer"]["fingerprint"]
+
+
 def test_apply_via_the_web_on_kpu_workspace(changed, kpu_workspace, maker, tmp_path):
     from pemilih.store.projection import current_list
     from pemilih.web.models import Job
@@ -137,6 +147,7 @@ def test_apply_via_the_web_on_kpu_workspace(changed, kpu_workspace, maker, tmp_p
         kpu = changed.client("kpu")
         assert changed.client("dpml").get("/terapkan/").status_code == 403
         assert "Belum ada paket yang diterapkan" in kpu.get("/terapkan/").content.decode()
+        _register_on_the_page(kpu, package)
         response = _apply(kpu, package)
         job = Job.objects.get()
         assert response.status_code == 302 and response["Location"] == f"/pekerjaan/{job.pk}/"
@@ -160,6 +171,12 @@ def test_apply_refuses_a_bad_package_with_its_reason(website, maker, tmp_path):
     from pemilih.web.models import Job
     receive(website.ws, maker)
     kpu = website.client("kpu")
+    assert "Belum ada kunci publik DPML yang terdaftar" in kpu.get("/terapkan/").content.decode()
+    refused = kpu.post("/terapkan/", {"tindakan": "kunci", "kunci": "bukan kunci"})
+    assert refused.status_code == 400 and "Kunci publik tidak dapat dibaca" in refused.content.decode()
+    from pemilih.io import signing
+    other_key = signing.public_text(signing.load_or_create(tmp_path / "lain.pem"))
+    assert "terdaftar" in kpu.post("/terapkan/", {"tindakan": "kunci", "kunci": other_key}).content.decode()
     assert "Pilih berkas paket" in kpu.post("/terapkan/").content.decode()
     assert "bukan .zip" in _apply(kpu, _file(tmp_path / "paket.txt", b"x")).content.decode()
     _apply(kpu, _file(tmp_path / "rusak.zip", b"bukan zip"))
@@ -179,3 +196,33 @@ def test_apply_refuses_a_bad_package_with_its_reason(website, maker, tmp_path):
 def _file(path, data: bytes):
     path.write_bytes(data)
     return path
+
+
+def test_dpml_runs_the_retention_job_and_the_rakor_page_names_it(changed, tmp_path):
+    """The agreement promises deletion after the hand-back: the agreements page shows when the
+    retention ends, DPML runs it as a job once it has, and the Rakor page lists the deletion."""
+    from datetime import timedelta
+    from unittest import mock
+
+    from pemilih.store.models import Event
+    from pemilih.web.models import Job
+    dpml = changed.client("dpml")
+    _fetch(dpml, _build(changed, dpml), tmp_path)
+    page = dpml.get("/perjanjian/").content.decode()
+    assert "Retensi: penghapusan data setelah serah-kembali" in page and "lewat masa retensi" not in page
+    assert changed.client("kpu").post("/perjanjian/retensi/").status_code == 403
+    later = timezone.localdate() + timedelta(days=120)
+    with mock.patch("django.utils.timezone.localdate", return_value=later):
+        page = dpml.get("/perjanjian/").content.decode()
+        assert "Hapus data pribadi yang lewat masa retensi" in page
+        response = dpml.post("/perjanjian/retensi/")
+        job = Job.objects.order_by("-pk").first()
+        assert response.status_code == 302 and response["Location"] == f"/pekerjaan/{job.pk}/"
+        changed.run_jobs()
+        job.refresh_from_db()
+    assert job.status == Job.DONE, job.message
+    assert job.message.startswith("Data pribadi lewat masa retensi dihapus (peristiwa #")
+    assert Event.objects.filter(kind="retention-applied").count() == 1
+    start = timezone.localdate() - timedelta(days=30)
+    rakor = dpml.get(f"/rekap/?dari={start.isoformat()}&sampai={later.isoformat()}")
+    assert "Penghapusan data pribadi karena masa retensi" in rakor.content.decode()

@@ -23,6 +23,7 @@ WHO = {"actor": "uji", "agency": "KPU", "reason": "uji"}
 
 def _agreement(ws):
     agree(ws, "1/PKS/UJI")
+    agree(ws, "2/PKS/UJI", recipient="DISDUKCAPIL")  # Disdukcapil verifies under its own
 
 
 def _receive(ws, path, kind):
@@ -315,6 +316,33 @@ def test_review_needs_an_agreement(website, maker):
     assert response.status_code == 403 and "perjanjian" in response.content.decode()
 
 
+def test_dpmls_agreement_unlocks_nothing_for_disdukcapil(website, maker):
+    """Issue 13: any valid agreement unlocked full-NIK pages and files for every role."""
+    from pemilih.store.receive import import_result
+    import_result(website.ws, maker.kpu(LIST, name="dpt.csv"), **WHO)
+    agree(website.ws, "1/PKS/UJI")  # KPU-DPML
+    assert website.client("dpml").get("/pemilih/").status_code == 200
+    disdukcapil = website.client("disdukcapil")
+    for url in ("/pemilih/", "/tinjau/", "/verifikasi/"):
+        response = disdukcapil.get(url)
+        assert response.status_code == 403, url
+        assert "perjanjian berbagi data KPU-DISDUKCAPIL" in response.content.decode(), url
+    agree(website.ws, "2/PKS/UJI", recipient="DISDUKCAPIL")
+    assert disdukcapil.get("/pemilih/").status_code == 200
+
+
+def test_an_agreement_without_an_element_of_the_export_is_refused_naming_it(website, maker):
+    from pemilih.contract import KPU_COLUMNS
+    from pemilih.store.receive import import_result
+    import_result(website.ws, maker.kpu(LIST, name="dpt.csv"), **WHO)
+    agree(website.ws, "2/PKS/UJI", recipient="DISDUKCAPIL",
+          elements=[c for c in KPU_COLUMNS if c not in ("nkk", "tanggal_lahir")])
+    response = website.client("disdukcapil").get("/pemilih/")
+    assert response.status_code == 403
+    assert "Perjanjian 2/PKS/UJI tidak mengizinkan elemen data yang dimuat daftar pemilih: NKK, TANGGAL LAHIR" \
+        in response.content.decode()
+
+
 def test_the_in_memory_index_selects_what_the_sql_queue_selects(queued):
     from pemilih.web import review_index
     from pemilih.web.views.review import queue
@@ -325,3 +353,27 @@ def test_the_in_memory_index_selects_what_the_sql_queue_selects(queued):
     for f in filters:
         assert review_index.select(**f) == list(queue(**f).values_list("id", flat=True)), f
     assert review_index.select(status="ditolak") != []  # the cases above are not all empty
+
+
+def test_dpmls_agreement_does_not_unlock_a_disdukcapil_job_download(website, maker):
+    """A finished verification job's file (full NIKs) is handed out only under Disdukcapil's own
+    agreement allowing the findings' elements."""
+    from django.contrib.auth.models import User
+
+    from pemilih.store.receive import import_result
+    from pemilih.web import jobs
+    from pemilih.web.models import Job
+    import_result(website.ws, maker.kpu(LIST, name="dpt.csv"), **WHO)
+    agree(website.ws, "1/PKS/UJI")  # KPU-DPML only
+    client = website.client("disdukcapil")
+    user = User.objects.get(pk=client.session["_auth_user_id"])
+    job = Job.objects.create(kind="verifikasi", params={"personal_data": "temuan"}, status=Job.DONE,
+                             files=["findings.csv"], user=user)
+    (jobs.output_dir(job) / "findings.csv").write_text("nik\n7326010101800001\n")
+    url = f"/pekerjaan/{job.pk}/unduh/findings.csv"
+    for method in (client.get, client.post):
+        response = method(url)
+        assert response.status_code == 403
+        assert "KPU-DISDUKCAPIL" in response.content.decode()
+    agree(website.ws, "2/PKS/UJI", recipient="DISDUKCAPIL")
+    assert client.post(url).status_code == 200 or client.get(url).status_code == 200

@@ -42,15 +42,15 @@ def receive(ws, maker) -> None:
                   reason="DPT Pemilu 2024")
 
 
-def agree(ws, number: str = AGREEMENT, villages=("*",)) -> None:
+def agree(ws, number: str = AGREEMENT, villages=("*",), recipient: str = "DPML", elements=None) -> None:
     from pemilih.contract import KPU_COLUMNS
     from pemilih.store.agreements import Terms, record_agreement
     today = local_today()
     record_agreement(ws, Terms(
-        number=number, title="PKS berbagi data pemilih", provider="KPU", recipient="DPML",
+        number=number, title="PKS berbagi data pemilih", provider="KPU", recipient=recipient,
         purpose="Coklit Pilkalem", legal_basis="UU 7/2017; UU 27/2022", valid_from=today - timedelta(days=10),
         valid_to=today + timedelta(days=100), retention="Dihapus 3 bulan setelah diserahkan kembali",
-        data_elements=list(KPU_COLUMNS), villages=list(villages), parties=[]),
+        data_elements=list(elements or KPU_COLUMNS), villages=list(villages), parties=[]),
         actor="Ketua KPU", agency="KPU", reason="PKS ditandatangani")
 
 

@@ -186,9 +186,10 @@ PACKAGE_MANIFEST = "manifest.json"
 PACKAGE_CHANGES, PACKAGE_LIST, PACKAGE_RECAP = "perubahan.xlsx", "daftar.xlsx", "rekap.xlsx"
 PACKAGE_DATA_FILES = [PACKAGE_CHANGES, PACKAGE_LIST, PACKAGE_RECAP]
 PACKAGE_MINUTES = "berita_acara.pdf"
-PACKAGE_FILES = [PACKAGE_MANIFEST, *PACKAGE_DATA_FILES, PACKAGE_MINUTES]
+PACKAGE_SIGNATURE = "manifest.sig"  # Ed25519 over manifest.json's bytes (io/signing.py)
+PACKAGE_FILES = [PACKAGE_MANIFEST, *PACKAGE_DATA_FILES, PACKAGE_MINUTES, PACKAGE_SIGNATURE]
 MANIFEST_FIELDS = ["schema_version", "regency", "period", "source_list", "created", "counts",
-                   "files", "manifest_sha256"]
+                   "files", "signer", "manifest_sha256"]
 # perubahan.xlsx: KPU's order after field validation: new voters, not eligible, corrected.
 CHANGE_KEY, CHANGE_CODE, CHANGE_CODE_MEANING, CHANGE_EVIDENCE = "KUNCI", "KODE", "ARTI KODE", "BUKTI"
 SHEET_NEW, SHEET_TMS, SHEET_CORRECTED = "B Pemilih Baru", "TMS", "U Ubah Data"
@@ -283,6 +284,22 @@ COKLIT_CUT_COLUMNS = ["key", "last_seq", "kecamatan", "desa", "kode_desa", "tps"
 COKLIT_SHARED_ELEMENTS = ["kecamatan", "desa", "kode_desa", "tps", "no", "nkk", "nik", "nama",
                           "tempat_lahir", "tanggal_lahir", "jenis_kelamin", "status_kawin", "alamat",
                           "rt", "rw", "disabilitas", "ktp_el"]
+
+# --- Data-sharing agreements -------------------------------------------------------------------
+# The list columns each export or view of personal data hands out, written once: an agreement
+# must list every one of them in its data elements (store/agreements.py checks it on every
+# export and view). Keys name the export; EXPORT_LABELS says it in Bahasa Indonesia.
+EXPORT_ELEMENTS = {
+    "daftar": KPU_COLUMNS,  # the voter list: its pages, the DPS/DPT lists and their downloads
+    "serah": KPU_COLUMNS,  # the hand-back package (formats.md section 5)
+    "coklit": COKLIT_SHARED_ELEMENTS,  # field-validation workbooks (section 7)
+    "pengumuman": ["kecamatan", "desa", "kode_desa", "tps", "nkk", "nik", "nama", "tempat_lahir",
+                   "tanggal_lahir", "jenis_kelamin", "status_kawin", "alamat", "rt", "rw", "keterangan"],
+    "temuan": ["kode_desa", "nik", "nkk", "nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin",
+               "status_kawin", "alamat", "rt", "rw"],  # findings: the fields a finding may name (FINDING_FIELDS)
+}
+EXPORT_LABELS = {"daftar": "daftar pemilih", "serah": "paket serah-kembali", "coklit": "lembar kerja coklit",
+                 "pengumuman": "pengumuman daftar pemilih", "temuan": "temuan verifikasi"}
 
 # --- 8. Public responses to the provisional list ------------------------------------------------
 

@@ -109,14 +109,15 @@ class LiveSite:
         return import_result(self.ws, result, actor="Uji", agency=agency, reason="uji peramban",
                              allow_refused=True)
 
-    def agreement(self, number: str = AGREEMENT, villages=("*",)) -> None:
-        """A valid KPU-DPML data-sharing agreement (personal data may be shown)."""
+    def agreement(self, number: str = AGREEMENT, villages=("*",), recipient: str = "DPML") -> None:
+        """A valid data-sharing agreement between KPU and `recipient` (personal data may be shown
+        to that agency's accounts)."""
         from pemilih.contract import KPU_COLUMNS
         from pemilih.store.agreements import Terms, record_agreement
         self.ws.activate()
         today = timezone.localdate()
         record_agreement(self.ws, Terms(
-            number=number, title="PKS uji", provider="KPU", recipient="DPML", purpose="uji",
+            number=number, title="PKS uji", provider="KPU", recipient=recipient, purpose="uji",
             legal_basis="uji", valid_from=today - timedelta(days=1), valid_to=today + timedelta(days=365),
             retention="uji", data_elements=list(KPU_COLUMNS), villages=list(villages)),
             actor="Uji", agency="KPU", reason="uji")

@@ -38,9 +38,10 @@ URL_NAMES = {"Beranda": "beranda", "Daftar pemilih": "pemilih", "Unggah berkas":
 
 @pytest.fixture(scope="module")
 def site(live_site, small_regency):
-    """The live site with the small regency received, an agreement, and the demo accounts."""
+    """The live site with the small regency received, the agreements, and the demo accounts."""
     live_site.receive(small_regency / "kpu" / "dpt_7326.csv")
     live_site.agreement()
+    live_site.agreement("2/PKS/KPU-DISDUKCAPIL/UJI", recipient="DISDUKCAPIL")  # DPML's unlocks nothing for it
     live_site.demo_accounts(OWN)
     return live_site
 

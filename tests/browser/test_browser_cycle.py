@@ -37,9 +37,11 @@ JOB_TIMEOUT = 120_000  # ms: a job takes ~10 s on a busy 2-core machine; PDFs an
 ELECTION = "PK27"
 CAP = 8  # voters per TPS: small, so that a village of ~20 gets several TPS
 AGREEMENT = "12/PKS/KPU-DPML/UJI-PERAMBAN"
+AGREEMENT_DISDUKCAPIL = "13/PKS/KPU-DISDUKCAPIL/UJI-PERAMBAN"
 LIST_FILE = "dpt_7326.csv"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PACKAGE_FILES = {"manifest.json", "perubahan.xlsx", "daftar.xlsx", "rekap.xlsx", "berita_acara.pdf"}
+PACKAGE_FILES = {"manifest.json", "perubahan.xlsx", "daftar.xlsx", "rekap.xlsx", "berita_acara.pdf",
+                 "manifest.sig"}
 
 
 def ribuan(n: int) -> str:
@@ -243,6 +245,18 @@ def test_03_kpu_records_the_agreement(site, people, new_page):
     site.ws.activate()
     made = Agreement.objects.get(number=AGREEMENT)
     assert (made.provider, made.recipient, made.villages) == ("KPU", "DPML", ["*"])
+    # Disdukcapil verifies under its own agreement (DPML's unlocks nothing for it, issue 13)
+    page.fill("input[name=number]", AGREEMENT_DISDUKCAPIL)
+    page.select_option("select[name=recipient]", "DISDUKCAPIL")
+    page.fill("textarea[name=purpose]", "Verifikasi daftar pemilih terhadap data kependudukan")
+    page.fill("textarea[name=legal_basis]", "UU 7/2017; UU 24/2013; UU 27/2022")
+    page.fill("input[name=valid_from]", (today - timedelta(days=1)).isoformat())
+    page.fill("input[name=valid_to]", (today + timedelta(days=365)).isoformat())
+    page.fill("textarea[name=retention]", "Salinan dihapus setelah verifikasi selesai")
+    submit(page, "button:has-text('Catat')")
+    assert f"Perjanjian {AGREEMENT_DISDUKCAPIL} dicatat." in page.locator("ul.messages").inner_text()
+    site.ws.activate()
+    assert Agreement.objects.get(number=AGREEMENT_DISDUKCAPIL).recipient == "DISDUKCAPIL"
 
 
 def test_04_coklit_workbook_out_and_back(site, people, truth, new_page, tmp_path, cycle):
@@ -442,8 +456,8 @@ def test_07_dpml_builds_the_handback_package(site, people, new_page, tmp_path_fa
     package = download(page, "#job-status ul.files button", tmp_path_factory.mktemp("paket"))
     assert re.fullmatch(r"7326_2027-Q1_[0-9a-f]{12}\.zip", package.name)
     assert set(zipfile.ZipFile(package).namelist()) == PACKAGE_FILES
-    from pemilih.io import package as contract
-    manifest, _ = contract.open_package(package)  # every file's hash against the manifest
+    from filemaker import open_signed
+    manifest, _ = open_signed(package)  # the signature and every file's hash against the manifest
     cycle.update(package=package, manifest=manifest)
 
 
@@ -453,9 +467,16 @@ def test_08_kpu_applies_the_package_on_its_own_server(second_site, site, people,
     page = as_(new_page, kpu_site, kpu)
     upload_file(page, kpu_site, truth.kpu_csv)  # the same list KPU shared with DPML
     page.goto(kpu_site.url + "/terapkan/")
+    # KPU registers DPML's public key (handed over with the agreement) before any package
+    signer = cycle["manifest"]["signer"]
+    page.fill("textarea[name=kunci]", signer["public_key"])
+    submit(page, "button:has-text('Daftarkan kunci')")
+    assert "Kunci publik DPML terdaftar" in page.content()
     page.set_input_files("input[name=paket]", str(cycle["package"]))
     submit(page, "button:has-text('Terapkan')")
     message = finish_job(page)
+    from pemilih.cycle.keys import grouped
+    assert f"sidik kunci penanda tangan (SHA-256): {grouped(signer['fingerprint'])}" in message, message
     counts = cycle["manifest"]["counts"]
     expected = {k: v for k, v in counts.items() if v and (k in ("B", "U") or k.startswith("TMS-"))}
     assert expected, counts

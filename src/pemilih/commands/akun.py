@@ -27,7 +27,7 @@ PASSWORD_ENV = "PEMILIH_KATA_SANDI"
 
 
 def register(sub):
-    from pemilih.store.roles import Role
+    from pemilih.domain.roles import ROLE_CODES
     p = sub.add_parser("akun", help="akun aplikasi web: buat, daftar, nonaktifkan, aktifkan, reset",
                        description="Akun aplikasi web. 'buat --peran PERAN --nama NAMA [--nama-lengkap N] "
                                    "[--desa KODE]' membuat akun (juga administrator pertama ruang kerja baru); "
@@ -40,7 +40,7 @@ def register(sub):
     shared.add_argument("--oleh", default=None, help="nama petugas yang dicatat (bawaan: pengguna sistem)")
     actions = p.add_subparsers(dest="aksi", metavar="AKSI", required=True)
     make = actions.add_parser("buat", help="buat akun baru", parents=[shared])
-    make.add_argument("--peran", required=True, choices=Role.values, help="peran akun")
+    make.add_argument("--peran", required=True, choices=ROLE_CODES, help="peran akun")
     make.add_argument("--nama", required=True, help="nama pengguna (untuk masuk)")
     make.add_argument("--nama-lengkap", default="", help="nama lengkap pemilik akun")
     make.add_argument("--desa", default="", metavar="KODE", help="kode desa (wajib, dan hanya, untuk panitia)")

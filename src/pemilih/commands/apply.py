@@ -7,10 +7,14 @@ from pemilih.commands import common
 def register(sub):
     from pemilih.cycle import apply
     p = sub.add_parser("apply", help="terapkan paket serah-kembali DPML pada daftar KPU",
-                       description="Memeriksa manifest paket, lalu menerapkan perubahannya sebagai peristiwa "
+                       description="Memeriksa tanda tangan paket (kunci publik DPML yang terdaftar, lihat "
+                                   "'pemilih kunci'), sidik manifest dan sidik setiap berkas, lalu menerapkan "
+                                   "perubahannya sebagai peristiwa "
                                    "bertanda sumber DPML/Pilkalem. Menerapkan paket yang sama dua kali tidak "
                                    "mengubah apa pun; nilai yang sudah diubah KPU tidak ditimpa (konflik).")
     p.add_argument("package", metavar="PAKET", help="berkas zip paket serah-kembali")
+    p.add_argument("--sidik", default=None, metavar="HASH",
+                   help="sidik manifest yang tertulis di berita acara bertanda tangan; paket dengan sidik lain ditolak")
     common.add_workspace(p)
     common.add_who(p, apply.DEFAULT_AGENCY, apply.DEFAULT_REASON)
     p.set_defaults(func=common.guarded(run))
@@ -20,7 +24,8 @@ def register(sub):
 def run(args) -> int:
     from pemilih.cycle import apply
     with common.progress() as shown:
-        out = apply.run(common.workspace(args), apply.ApplyRequest(args.package, common.who(args)), shown)
+        out = apply.run(common.workspace(args), apply.ApplyRequest(args.package, common.who(args), args.sidik), shown)
+    print(f"Tanda tangan sah; sidik kunci penanda tangan (SHA-256): {out.signer}")
     if out.already:
         print("Paket ini sudah pernah diterapkan; tidak ada perubahan.")
         return 0

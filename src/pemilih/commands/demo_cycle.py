@@ -358,7 +358,7 @@ def _handback(c: Cycle) -> dict:
 def _apply_and_recap(c: Cycle, results: dict) -> dict:
     from pemilih.commands.recap import print_summary
     from pemilih.contract import KPU_REGIME
-    from pemilih.cycle import apply, recap, receive
+    from pemilih.cycle import apply, keys, recap, receive
     from pemilih.store.handback import base_batch
     from pemilih.store.workspace import open_workspace
     package = sorted((c.out / "paket").glob("*.zip"), key=lambda p: p.stat().st_mtime)[-1]
@@ -370,6 +370,11 @@ def _apply_and_recap(c: Cycle, results: dict) -> dict:
         receive.store(kpu, {"kpu": results["kpu"]}, receive.ReceiveRequest(
             files, "demo: operator KPU", kind="kpu", agency="KPU", reason="DPT terakhir"))
         who = Who("demo: operator KPU", "KPU", "Data dukung PDPB dari DPML (Rakor)")
+        dpml_key = keys.own(c.ws).public_key  # handed over with the agreement, registered once
+        c.ws.activate()
+        registered = keys.register(kpu, keys.RegisterRequest("DPML", dpml_key, Who(
+            "demo: operator KPU", "KPU", "Kunci publik DPML diterima bersama perjanjian")))
+        print(f"KPU mendaftarkan kunci publik DPML, sidik {registered.grouped}")
         first = apply.run(kpu, apply.ApplyRequest(str(package), who))
         second = apply.run(kpu, apply.ApplyRequest(str(package), who))
         print(f"KPU menerapkan paket: {sum(first.applied.values()):,} perubahan, {len(first.conflicts)} konflik; "

@@ -53,13 +53,20 @@ def run(ws, request: HandbackRequest, progress: Progress = SILENT) -> HandbackOu
     """Read what the package is made of (store/handback.py), view it under KPU's rules
     (engine/pdpb.py), check the agreement, write the four files and the manifest, zip them,
     and record the transfer."""
-    from pemilih.contract import KPU_COLUMNS, KPU_REGIME, PACKAGE_CHANGES, PACKAGE_LIST, PACKAGE_MINUTES, PACKAGE_RECAP
+    from pemilih.contract import (
+        EXPORT_ELEMENTS,
+        KPU_REGIME,
+        PACKAGE_CHANGES,
+        PACKAGE_LIST,
+        PACKAGE_MINUTES,
+        PACKAGE_RECAP,
+    )
     from pemilih.cycle import recap
     from pemilih.domain.agencies import PROVIDER
     from pemilih.engine import pdpb
     from pemilih.io import package
     from pemilih.io.recap_xlsx import write_recap
-    from pemilih.store import agreements, handback
+    from pemilih.store import agreements, handback, keys
     on = request.on or local_today()
     progress.stage("Membaca daftar dan log peristiwa")
     handing = handback.gather(ws, on)
@@ -68,12 +75,14 @@ def run(ws, request: HandbackRequest, progress: Progress = SILENT) -> HandbackOu
     made = pdpb.handback(handing.shared, handing.now, found.removed(), found.field_changes(), found.reasons,
                          handing.election_tps, rules)
     terms = agreements.agreement_for(ws, request.agreement, on=on, provider=request.who.agency,
-                                     recipient=PROVIDER, villages=touched_villages(made), elements=KPU_COLUMNS)
+                                     recipient=PROVIDER, villages=touched_villages(made),
+                                     elements=EXPORT_ELEMENTS["serah"])
     summary = recap.period(ws, handing.start, on, KPU_REGIME, found=made.counted(found.events))
     counts = package_counts(made, summary)
     out_dir = Path(request.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     progress.stage("Menulis paket serah-kembali")
+    key = keys.own_key(ws)
     with tempfile.TemporaryDirectory(dir=out_dir) as tmp:
         folder = Path(tmp)
         package.write_changes(folder / PACKAGE_CHANGES, made.changes, made.info, made.unresolved, rules.code_labels)
@@ -81,11 +90,11 @@ def run(ws, request: HandbackRequest, progress: Progress = SILENT) -> HandbackOu
         write_recap(summary, str(folder / PACKAGE_RECAP), title=f"Rekapitulasi daftar pemilih {request.period}")
         manifest = package.manifest_for(folder, regency=handing.regency, period=request.period,
                                         source_list=handing.source_list, counts=counts,
-                                        created=datetime.now(UTC).isoformat(timespec="seconds"))
+                                        created=datetime.now(UTC).isoformat(timespec="seconds"), key=key)
         _write_minutes(folder / PACKAGE_MINUTES, manifest, counts, request, on, terms, rules)
         package.add_minutes(folder, manifest)
         path = package.write_zip(folder, manifest, out_dir / package.package_name(
-            handing.regency, request.period, manifest["manifest_sha256"]))
+            handing.regency, request.period, manifest["manifest_sha256"]), key=key)
     handback.record(terms, file=path.name, sha256=package.sha256_file(path),
                     manifest_sha256=manifest["manifest_sha256"], counts=counts, **request.who.event_args())
     return HandbackOutcome(path, manifest, counts)
@@ -148,7 +157,7 @@ def _write_minutes(path: Path, manifest: dict, counts: dict, request: HandbackRe
         number=f"BA/{manifest['regency']}/{manifest['period']}", place=request.place, day=day,
         parties=[{"name": "Kepala DPML", "role": "Yang menyerahkan", "agency": "DPML"},
                  {"name": "Ketua KPU Kabupaten", "role": "Yang menerima", "agency": "KPU"}],
-        counts=lines, manifest_sha256=manifest["manifest_sha256"],
+        counts=lines, manifest_sha256=manifest["manifest_sha256"], signer_fingerprint=manifest["signer"]["fingerprint"],
         notes=[f"Data diserahkan berdasarkan perjanjian {terms.number}: {terms.purpose}.",
                f"Daftar asal: {', '.join(manifest['source_list']['files'])} "
                f"(sidik {manifest['source_list']['sha256'][:16]}).",

@@ -66,7 +66,19 @@ def period(ws, start: date, end: date, regime: str, found=None):
     codes = tms_codes(regime)
     villages = engine.recap(found.start, found.end, found.removals, found.corrected, codes)
     return Recap(start, end, regime, codes, villages, engine.by_kecamatan(villages), engine.total(villages),
-                 found.events, engine.unresolved(villages))
+                 found.events, engine.unresolved(villages), deletions(ws, start, end))
+
+
+def deletions(ws, start: date, end: date) -> list[str]:
+    """The retention runs of the period, one line each (what the Rakor report lists)."""
+    from pemilih.cycle import retention
+    from pemilih.store.recap import bounds
+    lines = []
+    for r in retention.recorded(ws, *bounds(start, end)):
+        counts = ", ".join(f"{retention.label(k)} {v:,}" for k, v in r["counts"].items() if v)
+        lines.append(f"{r['on']:%d-%m-%Y} (peristiwa #{r['seq']}), perjanjian {r['agreement']}, serah-kembali "
+                     f"{r['handed_back']}: {counts or 'tidak ada baris'}")
+    return lines
 
 
 def of_list(ws, list_id: int, regime: str):

@@ -13,3 +13,7 @@ AGENCIES = {
 PROVIDER, RECIPIENT = "KPU", "DPML"
 # Agencies that can sign a data-sharing agreement (the public is no party to one).
 PARTIES = [code for code in AGENCIES if code != "PUBLIK"]
+# Whose agreement with KPU (the list's owner) an agency's access to personal data rests on: a
+# village committee works under DPML's; Disdukcapil needs its own. An agreement with one agency
+# unlocks nothing for another. KPU needs none for its own list; the public never gets any.
+AGREEMENT_PARTY = {"DPML": "DPML", "PANITIA": "DPML", "DISDUKCAPIL": "DISDUKCAPIL"}

@@ -33,6 +33,7 @@ from pemilih.io.pdf_common import (
     thousands,
     wrap,
 )
+from pemilih.io.signing import grouped
 from pemilih.io.words_id import date_in_words
 
 WIDTH = PORTRAIT[0] - 2 * MARGIN * 2  # text column: margins of 2 cm each side
@@ -46,11 +47,13 @@ COUNT_COLUMNS = [Column("No", 30, "right"), Column("Uraian", WIDTH - 30 - 110), 
 
 
 def write_minutes(path, *, title: str, number: str, place: str, day: date, parties: list[dict],
-                  counts: list[tuple], manifest_sha256: str, notes: list[str]) -> Path:
+                  counts: list[tuple], manifest_sha256: str, notes: list[str],
+                  signer_fingerprint: str | None = None) -> Path:
     """Write the minutes to path (A4 portrait); returns the path. Each party is a dict with
-    name, role and agency."""
+    name, role and agency; `signer_fingerprint`: the fingerprint of the key that signs the
+    package (io/signing.py), printed under the manifest hash."""
     content = dict(title=title, number=number, place=place, day=day, parties=parties, counts=counts,
-                   manifest_sha256=manifest_sha256, notes=notes)
+                   manifest_sha256=manifest_sha256, notes=notes, signer_fingerprint=signer_fingerprint)
     counter = _Flow(open_canvas(io.BytesIO(), PORTRAIT), total=None)
     _lay_out(counter, **content)
     with pdf_file(path, PORTRAIT, title=title) as canvas:
@@ -70,7 +73,7 @@ def grouped_hash(sha256: str) -> str:
     text = (sha256 or "").strip().lower()
     if len(text) != 64 or any(c not in "0123456789abcdef" for c in text):
         raise ValueError("manifest_sha256 harus 64 karakter heksadesimal")
-    return " ".join(text[i:i + 8] for i in range(0, 64, 8))
+    return grouped(text)
 
 
 def opening(day: date, place: str) -> str:
@@ -118,7 +121,8 @@ class _Flow:
         self.y -= height
 
 
-def _lay_out(flow: _Flow, *, title, number, place, day, parties, counts, manifest_sha256, notes) -> None:
+def _lay_out(flow: _Flow, *, title, number, place, day, parties, counts, manifest_sha256, notes,
+             signer_fingerprint=None) -> None:
     flow.line(scrub(title).upper(), font=BOLD, size=13, align="centre")
     flow.line(f"Nomor: {scrub(number)}", align="centre")
     flow.gap(LEADING)
@@ -134,6 +138,10 @@ def _lay_out(flow: _Flow, *, title, number, place, day, parties, counts, manifes
                    "manifest.json: SHA-256 manifest sebelum berita acara ini dicantumkan) berikut "
                    "(64 karakter, ditulis per 8 karakter):")
     flow.line(grouped_hash(manifest_sha256), font=MONO, size=9.5, indent=12)
+    if signer_fingerprint:
+        flow.paragraph("Manifest ditandatangani secara elektronik (Ed25519, manifest.sig) dengan kunci "
+                       "yang sidik kunci publiknya (SHA-256) sebagai berikut:")
+        flow.line(grouped_hash(signer_fingerprint), font=MONO, size=9.5, indent=12)
     if notes:
         flow.gap()
         flow.line("Catatan:", font=BOLD)

@@ -1,19 +1,24 @@
-"""The hand-back package (formats.md section 5): a zip of four files and a manifest.
-Every list sheet goes through io/voter_table.py (printed names, dates DD-MM-YYYY).
+"""The hand-back package (formats.md section 5): a zip of four files, a manifest and its
+signature. Every list sheet goes through io/voter_table.py (printed names, dates DD-MM-YYYY).
 
     <regency code>_<period>_<sha256 prefix>.zip
-      manifest.json  perubahan.xlsx  daftar.xlsx  rekap.xlsx  berita_acara.pdf
+      manifest.json  perubahan.xlsx  daftar.xlsx  rekap.xlsx  berita_acara.pdf  manifest.sig
 
 The minutes print the manifest's hash, yet the manifest lists the minutes' own hash: so the
 hash printed (`manifest_sha256`, also the zip name's prefix) is taken over the manifest
 *before* the minutes' entry is added: canonical JSON (sorted keys, no spaces) of every field
-except `files["berita_acara.pdf"]` and `manifest_sha256` itself. Anyone can recompute it.
+except `files["berita_acara.pdf"]` and `manifest_sha256` itself. Anyone can recompute it, so
+it proves nothing on its own: `manifest.sig` (Ed25519 over manifest.json's exact bytes, by the
+key the manifest's `signer` names, io/signing.py) does, checked against a key the reader
+registered. Opening a package streams every entry through its hash with a size limit: an entry
+is never read whole (a small zip can declare or inflate to gigabytes).
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
@@ -42,12 +47,24 @@ from pemilih.contract import (
     SHEET_UNRESOLVED,
     UNRESOLVED_WRITTEN,
 )
+from pemilih.contract import (
+    PACKAGE_CHANGES as CHANGES,
+)
 from pemilih.contract import PACKAGE_DATA_FILES as DATA_FILES
 from pemilih.contract import PACKAGE_MANIFEST as MANIFEST
 from pemilih.contract import PACKAGE_MINUTES as MINUTES
 from pemilih.contract import PACKAGE_SCHEMA_VERSION as SCHEMA_VERSION
+from pemilih.contract import PACKAGE_SIGNATURE as SIGNATURE
 from pemilih.domain.dates import printed_date
-from pemilih.io import voter_table
+from pemilih.io import signing, voter_table
+
+# Limits of what opening a package reads (bytes): the manifest and signature are small; a data
+# file is hashed in a stream up to MAX_ENTRY; only perubahan.xlsx is kept in memory, up to MAX_KEPT.
+MAX_MANIFEST = 4 << 20
+MAX_SIGNATURE = 4 << 10
+MAX_ENTRY = 512 << 20
+MAX_KEPT = 64 << 20
+CHUNK = 1 << 20
 
 
 class PackageError(Exception):
@@ -115,13 +132,18 @@ def write_list(path: Path, voters) -> None:
         xlsx_tables.text_sheet(book, LIST_SHEET, voter_table.printed(voters))
 
 
-def manifest_for(folder: Path, *, regency: str, period: str, source_list: dict, counts: dict, created: str) -> dict:
-    """The manifest of the data files written in `folder`, its own hash included."""
+def manifest_for(folder: Path, *, regency: str, period: str, source_list: dict, counts: dict, created: str,
+                 key=None) -> dict:
+    """The manifest of the data files written in `folder`, its own hash included; `key`: the
+    signing key (io/signing.py), named in `signer` so the printed hash covers it too."""
     manifest = {
         "schema_version": SCHEMA_VERSION, "regency": regency, "period": period, "source_list": source_list,
         "created": created, "counts": counts,
         "files": {n: {"sha256": sha256_file(folder / n)} for n in DATA_FILES},
     }
+    if key is not None:
+        manifest["signer"] = {"algorithm": signing.ALGORITHM, "public_key": signing.public_text(key),
+                              "fingerprint": signing.fingerprint(key)}
     manifest["manifest_sha256"] = manifest_hash(manifest)
     return manifest
 
@@ -131,12 +153,16 @@ def add_minutes(folder: Path, manifest: dict) -> None:
     manifest["files"][MINUTES] = {"sha256": sha256_file(folder / MINUTES)}
 
 
-def write_zip(folder: Path, manifest: dict, out: Path) -> Path:
-    """Zip the manifest and the four files of `folder` into `out`."""
+def write_zip(folder: Path, manifest: dict, out: Path, key=None) -> Path:
+    """Zip the manifest and the four files of `folder` into `out`, with the manifest's
+    signature by `key` (None: unsigned, which apply refuses)."""
+    text = json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True).encode("utf-8")
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as z:
-        z.writestr(MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True))
+        z.writestr(MANIFEST, text)
         for name in [*DATA_FILES, MINUTES]:  # compressed already: stored, not deflated again
             z.write(folder / name, name, compress_type=zipfile.ZIP_STORED)
+        if key is not None:
+            z.writestr(SIGNATURE, signing.sign(key, text))
     return out
 
 
@@ -188,36 +214,108 @@ def _iso(text: str) -> str:
     return judged.value if judged.code is None and judged.value else text
 
 
-def open_package(path: Path) -> tuple[dict, dict[str, bytes]]:
-    """The manifest and the files' bytes, after checking every hash; PackageError otherwise."""
+@dataclass
+class Opened:
+    """A package whose signature, manifest and files were checked (open_package)."""
+
+    manifest: dict
+    files: dict[str, bytes]  # the files asked to be kept (perubahan.xlsx)
+    fingerprint: str  # of the registered key that signed it
+
+
+def open_package(path: Path, keys: dict, *, expected_hash: str | None = None,
+                 keep: tuple[str, ...] = (CHANGES,)) -> Opened:
+    """The package at `path` after checking, in order: its signature over manifest.json's bytes
+    by one of `keys` (fingerprint -> Ed25519 public key: the keys the reader registered), the
+    manifest's schema and hash (and that it is `expected_hash`, the one printed on the signed
+    minutes, when given), and every file's sha256, streamed with a size limit. PackageError
+    saying what failed otherwise."""
+    name = Path(path).name
     try:
         z = zipfile.ZipFile(path)
     except (OSError, zipfile.BadZipFile):
-        raise PackageError(f"{Path(path).name}: bukan berkas zip yang dapat dibaca") from None
+        raise PackageError(f"{name}: bukan berkas zip yang dapat dibaca") from None
     with z:
-        names = {n.split("/")[-1]: n for n in z.namelist()}
-        missing = [n for n in [MANIFEST, *DATA_FILES, MINUTES] if n not in names]
+        entries = {i.filename.split("/")[-1]: i for i in z.infolist()}
+        missing = [n for n in [MANIFEST, *DATA_FILES, MINUTES] if n not in entries]
         if missing:
-            raise PackageError(f"{Path(path).name}: paket tidak lengkap, tidak ada: " + ", ".join(missing))
+            raise PackageError(f"{name}: paket tidak lengkap, tidak ada: " + ", ".join(missing))
+        if SIGNATURE not in entries:
+            raise PackageError(f"{name}: paket tidak bertanda tangan ({SIGNATURE} tidak ada); paket tanpa "
+                               "tanda tangan elektronik DPML tidak diterapkan")
+        text = _read(z, entries[MANIFEST], MAX_MANIFEST, name)
+        signature = _read(z, entries[SIGNATURE], MAX_SIGNATURE, name)
         try:
-            manifest = json.loads(z.read(names[MANIFEST]))
+            manifest = json.loads(text)
         except ValueError:
-            raise PackageError(f"{Path(path).name}: manifest.json rusak (bukan JSON)") from None
-        files = {n: z.read(names[n]) for n in [*DATA_FILES, MINUTES]}
-    _check(manifest, files, Path(path).name)
-    return manifest, files
+            raise PackageError(f"{name}: manifest.json rusak (bukan JSON)") from None
+        if not isinstance(manifest, dict):
+            raise PackageError(f"{name}: manifest.json rusak (bukan objek JSON)")
+        fingerprint = _check_signature(manifest, text, signature, keys, name)
+        _check(manifest, name, expected_hash)
+        listed = manifest.get("files") or {}
+        files = {}
+        for file in [*DATA_FILES, MINUTES]:
+            want = (listed.get(file) or {}).get("sha256") if isinstance(listed, dict) else None
+            got, data = _stream(z, entries[file], name, keep=file in keep)
+            if want != got:
+                raise PackageError(f"{name}: isi {file} tidak sama dengan sidik di manifest "
+                                   f"({str(want)[:12]} ≠ {got[:12]}); paket berubah setelah dibuat")
+            if data is not None:
+                files[file] = data
+    return Opened(manifest, files, fingerprint)
 
 
-def _check(manifest: dict, files: dict[str, bytes], name: str) -> None:
+def _read(z: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, name: str) -> bytes:
+    """A small entry whole, refused past `limit` (declared or actual)."""
+    digest, data = _stream(z, info, name, keep=True, limit=limit)
+    return data
+
+
+def _stream(z: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, *, keep: bool,
+            limit: int | None = None) -> tuple[str, bytes | None]:
+    """(sha256, the bytes when `keep`) of one entry, read a block at a time; refused as soon as
+    it is (or says it is) larger than its limit, so a 2 GiB entry costs one block of memory."""
+    limit = limit if limit is not None else (MAX_KEPT if keep else MAX_ENTRY)
+    too_big = PackageError(f"{name}: berkas {info.filename.split('/')[-1]} di dalam paket terlalu besar "
+                           f"(lebih dari {limit // (1 << 20) or 1} MiB); paket ditolak")
+    if info.file_size > limit:
+        raise too_big
+    digest, kept, size = hashlib.sha256(), [] if keep else None, 0
+    try:
+        with z.open(info) as fh:
+            while block := fh.read(CHUNK):
+                size += len(block)
+                if size > limit:
+                    raise too_big
+                digest.update(block)
+                if kept is not None:
+                    kept.append(block)
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as err:
+        raise PackageError(f"{name}: berkas {info.filename.split('/')[-1]} di dalam paket rusak ({err})") from None
+    return digest.hexdigest(), (b"".join(kept) if kept is not None else None)
+
+
+def _check_signature(manifest: dict, text: bytes, signature: bytes, keys: dict, name: str) -> str:
+    signer = manifest.get("signer") if isinstance(manifest.get("signer"), dict) else {}
+    fingerprint = signing.normalised(signer.get("fingerprint"))
+    public = keys.get(fingerprint)
+    if public is None:
+        shown = signing.grouped(fingerprint) if fingerprint else "(tidak disebut)"
+        raise PackageError(f"{name}: kunci penanda tangan paket (sidik {shown}) belum didaftarkan di ruang "
+                           "kerja ini; daftarkan kunci publik DPML dulu (pemilih kunci daftar)")
+    if not signing.verify(public, text, signature):
+        raise PackageError(f"{name}: tanda tangan manifest tidak sah untuk kunci {signing.grouped(fingerprint)}; "
+                           "manifest diubah setelah ditandatangani, atau ditandatangani kunci lain")
+    return fingerprint
+
+
+def _check(manifest: dict, name: str, expected_hash: str | None) -> None:
     if manifest.get("schema_version") not in PACKAGE_SCHEMA_VERSIONS_READ:
         raise PackageError(f"{name}: versi skema {manifest.get('schema_version')!r} tidak dikenal "
                            f"(versi ini membaca {', '.join(map(str, PACKAGE_SCHEMA_VERSIONS_READ))})")
-    listed = manifest.get("files") or {}
-    for file, data in files.items():
-        want = (listed.get(file) or {}).get("sha256")
-        got = hashlib.sha256(data).hexdigest()
-        if want != got:
-            raise PackageError(f"{name}: isi {file} tidak sama dengan sidik di manifest "
-                               f"({str(want)[:12]} ≠ {got[:12]}); paket berubah setelah dibuat")
     if manifest.get("manifest_sha256") != manifest_hash(manifest):
         raise PackageError(f"{name}: sidik manifest tidak cocok; manifest diubah setelah dibuat")
+    if expected_hash is not None and signing.normalised(expected_hash) != manifest["manifest_sha256"]:
+        raise PackageError(f"{name}: sidik manifest {signing.grouped(manifest['manifest_sha256'])} bukan sidik "
+                           f"yang tertulis di berita acara ({signing.grouped(expected_hash) or 'kosong'})")

@@ -49,8 +49,9 @@ def write_rakor_pdf(result, path, *, title: str, printed_on: date, kecamatan: st
     village when `kecamatan` names the one the recap was narrowed to. Returns the path."""
     rows = _rows(result, kecamatan)
     table = _table(result, kecamatan)
-    first = int((FIRST_TOP - BOTTOM - 2 * ROW_H - 60) // ROW_H)  # room for header, total, notes
-    other = int((OTHER_TOP - BOTTOM - 2 * ROW_H - 60) // ROW_H)
+    notes = 60 + 24 * len(getattr(result, "deletions", None) or [])  # room for the notes under the table
+    first = int((FIRST_TOP - BOTTOM - 2 * ROW_H - notes) // ROW_H)  # room for header, total, notes
+    other = int((OTHER_TOP - BOTTOM - 2 * ROW_H - notes) // ROW_H)
     table_pages = 1 + max(0, math.ceil((len(rows) - first) / other))
     per_chart = int((PAGE_H - 2 * MARGIN - 90) // CHART_ROW)
     chart_pages = max(1, math.ceil(len(rows) / per_chart))
@@ -73,7 +74,8 @@ def write_rakor_pdf(result, path, *, title: str, printed_on: date, kecamatan: st
             start += room
             if start >= len(rows):
                 y = table.rows(canvas, [_total_cells(result)], y, font=BOLD, shade=True, span=2)
-                _code_notes(canvas, result, y - 14)
+                y = _code_notes(canvas, result, y - 14)
+                _deletions(canvas, result, y - 6)
                 page_footer(canvas, LANDSCAPE, page, total_pages, note)
                 break
             page_footer(canvas, LANDSCAPE, page, total_pages, note)
@@ -128,13 +130,27 @@ def _totals_line(result) -> str:
             f"pemilih akhir {thousands(t['akhir_jml'])} (L {thousands(t['akhir_l'])}, P {thousands(t['akhir_p'])})")
 
 
-def _code_notes(canvas, result, y: float) -> None:
+def _code_notes(canvas, result, y: float) -> float:
     text = "Keterangan: " + "; ".join(f"{c} {code_label(c, result.regime)}" for c in result.tms_codes)
     text += ("; B pemilih baru; U perbaikan data; JK L / JK P: pemilih yang jenis kelaminnya dikoreksi "
              "menjadi L / P (pindah dari hitungan P ke L atau sebaliknya; jumlah pemilih tetap).")
     for line in wrap(text, PAGE_W - 2 * MARGIN, FONT, 8):
         draw(canvas, MARGIN, y, line, size=8)
         y -= 11
+    return y
+
+
+def _deletions(canvas, result, y: float) -> None:
+    """The retention runs of the period: personal data deleted (counts only)."""
+    deleted = getattr(result, "deletions", None) or []
+    if not deleted:
+        return
+    draw(canvas, MARGIN, y, "Penghapusan data pribadi karena masa retensi perjanjian berakhir:", font=BOLD, size=8)
+    y -= 11
+    for entry in deleted:
+        for line in wrap(scrub(entry), PAGE_W - 2 * MARGIN, FONT, 8):
+            draw(canvas, MARGIN, y, line, size=8)
+            y -= 11
 
 
 def _chart_page(canvas, result, kecamatan: str | None, start: int, count: int) -> None:

@@ -13,6 +13,8 @@ from datetime import date
 
 from django.db import transaction
 
+from pemilih.contract import EXPORT_ELEMENTS, EXPORT_LABELS, KPU_HEADERS
+from pemilih.domain.agencies import AGREEMENT_PARTY, PROVIDER
 from pemilih.store import changes, events, projection, settings
 
 settings.ensure_configured()  # before the models are imported
@@ -96,10 +98,56 @@ def agreement_for(ws, number: str | None, *, on: date, provider: str, recipient:
     if outside:
         raise AgreementError(f"Perjanjian '{number}' tidak mencakup desa: " + ", ".join(outside[:10])
                              + (f" (dan {len(outside) - 10} lainnya)" if len(outside) > 10 else ""))
-    extra = sorted(set(elements) - set(agreement.data_elements))
+    extra = sorted(missing_elements(agreement, elements))
     if extra:
         raise AgreementError(f"Perjanjian '{number}' tidak mengizinkan elemen data: " + ", ".join(extra))
     return agreement
+
+
+def missing_elements(agreement, elements) -> list[str]:
+    """The elements (canonical names, in the export's order) an export needs and the agreement
+    does not allow."""
+    allowed = set(agreement.data_elements)
+    return [e for e in dict.fromkeys(elements) if e not in allowed]
+
+
+def access_problem(ws, agency: str, *, on: date, villages: list[str] | None, export: str) -> str | None:
+    """Why personal data of `villages` (None or ["*"]: the whole regency) may not go to `agency`
+    as `export` (contract.EXPORT_ELEMENTS) on day `on`, or None when an agreement allows it:
+    one in force between KPU and the agency's party (domain/agencies.AGREEMENT_PARTY: DPML's
+    agreement unlocks nothing for Disdukcapil), allowing every element the export holds and
+    covering every village. The one rule every view and download of personal data asks."""
+    return agreement_under(ws, agency, on=on, villages=villages, export=export)[1]
+
+
+def agreement_under(ws, agency: str, *, on: date, villages: list[str] | None,
+                    export: str) -> tuple[Agreement | None, str | None]:
+    """(the agreement, None) `access_problem` lets the data go under, the newest first; (None,
+    None) for KPU's own list; (None, why) when none does."""
+    if agency == PROVIDER:
+        return None, None  # KPU's own list
+    label = EXPORT_LABELS[export]
+    party = AGREEMENT_PARTY.get(agency)
+    if party is None:
+        return None, f"Lembaga {agency} tidak dapat menerima data pribadi pemilih ({label})."
+    valid = in_force(ws, on, {PROVIDER, party})
+    if not valid:
+        return None, (f"Belum ada perjanjian berbagi data {PROVIDER}-{party} yang berlaku pada {on:%d-%m-%Y}; "
+                      f"{label} (data pribadi pemilih) tidak dapat dibuka oleh {agency}.")
+    needed = EXPORT_ELEMENTS[export]
+    allowing = [a for a in valid if not missing_elements(a, needed)]
+    if not allowing:
+        nearest = min(valid, key=lambda a: len(missing_elements(a, needed)))
+        return None, (f"Perjanjian {nearest.number} tidak mengizinkan elemen data yang dimuat {label}: "
+                      + ", ".join(KPU_HEADERS.get(e, e) for e in missing_elements(nearest, needed)) + ".")
+    wanted = villages or ["*"]
+    for a in allowing:
+        if all(a.covers(v) if v != "*" else "*" in a.villages for v in wanted):
+            return a, None
+    for v in wanted:
+        if not any(a.covers(v) if v != "*" else "*" in a.villages for a in allowing):
+            return None, f"Perjanjian berbagi data yang berlaku tidak mencakup desa {v} untuk {label}."
+    return allowing[0], None  # each village under one of them
 
 
 def record_transfer(agreement: Agreement, record: events.ListShared | events.DataTransferred, *,

@@ -59,6 +59,7 @@ class ApplyOutcome:
     already: bool = False
     # Rows for KPU's information, not applied: the information sheet, rows without a village.
     noted: dict[str, int] = field(default_factory=dict)
+    signer: str = ""  # the fingerprint of the key that signed the package (cycle/apply.py fills it)
 
 
 def apply(ws, manifest: dict, rows: dict[str, list[dict]], raw: bytes, name: str, *, actor: str,

@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from pemilih.domain.masking import mask_digits_in_text
-from pemilih.store import bulk, chain, settings
+from pemilih.store import bulk, chain, events, settings
 
 settings.ensure_configured()
 from pemilih.store.models import AccessLog, Event  # noqa: E402
@@ -56,6 +56,7 @@ def check_chain(ws) -> ChainCheck:
     ws.activate()
     out = ChainCheck()
     previous_hash, previous_seq = chain.GENESIS, None
+    redacted = _redactions()
     rows = Event.objects.order_by("seq").values(*chain.FIELDS, "prev_hash", "hash")
     for row in rows.iterator(chunk_size=200):
         seq, stored = row["seq"], row["hash"]
@@ -71,11 +72,23 @@ def check_chain(ws) -> ChainCheck:
                     _add(out, Break(seq, LINK, f"Mata rantai putus sebelum peristiwa #{seq}: peristiwa "
                                                f"sebelumnya bukan #{previous_seq} (ada yang dihapus atau "
                                                "disisipkan di antaranya)"))
-            if chain.digest(row["prev_hash"] or "", row) != stored:
+            found = chain.digest(row["prev_hash"] or "", row)
+            if found != stored and not (redacted.get(seq) == found and "_redacted" in (row["payload"] or {})):
                 _add(out, Break(seq, EDITED, f"Isi peristiwa #{seq} ({row['kind']}) diubah setelah dicatat: "
                                              "hash-nya tidak cocok"))
         previous_hash, previous_seq = stored or "", seq
     out.head, out.last_seq = (previous_hash or chain.GENESIS), previous_seq
+    return out
+
+
+def _redactions() -> dict[int, str]:
+    """seq -> the chain hash of a redacted event's content, as the retention run that redacted it
+    recorded (store/retention.py): such an event is checked against that, its stored hash being
+    the original one the next event links to."""
+    out = {}
+    for payload in Event.objects.filter(kind=events.RETENTION_APPLIED).values_list("payload", flat=True):
+        for seq, digest in ((payload or {}).get("redacted") or {}).items():
+            out[int(seq)] = digest
     return out
 
 

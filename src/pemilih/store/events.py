@@ -320,6 +320,29 @@ TRANSFERS = (ListShared, DataTransferred)
 
 
 @dataclass(frozen=True)
+class KeyRegistered(Payload):
+    """Another agency's public signing key, registered to check its packages (store/keys.py)."""
+
+    agency: str
+    public_key: str  # raw Ed25519 bytes, base64
+    fingerprint: str  # SHA-256 of those bytes, hexadecimal
+
+
+@dataclass(frozen=True)
+class RetentionApplied(Payload):
+    """Personal data deleted past an agreement's retention (store/retention.py): what, counts
+    only; no personal data."""
+
+    agreement: str
+    handed_back: date = _day()  # the hand-back the retention counts from
+    due: date = _day()  # when the retention ended
+    counts: dict = field(default_factory=dict)  # table or kind -> rows deleted or redacted
+    # seq -> the chain hash (store/chain.py) of each event as redacted: the audit accepts a
+    # redacted event whose content gives exactly this (its stored hash, the original, links on)
+    redacted: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class CoklitCollected(Payload):
     """A committee's returned workbook: its changes, the conflicts left unapplied, and the rows
     checked at the door (`visits`: ticked, dated or signed, or given a STATUS; those a workbook
@@ -420,6 +443,8 @@ DATA_TRANSFERRED = "data-transferred"  # any other export of personal data (hand
 ELECTION_CREATED = "election-created"
 ELECTION_LIST_SET = "election-list-set"  # DPS, DPT or DPTb set for an election
 VILLAGE_RESOLVED = "village-resolved"  # a person picked the village of voters without one
+KEY_REGISTERED = "key-registered"  # another agency's public signing key (hand-back packages)
+RETENTION_APPLIED = "retention-applied"  # personal data deleted past an agreement's retention
 
 
 @dataclass(frozen=True)
@@ -447,6 +472,8 @@ KINDS: dict[str, EventKind] = {k.name: k for k in [
     EventKind(RESPONSE_RECORDED, 1, ResponsesRecorded, changes_list=True),
     EventKind(HANDBACK_APPLIED, 1, HandbackApplied, changes_list=True),
     EventKind(VILLAGE_RESOLVED, 1, VillageResolved, changes_list=True),
+    EventKind(KEY_REGISTERED, 1, KeyRegistered),
+    EventKind(RETENTION_APPLIED, 1, RetentionApplied),
 ]}
 CHANGE_KINDS = tuple(k for k, spec in KINDS.items() if spec.changes_list)
 REPLACING_KINDS = tuple(k for k, spec in KINDS.items() if spec.replaces_list)

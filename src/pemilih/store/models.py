@@ -355,3 +355,12 @@ class AccessLog(AppendOnlyModel):
     scope = models.JSONField(default=dict, blank=True)  # {"desa": ..., "pemilihan": ..., "daftar": ...}
     rows = models.BigIntegerField(null=True, blank=True)
     agreement = models.CharField(max_length=120, blank=True)  # its number; "" for KPU's own list
+
+
+class RedactionPass(models.Model):
+    """Open only inside the transaction of a retention run (store/retention.py): while a row
+    exists, the database lets that transaction UPDATE (never DELETE) the append-only tables
+    that hold personal data, to blank it; the run removes the row before it commits, so no
+    other transaction ever sees one (migration 0009)."""
+
+    started = models.DateTimeField(default=timezone.now)

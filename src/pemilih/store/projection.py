@@ -239,4 +239,6 @@ APPLIERS: dict[str, Callable[[Event], None]] = {
     events.RESPONSE_RECORDED: _changes_applied,
     events.HANDBACK_APPLIED: _changes_applied,
     events.VILLAGE_RESOLVED: _changes_applied,
+    events.KEY_REGISTERED: _unchanged,
+    events.RETENTION_APPLIED: _unchanged,
 }

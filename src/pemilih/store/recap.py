@@ -2,7 +2,7 @@
 codes, and the Recap the recap step (cycle/recap.py) counts from the log's replay."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -25,6 +25,8 @@ class Recap:
     total: dict[str, int]
     events: int
     unresolved: int = 0  # voters without a village at the end (counted in the totals, on a row of their own)
+    # Retention runs in the period (store/retention.py): one line each, counts only.
+    deletions: list[str] = field(default_factory=list)
 
 
 def tms_codes(regime: str) -> list[str]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pemilih.domain.roles import ROLE_CODES
+
 
 class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
@@ -26,6 +28,7 @@ AGENCY = {
 }
 
 ALL = frozenset(Role.values)
+assert set(ROLE_CODES) == ALL, "domain/roles.py and store/roles.py name different roles"
 
 # The roles that open or download voters' personal data (the URLs whose rule says personal_data:
 # lists, coklit workbooks, findings, DPS/DPT files, the hand-back): a second factor (TOTP) is

@@ -5,8 +5,11 @@ URL has none). Three checks, in order:
 1. the role: anonymous visitors reach only public rules; a login reaches the rules of its role;
 2. the village: a village committee reaches only URLs of its own village (a `kode_desa` in
    the URL); views that list or download voters narrow their query with `village_scope()`;
-3. the agreement: a rule that hands out personal data needs, for every agency but KPU (whose
-   own list it is), a valid KPU-DPML data-sharing agreement covering the village(s) today.
+3. the agreement: a rule that hands out personal data names its export (contract.EXPORT_ELEMENTS)
+   and needs, for every agency but KPU (whose own list it is), an agreement in force today
+   between KPU and the account's own party (DPML's for DPML and the committees, Disdukcapil's
+   for Disdukcapil), allowing every data element of that export and covering the village(s):
+   store/agreements.access_problem, the one rule.
 """
 from __future__ import annotations
 
@@ -27,7 +30,7 @@ from pemilih.web.roles import ALL, Role
 @dataclass(frozen=True)
 class Rule:
     roles: frozenset  # empty: public
-    personal_data: bool = False  # needs a data-sharing agreement (see the module docstring)
+    personal_data: str | None = None  # the export it hands out: needs an agreement (module docstring)
 
     @property
     def public(self) -> bool:
@@ -41,7 +44,7 @@ PUBLIC = Rule(frozenset())
 SIGNED_IN = Rule(ALL)
 
 
-def only(*roles: Role, personal_data: bool = False) -> Rule:
+def only(*roles: Role, personal_data: str | None = None) -> Rule:
     """A rule for these roles (the administrator always included)."""
     return Rule(frozenset({Role.ADMIN, *roles}), personal_data)
 
@@ -92,46 +95,37 @@ def who(request, reason: str) -> dict:
     return {"actor": f"{request.user.username} ({name}) via web", "agency": acc.agency, "reason": reason}
 
 
-def agreement_problem(request, villages: list[str] | None, on: date | None = None) -> str | None:
+def agreement_problem(request, villages: list[str] | None, export: str = "daftar",
+                      on: date | None = None) -> str | None:
     """Why personal data of these villages (None: the whole list in scope) may not go to this
-    account, or None when a valid agreement covers it."""
-    from pemilih.store.models import Agreement
+    account as `export` (contract.EXPORT_ELEMENTS), or None when its agreement allows it."""
+    from pemilih.store.agreements import access_problem
+    from pemilih.web import workspace
     acc = account(request)
     if acc is None:
         return _("Harus masuk terlebih dahulu.")
-    if acc.agency == "KPU":
-        return None  # KPU's own list
-    on = on or timezone.localdate()
-    valid = [a for a in Agreement.objects.filter(valid_from__lte=on, valid_to__gte=on)
-             if {a.provider, a.recipient} == {"KPU", "DPML"}]
-    if not valid:
-        return _("Belum ada perjanjian berbagi data KPU-DPML yang berlaku hari ini; data pribadi "
-                 "pemilih tidak dapat dibuka.")
     wanted = villages if villages is not None else ([village_scope(request)] if village_scope(request) else ["*"])
-    for v in wanted:
-        if not any(a.covers(v) if v != "*" else "*" in a.villages for a in valid):
-            return _("Perjanjian berbagi data yang berlaku tidak mencakup desa %(desa)s.") % {"desa": v}
-    return None
+    return access_problem(workspace.current(), acc.agency, on=on or timezone.localdate(), villages=wanted,
+                          export=export)
 
 
-def agreement_number(request, villages: list[str] | None, on: date | None = None) -> str:
-    """The number of the agreement personal data of these villages goes to this account
-    under (the newest valid KPU-DPML one covering them), "" for KPU's own list or none."""
-    from pemilih.store.models import Agreement
+def agreement_number(request, villages: list[str] | None, export: str = "daftar",
+                     on: date | None = None) -> str:
+    """The number of the agreement personal data of these villages goes to this account under
+    as `export` (the one store/agreements.access_problem finds), "" for KPU's own list or none."""
+    from pemilih.store.agreements import agreement_under
+    from pemilih.web import workspace
     acc = account(request)
-    if acc is None or acc.agency == "KPU":
+    if acc is None:
         return ""
-    on = on or timezone.localdate()
     wanted = villages if villages is not None else ([village_scope(request)] if village_scope(request) else ["*"])
-    for a in Agreement.objects.filter(valid_from__lte=on, valid_to__gte=on).order_by("-valid_from", "-pk"):
-        if {a.provider, a.recipient} == {"KPU", "DPML"} and all(
-                a.covers(v) if v != "*" else "*" in a.villages for v in wanted):
-            return a.number
-    return ""
+    found, _problem = agreement_under(workspace.current(), acc.agency, on=on or timezone.localdate(),
+                                      villages=wanted, export=export)
+    return found.number if found is not None else ""
 
 
-def require_agreement(request, villages: list[str] | None = None) -> None:
-    problem = agreement_problem(request, villages)
+def require_agreement(request, villages: list[str] | None = None, export: str = "daftar") -> None:
+    problem = agreement_problem(request, villages, export)
     if problem:
         raise PermissionDenied(problem)
 
@@ -161,7 +155,7 @@ class AccessMiddleware:
         if kode is not None and village_scope(request) not in (None, kode):
             return _denied(request, _("Desa ini di luar wilayah akun Anda."))
         if rule.personal_data:
-            problem = agreement_problem(request, [kode] if kode else None)
+            problem = agreement_problem(request, [kode] if kode else None, rule.personal_data)
             if problem:
                 return _denied(request, problem)
         return None

@@ -21,6 +21,7 @@ from pemilih.web import jobs, workspace
 
 RECEIVE, VERIFY, SHARE_ALL, COLLECT = "terima", "verifikasi", "coklit-semua", "kumpul"
 SET_LIST, HANDBACK, APPLY = "pilkalem_daftar", "serah", "terapkan"
+RETENTION = "retensi"
 SHOWN = 200  # problems or conflicts kept per workbook for the coklit page
 CONFLICTS_SHOWN = 50  # conflicts written into an apply job's message
 
@@ -174,11 +175,11 @@ def apply(job, bar) -> str:
     p = job.params
     path = Path(p["path"])
     try:
-        out = step.run(workspace.current(), step.ApplyRequest(str(path), _who(p)), bar)
+        out = step.run(workspace.current(), step.ApplyRequest(str(path), _who(p), p.get("expected_hash")), bar)
     finally:  # the store keeps an applied package's bytes as a snapshot
         shutil.rmtree(path.parent, ignore_errors=True)
     job.result = {"already": out.already, "applied": out.applied, "unchanged": out.unchanged,
-                  "conflicts": len(out.conflicts), "event_seq": out.event_seq}
+                  "conflicts": len(out.conflicts), "event_seq": out.event_seq, "signer": out.signer}
     if out.already:
         return "Paket ini sudah pernah diterapkan; tidak ada perubahan."
     applied = ", ".join(f"{k} {v}" for k, v in sorted(out.applied.items())) or "tidak ada"
@@ -187,7 +188,19 @@ def apply(job, bar) -> str:
     lines += [f"konflik: {c}" for c in out.conflicts[:CONFLICTS_SHOWN]]
     if len(out.conflicts) > CONFLICTS_SHOWN:
         lines.append(f"... dan {len(out.conflicts) - CONFLICTS_SHOWN} konflik lagi")
+    lines.append(f"Tanda tangan sah; sidik kunci penanda tangan (SHA-256): {out.signer}")
     return "\n".join(lines)
+
+
+def retention(job, bar) -> str:
+    from pemilih.cycle import retention as step
+    on = date.fromisoformat(job.params["on"]) if job.params.get("on") else None
+    out = step.run(workspace.current(), step.RetentionRequest(_who(job.params), on, apply=True), bar)
+    job.result = {"counts": out.counts, "event_seq": out.event_seq}
+    if not out.applied:
+        return "Tidak ada data yang melewati masa retensi."
+    counts = "; ".join(f"{step.label(k)} {v:,}" for k, v in out.counts.items())
+    return f"Data pribadi lewat masa retensi dihapus (peristiwa #{out.event_seq}): {counts}."
 
 
 # kind -> (label on the job page, handler)
@@ -199,6 +212,7 @@ HANDLERS = {
     SET_LIST: ("Penetapan daftar Pilkalem", set_list),
     HANDBACK: ("Paket serah-kembali untuk KPU", handback),
     APPLY: ("Terapkan paket serah-kembali", apply),
+    RETENTION: ("Penghapusan data lewat masa retensi", retention),
 }
 
 # kind -> time limit in minutes (PEMILIH_JOB_MINUTES changes them): a job past its limit is
@@ -212,4 +226,5 @@ TIME_LIMIT_MINUTES = {
     SET_LIST: 60,
     HANDBACK: 60,
     APPLY: 30,
+    RETENTION: 60,  # rewrites every event holding a personal value
 }

@@ -180,7 +180,7 @@ def download_all(request):
     job = jobs.enqueue(request, tasks.SHARE_ALL, {
         "agreement": agreement.number, "election": election.code if election else None,
         "regime": chosen_regime(request.POST.get("rezim") or (election.regime if election else None)),
-        "who": access.who(request, REASON_SHARE), "next_url": reverse("coklit"), "personal_data": True})
+        "who": access.who(request, REASON_SHARE), "next_url": reverse("coklit"), "personal_data": "coklit"})
     return redirect("pekerjaan", job.pk)
 
 
@@ -218,7 +218,7 @@ def _collect_later(request, saved: list[Path]):
     scope = access.village_scope(request)
     job = jobs.enqueue(request, tasks.COLLECT, {
         "paths": [str(p) for p in saved], "village": scope, "who": access.who(request, REASON_COLLECT),
-        "personal_data": True}, kode_desa=scope or "")
+        "personal_data": "coklit"}, kode_desa=scope or "")
     # The page to go on to names the job, known only now; the worker never reads this key.
     job.params["next_url"] = f"{reverse('coklit')}?pekerjaan={job.pk}"
     job.save(update_fields=["params"])
@@ -231,8 +231,8 @@ def index(request):
 
 routes = [
     route("coklit/", index, "coklit", only(Role.DPML, Role.PANITIA)),
-    route("coklit/semua/", download_all, "coklit_semua", only(Role.DPML, personal_data=True)),
-    route("coklit/kumpul/", collect_upload, "coklit_kumpul", only(Role.DPML, Role.PANITIA, personal_data=True)),
+    route("coklit/semua/", download_all, "coklit_semua", only(Role.DPML, personal_data="coklit")),
+    route("coklit/kumpul/", collect_upload, "coklit_kumpul", only(Role.DPML, Role.PANITIA, personal_data="coklit")),
     route("coklit/<str:kode_desa>/unduh/", download, "coklit_unduh",
-          only(Role.DPML, Role.PANITIA, personal_data=True)),
+          only(Role.DPML, Role.PANITIA, personal_data="coklit")),
 ]

@@ -99,9 +99,11 @@ def job_file(request, pk: int, name: str):
         raise Http404
     if job.files_expired is not None:
         return render(request, "web/denied.html", {"reason": _expired_reason(job)}, status=410)
-    if job.params.get("personal_data"):
-        access.require_agreement(request, [job.kode_desa] if job.kode_desa else None)
-    access_log.note(request, skip=not job.params.get("personal_data"), pekerjaan=f"{job.kind} #{job.pk}",
+    export = job.params.get("personal_data")
+    if export:  # a job of an older release says True: the list
+        access.require_agreement(request, [job.kode_desa] if job.kode_desa else None,
+                                 export if isinstance(export, str) else "daftar")
+    access_log.note(request, skip=not export, pekerjaan=f"{job.kind} #{job.pk}",
                     berkas=name, desa=job.kode_desa or None, rows=_rows_of(job))
     return FileResponse(open(jobs.output_dir(job) / name, "rb"), as_attachment=True, filename=name)
 

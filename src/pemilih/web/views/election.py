@@ -231,7 +231,7 @@ def set_list(request, code: str, stage: str):
     access.require_agreement(request, list(e.villages))
     params = {"code": e.code, "stage": stage, "cadangan": reserve, "alasan_jadwal": off_schedule,
               "pengumuman": request.POST.get("pengumuman", "1") == "1", "who": who,
-              "next_url": reverse("pilkalem_detail", args=[e.code]), "personal_data": True}
+              "next_url": reverse("pilkalem_detail", args=[e.code]), "personal_data": "daftar"}
     job = jobs.enqueue(request, tasks.SET_LIST, params)
     return redirect("pekerjaan", job.pk)
 
@@ -336,8 +336,8 @@ routes = [
     route("pilkalem/<str:code>/", election_detail, "pilkalem_detail", only(Role.DPML, Role.PANITIA)),
     route("pilkalem/<str:code>/tanggapan/", upload_responses, "pilkalem_tanggapan", only(Role.DPML, Role.PANITIA)),
     route("pilkalem/<str:code>/tetapkan/<str:stage>/", set_list, "pilkalem_tetapkan",
-          only(Role.DPML, personal_data=True)),
+          only(Role.DPML, personal_data="daftar")),
     route("pilkalem/<str:code>/<str:kode_desa>/pengumuman/<str:stage>/", announcement, "pilkalem_pengumuman",
-          only(Role.DPML, Role.PANITIA, personal_data=True)),
+          only(Role.DPML, Role.PANITIA, personal_data="pengumuman")),
     route("pilkalem/<str:code>/<str:kode_desa>/tps/", tps_table, "pilkalem_tps", only(Role.DPML, Role.PANITIA)),
 ]

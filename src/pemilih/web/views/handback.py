@@ -1,9 +1,10 @@
 """Hand-back (DPML builds the package for KPU) and apply (KPU folds it into its list).
 
 Both are steps run as background jobs (web/tasks.py): building replays the log and writes four
-files and a PDF, applying checks every hash first. The package is the job's output (a download
-link on the job page); applying works on whatever workspace this server serves (KPU runs its
-own instance).
+files and a PDF, signed with the workspace's key (its fingerprint shown on the hand-back page);
+applying checks the signature against DPML's key registered on the apply page, then every
+hash. The package is the job's output (a download link on the job page); applying works on
+whatever workspace this server serves (KPU runs its own instance).
 """
 from __future__ import annotations
 
@@ -16,10 +17,11 @@ from django.utils import timezone
 from pemilih.cycle.apply import DEFAULT_REASON as REASON_APPLY
 from pemilih.cycle.handback import DEFAULT_PLACE, PERIOD
 from pemilih.cycle.handback import DEFAULT_REASON as REASON_HANDBACK
-from pemilih.web import access, jobs, tasks
+from pemilih.web import access, jobs, tasks, workspace
 from pemilih.web.access import only, route
 from pemilih.web.roles import Role
 
+REASON_KEY = "Kunci publik DPML diterima bersama perjanjian berbagi data"
 MAX_PACKAGE = 200 * 1024 * 1024  # a regency's package (its list as XLSX) is tens of MB
 
 
@@ -78,10 +80,12 @@ def handback_page(request):
                 "on": values["on"].isoformat(), "place": values["tempat"],
                 "eligible_on": values["eligible_on"].isoformat() if values["eligible_on"] else None,
                 "who": access.who(request, REASON_HANDBACK), "next_url": reverse("serah"),
-                "personal_data": True})
+                "personal_data": "serah"})
             return redirect("pekerjaan", job.pk)
+    from pemilih.cycle import keys
     valid = _agreements()
     return render(request, "web/handback/serah.html", {
+        "own_key": keys.own(workspace.current()),
         "errors": errors, "values": values, "agreements": valid,
         "default_agreement": values.get("perjanjian") or (valid[0].number if valid else ""),
         "today": timezone.localdate().isoformat(),
@@ -97,10 +101,28 @@ def _applied():
                 .values("seq", "happened_at", "actor", "payload__file", "payload__period"))
 
 
+def _register_key(request) -> tuple[str | None, str | None]:
+    """(error, message) of registering DPML's public key pasted on the apply page."""
+    from pemilih.cycle import keys
+    from pemilih.cycle.common import StepError, Who, is_refusal
+    try:
+        made = keys.register(workspace.current(), keys.RegisterRequest(
+            "DPML", request.POST.get("kunci", ""), Who(**access.who(request, REASON_KEY))))
+    except Exception as err:
+        if isinstance(err, StepError) or is_refusal(err):
+            return str(err), None
+        raise
+    return None, f"Kunci publik DPML terdaftar; sidik {made.grouped}. Cocokkan dengan berita acara."
+
+
 def apply_page(request):
-    error = None
-    if request.method == "POST":
+    from pemilih.cycle import keys
+    error = message = None
+    if request.method == "POST" and request.POST.get("tindakan") == "kunci":
+        error, message = _register_key(request)
+    elif request.method == "POST":
         upload = request.FILES.get("paket")
+        expected = request.POST.get("sidik", "").strip() or None
         if upload is None:
             error = "Pilih berkas paket (zip) yang akan diterapkan."
         else:
@@ -110,10 +132,13 @@ def apply_page(request):
                 error = str(err)
             else:
                 job = jobs.enqueue(request, tasks.APPLY, {
-                    "path": str(path), "who": access.who(request, REASON_APPLY), "next_url": reverse("terapkan")})
+                    "path": str(path), "who": access.who(request, REASON_APPLY), "next_url": reverse("terapkan"),
+                    "expected_hash": expected})
                 return redirect("pekerjaan", job.pk)
-    return render(request, "web/handback/terapkan.html", {"error": error, "applied": _applied()},
-                  status=400 if error else 200)
+    return render(request, "web/handback/terapkan.html", {
+        "error": error, "message": message, "applied": _applied(),
+        "keys": [k for k in keys.listing(workspace.current()) if k.agency == "DPML"]},
+        status=400 if error else 200)
 
 
 routes = [

@@ -94,5 +94,5 @@ def _pick(request):
 
 
 routes = [
-    route("desa-belum/", queue_page, "desa_belum", only(Role.KPU, Role.DPML, personal_data=True)),
+    route("desa-belum/", queue_page, "desa_belum", only(Role.KPU, Role.DPML, personal_data="daftar")),
 ]

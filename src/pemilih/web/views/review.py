@@ -97,7 +97,7 @@ def verification(request):
             who = access.who(request, "Verifikasi daftar pemilih terhadap data Disdukcapil")
             job = jobs.enqueue(request, tasks.VERIFY, {
                 **values, "batch": batch.pk, "who": {**who, "legal_basis": LEGAL_BASIS},
-                "personal_data": True, "next_url": reverse("tinjau")})
+                "personal_data": "temuan", "next_url": reverse("tinjau")})
             return redirect("pekerjaan", job.pk)
     return render(request, "web/review/verification.html", {
         "batch": batch, "files": list(batch.files.order_by("name").values_list("name", flat=True)) if batch else [],
@@ -382,9 +382,9 @@ def undo(request):
     return redirect(back)
 
 
-REVIEWERS = only(Role.DISDUKCAPIL, Role.DPML, personal_data=True)
+REVIEWERS = only(Role.DISDUKCAPIL, Role.DPML, personal_data="temuan")
 routes = [
-    route("verifikasi/", verification, "verifikasi", only(Role.DISDUKCAPIL, personal_data=True)),
+    route("verifikasi/", verification, "verifikasi", only(Role.DISDUKCAPIL, personal_data="temuan")),
     route("tinjau/", review_queue, "tinjau", REVIEWERS),
     route("tinjau/putus/", decide, "tinjau_putus", REVIEWERS),
     route("tinjau/batal/", undo, "tinjau_batal", REVIEWERS),

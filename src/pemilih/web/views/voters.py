@@ -58,5 +58,5 @@ def voter_list(request):
 
 routes = [
     route("pemilih/", voter_list, "pemilih",
-          only(Role.KPU, Role.DPML, Role.PANITIA, Role.DISDUKCAPIL, personal_data=True)),
+          only(Role.KPU, Role.DPML, Role.PANITIA, Role.DISDUKCAPIL, personal_data="daftar")),
 ]
