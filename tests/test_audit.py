@@ -285,7 +285,7 @@ def test_a_refused_view_records_nothing(website, maker):
 
 def test_a_coklit_download_is_recorded_with_its_rows(site):
     from pemilih.store.models import AccessLog
-    response = site.client("dpml", username="rina").get("/coklit/73.26.01.2001/unduh/")
+    response = site.client("dpml", username="rina").post("/coklit/73.26.01.2001/unduh/")
     assert response.status_code == 200
     [row] = AccessLog.objects.all()
     assert (row.action, row.rows, row.scope["desa"], row.agreement) == ("unduh-coklit", 3, "73.26.01.2001", AGREEMENT)
@@ -341,7 +341,7 @@ def test_a_job_output_download_is_recorded(site):
     assert job.status == Job.DONE, job.message
     assert AccessLog.objects.count() == 0  # a job queued shows nothing yet
     [name] = job.files
-    response = client.get(f"/pekerjaan/{job.pk}/unduh/{name}")
+    response = client.post(f"/pekerjaan/{job.pk}/unduh/{name}")
     assert response.status_code == 200
     b"".join(response.streaming_content)
     [row] = AccessLog.objects.all()

@@ -159,7 +159,7 @@ def test_every_page_and_document_shows_her_masked(world, tmp_path):
     # Coklit: her NIK typed again as a new voter is a conflict, named on the outcome page.
     from pemilih.io.coklit_fill import fill_workbook
     shared = tmp_path / "coklit.xlsx"
-    shared.write_bytes(_download(dpml.get(f"/coklit/{A}/unduh/")))
+    shared.write_bytes(_download(dpml.post(f"/coklit/{A}/unduh/")))
     fill_workbook(shared, tmp_path / "kembali.xlsx", statuses={"dpt.csv::4": "TMS-5"},
                   new_voters=[{"nik": NIK, "nama": "NE' RANTE", "tanggal_lahir": "05-07-1989"}])
     out["coklit outcome"] = _page(committee, "/coklit/kumpul/", {
@@ -190,10 +190,10 @@ def test_every_page_and_document_shows_her_masked(world, tmp_path):
         assert job.status == job.DONE, job.message
         out.update({f"{k} {stage}": v for k, v in pages.items()})
         shows_her.append(f"job {job.kind} {stage}")  # the TPS warning names her family's NKK
-        files[f"announcement {stage}"] = _download(dpml.get(f"/pilkalem/PK27/{A}/pengumuman/{stage}/"))
+        files[f"announcement {stage}"] = _download(dpml.post(f"/pilkalem/PK27/{A}/pengumuman/{stage}/"))
         if stage == "DPT":
             [logistics] = [n for n in job.files if n.endswith(".pdf")]
-            files["logistics"] = _download(dpml.get(f"/pekerjaan/{job.pk}/unduh/{logistics}"))
+            files["logistics"] = _download(dpml.post(f"/pekerjaan/{job.pk}/unduh/{logistics}"))
             continue
         # Public responses to the DPS (taken until the DPT is set): her NIK as Excel's number in
         # an addition, and typed where a kind belongs.
@@ -217,7 +217,7 @@ def test_every_page_and_document_shows_her_masked(world, tmp_path):
     assert job.status == job.DONE, job.message
     out.update(pages)
     [package] = job.files
-    with zipfile.ZipFile(io.BytesIO(_download(dpml.get(f"/pekerjaan/{job.pk}/unduh/{package}")))) as z:
+    with zipfile.ZipFile(io.BytesIO(_download(dpml.post(f"/pekerjaan/{job.pk}/unduh/{package}")))) as z:
         files["hand-back minutes"] = z.read("berita_acara.pdf")
     out["hand-back page"] = _page(dpml, "/serah/")
 

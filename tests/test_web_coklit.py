@@ -22,7 +22,7 @@ def site(website, maker):
 
 
 def _download(client, kode, tmp_path, name=None):
-    response = client.get(f"/coklit/{kode}/unduh/")
+    response = client.post(f"/coklit/{kode}/unduh/")
     assert response.status_code == 200, response.content.decode()[:500]
     path = tmp_path / (name or re.search(r'filename="([^"]+)"', response["Content-Disposition"]).group(1))
     path.write_bytes(response.content)
@@ -58,7 +58,7 @@ def test_page_lists_villages_in_scope(site):
     own = site.client("panitia", kode_desa=A).get("/coklit/").content.decode()
     assert "LEMBANG SATU" in own and "LEMBANG DUA" not in own and f"/coklit/{B}/unduh/" not in own
     assert site.client("kpu").get("/coklit/").status_code == 403
-    assert site.client("disdukcapil").get(f"/coklit/{A}/unduh/").status_code == 403
+    assert site.client("disdukcapil").post(f"/coklit/{A}/unduh/").status_code == 403
 
 
 def test_download_is_a_workbook_the_library_collects(site, tmp_path):
@@ -83,7 +83,7 @@ def test_download_is_a_workbook_the_library_collects(site, tmp_path):
 def test_committee_cannot_download_or_collect_another_village(site, tmp_path, dump_db):
     committee = site.client("panitia", kode_desa=A)
     state = store_tables(dump_db(site.ws))
-    refused = committee.get(f"/coklit/{B}/unduh/")
+    refused = committee.post(f"/coklit/{B}/unduh/")
     assert refused.status_code == 403 and not _shared_events()
     assert store_tables(dump_db(site.ws)) == state
     other = _download(site.client("dpml"), B, tmp_path)
@@ -144,7 +144,7 @@ def test_download_without_an_agreement_says_why(website, maker):
     receive(website.ws, maker)
     page = website.client("dpml").get("/coklit/").content.decode()
     assert "Belum ada perjanjian berbagi data KPU-DPML" in page and f"/coklit/{A}/unduh/" not in page
-    refused = website.client("dpml").get(f"/coklit/{A}/unduh/")
+    refused = website.client("dpml").post(f"/coklit/{A}/unduh/")
     assert refused.status_code == 403 and "perjanjian" in refused.content.decode()
 
 
@@ -160,7 +160,7 @@ def test_all_villages_as_one_zip_is_a_job(site):
     job.refresh_from_db()
     assert job.status == Job.DONE, job.message
     [name] = job.files
-    data = client.get(f"/pekerjaan/{job.pk}/unduh/{name}")
+    data = client.post(f"/pekerjaan/{job.pk}/unduh/{name}")
     names = zipfile.ZipFile(io.BytesIO(b"".join(data.streaming_content))).namelist()
     assert sorted(names) == ["COKLIT_7326012001_LEMBANG_SATU.xlsx", "COKLIT_7326012002_LEMBANG_DUA.xlsx"]
     assert {e.payload["regime"] for e in _shared_events()} == {"PILKALEM"}
@@ -225,7 +225,7 @@ def test_the_page_offers_only_the_elections_villages_and_refuses_one_outside(sit
     page = client.get("/coklit/").content.decode()
     assert "PK27" in page and f"/coklit/{A}/unduh/" in page
     assert f"/coklit/{B}/unduh/" not in page and "LEMBANG DUA" not in page
-    refused = client.get(f"/coklit/{B}/unduh/", follow=True)
+    refused = client.post(f"/coklit/{B}/unduh/", follow=True)
     assert f"Desa {B} tidak menyelenggarakan pemilihan PK27" in refused.content.decode()
     assert not _shared_events()
     own = site.client("panitia", kode_desa=B).get("/coklit/").content.decode()
@@ -234,7 +234,7 @@ def test_the_page_offers_only_the_elections_villages_and_refuses_one_outside(sit
     site.run_jobs()
     job = Job.objects.get(kind="coklit-semua")
     assert job.status == Job.DONE, job.message
-    data = client.get(f"/pekerjaan/{job.pk}/unduh/{job.files[0]}")
+    data = client.post(f"/pekerjaan/{job.pk}/unduh/{job.files[0]}")
     names = zipfile.ZipFile(io.BytesIO(b"".join(data.streaming_content))).namelist()
     assert names == ["COKLIT_7326012001_LEMBANG_SATU.xlsx"]
     assert [e.payload["kode_desa"] for e in _shared_events()] == [A]
@@ -247,9 +247,9 @@ def test_a_village_outside_the_agreement_is_not_offered_and_its_download_is_refu
     page = client.get("/coklit/").content.decode()
     assert f"/coklit/{A}/unduh/" in page and f"/coklit/{B}/unduh/" not in page
     assert f"Perjanjian yang berlaku tidak mencakup desa {B}." in page
-    refused = client.get(f"/coklit/{B}/unduh/")
+    refused = client.post(f"/coklit/{B}/unduh/")
     assert refused.status_code == 403
     assert f"Perjanjian berbagi data yang berlaku tidak mencakup desa {B}" in refused.content.decode()
     assert not _shared_events()
-    assert client.get(f"/coklit/{A}/unduh/").status_code == 200
+    assert client.post(f"/coklit/{A}/unduh/").status_code == 200
     assert [e.payload["kode_desa"] for e in _shared_events()] == [A]

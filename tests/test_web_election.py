@@ -109,11 +109,12 @@ def test_dps_job_sets_the_list_of_the_elections_villages(site):
     assert {"DPS_PK27.xlsx", "pengumuman_DPS_PK27.zip"} <= set(job.files)
     assert job.result["list"] == made.pk
     # the job's files are downloadable from its page
-    assert dpml.get(f"/pekerjaan/{job.pk}/unduh/DPS_PK27.xlsx").status_code == 200
+    assert dpml.post(f"/pekerjaan/{job.pk}/unduh/DPS_PK27.xlsx").status_code == 200
     page = dpml.get("/pilkalem/PK27/").content.decode()
     assert f"/pilkalem/PK27/{A}/pengumuman/DPS/" in page and f"/pilkalem/PK27/{B}/pengumuman/DPS/" in page
     # a village's announcement is the one the job printed (also in the job's zip)
-    pdf = dpml.get(f"/pilkalem/PK27/{A}/pengumuman/DPS/")
+    assert dpml.get(f"/pilkalem/PK27/{A}/pengumuman/DPS/").status_code == 405  # a download is a POST
+    pdf = dpml.post(f"/pilkalem/PK27/{A}/pengumuman/DPS/")
     name = pdf["Content-Disposition"].split('filename="')[1].rstrip('"')
     with zipfile.ZipFile(jobs.output_dir(job) / "pengumuman_DPS_PK27.zip") as printed:
         assert printed.read(name) == b"".join(pdf.streaming_content)
@@ -263,7 +264,7 @@ def test_a_committee_downloads_its_own_village_only(site):
     _create(dpml)
     _set(site, dpml, "DPS", pengumuman="0")  # printed on demand then
     panitia = site.client("panitia", kode_desa=A)
-    own = panitia.get(f"/pilkalem/PK27/{A}/pengumuman/DPS/")
+    own = panitia.post(f"/pilkalem/PK27/{A}/pengumuman/DPS/")
     assert own.status_code == 200 and b"".join(own.streaming_content).startswith(b"%PDF")
     assert "7326012001" in own["Content-Disposition"]
     assert panitia.get(f"/pilkalem/PK27/{B}/pengumuman/DPS/").status_code == 403
@@ -310,7 +311,7 @@ def test_the_page_shows_the_schedule_and_a_list_off_it_needs_the_reason_asked_fo
     event = Event.objects.get(pk=ElectionList.objects.get(stage="DPS").event_id)
     assert event.payload["schedule_reason"] == "Pleno dimajukan"
     # the notice printed on demand names the regency, its period and the deadline
-    pdf = dpml.get(f"/pilkalem/PK27/{A}/pengumuman/DPS/")
+    pdf = dpml.post(f"/pilkalem/PK27/{A}/pengumuman/DPS/")
     path = tmp_path / "dps.pdf"
     path.write_bytes(b"".join(pdf.streaming_content))
     text = " ".join(subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,

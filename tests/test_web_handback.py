@@ -55,7 +55,7 @@ def _build(site, client, period="2027-Q1"):
 
 def _fetch(client, job, tmp_path) -> Path:
     [name] = job.files
-    response = client.get(f"/pekerjaan/{job.pk}/unduh/{name}")
+    response = client.post(f"/pekerjaan/{job.pk}/unduh/{name}")
     assert response.status_code == 200
     path = tmp_path / name
     path.write_bytes(b"".join(response.streaming_content))

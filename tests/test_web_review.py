@@ -115,7 +115,7 @@ def test_verification_job_makes_the_expected_proposals(regency):
                             ("", "B", None)], key=str)
     assert Proposal.objects.get(code="B").registry_nik == regency.facts["new_nik"]
     assert job.files == ["findings.csv", "findings.xlsx"]
-    download = client.get(f"/pekerjaan/{job.pk}/unduh/findings.csv")
+    download = client.post(f"/pekerjaan/{job.pk}/unduh/findings.csv")
     assert download.status_code == 200 and b"TMS-1" in b"".join(download.streaming_content)
     # The queue: all five open, the probabilistic link's evidence shown field by field,
     # NIKs masked (never the full number of the list or the registry).

@@ -161,9 +161,9 @@ def test_the_worker_deletes_expired_outputs_and_the_page_says_so(website, store_
 
     page = client.get(f"/pekerjaan/{old.pk}/").content.decode()
     assert "kedaluwarsa" in page and f"/pekerjaan/{old.pk}/unduh/" not in page
-    gone = client.get(f"/pekerjaan/{old.pk}/unduh/paket.zip")
+    gone = client.post(f"/pekerjaan/{old.pk}/unduh/paket.zip")
     assert gone.status_code == 410 and "kedaluwarsa" in gone.content.decode()
-    assert client.get(f"/pekerjaan/{recent.pk}/unduh/paket.zip").status_code == 200
+    assert client.post(f"/pekerjaan/{recent.pk}/unduh/paket.zip").status_code == 200
 
 
 def test_expiry_follows_the_setting(website):

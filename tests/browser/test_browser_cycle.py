@@ -264,7 +264,7 @@ def test_04_coklit_workbook_out_and_back(site, people, truth, new_page, tmp_path
     new_name = renamed["NAMA"] + " PATIKU"
     dpml = as_(new_page, site, people["dpml"])
     dpml.goto(site.url + "/coklit/")
-    shared = download(dpml, f"a[href^='/coklit/{truth.v}/unduh/']", tmp_path)
+    shared = download(dpml, f"form[action^='/coklit/{truth.v}/unduh/'] button", tmp_path)
     assert shared.name.startswith(f"COKLIT_{truth.v.replace('.', '')}_") and shared.suffix == ".xlsx"
     edited = edit_workbook(shared, tmp_path / "hasil_coklit.xlsx", cells={
         (dead["ref"], "STATUS"): "TMS-1", (dead["ref"], "KETERANGAN"): "Akta kematian 17/2026",
@@ -424,7 +424,7 @@ def test_06_pilkalem_lists_by_dpml_and_the_committee(site, people, truth, new_pa
     own = {tps: n for (kode, tps), n in per_tps.items() if kode == truth.v}
     assert len(own) >= 2  # ~20 voters, at most CAP per TPS
 
-    pdf = download(page, f"a[href='/pilkalem/{ELECTION}/{truth.v}/pengumuman/DPT/']", tmp_path)
+    pdf = download(page, f"form[action='/pilkalem/{ELECTION}/{truth.v}/pengumuman/DPT/'] button", tmp_path)
     assert pdf.suffix == ".pdf" and pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 1000
     table = download(page, f"a[href='/pilkalem/{ELECTION}/{truth.v}/tps/']", tmp_path)
     grid = CalamineWorkbook.from_path(str(table)).get_sheet_by_name("TPS").to_python()
@@ -453,7 +453,7 @@ def test_07_dpml_builds_the_handback_package(site, people, new_page, tmp_path_fa
     submit(page, "button:has-text('Susun paket')")
     message = finish_job(page)
     assert "Paket 7326_2027-Q1_" in message
-    package = download(page, "#job-status ul.files a", tmp_path_factory.mktemp("paket"))
+    package = download(page, "#job-status ul.files button", tmp_path_factory.mktemp("paket"))
     assert re.fullmatch(r"7326_2027-Q1_[0-9a-f]{12}\.zip", package.name)
     assert set(zipfile.ZipFile(package).namelist()) == PACKAGE_FILES
     from filemaker import open_signed

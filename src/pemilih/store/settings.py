@@ -82,9 +82,6 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 8 * 3600  # a working day
 CSRF_COOKIE_SAMESITE = "Lax"
-X_FRAME_OPTIONS = "DENY"
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
 # Every text is marked for translation ({% translate %}); the source strings are Indonesian.
 # An English locale follows by adding ("en", "English") here and a catalog in LOCALE_PATHS;
 # until then a browser asking for English still gets Indonesian, never a mix.
@@ -114,6 +111,40 @@ USE_I18N = True
 # Nothing in the store signs anything; the web app must set a real key and refuse this one.
 SECRET_KEY = os.environ.get("PEMILIH_SECRET_KEY", "pemilih-store-only-not-for-web")
 LOGGING_CONFIG = None  # pemilih logs nothing personal; keep Django from installing handlers
+
+# --- HTTP hardening (issue 13): CSP, no-store, TLS deployments --------------------------------
+# Right after WhiteNoise (whose static files stay cacheable and need no policy): django-csp's
+# policy, web/headers.py's `Cache-Control: no-store` on every page and download, and a 400 for
+# a NUL in the URL (web/params.py).
+MIDDLEWARE[MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1:
+           MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1] = [
+    "csp.middleware.CSPMiddleware", "pemilih.web.headers.NoStoreMiddleware", "pemilih.web.params.RefuseNulMiddleware"]
+# No inline script, style or event handler anywhere (web/static/web/app.js and app.css hold
+# them); `data:` images only for the empty favicon of base.html.
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "object-src": ["'none'"],
+    "frame-ancestors": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+}}
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+# PEMILIH_HTTPS=1: served over TLS behind a reverse proxy that sets X-Forwarded-Proto
+# (docs/https.md, with an nginx example): HSTS, Secure cookies, http -> https.
+HTTPS = os.environ.get("PEMILIH_HTTPS", "") not in ("", "0")
+if HTTPS:
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = False  # the agency's other hosts are not ours to pin
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+# --- end of HTTP hardening ---------------------------------------------------------------------
 
 
 # --- accounts (issue 13): login throttling, passwords, second factor --------------------------

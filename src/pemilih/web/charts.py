@@ -52,7 +52,7 @@ def stacked_bars(title: str, rows: list[tuple[str, list[int]]], series: list[Ser
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="100%" '
         f'role="img" aria-labelledby="{uid}-t {uid}-d" font-size="{FONT}" font-family="system-ui, sans-serif" '
-        f'style="max-width:{WIDTH * 1.5:.0f}px;height:auto">',
+        'class="chart">',  # .chart in app.css: no style attribute (the CSP allows none)
         f'<title id="{uid}-t">{escape(title)}</title>',
         f'<desc id="{uid}-d">{escape(description or _describe(rows, series))}</desc>',
         legend,

@@ -15,7 +15,7 @@ import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 import polars as pl
 from django.db import connection
@@ -26,7 +26,7 @@ from pemilih.cycle import recap as step
 from pemilih.cycle.common import StepError
 from pemilih.domain.codes import regimes
 from pemilih.store.recap import ZONE, Recap
-from pemilih.web import workspace
+from pemilih.web import params, workspace
 
 CACHE_SIZE = 24
 _cache: OrderedDict = OrderedDict()
@@ -127,10 +127,13 @@ def period_recap(start_day: date, end_day: date, regime: str) -> Recap:
         raise PeriodError(f"Tabel kode '{regime}' tidak dikenal")
     if end_day < start_day:
         raise PeriodError("Tanggal akhir periode sebelum tanggal awalnya")
+    for day in (start_day, end_day):
+        if not params.EARLIEST <= day <= params.LATEST:
+            raise PeriodError(f"Tanggal {day.isoformat()} di luar rentang {params.EARLIEST.year}-{params.LATEST.year}")
     ws = workspace.current()
     try:
         found = _cached(("replay", start_day, end_day), lambda: step.replay(ws, start_day, end_day))
-    except ValueError as exc:  # a day the clock cannot hold
+    except (ValueError, OverflowError) as exc:  # a day the clock cannot hold
         raise PeriodError(str(exc)) from None
     return _cached(("recap", start_day, end_day, regime),
                    lambda: step.period(ws, start_day, end_day, regime, found=found))
@@ -238,21 +241,25 @@ def column(key: str, regime: str) -> Column:
     """The period or list a comparison key names: `bulan-YYYY-MM`, `daftar-<id>`,
     `rentang-YYYYMMDD-YYYYMMDD`."""
     if m := re.fullmatch(r"bulan-(\d{4})-(\d{2})", key):
-        year, month = int(m[1]), int(m[2])
-        if not 1 <= month <= 12:
-            raise PeriodError(f"Bulan tidak dikenal: {key}")
-        first = date(year, month, 1)
-        last = first.replace(day=calendar.monthrange(year, month)[1])
+        try:
+            first = params.month(int(m[1]), int(m[2]))
+        except params.ParamError as err:
+            raise PeriodError(str(err)) from None
+        last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
         return Column(key, f"Bulan {_month_name(first)}", period_recap(first, last, regime), False)
     if m := re.fullmatch(r"daftar-(\d+)", key):
+        try:
+            params.identifier(m[1])
+        except params.ParamError as err:
+            raise PeriodError(str(err)) from None
         result = list_recap(int(m[1]), regime)
         label = next((f"Daftar {x['label']}" for x in stored_lists() if x["id"] == int(m[1])), key)
         return Column(key, label, result, True)
     if m := re.fullmatch(r"rentang-(\d{8})-(\d{8})", key):
         try:
-            start, end = (datetime.strptime(x, "%Y%m%d").date() for x in (m[1], m[2]))
-        except ValueError:
-            raise PeriodError(f"Tanggal tidak sah: {key}") from None
+            start, end = (params.compact_day(x) for x in (m[1], m[2]))
+        except params.ParamError as err:
+            raise PeriodError(str(err)) from None
         return Column(key, f"{start:%d-%m-%Y} s.d. {end:%d-%m-%Y}", period_recap(start, end, regime), False)
     raise PeriodError(f"Periode tidak dikenal: {key}")
 

@@ -6,28 +6,23 @@ from __future__ import annotations
 from django.shortcuts import render
 
 from pemilih.cycle import audit
-from pemilih.cycle.common import StepError, day
+from pemilih.cycle.common import StepError
+from pemilih.web import params as query
 from pemilih.web import workspace
 from pemilih.web.access import only, route
 
 SHOWN = 200
 
 
-def _day(text: str | None):
-    try:
-        return day(text) if text else None
-    except (StepError, ValueError):
-        return None
-
-
 def audit_page(request):
     params = request.POST if request.method == "POST" else request.GET
-    since, until = _day(params.get("dari")), _day(params.get("sampai"))
     user = (params.get("pengguna") or "").strip()[:200] or None
     error, rows = None, []
     try:
+        # web/params.py: a day the calendar cannot hold (9999-12-31) is a message, not a 500
+        since, until = (query.day(params[k]) if params.get(k) else None for k in ("dari", "sampai"))
         rows = audit.accesses(workspace.current(), audit.AccessRequest(since, until, user, SHOWN))
-    except StepError as err:
+    except (StepError, query.ParamError) as err:
         error = str(err)
     checked = audit.verify(workspace.current()) if request.method == "POST" and "periksa" in request.POST else None
     return render(request, "web/audit.html", {

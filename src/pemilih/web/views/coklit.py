@@ -134,17 +134,20 @@ def _job_outcomes(request) -> list[dict] | None:
 
 @access_log.records_access("unduh-coklit")
 def download(request, kode_desa: str):
-    """One village's workbook, written now (about a second) and handed out as it is."""
+    """One village's workbook, written now (about a second) and handed out as it is.
+
+    POST with the CSRF token only: each download records a transfer of personal data, which
+    a link or an image on another site must not be able to do."""
     from pemilih.cycle import share
-    if request.method != "GET":
-        return HttpResponseNotAllowed(["GET"])
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     access.require_village(request, kode_desa)
     agreement, problem = agreement_for_villages([kode_desa])
     if problem:
         messages.error(request, problem)
         return redirect("coklit")
     election = the_election()
-    regime = chosen_regime(request.GET.get("rezim") or (election.regime if election else None))
+    regime = chosen_regime(request.POST.get("rezim") or (election.regime if election else None))
     folder = Path(tempfile.mkdtemp(prefix="coklit-", dir=jobs.upload_dir()))
     try:
         out = share.run(workspace.current(), share.ShareRequest(

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -90,6 +90,9 @@ def _status(job: Job) -> dict:
 
 @access_log.records_access("unduh-hasil-pekerjaan")
 def job_file(request, pk: int, name: str):
+    """A job's output file: POST with the CSRF token only (outputs hold personal data, and each
+    download of one is an access to record: no link or image elsewhere may cause one). Who may
+    not have the file is refused first, whatever the method."""
     job = own_job(request, pk)
     if name not in job.files:
         raise Http404
@@ -99,6 +102,8 @@ def job_file(request, pk: int, name: str):
     if export:  # a job of an older release says True: the list
         access.require_agreement(request, [job.kode_desa] if job.kode_desa else None,
                                  export if isinstance(export, str) else "daftar")
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     access_log.note(request, skip=not export, pekerjaan=f"{job.kind} #{job.pk}",
                     berkas=name, desa=job.kode_desa or None, rows=_rows_of(job))
     return FileResponse(open(jobs.output_dir(job) / name, "rb"), as_attachment=True, filename=name)

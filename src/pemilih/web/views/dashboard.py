@@ -9,7 +9,6 @@ here.
 from __future__ import annotations
 
 import tempfile
-from datetime import date
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -18,7 +17,7 @@ from django.shortcuts import render
 
 from pemilih.domain.codes import label as code_label
 from pemilih.domain.codes import regimes
-from pemilih.web import charts, rakor
+from pemilih.web import charts, params, rakor
 from pemilih.web.access import only, route
 from pemilih.web.roles import Role
 from pemilih.web.villages import queue_context
@@ -32,15 +31,16 @@ class _Asked:
 
     def __init__(self, request, kecamatan: str | None = None):
         self.error = ""
+        self.malformed = False  # a day that cannot be read, not a period that cannot be counted
         default = rakor.default_period()
         self.start, self.end = default or (None, None)
         for name in ("dari", "sampai"):
             text = (request.GET.get(name) or "").strip()
             if text:
                 try:
-                    setattr(self, "start" if name == "dari" else "end", date.fromisoformat(text))
-                except ValueError:
-                    self.error = f"Tanggal '{text}' tidak sah; tulis sebagai TTTT-BB-HH."
+                    setattr(self, "start" if name == "dari" else "end", params.day(text))
+                except params.ParamError as err:
+                    self.error, self.malformed = str(err), True
         wanted = request.GET.get("rezim") or ""
         self.regime = wanted if wanted in regimes() else rakor.default_regime()
         self.kecamatan = (kecamatan or request.GET.get("kecamatan") or "").strip()
@@ -54,6 +54,8 @@ class _Asked:
 def _recap(asked: _Asked):
     """(recap of the whole regency, the kecamatan asked for or None); (None, None) and
     asked.error set when it cannot be counted."""
+    if asked.malformed:  # a day that cannot be read: nothing counted, the message shown
+        return None, None
     if asked.start is None:
         asked.error = asked.error or "Belum ada daftar pemilih yang diterima di ruang kerja ini."
         return None, None
@@ -121,14 +123,17 @@ def compare(request):
     if custom and asked.start and asked.end and not asked.error:
         picked.append(f"rentang-{asked.start:%Y%m%d}-{asked.end:%Y%m%d}")
     columns, errors = [], [asked.error] if asked.error else []
-    for key in dict.fromkeys(picked):  # each once, in the order asked
+    wanted = list(dict.fromkeys(picked))  # each once, in the order asked
+    if len(wanted) > MAX_COLUMNS:
+        # Each period is a replay of the log: bounded work per request, the rest not counted.
+        errors.append(f"Paling banyak {MAX_COLUMNS} periode dibandingkan sekaligus; {len(wanted) - MAX_COLUMNS} "
+                      "periode lainnya tidak dihitung dan tidak ditampilkan.")
+        wanted = wanted[:MAX_COLUMNS]
+    for key in wanted:
         try:
             columns.append(rakor.column(key, asked.regime))
         except rakor.PeriodError as exc:
-            errors.append(str(exc))
-    if len(columns) > MAX_COLUMNS:
-        errors.append(f"Paling banyak {MAX_COLUMNS} periode dibandingkan sekaligus; yang lain tidak ditampilkan.")
-        columns = columns[:MAX_COLUMNS]
+            errors.append(str(exc)[:200])
     columns = rakor.by_end(columns)
     context = {"asked": asked, "available": available, "picked": set(picked), "columns": columns,
                "errors": errors, "regimes": regimes(), "custom": custom,

@@ -285,6 +285,10 @@ def _list_of(e, stage: str):
 
 @access_log.records_access("unduh-pengumuman")
 def announcement(request, code: str, kode_desa: str, stage: str):
+    """A village's announcement PDF (names of its voters): POST with the CSRF token only, as
+    every download of personal data (no link or image elsewhere may cause one)."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     e = _election_or_404(request, code)
     access.require_village(request, kode_desa)
     if kode_desa not in e.villages:

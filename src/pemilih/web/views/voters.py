@@ -1,9 +1,13 @@
 """The current voter list, page by page, narrowed to the account's village."""
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from pemilih.domain.masking import mask_id
 from pemilih.web import access, access_log
@@ -17,10 +21,19 @@ COLUMNS = ["kode_desa", "desa", "tps", "nama", "nik", "jenis_kelamin", "alamat",
 
 @access_log.records_access("daftar-pemilih")
 def voter_list(request):
+    """The list, narrowed by village and by a name (GET: the page can be bookmarked and paged)
+    or a NIK (POST only: a NIK never goes into a URL, a browser history or a server log)."""
     from pemilih.store.models import Voter
     scope = access.village_scope(request)
-    desa = scope or request.GET.get("desa", "")
-    query = (request.GET.get("q") or "").strip()
+    asked = request.POST if request.method == "POST" else request.GET
+    desa = scope or asked.get("desa", "")
+    query = (asked.get("q") or "").strip()
+    notice = ""
+    if request.method == "POST" and not query.isdigit():
+        return redirect(f"{reverse('pemilih')}?{urlencode({k: v for k, v in (('desa', desa), ('q', query)) if v})}")
+    if request.method == "GET" and query.isdigit():
+        notice = _("NIK dicari lewat formulir pencarian, tidak lewat alamat halaman; ketik NIK-nya lalu tekan Cari.")
+        query = ""
     rows = Voter.objects.all()
     if desa == QUEUE:  # the voters without a village (the unresolved queue)
         rows = rows.filter(Q(kode_desa__isnull=True) | Q(kode_desa=""))
@@ -38,7 +51,8 @@ def voter_list(request):
                     halaman=page.number)
     choices = [v for v in villages() if not scope or v["kode_desa"] == scope]
     return render(request, "web/voters.html", {
-        "page": page, "villages": choices, "desa": desa, "q": query, "scoped": bool(scope), "queue": QUEUE,
+        "page": page, "villages": choices, "desa": desa, "q": "" if query.isdigit() else query,
+        "notice": notice, "scoped": bool(scope), "queue": QUEUE,
         **queue_context(request)})
 
 
