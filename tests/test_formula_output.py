@@ -28,9 +28,10 @@ from pemilih.domain import formula
 
 DAY = local_today()
 LINK = '=HYPERLINK("http://evil.example/x","klik")'
-LINK_STORED = '=HYPERLINK("HTTP://EVIL.EXAMPLE/X","KLIK")'
 CMD = "-2+3+cmd|' /C calc'!A0"
-CMD_STORED = "-2+3+CMD|' /C CALC'!A0"
+# A place or address that would run as a formula is kept as written, not put in capitals: it
+# is a row problem (ALAMAT-FORMULA), evidence to show as it came.
+LINK_STORED, CMD_STORED = LINK, CMD
 HEAD = ("KECAMATAN,KELURAHAN/DESA,KODE DESA,TPS,NO,NKK,NIK,NAMA,TEMPAT LAHIR,TANGGAL LAHIR,STATUS PERKAWINAN,"
         "JENIS KELAMIN,ALAMAT,RT,RW,DISABILITAS,KTP-EL,KETERANGAN")
 VILLAGE = ["SESEAN", "BUNTU LOBO", "73.26.02.2003", "001"]
@@ -50,8 +51,11 @@ REGISTRY = [
      "73.26.02.2003", "PETANI", "HIDUP"],
 ]
 NEW_VOTER = {"nik": "7326024505000011", "nama": "LINA SAMPE", "tanggal_lahir": "05-05-2000", "jenis_kelamin": "P",
-             "tempat_lahir": "@SUM(1)", "alamat": LINK, "tanggal_kunjungan": f"{DAY:%d-%m-%Y}", "petugas": "YUSUF"}
-PHONE = "+62 812 3456"  # a committee's correction of dpt.csv::4's address
+             "tempat_lahir": "RANTEPAO", "alamat": "JL. POROS", "tanggal_kunjungan": f"{DAY:%d-%m-%Y}", "petugas": "YUSUF"}
+# A committee's correction of dpt.csv::4's address. What a committee types that a spreadsheet
+# would run is refused when collected (tests/test_hostile_files.py); what reaches the lists
+# from KPU's list and the registry is what the writers must keep as text.
+PHONE = "JL. POROS 2"
 
 
 # --- the rule ---------------------------------------------------------------------------------
@@ -205,10 +209,8 @@ def _cells(data: bytes) -> tuple[dict[str, set[str]], list[tuple[str, str, str]]
 
 HOSTILE_IN = {  # which workbook holds which of the values typed above, intact, on which sheet
     "keluaran/lembar/": ("TPS 001", {"-", "+62 812", LINK_STORED, "@SUM(1)", CMD_STORED}),
-    "keluaran/kembali/": ("PEMILIH BARU", {"@SUM(1)", LINK}),
     "keluaran/dps/DPS_PK.xlsx": ("DPS", {"-", "+62 812", LINK_STORED, "@SUM(1)", PHONE}),
     "keluaran/dpt/DPT_PK.xlsx": ("DPT", {"-", "+62 812", LINK_STORED, "@SUM(1)", PHONE}),
-    "perubahan.xlsx": ("B Pemilih Baru", {"@SUM(1)", LINK_STORED}),
     "daftar.xlsx": ("DPT", {"-", "+62 812", LINK_STORED, "@SUM(1)", PHONE}),
     "keluaran/verifikasi/findings.xlsx": ("temuan", {"-", "@SUM(1)", LINK_STORED, "+62 812 9", "+62 812"}),
 }
@@ -254,8 +256,8 @@ def test_hostile_values_stay_text_in_every_workbook_and_are_marked_in_the_csv(cy
 
     # KPU's workspace took the package's values exactly (read back from its workbooks)
     open_workspace(cycle / "kpu")
-    assert set(Voter.objects.values_list("alamat", flat=True)) == {LINK_STORED, "@SUM(1)", PHONE}
-    assert Voter.objects.get(nik=NEW_VOTER["nik"]).tempat_lahir == "@SUM(1)"
+    assert set(Voter.objects.values_list("alamat", flat=True)) == {LINK_STORED, "@SUM(1)", PHONE, "JL. POROS"}
+    assert Voter.objects.get(nik=NEW_VOTER["nik"]).tempat_lahir == "RANTEPAO"
 
 
 def _open_to_others(root: Path) -> list[str]:
