@@ -9,7 +9,8 @@ from pemilih import __version__
 
 # Each name is a module in pemilih.commands with register(subparsers) -> parser with func set.
 COMMANDS = ["generate", "check", "receive", "demo", "verify", "train", "review", "agreement", "share",
-            "collect", "coklit_progress", "resolve", "election", "handback", "apply", "recap", "serve"]
+            "collect", "coklit_progress", "resolve", "election", "handback", "apply", "recap", "backup", "restore",
+            "serve"]
 
 
 def build_parser() -> argparse.ArgumentParser:
