@@ -365,33 +365,37 @@ def main() -> None:
                         print(f"  {i + 1}/{args.trials}: mendarat {tally.landed}, hilang {tally.lost}, "
                               f"setengah {tally.half}, gagal ulang {tally.rerun_failed}", flush=True)
                 results[(db, name)] = tally
+                report(results, args, final=False)  # the figures so far, in case the run is stopped
         finally:
             states.close()
             shutil.rmtree(work, ignore_errors=True)
     report(results, args)
 
 
-def report(results: dict, args) -> None:
+def report(results: dict, args, final: bool = True) -> None:
+    out = {"scale": args.scale, "seed": args.seed, "trials": args.trials, "audit_verify": AUDIT, "steps": []}
+    for (db, name), t in results.items():
+        out["steps"].append({"step": name, "db": db, "trials": t.trials, "landed": t.landed, "lost": t.lost,
+                             "half_applied": t.half, "inconsistent": t.inconsistent, "rerun_failed": t.rerun_failed,
+                             "files_unrecorded": t.files_unrecorded, "median_s": statistics.median(t.seconds),
+                             "problems": t.problems[:50]})
+    path = Path(args.json)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(out, indent=2, ensure_ascii=False))
+    if not final:
+        return
     print()
     print(f"Kesalahan terukur: SIGKILL pada titik acak, kabupaten contoh skala {args.scale}; "
           f"konsistensi: {'pemilih audit verify dan ' if AUDIT else ''}pemutaran ulang log")
     print("| langkah | basis data | percobaan | mati di tengah | perubahan hilang | setengah jadi | tidak konsisten "
           "| gagal diulang | berkas tanpa peristiwa | median langkah (s) |")
     print("|---|---|---|---|---|---|---|---|---|---|")
-    out = {"scale": args.scale, "seed": args.seed, "trials": args.trials, "audit_verify": AUDIT, "steps": []}
     for (db, name), t in results.items():
         print(f"| {name} | {db} | {t.trials} | {t.landed} | {t.lost} | {t.half} | {t.inconsistent} | "
               f"{t.rerun_failed} | {t.files_unrecorded} | {statistics.median(t.seconds):.2f} |")
-        out["steps"].append({"step": name, "db": db, "trials": t.trials, "landed": t.landed, "lost": t.lost,
-                             "half_applied": t.half, "inconsistent": t.inconsistent, "rerun_failed": t.rerun_failed,
-                             "files_unrecorded": t.files_unrecorded, "median_s": statistics.median(t.seconds),
-                             "problems": t.problems[:50]})
     for (db, name), t in results.items():
         for line in t.problems[:5]:
             print(f"  {name}/{db}: {line}")
-    path = Path(args.json)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(out, indent=2, ensure_ascii=False))
 
 
 if __name__ == "__main__":

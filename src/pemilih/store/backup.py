@@ -211,16 +211,21 @@ def _workspace_files(workspace: Path, exclude: Path | None = None) -> list[Path]
         return []
     found = []
     for entry in sorted(workspace.iterdir()):
-        if entry.name in SKIPPED or (exclude is not None and _inside(entry, exclude)):
+        if entry.name in SKIPPED or _temporary(entry) or (exclude is not None and _inside(entry, exclude)):
             continue
         if entry.is_symlink():
             continue
         if entry.is_file():
             found.append(entry)
         elif entry.is_dir():
-            found += [p for p in sorted(entry.rglob("*")) if p.is_file() and not p.is_symlink()
+            found += [p for p in sorted(entry.rglob("*")) if p.is_file() and not p.is_symlink() and not _temporary(p)
                       and not (exclude is not None and _inside(p, exclude))]
     return found
+
+
+def _temporary(path: Path) -> bool:
+    """A file being written under a temporary name (`.name.XXXX.tmp`), left by a killed process."""
+    return path.name.startswith(".") and path.name.endswith(".tmp")
 
 
 # --- restore ---------------------------------------------------------------------------------
@@ -442,7 +447,7 @@ def _write_private(path: Path, data: bytes, replace: bool = False) -> None:
         with _private_file(path) as fh:
             fh.write(data)
         return
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
