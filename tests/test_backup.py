@@ -63,6 +63,8 @@ def source(workspace, maker):
     key = workspace.path / ".kunci-rahasia"
     key.write_text(KEY)
     os.chmod(key, 0o600)
+    # Left by a process killed while writing under a temporary name: not part of the workspace.
+    (workspace.path / ".pemilih.sqlite3.x1y2.tmp").write_bytes(b"setengah")
     return workspace
 
 
