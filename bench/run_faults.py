@@ -241,6 +241,7 @@ AUDIT = False
 class Tally:
     trials: int = 0
     landed: int = 0
+    committed: int = 0  # kills that landed after the step had committed (some of its events kept)
     lost: int = 0
     half: int = 0
     inconsistent: int = 0
@@ -294,6 +295,7 @@ def trial(step: Step, states, before: dict, after: dict, duration: float, volati
         tally.inconsistent += 1
         problems.append(f"tidak konsisten: {seen['reason']} {audit[1] if audit and not audit[0] else ''}")
     tail = seen["events"][prefix:] if seen["events"] else []
+    tally.committed += bool(killed["landed"] and tail)
     if seen["events"][:prefix] != before["events"] and seen["events"]:
         problems.append("peristiwa lama berubah")
         tally.half += 1
@@ -375,7 +377,8 @@ def main() -> None:
 def report(results: dict, args, final: bool = True) -> None:
     out = {"scale": args.scale, "seed": args.seed, "trials": args.trials, "audit_verify": AUDIT, "steps": []}
     for (db, name), t in results.items():
-        out["steps"].append({"step": name, "db": db, "trials": t.trials, "landed": t.landed, "lost": t.lost,
+        out["steps"].append({"step": name, "db": db, "trials": t.trials, "landed": t.landed, "committed": t.committed,
+                             "lost": t.lost,
                              "half_applied": t.half, "inconsistent": t.inconsistent, "rerun_failed": t.rerun_failed,
                              "files_unrecorded": t.files_unrecorded, "median_s": statistics.median(t.seconds),
                              "problems": t.problems[:50]})
@@ -387,11 +390,11 @@ def report(results: dict, args, final: bool = True) -> None:
     print()
     print(f"Kesalahan terukur: SIGKILL pada titik acak, kabupaten contoh skala {args.scale}; "
           f"konsistensi: {'pemilih audit verify dan ' if AUDIT else ''}pemutaran ulang log")
-    print("| langkah | basis data | percobaan | mati di tengah | perubahan hilang | setengah jadi | tidak konsisten "
-          "| gagal diulang | berkas tanpa peristiwa | median langkah (s) |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("| langkah | basis data | percobaan | mati sebelum selesai | (setelah commit) | perubahan hilang "
+          "| setengah jadi | tidak konsisten | gagal diulang | berkas tanpa peristiwa | median langkah (s) |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for (db, name), t in results.items():
-        print(f"| {name} | {db} | {t.trials} | {t.landed} | {t.lost} | {t.half} | {t.inconsistent} | "
+        print(f"| {name} | {db} | {t.trials} | {t.landed} | {t.committed} | {t.lost} | {t.half} | {t.inconsistent} | "
               f"{t.rerun_failed} | {t.files_unrecorded} | {statistics.median(t.seconds):.2f} |")
     for (db, name), t in results.items():
         for line in t.problems[:5]:
