@@ -134,6 +134,9 @@ class Step:
     ok: tuple[int, ...] = (0,)
     out_dir: Path | None = None  # cleared before each run (the hand-back's package folder)
     repeats: bool = False  # each run records an event even when nothing changed (DPT, hand-back)
+    # Exit codes of a re-run that refuses because the killed run had finished (review: "no open
+    # finding matches"): right when the killed run's events are the whole of an unkilled run's.
+    done_codes: tuple[int, ...] = ()
 
 
 def sh(cmd: list[str], ws: Workspace, ok=(0,)) -> str:
@@ -172,7 +175,7 @@ def prepare(states, data: Path, work: Path) -> dict[str, Step]:
     step("collect", PEMILIH + ["collect", *w, *books], ok=(0, 1))
     sh(PEMILIH + ["verify", *w, "--registry", registry, "--on", "2027-03-17", "--out", str(work / "verif")], dpml)
     sh(PEMILIH + ["review", "muat", *w, str(work / "verif" / "findings.csv")], dpml)
-    step("review", PEMILIH + ["review", "terima", *w, "--kode", "U", "--alasan", "bench"])
+    step("review", PEMILIH + ["review", "terima", *w, "--kode", "U", "--alasan", "bench"], done_codes=(1,))
     sh(PEMILIH + ["election", "dps", *w, "--kode", ELECTION, "--out", str(work / "dps"), "--tanpa-pengumuman",
                   *OFF], dpml)
     step("dpt", PEMILIH + ["election", "dpt", *w, "--kode", ELECTION, "--out", str(work / "dpt"),
@@ -246,6 +249,7 @@ class Tally:
     half: int = 0
     inconsistent: int = 0
     rerun_failed: int = 0
+    rerun_done: int = 0  # re-runs that answered "already done" (the killed run had finished)
     files_unrecorded: int = 0
     seconds: list[float] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
@@ -310,10 +314,15 @@ def trial(step: Step, states, before: dict, after: dict, duration: float, volati
     final = masked(look(step), volatile)
     final_tail = final["events"][prefix:]
     expected = [ref_tail] + ([tail + ref_tail] if step.repeats and tail else [])
-    if rerun["rc"] not in step.ok or not final["consistent"]:
+    finished = bool(tail) and tail == ref_tail
+    failed = False
+    if rerun["rc"] in step.done_codes and finished:
+        tally.rerun_done += 1
+    elif rerun["rc"] not in step.ok or not final["consistent"]:
+        failed = True
         tally.rerun_failed += 1
         problems.append(f"ulang gagal ({rerun['rc']}): {rerun['stderr'][-300:]} {final['reason']}")
-    elif final["list"] != after["list"] or final_tail not in expected:
+    if not failed and (final["list"] != after["list"] or final_tail not in expected):
         tally.lost += 1
         problems.append(f"hasil beda setelah diulang: daftar {'sama' if final['list'] == after['list'] else 'beda'}, "
                         f"{len(final_tail)} peristiwa, diharapkan {len(ref_tail)}")
@@ -381,6 +390,7 @@ def report(results: dict, args, final: bool = True) -> None:
         out["steps"].append({"step": name, "db": db, "trials": t.trials, "landed": t.landed, "committed": t.committed,
                              "lost": t.lost,
                              "half_applied": t.half, "inconsistent": t.inconsistent, "rerun_failed": t.rerun_failed,
+                             "rerun_already_done": t.rerun_done,
                              "files_unrecorded": t.files_unrecorded, "median_s": statistics.median(t.seconds),
                              "problems": t.problems[:50]})
     path = Path(args.json)
@@ -392,11 +402,12 @@ def report(results: dict, args, final: bool = True) -> None:
     print(f"Kesalahan terukur: SIGKILL pada titik acak, kabupaten contoh skala {args.scale}; "
           f"konsistensi: {'pemilih audit verify dan ' if AUDIT else ''}pemutaran ulang log")
     print("| langkah | basis data | percobaan | mati sebelum selesai | (setelah commit) | perubahan hilang "
-          "| setengah jadi | tidak konsisten | gagal diulang | berkas tanpa peristiwa | median langkah (s) |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+          "| setengah jadi | tidak konsisten | gagal diulang | (ulang: sudah selesai) | berkas tanpa peristiwa "
+          "| median langkah (s) |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for (db, name), t in results.items():
         print(f"| {name} | {db} | {t.trials} | {t.landed} | {t.committed} | {t.lost} | {t.half} | {t.inconsistent} | "
-              f"{t.rerun_failed} | {t.files_unrecorded} | {statistics.median(t.seconds):.2f} |")
+              f"{t.rerun_failed} | {t.rerun_done} | {t.files_unrecorded} | {statistics.median(t.seconds):.2f} |")
     for (db, name), t in results.items():
         for line in t.problems[:5]:
             print(f"  {name}/{db}: {line}")
