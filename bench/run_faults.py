@@ -357,6 +357,8 @@ def main() -> None:
     print(f"pemeriksaan konsistensi: {'pemilih audit verify + ' if AUDIT else ''}pemutaran ulang log "
           "(bench/fault_check.py)", flush=True)
     rng = random.Random(args.random_seed)
+    # Stopped with SIGTERM: still stop the PostgreSQL server and remove the work folders.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     results = {}
     for db in dbs:
