@@ -56,3 +56,38 @@ def test_an_unwritable_cache_is_not_used(tmp_path, monkeypatch):
     from pemilih.store.models import Event
     assert Event.objects.count() == 0
     ws.close()
+
+
+KILLED_COPY = """
+import os, shutil, signal, sys
+from pemilih.store.workspace import open_workspace
+
+def half_then_die(source, target, *args, **kwargs):  # SIGKILL halfway through the copy
+    data = open(source, "rb").read()
+    with open(target, "wb") as out:
+        out.write(data[: len(data) // 2])
+    os.kill(os.getpid(), signal.SIGKILL)
+
+shutil.copyfile = half_then_die
+open_workspace(sys.argv[1])
+"""
+
+
+def test_a_workspace_killed_while_its_schema_is_copied_opens_afterwards(tmp_path, cache_home):
+    """The fault benchmark's first receive, killed at the wrong moment: no truncated database
+    that every later command would refuse to open."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from pemilih.store.workspace import open_workspace
+    open_workspace(tmp_path / "a").close()  # the empty schema is kept
+    env = dict(os.environ, XDG_CACHE_HOME=str(cache_home.parent))
+    killed = subprocess.run([sys.executable, "-c", KILLED_COPY, str(tmp_path / "b")], env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    ws = open_workspace(tmp_path / "b")
+    from pemilih.store.models import Event
+    assert Event.objects.count() == 0
+    ws.close()

@@ -41,15 +41,23 @@ def _template() -> Path:
 
 
 def copy_into(target: Path) -> bool:
-    """Copy the kept empty database to `target`; False when there is none (or it fails)."""
+    """Copy the kept empty database to `target`; False when there is none (or it fails).
+
+    Through a temporary name renamed into place: a process killed while copying (SIGKILL, a
+    power cut) leaves no truncated database that every later command would refuse to open."""
+    tmp = None
     try:
         source = _template()
         if not source.is_file():
             return False
-        shutil.copyfile(source, target)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        os.close(fd)
+        shutil.copyfile(source, tmp)
+        os.replace(tmp, target)
         return True
     except OSError:
-        target.unlink(missing_ok=True)
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
         return False
 
 
