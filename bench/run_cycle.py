@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -129,6 +130,12 @@ def main() -> None:
         package = str(next(package_dir.glob("*.zip")))
         kpu = work / "kpu"
         sh(PEMILIH + ["receive", "--workspace", str(kpu), csv, "--lembaga", "KPU", "--alasan", "bench"])
+        # KPU registers DPML's public key once (it comes with the agreement); apply refuses otherwise.
+        shown = subprocess.run(PEMILIH + ["kunci", "tampil", "--pem", "--workspace", str(ws)], check=True,
+                               capture_output=True, text=True).stdout
+        pem = work / "dpml.pub"
+        pem.write_text(shown[:shown.index("-----END PUBLIC KEY-----") + len("-----END PUBLIC KEY-----")] + "\n")
+        sh(PEMILIH + ["kunci", "daftar", "--workspace", str(kpu), "--berkas", str(pem)])
         kpu_before = work / "kpu-before"
         shutil.copytree(kpu, kpu_before)
 

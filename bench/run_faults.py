@@ -181,12 +181,19 @@ def prepare(states, data: Path, work: Path) -> dict[str, Step]:
     step("dpt", PEMILIH + ["election", "dpt", *w, "--kode", ELECTION, "--out", str(work / "dpt"),
                            "--tanpa-pengumuman", "--tanpa-daftar", *OFF], repeats=True)
     package_dir = work / "paket"
+    # DPML's signing key made before the state the hand-back starts from, so every re-run signs
+    # with the key KPU registers below.
+    shown = sh(PEMILIH + ["kunci", "tampil", "--pem", *w], dpml)
+    end = "-----END PUBLIC KEY-----"
+    public_key = work / "dpml.pub"
+    public_key.write_text(shown[:shown.index(end) + len(end)] + "\n")
     step("handback", PEMILIH + ["handback", *w, "--out", str(package_dir), "--periode", "2027-Q1",
                                 "--perjanjian", AGREEMENT], out_dir=package_dir, repeats=True)
     package = work / "paket.zip"
     shutil.copyfile(next(package_dir.glob("*.zip")), package)
     kpu = states.workspace("kpu")
     sh(PEMILIH + ["receive", "--workspace", str(kpu.folder), csv, "--lembaga", "KPU", "--alasan", "bench"], kpu)
+    sh(PEMILIH + ["kunci", "daftar", "--workspace", str(kpu.folder), "--berkas", str(public_key)], kpu)
     step("apply", PEMILIH + ["apply", "--workspace", str(kpu.folder), str(package)], ws=kpu)
     return steps
 
