@@ -183,7 +183,7 @@ def _sqlite_path(database: dict) -> str | None:
 def migrate(ws: Workspace) -> bool:
     """Apply the committed migrations that are not applied yet; True when any were."""
     from django.core.management import call_command
-    from django.db import DatabaseError, connection
+    from django.db import DatabaseError, connection, transaction
     from django.db.migrations.executor import MigrationExecutor
 
     ws.activate()
@@ -191,7 +191,17 @@ def migrate(ws: Workspace) -> bool:
         executor = MigrationExecutor(connection)
         if not executor.migration_plan(executor.loader.graph.leaf_nodes()):
             return False
-        call_command("migrate", interactive=False, verbosity=0)
+        if ws.vendor == "postgresql":
+            # One transaction for every migration: Django records a migration with deferred
+            # statements (indexes, foreign keys) after its own transaction commits, so a process
+            # killed in between left tables no migration owns and every later open failed
+            # ("relation ... already exists"; bench/run_faults.py found it). PostgreSQL's DDL is
+            # transactional; SQLite's schema editor refuses an outer transaction, and a new
+            # SQLite workspace is a copy renamed into place (store/schema_cache.py).
+            with transaction.atomic():
+                call_command("migrate", interactive=False, verbosity=0)
+        else:
+            call_command("migrate", interactive=False, verbosity=0)
         return True
     except DatabaseError as exc:
         raise WorkspaceError(f"Basis data {ws.describe()} tidak dapat dibuka: {exc}") from exc
