@@ -14,12 +14,11 @@ import zipfile
 from datetime import date
 
 import pytest
+from test_handback_pdpb import HANDED_ON, _package, village  # noqa: F401 (the fixture)
 
 from pemilih.cli import main
 from pemilih.cycle import documents
 from pemilih.cycle.common import StepError, Who
-
-from test_handback_pdpb import HANDED_ON, _package, village  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.postgres
 
@@ -52,7 +51,7 @@ def _set_signatories(ws):
                                                    pattern="{nomor}/BA-ST/DPMD/{bulan}/{tahun}"))
 
 
-def test_minutes_are_signable(village, tmp_path):
+def test_minutes_are_signable(village, tmp_path):  # noqa: F811
     ws = village["ws"]
     _set_signatories(ws)
     made = _package(village, tmp_path)
@@ -90,7 +89,7 @@ def test_minutes_are_signable(village, tmp_path):
     assert not SIXTEEN_DIGITS.search(flat)
 
 
-def test_the_difference_stated_is_the_recaps(village, tmp_path):
+def test_the_difference_stated_is_the_recaps(village, tmp_path):  # noqa: F811
     """The recap in the same package (rekap.xlsx, read back) counts B and TMS-4 one higher than
     the minutes: the voter who moved to Rantepao."""
     import io
@@ -108,7 +107,7 @@ def test_the_difference_stated_is_the_recaps(village, tmp_path):
     assert "Karena itu B dan TMS-4 di rekapitulasi masing-masing 1 lebih besar daripada di berita acara ini" in flat
 
 
-def test_defaults_without_settings_come_from_the_regency(village, tmp_path):
+def test_defaults_without_settings_come_from_the_regency(village, tmp_path):  # noqa: F811
     made = _package(village, tmp_path)
     flat = words(pdf_text(minutes_of(made.path, tmp_path)))
     assert DPML_FULL in flat and KPU_FULL in flat
@@ -117,7 +116,7 @@ def test_defaults_without_settings_come_from_the_regency(village, tmp_path):
     assert "Kepala DPML" not in flat and "Ketua KPU Kabupaten" not in flat
 
 
-def test_the_running_number_counts_the_years_minutes(village, tmp_path):
+def test_the_running_number_counts_the_years_minutes(village, tmp_path):  # noqa: F811
     _package(village, tmp_path / "a")
     second = _package(village, tmp_path / "b")
     year = date.today().year
