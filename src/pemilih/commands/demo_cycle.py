@@ -93,6 +93,19 @@ def _agreement(c: Cycle) -> None:
                  {"name": "Kepala DPML Kabupaten Toraja Utara", "role": "Pihak kedua", "agency": "DPML"}),
         who=Who("demo: sekretariat KPU", "KPU", "Perjanjian ditandatangani (contoh)")))
     print(f"Perjanjian berbagi data {AGREEMENT} dicatat.")
+    _document_settings(c)
+
+
+def _document_settings(c: Cycle) -> None:
+    """The signatories every printed document names (synthetic names and NIPs), set once."""
+    from pemilih.cycle import documents
+    if documents.settings(c.ws):
+        return
+    who = Who("demo: sekretariat DPML", "DPML", "Penandatangan dokumen (contoh)")
+    for agency, name, position, nip in (("DPML", "Yohanis Contoh, S.Sos.", "Kepala Dinas", "197001011995031001"),
+                                        ("KPU", "Marta Contoh, S.H.", "Ketua", "198002022005012002")):
+        documents.record(c.ws, documents.SettingsRequest(agency, who, signer=name, position=position, nip=nip))
+    print("Penandatangan dokumen DPML dan KPU dicatat (contoh).")
 
 
 # --- field validation ---------------------------------------------------------------------

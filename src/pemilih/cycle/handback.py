@@ -91,7 +91,8 @@ def run(ws, request: HandbackRequest, progress: Progress = SILENT) -> HandbackOu
         manifest = package.manifest_for(folder, regency=handing.regency, period=request.period,
                                         source_list=handing.source_list, counts=counts,
                                         created=datetime.now(UTC).isoformat(timespec="seconds"), key=key)
-        _write_minutes(folder / PACKAGE_MINUTES, manifest, counts, request, on, terms, rules)
+        _write_minutes(ws, folder / PACKAGE_MINUTES, manifest, minutes_rows(made, summary, rules), request, on,
+                       terms, rules, moved_within_regency(summary, counts))
         package.add_minutes(folder, manifest)
         path = package.write_zip(folder, manifest, out_dir / package.package_name(
             handing.regency, request.period, manifest["manifest_sha256"]), key=key)
@@ -142,25 +143,79 @@ def package_counts(made, summary) -> dict[str, int]:
     return counts
 
 
-def _write_minutes(path: Path, manifest: dict, counts: dict, request: HandbackRequest, day: date, terms,
-                   rules) -> None:
+MINUTES_KIND = "ba_serah_terima"  # cycle/documents.DOCUMENT_KINDS
+TRANSFER_WHAT = "paket serah-kembali"  # store/handback.record: each one numbers a minutes
+
+
+def moved_within_regency(summary, counts: dict) -> int:
+    """Voters who moved to another village of the regency: KPU's recap counts each as TMS-4 in
+    the village left and B in the village joined; the package counts it as a correction of the
+    village (U). The recap's B less the package's B."""
+    return int(summary.total.get("baru_jml", 0) or 0) - counts["B"]
+
+
+def minutes_rows(made, summary, rules) -> list[tuple[str, int, int, int]]:
+    """The minutes' table: (label, L, P, total) per row, codes with their meaning in words."""
+    import polars as pl
+
+    from pemilih.domain.codes import count_order
+    ch, sex = made.changes, made.voters.select("key", "jenis_kelamin")
+
+    def split(frame) -> tuple[int, int, int]:
+        frame = frame if "jenis_kelamin" in frame.columns else frame.join(sex, on="key", how="left")
+        column = frame["jenis_kelamin"].cast(pl.String).str.to_uppercase()
+        return int((column == "L").sum()), int((column == "P").sum()), frame.height
+
+    def total(measure: str) -> tuple[int, int, int]:
+        t = summary.total
+        return (int(t.get(f"{measure}_l", 0) or 0), int(t.get(f"{measure}_p", 0) or 0),
+                int(t.get(f"{measure}_jml", 0) or 0))
+
+    labels = rules.code_labels
+    corrected = ch.corrected.select("key", "column").unique("key", keep="first")
+    village_moves = ch.corrected.filter(pl.col("column") == "kode_desa").select("key").unique()
+    rows = [("Pemilih pada awal periode", *total("awal")),
+            (f"Pemilih baru (B): {labels.get('B', 'pemilih baru')}", *split(ch.added))]
+    for code in sorted(ch.removed["code"].unique().to_list(), key=count_order):
+        rows.append((f"Tidak memenuhi syarat ({code}): {labels.get(code, code)}",
+                     *split(ch.removed.filter(pl.col("code") == code))))
+    rows += [(f"Pindah TPS dalam desa yang sama (TMS-8): {labels.get('TMS-8', 'salah penempatan TPS')}",
+              *split(ch.moved.select("key"))),
+             ("Pindah desa/lembang di dalam kabupaten (termasuk dalam perbaikan data U)", *split(village_moves)),
+             (f"Pemilih dengan perbaikan data (U): {labels.get('U', 'ubah data')}", *split(corrected.select("key"))),
+             ("Dicatat untuk informasi (tidak diubah di daftar KPU)", *split(made.info)),
+             ("Pemilih yang belum punya desa", *split(made.unresolved)),
+             ("Pemilih pada akhir periode", *total("akhir"))]
+    return rows
+
+
+def _write_minutes(ws, path: Path, manifest: dict, rows: list[tuple], request: HandbackRequest, day: date,
+                   terms, rules, moved: int) -> None:
+    from pemilih.contract import KPU_REGIME
+    from pemilih.cycle import documents
+    from pemilih.domain.regions import regency_name
     from pemilih.io.minutes_pdf import write_minutes
-    lines = [("Pemilih pada awal periode", counts["pemilih_awal"]), ("Pemilih baru (B)", counts["B"])]
-    lines += [(f"Tidak memenuhi syarat {code}", n) for code, n in counts.items() if code.startswith("TMS")]
-    lines += [("Pindah TPS dalam desa yang sama (TMS-8)", counts["pindah_tps"]),
-              ("Pemilih dengan perbaikan data (U)", counts["U"]),
-              ("Dicatat untuk informasi (tidak diubah di daftar KPU)", counts["informasi"]),
-              ("Pemilih yang belum punya desa", counts["belum_punya_desa"]),
-              ("Pemilih pada akhir periode", counts["pemilih_akhir"])]
+    from pemilih.store import documents as stored_documents
+    from pemilih.store import events
+    stored, regency = documents.settings(ws), regency_name(manifest["regency"])
+    running = stored_documents.count_of(ws, events.DATA_TRANSFERRED, TRANSFER_WHAT, day.year) + 1
+    giver, taker = (documents.profile(stored, agency, regency) for agency in ("DPML", "KPU"))
+    parties = [{"name": p.signer, "nip": p.nip, "position": p.position, "agency": p.full_name, "role": role}
+               for p, role in ((giver, "Yang menyerahkan"), (taker, "Yang menerima"))]
+    title = ("BERITA ACARA SERAH TERIMA DATA PEMILIH HASIL PEMILIHAN KEPALA LEMBANG SEBAGAI DATA DUKUNG "
+             f"PEMUTAKHIRAN DATA PEMILIH BERKELANJUTAN {regency} PERIODE {manifest['period']}")
     write_minutes(
-        str(path), title="BERITA ACARA SERAH TERIMA DATA PEMILIH HASIL PEMILIHAN KEPALA LEMBANG",
-        number=f"BA/{manifest['regency']}/{manifest['period']}", place=request.place, day=day,
-        parties=[{"name": "Kepala DPML", "role": "Yang menyerahkan", "agency": "DPML"},
-                 {"name": "Ketua KPU Kabupaten", "role": "Yang menerima", "agency": "KPU"}],
-        counts=lines, manifest_sha256=manifest["manifest_sha256"], signer_fingerprint=manifest["signer"]["fingerprint"],
+        str(path), title=title, number=documents.number(stored, "DPML", MINUTES_KIND, day, running),
+        place=request.place, day=day, parties=parties, counts=rows, manifest_sha256=manifest["manifest_sha256"],
+        signer_fingerprint=manifest["signer"]["fingerprint"],
         notes=[f"Data diserahkan berdasarkan perjanjian {terms.number}: {terms.purpose}.",
                f"Daftar asal: {', '.join(manifest['source_list']['files'])} "
                f"(sidik {manifest['source_list']['sha256'][:16]}).",
                f"Umur dihitung pada {rules.eligible_on:%d-%m-%Y} (tanggal acuan PDPB); kode TMS menurut "
-               "tabel KPU (PEMILU2024); aturan khusus pemilihan kepala lembang tidak diterapkan pada daftar ini.",
+               f"tabel KPU ({KPU_REGIME}); aturan khusus pemilihan kepala lembang tidak diterapkan pada daftar ini.",
+               f"Selisih dengan rekapitulasi KPU (rekap.xlsx) untuk periode yang sama: {moved} pemilih pindah "
+               "desa/lembang di dalam kabupaten dihitung di rekapitulasi sebagai TMS-4 (pindah domisili) di desa "
+               "asal dan sebagai pemilih baru (B) di desa tujuan; dalam berita acara ini mereka dihitung sebagai "
+               f"pindah desa (perbaikan data U). Karena itu B dan TMS-4 di rekapitulasi masing-masing {moved} "
+               "lebih besar daripada di berita acara ini; jumlah pemilih akhir sama.",
                "Data ini merupakan data dukung pemutakhiran data pemilih berkelanjutan (PDPB)."])

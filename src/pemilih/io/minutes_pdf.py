@@ -44,13 +44,19 @@ INDENT = 18.0  # of the lines under a numbered party
 ORDINALS = ("PERTAMA", "KEDUA", "KETIGA", "KEEMPAT", "KELIMA", "KEENAM", "KETUJUH", "KEDELAPAN",
             "KESEMBILAN", "KESEPULUH")
 COUNT_COLUMNS = [Column("No", 30, "right"), Column("Uraian", WIDTH - 30 - 110), Column("Jumlah", 110, "right")]
+# With a split by sex (rows of label, L, P, total).
+SEX_COLUMNS = [Column("No", 30, "right"), Column("Uraian", WIDTH - 30 - 3 * 60), Column("L", 60, "right"),
+               Column("P", 60, "right"), Column("Jumlah", 60, "right")]
+ROW = 15.0
 
 
 def write_minutes(path, *, title: str, number: str, place: str, day: date, parties: list[dict],
                   counts: list[tuple], manifest_sha256: str, notes: list[str],
                   signer_fingerprint: str | None = None) -> Path:
     """Write the minutes to path (A4 portrait); returns the path. Each party is a dict with
-    name, role and agency; `signer_fingerprint`: the fingerprint of the key that signs the
+    name, role and agency, and optionally position (jabatan) and nip; each row of `counts` is
+    (label, total) or (label, men, women, total) (then the table has L and P columns);
+    `signer_fingerprint`: the fingerprint of the key that signs the
     package (io/signing.py), printed under the manifest hash."""
     content = dict(title=title, number=number, place=place, day=day, parties=parties, counts=counts,
                    manifest_sha256=manifest_sha256, notes=notes, signer_fingerprint=signer_fingerprint)
@@ -108,10 +114,11 @@ class _Flow:
         x = {"left": LEFT + indent, "centre": PORTRAIT[0] / 2, "right": LEFT + WIDTH}[align]
         draw(self.canvas, x, self.y, text, font=font, size=size, align=align, width=WIDTH - indent)
 
-    def field(self, label: str, value: str) -> None:
+    def field(self, label: str, value: str, colon: bool = True) -> None:
         """`label : value` with the colons of consecutive fields under each other."""
         self.line(label, indent=INDENT)
-        draw(self.canvas, LEFT + INDENT + 62, self.y, f": {value}", size=SIZE, width=WIDTH - INDENT - 62)
+        text = f": {value}" if colon else f"  {value}"
+        draw(self.canvas, LEFT + INDENT + 62, self.y, text, size=SIZE, width=WIDTH - INDENT - 62)
 
     def paragraph(self, text: str, *, indent: float = 0, font: str = FONT) -> None:
         for line in wrap(text, WIDTH - indent, font, SIZE):
@@ -123,7 +130,8 @@ class _Flow:
 
 def _lay_out(flow: _Flow, *, title, number, place, day, parties, counts, manifest_sha256, notes,
              signer_fingerprint=None) -> None:
-    flow.line(scrub(title).upper(), font=BOLD, size=13, align="centre")
+    for line in wrap(scrub(title).upper(), WIDTH, BOLD, 13):  # wrapped, never cut
+        flow.line(line, font=BOLD, size=13, align="centre")
     flow.line(f"Nomor: {scrub(number)}", align="centre")
     flow.gap(LEADING)
     flow.paragraph(opening(day, place))
@@ -157,10 +165,16 @@ def _lay_out(flow: _Flow, *, title, number, place, day, parties, counts, manifes
 def _party(flow: _Flow, i: int, party: dict) -> None:
     flow.need(LEADING * 4 + 4)
     flow.gap(4)
-    for label, key in (("Nama", "name"), ("Jabatan", "role"), ("Instansi", "agency")):
-        flow.field(label, scrub(party.get(key, "")))
+    fields = [("Nama", "name"), ("NIP", "nip"), ("Jabatan", "position"), ("Instansi", "agency")]
+    for label, key in fields:
+        if key == "nip" and not party.get("nip"):
+            continue
+        value = scrub(party.get(key) or party.get("role", "") if key == "position" else party.get(key, ""))
+        room = WIDTH - INDENT - 62 - 8
+        for n, line in enumerate(wrap(value, room, FONT, SIZE) or [""]):
+            flow.field(label if n == 0 else "", line, colon=n == 0)
         if key == "name":
-            draw(flow.canvas, LEFT, flow.y, f"{i + 1}.", size=SIZE)
+            draw(flow.canvas, LEFT, flow.y + (0 if n == 0 else LEADING * n), f"{i + 1}.", size=SIZE)
     flow.line(f"selanjutnya disebut {party_name(i)}.", indent=INDENT)
 
 
@@ -170,30 +184,57 @@ def _bullet(flow: _Flow, text: str) -> None:
 
 
 def _counts(flow: _Flow, counts: list[tuple]) -> None:
-    table = Table(COUNT_COLUMNS, LEFT, size=9, row_height=15)
-    rows = [[str(i), scrub(label), scrub(thousands(value))] for i, (label, value) in enumerate(counts, 1)]
-    flow.need(18 + 15 * min(len(rows), 3))
+    split = any(len(c) == 4 for c in counts)
+    table = Table(SEX_COLUMNS if split else COUNT_COLUMNS, LEFT, size=9, row_height=ROW)
+    room = table.columns[1].width - 2 * table.pad
+    flow.need(18 + ROW * min(len(counts), 3))
     flow.gap(4)
     flow.y = table.header(flow.canvas, flow.y, height=18)
-    for row in rows:
-        flow.need(15)
-        flow.y = table.rows(flow.canvas, [row], flow.y)
+    for i, count in enumerate(counts, 1):
+        label, values = count[0], (count[1:] if split and len(count) == 4 else ("", "", count[-1]) if split
+                                   else count[-1:])
+        lines = wrap(scrub(label), room, FONT, 9) or [""]  # a long label takes more lines, never cut
+        rows = [[str(i), lines[0], *(scrub(thousands(v)) for v in values)]]
+        rows += [["", line, *("" for _ in values)] for line in lines[1:]]
+        flow.need(ROW * len(rows))
+        top = flow.y
+        flow.y = table.rows(flow.canvas, rows, flow.y)
+        if len(rows) > 1:  # one cell over several lines: no rules between them
+            _erase_inner_rules(flow.canvas, table, top, len(rows))
+
+
+def _erase_inner_rules(canvas, table: Table, top: float, n: int) -> None:
+    canvas.setStrokeGray(1)
+    canvas.setLineWidth(0.6)
+    for k in range(1, n):
+        y = top - k * ROW
+        for left, col in zip(table.lefts, table.columns):
+            canvas.line(left + 0.5, y, left + col.width - 0.5, y)
+    canvas.setStrokeGray(0)
+    canvas.setLineWidth(0.3)
 
 
 def _signatures(flow: _Flow, parties: list[dict]) -> None:
-    """Two blocks a row: the party's name in the minutes, role and agency, room to sign,
-    the name in brackets."""
+    """Two blocks a row: the party's name in the minutes, position and agency (wrapped), room
+    to sign, the name underlined in brackets and the NIP under it."""
     half = WIDTH / 2
     for start in range(0, len(parties), 2):
-        flow.need(LEADING * 8)
+        pair = parties[start:start + 2]
+        heads = [[(party_name(start + j), BOLD)]
+                 + [(line, FONT) for line in wrap(scrub(p.get("position") or p.get("role", "")), half - 10, FONT, SIZE)]
+                 + [(line, FONT) for line in wrap(scrub(p.get("agency", "")), half - 10, FONT, SIZE)]
+                 for j, p in enumerate(pair)]
+        depth = max(len(h) for h in heads)
+        extra = 1 if any(p.get("nip") for p in pair) else 0
+        flow.need(LEADING * (depth + 5 + extra))
         flow.gap(LEADING)
         top = flow.y
-        for j, party in enumerate(parties[start:start + 2]):
+        for j, (party, head) in enumerate(zip(pair, heads)):
             x = LEFT + half * j + half / 2
-            lines = [(party_name(start + j), BOLD, top - LEADING),
-                     (scrub(party.get("role", "")), FONT, top - 2 * LEADING),
-                     (scrub(party.get("agency", "")), FONT, top - 3 * LEADING),
-                     (f"( {scrub(party.get('name', ''))} )", BOLD, top - 7 * LEADING)]
+            lines = [(text, font, top - (n + 1) * LEADING) for n, (text, font) in enumerate(head)]
+            lines.append((f"( {scrub(party.get('name', ''))} )", BOLD, top - (depth + 4) * LEADING))
+            if party.get("nip"):
+                lines.append((f"NIP. {scrub(party['nip'])}", FONT, top - (depth + 5) * LEADING))
             for text, font, y in lines:
                 draw(flow.canvas, x, y, text, font=font, size=SIZE, align="centre", width=half - 10)
-        flow.y = top - 7 * LEADING
+        flow.y = top - (depth + 4 + extra) * LEADING

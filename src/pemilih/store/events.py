@@ -428,6 +428,16 @@ class VillageResolved(Payload):
 
 # --- the registry -------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class DocumentSettingsSet(Payload):
+    """Settings of the printed documents for one agency (store/documents.py): `values` holds
+    only what this event sets (full name, signatory, NIP, or a numbering pattern per kind);
+    a later event overrides an earlier one key by key. No personal data of voters."""
+
+    agency: str
+    values: dict = field(default_factory=dict)
+
+
 LIST_IMPORTED = "list-imported"  # the voter list is initialised/replaced from a batch
 REGISTRY_IMPORTED = "registry-imported"  # a civil-registry extract was received
 FINDINGS_LOADED = "findings-loaded"  # verification findings offered for review
@@ -444,6 +454,7 @@ ELECTION_CREATED = "election-created"
 ELECTION_LIST_SET = "election-list-set"  # DPS, DPT or DPTb set for an election
 VILLAGE_RESOLVED = "village-resolved"  # a person picked the village of voters without one
 KEY_REGISTERED = "key-registered"  # another agency's public signing key (hand-back packages)
+DOCUMENT_SETTINGS_SET = "document-settings-set"  # agency names, signatories, numbering
 RETENTION_APPLIED = "retention-applied"  # personal data deleted past an agreement's retention
 
 
@@ -474,6 +485,7 @@ KINDS: dict[str, EventKind] = {k.name: k for k in [
     EventKind(VILLAGE_RESOLVED, 1, VillageResolved, changes_list=True),
     EventKind(KEY_REGISTERED, 1, KeyRegistered),
     EventKind(RETENTION_APPLIED, 1, RetentionApplied),
+    EventKind(DOCUMENT_SETTINGS_SET, 1, DocumentSettingsSet),
 ]}
 CHANGE_KINDS = tuple(k for k, spec in KINDS.items() if spec.changes_list)
 REPLACING_KINDS = tuple(k for k, spec in KINDS.items() if spec.replaces_list)

@@ -72,6 +72,12 @@ def record(terms, *, file: str, sha256: str, manifest_sha256: str, counts: dict,
         actor=actor, agency=agency, reason=reason)
 
 
+def regency_code(ws) -> str:
+    """The regency code (`73.26`) of the workspace's list, `00.00` when it has none."""
+    ws.activate()
+    return _regency()
+
+
 def _regency() -> str:
     code = bulk.read_frame("SELECT kode_desa FROM store_voter WHERE kode_desa IS NOT NULL LIMIT 1", ["k"])
     return code["k"][0][:5] if code.height else "00.00"

@@ -241,4 +241,5 @@ APPLIERS: dict[str, Callable[[Event], None]] = {
     events.VILLAGE_RESOLVED: _changes_applied,
     events.KEY_REGISTERED: _unchanged,
     events.RETENTION_APPLIED: _unchanged,
+    events.DOCUMENT_SETTINGS_SET: _unchanged,
 }

@@ -1,0 +1,42 @@
+"""Settings of the printed documents (agency full names, signatories, numbering patterns),
+entered once as events and read back folded: the latest value of each key wins.
+
+What each key means and the defaults when nothing is set: cycle/documents.py.
+"""
+from __future__ import annotations
+
+from django.db import transaction
+
+from pemilih.store import changes, events, projection, settings
+
+settings.ensure_configured()  # before the models are imported
+from pemilih.store.models import Event
+
+
+def record(ws, agency: str, values: dict, *, actor: str, agency_of_actor: str, reason: str) -> int:
+    """One event setting `values` (str -> str) for `agency`; returns its seq."""
+    ws.activate()
+    changes.check_who(actor, agency_of_actor, reason)
+    with transaction.atomic():
+        event = Event.write(events.DOCUMENT_SETTINGS_SET, events.DocumentSettingsSet(agency=agency, values=values),
+                            actor=actor, agency=agency_of_actor, reason=reason, legal_basis="")
+        projection.apply(event)
+    return event.seq
+
+
+def current(ws) -> dict[str, dict[str, str]]:
+    """agency -> key -> value, every event folded in order (the latest value of a key wins)."""
+    ws.activate()
+    out: dict[str, dict[str, str]] = {}
+    for payload in Event.objects.filter(kind=events.DOCUMENT_SETTINGS_SET).order_by("seq").values_list(
+            "payload", flat=True):
+        out.setdefault(payload["agency"], {}).update(payload.get("values") or {})
+    return out
+
+
+def count_of(ws, kind: str, what: str, year: int) -> int:
+    """How many events of `kind` whose payload's `what` is `what` were written in `year`
+    (the running number of a document issued with each of them)."""
+    ws.activate()
+    found = Event.objects.filter(kind=kind, happened_at__year=year).values_list("payload", flat=True)
+    return sum(1 for p in found if p.get("what") == what)
