@@ -171,6 +171,14 @@ FINDINGS_EXTRA = ["finding_key", "evidence"]
 FINDING_KEY_PARTS = ["code", "source_ref", "field", "proposed", "registry_nik"]
 FINDINGS_SHEET, EVIDENCE_SHEET = "temuan", "bukti"
 EVIDENCE_COLUMNS = ["finding_key", "source_ref", "code", "field_linked", "level", "weight", "score"]
+# findings.xlsx is for people: its headers in Bahasa Indonesia (findings.csv keeps the names
+# above, the contract's); the reader maps them back.
+FINDINGS_XLSX_HEADERS = {
+    "source_ref": "RUJUKAN BARIS", "nik": "NIK", "code": "KODE", "field": "KOLOM", "current": "NILAI DI DAFTAR",
+    "proposed": "NILAI USULAN", "registry_nik": "NIK DUKCAPIL", "duplicate_of": "GANDA DENGAN",
+    "score": "SKOR", "reason": "ALASAN", "finding_key": "KUNCI TEMUAN", "evidence": "BUKTI",
+    "field_linked": "KOLOM DIBANDINGKAN", "level": "TINGKAT KECOCOKAN", "weight": "BOBOT",
+}
 # What `field` of a U finding may name: printed KPU list columns.
 FINDING_FIELDS = [KPU_HEADERS[c] for c in ("nik", "nkk", "nama", "tempat_lahir", "tanggal_lahir",
                                            "jenis_kelamin", "status_kawin", "alamat", "rt", "rw",
