@@ -51,7 +51,7 @@ class HandbackOutcome:
 
 def run(ws, request: HandbackRequest, progress: Progress = SILENT) -> HandbackOutcome:
     """Read what the package is made of (store/handback.py), view it under KPU's rules
-    (engine/pdpb.py), check the agreement, write the four files and the manifest, zip them,
+    (engine/pdpb.py), check the agreement, write the data files (the changes per TPS too) and the manifest, zip them,
     and record the transfer."""
     from pemilih.contract import (
         EXPORT_ELEMENTS,
