@@ -36,6 +36,7 @@ INTERNAL = {
     "HEADERS": "per-kind map of KPU_HEADERS and REGISTRY_HEADERS",
     "ALIASES": "per-kind map of KPU_ALIASES and REGISTRY_ALIASES",
     "PACKAGE_DATA_FILES": "part of PACKAGE_FILES",
+    "PACKAGE_LATER_FILES": "part of PACKAGE_FILES, said in its table (packages made before it lack it)",
     "APPLIED_SHEETS": "the first four CHANGE_SHEETS (the others are for information)",
     "UNRESOLVED_WRITTEN": "the two headers of UNRESOLVED_COLUMNS that replace the village's names",
     "COKLIT_LOCKED": "canonical names; their headers are COKLIT_TPS_HEADERS",

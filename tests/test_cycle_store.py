@@ -215,7 +215,8 @@ def test_handback_package_meets_the_contract(dpml, tmp_path):
                 actor="Kadis DPML", reason="Serah kembali")
     assert out.path.name == f"7326_2027-Q1_{out.manifest['manifest_sha256'][:12]}.zip"
     assert {n for n in zipfile.ZipFile(out.path).namelist()} == {
-        "manifest.json", "perubahan.xlsx", "daftar.xlsx", "rekap.xlsx", "berita_acara.pdf", "manifest.sig"}
+        "manifest.json", "perubahan.xlsx", "daftar.xlsx", "rekap.xlsx", "perubahan_per_tps.xlsx", "berita_acara.pdf",
+        "manifest.sig"}
     manifest, files = open_signed(out.path)  # the signature and every hash checked
     assert manifest["counts"]["B"] == 1 and manifest["counts"]["TMS-1"] == 1
     assert manifest["counts"]["TMS-4"] == 1 and manifest["counts"]["U"] == 1

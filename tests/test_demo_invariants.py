@@ -122,3 +122,40 @@ def test_the_demo_exercises_and_reports_the_cycles_hard_cases(demo):
     manifest, _ = open_signed(package)
     assert manifest["counts"] == summary["paket"]["jumlah"]
     assert summary["kpu"]["konflik"] == 0
+
+
+def test_the_per_tps_file_lists_every_change_once_in_kpus_order(demo):
+    """perubahan_per_tps.xlsx at the demo's scale: per village sheet and TPS group, the codes run
+    TMS, then U, then B; NO counts 1.. per TPS; the rows are those of the four applied sheets."""
+    import io
+    import zipfile
+
+    import openpyxl
+    package = demo["package"]
+    changes = sheets(package, "perubahan.xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(zipfile.ZipFile(package).read("perubahan_per_tps.xlsx")),
+                                  read_only=True)
+    listed, rank = [], {"TMS": 0, "U": 1, "B": 2}
+    for sheet in book.worksheets:
+        grid = [list(r) for r in sheet.iter_rows(values_only=True)]
+        header = grid[3]
+        assert header[:3] == ["TPS", "NO", "KODE"] and "NIK" in header
+        last = {}
+        for r in grid[4:]:
+            if r[1] is None:  # a TPS heading
+                continue
+            row = dict(zip(header, r))
+            group = rank[row["KODE"].split("-")[0]]
+            place = (sheet.title, row["TPS"])
+            assert group >= last.get(place, (0, 0))[0], (place, row["KODE"])
+            assert int(row["NO"]) == last.get(place, (0, 0))[1] + 1
+            last[place] = (group, int(row["NO"]))
+            listed.append((sheet.title, row["KODE"], row["KUNCI"], row["KOLOM"]))
+    expected = ([(r["KODE DESA"], r["KODE"], r["KUNCI"], None) for r in rows(changes["TMS"])]
+                + [(r["KODE DESA"], "TMS-8", r["KUNCI"], "TPS") for r in rows(changes["TMS-8 Pindah TPS"])]
+                + [(r["KODE DESA"], "B", r["KUNCI"], None) for r in rows(changes["B Pemilih Baru"])])
+    assert sorted(t for t in listed if t[1] != "U") == sorted(expected)
+    u = [t for t in listed if t[1] == "U"]
+    assert sorted((k, c) for _, _, k, c in u) == sorted((r["KUNCI"], r["KOLOM"]) for r in rows(changes["U Ubah Data"]))
+    assert len(listed) == sum(len(rows(changes[s])) for s in ("TMS", "TMS-8 Pindah TPS", "U Ubah Data",
+                                                              "B Pemilih Baru"))

@@ -231,6 +231,8 @@ def test_hostile_values_stay_text_in_every_workbook_and_are_marked_in_the_csv(cy
     assert {w for w in HOSTILE_IN if not any(w in n for n in books)} == set()
     perubahan = _cells(next(d for n, d in books.items() if n.endswith("/perubahan.xlsx")))[0]
     assert {CMD_STORED, PHONE} <= perubahan["U Ubah Data"]
+    per_tps = _cells(next(d for n, d in books.items() if n.endswith("/perubahan_per_tps.xlsx")))[0]
+    assert {CMD_STORED, PHONE} <= set().union(*per_tps.values())  # the same U rows, per TPS, still text
 
     # findings.csv: what a spreadsheet would run is marked, every cell of every line
     path = cycle / "keluaran" / "verifikasi" / "findings.csv"

@@ -211,3 +211,94 @@ def test_kpu_applies_moves_and_names_and_leaves_information_alone(village, tmp_p
     from pemilih.store.models import Event
     ops = Event.objects.get(kind="handback-applied").payload["changes"]
     assert [c["code"] for c in ops if c["op"] == "set" and c["column"] == "tps"] == ["TMS-8"]
+
+
+def _per_tps(path):
+    """perubahan_per_tps.xlsx read with openpyxl: each sheet's rows as cell values (None blank)."""
+    import openpyxl
+    book = openpyxl.load_workbook(io.BytesIO(zipfile.ZipFile(path).read("perubahan_per_tps.xlsx")))
+    return {s.title: [list(r) for r in s.iter_rows(values_only=True)] for s in book.worksheets}, book
+
+
+PER_TPS_HEADERS = ["TPS", "NO", "KODE", "ARTI KODE", "NO DI DAFTAR", "NKK", "NIK", "NAMA", "TEMPAT LAHIR",
+                   "TANGGAL LAHIR", "STATUS PERKAWINAN", "JENIS KELAMIN", "ALAMAT", "RT", "RW", "DISABILITAS",
+                   "KTP-EL", "KETERANGAN", "KOLOM", "NILAI LAMA", "NILAI BARU", "KUNCI"]
+
+
+def test_the_changes_per_tps_are_in_kpus_order_each_once(village, tmp_path):
+    out = _package(village, tmp_path)
+    assert "perubahan_per_tps.xlsx" in zipfile.ZipFile(out.path).namelist()
+    assert "perubahan_per_tps.xlsx" in out.manifest["files"]  # hashed and signed as the rest
+    grids, book = _per_tps(out.path)
+    assert list(grids) == [A, B]  # one sheet per village, named by its code
+    rows, headings = [], {}
+    for code, grid in grids.items():
+        assert NAMES[code][1] in grid[1][0] and code in grid[1][0] and "2026-12" in grid[0][0]
+        assert grid[3] == PER_TPS_HEADERS
+        sheet = book[code]
+        assert sheet.print_title_rows == "$4:$4" and sheet.page_setup.orientation == "landscape"
+        for r in grid[4:]:
+            if r[0] and r[0].startswith("TPS ") and not any(r[1:]):
+                headings[(code, r[0])] = True
+            else:
+                rows.append((code, dict(zip(PER_TPS_HEADERS, r))))
+    # by hand: at Buntu Lobo' TPS 001 the death (TMS-1) and the move to TPS 2 (TMS-8) where KPU
+    # listed them, then the new voter the DPS put there; at TPS 002 the three corrected fields
+    # of voters 5 and 6 (KPU's TPS and numbers); at Parinding TPS 003 the new voter of family 7
+    elected, family = changes.new_voter_key(ADULT_ELECTED["nik"]), changes.new_voter_key(ADULT_FAMILY["nik"])
+    got = [(code, r["TPS"], r["NO"], r["KODE"], r["KUNCI"], r["NO DI DAFTAR"], r["KOLOM"], r["NILAI LAMA"],
+            r["NILAI BARU"]) for code, r in rows]
+    assert got == [
+        (A, "001", "1", "TMS-1", "dpt.csv::3", "3", None, None, None),
+        (A, "001", "2", "TMS-8", "dpt.csv::4", "4", "TPS", "001", "002"),
+        (A, "001", "3", "B", elected, "3", None, None, None),
+        (A, "002", "1", "U", "dpt.csv::5", "5", "KODE DESA", A, C),
+        (A, "002", "2", "U", "dpt.csv::5", "5", "NAMA", "PEMILIH 5", "PEMILIH LIMA"),
+        (A, "002", "3", "U", "dpt.csv::6", "6", "TANGGAL LAHIR", "01-01-1980", "03-02-1981"),
+        (B, "003", "1", "B", family, "3", None, None, None)]  # after voters 7 and 8
+    assert list(headings) == [(A, "TPS 001: TMS 2, U 0, B 1"), (A, "TPS 002: TMS 0, U 3, B 0"),
+                              (B, "TPS 003: TMS 0, U 0, B 1")]
+    assert [b.id for b in book[A].row_breaks.brk] == [8]  # TPS 002 (row 9) starts a page of its own
+    meanings = {r["KODE"]: r["ARTI KODE"] for _, r in rows}
+    assert meanings == {"TMS-1": "meninggal", "TMS-8": "salah penempatan TPS", "U": "ubah data",
+                        "B": "pemilih baru"}
+    by_key = {r["KUNCI"]: r for _, r in rows}
+    # NIK and NKK text (never a number), dates DD-MM-YYYY
+    assert by_key["dpt.csv::3"]["NIK"] == "7326024101030001" and by_key["dpt.csv::3"]["NKK"] == "7326020000000003"
+    assert by_key[family]["NIK"] == ADULT_FAMILY["nik"] and by_key[family]["TANGGAL LAHIR"] == "05-05-2000"
+    # every change of the package once: as many rows as the four applied sheets hold
+    sheets = _sheets(out.path, "perubahan.xlsx")
+    assert len(rows) == sum(len(sheets[s]) for s in ("TMS", "TMS-8 Pindah TPS", "U Ubah Data", "B Pemilih Baru"))
+
+
+def test_a_package_made_before_the_per_tps_file_still_opens(village, tmp_path):
+    """A package whose manifest does not list perubahan_per_tps.xlsx (made before it) opens; one
+    that lists it but lacks it is incomplete."""
+    import json
+
+    from pemilih.io import package
+    from pemilih.store import keys
+    out = _package(village, tmp_path)
+    z = zipfile.ZipFile(out.path)
+    key = keys.own_key(village["ws"])
+    trusted = {package.signing.fingerprint(key): key.public_key()}
+    for listed, name in ((False, "lama.zip"), (True, "kurang.zip")):
+        folder = tmp_path / name.removesuffix(".zip")
+        folder.mkdir()
+        for n in ("perubahan.xlsx", "daftar.xlsx", "rekap.xlsx", "berita_acara.pdf"):
+            (folder / n).write_bytes(z.read(n))
+        manifest = json.loads(z.read("manifest.json"))
+        if not listed:
+            del manifest["files"]["perubahan_per_tps.xlsx"]
+            manifest["manifest_sha256"] = package.manifest_hash(manifest)
+        text = json.dumps(manifest).encode()
+        with zipfile.ZipFile(tmp_path / name, "w") as older:
+            older.writestr("manifest.json", text)
+            for n in ("perubahan.xlsx", "daftar.xlsx", "rekap.xlsx", "berita_acara.pdf"):
+                older.write(folder / n, n)
+            older.writestr("manifest.sig", package.signing.sign(key, text))
+        if listed:
+            with pytest.raises(package.PackageError, match="perubahan_per_tps.xlsx"):
+                package.open_package(tmp_path / name, trusted)
+        else:
+            assert "perubahan.xlsx" in package.open_package(tmp_path / name, trusted).files

@@ -5,7 +5,7 @@ import pytest
 from test_review import FINDINGS, LIST, REGISTRY
 
 from pemilih.cli import main
-from pemilih.io.findings import write_csv
+from pemilih.io.findings import write_csv, write_xlsx
 from pemilih.store.receive import import_result
 
 pytestmark = pytest.mark.postgres
@@ -57,6 +57,20 @@ def test_load_list_accept_and_undo(ws_args, capsys, workspace):
     assert code == 0 and f"Keputusan #{seq} dibatalkan" in out
     listed = current_list(workspace).to_dicts()
     assert [r["tanggal_lahir"] for r in listed if r["source_ref"] == "dpt.csv::4"] == ["1995-01-10"]
+
+
+def test_findings_xlsx_with_indonesian_headers_loads_as_the_csv(ws_args, capsys, tmp_path):
+    """findings.xlsx is for people (headers in Bahasa Indonesia); review reads it back."""
+    from python_calamine import CalamineWorkbook
+    ws, _ = ws_args
+    path = tmp_path / "findings.xlsx"
+    write_xlsx(FINDINGS, str(path))
+    header = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("temuan").to_python()[0]
+    assert "KUNCI TEMUAN" in header and "finding_key" not in header
+    code, out, _ = _run(capsys, "review", "muat", str(path), *ws)
+    assert code == 0 and "Dimuat 4 usulan baru" in out
+    code, out, _ = _run(capsys, "review", "daftar", "--kode", "U", *ws)
+    assert code == 0 and "terbuka 2" in out and "YOHANES PATIKU" in out
 
 
 def test_expected_failures_are_messages_not_tracebacks(ws_args, capsys, tmp_path):

@@ -94,9 +94,30 @@ def test_workbook_holds_the_same_findings_and_the_evidence(tmp_path):
     book = CalamineWorkbook.from_path(str(tmp_path / "f.xlsx"))
     assert book.sheet_names == ["temuan", "bukti"]
     sheet = book.get_sheet_by_name("temuan").to_python()
-    assert sheet[0] == COLUMNS + EXTRA and sheet[1] == list(findings.row(0))  # the NIK stays text
-    assert book.get_sheet_by_name("bukti").to_python()[1][3:5] == ["NAMA", "sama"]
+    # for people: headers in Bahasa Indonesia (written by hand); the CSV keeps the contract's names
+    assert sheet[0] == ["RUJUKAN BARIS", "NIK", "KODE", "KOLOM", "NILAI DI DAFTAR", "NILAI USULAN", "NIK DUKCAPIL",
+                        "GANDA DENGAN", "SKOR", "ALASAN", "KUNCI TEMUAN", "BUKTI"]
+    assert sheet[1] == list(findings.row(0))  # the NIK stays text
+    evidence = book.get_sheet_by_name("bukti").to_python()
+    assert evidence[0] == ["KUNCI TEMUAN", "RUJUKAN BARIS", "KODE", "KOLOM DIBANDINGKAN", "TINGKAT KECOCOKAN",
+                           "BOBOT", "SKOR"]
+    assert evidence[1][3:5] == ["NAMA", "sama"]
+    assert pl.read_csv(tmp_path / "f.csv", infer_schema=False).columns == COLUMNS + EXTRA
     assert pl.read_csv(tmp_path / "f.csv", infer_schema=False).row(0) == findings.row(0)
+    # the reader maps the headers back: both files are the same table
+    from pemilih.io.findings import read_findings
+    assert read_findings(str(tmp_path / "f.xlsx")).equals(read_findings(str(tmp_path / "f.csv")))
+    assert read_findings(str(tmp_path / "f.xlsx")).columns == COLUMNS + EXTRA
+
+
+def test_a_workbook_with_the_contracts_english_headers_is_still_read(tmp_path):
+    """findings.xlsx written before its headers were Indonesian."""
+    from pemilih.io import xlsx_tables
+    from pemilih.io.findings import read_findings
+    findings = pl.DataFrame({c: [f"v-{c}"] for c in COLUMNS + EXTRA})
+    with xlsx_tables.workbook(str(tmp_path / "lama.xlsx")) as book:
+        xlsx_tables.text_sheet(book, "temuan", findings)
+    assert read_findings(str(tmp_path / "lama.xlsx")).equals(findings)
 
 
 @pytest.mark.parametrize("args,message", [

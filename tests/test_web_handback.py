@@ -20,7 +20,8 @@ from webcoklit import AGREEMENT, A, agree, edit_workbook, receive
 
 pytestmark = pytest.mark.postgres
 
-PACKAGE_FILES = {"manifest.json", "perubahan.xlsx", "daftar.xlsx", "rekap.xlsx", "berita_acara.pdf", "manifest.sig"}
+PACKAGE_FILES = {"manifest.json", "perubahan.xlsx", "daftar.xlsx", "rekap.xlsx", "perubahan_per_tps.xlsx",
+                 "berita_acara.pdf", "manifest.sig"}
 
 
 @pytest.fixture

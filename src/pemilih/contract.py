@@ -171,6 +171,14 @@ FINDINGS_EXTRA = ["finding_key", "evidence"]
 FINDING_KEY_PARTS = ["code", "source_ref", "field", "proposed", "registry_nik"]
 FINDINGS_SHEET, EVIDENCE_SHEET = "temuan", "bukti"
 EVIDENCE_COLUMNS = ["finding_key", "source_ref", "code", "field_linked", "level", "weight", "score"]
+# findings.xlsx is for people: its headers in Bahasa Indonesia (findings.csv keeps the names
+# above, the contract's); the reader maps them back.
+FINDINGS_XLSX_HEADERS = {
+    "source_ref": "RUJUKAN BARIS", "nik": "NIK", "code": "KODE", "field": "KOLOM", "current": "NILAI DI DAFTAR",
+    "proposed": "NILAI USULAN", "registry_nik": "NIK DUKCAPIL", "duplicate_of": "GANDA DENGAN",
+    "score": "SKOR", "reason": "ALASAN", "finding_key": "KUNCI TEMUAN", "evidence": "BUKTI",
+    "field_linked": "KOLOM DIBANDINGKAN", "level": "TINGKAT KECOCOKAN", "weight": "BOBOT",
+}
 # What `field` of a U finding may name: printed KPU list columns.
 FINDING_FIELDS = [KPU_HEADERS[c] for c in ("nik", "nkk", "nama", "tempat_lahir", "tanggal_lahir",
                                            "jenis_kelamin", "status_kawin", "alamat", "rt", "rw",
@@ -184,7 +192,11 @@ PACKAGE_SCHEMA_VERSION = 2
 PACKAGE_SCHEMA_VERSIONS_READ = (1, 2)
 PACKAGE_MANIFEST = "manifest.json"
 PACKAGE_CHANGES, PACKAGE_LIST, PACKAGE_RECAP = "perubahan.xlsx", "daftar.xlsx", "rekap.xlsx"
-PACKAGE_DATA_FILES = [PACKAGE_CHANGES, PACKAGE_LIST, PACKAGE_RECAP]
+# perubahan_per_tps.xlsx: the same changes per village and TPS in KPU's order TMS, U, B (issue 14)
+PACKAGE_PER_TPS = "perubahan_per_tps.xlsx"
+PACKAGE_DATA_FILES = [PACKAGE_CHANGES, PACKAGE_LIST, PACKAGE_RECAP, PACKAGE_PER_TPS]
+# Data files a package made before them lacks: checked when the manifest lists them.
+PACKAGE_LATER_FILES = [PACKAGE_PER_TPS]
 PACKAGE_MINUTES = "berita_acara.pdf"
 PACKAGE_SIGNATURE = "manifest.sig"  # Ed25519 over manifest.json's bytes (io/signing.py)
 PACKAGE_FILES = [PACKAGE_MANIFEST, *PACKAGE_DATA_FILES, PACKAGE_MINUTES, PACKAGE_SIGNATURE]
@@ -214,6 +226,13 @@ INFO_COLUMNS = [CHANGE_KEY, INFO_REASON, *(KPU_HEADERS[c] for c in KPU_COLUMNS)]
 UNRESOLVED_WRITTEN = {"kecamatan": "KECAMATAN TERTULIS", "desa": "DESA TERTULIS"}
 UNRESOLVED_COLUMNS = [CHANGE_KEY, INFO_REASON, *(UNRESOLVED_WRITTEN.get(c, KPU_HEADERS[c])
                                                  for c in KPU_COLUMNS if c != "kode_desa")]
+# perubahan_per_tps.xlsx: one sheet per village (named by its code), a group per TPS, in each
+# TPS the changes in the order of KPU's updating forms (TMS, U, B), numbered 1.. per TPS.
+PER_TPS_ORDER = ["TMS", "U", "B"]
+PER_TPS_NO, PER_TPS_LIST_NO = "NO", "NO DI DAFTAR"
+PER_TPS_COLUMNS = [KPU_HEADERS["tps"], PER_TPS_NO, CHANGE_CODE, CHANGE_CODE_MEANING, PER_TPS_LIST_NO,
+                   *(KPU_HEADERS[c] for c in KPU_COLUMNS if c not in ("kecamatan", "desa", "kode_desa", "tps", "no")),
+                   CORRECTED_COLUMN, CORRECTED_OLD, CORRECTED_NEW, CHANGE_KEY]
 LIST_SHEET = "DPT"  # daftar.xlsx: the resulting list, KPU_HEADERS in KPU_COLUMNS order
 
 # --- 6. Code tables ------------------------------------------------------------------------------

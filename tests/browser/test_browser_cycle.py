@@ -40,8 +40,8 @@ AGREEMENT = "12/PKS/KPU-DPML/UJI-PERAMBAN"
 AGREEMENT_DISDUKCAPIL = "13/PKS/KPU-DISDUKCAPIL/UJI-PERAMBAN"
 LIST_FILE = "dpt_7326.csv"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PACKAGE_FILES = {"manifest.json", "perubahan.xlsx", "daftar.xlsx", "rekap.xlsx", "berita_acara.pdf",
-                 "manifest.sig"}
+PACKAGE_FILES = {"manifest.json", "perubahan.xlsx", "daftar.xlsx", "rekap.xlsx", "perubahan_per_tps.xlsx",
+                 "berita_acara.pdf", "manifest.sig"}
 
 
 def ribuan(n: int) -> str:

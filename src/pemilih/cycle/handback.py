@@ -51,7 +51,7 @@ class HandbackOutcome:
 
 def run(ws, request: HandbackRequest, progress: Progress = SILENT) -> HandbackOutcome:
     """Read what the package is made of (store/handback.py), view it under KPU's rules
-    (engine/pdpb.py), check the agreement, write the four files and the manifest, zip them,
+    (engine/pdpb.py), check the agreement, write the data files (the changes per TPS too) and the manifest, zip them,
     and record the transfer."""
     from pemilih.contract import (
         EXPORT_ELEMENTS,
@@ -59,6 +59,7 @@ def run(ws, request: HandbackRequest, progress: Progress = SILENT) -> HandbackOu
         PACKAGE_CHANGES,
         PACKAGE_LIST,
         PACKAGE_MINUTES,
+        PACKAGE_PER_TPS,
         PACKAGE_RECAP,
     )
     from pemilih.cycle import recap
@@ -87,6 +88,7 @@ def run(ws, request: HandbackRequest, progress: Progress = SILENT) -> HandbackOu
         folder = Path(tmp)
         package.write_changes(folder / PACKAGE_CHANGES, made.changes, made.info, made.unresolved, rules.code_labels)
         package.write_list(folder / PACKAGE_LIST, made.voters)
+        package.write_per_tps(folder / PACKAGE_PER_TPS, pdpb.per_tps(made, rules.code_labels), period=request.period)
         write_recap(summary, str(folder / PACKAGE_RECAP), title=f"Rekapitulasi daftar pemilih {request.period}")
         manifest = package.manifest_for(folder, regency=handing.regency, period=request.period,
                                         source_list=handing.source_list, counts=counts,

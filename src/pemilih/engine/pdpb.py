@@ -248,3 +248,47 @@ class Counted:
     removals: pl.DataFrame  # key, code
     corrected: pl.Series  # keys with a correction or a move
     events: int
+
+
+PER_TPS_GROUP = {"TMS": 0, "U": 1, "B": 2}  # KPU's updating forms: struck first, then corrected, then new
+PER_TPS_VOTER = [c for c in KPU_COLUMNS if c not in ("kecamatan", "desa", "kode_desa", "tps")]
+
+
+def per_tps(made: Handback, code_labels: dict[str, str]) -> pl.DataFrame:
+    """Every change of the package once, per village and TPS in the order of KPU's updating
+    forms: TMS and U where KPU's list has the voter (the place and number KPU shared: its operator
+    finds the voter there; a move to another TPS of the village as `TMS-8` with the old and new
+    TPS; U one row per corrected field), then B where the new voter is listed now. Columns:
+    kecamatan, desa, kode_desa, tps, seq (1.. per village and TPS), code, meaning, the voter's
+    KPU columns (its `no` the number in the list the row belongs to), column, old, new, key."""
+    ch = made.changes
+    schema = {"group": pl.Int64, "code": pl.String, "key": pl.String, "kecamatan": pl.String, "desa": pl.String,
+              "kode_desa": pl.String, "tps": pl.String, **{c: pl.String for c in PER_TPS_VOTER},
+              "column": pl.String, "old": pl.String, "new": pl.String}
+    none = pl.lit(None, dtype=pl.String)
+
+    def rows(frame: pl.DataFrame, group: str, code: pl.Expr, column=none, old=none, new=none) -> pl.DataFrame:
+        return frame.select(pl.lit(PER_TPS_GROUP[group]).alias("group"), code.alias("code"), "key",
+                            "kecamatan", "desa", "kode_desa", "tps", *PER_TPS_VOTER, column.alias("column"),
+                            old.alias("old"), new.alias("new")).cast(schema)
+    start = made.start.with_columns(pl.coalesce(_tps_text(pl.col("tps")), pl.col("tps")).alias("tps")).select(
+        "key", "kecamatan", "desa", "kode_desa", "tps", *PER_TPS_VOTER)
+    moved = ch.moved.select("key", "old", "new").join(start, on="key", how="left")
+    corrected = ch.corrected.select("key", "column", "old", "new").join(start, on="key", how="left")
+    frame = pl.concat([
+        rows(ch.removed, "TMS", pl.col("code")),
+        rows(moved, "TMS", pl.lit(MOVE_CODE), pl.lit("tps"), pl.col("old"), pl.col("new")),
+        rows(corrected, "U", pl.lit("U"), pl.col("column"), pl.col("old"), pl.col("new")),
+        rows(ch.added, "B", pl.lit("B")),
+    ])
+    number = pl.col("no").str.strip_chars().cast(pl.Int64, strict=False)
+    frame = frame.sort(["kode_desa", "tps", "group", "code", number, "key", "column"], nulls_last=True,
+                       maintain_order=True)
+    meaning = pl.col("code").replace_strict(code_labels, default=pl.col("code"), return_dtype=pl.String)
+    return frame.with_columns(
+        (pl.int_range(pl.len()).over("kode_desa", "tps") + 1).alias("seq"), meaning.alias("meaning"),
+    ).select("kecamatan", "desa", "kode_desa", "tps", "seq", "code", "meaning", *PER_TPS_VOTER, "column", "old",
+             "new", "key")
+
+
+MOVE_CODE = "TMS-8"  # KPU's code for a voter listed at the wrong TPS of the village (PEMILU2024)

@@ -7,6 +7,8 @@ formula (`=HYPERLINK(…)` from a list) is marked as text in the CSV and is a st
 workbook (domain/formula.py); read_findings() gives it back as it was. The workbook has the
 same table on the sheet `temuan` and, on the sheet `bukti`, the evidence of each probabilistic
 link spread out one field per row (field, level, weight) for a reviewer who does not read JSON.
+The workbook is for people: its headers are in Bahasa Indonesia (FINDINGS_XLSX_HEADERS), the
+CSV keeps the contract's names; read_findings() reads either.
 """
 from __future__ import annotations
 
@@ -15,7 +17,14 @@ import os
 
 import polars as pl
 
-from pemilih.contract import EVIDENCE_COLUMNS, EVIDENCE_SHEET, FINDINGS_FILE_CSV, FINDINGS_FILE_XLSX, FINDINGS_SHEET
+from pemilih.contract import (
+    EVIDENCE_COLUMNS,
+    EVIDENCE_SHEET,
+    FINDINGS_FILE_CSV,
+    FINDINGS_FILE_XLSX,
+    FINDINGS_SHEET,
+    FINDINGS_XLSX_HEADERS,
+)
 from pemilih.domain.formula import csv_read_back, csv_safe
 from pemilih.io import xlsx_tables
 
@@ -41,11 +50,15 @@ def evidence_rows(findings: pl.DataFrame) -> list[list]:
 
 
 def write_xlsx(findings: pl.DataFrame, path: str) -> None:
-    """Both sheets, streamed (io/xlsx_tables.py)."""
+    """Both sheets, streamed (io/xlsx_tables.py), under their Indonesian headers."""
+    evidence = pl.DataFrame(evidence_rows(findings), schema=EVIDENCE_COLUMNS, orient="row")
     with xlsx_tables.workbook(path) as book:
-        xlsx_tables.text_sheet(book, FINDINGS_SHEET, findings)
-        xlsx_tables.text_sheet(book, EVIDENCE_SHEET, pl.DataFrame(
-            evidence_rows(findings), schema=EVIDENCE_COLUMNS, orient="row"))
+        xlsx_tables.text_sheet(book, FINDINGS_SHEET, _printed(findings))
+        xlsx_tables.text_sheet(book, EVIDENCE_SHEET, _printed(evidence))
+
+
+def _printed(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.rename({c: FINDINGS_XLSX_HEADERS[c] for c in frame.columns if c in FINDINGS_XLSX_HEADERS})
 
 
 def write_all(findings: pl.DataFrame, out_dir: str) -> dict[str, str]:
@@ -67,6 +80,8 @@ def read_findings(path: str) -> pl.DataFrame:
     try:
         if str(path).lower().endswith(".xlsx"):
             frame = _sheet_frame(path, FINDINGS_SHEET)
+            frame = frame.rename({h: c for c, h in FINDINGS_XLSX_HEADERS.items() if h in frame.columns
+                                  and c not in frame.columns})  # the Indonesian headers; older books: English
         else:
             frame = csv_read_back(pl.read_csv(path, infer_schema=False, encoding="utf8-lossy"))
     except Exception as exc:  # unreadable or not a table: a reason, not a traceback

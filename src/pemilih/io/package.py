@@ -1,8 +1,9 @@
-"""The hand-back package (formats.md section 5): a zip of four files, a manifest and its
+"""The hand-back package (formats.md section 5): a zip of five files, a manifest and its
 signature. Every list sheet goes through io/voter_table.py (printed names, dates DD-MM-YYYY).
 
     <regency code>_<period>_<sha256 prefix>.zip
-      manifest.json  perubahan.xlsx  daftar.xlsx  rekap.xlsx  berita_acara.pdf  manifest.sig
+      manifest.json  perubahan.xlsx  daftar.xlsx  rekap.xlsx  perubahan_per_tps.xlsx  berita_acara.pdf
+      manifest.sig
 
 The minutes print the manifest's hash, yet the manifest lists the minutes' own hash: so the
 hash printed (`manifest_sha256`, also the zip name's prefix) is taken over the manifest
@@ -51,6 +52,7 @@ from pemilih.contract import (
     PACKAGE_CHANGES as CHANGES,
 )
 from pemilih.contract import PACKAGE_DATA_FILES as DATA_FILES
+from pemilih.contract import PACKAGE_LATER_FILES as LATER_FILES
 from pemilih.contract import PACKAGE_MANIFEST as MANIFEST
 from pemilih.contract import PACKAGE_MINUTES as MINUTES
 from pemilih.contract import PACKAGE_SCHEMA_VERSION as SCHEMA_VERSION
@@ -122,6 +124,59 @@ def write_changes(path: Path, changes, info, unresolved, code_labels: dict[str, 
             xlsx_tables.text_sheet(book, sheet, pl.concat([
                 frame.select(pl.col("key").alias(CHANGE_KEY), pl.col("reason").alias(INFO_REASON)),
                 voter_table.printed(frame, columns, headers)], how="horizontal"))
+
+
+def write_per_tps(path: Path, rows: pl.DataFrame, *, period: str) -> None:
+    """perubahan_per_tps.xlsx (formats.md section 5): engine.pdpb.per_tps's rows, one sheet per
+    village (named by its code), a heading row per TPS, each TPS starting a printed page under the
+    repeated column headers; landscape, fit to width; every cell text (NIK never a number),
+    written through io/xlsx_text.text_workbook (a formula in a value stays text)."""
+    from pemilih.contract import PER_TPS_COLUMNS
+    from pemilih.io.xlsx_text import text_workbook
+    printed = rows.with_columns(
+        pl.col("column").replace_strict(KPU_HEADERS, default=pl.col("column"), return_dtype=pl.String),
+        *(pl.when(pl.col("column").is_in(voter_table.DATE_COLUMNS)).then(printed_date(v)).otherwise(pl.col(v))
+          .alias(v) for v in ("old", "new")),
+        *voter_table.printed_values(rows, voter_table.DATE_COLUMNS))
+    fields = ["tps", "seq", "code", "meaning", "no", *(c for c in KPU_COLUMNS if c not in (
+        "kecamatan", "desa", "kode_desa", "tps", "no")), "column", "old", "new", "key"]
+    book = text_workbook(str(path))
+    try:
+        bold = book.add_format({"bold": True})
+        head = book.add_format({"bold": True, "border": 1, "bg_color": "#DDDDDD", "text_wrap": True})
+        cell = book.add_format({"border": 1, "num_format": "@"})
+        if printed.is_empty():
+            book.add_worksheet("Perubahan").write_string(0, 0, "Tidak ada perubahan pada periode ini.")
+        for (code,), village in printed.group_by("kode_desa", maintain_order=True):
+            sheet = book.add_worksheet(str(code)[:31])
+            first = village.row(0, named=True)
+            sheet.write_string(0, 0, f"DAFTAR PERUBAHAN PEMILIH PER TPS (TMS, U, B) PERIODE {period}", bold)
+            sheet.write_string(1, 0, f"KECAMATAN {first['kecamatan'] or ''}   KELURAHAN/DESA {first['desa'] or ''}   "
+                                     f"KODE DESA {code}", bold)
+            sheet.write_row(3, 0, PER_TPS_COLUMNS, head)
+            sheet.repeat_rows(3)
+            sheet.set_landscape()
+            sheet.set_paper(9)  # A4
+            sheet.fit_to_pages(1, 0)
+            sheet.set_column(0, len(PER_TPS_COLUMNS) - 1, 12)
+            r, breaks = 4, []
+            for (tps,), group in village.group_by("tps", maintain_order=True):
+                if r > 4:
+                    breaks.append(r)
+                count = {c: group.filter(pl.col("code").str.starts_with(c)).height for c in ("TMS", "U", "B")}
+                sheet.write_string(r, 0, f"TPS {tps}: TMS {count['TMS']}, U {count['U']}, B {count['B']}", bold)
+                r += 1
+                for values in group.select(fields).iter_rows():
+                    for c, value in enumerate(values):
+                        if value is not None and value != "":
+                            sheet.write_string(r, c, str(value), cell)
+                        else:
+                            sheet.write_blank(r, c, None, cell)
+                    r += 1
+            if breaks:
+                sheet.set_h_pagebreaks(breaks)
+    finally:
+        book.close()
 
 
 def write_list(path: Path, voters) -> None:
@@ -237,7 +292,7 @@ def open_package(path: Path, keys: dict, *, expected_hash: str | None = None,
         raise PackageError(f"{name}: bukan berkas zip yang dapat dibaca") from None
     with z:
         entries = {i.filename.split("/")[-1]: i for i in z.infolist()}
-        missing = [n for n in [MANIFEST, *DATA_FILES, MINUTES] if n not in entries]
+        missing = [n for n in [MANIFEST, *DATA_FILES, MINUTES] if n not in entries and n not in LATER_FILES]
         if missing:
             raise PackageError(f"{name}: paket tidak lengkap, tidak ada: " + ", ".join(missing))
         if SIGNATURE not in entries:
@@ -255,7 +310,10 @@ def open_package(path: Path, keys: dict, *, expected_hash: str | None = None,
         _check(manifest, name, expected_hash)
         listed = manifest.get("files") or {}
         files = {}
-        for file in [*DATA_FILES, MINUTES]:
+        later = [n for n in LATER_FILES if isinstance(listed, dict) and n in listed]  # older packages lack them
+        if absent := [n for n in later if n not in entries]:
+            raise PackageError(f"{name}: paket tidak lengkap, tidak ada: " + ", ".join(absent))
+        for file in [*(n for n in DATA_FILES if n not in LATER_FILES or n in later), MINUTES]:
             want = (listed.get(file) or {}).get("sha256") if isinstance(listed, dict) else None
             got, data = _stream(z, entries[file], name, keep=file in keep)
             if want != got:
