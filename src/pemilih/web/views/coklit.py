@@ -123,7 +123,8 @@ def coklit_page(request, outcomes=None, error=None, status: int = 200):
     shown = [r["progress"] for r in rows if r["progress"]]
     visits = {"voters": sum(p.voters for p in shown), "visited": sum(p.visited for p in shown)} if shown else None
     return render(request, "web/coklit/index.html", {
-        "rows": rows, "scoped": bool(scope), "visits": visits, "regime": regime, "regimes": regimes_for(request, election),
+        "rows": rows, "scoped": bool(scope), "visits": visits, "regime": regime,
+        "regimes": regimes_for(request, election),
         "agreement": agreement, "agreement_problem": problem if agreement is None else None,
         "partly_covered": agreement is not None and whole is None, "outcomes": outcomes, "error": error,
         "can_zip": scope is None and bool(rows) and whole is not None, "in_request": IN_REQUEST,
