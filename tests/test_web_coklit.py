@@ -105,6 +105,7 @@ def test_edited_workbook_collected_through_the_web_changes_the_list(site, tmp_pa
         ("dpt.csv::4", "NAMA BARU"): "YOHANES PATIKU"})
     page = _upload(committee, edited, name="hasil coklit.xlsx").content.decode()
     assert "hasil_coklit.xlsx" in page and "Diterima" in page
+    assert "peristiwa #" not in page  # no internal event number on a committee's page (issue 14)
     counts = dict(re.findall(r"<dt>([A-Z0-9-]+)</dt><dd class=\"num\">(\d+)</dd>", page))
     assert counts == {"TMS-1": "1", "U": "1"}
     now = {r["source_ref"]: r for r in current_list(site.ws).to_dicts()}

@@ -272,6 +272,8 @@ def test_undo_restores_the_list_and_the_history_says_so(queued, dump_db):
     assert dump_db(queued.ws)["store_voter"] == original
     assert set(_status(queued.ws).values()) == {"terbuka"}
     assert f"dibatalkan oleh #{seq + 1}" in page
+    # the history names each kind in Bahasa Indonesia (store/events.py's labels)
+    assert f"Keputusan temuan dibatalkan #{seq}" in page and "Temuan diterima" in page
     twice = client.post("/tinjau/batal/", {"peristiwa": seq, "alasan": "lagi"}, follow=True).content.decode()
     assert "sudah dibatalkan" in twice
 

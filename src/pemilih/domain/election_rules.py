@@ -147,6 +147,43 @@ class Schedule:
         return f"Batas tanggapan atas DPS {dmy(self.responses_until)} sudah lewat (hari ini {dmy(on)})"
 
 
+@dataclass(frozen=True)
+class CurrentStage:
+    """Where an election stands on a day, as a committee's home says it (Bahasa Indonesia)."""
+
+    name: str  # the stage now
+    deadline: date | None  # the day the stage ends (None: nothing left to do)
+    next_step: str  # what comes next, with its date
+
+
+def current_stage(planned: Schedule, on: date, set_stages) -> CurrentStage:
+    """The stage of an election with this schedule on `on`, given the lists already set
+    (`set_stages`: DPS, DPT): a list not set is its stage, however late; then the DPS's
+    announcement and responses until their deadline, the wait for the DPT, polling day."""
+    done = set(set_stages)
+    if DPS not in done:
+        late = f" (terlambat; dijadwalkan {dmy(planned.dps_set_on)})" if on > planned.dps_set_on else ""
+        return CurrentStage("Penyusunan DPS", planned.dps_set_on,
+                            f"DPML menetapkan DPS pada {dmy(planned.dps_set_on)}{late}; sesudah itu DPS "
+                            f"diumumkan sampai {dmy(planned.announce_until)}")
+    if DPT not in done and on <= planned.responses_until:
+        return CurrentStage("Pengumuman DPS dan tanggapan masyarakat", planned.responses_until,
+                            f"Catat tanggapan masyarakat atas DPS paling lambat {dmy(planned.responses_until)}; "
+                            f"DPT ditetapkan pada {dmy(planned.dpt_set_on)}")
+    if DPT not in done:
+        late = f" (terlambat; dijadwalkan {dmy(planned.dpt_set_on)})" if on > planned.dpt_set_on else ""
+        return CurrentStage("Penyusunan DPT", planned.dpt_set_on,
+                            f"DPML menetapkan DPT pada {dmy(planned.dpt_set_on)}{late}; tanggapan atas DPS "
+                            f"sudah ditutup {dmy(planned.responses_until)}")
+    if on <= planned.voting_day:
+        return CurrentStage("Persiapan pemungutan suara", planned.voting_day,
+                            f"Pemungutan suara pada {dmy(planned.voting_day)}: siapkan TPS dan "
+                            "bagikan undangan kepada pemilih DPT")
+    return CurrentStage("Pemungutan suara sudah dilaksanakan", None,
+                        f"Pemungutan suara berlangsung {dmy(planned.voting_day)}; tidak ada tahapan daftar "
+                        "pemilih lagi")
+
+
 def schedule(regime: str, dps_set_on: date, voting_day: date, *, announce_until: date | None = None,
              responses_until: date | None = None, dpt_set_on: date | None = None) -> Schedule:
     """An election's schedule: the dates given, the regime's defaults for the others."""

@@ -103,3 +103,24 @@ def printed_name_table() -> pl.DataFrame:
     as a table (the hand-back names a whole list's villages so, whatever spelling a row carried)."""
     return villages().select(pl.col("code").alias("kode_desa"), pl.col("kecamatan").str.to_uppercase(),
                              pl.col("name").str.to_uppercase().alias("desa"))
+
+
+# Regencies whose desa are called lembang (Toraja: Perda Toraja Utara 2/2017, Tana Toraja).
+LEMBANG_REGENCIES = ("73.18", "73.26")
+
+
+def village_title(code: str) -> str:
+    """A village as a person names it: `Lembang Limbong`, `Kelurahan Rantepao`, `Desa X`
+    (the reference's name after the kind the regency calls it); the code itself when the
+    reference has no such village."""
+    hit = villages().filter(pl.col("code") == code)
+    if not hit.height:
+        return code
+    name, kind = hit["name"][0], (hit["kind"][0] or "").lower()
+    if kind == "kelurahan":
+        word = "Kelurahan"
+    elif code[:5] in LEMBANG_REGENCIES:
+        word = "Lembang"
+    else:
+        word = "Desa"
+    return f"{word} {name}"

@@ -74,3 +74,23 @@ def name_of(kode_desa: str) -> str:
         if v["kode_desa"] == kode_desa:
             return v["desa"]
     return kode_desa
+
+
+def title_of(kode_desa: str) -> str:
+    """A village as a person names it: the region reference's (`Lembang Limbong`), else the
+    list's own spelling of it (a village the reference lacks), else its code."""
+    from pemilih.domain.region_tables import village_title
+    title = village_title(kode_desa)
+    if title != kode_desa:
+        return title
+    listed = name_of(kode_desa)
+    return listed.title() if listed and listed != kode_desa else kode_desa
+
+
+def kecamatan_of(kode_desa: str) -> str:
+    """The kecamatan of a village by name: the reference's, else the list's, else ''."""
+    from pemilih.domain.region_tables import printed_names
+    names = printed_names([kode_desa]).get(kode_desa)
+    if names:
+        return names[0].title()
+    return next((v["kecamatan"].title() for v in villages() if v["kode_desa"] == kode_desa and v["kecamatan"]), "")

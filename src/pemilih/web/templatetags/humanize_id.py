@@ -10,3 +10,10 @@ def ribuan(value):
         return f"{int(value):,}".replace(",", ".")
     except (TypeError, ValueError):
         return value
+
+
+@register.filter
+def jenis_peristiwa(kind):
+    """An event kind as a person reads it (store/events.py's one label per kind)."""
+    from pemilih.store.events import label
+    return label(str(kind))

@@ -57,6 +57,22 @@ def chosen_regime(value: str | None) -> str:
     return value if value in codes.regimes() else working_regime(workspace.current())
 
 
+def regime_for(request, asked: str | None, election) -> str:
+    """The code table a workbook is cut with: what is asked, among every table; a committee
+    gets its election's own table only (whatever a form says), else the working one."""
+    if access.village_scope(request) is not None:
+        return election.regime if election is not None else working_regime(workspace.current())
+    return chosen_regime(asked or (election.regime if election else None))
+
+
+def regimes_for(request, election) -> list[str]:
+    """The code tables a page offers: a committee its election's own only."""
+    from pemilih.domain import codes
+    if access.village_scope(request) is not None:
+        return [regime_for(request, None, election)]
+    return list(codes.regimes())
+
+
 # --- the page ---------------------------------------------------------------------------------
 
 def _history() -> tuple[dict, dict]:
@@ -84,7 +100,6 @@ def coklit_page(request, outcomes=None, error=None, status: int = 200):
     """The villages whose workbooks may go out: in the account's scope, of the election (the
     latest), each offered only under an agreement that covers it (else the reason is shown)."""
     from pemilih.cycle.share import agreements_by_village
-    from pemilih.domain import codes
     scope = access.village_scope(request)
     election = the_election()
     shared, collected = _history()
@@ -100,7 +115,7 @@ def coklit_page(request, outcomes=None, error=None, status: int = 200):
     covered = agreements_by_village(workspace.current(), [r["kode_desa"] for r in rows], timezone.localdate())
     for r in rows:
         r["agreement"], r["problem"] = covered[r["kode_desa"]]
-    regime = chosen_regime(request.GET.get("rezim") or (election.regime if election else None))
+    regime = regime_for(request, request.GET.get("rezim"), election)
     whole, problem = agreement_for_villages([r["kode_desa"] for r in rows]) if rows else (None, None)
     agreement = whole or next((r["agreement"] for r in rows if r["agreement"]), None)  # for the notice
     if outcomes is None:
@@ -108,7 +123,8 @@ def coklit_page(request, outcomes=None, error=None, status: int = 200):
     shown = [r["progress"] for r in rows if r["progress"]]
     visits = {"voters": sum(p.voters for p in shown), "visited": sum(p.visited for p in shown)} if shown else None
     return render(request, "web/coklit/index.html", {
-        "rows": rows, "scoped": bool(scope), "visits": visits, "regime": regime, "regimes": codes.regimes(),
+        "rows": rows, "scoped": bool(scope), "visits": visits, "regime": regime,
+        "regimes": regimes_for(request, election),
         "agreement": agreement, "agreement_problem": problem if agreement is None else None,
         "partly_covered": agreement is not None and whole is None, "outcomes": outcomes, "error": error,
         "can_zip": scope is None and bool(rows) and whole is not None, "in_request": IN_REQUEST,
@@ -147,7 +163,7 @@ def download(request, kode_desa: str):
         messages.error(request, problem)
         return redirect("coklit")
     election = the_election()
-    regime = chosen_regime(request.POST.get("rezim") or (election.regime if election else None))
+    regime = regime_for(request, request.POST.get("rezim"), election)
     folder = Path(tempfile.mkdtemp(prefix="coklit-", dir=jobs.upload_dir()))
     try:
         out = share.run(workspace.current(), share.ShareRequest(
@@ -180,7 +196,7 @@ def download_all(request):
         return redirect("coklit")
     job = jobs.enqueue(request, tasks.SHARE_ALL, {
         "agreement": agreement.number, "election": election.code if election else None,
-        "regime": chosen_regime(request.POST.get("rezim") or (election.regime if election else None)),
+        "regime": regime_for(request, request.POST.get("rezim"), election),
         "who": access.who(request, REASON_SHARE), "next_url": reverse("coklit"), "personal_data": "coklit"})
     return redirect("pekerjaan", job.pk)
 

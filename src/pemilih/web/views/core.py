@@ -51,11 +51,34 @@ def home(request):
         "name": request.user.get_full_name() or request.user.username,
         "voters": voters.count() if can_see_list else "-",
         "villages": len(listed) if can_see_list else "-",
-        "events": Event.objects.count(),
+        # a committee reads its village and its election's stage, not the log's size
+        "events": Event.objects.count() if not scope else None,
+        "village": _village_card(scope) if scope else None,
         "jobs": [_labelled(j) for j in Job.objects.filter(user=request.user)[:8]],
         **(queue_context(request) if can_see_list else {}),
     }
     return render(request, "web/home.html", context)
+
+
+def _village_card(kode_desa: str) -> dict:
+    """A committee's village by name (the region reference), with the stage of the latest
+    election it holds: the stage, its deadline and the next step (domain/election_rules)."""
+    from pemilih.cycle import election as step
+    from pemilih.domain import election_rules, region_tables
+    from pemilih.store import elections
+    from pemilih.store.models import Election
+    from pemilih.web import workspace
+    from pemilih.web.villages import kecamatan_of, title_of
+    card = {"title": title_of(kode_desa), "code": kode_desa, "kecamatan": kecamatan_of(kode_desa),
+            "regency": region_tables.regency_name(kode_desa[:5]) or "", "election": None}
+    held = [e for e in Election.objects.order_by("-voting_day", "-pk") if kode_desa in e.villages]
+    if held:
+        e = held[0]
+        plan = step.timetable(workspace.current(), e.code)
+        done = [s for s in (election_rules.DPS, election_rules.DPT) if elections.latest(e, s) is not None]
+        card["election"] = e
+        card["stage"] = election_rules.current_stage(plan["schedule"], plan["today"], done)
+    return card
 
 
 def _labelled(job: Job) -> Job:

@@ -28,7 +28,7 @@ from pemilih.web.access import only, route
 from pemilih.web.models import Job
 from pemilih.web.roles import Role
 from pemilih.web.uploads import RESPONSES, SIZE_LIMITS, TOO_LARGE, size_refusal
-from pemilih.web.villages import villages
+from pemilih.web.villages import kecamatan_of, title_of, villages
 
 MAX_UPLOAD = SIZE_LIMITS[RESPONSES][0]  # a responses sheet is a few hundred rows
 RESPONSE_SUFFIXES = (".xlsx", ".xls", ".ods")  # what the sheet reader (calamine) opens
@@ -77,7 +77,7 @@ def election_list(request):
     return render(request, "web/election/list.html", {
         "elections": rows, "can_create": access.RULES["pilkalem_buat"].allows(access.role_of(request)),
         # a committee whose village holds none is told so, not shown an empty table only
-        "no_election_here": scope if scope is not None and not rows else None})
+        "no_election_here": scope if scope is not None and not rows else None, "scoped": scope is not None})
 
 
 def _lembang(choices: list[dict]) -> list[str]:
@@ -166,7 +166,11 @@ def election_detail(request, code: str, problems: list[str] | None = None, statu
     lists = {s: elections.latest(e, s) for s in STAGES}
     answered = Event.objects.filter(kind=RESPONSE_RECORDED, payload__election=e.code)
     plan = step.timetable(workspace.current(), e.code)
+    scope = access.village_scope(request)
     stages = [{"stage": s, "name": elections.STAGE_NAMES[s], "list": lists[s],
+               # a committee reads its own village's count, not the whole election's
+               "voters": (lists[s].voters if scope is None else lists[s].rows.filter(kode_desa=scope).count())
+               if lists[s] else None,
                "set_on": lists[s].event.happened_at if lists[s] else None, "dates": plan["stages"][s],
                "ready": s == "DPS" or lists[{"DPT": "DPS", "DPTb": "DPT"}[s]] is not None} for s in STAGES]
     late = plan["schedule"].responses_late(plan["today"]) if lists["DPT"] is None else None
@@ -178,6 +182,7 @@ def election_detail(request, code: str, problems: list[str] | None = None, statu
                       "rows": sum(ev.payload.get("responses", 0) for ev in answered)},
         "villages": _village_rows(e, lists, shown), "tps_list": tps_list, "chosen": chosen,
         "tps": _tps_summary(tps_list, chosen) if tps_list and chosen else [],
+        "chosen_title": title_of(chosen) if chosen else "",
         "problems": problems or [], "scoped": access.village_scope(request) is not None,
         "plan": plan, "responses_late": late, "responses_open": lists["DPS"] is not None,
     }, status=status)
@@ -186,7 +191,7 @@ def election_detail(request, code: str, problems: list[str] | None = None, statu
 def _village_rows(e, lists: dict, shown: list[str]) -> list[dict]:
     """Per village: voters on each set list and the number of TPS (DPT, else DPS)."""
     from pemilih.store.models import ElectionVoter
-    names = {v["kode_desa"]: v for v in villages()}
+    names = {v["kode_desa"]: v for v in villages()}  # the list's spelling, where the reference lacks it
     counts: dict[str, dict] = {}
     for stage, made in lists.items():
         if made is None:
@@ -198,8 +203,8 @@ def _village_rows(e, lists: dict, shown: list[str]) -> list[dict]:
     rows = []
     for kode in shown:
         found = counts.get(kode, {})
-        rows.append({"kode_desa": kode, "desa": names.get(kode, {}).get("desa", ""),
-                     "kecamatan": names.get(kode, {}).get("kecamatan", ""),
+        rows.append({"kode_desa": kode, "desa": names.get(kode, {}).get("desa", ""), "title": title_of(kode),
+                     "kecamatan": kecamatan_of(kode),
                      "counts": [found.get(s, {}).get("n") for s in STAGES],
                      "tps": found.get(tps_stage, {}).get("tps"),
                      "printable": [s for s in STAGES if found.get(s)]})
@@ -266,8 +271,7 @@ def upload_responses(request, code: str):
     finally:
         shutil.rmtree(stored.parent, ignore_errors=True)
     counts = ", ".join(f"{k.lower()} {v}" for k, v in sorted(out.counts.items())) or "tidak ada perubahan"
-    messages.success(request, f"Tanggapan dicatat ({counts})"
-                     + (f", peristiwa #{out.event_seq}." if out.event_seq else "."))
+    messages.success(request, f"Tanggapan dicatat ({counts}).")
     return redirect("pilkalem_detail", code)
 
 

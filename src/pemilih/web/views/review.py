@@ -289,15 +289,16 @@ def _history() -> list[dict]:
     from the decision rows instead (one per proposal decided)."""
     from django.db.models import Count
 
+    from pemilih.store.events import label
     from pemilih.store.models import Event, ReviewDecision
     from pemilih.store.projection import REVIEW_ACCEPTED, REVIEW_REJECTED, REVIEW_UNDONE
-    labels = {REVIEW_ACCEPTED: "Diterima", REVIEW_REJECTED: "Ditolak", REVIEW_UNDONE: "Pembatalan"}
-    events = list(Event.objects.filter(kind__in=list(labels)).defer("payload").order_by("-seq")[:HISTORY])
+    kinds = [REVIEW_ACCEPTED, REVIEW_REJECTED, REVIEW_UNDONE]
+    events = list(Event.objects.filter(kind__in=kinds).defer("payload").order_by("-seq")[:HISTORY])
     seqs = [e.seq for e in events]
     undone = dict(Event.objects.filter(undoes__in=seqs).values_list("undoes_id", "seq"))
     decided = dict(ReviewDecision.objects.filter(event_id__in=seqs).values("event_id")
                    .annotate(n=Count("id")).values_list("event_id", "n"))
-    return [{"seq": e.seq, "label": labels[e.kind], "kind": e.kind, "actor": e.actor, "agency": e.agency,
+    return [{"seq": e.seq, "label": label(e.kind), "kind": e.kind, "actor": e.actor, "agency": e.agency,
              "when": e.happened_at, "reason": e.reason, "proposals": decided.get(e.seq),
              "undoes": e.undoes_id, "undone_by": undone.get(e.seq),
              "can_undo": e.kind != REVIEW_UNDONE and e.seq not in undone} for e in events]
