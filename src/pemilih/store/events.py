@@ -507,6 +507,7 @@ LABELS: dict[str, str] = {
     VILLAGE_RESOLVED: "desa pemilih ditentukan",
     KEY_REGISTERED: "kunci publik instansi didaftarkan",
     RETENTION_APPLIED: "data pribadi dihapus (masa retensi berakhir)",
+    DOCUMENT_SETTINGS_SET: "pengaturan dokumen (instansi, penanda tangan, penomoran) dicatat",
 }
 
 
