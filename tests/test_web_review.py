@@ -14,6 +14,7 @@ import polars as pl
 import pytest
 
 from filemaker import KPU_HEADER, REGISTRY_HEADER, resident, spelled, voter, write_csv
+from handmade import LIST, REGISTRY, F
 from webcoklit import agree
 
 pytestmark = pytest.mark.postgres
@@ -142,21 +143,6 @@ def test_verification_form_errors_are_shown(regency):
 
 # --- the queue on hand-made findings ------------------------------------------------------------
 
-LIST = [
-    {"source_ref": "dpt.csv::2", "file": "dpt.csv", "sheet": "", "row": 2, "kode_desa": "73.26.01.2001",
-     "nik": "7326014507890001", "nama": "NE RANTE", "tanggal_lahir": "1989-07-05", "tps": "001"},
-    {"source_ref": "dpt.csv::3", "file": "dpt.csv", "sheet": "", "row": 3, "kode_desa": "73.26.01.2001",
-     "nik": "7326011203800002", "nama": "YOHANIS PATIKU", "tanggal_lahir": "1980-03-12", "tps": "001"},
-    {"source_ref": "dpt.csv::4", "file": "dpt.csv", "sheet": "", "row": 4, "kode_desa": "73.26.01.2002",
-     "nik": "7326015001950003", "nama": "MARTHA", "tanggal_lahir": "1995-01-10", "tps": "002"},
-]
-REGISTRY = [
-    {"source_ref": "dk.csv::2", "file": "dk.csv", "sheet": "", "row": 2, "nik": "7326014101060004",
-     "nkk": "7326010101060001", "nama": "LINA SAMPE", "tanggal_lahir": "2006-01-01",
-     "jenis_kelamin": "P", "kode_wilayah": "73.26.01.2002"},
-]
-F = ["source_ref", "nik", "code", "field", "current", "proposed", "registry_nik", "duplicate_of",
-     "score", "reason", "finding_key", "evidence"]
 EVIDENCE = ('{"method": "probabilistik", "score": 0.93, "match_weight": 9.1, "fields": '
             '[{"field": "NAMA", "level": "mirip", "weight": 2.5}, {"field": "TANGGAL LAHIR", "level": "sama", "weight": 6.6}]}')
 FINDINGS = pl.DataFrame([
