@@ -155,3 +155,18 @@ def test_command_round_trip(store_location, capsys, monkeypatch):
     assert "  NIP: 19800202 200501 2 003\n" in out
     assert "  Pola nomor sk_dpt: {nomor}/PL.01-Kpt/7326/{tahun}\n" in out
     assert "  Penandatangan: " + "." * 36 + " (bawaan)" in out  # DPML: nothing set
+
+
+def test_a_document_keeps_its_number_and_the_next_one_counts_on(village):  # noqa: F811
+    ws = village["ws"]
+    _set_signatories(ws)
+    day = date(2027, 2, 3)
+    first = documents.issue(ws, "PANITIA", "sk_dps", day, "E1/DPS/73.26.01.2001", WHO)
+    again = documents.issue(ws, "PANITIA", "sk_dps", day, "E1/DPS/73.26.01.2001", WHO)
+    other = documents.issue(ws, "PANITIA", "sk_dps", day, "E1/DPS/73.26.01.2002", WHO)
+    minutes = documents.issue(ws, "PANITIA", "ba_dps", day, "E1/DPS/73.26.01.2001", WHO)
+    assert first == again == "001/SK-DPS/PANITIA/II/2027"
+    assert other == "002/SK-DPS/PANITIA/II/2027"
+    assert minutes == "001/BA-DPS/PANITIA/II/2027"  # each kind counts on its own
+    next_year = documents.issue(ws, "PANITIA", "sk_dps", date(2028, 1, 5), "E2/DPS/73.26.01.2001", WHO)
+    assert next_year == "001/SK-DPS/PANITIA/I/2028"

@@ -150,6 +150,17 @@ def number(stored: dict[str, dict[str, str]], agency: str, kind: str, day: date,
         tahun=day.year)
 
 
+def issue(ws, agency: str, kind: str, day: date, subject: str, who: Who) -> str:
+    """The number of `agency`'s document of `kind` about `subject` (e.g. `PILKALEM2027/DPS/
+    73.26.01.2001`): given once, recorded as an event, the same when printed again; the running
+    number counts the agency's documents of that kind in the year of `day`."""
+    from pemilih.store import documents
+    stored = settings(ws)
+    return documents.issue(ws, agency, kind, subject, day.year,
+                           lambda running: number(stored, agency, kind, day, running),
+                           actor=who.actor, agency_of_actor=who.agency, reason=who.reason or f"Penerbitan {kind}")
+
+
 def regency_of(ws) -> str:
     """The regency's name for the workspace's list (`Kabupaten Toraja Utara`), '' when unknown."""
     from pemilih.domain.regions import regency_name

@@ -438,6 +438,20 @@ class DocumentSettingsSet(Payload):
     values: dict = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class DocumentIssued(Payload):
+    """A numbered document issued (store/documents.issue): its agency, kind (a key of
+    cycle/documents.DOCUMENT_KINDS), number, and what it is about (`subject`, e.g. the
+    election, stage and village), so printing it again gives it the same number. No personal
+    data of voters."""
+
+    agency: str
+    document: str
+    number: str
+    subject: str
+    year: int = 0
+
+
 LIST_IMPORTED = "list-imported"  # the voter list is initialised/replaced from a batch
 REGISTRY_IMPORTED = "registry-imported"  # a civil-registry extract was received
 FINDINGS_LOADED = "findings-loaded"  # verification findings offered for review
@@ -455,6 +469,7 @@ ELECTION_LIST_SET = "election-list-set"  # DPS, DPT or DPTb set for an election
 VILLAGE_RESOLVED = "village-resolved"  # a person picked the village of voters without one
 KEY_REGISTERED = "key-registered"  # another agency's public signing key (hand-back packages)
 DOCUMENT_SETTINGS_SET = "document-settings-set"  # agency names, signatories, numbering
+DOCUMENT_ISSUED = "document-issued"  # a numbered document (decision, minutes, report) issued
 RETENTION_APPLIED = "retention-applied"  # personal data deleted past an agreement's retention
 
 
@@ -486,6 +501,7 @@ KINDS: dict[str, EventKind] = {k.name: k for k in [
     EventKind(KEY_REGISTERED, 1, KeyRegistered),
     EventKind(RETENTION_APPLIED, 1, RetentionApplied),
     EventKind(DOCUMENT_SETTINGS_SET, 1, DocumentSettingsSet),
+    EventKind(DOCUMENT_ISSUED, 1, DocumentIssued),
 ]}
 # What a person reads for each kind (Bahasa Indonesia): every page and print that lists events
 # names them by label(kind), never by the kind's English name (a test checks every kind has one).
@@ -508,6 +524,7 @@ LABELS: dict[str, str] = {
     KEY_REGISTERED: "kunci publik instansi didaftarkan",
     RETENTION_APPLIED: "data pribadi dihapus (masa retensi berakhir)",
     DOCUMENT_SETTINGS_SET: "pengaturan dokumen (instansi, penanda tangan, penomoran) dicatat",
+    DOCUMENT_ISSUED: "dokumen bernomor diterbitkan",
 }
 
 

@@ -242,4 +242,5 @@ APPLIERS: dict[str, Callable[[Event], None]] = {
     events.KEY_REGISTERED: _unchanged,
     events.RETENTION_APPLIED: _unchanged,
     events.DOCUMENT_SETTINGS_SET: _unchanged,
+    events.DOCUMENT_ISSUED: _unchanged,
 }
