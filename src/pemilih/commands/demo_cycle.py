@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing
+import zipfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -69,14 +70,23 @@ def run(out: Path, workspace: str, results: dict, observe=None) -> dict:
              ("pilkalem", lambda: _election(cycle)),
              ("paket", lambda: _handback(cycle)),
              ("kpu", lambda: _apply_and_recap(cycle, results))]
-    summary = {}
+    summary = {"dokumen": {}}
     for name, step in steps:
         done = step()
         if done is not None:
+            # Each step lists the documents it printed under `dokumen`; the summary gathers them.
+            for key, paths in done.pop("dokumen", {}).items():
+                summary["dokumen"].setdefault(key, []).extend(paths)
             summary[name] = done
         if observe is not None:
             observe(name, cycle)
     return summary
+
+
+def documents_of(c: Cycle, **paths) -> dict[str, list[str]]:
+    """`dokumen` of a step's summary: per document kind (the keys of ringkasan.json's
+    `dokumen`), the paths printed, relative to the demo's folder."""
+    return {key: [str(Path(p).relative_to(c.out)) for p in found] for key, found in paths.items()}
 
 
 def _agreement(c: Cycle) -> None:
@@ -365,7 +375,13 @@ def _handback(c: Cycle) -> dict:
     print(f"  B {counts['B']:,}, TMS {sum(v for k, v in counts.items() if k.startswith('TMS')):,}, pindah TPS "
           f"{counts['pindah_tps']:,}, U {counts['U']:,}; untuk informasi KPU {counts['informasi']:,} (hanya "
           f"berbeda di daftar desa), belum punya desa {counts['belum_punya_desa']:,}")
-    return {"berkas": str(made.path), "jumlah": counts}
+    # The minutes and the change file in KPU's shape, also beside the package, for those who print them.
+    from pemilih.contract import PACKAGE_PER_TPS
+    beside = {}
+    for key, name in (("ba_serah_terima", "berita_acara.pdf"), ("perubahan_per_tps", PACKAGE_PER_TPS)):
+        beside[key] = [c.out / "paket" / name]
+        beside[key][0].write_bytes(zipfile.ZipFile(made.path).read(name))
+    return {"berkas": str(made.path), "jumlah": counts, "dokumen": documents_of(c, **beside)}
 
 
 def _apply_and_recap(c: Cycle, results: dict) -> dict:
