@@ -34,6 +34,9 @@ DOCUMENT_KINDS = {
     "ba_verifikasi": ("Berita acara verifikasi data pemilih", "BA-VER"),
     "ba_surat_suara": ("Berita acara serah terima surat suara", "BA-SS"),
     "laporan_rakor": ("Laporan rapat koordinasi", "LAP-RAKOR"),
+    "salinan_dpt_kpps": ("Salinan DPT untuk KPPS", "SAL-DPT"),
+    "undangan": ("Surat undangan memberikan suara", "UND"),
+    "daftar_tps": ("Daftar tempat pemungutan suara", "DAF-TPS"),
 }
 DEFAULT_PATTERN = "{nomor}/{kode}/{instansi}/{bulan}/{tahun}"
 PLACEHOLDERS = ("nomor", "kode", "instansi", "bulan", "tahun")

@@ -452,6 +452,16 @@ class DocumentIssued(Payload):
     year: int = 0
 
 
+@dataclass(frozen=True)
+class TpsPlaceSet(Payload):
+    """Places of an election's TPS (store/tps_places.py): per village and TPS number its place
+    name, address and optional coordinates (`places`: dicts with kode_desa, tps, place,
+    address, lat, lon); a later event overrides an earlier one TPS by TPS. No personal data."""
+
+    election: str
+    places: list[dict] = field(default_factory=list)
+
+
 LIST_IMPORTED = "list-imported"  # the voter list is initialised/replaced from a batch
 REGISTRY_IMPORTED = "registry-imported"  # a civil-registry extract was received
 FINDINGS_LOADED = "findings-loaded"  # verification findings offered for review
@@ -470,6 +480,7 @@ VILLAGE_RESOLVED = "village-resolved"  # a person picked the village of voters w
 KEY_REGISTERED = "key-registered"  # another agency's public signing key (hand-back packages)
 DOCUMENT_SETTINGS_SET = "document-settings-set"  # agency names, signatories, numbering
 DOCUMENT_ISSUED = "document-issued"  # a numbered document (decision, minutes, report) issued
+TPS_PLACE_SET = "tps-place-set"  # the place, address and coordinates of an election's TPS
 RETENTION_APPLIED = "retention-applied"  # personal data deleted past an agreement's retention
 
 
@@ -502,6 +513,7 @@ KINDS: dict[str, EventKind] = {k.name: k for k in [
     EventKind(RETENTION_APPLIED, 1, RetentionApplied),
     EventKind(DOCUMENT_SETTINGS_SET, 1, DocumentSettingsSet),
     EventKind(DOCUMENT_ISSUED, 1, DocumentIssued),
+    EventKind(TPS_PLACE_SET, 1, TpsPlaceSet),
 ]}
 # What a person reads for each kind (Bahasa Indonesia): every page and print that lists events
 # names them by label(kind), never by the kind's English name (a test checks every kind has one).
@@ -525,6 +537,7 @@ LABELS: dict[str, str] = {
     RETENTION_APPLIED: "data pribadi dihapus (masa retensi berakhir)",
     DOCUMENT_SETTINGS_SET: "pengaturan dokumen (instansi, penanda tangan, penomoran) dicatat",
     DOCUMENT_ISSUED: "dokumen bernomor diterbitkan",
+    TPS_PLACE_SET: "tempat TPS dicatat",
 }
 
 
