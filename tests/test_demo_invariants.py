@@ -55,7 +55,7 @@ def demo(tmp_path_factory):
 def test_every_row_of_kpus_list_is_in_exactly_one_place_after_every_step(demo):
     seen = demo["seen"]
     assert list(seen) == ["perjanjian", "desa_belum_ditetapkan", "pemilihan", "coklit", "verifikasi", "pilkalem",
-                          "paket", "kpu"]
+                          "hari_pemungutan", "paket", "kpu"]
     for step, found in seen.items():
         for r in found:
             assert r.holds, (step, r.broken[:5])
@@ -159,3 +159,20 @@ def test_the_per_tps_file_lists_every_change_once_in_kpus_order(demo):
     assert sorted((k, c) for _, _, k, c in u) == sorted((r["KUNCI"], r["KOLOM"]) for r in rows(changes["U Ubah Data"]))
     assert len(listed) == sum(len(rows(changes[s])) for s in ("TMS", "TMS-8 Pindah TPS", "U Ubah Data",
                                                               "B Pemilih Baru"))
+
+
+def test_the_polling_day_pack_is_printed_per_tps_with_the_register(demo):
+    import re
+    import subprocess
+    summary, out = demo["summary"], demo["out"]
+    documents = summary["dokumen"]
+    tps = summary["hari_pemungutan"]["tps"]
+    assert tps == summary["pilkalem"]["tps"] > 0 and summary["hari_pemungutan"]["tempat_dicatat"] == tps
+    assert len(documents["salinan_dpt_kpps"]) == len(documents["undangan"]) == tps
+    assert len(documents["daftar_tps"]) == 1
+    for key in ("salinan_dpt_kpps", "undangan", "daftar_tps"):
+        for path in documents[key][:3]:
+            text = subprocess.run(["pdftotext", str(out / path), "-"], capture_output=True, text=True,
+                                  check=True).stdout
+            assert "Halaman Kantor Lembang" in text and "NIP." in text and "Nomor" in text, (key, path)
+            assert not re.search(r"(?<![0-9])[0-9]{16}(?![0-9])", text), (key, path)
