@@ -136,6 +136,11 @@ class SetListOutcome:
     def tps(self) -> int:
         return self.voters.select("kode_desa", "tps_number").n_unique() if self.voters.height else 0
 
+    def documents(self, kind: str) -> list[Path]:
+        """The papers of one kind printed for the list (`sk_dps`, `ba_dpt`: cycle/list_documents.py)."""
+        from pemilih.cycle.list_documents import kind_of
+        return [p for p in self.paths if kind_of(p) == kind]
+
 
 def set_list(ws, request: SetListRequest, progress: Progress = SILENT) -> SetListOutcome:
     """The list placed at its TPS (engine/election_lists.py), stored with its settings
