@@ -127,6 +127,7 @@ def test_the_dps_decision_sets_the_villages_list(pilkalem, tmp_path):
     assert "Menimbang" in flat and "Mengingat" in flat and "MEMUTUSKAN" in flat and "Menetapkan" in flat
     assert "KESATU : Menetapkan Daftar Pemilih Sementara (DPS) Pilkalem Serentak 2027 di Lembang Buntu Lobo'" in flat
     assert "berjumlah 5 pemilih (laki-laki 2, perempuan 3) pada 2 TPS" in flat
+    assert re.search(rf"Memperhatikan : Berita Acara Rapat Pleno {COMMITTEE_A} Nomor 001/BA-DPS/PANITIA/", flat)
     rows = rows_of(sk)
     assert "No TPS L P Jumlah" in rows
     assert {"1 TPS 001 2 1 3", "2 TPS 002 0 2 2", "3 Jumlah 2 3 5"} <= rows
@@ -136,6 +137,9 @@ def test_the_dps_decision_sets_the_villages_list(pilkalem, tmp_path):
     # signed by the chairman as set, his NIP grouped
     assert f"Ditetapkan di Buntu Lobo' pada tanggal {TODAY:%d-%m-%Y}" in flat
     assert "( Daniel Tangdiesak )" in flat and "NIP. 19850315 201001 1 004" in flat
+    # the signature never alone on a page: the last clause goes with it
+    last = pdf_text(sk).split("\f")[-2]
+    assert "Keputusan ini mulai berlaku pada tanggal ditetapkan." in last and "Ditetapkan di" in last
     assert not SIXTEEN_DIGITS.search(flat)
 
     other = words(pdf_text(found["SK_DPS_7326022006_PARINDING.pdf"]))

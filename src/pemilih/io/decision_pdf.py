@@ -17,6 +17,7 @@ from pathlib import Path
 
 from pemilih.domain.masking import mask_digits_in_text as scrub
 from pemilih.io.document_flow import (
+    LEADING,
     SIZE,
     Flow,
     counts_table,
@@ -30,9 +31,10 @@ from pemilih.io.document_flow import (
 from pemilih.io.pdf_common import BOLD, FONT, draw, thousands, wrap
 from pemilih.io.words_id import day_and_date
 
-LABEL = 74.0  # width of Menimbang / Mengingat / Menetapkan / KESATU
+LABEL = 80.0  # width of Menimbang / Mengingat / Memperhatikan / Menetapkan / KESATU
 MARKER = 16.0  # width of `a.` / `1.`
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
+SIGNATURE_LINES = 12  # what signed_at takes: place and date, position and agency, room to sign, name, NIP
 DICTA = ("KESATU", "KEDUA", "KETIGA", "KEEMPAT", "KELIMA", "KEENAM")  # the clauses of a decision
 
 
@@ -120,6 +122,9 @@ def _decision(flow: Flow, paper: ListPaper) -> None:
     flow.gap()
     _clause(flow, "Mengingat", [f"{i + 1}." for i in range(len(paper.legal_basis))], paper.legal_basis)
     flow.gap()
+    _clause(flow, "Memperhatikan", [""], [f"Berita Acara Rapat Pleno {paper.committee} Nomor {paper.minutes_number} "
+                                          f"tentang Penetapan {paper.stage_name} ({paper.stage})."])
+    flow.gap()
     flow.line("MEMUTUSKAN:", font=BOLD, align="centre")
     flow.gap(4)
     _clause(flow, "Menetapkan", [""], [f"KEPUTUSAN {paper.committee.upper()} TENTANG {paper.subject}."], font=BOLD)
@@ -135,10 +140,10 @@ def _decision(flow: Flow, paper: ListPaper) -> None:
     else:
         rest.append(f"{paper.stage_name} sebagaimana dimaksud diktum KESATU menjadi dasar pemungutan suara pada "
                     f"hari {day_and_date(paper.voting_day)} dan diumumkan di {paper.village}.")
-    rest.append(f"Penetapan ini sesuai dengan hasil rapat pleno panitia sebagaimana tercantum dalam Berita Acara "
-                f"Nomor {paper.minutes_number}.")
     rest.append("Keputusan ini mulai berlaku pada tanggal ditetapkan.")
     for i, text in enumerate(rest, 1):
+        if i == len(rest):  # the last clause goes with the signature: never a signature alone on a page
+            flow.need(LEADING * (len(wrap(text, flow.width - LABEL - 8, FONT, SIZE)) + SIGNATURE_LINES))
         _clause(flow, DICTA[i], [""], [text])
         flow.gap(4)
     signed_at(flow, paper.place, paper.day, paper.chairman)
