@@ -42,6 +42,16 @@ def count_of(ws, kind: str, what: str, year: int) -> int:
     return sum(1 for p in found if p.get("what") == what)
 
 
+def issued(ws, agency: str, document: str, subject: str) -> str | None:
+    """The number the document was given (`issue`), None when it has none yet: for reprinting
+    a reference to it without issuing one."""
+    ws.activate()
+    for p in Event.objects.filter(kind=events.DOCUMENT_ISSUED).values_list("payload", flat=True):
+        if p.get("agency") == agency and p.get("document") == document and p.get("subject") == subject:
+            return p["number"]
+    return None
+
+
 def issue(ws, agency: str, document: str, subject: str, year: int, make_number, *, actor: str,
           agency_of_actor: str, reason: str) -> str:
     """The number of the document of kind `document` about `subject` issued by `agency`: the
