@@ -106,7 +106,7 @@ def by_name(paths) -> dict:
 
 def test_the_dps_decision_sets_the_villages_list(pilkalem, tmp_path):
     documents.record(pilkalem, documents.SettingsRequest("PANITIA", WHO, signer="Daniel Tangdiesak",
-                                                         nip="198503152010011004"))
+                                                         nip="198503152010011004", village=A))
     dps = set_list(pilkalem, "DPS", tmp_path / "dps")
     found = by_name(dps.paths)
     assert {"SK_DPS_7326022003_BUNTU_LOBO.pdf", "BA_DPS_7326022003_BUNTU_LOBO.pdf",
@@ -143,7 +143,9 @@ def test_the_dps_decision_sets_the_villages_list(pilkalem, tmp_path):
     assert not SIXTEEN_DIGITS.search(flat)
 
     other = words(pdf_text(found["SK_DPS_7326022006_PARINDING.pdf"]))
-    assert COMMITTEE_B.upper() in other and f"NOMOR: {number.replace('001/', '002/')}" in other
+    # each village's committee numbers its own papers, and is signed by its own chairman (not set: dotted)
+    assert COMMITTEE_B.upper() in other and f"NOMOR: {number}" in other
+    assert "Daniel Tangdiesak" not in other and "NIP. ....." in other
     assert {"1 TPS 001 1 2 3", "2 Jumlah 1 2 3"} <= rows_of(found["SK_DPS_7326022006_PARINDING.pdf"])
 
 
@@ -198,7 +200,7 @@ def test_reprinting_keeps_the_numbers(pilkalem, tmp_path):
     made = elections.SetList(elections.latest(e, "DPS"), elections.rows_of(elections.latest(e, "DPS")), [])
     again = by_name(publish(made, e, tmp_path / "b", processes=1, ws=pilkalem, who=WHO))
     for name, kind in (("SK_DPS_7326022003_BUNTU_LOBO.pdf", "001/SK-DPS/"), ("BA_DPS_7326022006_PARINDING.pdf",
-                                                                              "002/BA-DPS/")):
+                                                                              "001/BA-DPS/")):
         before, after = (re.search(r"Nomor: (\S+)", words(pdf_text(f[name])), re.I)[1] for f in (first, again))
         assert before.startswith(kind) and after == before
 

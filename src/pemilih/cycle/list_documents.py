@@ -123,9 +123,10 @@ def write(ws, made, e, out: Path, who: Who) -> ListPapers:
         committee = f"{documents.FULL_NAMES[AGENCY]} {name}"
         about = subject(e.code, stage, kode)
         # The meeting comes first: its minutes are numbered before the decision that cites them.
-        minutes_number = documents.issue(ws, AGENCY, minutes_kind, day, about, who)
-        decision_number = documents.issue(ws, AGENCY, decision_kind, day, about, who)
-        chair = documents.profile(stored, AGENCY, regency)
+        # Each village's committee numbers its own papers and has its own chairman.
+        minutes_number = documents.issue(ws, AGENCY, minutes_kind, day, about, who, series=kode)
+        decision_number = documents.issue(ws, AGENCY, decision_kind, day, about, who, series=kode)
+        chair = documents.profile(stored, AGENCY, regency, village=kode)
         chairman = {"name": chair.signer, "position": chair.position, "agency": committee, "nip": chair.nip}
         members = ({**chairman, "agency": ""},
                    *({"name": documents.BLANK_NAME, "position": p, "agency": "", "nip": documents.BLANK_NIP}

@@ -450,6 +450,7 @@ class DocumentIssued(Payload):
     number: str
     subject: str
     year: int = 0
+    series: str = ""  # numbered apart within the agency: a village committee's own documents
 
 
 LIST_IMPORTED = "list-imported"  # the voter list is initialised/replaced from a batch

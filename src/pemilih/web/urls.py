@@ -6,6 +6,7 @@ from pemilih.web.views import (
                                coklit,
                                core,
                                dashboard,
+                               documents,
                                election,
                                handback,
                                public,
@@ -29,6 +30,7 @@ urlpatterns = [
     *coklit.routes,
     *election.routes,
     *handback.routes,
+    *documents.routes,
     *dashboard.routes,
     *worker.routes,
 ]
