@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from pathlib import Path
 
 import polars as pl
@@ -159,6 +160,42 @@ def test_the_per_tps_file_lists_every_change_once_in_kpus_order(demo):
     assert sorted((k, c) for _, _, k, c in u) == sorted((r["KUNCI"], r["KOLOM"]) for r in rows(changes["U Ubah Data"]))
     assert len(listed) == sum(len(rows(changes[s])) for s in ("TMS", "TMS-8 Pindah TPS", "U Ubah Data",
                                                               "B Pemilih Baru"))
+
+
+# Issue 14, "Done when": the document kinds the demo prints, as the issue names them.
+DOCUMENT_KEYS = {"sk_dps", "ba_dps", "sk_dpt", "ba_dpt", "salinan_dpt_kpps", "undangan", "daftar_tps",
+                 "ba_surat_suara", "tanda_terima_logistik", "ba_verifikasi", "ba_serah_terima", "laporan_rakor",
+                 "perubahan_per_tps"}
+# The full names of the agencies that issue or sign them (one at least on every PDF).
+FULL_AGENCY_NAMES = ("KOMISI PEMILIHAN UMUM KABUPATEN TORAJA UTARA",
+                     "DINAS PEMBERDAYAAN MASYARAKAT LEMBANG KABUPATEN TORAJA UTARA",
+                     "DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL KABUPATEN TORAJA UTARA",
+                     "PANITIA PEMILIHAN KEPALA LEMBANG")
+NUMBERED = re.compile(r"NOMOR\s*:?\s*[0-9]{1,4}/\S+")
+NIP_LINE = re.compile(r"NIP\.?\s*(?:[0-9]{8} [0-9]{6} [0-9] [0-9]{3}|\.{6,})")
+SIXTEEN_DIGITS = re.compile(r"(?<![0-9])[0-9]{16}(?![0-9])")
+
+
+def test_the_demo_prints_every_document_kind_signable(demo):
+    import subprocess
+    listed = demo["summary"]["dokumen"]
+    assert set(listed) == DOCUMENT_KEYS
+    pdfs = 0
+    for key, paths in listed.items():
+        assert paths, key
+        for relative in paths:
+            path = demo["out"] / relative
+            assert path.is_file(), (key, relative)
+            if path.suffix != ".pdf":
+                continue
+            pdfs += 1
+            text = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
+            flat = " ".join(text.split()).upper()
+            assert NUMBERED.search(flat), (key, relative, "no number")
+            assert any(name in flat for name in FULL_AGENCY_NAMES), (key, relative, "no full agency name")
+            assert NIP_LINE.search(flat), (key, relative, "no signature block with NIP")
+            assert not SIXTEEN_DIGITS.search(text), (key, relative, "a full 16-digit number")
+    assert pdfs >= len(DOCUMENT_KEYS) - 1  # every kind but the change file is a PDF
 
 
 def test_the_polling_day_pack_is_printed_per_tps_with_the_register(demo):

@@ -330,7 +330,9 @@ def _election(c: Cycle) -> dict:
     print(f"  tanggapan masyarakat: {answered.counts}; DPT {dpt.list.voters:,} pemilih di {dpt.tps} TPS "
           f"(maks. {MAX_PER_TPS}); logistik -> {base / 'dpt'}")
     return {"lembang": len(lembang), "dps": dps.list.voters, "dpt": dpt.list.voters, "tps": dpt.tps,
-            "tanggapan": answered.counts, "berkas": len(dps.paths) + len(dpt.paths)}
+            "tanggapan": answered.counts, "berkas": len(dps.paths) + len(dpt.paths),
+            "dokumen": documents_of(c, sk_dps=dps.documents("sk_dps"), ba_dps=dps.documents("ba_dps"),
+                                    sk_dpt=dpt.documents("sk_dpt"), ba_dpt=dpt.documents("ba_dpt"))}
 
 
 def _polling_day(c: Cycle) -> dict:

@@ -4,6 +4,7 @@ signatories with NIP, numbering patterns), entered once.
     pemilih dokumen atur --untuk DPML --penandatangan "Ir. Nama Kadis" --jabatan "Kepala Dinas" \
         --nip "19700101 199003 1 002"
     pemilih dokumen atur --untuk DPML --jenis ba_serah_terima --pola "{nomor}/BA-ST/DPML/{bulan}/{tahun}"
+    pemilih dokumen atur --untuk PANITIA --desa 73.26.01.2001 --penandatangan "Nama Ketua" --nip "..."
     pemilih dokumen daftar
 """
 from __future__ import annotations
@@ -19,6 +20,8 @@ def register(sub):
     actions = p.add_subparsers(dest="action", metavar="TINDAKAN", required=True)
     put = actions.add_parser("atur", help="atur nama lembaga, penandatangan atau pola nomor satu lembaga")
     put.add_argument("--untuk", required=True, choices=list(FULL_NAMES), help="lembaga yang diatur")
+    put.add_argument("--desa", default=None, help="kode desa/lembang (hanya untuk --untuk PANITIA): panitia desa itu, "
+                                                   "mis. ketua panitianya sebagai penandatangan")
     put.add_argument("--nama-lengkap", default=None, help="nama lengkap lembaga seperti dicetak")
     put.add_argument("--penandatangan", default=None, help="nama penandatangan (dengan gelar)")
     put.add_argument("--jabatan", default=None, help="jabatan penandatangan")
@@ -39,8 +42,9 @@ def _put(args) -> int:
     from pemilih.cycle import documents
     seq = documents.record(common.workspace(args), documents.SettingsRequest(
         args.untuk, common.who(args), full_name=args.nama_lengkap, signer=args.penandatangan, position=args.jabatan,
-        nip=args.nip, kind=args.jenis, pattern=args.pola))
-    print(f"Pengaturan dokumen {args.untuk} tercatat (peristiwa #{seq}).")
+        nip=args.nip, kind=args.jenis, pattern=args.pola, village=args.desa))
+    whose = f"{args.untuk} desa {args.desa}" if args.desa else args.untuk
+    print(f"Pengaturan dokumen {whose} tercatat (peristiwa #{seq}).")
     return 0
 
 

@@ -46,6 +46,10 @@ BLANK_NIP = "." * 24
 # Keys of the settings (the command's options say what each holds).
 NAME, SIGNER, POSITION, NIP = "nama_lengkap", "penandatangan", "jabatan", "nip"
 PATTERN_PREFIX = "pola:"
+# Every village has its own committee: its signatory is set per village, stored under
+# `PANITIA@<village code>`; what is set for PANITIA alone (patterns, a position) applies to all.
+VILLAGE_AGENCY, VILLAGE_MARK = "PANITIA", "@"
+PERSONAL_KEYS = (SIGNER, NIP)  # a person: never taken from another village's or the agency's
 _NIP = re.compile(r"^[0-9]{18}$")
 _FIELD = re.compile(r"\{([^{}]*)\}")
 
@@ -72,10 +76,17 @@ class SettingsRequest:
     nip: str | None = None
     kind: str | None = None  # with pattern: the document kind the numbering pattern is for
     pattern: str | None = None
+    village: str | None = None  # a village's own committee (PANITIA only): its chairman signs its papers
+
+    def key(self) -> str:
+        """Whose settings these are: the agency, or a village's committee (`PANITIA@73.26.01.2001`)."""
+        return settings_key(self.agency, self.village)
 
     def values(self) -> dict[str, str]:
         if self.agency not in FULL_NAMES:
             raise StepError(f"Lembaga '{self.agency}' tidak dikenal; pilih salah satu: {', '.join(FULL_NAMES)}")
+        if self.village is not None:
+            _check_village(self.agency, self.village)
         out = {}
         for key, value in ((NAME, self.full_name), (SIGNER, self.signer), (POSITION, self.position)):
             if value is not None:
@@ -97,6 +108,19 @@ class SettingsRequest:
         return out
 
 
+def settings_key(agency: str, village: str | None = None) -> str:
+    return f"{agency}{VILLAGE_MARK}{village}" if village else agency
+
+
+def _check_village(agency: str, village: str) -> None:
+    from pemilih.domain.region_tables import village_names
+    from pemilih.domain.regions import canonical_code
+    if agency != VILLAGE_AGENCY:
+        raise StepError(f"Desa/lembang hanya disebut untuk panitia pemilihan ({VILLAGE_AGENCY}), bukan {agency}")
+    if canonical_code(village) != village or village_names(village) is None:
+        raise StepError(f"Kode desa/lembang '{village}' tidak dikenal (tulis seperti 73.26.01.2001)")
+
+
 def check_pattern(kind: str, pattern: str) -> None:
     if kind not in DOCUMENT_KINDS:
         raise StepError(f"Jenis dokumen '{kind}' tidak dikenal; pilih salah satu: {', '.join(DOCUMENT_KINDS)}")
@@ -113,7 +137,7 @@ def record(ws, request: SettingsRequest) -> int:
     """Record the settings the request sets; returns the event's seq."""
     from pemilih.store import documents
     values = request.values()
-    return documents.record(ws, request.agency, values, actor=request.who.actor, agency_of_actor=request.who.agency,
+    return documents.record(ws, request.key(), values, actor=request.who.actor, agency_of_actor=request.who.agency,
                             reason=request.who.reason)
 
 
@@ -122,10 +146,13 @@ def settings(ws) -> dict[str, dict[str, str]]:
     return documents.current(ws)
 
 
-def profile(stored: dict[str, dict[str, str]], agency: str, regency: str) -> Profile:
+def profile(stored: dict[str, dict[str, str]], agency: str, regency: str, village: str | None = None) -> Profile:
     """The agency's printed profile from the stored settings (`settings(ws)`), defaults filled
-    in from `regency` (its name, e.g. `Kabupaten Toraja Utara`)."""
+    in from `regency` (its name, e.g. `Kabupaten Toraja Utara`). With `village` (a committee):
+    that village's committee, its signatory and NIP its own or dotted lines, never another's."""
     own = stored.get(agency, {})
+    if village:
+        own = {k: v for k, v in own.items() if k not in PERSONAL_KEYS} | stored.get(settings_key(agency, village), {})
     default_name = f"{FULL_NAMES.get(agency, agency)} {regency}".strip()
     nip = own.get(NIP)
     return Profile(agency, own.get(NAME) or default_name, own.get(SIGNER) or BLANK_NAME,
@@ -153,15 +180,17 @@ def number(stored: dict[str, dict[str, str]], agency: str, kind: str, day: date,
         tahun=day.year)
 
 
-def issue(ws, agency: str, kind: str, day: date, subject: str, who: Who) -> str:
+def issue(ws, agency: str, kind: str, day: date, subject: str, who: Who, series: str = "") -> str:
     """The number of `agency`'s document of `kind` about `subject` (e.g. `PILKALEM2027/DPS/
     73.26.01.2001`): given once, recorded as an event, the same when printed again; the running
-    number counts the agency's documents of that kind in the year of `day`."""
+    number counts the agency's documents of that kind in the year of `day` (within `series`:
+    the village of a committee, every village's committee being its own issuer)."""
     from pemilih.store import documents
     stored = settings(ws)
     return documents.issue(ws, agency, kind, subject, day.year,
                            lambda running: number(stored, agency, kind, day, running),
-                           actor=who.actor, agency_of_actor=who.agency, reason=who.reason or f"Penerbitan {kind}")
+                           actor=who.actor, agency_of_actor=who.agency, reason=who.reason or f"Penerbitan {kind}",
+                           series=series)
 
 
 def regency_of(ws) -> str:
@@ -175,8 +204,9 @@ def listing(ws) -> list[tuple[str, list[tuple[str, str, bool]]]]:
     """Per agency: (label, value, set) lines, for `pemilih dokumen daftar` and the web."""
     stored, regency = settings(ws), regency_of(ws)
     out = []
-    for agency in FULL_NAMES:
-        p = profile(stored, agency, regency)
+    villages = sorted(k.split(VILLAGE_MARK, 1)[1] for k in stored if k.startswith(VILLAGE_AGENCY + VILLAGE_MARK))
+    for agency, village in [(a, None) for a in FULL_NAMES] + [(VILLAGE_AGENCY, v) for v in villages]:
+        p = profile(stored, agency, regency, village)
         lines = [("Nama lengkap", p.full_name, NAME in p.set_keys),
                  ("Penandatangan", p.signer, SIGNER in p.set_keys),
                  ("Jabatan", p.position, POSITION in p.set_keys),
@@ -186,5 +216,5 @@ def listing(ws) -> list[tuple[str, list[tuple[str, str, bool]]]]:
             if own:
                 lines.append((f"Pola nomor {kind}", own, True))
         lines.append(("Pola nomor lainnya", DEFAULT_PATTERN, False))
-        out.append((agency, lines))
+        out.append((settings_key(agency, village), lines))
     return out

@@ -137,6 +137,11 @@ class SetListOutcome:
     def tps(self) -> int:
         return self.voters.select("kode_desa", "tps_number").n_unique() if self.voters.height else 0
 
+    def documents(self, kind: str) -> list[Path]:
+        """The papers of one kind printed for the list (`sk_dps`, `ba_dpt`: cycle/list_documents.py)."""
+        from pemilih.cycle.list_documents import kind_of
+        return [p for p in self.paths if kind_of(p) == kind]
+
 
 def set_list(ws, request: SetListRequest, progress: Progress = SILENT) -> SetListOutcome:
     """The list placed at its TPS (engine/election_lists.py), stored with its settings
@@ -160,7 +165,8 @@ def set_list(ws, request: SetListRequest, progress: Progress = SILENT) -> SetLis
         villages = made.voters["kode_desa"].n_unique() if made.voters.height else 0
         progress.stage("Mencetak daftar, pengumuman dan logistik", villages or None)
         paths = publish(made, e, Path(request.out_dir), processes=request.processes, announce=request.announce,
-                        listing=request.listing, progress=progress, places=place_lines(ws, e.code))
+                        listing=request.listing, progress=progress, ws=ws, who=request.who,
+                        places=place_lines(ws, e.code))
         if request.stage == DPT and request.pack and made.voters.height:
             from pemilih.cycle import polling_day
             paths += polling_day.write_pack(ws, e, made.list, Path(request.out_dir) / polling_day.FOLDER, request.who,
@@ -233,18 +239,26 @@ def logistics_params(made):
 
 
 def publish(made, e, out: Path, *, processes: int = 2, progress: Progress = SILENT,
-            announce: bool = True, listing: bool = True, places: dict | None = None) -> list[Path]:
-    """The printed side of a set list (`made`: store.elections.SetList): for the DPT the
-    logistics (XLSX and PDF); the list as a workbook with its TPS and the announcement PDFs per
-    village (unless told not to), each TPS with its place (`places`: place_lines)."""
+            announce: bool = True, listing: bool = True, ws=None, who: Who | None = None,
+            places: dict | None = None) -> list[Path]:
+    """The printed side of a set list (`made`: store.elections.SetList): with the workspace
+    (`ws`) and who sets it, the committee's decision and minutes per village
+    (cycle/list_documents.py, numbered there); for the DPT the logistics (XLSX and PDF); the
+    list as a workbook with its TPS and the announcement PDFs per village, citing the
+    decision, each TPS with its place (`places`: place_lines) (unless told not to)."""
     import polars as pl
 
+    from pemilih.cycle import list_documents
     from pemilih.engine.election_lists import named
     from pemilih.io import voter_table, xlsx_tables
     from pemilih.io.announcement_pdf import write_announcements
     from pemilih.store.elections import rows_of
     out.mkdir(parents=True, exist_ok=True)
-    paths = []
+    paths, decisions = [], {}
+    if ws is not None and who is not None:
+        papers = list_documents.write(ws, made, e, out, who)
+        paths += papers.all
+        decisions = papers.references
     if made.list.stage == DPT and made.voters.height:
         paths += write_logistics(made, e, out)
     if not (announce or listing):
@@ -263,7 +277,7 @@ def publish(made, e, out: Path, *, processes: int = 2, progress: Progress = SILE
             done[0] = n
         paths += write_announcements(voters, out / "pengumuman", title=f"Pengumuman {made.list.stage}",
                                      stage=made.list.stage, election_name=e.name, voting_day=e.voting_day,
-                                     processes=processes, progress=printed, places=places,
+                                     processes=processes, progress=printed, decisions=decisions, places=places,
                                      **notice_dates(e, made.list.stage))
     return paths
 
@@ -445,6 +459,7 @@ def village_announcement(ws, code: str, kode_desa: str, stage: str, folder: Path
     (in a subfolder) when TPS places were entered after the list was set."""
     import polars as pl
 
+    from pemilih.cycle import list_documents
     from pemilih.engine import election_lists
     from pemilih.io.announcement_pdf import write_announcements
     from pemilih.store import elections
@@ -465,9 +480,11 @@ def village_announcement(ws, code: str, kode_desa: str, stage: str, folder: Path
         return None
     voters = election_lists.named(rows).with_columns(pl.col("tps_number").cast(pl.String).str.zfill(3).alias("tps"))
     folder.mkdir(parents=True, exist_ok=True)
+    reference = list_documents.reference_of(ws, code, made.stage, kode_desa, voters["desa"][0])
     with tempfile.TemporaryDirectory(dir=folder) as tmp:
         [printed] = write_announcements(voters, tmp, title=f"Pengumuman {made.stage}", stage=made.stage,
                                         election_name=e.name, voting_day=e.voting_day, processes=1,
+                                        decisions={kode_desa: reference} if reference else None,
                                         places=place_lines(ws, e.code), **notice_dates(e, made.stage))
         final = folder / printed.name
         os.replace(printed, final)

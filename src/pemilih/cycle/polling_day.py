@@ -6,7 +6,8 @@ coordinates, voters L/P) as a numbered, signed document.
 Printed when the DPT is set with an output folder (cycle/election.set_list) and again on
 demand (`pemilih tps cetak`, e.g. once the register is complete). Places come from the TPS
 register (cycle/tps_places.py); numbers from cycle/documents.issue: one per village for the
-officers' copies and for the invitations (the committee's), one for the register (DPML's),
+officers' copies and for the invitations (the village committee's own, signed by its
+chairman), one for the register (DPML's),
 the same when printed again. Voting hours are the regime's (domain/election_rules).
 """
 from __future__ import annotations
@@ -78,8 +79,6 @@ def write_pack(ws, e, made, out: Path, who: Who, *, signed_on: date | None = Non
     groups = tps_voters(voters, e.voting_day)
     places = tps_places.places(ws, e.code)
     stored, regency = documents.settings(ws), documents.regency_of(ws)
-    committee = documents.profile(stored, COMMITTEE, regency)
-    signer = {"name": committee.signer, "position": committee.position, "nip": committee.nip}
     hours = rules(e.regime).voting_hours
     outcome = PackOutcome({COPY: [], INVITATION: []}, len(groups), voters.height)
     progress.stage("Mencetak salinan DPT untuk KPPS dan undangan per TPS", len(groups) or None)
@@ -91,8 +90,11 @@ def write_pack(ws, e, made, out: Path, who: Who, *, signed_on: date | None = Non
         where = TpsPlace(entered.place, entered.address, entered.coordinates) if entered else TpsPlace()
         for kind, writer in ((COPY, write_kpps_copy), (INVITATION, write_invitations)):
             key = (kind, tps.kode_desa)
-            if key not in numbers:
-                numbers[key] = documents.issue(ws, COMMITTEE, kind, day, f"{e.code}/{kind}/{tps.kode_desa}", who)
+            if key not in numbers:  # each village's committee numbers its own papers
+                numbers[key] = documents.issue(ws, COMMITTEE, kind, day, f"{e.code}/{kind}/{tps.kode_desa}", who,
+                                               series=tps.kode_desa)
+            committee = documents.profile(stored, COMMITTEE, regency, village=tps.kode_desa)
+            signer = {"name": committee.signer, "position": committee.position, "nip": committee.nip}
             head = Heading(e.name, e.voting_day, hours, committee.full_name, numbers[key], day, signer, regency)
             name = f"{kind.upper()}_{tps.kode_desa.replace('.', '')}_TPS{tps.tps}.pdf"
             outcome.documents[kind].append(writer(folder / name, tps, where, head))

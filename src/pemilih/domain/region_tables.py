@@ -109,14 +109,23 @@ def printed_name_table() -> pl.DataFrame:
 LEMBANG_REGENCIES = ("73.18", "73.26")
 
 
+def village_names(code: str) -> tuple[str, str, str] | None:
+    """(name, kecamatan, kind) of a village of the reference (`Limbong`, `Rantepao`, `desa`);
+    None when the reference has no such village."""
+    hit = villages().filter(pl.col("code") == code)
+    if not hit.height:
+        return None
+    return hit["name"][0], hit["kecamatan"][0] or "", hit["kind"][0] or ""
+
+
 def village_title(code: str) -> str:
     """A village as a person names it: `Lembang Limbong`, `Kelurahan Rantepao`, `Desa X`
     (the reference's name after the kind the regency calls it); the code itself when the
     reference has no such village."""
-    hit = villages().filter(pl.col("code") == code)
-    if not hit.height:
+    found = village_names(code)
+    if found is None:
         return code
-    name, kind = hit["name"][0], (hit["kind"][0] or "").lower()
+    name, kind = found[0], found[2].lower()
     if kind == "kelurahan":
         word = "Kelurahan"
     elif code[:5] in LEMBANG_REGENCIES:

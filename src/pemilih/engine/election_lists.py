@@ -51,3 +51,32 @@ def tps_counts(frame: pl.DataFrame) -> pl.DataFrame:
                                                            pl.len().alias("pemilih"))
             .select("kecamatan", "desa", "kode_desa", pl.col("tps_number").alias("tps"),
                     pl.col("pemilih").cast(pl.Int64)).sort("kode_desa", "tps"))
+
+
+def sex_counts(frame: pl.DataFrame, by: list[str]) -> pl.DataFrame:
+    """*by, l, p, n: voters per group, men and women apart (a sex other than L or P counts in n
+    only), sorted by the groups."""
+    sex = pl.col("jenis_kelamin")
+    return (frame.group_by(by).agg((sex == "L").sum().cast(pl.Int64).alias("l"),
+                                   (sex == "P").sum().cast(pl.Int64).alias("p"), pl.len().cast(pl.Int64).alias("n"))
+            .sort(by))
+
+
+ADDED, STRUCK, CORRECTED = "tambah", "coret", "ubah"
+
+
+def changes_between(before: pl.DataFrame, after: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """kode_desa, jenis_kelamin, change: one row per voter of `after` not on `before` (ADDED),
+    of `before` not on `after` (STRUCK, with the village and sex `before` had), and on both with
+    any of `columns` written differently (CORRECTED; a moved voter counts in the village it is
+    in now). Voters are matched by key."""
+    def text(frame):
+        return frame.select("key", *[pl.col(c).cast(pl.String).fill_null("") for c in columns])
+    out = ["kode_desa", "jenis_kelamin"]
+    added = after.join(before.select("key"), on="key", how="anti").select(*out, pl.lit(ADDED).alias("change"))
+    struck = before.join(after.select("key"), on="key", how="anti").select(*out, pl.lit(STRUCK).alias("change"))
+    both = text(after).join(text(before), on="key", suffix="_before")
+    differs = pl.any_horizontal(pl.col(c) != pl.col(f"{c}_before") for c in columns)
+    changed = both.filter(differs).select("key")
+    corrected = after.join(changed, on="key").select(*out, pl.lit(CORRECTED).alias("change"))
+    return pl.concat([added, struck, corrected]).cast({"kode_desa": pl.String, "jenis_kelamin": pl.String})

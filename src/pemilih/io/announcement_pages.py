@@ -12,7 +12,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pemilih.io.pdf_common import BOLD, LANDSCAPE, MARGIN, Column, Table, draw, page_footer, pdf_file, title_block
+from pemilih.io.pdf_common import (
+    BOLD,
+    LANDSCAPE,
+    MARGIN,
+    Column,
+    Table,
+    draw,
+    page_footer,
+    pdf_file,
+    title_block,
+    wrap,
+)
 
 SEP = "\x1f"  # joins a column's cells; control characters are removed from every cell first
 SIZE = 7.5
@@ -20,6 +31,7 @@ ROW_HEIGHT = 11.5
 TABLE_TOP = 495.0  # below the title block, the region line and the TPS's place
 TABLE_BOTTOM = 32.0  # above the page footer
 END_BLOCK = 96.0  # count line, notes and signature block
+NOTE_WIDTH = 540.0  # the notes, left of the signature block
 COLUMNS = [
     Column("No", 26, "right"), Column("NKK", 66), Column("NIK", 66), Column("Nama", 150),
     Column("Tempat lahir", 84), Column("Umur", 26, "right"), Column("L/P", 22, "centre"),
@@ -57,6 +69,7 @@ class VillageJob:
     regency: str = ""  # Kabupaten Toraja Utara
     announced: tuple[str, ...] = ()  # first and last day of the announcement, as printed
     responses_until: str = ""  # the response deadline; empty: the list invites no responses
+    decision: str = ""  # the decision that set the list (Keputusan ... Nomor ...); empty: none cited
 
     @property
     def heading(self) -> str:
@@ -155,8 +168,10 @@ class _Sheet:
         if job.responses_until:  # only a list open to responses (the DPS) invites them
             notes.append("- Tanggapan dan perbaikan data disampaikan kepada panitia pemilihan paling lambat "
                          f"{job.responses_until}.")
+        if job.decision:  # wider than the notes: the number is never cut (the signature is further right)
+            notes += wrap(f"- Ditetapkan dengan {job.decision}.", NOTE_WIDTH, "Helvetica", 7.5)
         for i, line in enumerate(notes):
-            draw(canvas, MARGIN, y - 18 - i * 10, line, size=7.5, width=420)
+            draw(canvas, MARGIN, y - 18 - i * 10, line, size=7.5, width=NOTE_WIDTH)
         x = LANDSCAPE[0] - MARGIN - 110
         draw(canvas, x, y - 18, f"{job.desa}, {job.signed}", size=9, align="centre", width=220)
         draw(canvas, x, y - 30, "Ketua Panitia Pemilihan", size=9, align="centre")

@@ -45,7 +45,7 @@ BLANK_DATE = "...................................."
 def write_announcements(voters: pl.DataFrame, out_dir, *, title: str, stage: str, election_name: str,
                         voting_day: date, processes: int = 2, progress: Callable[[int], None] | None = None,
                         signed_on: date | None = None, announced: tuple[date, date] | None = None,
-                        responses_until: date | None = None,
+                        responses_until: date | None = None, decisions: dict[str, str] | None = None,
                         places: dict[tuple[str, str], str] | None = None) -> list[Path]:
     """One PDF per village in out_dir (created if missing), named
     `<stage>_<kode desa without dots>_<DESA NAME>.pdf`; returns the paths in village-code
@@ -53,8 +53,10 @@ def write_announcements(voters: pl.DataFrame, out_dir, *, title: str, stage: str
     signed_on dates the signature block; without it the date is left to be written by hand.
     Each sheet names the village's regency (from its code). `announced` (first and last day)
     prints the announcement period; `responses_until` invites responses until that day: a
-    list that takes none (a DPT) is printed without it. `places`: (kode_desa, TPS as `001`) ->
-    the TPS's place and address (the election's TPS register), printed under its heading."""
+    list that takes none (a DPT) is printed without it. `decisions`: per village code, the
+    decision that set the list (`Keputusan Panitia ... Nomor ...`), cited on each sheet.
+    `places`: (kode_desa, TPS as `001`) -> the TPS's place and address (the election's TPS
+    register), printed under its heading."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     stage_line = f"{STAGE_NAMES.get(stage.upper(), stage).upper()} ({stage})"
@@ -67,6 +69,7 @@ def write_announcements(voters: pl.DataFrame, out_dir, *, title: str, stage: str
     names = _unique([file_name(stage, v["kode_desa"], v["desa"], v["kecamatan"]) for v in found])
     known = next((regency_name(v["kode_desa"]) for v in found if regency_name(v["kode_desa"])), "")
     jobs = [VillageJob(path=str(out / name), regency=regency_name(v["kode_desa"]) or known, **common,
+                       decision=(decisions or {}).get(v["kode_desa"], ""),
                        **{k: v[k] for k in ("kecamatan", "desa", "village_label", "tps", "columns")})
             for name, v in zip(names, found)]
     _render_all(jobs, processes, progress)

@@ -42,12 +42,22 @@ def count_of(ws, kind: str, what: str, year: int) -> int:
     return sum(1 for p in found if p.get("what") == what)
 
 
+def issued(ws, agency: str, document: str, subject: str) -> str | None:
+    """The number the document was given (`issue`), None when it has none yet: for reprinting
+    a reference to it without issuing one."""
+    ws.activate()
+    for p in Event.objects.filter(kind=events.DOCUMENT_ISSUED).values_list("payload", flat=True):
+        if p.get("agency") == agency and p.get("document") == document and p.get("subject") == subject:
+            return p["number"]
+    return None
+
+
 def issue(ws, agency: str, document: str, subject: str, year: int, make_number, *, actor: str,
-          agency_of_actor: str, reason: str) -> str:
+          agency_of_actor: str, reason: str, series: str = "") -> str:
     """The number of the document of kind `document` about `subject` issued by `agency`: the
     one it was given before when there is one (printing again keeps the number), else
     `make_number(running)` with the next running number of the agency's documents of that
-    kind in `year`, recorded as an event."""
+    kind in `year` (in `series`: each village's committee numbers its own), recorded as an event."""
     ws.activate()
     with transaction.atomic():
         issued = [p for p in Event.objects.filter(kind=events.DOCUMENT_ISSUED).values_list("payload", flat=True)
@@ -55,11 +65,11 @@ def issue(ws, agency: str, document: str, subject: str, year: int, make_number, 
         for p in issued:
             if p.get("subject") == subject:
                 return p["number"]
-        running = sum(1 for p in issued if p.get("year") == year) + 1
+        running = sum(1 for p in issued if p.get("year") == year and p.get("series", "") == series) + 1
         number = make_number(running)
         changes.check_who(actor, agency_of_actor, reason)
         event = Event.write(events.DOCUMENT_ISSUED, events.DocumentIssued(
-            agency=agency, document=document, number=number, subject=subject, year=year),
+            agency=agency, document=document, number=number, subject=subject, year=year, series=series),
             actor=actor, agency=agency_of_actor, reason=reason, legal_basis="")
         projection.apply(event)
     return number

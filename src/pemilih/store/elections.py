@@ -252,10 +252,7 @@ def villages_of(ws, *, keys=(), niks=()) -> tuple[dict, dict]:
 
 def list_state(ws, list_id: int) -> tuple[date, pl.DataFrame] | None:
     """(the local day it was set, its voters as the recap counts them) of a stored list."""
-    from django.utils import timezone
-
     from pemilih.contract import RECAP_STATE_COLUMNS
-    from pemilih.store.recap import ZONE
     ws.activate()
     made = ElectionList.objects.select_related("event").filter(pk=list_id).first()
     if made is None:
@@ -263,4 +260,12 @@ def list_state(ws, list_id: int) -> tuple[date, pl.DataFrame] | None:
     columns = ", ".join(f'"{c}"' for c in RECAP_STATE_COLUMNS)
     rows = bulk.read_frame(f"SELECT {columns} FROM store_electionvoter WHERE list_id = {int(made.pk)}",
                            RECAP_STATE_COLUMNS)
-    return timezone.localtime(made.event.happened_at, ZONE).date(), rows
+    return set_day(made), rows
+
+
+def set_day(made: ElectionList) -> date:
+    """The local day a list was set (what its decision and minutes are dated)."""
+    from django.utils import timezone
+
+    from pemilih.store.recap import ZONE
+    return timezone.localtime(made.event.happened_at, ZONE).date()

@@ -450,6 +450,7 @@ class DocumentIssued(Payload):
     number: str
     subject: str
     year: int = 0
+    series: str = ""  # numbered apart within the agency: a village committee's own documents
 
 
 @dataclass(frozen=True)

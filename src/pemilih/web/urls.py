@@ -6,6 +6,7 @@ from pemilih.web.views import (
                                coklit,
                                core,
                                dashboard,
+                               documents,
                                election,
                                handback,
                                public,
@@ -31,6 +32,7 @@ urlpatterns = [
     *election.routes,
     *tps_places.routes,
     *handback.routes,
+    *documents.routes,
     *dashboard.routes,
     *worker.routes,
 ]
