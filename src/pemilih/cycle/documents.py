@@ -32,7 +32,8 @@ DOCUMENT_KINDS = {
     "sk_dpt": ("Keputusan penetapan DPT", "SK-DPT"),
     "ba_dpt": ("Berita acara penetapan DPT", "BA-DPT"),
     "ba_verifikasi": ("Berita acara verifikasi data pemilih", "BA-VER"),
-    "ba_surat_suara": ("Berita acara serah terima surat suara", "BA-SS"),
+    "ba_surat_suara": ("Berita acara serah terima dan penggunaan surat suara", "BA-SS"),
+    "tanda_terima_logistik": ("Tanda terima logistik pemungutan suara", "TT-LOG"),
     "laporan_rakor": ("Laporan rapat koordinasi", "LAP-RAKOR"),
 }
 DEFAULT_PATTERN = "{nomor}/{kode}/{instansi}/{bulan}/{tahun}"
