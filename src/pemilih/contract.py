@@ -372,3 +372,9 @@ RECAP_MEASURES_AFTER_TMS = {"tms": "JUMLAH TMS", "ubah": "PERBAIKAN DATA (U)",
                             "jk_keluar": "PERBAIKAN JENIS KELAMIN: KELUAR",
                             "tanpa_ktpel": "BELUM KTP-EL", "akhir": "PEMILIH AKHIR"}
 RECAP_MEASURES = {**RECAP_MEASURES_BEFORE_TMS, **RECAP_MEASURES_AFTER_TMS}  # each TMS code's between
+
+
+# The ballot minutes per TPS and the equipment receipts per village (`pemilih surat-suara cetak`):
+# folders and file names; {desa} is the village code without dots, {tps} three digits.
+BALLOT_MINUTES_DIR, BALLOT_MINUTES_FILE = "ba_surat_suara", "BA_SURAT_SUARA_{desa}_TPS{tps}.pdf"
+LOGISTICS_RECEIPT_DIR, LOGISTICS_RECEIPT_FILE = "tanda_terima_logistik", "TANDA_TERIMA_LOGISTIK_{desa}.pdf"

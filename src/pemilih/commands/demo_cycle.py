@@ -68,6 +68,7 @@ def run(out: Path, workspace: str, results: dict, observe=None) -> dict:
              ("coklit", lambda: _share_and_collect(cycle, results)),
              ("verifikasi", lambda: _verify_and_review(cycle, results)),
              ("pilkalem", lambda: _election(cycle)),
+             ("surat_suara", lambda: _ballots(cycle)),
              ("paket", lambda: _handback(cycle)),
              ("kpu", lambda: _apply_and_recap(cycle, results))]
     summary = {"dokumen": {}}
@@ -331,6 +332,30 @@ def _election(c: Cycle) -> dict:
             "tanggapan": answered.counts, "berkas": len(dps.paths) + len(dpt.paths),
             "dokumen": documents_of(c, sk_dps=dps.documents("sk_dps"), ba_dps=dps.documents("ba_dps"),
                                     sk_dpt=dpt.documents("sk_dpt"), ba_dpt=dpt.documents("ba_dpt"))}
+
+
+def _ballots(c: Cycle) -> dict:
+    """Polling day at every TPS of the DPT: about four in five voters come, each uses a ballot,
+    0 to 2 ballots are spoiled, the rest of the ballots received (the logistics' figure) are
+    unused; the KPPS's counts recorded, then the minutes per TPS and the receipts per village."""
+    from pemilih.cycle import ballots
+    who = Who(PANITIA, "PANITIA", ballots.RECORD_REASON)
+    came = spoiled = 0
+    places = ballots.tps_of(c.ws, ELECTION)
+    for p in places:
+        spread = int(hashlib.sha256(f"{p.kode_desa}/{p.tps}".encode()).hexdigest()[:8], 16)
+        present = p.registered * (75 + spread % 11) // 100  # 75-85% of the TPS's voters
+        torn = min(spread % 3, p.ballots - present)
+        ballots.record(c.ws, ballots.RecordRequest(ELECTION, p.kode_desa, p.tps, p.ballots, present, torn,
+                                                   p.ballots - present - torn, present, who))
+        came, spoiled = came + present, spoiled + torn
+    printed = ballots.print_all(c.ws, ballots.PrintRequest(ELECTION, str(c.out / "pilkalem" / "surat_suara"), who))
+    registered = sum(p.registered for p in places)
+    print(f"Surat suara: {len(places)} TPS dicatat, hadir {came:,} dari {registered:,} pemilih, rusak {spoiled}; "
+          f"{len(printed.minutes)} berita acara dan {len(printed.receipts)} tanda terima logistik "
+          f"-> {c.out / 'pilkalem' / 'surat_suara'}")
+    return {"tps": len(places), "hadir": came, "terdaftar": registered, "rusak": spoiled,
+            "dokumen": documents_of(c, ba_surat_suara=printed.minutes, tanda_terima_logistik=printed.receipts)}
 
 
 def _villages(c: Cycle) -> list[str]:

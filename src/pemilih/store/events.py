@@ -453,6 +453,23 @@ class DocumentIssued(Payload):
     series: str = ""  # numbered apart within the agency: a village committee's own documents
 
 
+@dataclass(frozen=True)
+class BallotsRecorded(Payload):
+    """The ballots of one TPS on polling day (store/ballots.py): received, used, spoiled and
+    unused, and the voters who came; `registered`: the TPS's DPT and DPTb when recorded. The
+    latest event of a TPS holds. Counts only: no personal data of voters."""
+
+    election: str
+    kode_desa: str
+    tps: int
+    received: int
+    used: int
+    spoiled: int
+    unused: int
+    came: int
+    registered: int = 0
+
+
 LIST_IMPORTED = "list-imported"  # the voter list is initialised/replaced from a batch
 REGISTRY_IMPORTED = "registry-imported"  # a civil-registry extract was received
 FINDINGS_LOADED = "findings-loaded"  # verification findings offered for review
@@ -472,6 +489,7 @@ KEY_REGISTERED = "key-registered"  # another agency's public signing key (hand-b
 DOCUMENT_SETTINGS_SET = "document-settings-set"  # agency names, signatories, numbering
 DOCUMENT_ISSUED = "document-issued"  # a numbered document (decision, minutes, report) issued
 RETENTION_APPLIED = "retention-applied"  # personal data deleted past an agreement's retention
+BALLOTS_RECORDED = "ballots-recorded"  # a TPS's ballots received, used, spoiled, unused; voters who came
 
 
 @dataclass(frozen=True)
@@ -503,6 +521,7 @@ KINDS: dict[str, EventKind] = {k.name: k for k in [
     EventKind(RETENTION_APPLIED, 1, RetentionApplied),
     EventKind(DOCUMENT_SETTINGS_SET, 1, DocumentSettingsSet),
     EventKind(DOCUMENT_ISSUED, 1, DocumentIssued),
+    EventKind(BALLOTS_RECORDED, 1, BallotsRecorded),
 ]}
 # What a person reads for each kind (Bahasa Indonesia): every page and print that lists events
 # names them by label(kind), never by the kind's English name (a test checks every kind has one).
@@ -526,6 +545,7 @@ LABELS: dict[str, str] = {
     RETENTION_APPLIED: "data pribadi dihapus (masa retensi berakhir)",
     DOCUMENT_SETTINGS_SET: "pengaturan dokumen (instansi, penanda tangan, penomoran) dicatat",
     DOCUMENT_ISSUED: "dokumen bernomor diterbitkan",
+    BALLOTS_RECORDED: "penggunaan surat suara TPS dicatat",
 }
 
 
