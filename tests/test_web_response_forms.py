@@ -120,7 +120,7 @@ def test_a_removal_records_the_workbooks_row_and_a_bad_one_nothing(site):
     bad = panitia.post(FORM + "hapus/", {"pemilih": token, "langkah": "catat", "kode": "", "bukti": ""})
     page = bad.content.decode()
     assert bad.status_code == 400
-    assert _field_error(page, "kode").startswith("isi kode TMS rezim PILKALEM")
+    assert _field_error(page, "kode").startswith("isi kode TMS tabel kode pemilihan ini (TMS-1, TMS-2,")
     assert _field_error(page, "bukti") == "setiap tanggapan wajib menyebut buktinya"
     assert _responses() == [] and Voter.objects.filter(key=key).exists()
     done = panitia.post(FORM + "hapus/", {"pemilih": token, "langkah": "catat", "kode": "TMS-1",

@@ -207,7 +207,8 @@ def _lines(ws, request: FormRequest, made: list) -> list[tuple[str, str]]:
                 ("Kode", f"{change.code} — {code_tables.label(change.code, regime)}"), evidence]
     if isinstance(change, events.Addition):
         return [("Tanggapan", KIND_NAMES[RESPONSE_ADD]),
-                *[(FIELD_NAMES[c], _value(c, change.row.get(c))) for c in (*NEW_VOTER_COLUMNS, "desa")], evidence]
+                *[(FIELD_NAMES[c], _value(c, change.row.get(c)) or "-") for c in (*NEW_VOTER_COLUMNS, "desa")],
+                evidence]
     now = voter(ws, request.code, change.key, request.village) or {}
     if change.is_move:
         regime = election_of(ws, request.code).regime

@@ -164,8 +164,8 @@ def _removal(ref, r, current, regime, evidence) -> tuple[events.Change | None, l
     if does == code_tables.MOVE:
         return _move(ref, r, current, code, evidence)
     if does != code_tables.STRIKE:
-        strikes = code_tables.codes_with(code_tables.STRIKE, regime)
-        return None, [Problem(ref, RESPONSE_CODE, f"isi kode TMS rezim {regime} ({', '.join(sorted(strikes))})")]
+        strikes = ", ".join(sorted(code_tables.codes_with(code_tables.STRIKE, regime)))
+        return None, [Problem(ref, RESPONSE_CODE, f"isi kode TMS tabel kode pemilihan ini ({strikes})")]
     return changes.remove(current, code, evidence), []
 
 

@@ -52,6 +52,7 @@ def _page(request, e, template: str, context: dict, status: int = 200):
     if "kind" in page:
         page["fields"] = _fields(page["kind"], page, page["values"], page["errors"], bool(late))
         page["kind_name"] = step.KIND_NAMES[page["kind"]]
+        page["first_error"] = next((f["name"] for f in page["fields"] if f["error"]), None)
     return render(request, f"web/election/{template}", page, status=status)
 
 
