@@ -436,3 +436,6 @@ def test_a_nik_one_digit_apart_is_shown_by_position_and_digits(regency):
     assert f'NIK<br><span class="slip">{said}</span>' in u_nik[0]
     for nik in (listed, true):
         assert nik not in page and nik[6:14] not in page
+    # a data-quality code has no entry in a code table: its line says what it is about
+    [unknown] = [html for html in _lines(page).values() if ">NIK-NOT-FOUND</b>" in html]
+    assert "NIK-NOT-FOUND masalah data NIK" in _text(unknown.split("</summary>")[0])
