@@ -108,6 +108,23 @@ def cell_name(row: int, col: int) -> str:
     return f"{column_letter(col)}{row + 1}"
 
 
+_NAMA = LOCKED.index("nama")  # among a TPS row's locked texts B..N (NO first)
+
+
+def voter_on_row(locked: list[str]) -> str:
+    """Who a TPS row is, as a problem names it: `pemilih no. 3 BUDI` from the row's NO and NAMA
+    (locked texts B..N). A name is no secret; the NIK is never named."""
+    no = locked[0].strip() if locked else ""
+    nama = locked[_NAMA].strip() if len(locked) > _NAMA else ""
+    return " ".join(part for part in ("pemilih", f"no. {no}" if no else "", nama) if part)
+
+
+def new_voter_on_row(row: int, nama: str) -> str:
+    """Who a row of PEMILIH BARU is (no NO column there): its place among the sheet's rows and the
+    NAMA typed (`pemilih baru ke-2 ANI`; 1-based spreadsheet `row`)."""
+    return f"pemilih baru ke-{row - FIRST_ROW}" + (f" {nama.strip()}" if nama.strip() else " (NAMA kosong)")
+
+
 # --- values as cells --------------------------------------------------------------------------
 
 def shown(column: str, value) -> str:
