@@ -208,3 +208,13 @@ def test_the_command_takes_the_right_rows_when_asked(shared, tmp_path, store_loc
     assert "campur.xlsx: diterima sebagian (peristiwa #" in text and "): TMS-1 1, U 1, B 1" in text
     assert "  3 baris diambil, 2 baris ditinggal" in text
     assert "  - " + WRONG_LINES[0] in text and "  - " + WRONG_LINES[1] in text
+
+
+def test_a_name_that_is_no_name_is_never_echoed(shared, tmp_path):
+    ws, path = shared
+    filled = tmp_path / "rumus.xlsx"
+    fill_workbook(path, filled, new_voters=[{"nik": ANI_SHORT, "nama": '=HYPERLINK("http://x.test","KLIK")',
+                                             "tanggal_lahir": "01-01-2006"}])
+    out = _collect(ws, filled)
+    assert out.problems[0].startswith("rumus.xlsx:PEMILIH BARU:B5 NIK, pemilih baru ke-1 (NAMA tidak sah): ")
+    assert "HYPERLINK" not in " ".join(out.problems)
