@@ -359,6 +359,10 @@ class CoklitCollected(Payload):
     agreement: str | None = None
     changes: tuple[Change, ...] = _changes()
     visits: tuple[Visits, ...] | None = _added(codec="visits")
+    # Rows left when the committee chose to take the right rows now: each problem with its sheet,
+    # cell, column, row, voter (NO and NAMA) and reason; those rows stay as they were in the list.
+    # Absent from workbooks taken whole.
+    left: list[dict] | None = _added()
 
 
 @dataclass(frozen=True)
