@@ -288,18 +288,19 @@ def test_xlsx_export_cell_by_cell(website, maker):
     book = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
     rows = [list(r) for r in book["Per Kecamatan"].iter_rows(values_only=True)]
     data = rows[5:]  # title, period, blank, two header rows
-    # KECAMATAN, JUMLAH DESA, then L/P/JML of: awal, baru, TMS-1..8, JUMLAH TMS, U, belum KTP-el, akhir
+    # KECAMATAN, KODE KECAMATAN, JUMLAH DESA, JUMLAH TPS (B at TPS 001 in Rantepao, C at TPS 001 in
+    # Sesean; D has no TPS), then L/P/JML of: awal, baru, TMS-1..8, JUMLAH TMS, U, belum KTP-el, akhir
     z = [0, 0, 0]
-    assert data[0][:2] == ["RANTEPAO", "1"]
+    assert data[0][:4] == ["RANTEPAO", "73.26.01", 1, 1]
     # (and, after U, the sex corrections in and out: none here)
-    assert data[0][2:] == [1, 1, 2, *z, 1, 0, 1, *z * 7, 1, 0, 1, 0, 1, 1, *z, *z, *z, 0, 1, 1]
-    assert data[1][:2] == ["SESEAN", "1"]
-    assert data[1][2:] == [1, 0, 1, 0, 1, 1, *z * 8, *z, *z, *z, *z, *z, 1, 1, 2]
-    assert data[2][0] == "JUMLAH KABUPATEN"
-    assert data[2][2:] == [2, 1, 3, 0, 1, 1, 1, 0, 1, *z * 7, 1, 0, 1, 0, 1, 1, *z, *z, *z, 1, 2, 3]
+    assert data[0][4:] == [1, 1, 2, *z, 1, 0, 1, *z * 7, 1, 0, 1, 0, 1, 1, *z, *z, *z, 0, 1, 1]
+    assert data[1][:4] == ["SESEAN", "73.26.02", 1, 1]
+    assert data[1][4:] == [1, 0, 1, 0, 1, 1, *z * 8, *z, *z, *z, *z, *z, 1, 1, 2]
+    assert data[2][0] == "JUMLAH KABUPATEN" and data[2][3] == 2
+    assert data[2][4:] == [2, 1, 3, 0, 1, 1, 1, 0, 1, *z * 7, 1, 0, 1, 0, 1, 1, *z, *z, *z, 1, 2, 3]
     assert len(data) == 3
     villages = [list(r) for r in book["Per Desa"].iter_rows(values_only=True)][5:]
-    assert villages[0][:3] == ["RANTEPAO", "LEMBANG SATU", RANTEPAO]
+    assert villages[0][:4] == ["RANTEPAO", "LEMBANG SATU", RANTEPAO, 1]
     assert villages[-1][0] == "JUMLAH KABUPATEN" and villages[-1][-3:] == [1, 2, 3]
 
 
@@ -323,14 +324,14 @@ def test_pdf_report_has_the_totals_and_no_nik(website, maker, tmp_path):
     path.write_bytes(response.content)
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
                           check=True).stdout
-    assert "Laporan Rapat Koordinasi" in text and "Halaman 1 dari 2" in text and "Halaman 2 dari 2" in text
-    assert ("Pemilih awal 3 · baru 1 · TMS 1 · perbaikan data 1 (JK jadi L 0, jadi P 0) · pemilih akhir 3 "
-            "(L 1, P 2)") in text
+    assert "LAPORAN RAPAT KOORDINASI" in text and "Halaman 1 dari 2" in text and "Halaman 2 dari 2" in text
+    assert ("Pemilih awal 3 · baru 1 · TMS 1 · perbaikan data 1 (JK jadi L 0, jadi P 0) · belum KTP-el 0 · "
+            "pemilih akhir 3 (L 1, P 2) di 2 TPS") in text
     total_line = next(line for line in text.splitlines() if line.strip().startswith("JUMLAH"))
-    # JUMLAH, awal 3, baru 1, TMS-1..8 (1 0 0 0 0 0 0 0), jml TMS 1, ubah 1, sex corrected to L 0 and to P 0,
-    # akhir L 1 P 2 jml 3
-    assert total_line.split()[1:] == ["3", "1", "1", "0", "0", "0", "0", "0", "0", "0", "1", "1", "0", "0", "1",
-                                      "2", "3"]
+    # JUMLAH, villages 2, TPS 2, awal 3, baru 1, TMS-1..8 (1 0 0 0 0 0 0 0), jml TMS 1, ubah 1, sex corrected
+    # to L 0 and to P 0, without KTP-el 0, akhir L 1 P 2 jml 3
+    assert total_line.split()[1:] == ["2", "2", "3", "1", "1", "0", "0", "0", "0", "0", "0", "0", "1", "1", "0", "0",
+                                      "0", "1", "2", "3"]
     assert "RANTEPAO" in text and "SESEAN" in text and "Laki-laki (L)" in text
     for r in rows:
         assert r["nik"] not in text and r["nik"][:12] not in text

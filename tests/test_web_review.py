@@ -115,9 +115,11 @@ def test_verification_job_makes_the_expected_proposals(regency):
                             ("dpt.csv::8", "U", "NIK"), ("dpt.csv::8", "NIK-NOT-FOUND", "NIK"),
                             ("", "B", None)], key=str)
     assert Proposal.objects.get(code="B").registry_nik == regency.facts["new_nik"]
-    assert job.files == ["findings.csv", "findings.xlsx"]
+    assert job.files == ["ba_verifikasi.pdf", "findings.csv", "findings.xlsx"]  # the minutes beside the findings
     download = client.post(f"/pekerjaan/{job.pk}/unduh/findings.csv")
     assert download.status_code == 200 and b"TMS-1" in b"".join(download.streaming_content)
+    minutes = client.post(f"/pekerjaan/{job.pk}/unduh/ba_verifikasi.pdf")
+    assert minutes.status_code == 200 and b"".join(minutes.streaming_content).startswith(b"%PDF")
     # The queue: all five open, the probabilistic link's evidence shown field by field,
     # NIKs masked (never the full number of the list or the registry).
     queue = regency.client("disdukcapil").get("/tinjau/").content.decode()

@@ -107,16 +107,23 @@ def _agreement(c: Cycle) -> None:
     _document_settings(c)
 
 
-def _document_settings(c: Cycle) -> None:
-    """The signatories every printed document names (synthetic names and NIPs), set once."""
+# The signatories every printed document names (synthetic names and NIPs).
+SIGNATORIES = (("DPML", "Yohanis Contoh, S.Sos.", "Kepala Dinas", "197001011995031001"),
+               ("KPU", "Marta Contoh, S.H.", "Ketua", "198002022005012002"),
+               ("DISDUKCAPIL", "Daniel Contoh, S.Kom.", "Kepala Dinas", "197505052000031003"))
+
+
+def _document_settings(c: Cycle, ws=None, agencies: tuple[str, ...] = ("DPML", "KPU", "DISDUKCAPIL")) -> None:
+    """The signatories of `agencies` in `ws` (DPML's workspace when None), set once."""
     from pemilih.cycle import documents
-    if documents.settings(c.ws):
+    ws = ws or c.ws
+    if documents.settings(ws):
         return
-    who = Who("demo: sekretariat DPML", "DPML", "Penandatangan dokumen (contoh)")
-    for agency, name, position, nip in (("DPML", "Yohanis Contoh, S.Sos.", "Kepala Dinas", "197001011995031001"),
-                                        ("KPU", "Marta Contoh, S.H.", "Ketua", "198002022005012002")):
-        documents.record(c.ws, documents.SettingsRequest(agency, who, signer=name, position=position, nip=nip))
-    print("Penandatangan dokumen DPML dan KPU dicatat (contoh).")
+    who = Who(f"demo: sekretariat {agencies[0]}", agencies[0], "Penandatangan dokumen (contoh)")
+    for agency, name, position, nip in SIGNATORIES:
+        if agency in agencies:
+            documents.record(ws, documents.SettingsRequest(agency, who, signer=name, position=position, nip=nip))
+    print(f"Penandatangan dokumen {', '.join(agencies)} dicatat (contoh).")
 
 
 # --- field validation ---------------------------------------------------------------------
@@ -268,7 +275,9 @@ def _verify_and_review(c: Cycle, results: dict) -> dict:
                 verifier, f"Diterima setelah diperiksa ({code})")))
             decided[code] = out.changed
     print("  diterima verifikator: " + ", ".join(f"{k} {v:,}" for k, v in decided.items()))
-    return {"temuan": counts, "diterima": decided}
+    print(f"  berita acara verifikasi -> {result.paths['ba_verifikasi']}")
+    return {"temuan": counts, "diterima": decided,
+            "dokumen": documents_of(c, ba_verifikasi=[result.paths["ba_verifikasi"]])}
 
 
 # --- the village election -------------------------------------------------------------------
@@ -435,10 +444,13 @@ def _apply_and_recap(c: Cycle, results: dict) -> dict:
         second = apply.run(kpu, apply.ApplyRequest(str(package), who))
         print(f"KPU menerapkan paket: {sum(first.applied.values()):,} perubahan, {len(first.conflicts)} konflik; "
               f"diterapkan lagi: {'tidak ada perubahan' if second.already or not second.applied else 'BERUBAH!'}")
-        made = recap.run(kpu, recap.RecapRequest(shared_on, c.today, KPU_REGIME, out_dir=str(c.out / "rekap")))
+        _document_settings(c, kpu, ("KPU",))  # KPU's own workspace: its signatory, for the Rakor report
+        made = recap.run(kpu, recap.RecapRequest(shared_on, c.today, KPU_REGIME, out_dir=str(c.out / "rekap"),
+                                                 who=who))
         print_summary(made.recap)
-        print(f"  rekap -> {made.path}")
-        return {"diterapkan": first.applied, "konflik": len(first.conflicts), "rekap": made.recap.total}
+        print(f"  rekap -> {made.path}; laporan Rakor -> {made.report}")
+        return {"diterapkan": first.applied, "konflik": len(first.conflicts), "rekap": made.recap.total,
+                "dokumen": documents_of(c, laporan_rakor=[made.report, made.path])}
     finally:
         kpu.close()
         c.ws.activate()

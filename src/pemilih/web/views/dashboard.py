@@ -168,11 +168,17 @@ def export_xlsx(request):
     return _export(request, write, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
+REASON_REPORT = "Laporan rapat koordinasi dicetak"
+
+
 def export_pdf(request):
     from pemilih.cycle import recap
+    from pemilih.cycle.common import Who
+    from pemilih.web import access, workspace
 
-    def write(result, path, name):
-        recap.write_pdf(result, path, kecamatan=name, printed_on=rakor.today())
+    def write(result, path, name):  # numbered by KPU's scheme, the number kept when printed again
+        recap.write_pdf(result, path, kecamatan=name, printed_on=rakor.today(), ws=workspace.current(),
+                        who=Who(**access.who(request, REASON_REPORT)))
     return _export(request, write, "pdf", "application/pdf")
 
 
