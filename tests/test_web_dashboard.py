@@ -399,3 +399,15 @@ def test_warm_counts_the_default_period_ahead(website, maker, monkeypatch):
     monkeypatch.setattr(history, "period", lambda *a: pytest.fail("replayed again"))
     page = website.client("kpu").get("/rekap/")
     assert _cells(page.content.decode())["JUMLAH"]["akhir_jml"] == 3
+
+
+def test_the_kecamatan_choice_runs_in_code_order_not_by_name(website, maker):
+    """Issue 14: kecamatan in Kemendagri code order everywhere, the dashboard's choice too.
+    Awan (73.26.04) comes after Rantepao (73.26.01) and Sesean (73.26.02), though first by name."""
+    from pemilih.store.receive import import_result
+    rows = [_row(0, RANTEPAO, "RANTEPAO", "LEMBANG SATU", "L"), _row(1, "73.26.04.2001", "AWAN", "LEMBANG TIGA", "P"),
+            _row(2, SESEAN, "SESEAN", "LEMBANG DUA", "L")]
+    import_result(website.ws, maker.kpu(rows, name="rows.csv"), actor="uji", agency="KPU", reason="uji")
+    page = website.client("kpu").get("/rekap/" + _query()).content.decode()
+    select = page.split('<select name="kecamatan">')[1].split("</select>")[0]
+    assert re.findall(r'<option value="(73\.26\.\d\d)"', select) == ["73.26.01", "73.26.02", "73.26.04"]
