@@ -47,10 +47,14 @@ def facts(ws: Path) -> dict:
         nik = cur.fetchone()
     committee = Account.objects.filter(user__username="panitia").first()
     village = committee.kode_desa if committee else (busiest[0] if busiest else "")
+    with connection.cursor() as cur:  # a voter of the committee's village, for its counter's NIK search
+        cur.execute("SELECT nik FROM store_voter WHERE kode_desa = %s AND length(nik) = 16 ORDER BY position LIMIT 1",
+                    [village])
+        village_nik = cur.fetchone()
     passwords = {a["username"]: a["password"] for a in demo_accounts(ws, village)}
     workspace.close()
     return {"passwords": passwords, "village": village, "election": election[0] if election else None,
-            "nik": nik[0] if nik else None}
+            "nik": nik[0] if nik else None, "village_nik": village_nik[0] if village_nik else None}
 
 
 def start_server(ws: Path, port: int):
@@ -146,6 +150,11 @@ def take_all(s: Shooter, known: dict, args) -> None:
     s.shot("coklit", "panitia", "/coklit/")
     if known["election"]:
         s.shot("pilkalem", "dpml", f"/pilkalem/{known['election']}/")
+        # the committee's counter: a voter found by NIK, and the new-voter form
+        counter = f"/pilkalem/{known['election']}/tanggapan/formulir/"
+        if known["village_nik"]:
+            s.shot("tanggapan", "panitia", counter, action=lambda page: _look_up(page, known["village_nik"]))
+        s.shot("tanggapan_tambah", "panitia", counter + "tambah/")
     else:
         s.notes.append("pilkalem: belum ada pemilihan di ruang kerja, dilewati")
     s.shot("dashboard", "pemantau", "/rekap/")

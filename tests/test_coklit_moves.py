@@ -123,10 +123,10 @@ def test_tms8_without_a_valid_tps_baru_is_refused_naming_the_cell(shared, tmp_pa
     out = _collect(ws, filled)
     assert out.status == REFUSED
     assert out.problems == [
-        "salah.xlsx:TPS 001:Q5 TPS BARU: TPS BARU wajib diisi untuk STATUS TMS-8 (pindah TPS dalam desa): nomor TPS "
+        "salah.xlsx:TPS 001:Q5 TPS BARU, pemilih no. 1 MARKUS TANDI: TPS BARU wajib diisi untuk STATUS TMS-8 (pindah TPS dalam desa): nomor TPS "
         "tujuan, misalnya 2",
-        "salah.xlsx:TPS 001:Q6 TPS BARU: TPS 'TPS X' bukan nomor TPS yang benar (angka 1-3 digit, paling kecil 1)",
-        "salah.xlsx:TPS 002:Q5 TPS BARU: TPS BARU hanya diisi untuk STATUS TMS-8 (pindah TPS dalam desa)"]
+        "salah.xlsx:TPS 001:Q6 TPS BARU, pemilih no. 2 NE' RANTE: TPS 'TPS X' bukan nomor TPS yang benar (angka 1-3 digit, paling kecil 1)",
+        "salah.xlsx:TPS 002:Q5 TPS BARU, pemilih no. 1 YOHANIS PATIKU: TPS BARU hanya diisi untuk STATUS TMS-8 (pindah TPS dalam desa)"]
     assert dump_db(ws) == state
 
 
@@ -138,8 +138,8 @@ def test_tps_baru_of_the_voters_own_tps_or_without_a_move_is_refused(shared, tmp
     out = _collect(ws, filled)
     assert out.status == REFUSED
     assert out.problems == [
-        "sama.xlsx:TPS 001:Q5 TPS BARU: TPS BARU sama dengan TPS pemilih sekarang (TPS 001); tulis TPS tujuan",
-        "sama.xlsx:TPS 001:Q6 TPS BARU: TPS BARU hanya diisi untuk STATUS TMS-8 (pindah TPS dalam desa)"]
+        "sama.xlsx:TPS 001:Q5 TPS BARU, pemilih no. 1 MARKUS TANDI: TPS BARU sama dengan TPS pemilih sekarang (TPS 001); tulis TPS tujuan",
+        "sama.xlsx:TPS 001:Q6 TPS BARU, pemilih no. 2 NE' RANTE: TPS BARU hanya diisi untuk STATUS TMS-8 (pindah TPS dalam desa)"]
 
 
 def test_a_move_may_come_with_corrections(shared, tmp_path):

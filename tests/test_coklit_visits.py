@@ -109,9 +109,9 @@ def test_ticked_and_changed_in_one_row_is_refused_naming_the_cell(shared, tmp_pa
     out = _collect(ws, filled)
     assert out.status == REFUSED
     assert out.problems == [
-        "bertentangan.xlsx:TPS 001:O5 SESUAI: ditandai SESUAI (V) tetapi juga diberi STATUS atau kolom BARU; pilih "
+        "bertentangan.xlsx:TPS 001:O5 SESUAI, pemilih no. 1 MARKUS TANDI: ditandai SESUAI (V) tetapi juga diberi STATUS atau kolom BARU; pilih "
         "salah satu: kosongkan SESUAI, atau kosongkan STATUS dan kolom BARU",
-        "bertentangan.xlsx:TPS 001:O6 SESUAI: ditandai SESUAI (V) tetapi juga diberi STATUS atau kolom BARU; pilih "
+        "bertentangan.xlsx:TPS 001:O6 SESUAI, pemilih no. 2 NE' RANTE: ditandai SESUAI (V) tetapi juga diberi STATUS atau kolom BARU; pilih "
         "salah satu: kosongkan SESUAI, atau kosongkan STATUS dan kolom BARU"]
     assert dump_db(ws) == state
 
@@ -126,11 +126,11 @@ def test_a_tick_other_than_v_and_visits_out_of_range_are_refused(shared, tmp_pat
     out = _collect(ws, filled)
     assert out.status == REFUSED
     assert out.problems == [
-        "tanggal.xlsx:TPS 001:O5 SESUAI: isi V bila pemilih sudah dicocokkan dan datanya benar, atau kosongkan",
-        "tanggal.xlsx:TPS 002:AC5 TANGGAL KUNJUNGAN: TANGGAL KUNJUNGAN bukan tanggal yang ada di kalender; tulis "
+        "tanggal.xlsx:TPS 001:O5 SESUAI, pemilih no. 1 MARKUS TANDI: isi V bila pemilih sudah dicocokkan dan datanya benar, atau kosongkan",
+        "tanggal.xlsx:TPS 002:AC5 TANGGAL KUNJUNGAN, pemilih no. 1 YOHANIS PATIKU: TANGGAL KUNJUNGAN bukan tanggal yang ada di kalender; tulis "
         "DD-MM-YYYY, misalnya 12-05-1980",
-        f"tanggal.xlsx:TPS 001:AC5 TANGGAL KUNJUNGAN: TANGGAL KUNJUNGAN sebelum lembar kerja dibagikan ({_day()})",
-        "tanggal.xlsx:TPS 001:AC6 TANGGAL KUNJUNGAN: TANGGAL KUNJUNGAN berada di masa depan"]
+        f"tanggal.xlsx:TPS 001:AC5 TANGGAL KUNJUNGAN, pemilih no. 1 MARKUS TANDI: TANGGAL KUNJUNGAN sebelum lembar kerja dibagikan ({_day()})",
+        "tanggal.xlsx:TPS 001:AC6 TANGGAL KUNJUNGAN, pemilih no. 2 NE' RANTE: TANGGAL KUNJUNGAN berada di masa depan"]
     assert dump_db(ws) == state
 
 
@@ -140,8 +140,8 @@ def test_a_new_voters_visit_is_recorded_and_judged(shared, tmp_path):
     late = tmp_path / "baru_salah.xlsx"
     fill_workbook(paths[A], late, new_voters=[{**voter, "TANGGAL KUNJUNGAN": _day(2), "PETUGAS": "Yakobus"}])
     out = _collect(ws, late)
-    assert out.problems == ["baru_salah.xlsx:PEMILIH BARU:O5 TANGGAL KUNJUNGAN: TANGGAL KUNJUNGAN berada di masa "
-                            "depan"]
+    assert out.problems == ["baru_salah.xlsx:PEMILIH BARU:O5 TANGGAL KUNJUNGAN, pemilih baru ke-1 SARAH PATIKU: "
+                            "TANGGAL KUNJUNGAN berada di masa depan"]
     good = tmp_path / "baru.xlsx"
     fill_workbook(paths[A], good, new_voters=[{**voter, "TANGGAL KUNJUNGAN": _day(), "PETUGAS": "Yakobus"}])
     assert _collect(ws, good).status == ACCEPTED
@@ -285,7 +285,7 @@ def test_a_move_in_a_format_1_workbook_is_refused_naming_the_cell(shared_v1, dum
     out = _collect(ws, FIXTURE_V1 / "pindah.xlsx")
     assert out.status == REFUSED
     assert out.problems == [
-        "pindah.xlsx:TPS 002:O5 STATUS: lembar kerja format lama (pemilih-coklit/1) tidak punya kolom TPS BARU: TMS-8 "
-        "(pindah TPS) tidak dapat diterapkan; minta lembar kerja baru kepada DPML, atau kosongkan STATUS dan tulis "
+        "pindah.xlsx:TPS 002:O5 STATUS, pemilih no. 1 YOHANIS PATIKU: lembar kerja format lama (pemilih-coklit/1) "
+        "tidak punya kolom TPS BARU: TMS-8 (pindah TPS) tidak dapat diterapkan; minta lembar kerja baru kepada DPML, atau kosongkan STATUS dan tulis "
         "di KETERANGAN"]
     assert dump_db(ws) == state

@@ -356,11 +356,11 @@ def test_recap_counts_equal_the_events_by_hand(dpml, tmp_path):
     write_recap(r, str(path), title="Rekap")
     grid = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Per Desa").to_python()
     header = next(i for i, row in enumerate(grid) if "PEMILIH AKHIR" in row)
-    assert grid[header][:5] == ["KECAMATAN", "DESA/KELURAHAN", "KODE DESA", "PEMILIH AWAL", ""]
-    assert grid[header + 1][3:6] == ["L", "P", "JML"]
+    assert grid[header][:6] == ["KECAMATAN", "DESA/KELURAHAN", "KODE DESA", "JUMLAH TPS", "PEMILIH AWAL", ""]
+    assert grid[header + 1][4:7] == ["L", "P", "JML"]
     row_a = next(row for row in grid if row[2] == A)
-    assert row_a[:3] == ["SESEAN", "LEMBANG SATU", A]
-    assert row_a[3:9] == [3, 2, 5, 0, 1, 1]  # start L P JML, new L P JML
+    assert row_a[:4] == ["SESEAN", "LEMBANG SATU", A, 1]  # every voter of A at TPS 001
+    assert row_a[4:10] == [3, 2, 5, 0, 1, 1]  # start L P JML, new L P JML
     last = grid[header].index("PEMILIH AKHIR")
     assert row_a[last:last + 3] == [2, 3, 5]
     total = next(row for row in grid if row[0] == "JUMLAH KABUPATEN")

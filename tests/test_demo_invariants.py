@@ -56,7 +56,7 @@ def demo(tmp_path_factory):
 def test_every_row_of_kpus_list_is_in_exactly_one_place_after_every_step(demo):
     seen = demo["seen"]
     assert list(seen) == ["perjanjian", "desa_belum_ditetapkan", "pemilihan", "coklit", "verifikasi", "pilkalem",
-                          "hari_pemungutan", "paket", "kpu"]
+                          "hari_pemungutan", "surat_suara", "paket", "kpu"]
     for step, found in seen.items():
         for r in found:
             assert r.holds, (step, r.broken[:5])
@@ -213,3 +213,28 @@ def test_the_polling_day_pack_is_printed_per_tps_with_the_register(demo):
                                   check=True).stdout
             assert "Halaman Kantor Lembang" in text and "NIP." in text and "Nomor" in text, (key, path)
             assert not re.search(r"(?<![0-9])[0-9]{16}(?![0-9])", text), (key, path)
+
+
+def test_polling_day_prints_balanced_minutes_per_tps_and_receipts_per_lembang(demo):
+    """Issue 14 (What to build 3): one minutes of the ballots per TPS of the DPT, one receipt
+    file per lembang, each listed under `dokumen`; each minutes' balance line adds up."""
+    import re
+    import subprocess
+    summary = demo["summary"]
+    minutes, receipts = summary["dokumen"]["ba_surat_suara"], summary["dokumen"]["tanda_terima_logistik"]
+    assert len(minutes) == summary["pilkalem"]["tps"] == summary["surat_suara"]["tps"]
+    assert len(receipts) == summary["pilkalem"]["lembang"]
+    ballots = summary["surat_suara"]
+    assert 0.75 <= ballots["hadir"] / ballots["terdaftar"] <= 0.85
+    for name in minutes + receipts:
+        text = " ".join(subprocess.run(["pdftotext", str(demo["out"] / name), "-"], check=True, capture_output=True,
+                                       text=True).stdout.split())
+        assert "NIP." in text and "PANITIA PEMILIHAN KEPALA LEMBANG " in text
+        assert not re.search(r"(?<![0-9])[0-9]{16}(?![0-9])", text)
+        if name in minutes:
+            assert re.search(r"Nomor: \d{3}/BA-SS/PANITIA/III/2027", text)
+            line = re.search(r"A = B \+ C \+ D: ([\d.]+) = ([\d.]+) \+ (\d+) \+ ([\d.]+), seimbang", text)
+            received, used, spoiled, unused = (int(g.replace(".", "")) for g in line.groups())
+            assert received == used + spoiled + unused and spoiled <= 2
+        else:
+            assert re.search(r"Nomor: \d{3}/TT-LOG/PANITIA/III/2027", text)

@@ -32,7 +32,8 @@ HOURS = "07.00 s.d. 13.00"
 PLACE_A, ADDRESS_A = "Halaman Kantor Lembang Limbong", "Jl. Poros Rantepao-Sa'dan Km 5"
 COORDS_A, COORDS_A_PRINTED = "-2.9701,119.8987", "-2.9701, 119.8987"
 PLACE_B, ADDRESS_B = "Balai Pertemuan Tongkonan Buntu", "Dusun Buntu, RT 002"
-COMMITTEE = "Panitia Pemilihan Kepala Lembang Kabupaten Toraja Utara"
+# Village A is not in the region reference: its committee is named after the list's spelling.
+COMMITTEE = "Panitia Pemilihan Kepala Lembang Lembang 0"
 KEEPER = "Dinas Pemberdayaan Masyarakat Lembang Kabupaten Toraja Utara"
 CHAIR, CHAIR_NIP = "Yosef Tandi Contoh", "19850101 201001 1 001"
 WHO = Who("Operator panitia", "PANITIA", "Pencatatan tempat TPS")
@@ -59,7 +60,7 @@ def held(website, maker, tmp_path):
     from pemilih.store.receive import import_result
     ws = website.ws
     import_result(ws, maker.generated_kpu(N), actor="uji", agency="KPU", reason="uji")
-    documents.record(ws, documents.SettingsRequest("PANITIA", WHO, signer=CHAIR, nip=CHAIR_NIP))
+    documents.record(ws, documents.SettingsRequest("PANITIA", WHO, signer=CHAIR, nip=CHAIR_NIP, village=A))
     election.create(ws, election.CreateRequest(CODE, "Pilkalem Serentak 2027", VOTING_DAY, DPS_DAY, (A, B),
                                                Who("uji", "DPML", "SK Bupati"), max_per_tps=CAP))
     tps_places.record(ws, [place(A, 1, "Halaman Kantor Lama", "Jl. Lama")], WHO)

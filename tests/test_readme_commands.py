@@ -48,7 +48,8 @@ def test_every_command_has_a_row_and_every_row_a_command():
     assert set(_rows()) == set(_commands())
 
 
-NAMED = {"train": "train-linkage", "keys": "kunci", "retention": "retensi", "documents": "dokumen"}  # module -> command, where they differ
+NAMED = {"train": "train-linkage", "keys": "kunci", "retention": "retensi", "documents": "dokumen",
+         "ballots": "surat-suara"}  # module -> command, where they differ
 
 
 @pytest.mark.parametrize("name", sorted({NAMED.get(m, m).replace("_", "-") for m in COMMANDS}))

@@ -374,11 +374,12 @@ def test_edited_identifier_and_locked_cells_are_refused_by_cell(shared, tmp_path
     [out] = _collect(ws, _edited(source, tmp_path, "nik.xlsx", edit))
     assert out.status == REFUSED
     assert out.problems == [
-        "nik.xlsx:TPS 001:E5 NAMA: sel terkunci diubah; NAMA tidak boleh diubah di lembar kerja "
+        "nik.xlsx:TPS 001:E5 NAMA, pemilih no. 1 NE RANTE: sel terkunci diubah; NAMA tidak boleh diubah di lembar kerja "
         "(koreksi di kolom BARU)",
-        "nik.xlsx:TPS 001:D6 NIK: sel terkunci diubah; NIK tidak boleh diubah di lembar kerja (koreksi di kolom BARU)",
-        "nik.xlsx:TPS 002:G6 TANGGAL LAHIR: sel terkunci diubah; TANGGAL LAHIR tidak boleh diubah di lembar kerja "
+        "nik.xlsx:TPS 001:D6 NIK, pemilih no. 2 YOHANIS PATIKU: sel terkunci diubah; NIK tidak boleh diubah di lembar kerja (koreksi di kolom BARU)",
+        "nik.xlsx:TPS 002:G6 TANGGAL LAHIR, pemilih no. 2 LINA RERUNG: sel terkunci diubah; TANGGAL LAHIR tidak boleh diubah di lembar kerja "
         "(koreksi di kolom BARU)"]
+    assert (out.rows_only, out.left) == (True, 3)  # three rows' own: taking the others is offered
     assert dump_db(ws) == state
 
 
@@ -416,27 +417,27 @@ def test_invalid_values_are_refused_by_cell(shared, tmp_path, dump_db):
     [out] = _collect(ws, path)
     assert out.status == REFUSED
     assert out.problems == [
-        "salah.xlsx:TPS 001:P5 STATUS: kode 'TMS-9' tidak dikenal untuk rezim PEMILU2024; pilih: TMS-1, TMS-2, "
+        "salah.xlsx:TPS 001:P5 STATUS, pemilih no. 1 NE' RANTE: kode 'TMS-9' tidak dikenal untuk rezim PEMILU2024; pilih: TMS-1, TMS-2, "
         "TMS-3, TMS-4, TMS-5, TMS-6, TMS-7, TMS-8, U",
-        "salah.xlsx:TPS 001:P6 STATUS: B (pemilih baru) tidak dipakai di lembar TPS; tulis pemilih baru di lembar "
+        "salah.xlsx:TPS 001:P6 STATUS, pemilih no. 2 YOHANIS PATIKU: B (pemilih baru) tidak dipakai di lembar TPS; tulis pemilih baru di lembar "
         "PEMILIH BARU",
-        "salah.xlsx:TPS 001:P7 STATUS: status TMS-1 (tidak memenuhi syarat) tidak boleh disertai koreksi di kolom "
+        "salah.xlsx:TPS 001:P7 STATUS, pemilih no. 3 SAMUEL BATTI: status TMS-1 (tidak memenuhi syarat) tidak boleh disertai koreksi di kolom "
         "BARU; pilih U untuk koreksi, atau kosongkan kolom BARU",
-        "salah.xlsx:TPS 002:P5 STATUS: status U tanpa koreksi: isi kolom BARU yang berubah",
-        "salah.xlsx:TPS 002:T6 TANGGAL LAHIR BARU: TANGGAL LAHIR bukan tanggal yang ada di kalender; tulis "
+        "salah.xlsx:TPS 002:P5 STATUS, pemilih no. 1 MARKUS TANDI: status U tanpa koreksi: isi kolom BARU yang berubah",
+        "salah.xlsx:TPS 002:T6 TANGGAL LAHIR BARU, pemilih no. 2 LINA RERUNG: TANGGAL LAHIR bukan tanggal yang ada di kalender; tulis "
         "DD-MM-YYYY, misalnya 12-05-1980",
-        "salah.xlsx:TPS 002:U6 JENIS KELAMIN BARU: JENIS KELAMIN 'W' tidak dikenal; gunakan L atau P",
-        "salah.xlsx:TPS 002:V6 STATUS KAWIN BARU: STATUS PERKAWINAN 'X' tidak dikenal; gunakan B (belum kawin), "
+        "salah.xlsx:TPS 002:U6 JENIS KELAMIN BARU, pemilih no. 2 LINA RERUNG: JENIS KELAMIN 'W' tidak dikenal; gunakan L atau P",
+        "salah.xlsx:TPS 002:V6 STATUS KAWIN BARU, pemilih no. 2 LINA RERUNG: STATUS PERKAWINAN 'X' tidak dikenal; gunakan B (belum kawin), "
         "S (sudah kawin) atau P (pernah kawin)",
-        "salah.xlsx:TPS 002:X6 RT BARU: RT 'RT1' bukan nomor RT yang benar (angka 1-3 digit)",
-        "salah.xlsx:TPS 002:Z6 DISABILITAS BARU: DISABILITAS tidak dikenal; kosong/0 = tidak ada, 1-6, beberapa "
+        "salah.xlsx:TPS 002:X6 RT BARU, pemilih no. 2 LINA RERUNG: RT 'RT1' bukan nomor RT yang benar (angka 1-3 digit)",
+        "salah.xlsx:TPS 002:Z6 DISABILITAS BARU, pemilih no. 2 LINA RERUNG: DISABILITAS tidak dikenal; kosong/0 = tidak ada, 1-6, beberapa "
         "dipisah koma (1,6)",
-        "salah.xlsx:TPS 002:AA6 KTP-EL BARU: KTP-EL 'Q' tidak dikenal; gunakan S (sudah punya KTP-el) atau B (belum)",
-        "salah.xlsx:PEMILIH BARU:B5 NIK: NIK harus 16 digit, tertulis 14 digit",
-        "salah.xlsx:PEMILIH BARU:C6 NAMA: NAMA wajib diisi",
-        "salah.xlsx:PEMILIH BARU:E7 TANGGAL LAHIR: TANGGAL LAHIR wajib diisi",
-        "salah.xlsx:PEMILIH BARU:B7 NIK: NIK yang sama sudah ditulis di sel B6",
-        "salah.xlsx:PEMILIH BARU:B8 NIK: kode wilayah NIK (732699) tidak ada dalam daftar Kemendagri"]
+        "salah.xlsx:TPS 002:AA6 KTP-EL BARU, pemilih no. 2 LINA RERUNG: KTP-EL 'Q' tidak dikenal; gunakan S (sudah punya KTP-el) atau B (belum)",
+        "salah.xlsx:PEMILIH BARU:B5 NIK, pemilih baru ke-1 A: NIK harus 16 digit, tertulis 14 digit",
+        "salah.xlsx:PEMILIH BARU:C6 NAMA, pemilih baru ke-2 (NAMA kosong): NAMA wajib diisi",
+        "salah.xlsx:PEMILIH BARU:E7 TANGGAL LAHIR, pemilih baru ke-3 C: TANGGAL LAHIR wajib diisi",
+        "salah.xlsx:PEMILIH BARU:B7 NIK, pemilih baru ke-3 C: NIK yang sama sudah ditulis di sel B6",
+        "salah.xlsx:PEMILIH BARU:B8 NIK, pemilih baru ke-4 D: kode wilayah NIK (732699) tidak ada dalam daftar Kemendagri"]
     assert dump_db(ws) == state
 
 
@@ -516,7 +517,7 @@ def test_a_nik_stored_as_a_number_is_refused(shared, tmp_path):
         new["B5"], new["C5"], new["E5"] = int(NEW_NIK), "LINA SAMPE", "01-01-2006"
     [out] = _collect(ws, _edited(paths["COKLIT_7326011006_SINGKI.xlsx"], tmp_path, "angka.xlsx", edit))
     assert out.status == REFUSED
-    assert out.problems == ["angka.xlsx:PEMILIH BARU:B5 NIK: NIK tersimpan sebagai angka (732601**********); digit "
+    assert out.problems == ["angka.xlsx:PEMILIH BARU:B5 NIK, pemilih baru ke-1 LINA SAMPE: NIK tersimpan sebagai angka (732601**********); digit "
                             "terakhir hilang karena Excel. Format kolom sebagai Teks dan ketik ulang dari KTP/KK"]
 
 

@@ -61,7 +61,7 @@ def test_refused_conflicting_and_unreadable_workbooks(ws_args, capsys, tmp_path)
     wb.save(edited)
     code, text, _ = _run(capsys, "collect", edited, *ws_args)
     assert code == 1 and "diedit.xlsx: ditolak, ruang kerja tidak berubah (1 masalah):" in text
-    assert "  - diedit.xlsx:TPS 001:D5 NIK: sel terkunci diubah" in text
+    assert "  - diedit.xlsx:TPS 001:D5 NIK, pemilih no. 1 NE' RANTE: sel terkunci diubah" in text
     assert "7326014507890099" not in text
 
     wb["TPS 001"]["D5"] = "7326014507890001"  # put back: now only the known NIK is left

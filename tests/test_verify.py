@@ -290,3 +290,20 @@ def test_registry_statuses_follow_the_eligibility_rules():
                                  date.fromisoformat(p["tgl_datang"]) if p["tgl_datang"] else None), on, dps)
             for p in people]
     assert got == want
+
+
+def test_a_nik_typed_one_digit_wrong_is_named_by_position_and_digits(scenario):
+    """Issue 14: both NIKs masked, the reviewer could not see the slip. The list's NIK of
+    SIMON PONGTIKU has its 15th digit changed (the fixture's typo_nik): the reason names that
+    position and the two digits, and no other digit of either NIK."""
+    p, _, result = scenario
+    true = p["nik_typo"]["nik"]
+    typed = "9" if true[-2] != "9" else "8"
+    said = f"(digit ke-15: {typed} ↔ {true[-2]})"
+    f = result.findings.filter(pl.col("source_ref") == "dpt.csv::10")
+    reasons = dict(zip(f["code"] + ":" + f["field"].fill_null(""), f["reason"]))
+    assert reasons["U:NIK"].startswith(f"NIK di daftar tidak sama dengan NIK di data Disdukcapil {said}; ")
+    assert reasons["NIK-NOT-FOUND:NIK"] == f"NIK tidak terdaftar di data Disdukcapil {said}"
+    # the moved voter's NKK is another number, not a slip: no digit of it is told
+    nkk = result.findings.filter((pl.col("source_ref") == "dpt.csv::9") & (pl.col("field") == "NKK"))
+    assert "digit ke-" not in nkk["reason"][0]

@@ -125,8 +125,65 @@ def test_edited_locked_cell_is_refused_naming_the_cell(site, tmp_path, dump_db):
     edited = edit_workbook(shared, tmp_path / "salah.xlsx", cells={("dpt.csv::2", "NIK"): "7326010204850009"})
     state = store_tables(dump_db(site.ws))
     page = _upload(committee, edited).content.decode()
-    assert "Ditolak" in page and "salah.xlsx:TPS 001:D5 NIK: sel terkunci diubah" in page
+    assert "Ditolak" in page and "salah.xlsx:TPS 001:D5 NIK, pemilih no. 1 MARKUS TANDI: sel terkunci diubah" in page
     assert store_tables(dump_db(site.ws)) == state
+
+
+MIXED = {("dpt.csv::2", "STATUS"): "TMS-1", ("dpt.csv::3", "STATUS"): "U",
+         ("dpt.csv::3", "JENIS KELAMIN BARU"): "W", ("dpt.csv::4", "NAMA BARU"): "YOHANES PATIKU"}
+MIXED_LINE = ("campur.xlsx:TPS 001:U6 JENIS KELAMIN BARU, pemilih no. 2 NE&#x27; RANTE: JENIS KELAMIN &#x27;W&#x27; "
+              "tidak dikenal; gunakan L atau P")
+
+
+def _pending_folder(site):
+    return site.ws.path / "web" / "coklit-tertunda"
+
+
+def _choice_token(page: str) -> str:
+    tokens = set(re.findall(r'name="token" value="([0-9a-f]{32})"', page))
+    assert len(tokens) == 1, page
+    return tokens.pop()
+
+
+def test_a_workbook_with_wrong_rows_offers_the_choice_and_takes_the_right_rows(site, tmp_path, dump_db):
+    from pemilih.store.projection import current_list
+    committee = site.client("panitia", kode_desa=A)
+    mixed = edit_workbook(_download(committee, A, tmp_path), tmp_path / "campur.xlsx", cells=MIXED)
+    state = store_tables(dump_db(site.ws))
+    page = _upload(committee, mixed).content.decode()
+    assert "Ditolak" in page and MIXED_LINE in page
+    assert "Ambil baris yang benar sekarang" in page and "Perbaiki dulu" in page
+    assert store_tables(dump_db(site.ws)) == state  # checked only: nothing taken before the choice
+    token = _choice_token(page)
+    assert [p.name for p in (_pending_folder(site) / token).iterdir()] == ["campur.xlsx"]
+    assert site.client("dpml").post("/coklit/kumpul/pilih/", {"token": token, "pilihan": "ambil"}).status_code == 200
+    assert store_tables(dump_db(site.ws)) == state  # another session cannot use it
+
+    taken = committee.post("/coklit/kumpul/pilih/", {"token": token, "pilihan": "ambil"}).content.decode()
+    assert "Diterima sebagian" in taken and "2 baris diambil, 1 baris ditinggal" in taken and MIXED_LINE in taken
+    counts = dict(re.findall(r"<dt>([A-Z0-9-]+)</dt><dd class=\"num\">(\d+)</dd>", taken))
+    assert counts == {"TMS-1": "1", "U": "1"}
+    now = {r["source_ref"]: r for r in current_list(site.ws).to_dicts()}
+    assert "dpt.csv::2" not in now and now["dpt.csv::4"]["nama"] == "YOHANES PATIKU"
+    assert (now["dpt.csv::3"]["nama"], now["dpt.csv::3"]["jenis_kelamin"]) == ("NE' RANTE", "P")
+    assert not list(_pending_folder(site).iterdir())
+    again = committee.post("/coklit/kumpul/pilih/", {"token": token, "pilihan": "ambil"}).content.decode()
+    assert "tidak ada lagi" in again
+    home = committee.get("/coklit/").content.decode()
+    row = home.split(f'<td class="mono">{A}</td>')[1].split("</tr>")[0]
+    assert "sebagian, 1 masalah ditinggal" in row
+
+
+def test_fix_first_drops_the_copy_and_changes_nothing(site, tmp_path, dump_db):
+    committee = site.client("panitia", kode_desa=A)
+    mixed = edit_workbook(_download(committee, A, tmp_path), tmp_path / "campur.xlsx", cells=MIXED)
+    state = store_tables(dump_db(site.ws))
+    token = _choice_token(_upload(committee, mixed).content.decode())
+    page = committee.post("/coklit/kumpul/pilih/", {"token": token, "pilihan": "perbaiki"}, follow=True)
+    assert "campur.xlsx tidak dikumpulkan; ruang kerja tidak berubah" in page.content.decode()
+    assert store_tables(dump_db(site.ws)) == state
+    assert not list(_pending_folder(site).iterdir())
+    assert committee.post("/coklit/kumpul/pilih/", {"token": token, "pilihan": "x"}).status_code == 400
 
 
 def test_bad_uploads_are_answered_on_the_page(site, tmp_path):

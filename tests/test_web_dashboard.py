@@ -288,18 +288,19 @@ def test_xlsx_export_cell_by_cell(website, maker):
     book = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
     rows = [list(r) for r in book["Per Kecamatan"].iter_rows(values_only=True)]
     data = rows[5:]  # title, period, blank, two header rows
-    # KECAMATAN, JUMLAH DESA, then L/P/JML of: awal, baru, TMS-1..8, JUMLAH TMS, U, belum KTP-el, akhir
+    # KECAMATAN, KODE KECAMATAN, JUMLAH DESA, JUMLAH TPS (B at TPS 001 in Rantepao, C at TPS 001 in
+    # Sesean; D has no TPS), then L/P/JML of: awal, baru, TMS-1..8, JUMLAH TMS, U, belum KTP-el, akhir
     z = [0, 0, 0]
-    assert data[0][:2] == ["RANTEPAO", "1"]
+    assert data[0][:4] == ["RANTEPAO", "73.26.01", 1, 1]
     # (and, after U, the sex corrections in and out: none here)
-    assert data[0][2:] == [1, 1, 2, *z, 1, 0, 1, *z * 7, 1, 0, 1, 0, 1, 1, *z, *z, *z, 0, 1, 1]
-    assert data[1][:2] == ["SESEAN", "1"]
-    assert data[1][2:] == [1, 0, 1, 0, 1, 1, *z * 8, *z, *z, *z, *z, *z, 1, 1, 2]
-    assert data[2][0] == "JUMLAH KABUPATEN"
-    assert data[2][2:] == [2, 1, 3, 0, 1, 1, 1, 0, 1, *z * 7, 1, 0, 1, 0, 1, 1, *z, *z, *z, 1, 2, 3]
+    assert data[0][4:] == [1, 1, 2, *z, 1, 0, 1, *z * 7, 1, 0, 1, 0, 1, 1, *z, *z, *z, 0, 1, 1]
+    assert data[1][:4] == ["SESEAN", "73.26.02", 1, 1]
+    assert data[1][4:] == [1, 0, 1, 0, 1, 1, *z * 8, *z, *z, *z, *z, *z, 1, 1, 2]
+    assert data[2][0] == "JUMLAH KABUPATEN" and data[2][3] == 2
+    assert data[2][4:] == [2, 1, 3, 0, 1, 1, 1, 0, 1, *z * 7, 1, 0, 1, 0, 1, 1, *z, *z, *z, 1, 2, 3]
     assert len(data) == 3
     villages = [list(r) for r in book["Per Desa"].iter_rows(values_only=True)][5:]
-    assert villages[0][:3] == ["RANTEPAO", "LEMBANG SATU", RANTEPAO]
+    assert villages[0][:4] == ["RANTEPAO", "LEMBANG SATU", RANTEPAO, 1]
     assert villages[-1][0] == "JUMLAH KABUPATEN" and villages[-1][-3:] == [1, 2, 3]
 
 
@@ -323,14 +324,14 @@ def test_pdf_report_has_the_totals_and_no_nik(website, maker, tmp_path):
     path.write_bytes(response.content)
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
                           check=True).stdout
-    assert "Laporan Rapat Koordinasi" in text and "Halaman 1 dari 2" in text and "Halaman 2 dari 2" in text
-    assert ("Pemilih awal 3 · baru 1 · TMS 1 · perbaikan data 1 (JK jadi L 0, jadi P 0) · pemilih akhir 3 "
-            "(L 1, P 2)") in text
+    assert "LAPORAN RAPAT KOORDINASI" in text and "Halaman 1 dari 2" in text and "Halaman 2 dari 2" in text
+    assert ("Pemilih awal 3 · baru 1 · TMS 1 · perbaikan data 1 (JK jadi L 0, jadi P 0) · belum KTP-el 0 · "
+            "pemilih akhir 3 (L 1, P 2) di 2 TPS") in text
     total_line = next(line for line in text.splitlines() if line.strip().startswith("JUMLAH"))
-    # JUMLAH, awal 3, baru 1, TMS-1..8 (1 0 0 0 0 0 0 0), jml TMS 1, ubah 1, sex corrected to L 0 and to P 0,
-    # akhir L 1 P 2 jml 3
-    assert total_line.split()[1:] == ["3", "1", "1", "0", "0", "0", "0", "0", "0", "0", "1", "1", "0", "0", "1",
-                                      "2", "3"]
+    # JUMLAH, villages 2, TPS 2, awal 3, baru 1, TMS-1..8 (1 0 0 0 0 0 0 0), jml TMS 1, ubah 1, sex corrected
+    # to L 0 and to P 0, without KTP-el 0, akhir L 1 P 2 jml 3
+    assert total_line.split()[1:] == ["2", "2", "3", "1", "1", "0", "0", "0", "0", "0", "0", "0", "1", "1", "0", "0",
+                                      "0", "1", "2", "3"]
     assert "RANTEPAO" in text and "SESEAN" in text and "Laki-laki (L)" in text
     for r in rows:
         assert r["nik"] not in text and r["nik"][:12] not in text
@@ -398,3 +399,15 @@ def test_warm_counts_the_default_period_ahead(website, maker, monkeypatch):
     monkeypatch.setattr(history, "period", lambda *a: pytest.fail("replayed again"))
     page = website.client("kpu").get("/rekap/")
     assert _cells(page.content.decode())["JUMLAH"]["akhir_jml"] == 3
+
+
+def test_the_kecamatan_choice_runs_in_code_order_not_by_name(website, maker):
+    """Issue 14: kecamatan in Kemendagri code order everywhere, the dashboard's choice too.
+    Awan (73.26.04) comes after Rantepao (73.26.01) and Sesean (73.26.02), though first by name."""
+    from pemilih.store.receive import import_result
+    rows = [_row(0, RANTEPAO, "RANTEPAO", "LEMBANG SATU", "L"), _row(1, "73.26.04.2001", "AWAN", "LEMBANG TIGA", "P"),
+            _row(2, SESEAN, "SESEAN", "LEMBANG DUA", "L")]
+    import_result(website.ws, maker.kpu(rows, name="rows.csv"), actor="uji", agency="KPU", reason="uji")
+    page = website.client("kpu").get("/rekap/" + _query()).content.decode()
+    select = page.split('<select name="kecamatan">')[1].split("</select>")[0]
+    assert re.findall(r'<option value="(73\.26\.\d\d)"', select) == ["73.26.01", "73.26.02", "73.26.04"]

@@ -227,3 +227,23 @@ def test_dpml_runs_the_retention_job_and_the_rakor_page_names_it(changed, tmp_pa
     start = timezone.localdate() - timedelta(days=30)
     rakor = dpml.get(f"/rekap/?dari={start.isoformat()}&sampai={later.isoformat()}")
     assert "Penghapusan data pribadi karena masa retensi" in rakor.content.decode()
+
+
+def test_the_handback_page_says_its_counts_in_words_and_asks_no_code_table(changed):
+    """Issue 14: the page listed past packages as "U_fields 1, pemilih_awal 6" and asked a DPML
+    operator for a code table. Expected by hand from `changed`: six voters at the start, one
+    struck as dead (TMS-1), one renamed (one field), five at the end."""
+    client = changed.client("dpml")
+    form = client.get("/serah/").content.decode()
+    assert 'name="rezim"' not in form and "Tabel kode" not in form
+    job = _build(changed, client)
+    assert job.status == job.DONE, job.message
+    page = client.get("/serah/").content.decode()
+    listed = page.split('<ul class="counts">')[1].split("</ul>")[0]
+    items = re.findall(r"<li>([^<]*)</li>", listed)
+    assert items[0] == "Pemilih pada awal periode: 6" and items[-1] == "Pemilih pada akhir periode: 5"
+    for said in ("Pemilih baru (B): 0", "Tidak memenuhi syarat (TMS-1): meninggal: 1",
+                 "Pemilih dengan perbaikan data (U): 1", "Isian data yang diperbaiki: 1"):
+        assert said in items, items
+    for raw in ("U_fields", "pemilih_awal", "pemilih_akhir", "belum_punya_desa", "pindah_tps"):
+        assert raw not in page

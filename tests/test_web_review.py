@@ -61,7 +61,7 @@ def regency(website, tmp_path):
 
 
 def _rows(page: str) -> list[str]:
-    return re.findall(r'<article class="card" data-kunci="([^"]+)"', page)
+    return re.findall(r'<article class="finding" data-kunci="([^"]+)"', page)
 
 
 PROPOSAL_FIELDS = ("finding_key", "code", "source_ref", "field", "current", "proposed", "registry_nik",
@@ -115,9 +115,11 @@ def test_verification_job_makes_the_expected_proposals(regency):
                             ("dpt.csv::8", "U", "NIK"), ("dpt.csv::8", "NIK-NOT-FOUND", "NIK"),
                             ("", "B", None)], key=str)
     assert Proposal.objects.get(code="B").registry_nik == regency.facts["new_nik"]
-    assert job.files == ["findings.csv", "findings.xlsx"]
+    assert job.files == ["ba_verifikasi.pdf", "findings.csv", "findings.xlsx"]  # the minutes beside the findings
     download = client.post(f"/pekerjaan/{job.pk}/unduh/findings.csv")
     assert download.status_code == 200 and b"TMS-1" in b"".join(download.streaming_content)
+    minutes = client.post(f"/pekerjaan/{job.pk}/unduh/ba_verifikasi.pdf")
+    assert minutes.status_code == 200 and b"".join(minutes.streaming_content).startswith(b"%PDF")
     # The queue: all five open, the probabilistic link's evidence shown field by field,
     # NIKs masked (never the full number of the list or the registry).
     queue = regency.client("disdukcapil").get("/tinjau/").content.decode()
@@ -365,3 +367,77 @@ def test_dpmls_agreement_does_not_unlock_a_disdukcapil_job_download(website, mak
         assert "KPU-DISDUKCAPIL" in response.content.decode()
     agree(website.ws, "2/PKS/UJI", recipient="DISDUKCAPIL")
     assert client.post(url).status_code == 200 or client.get(url).status_code == 200
+
+
+# --- one line per proposal, opened on demand (issue 14) ------------------------------------------
+
+def _lines(page: str) -> dict[str, str]:
+    """finding_key -> its <details> element's HTML."""
+    return dict(re.findall(r'<article class="finding" data-kunci="([^"]+)">\s*(<details.*?</details>)', page, re.S))
+
+
+def _text(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_the_queue_is_one_closed_line_per_proposal(queued):
+    """Fifty cards, each with its evidence open, made a page 17,000 px tall. Now each proposal is
+    one <summary> line (code and its meaning, village, name, masked NIK, status, the reason's
+    first words), closed; opening it shows the evidence and that proposal's own form."""
+    page = queued.client("disdukcapil").get("/tinjau/").content.decode()
+    lines = _lines(page)
+    assert list(lines) == ["k-tms1", "k-u-nama", "k-u-tgl", "k-b"]
+    assert page.count("<summary") == 4 and page.count("<details") == 4
+    assert all(not re.match(r"<details[^>]*\sopen", html) for html in lines.values())
+    summaries = {k: _text(html.split("</summary>")[0]) for k, html in lines.items()}
+    # by hand, from tests/handmade.py: who each proposal concerns, where (villages the region
+    # reference lacks and the list does not name: their codes), with which code
+    assert summaries["k-tms1"] == "TMS-1 meninggal 73.26.01.2001 NE RANTE 732601********** Terbuka Meninggal dunia"
+    assert summaries["k-u-nama"] == ("U ubah data 73.26.01.2001 YOHANIS PATIKU 732601********** Terbuka "
+                                     "Nama berbeda")
+    assert summaries["k-b"].startswith("B pemilih baru ") and "LINA SAMPE 732601********** Terbuka" in summaries["k-b"]
+    # the body: the evidence and a form deciding this proposal alone
+    body = lines["k-u-nama"].split("</summary>")[1]
+    assert 'class="evidence"' in body and "mirip" in body
+    form = re.search(r'<form method="post" action="/tinjau/putus/"[^>]*>(.*?)</form>', body, re.S).group(1)
+    assert 'name="kunci" value="k-u-nama"' in form and 'name="alasan"' in form
+    assert 'name="putusan" value="terima"' in form and 'name="putusan" value="tolak"' in form
+    # the ticks of the lines belong to the bulk form, which holds no line
+    assert 'form="putusan" name="kunci" value="k-u-nama"' in page
+    bulk = page.split('id="putusan"')[1].split("</form>")[0]
+    assert "<details" not in bulk
+
+
+def test_one_lines_own_form_decides_that_proposal_only(queued):
+    client = queued.client("dpml")
+    page = client.get("/tinjau/").content.decode()
+    body = _lines(page)["k-u-tgl"].split("</summary>")[1]
+    form = re.search(r"<form[^>]*>(.*?)</form>", body, re.S).group(1)
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form))
+    response = client.post("/tinjau/putus/", {**fields, "alasan": "Sesuai akta kelahiran", "putusan": "tolak"})
+    assert response.status_code == 302
+    assert _status(queued.ws) == {"k-tms1": "terbuka", "k-u-nama": "terbuka", "k-u-tgl": "ditolak", "k-b": "terbuka"}
+    # a refusal of one line's decision reopens that line, with the message
+    again = client.post("/tinjau/putus/", {**fields, "alasan": " ", "putusan": "terima", "saringan": "status=semua"})
+    assert re.search(r'<details id="usulan-\d+" open>', _lines(again.content.decode())["k-u-tgl"])
+
+
+def test_a_nik_one_digit_apart_is_shown_by_position_and_digits(regency):
+    """Both NIKs masked, the reviewer could not see the typing slip: voter 7's NIK on the list
+    has its 15th digit changed (`_typo`). The queue names the position and the two digits,
+    and shows no more of either NIK than the mask."""
+    regency.client("disdukcapil").post("/verifikasi/", {"hari": "2027-03-17", "dps": "", "rezim": "PEMILU2024"})
+    regency.run_jobs()
+    listed, true = regency.facts["listed_nik_7"], regency.facts["true_nik_7"]
+    said = f"digit ke-15: {listed[14]} ↔ {true[14]}"
+    page = regency.client("dpml").get("/tinjau/").content.decode()
+    u_nik = [html for html in _lines(page).values() if ">U</b>" in html and "<b>NIK</b>" in html]
+    assert len(u_nik) == 1 and said in _text(u_nik[0])
+    assert said in _text(u_nik[0].split("</summary>")[0])  # on the closed line already
+    # in the side-by-side evidence, beside the NIK row
+    assert f'NIK<br><span class="slip">{said}</span>' in u_nik[0]
+    for nik in (listed, true):
+        assert nik not in page and nik[6:14] not in page
+    # a data-quality code has no entry in a code table: its line says what it is about
+    [unknown] = [html for html in _lines(page).values() if ">NIK-NOT-FOUND</b>" in html]
+    assert "NIK-NOT-FOUND masalah data NIK" in _text(unknown.split("</summary>")[0])

@@ -10,6 +10,7 @@ typed into the election's form here.
 """
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -179,3 +180,38 @@ def test_the_agreements_page_lists_transfers_in_indonesian(site, tmp_path):
     page = dpml.get("/perjanjian/").content.decode()
     assert "lembar kerja coklit diserahkan" in page
     assert "list-shared" not in page and "data-transferred" not in page
+
+
+# --- what remained of the issue's "Screens" (issue 14) ---------------------------------------------
+
+def _first_row(page: str) -> list[str]:
+    body = page.split("<tbody>")[1].split("</tr>")[0]
+    return [" ".join(re.sub(r"<[^>]+>", " ", cell).split()) for cell in re.findall(r"<td[^>]*>(.*?)</td>", body, re.S)]
+
+
+def test_the_pilkalem_listing_shows_a_committee_no_count_of_villages(site):
+    """The election holds two villages (A and B, typed into the form here): DPML sees "2" in a
+    Desa column; a committee of one of them sees no such column nor count."""
+    dpml = site.client("dpml")
+    _create(dpml)
+    _set_dps(site, dpml)
+    theirs = _first_row(dpml.get("/pilkalem/").content.decode())
+    assert theirs[:3] == ["PK27", "Pemilihan Kepala Lembang 2027", "PILKALEM"] and theirs[4] == "2"
+    listing = site.client("panitia", kode_desa=A).get("/pilkalem/").content.decode()
+    head = listing.split("<thead>")[1].split("</thead>")[0]
+    assert ">Desa<" not in head
+    row = _first_row(listing)
+    # code, name, voting day, the lists set (its own village's count: 4 of the 60 voters)
+    assert len(row) == 4 and row[:2] == ["PK27", "Pemilihan Kepala Lembang 2027"] and row[3] == "DPS 4"
+
+
+def test_a_committees_workbook_is_cut_with_its_elections_table_whatever_the_form_says(site):
+    """The page offers a committee its election's table only; a form sent with another one
+    (PEMILU2024, typed by hand) still gets a workbook under PILKALEM."""
+    from pemilih.store import events
+    from pemilih.store.models import Event
+    _create(site.client("dpml"))
+    got = site.client("panitia", kode_desa=A).post(f"/coklit/{A}/unduh/", {"rezim": "PEMILU2024"})
+    assert got.status_code == 200
+    shared = Event.objects.filter(kind=events.LIST_SHARED).order_by("-seq").first()
+    assert shared.payload["regime"] == "PILKALEM" and shared.payload["kode_desa"] == A

@@ -163,6 +163,7 @@ class ReadResult:
 # --- 4. Findings ---------------------------------------------------------------------------------
 
 FINDINGS_FILE_CSV, FINDINGS_FILE_XLSX = "findings.csv", "findings.xlsx"
+VERIFICATION_MINUTES = "ba_verifikasi.pdf"  # Disdukcapil's minutes, beside the findings (issue 14)
 FINDINGS_COLUMNS = ["source_ref", "nik", "code", "field", "current", "proposed", "registry_nik",
                     "duplicate_of", "score", "reason"]
 # After the ten: a stable key per finding (what review decisions hang on) and the evidence (JSON).
@@ -360,17 +361,26 @@ def recap_tms_column(code: str) -> str:
 
 # What the recap counts each voter by (the list at a moment, as the store's replay gives it).
 RECAP_PLACE = ["kecamatan", "desa", "kode_desa"]
-RECAP_STATE_COLUMNS = ["key", *RECAP_PLACE, "jenis_kelamin", "ktp_el"]
+RECAP_STATE_COLUMNS = ["key", *RECAP_PLACE, "tps", "jenis_kelamin", "ktp_el"]
+# Per village and kecamatan: the TPS its voters are listed at the end of the period (KPU's TPS),
+# and per kecamatan its Kemendagri code (`73.26.01`), the order every recap lists kecamatan in.
+RECAP_TPS, RECAP_KECAMATAN_CODE = "jumlah_tps", "kode_kecamatan"
 
 
 # rekap.xlsx (and KPU's recap): two sheets, a two-row header of measure over L / P / JML.
 RECAP_SHEETS = ["Per Desa", "Per Kecamatan"]
 RECAP_SEXES = {"l": "L", "p": "P", "jml": "JML"}
-RECAP_VILLAGE_LABELS = ["KECAMATAN", "DESA/KELURAHAN", "KODE DESA"]
-RECAP_KECAMATAN_LABELS = ["KECAMATAN", "JUMLAH DESA"]
+RECAP_VILLAGE_LABELS = ["KECAMATAN", "DESA/KELURAHAN", "KODE DESA", "JUMLAH TPS"]
+RECAP_KECAMATAN_LABELS = ["KECAMATAN", "KODE KECAMATAN", "JUMLAH DESA", "JUMLAH TPS"]
 RECAP_MEASURES_BEFORE_TMS = {"awal": "PEMILIH AWAL", "baru": "PEMILIH BARU (B)"}
 RECAP_MEASURES_AFTER_TMS = {"tms": "JUMLAH TMS", "ubah": "PERBAIKAN DATA (U)",
                             "jk_masuk": "PERBAIKAN JENIS KELAMIN: MASUK",
                             "jk_keluar": "PERBAIKAN JENIS KELAMIN: KELUAR",
                             "tanpa_ktpel": "BELUM KTP-EL", "akhir": "PEMILIH AKHIR"}
 RECAP_MEASURES = {**RECAP_MEASURES_BEFORE_TMS, **RECAP_MEASURES_AFTER_TMS}  # each TMS code's between
+
+
+# The ballot minutes per TPS and the equipment receipts per village (`pemilih surat-suara cetak`):
+# folders and file names; {desa} is the village code without dots, {tps} three digits.
+BALLOT_MINUTES_DIR, BALLOT_MINUTES_FILE = "ba_surat_suara", "BA_SURAT_SUARA_{desa}_TPS{tps}.pdf"
+LOGISTICS_RECEIPT_DIR, LOGISTICS_RECEIPT_FILE = "tanda_terima_logistik", "TANDA_TERIMA_LOGISTIK_{desa}.pdf"

@@ -295,7 +295,7 @@ def _queue_filter(page, site, code: str, desa: str = "") -> None:
 
 def _decide(page, keys: list[str], verdict: str, reason: str) -> None:
     for key in keys:
-        page.check(f"#usulan input[name=kunci][value='{key}']")
+        page.check(f"#usulan input[type=checkbox][name=kunci][value='{key}']")
     page.fill("#putusan textarea[name=alasan]", reason)
     submit(page, f"#putusan button[name=putusan][value={verdict}]")
     assert page.locator("ul.messages li.success").count() == 1, page.locator("main").inner_text()[:2000]
@@ -321,7 +321,7 @@ def test_05_verification_and_review(site, people, truth, new_page, cycle):
     # Accept two TMS-1 proposals ticked on the filtered queue: exactly their voters leave the list.
     before = current(site.ws)
     _queue_filter(page, site, "TMS-1")
-    ticks = page.locator("#usulan input[name=kunci]").evaluate_all("els => els.map(e => e.value)")
+    ticks = page.locator("#usulan input[type=checkbox][name=kunci]").evaluate_all("els => els.map(e => e.value)")
     codes_shown = set(page.locator("#usulan article b.mono").all_inner_texts())
     assert codes_shown == {"TMS-1"}
     chosen = [k for k in ticks if _proposal(k)["source_ref"] in before][:3]

@@ -56,8 +56,10 @@ def _show(args) -> int:
         print(f"{a.number}: {a.provider} <-> {a.recipient}, {a.valid_from:%d-%m-%Y} s.d. "
               f"{a.valid_to:%d-%m-%Y}; {a.purpose}")
     print(f"Ekspor data tercatat: {len(moved)}")
-    for e in moved[-10:]:
-        print(f"  #{e.seq} {e.happened_at:%d-%m-%Y %H:%M} {e.kind} -> {e.payload.get('recipient')} "
+    from pemilih.cycle.audit import local_time
+    from pemilih.store.events import label
+    for e in moved[-10:]:  # the kind as a person reads it (store/events.label), never `list-shared`
+        print(f"  #{e.seq} {local_time(e.happened_at):%d-%m-%Y %H:%M} {label(e.kind)} -> {e.payload.get('recipient')} "
               f"({e.payload.get('agreement')}) {e.payload.get('file', '')}")
     return 0
 

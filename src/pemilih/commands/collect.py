@@ -3,9 +3,11 @@
     pemilih collect kembali/*.xlsx --alasan "Hasil coklit" --workspace pemilih-data
     pemilih collect COKLIT_7326012001_PANTANAKAN_LOLO.xlsx --desa 73.26.01.2001
 
-Each workbook is collected whole or refused whole (every wrong cell listed); conflicts with
+Each workbook is collected whole or refused whole (every wrong cell listed with its voter's NO
+and NAMA); with --ambil-yang-benar the right rows of a workbook with wrong rows are taken now and
+the wrong ones listed (and kept on the event), to be sent again once fixed. Conflicts with
 changes made in the workspace after the workbook was shared are listed, never overwritten.
-Exit status: 0 all collected, 1 any refused or with conflicts, 2 a file cannot be read.
+Exit status: 0 all collected, 1 any refused, taken in part or with conflicts, 2 a file cannot be read.
 """
 from __future__ import annotations
 
@@ -24,11 +26,16 @@ def register(sub):
         description="Baca lembar kerja coklit yang dikembalikan panitia menjadi peristiwa perubahan: "
                     "TMS, pindah TPS, koreksi (U) dan pemilih baru (B), serta baris yang dicocokkan (SESUAI, "
                     "tanggal kunjungan, petugas). Lembar kerja yang salah ditolak utuh dengan "
-                    "daftar sel dan alasannya; konflik dengan perubahan sesudah lembar kerja dibagikan "
+                    "daftar sel, nomor dan nama pemilih, serta alasannya (atau, dengan --ambil-yang-benar, "
+                    "baris yang benar diambil dan yang salah didaftar); konflik dengan perubahan sesudah "
+                    "lembar kerja dibagikan "
                     "didaftar, tidak ditimpa. Mengumpulkan berkas yang sama dua kali tidak mengubah apa pun.")
     p.add_argument("files", nargs="+", metavar="BERKAS", help="lembar kerja xlsx, atau folder berisi lembar kerja")
     p.add_argument("--desa", default=None, metavar="KODE", help="tolak lembar kerja untuk desa lain")
     p.add_argument("--proses", type=int, default=2, help="proses pembaca paralel (bawaan: 2)")
+    p.add_argument("--ambil-yang-benar", action="store_true", dest="take_good",
+                   help="ambil baris yang benar sekarang dan daftar baris yang salah (tetap seperti semula di "
+                        "daftar; kirim lagi setelah diperbaiki); bawaan: perbaiki dulu, lembar kerja ditolak utuh")
     common.add_workspace(p)
     common.add_who(p, DEFAULT_AGENCY, DEFAULT_REASON)
     p.set_defaults(func=common.guarded(run))
@@ -40,7 +47,8 @@ def run(args) -> int:
     from pemilih.cycle.common import StepError
     from pemilih.store import collect as c
     try:
-        request = collect.CollectRequest(tuple(args.files), common.who(args), args.desa, args.proses)
+        request = collect.CollectRequest(tuple(args.files), common.who(args), args.desa, args.proses,
+                                         take_good=args.take_good)
     except StepError as exc:
         print(mask_digits_in_text(exc), file=sys.stderr)
         return 2
@@ -56,14 +64,19 @@ def run(args) -> int:
         print(queue_line(outcomes.unresolved))
     if c.UNREADABLE in statuses:
         return 2
-    return 1 if statuses & {c.REFUSED, c.CONFLICT} else 0
+    return 1 if statuses & {c.REFUSED, c.CONFLICT, c.PARTIAL} else 0
 
 
 def _print(out, c) -> None:
     counts = ", ".join(f"{k} {v}" for k, v in out.counts.items()) or "tanpa perubahan data"
     if out.visited:
         counts += f"; {out.visited} pemilih dicocokkan"
-    if out.status in (c.ACCEPTED, c.CONFLICT) and out.event_seq is not None:
+    if out.status == c.PARTIAL:
+        print(f"{out.file}: diterima sebagian (peristiwa #{out.event_seq}): {counts}")
+        print(f"  {out.taken} baris diambil, {out.left} baris ditinggal (tetap seperti semula di daftar; "
+              "perbaiki lalu kumpulkan lagi):")
+        _lines(out.problems)
+    elif out.status in (c.ACCEPTED, c.CONFLICT) and out.event_seq is not None:
         print(f"{out.file}: diterima (peristiwa #{out.event_seq}): {counts}")
     elif out.status == c.ALREADY:
         print(f"{out.file}: sudah dikumpulkan sebelumnya (peristiwa #{out.event_seq}); tidak ada yang berubah")
@@ -74,6 +87,9 @@ def _print(out, c) -> None:
     else:
         print(f"{out.file}: ditolak, ruang kerja tidak berubah ({len(out.problems)} masalah):")
         _lines(out.problems)
+        if out.rows_only:
+            print(f"  Semua masalah ada di {out.left} baris; baris yang benar dapat diambil sekarang dengan "
+                  "--ambil-yang-benar.")
     if out.conflicts:
         print(f"  konflik ({len(out.conflicts)}), tidak diterapkan:")
         _lines(out.conflicts)

@@ -69,6 +69,7 @@ def run(out: Path, workspace: str, results: dict, observe=None) -> dict:
              ("verifikasi", lambda: _verify_and_review(cycle, results)),
              ("pilkalem", lambda: _election(cycle)),
              ("hari_pemungutan", lambda: _polling_day(cycle)),
+             ("surat_suara", lambda: _ballots(cycle)),
              ("paket", lambda: _handback(cycle)),
              ("kpu", lambda: _apply_and_recap(cycle, results))]
     summary = {"dokumen": {}}
@@ -107,16 +108,23 @@ def _agreement(c: Cycle) -> None:
     _document_settings(c)
 
 
-def _document_settings(c: Cycle) -> None:
-    """The signatories every printed document names (synthetic names and NIPs), set once."""
+# The signatories every printed document names (synthetic names and NIPs).
+SIGNATORIES = (("DPML", "Yohanis Contoh, S.Sos.", "Kepala Dinas", "197001011995031001"),
+               ("KPU", "Marta Contoh, S.H.", "Ketua", "198002022005012002"),
+               ("DISDUKCAPIL", "Daniel Contoh, S.Kom.", "Kepala Dinas", "197505052000031003"))
+
+
+def _document_settings(c: Cycle, ws=None, agencies: tuple[str, ...] = ("DPML", "KPU", "DISDUKCAPIL")) -> None:
+    """The signatories of `agencies` in `ws` (DPML's workspace when None), set once."""
     from pemilih.cycle import documents
-    if documents.settings(c.ws):
+    ws = ws or c.ws
+    if documents.settings(ws):
         return
-    who = Who("demo: sekretariat DPML", "DPML", "Penandatangan dokumen (contoh)")
-    for agency, name, position, nip in (("DPML", "Yohanis Contoh, S.Sos.", "Kepala Dinas", "197001011995031001"),
-                                        ("KPU", "Marta Contoh, S.H.", "Ketua", "198002022005012002")):
-        documents.record(c.ws, documents.SettingsRequest(agency, who, signer=name, position=position, nip=nip))
-    print("Penandatangan dokumen DPML dan KPU dicatat (contoh).")
+    who = Who(f"demo: sekretariat {agencies[0]}", agencies[0], "Penandatangan dokumen (contoh)")
+    for agency, name, position, nip in SIGNATORIES:
+        if agency in agencies:
+            documents.record(ws, documents.SettingsRequest(agency, who, signer=name, position=position, nip=nip))
+    print(f"Penandatangan dokumen {', '.join(agencies)} dicatat (contoh).")
 
 
 # --- field validation ---------------------------------------------------------------------
@@ -268,7 +276,9 @@ def _verify_and_review(c: Cycle, results: dict) -> dict:
                 verifier, f"Diterima setelah diperiksa ({code})")))
             decided[code] = out.changed
     print("  diterima verifikator: " + ", ".join(f"{k} {v:,}" for k, v in decided.items()))
-    return {"temuan": counts, "diterima": decided}
+    print(f"  berita acara verifikasi -> {result.paths['ba_verifikasi']}")
+    return {"temuan": counts, "diterima": decided,
+            "dokumen": documents_of(c, ba_verifikasi=[result.paths["ba_verifikasi"]])}
 
 
 # --- the village election -------------------------------------------------------------------
@@ -362,6 +372,30 @@ def _polling_day(c: Cycle) -> dict:
             "dokumen": documents_of(c, **pack.documents)}
 
 
+def _ballots(c: Cycle) -> dict:
+    """Polling day at every TPS of the DPT: about four in five voters come, each uses a ballot,
+    0 to 2 ballots are spoiled, the rest of the ballots received (the logistics' figure) are
+    unused; the KPPS's counts recorded, then the minutes per TPS and the receipts per village."""
+    from pemilih.cycle import ballots
+    who = Who(PANITIA, "PANITIA", ballots.RECORD_REASON)
+    came = spoiled = 0
+    places = ballots.tps_of(c.ws, ELECTION)
+    for p in places:
+        spread = int(hashlib.sha256(f"{p.kode_desa}/{p.tps}".encode()).hexdigest()[:8], 16)
+        present = p.registered * (75 + spread % 11) // 100  # 75-85% of the TPS's voters
+        torn = min(spread % 3, p.ballots - present)
+        ballots.record(c.ws, ballots.RecordRequest(ELECTION, p.kode_desa, p.tps, p.ballots, present, torn,
+                                                   p.ballots - present - torn, present, who))
+        came, spoiled = came + present, spoiled + torn
+    printed = ballots.print_all(c.ws, ballots.PrintRequest(ELECTION, str(c.out / "pilkalem" / "surat_suara"), who))
+    registered = sum(p.registered for p in places)
+    print(f"Surat suara: {len(places)} TPS dicatat, hadir {came:,} dari {registered:,} pemilih, rusak {spoiled}; "
+          f"{len(printed.minutes)} berita acara dan {len(printed.receipts)} tanda terima logistik "
+          f"-> {c.out / 'pilkalem' / 'surat_suara'}")
+    return {"tps": len(places), "hadir": came, "terdaftar": registered, "rusak": spoiled,
+            "dokumen": documents_of(c, ba_surat_suara=printed.minutes, tanda_terima_logistik=printed.receipts)}
+
+
 def _villages(c: Cycle) -> list[str]:
     from pemilih.store import bulk
     return bulk.read_frame("SELECT DISTINCT kode_desa FROM store_voter WHERE kode_desa IS NOT NULL",
@@ -439,10 +473,13 @@ def _apply_and_recap(c: Cycle, results: dict) -> dict:
         second = apply.run(kpu, apply.ApplyRequest(str(package), who))
         print(f"KPU menerapkan paket: {sum(first.applied.values()):,} perubahan, {len(first.conflicts)} konflik; "
               f"diterapkan lagi: {'tidak ada perubahan' if second.already or not second.applied else 'BERUBAH!'}")
-        made = recap.run(kpu, recap.RecapRequest(shared_on, c.today, KPU_REGIME, out_dir=str(c.out / "rekap")))
+        _document_settings(c, kpu, ("KPU",))  # KPU's own workspace: its signatory, for the Rakor report
+        made = recap.run(kpu, recap.RecapRequest(shared_on, c.today, KPU_REGIME, out_dir=str(c.out / "rekap"),
+                                                 who=who))
         print_summary(made.recap)
-        print(f"  rekap -> {made.path}")
-        return {"diterapkan": first.applied, "konflik": len(first.conflicts), "rekap": made.recap.total}
+        print(f"  rekap -> {made.path}; laporan Rakor -> {made.report}")
+        return {"diterapkan": first.applied, "konflik": len(first.conflicts), "rekap": made.recap.total,
+                "dokumen": documents_of(c, laporan_rakor=[made.report, made.path])}
     finally:
         kpu.close()
         c.ws.activate()

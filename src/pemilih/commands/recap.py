@@ -8,11 +8,14 @@ def register(sub):
     p = sub.add_parser("recap", help="rekapitulasi daftar pemilih untuk suatu periode",
                        description="Rekap per desa dan kecamatan (L/P): pemilih awal, baru, TMS per kode, "
                                    "perbaikan data, perbaikan jenis kelamin (masuk/keluar), belum KTP-el, "
-                                   "pemilih akhir; dihitung dari log peristiwa.")
+                                   "pemilih akhir; dihitung dari log peristiwa. Ditulis sebagai rekap_*.xlsx "
+                                   "dan laporan Rakor laporan_rakor_*.pdf (kop dan nomor KPU, tanda tangan).")
     p.add_argument("--dari", required=True, type=common.day, help="awal periode (HH-BB-TTTT)")
     p.add_argument("--sampai", required=True, type=common.day, help="akhir periode (HH-BB-TTTT)")
     p.add_argument("--rezim", default=None, help="tabel kode (bawaan: tabel pemilihan terakhir, selain itu PEMILU2024)")
     p.add_argument("--out", default="rekap", help="folder hasil (bawaan: ./rekap)")
+    p.add_argument("--tempat", default=None, help="tempat penandatanganan laporan Rakor (bawaan: Rantepao)")
+    common.add_who(p, "KPU", reason="Laporan rapat koordinasi")
     common.add_workspace(p)
     p.set_defaults(func=common.guarded(run))
     return p
@@ -20,11 +23,13 @@ def register(sub):
 
 def run(args) -> int:
     from pemilih.cycle import recap
-    request = recap.RecapRequest(args.dari, args.sampai, args.rezim, out_dir=args.out)
+    request = recap.RecapRequest(args.dari, args.sampai, args.rezim, out_dir=args.out, who=common.who(args),
+                                 place=args.tempat or recap.REPORT_PLACE)
     with common.progress() as shown:
         out = recap.run(common.workspace(args), request, shown)
     print_summary(out.recap)
     print(f"Rekap ditulis: {out.path}")
+    print(f"Laporan Rakor ditulis: {out.report}")
     return 0
 
 

@@ -3,7 +3,8 @@
     pemilih verify --list DPT.csv --registry disdukcapil.csv --on 2027-03-17 --out hasil/
     pemilih verify --workspace pemilih-data --registry disdukcapil.csv --on 2027-03-17 --out hasil/
 
-Writes hasil/findings.csv and hasil/findings.xlsx (formats.md section 4). Exit status 0 when
+Writes hasil/findings.csv and hasil/findings.xlsx (formats.md section 4) and Disdukcapil's
+verification minutes hasil/ba_verifikasi.pdf (numbered when a workspace records the number). Exit status 0 when
 it ran (findings are the point, not an error), 1 when it ran but a file was refused whole,
 2 when the input cannot be used at all.
 """
@@ -39,6 +40,10 @@ def register(sub):
                    help="tanggal penetapan DPS (aturan domisili 6 bulan Pilkalem)")
     p.add_argument("--model", metavar="BERKAS", default=None,
                    help="model pencocokan hasil `pemilih train-linkage` (bawaan: model bawaan)")
+    p.add_argument("--penerima", choices=["DPML", "PANITIA"], default="DPML",
+                   help="penerima hasil verifikasi dalam berita acara (bawaan: DPML)")
+    p.add_argument("--tempat", default=None, help="tempat penandatanganan berita acara (bawaan: Rantepao)")
+    p.add_argument("--oleh", default=None, help="nama petugas Disdukcapil (bawaan: pengguna sistem)")
     p.set_defaults(func=run)
     return p
 
@@ -65,13 +70,15 @@ def run(args) -> int:
     # a command starts.
     os.environ.setdefault("_RJEM_MALLOC_CONF", "background_thread:true,dirty_decay_ms:100,muzzy_decay_ms:0")
     from pemilih.cycle import verify
-    from pemilih.cycle.common import StepError
+    from pemilih.cycle.common import StepError, Who
     started = time.perf_counter()
     try:
+        # The minutes' number is Disdukcapil's, issued in the workspace (none without one).
+        who = Who(args.oleh or getpass.getuser(), "DISDUKCAPIL", "Berita acara verifikasi data pemilih")
         request = verify.VerifyRequest(
             on=_day(args.on, "--on"), out_dir=args.out, list_paths=tuple(args.lists or ()),
             registry_paths=tuple(args.registry), dps_set_on=_day(args.dps, "--dps"), regime=args.rezim,
-            model_path=args.model)
+            model_path=args.model, who=who, receiver=args.penerima, place=args.tempat or verify.DEFAULT_PLACE)
     except (ValueError, StepError) as exc:
         return _fail(mask_digits_in_text(exc))
     try:
@@ -98,5 +105,5 @@ def _report(out, total_s: float) -> None:
           f"(dari {out.residual} baris sisa); tidak ditemukan: {out.list_rows - out.by_nik - out.by_probability}.")
     print("Temuan: " + ", ".join(f"{c} {n}" for c, n in out.counts.items()))
     stages = ", ".join(f"{k} {v:.1f}" for k, v in out.seconds.items())
-    print(f"Ditulis: {out.paths['csv']} dan {out.paths['xlsx']}.")
+    print(f"Ditulis: {out.paths['csv']} dan {out.paths['xlsx']}; berita acara: {out.paths['ba_verifikasi']}.")
     print(f"Waktu: {total_s:.1f} detik ({stages}).")

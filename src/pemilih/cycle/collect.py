@@ -1,7 +1,9 @@
 """Step: collect the committees' coklit workbooks back into change events.
 
-Each workbook on its own: refused whole when anything in it is wrong (every bad cell named),
-else its TMS rows, corrections and new voters become one event; conflicts with changes made
+Each workbook on its own: refused whole when anything in it is wrong (every bad cell named with
+its row's voter), unless the committee chose to take the right rows now (`take_good`) and every
+problem is a row's own: then the right rows are taken and the wrong ones listed on the event
+(store/collect.py). Otherwise its TMS rows, corrections and new voters become one event; conflicts with changes made
 after the workbook was shared are listed, never overwritten; the same file twice changes
 nothing (store/collect.py). A folder stands for the workbooks in it.
 """
@@ -16,7 +18,8 @@ DEFAULT_AGENCY = "PANITIA"
 DEFAULT_REASON = "Hasil coklit panitia"
 # The outcomes a workbook can have (store/collect.py), as the pages and the command print them.
 STATUS_LABELS = {
-    "diterima": "Diterima", "konflik": "Diterima dengan konflik", "ditolak": "Ditolak",
+    "diterima": "Diterima", "konflik": "Diterima dengan konflik", "sebagian": "Diterima sebagian",
+    "ditolak": "Ditolak",
     "sudah-dikumpulkan": "Sudah dikumpulkan sebelumnya", "tanpa-perubahan": "Tanpa perubahan",
     "tidak-terbaca": "Tidak dapat dibaca",
 }
@@ -28,6 +31,7 @@ class CollectRequest:
     who: Who
     village: str | None = None  # refuse workbooks of any other village (a committee's own)
     processes: int = 2
+    take_good: bool = False  # rows with problems left and listed, the right ones taken (else refused whole)
 
     def __post_init__(self):
         object.__setattr__(self, "paths", tuple(str(p) for p in self.paths))
@@ -62,6 +66,6 @@ def run(ws, request: CollectRequest, progress: Progress = SILENT) -> Collected:
     counter = Counter(progress, "Membaca dan mencatat lembar kerja", len(paths))
     # Read by worker processes one ahead of the store: each is recorded while the next is read.
     outcomes = Collected(collect(ws, read_many(paths, request.processes), village=request.village,
-                                 progress=counter, **request.who.event_args()))
+                                 progress=counter, take_good=request.take_good, **request.who.event_args()))
     outcomes.unresolved = unresolved.count(ws)
     return outcomes

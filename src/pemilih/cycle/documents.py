@@ -32,7 +32,8 @@ DOCUMENT_KINDS = {
     "sk_dpt": ("Keputusan penetapan DPT", "SK-DPT"),
     "ba_dpt": ("Berita acara penetapan DPT", "BA-DPT"),
     "ba_verifikasi": ("Berita acara verifikasi data pemilih", "BA-VER"),
-    "ba_surat_suara": ("Berita acara serah terima surat suara", "BA-SS"),
+    "ba_surat_suara": ("Berita acara serah terima dan penggunaan surat suara", "BA-SS"),
+    "tanda_terima_logistik": ("Tanda terima logistik pemungutan suara", "TT-LOG"),
     "laporan_rakor": ("Laporan rapat koordinasi", "LAP-RAKOR"),
     "salinan_dpt_kpps": ("Salinan DPT untuk KPPS", "SAL-DPT"),
     "undangan": ("Surat undangan memberikan suara", "UND"),
@@ -49,7 +50,7 @@ PATTERN_PREFIX = "pola:"
 # Every village has its own committee: its signatory is set per village, stored under
 # `PANITIA@<village code>`; what is set for PANITIA alone (patterns, a position) applies to all.
 VILLAGE_AGENCY, VILLAGE_MARK = "PANITIA", "@"
-PERSONAL_KEYS = (SIGNER, NIP)  # a person: never taken from another village's or the agency's
+OWN_KEYS = (NAME, SIGNER, NIP)  # a committee's own: never taken from the agency's settings
 _NIP = re.compile(r"^[0-9]{18}$")
 _FIELD = re.compile(r"\{([^{}]*)\}")
 
@@ -113,11 +114,10 @@ def settings_key(agency: str, village: str | None = None) -> str:
 
 
 def _check_village(agency: str, village: str) -> None:
-    from pemilih.domain.region_tables import village_names
-    from pemilih.domain.regions import canonical_code
+    from pemilih.domain.regions import canonical_code, is_village_code
     if agency != VILLAGE_AGENCY:
         raise StepError(f"Desa/lembang hanya disebut untuk panitia pemilihan ({VILLAGE_AGENCY}), bukan {agency}")
-    if canonical_code(village) != village or village_names(village) is None:
+    if canonical_code(village) != village or not is_village_code(village):
         raise StepError(f"Kode desa/lembang '{village}' tidak dikenal (tulis seperti 73.26.01.2001)")
 
 
@@ -146,19 +146,39 @@ def settings(ws) -> dict[str, dict[str, str]]:
     return documents.current(ws)
 
 
-def profile(stored: dict[str, dict[str, str]], agency: str, regency: str, village: str | None = None) -> Profile:
+def profile(stored: dict[str, dict[str, str]], agency: str, regency: str, village: str | None = None,
+            listed: str = "") -> Profile:
     """The agency's printed profile from the stored settings (`settings(ws)`), defaults filled
     in from `regency` (its name, e.g. `Kabupaten Toraja Utara`). With `village` (a committee):
-    that village's committee, its signatory and NIP its own or dotted lines, never another's."""
+    that village's committee, its signatory and NIP its own or dotted lines, never another's
+    (`listed`: the village's name as the list spells it, for a village the reference lacks)."""
     own = stored.get(agency, {})
     if village:
-        own = {k: v for k, v in own.items() if k not in PERSONAL_KEYS} | stored.get(settings_key(agency, village), {})
-    default_name = f"{FULL_NAMES.get(agency, agency)} {regency}".strip()
+        own = {k: v for k, v in own.items() if k not in OWN_KEYS} | stored.get(settings_key(agency, village), {})
+        default_name = committee_name(village, listed)
+    else:
+        default_name = f"{FULL_NAMES.get(agency, agency)} {regency}".strip()
     nip = own.get(NIP)
     return Profile(agency, own.get(NAME) or default_name, own.get(SIGNER) or BLANK_NAME,
                    own.get(POSITION) or DEFAULT_POSITIONS.get(agency, "Pimpinan"),
                    grouped_nip(nip) if nip else BLANK_NIP,
                    frozenset(k for k in (NAME, SIGNER, POSITION, NIP) if own.get(k)))
+
+
+def village_of(kode_desa: str, listed: str = "") -> tuple[str, str, str]:
+    """(name, title, kecamatan) of a village: `Limbong`, `Lembang Limbong`, `Rantepao` from the
+    region reference; for a village the reference lacks, the list's own spelling of its name."""
+    from pemilih.domain.region_tables import village_names, village_title
+    found = village_names(kode_desa)
+    if found is None:
+        name = (listed or kode_desa).title()
+        return name, name, ""
+    return found[0], village_title(kode_desa), found[1]
+
+
+def committee_name(kode_desa: str, listed: str = "") -> str:
+    """A village's committee as printed: `Panitia Pemilihan Kepala Lembang Limbong`."""
+    return f"{FULL_NAMES[VILLAGE_AGENCY]} {village_of(kode_desa, listed)[0]}"
 
 
 def grouped_nip(nip: str) -> str:

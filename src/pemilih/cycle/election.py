@@ -331,43 +331,66 @@ def zip_announcements(out: Path, stage: str, code: str) -> Path | None:
 
 @dataclass(frozen=True)
 class ResponsesRequest:
+    """Responses from a workbook (`path`) or typed into a form (`rows`: each as the workbook's
+    reader gives a row, `(ref, {HEADER: text})`); either way the same checks and one event."""
+
     code: str
-    path: str  # the responses workbook
+    path: str | None  # the responses workbook; None when the rows come from a form
     who: Who
     shown_name: str | None = None  # the file's name as sent (a server keeps uploads under its own)
     village: str | None = None  # a committee answers for its own village only
     # Why they are recorded after the response deadline; refused then without one, kept on the event.
     schedule_reason: str | None = None
+    rows: tuple[tuple[str, dict], ...] = ()
 
     def __post_init__(self):
         object.__setattr__(self, "schedule_reason", (self.schedule_reason or "").strip() or None)
+        object.__setattr__(self, "rows", tuple(self.rows))
+        if (self.path is None) == (not self.rows):
+            raise StepError("Tanggapan datang dari satu berkas atau dari baris formulir, tidak keduanya")
 
 
 def record_responses(ws, request: ResponsesRequest, progress: Progress = SILENT):
-    """store.responses.ResponseOutcome; ResponseError (every bad row named) refuses the file whole.
+    """store.responses.ResponseOutcome; ResponseError (every bad row named) refuses them whole.
 
     Responses answer the DPS as announced: taken once it is set, until the response deadline
     (later only with a reason); what they change is in the current list the DPT is then set
     from, so a voter added in time is on the DPT. Once the DPT is set they are refused, unless
-    the regime has a DPTb whose window is open (a general election: the DPTb takes them)."""
-    from pemilih.io.responses import ResponsesUnreadable, read_responses
+    the regime has a DPTb whose window is open (a general election: the DPTb takes them).
+    A form's row goes the workbook's way from here on: the same village limit, judges and event."""
     from pemilih.store import elections, responses
     e = elections.election(ws, request.code)
     late = responses_refusal(e, request.schedule_reason)
     progress.stage("Membaca dan mencatat tanggapan")
-    try:
-        rows = read_responses(request.path, request.shown_name)
-    except ResponsesUnreadable as exc:
-        raise responses.ResponseError([str(exc)]) from None
-    if not rows:
-        name = request.shown_name or Path(request.path).name
-        raise responses.ResponseError([f"{name}: tidak ada baris tanggapan di lembar pertama"])
+    rows = list(request.rows) or _rows_of_file(request.path, request.shown_name)
     if request.village is not None:
         outside = _outside_village(ws, rows, request.village)
         if outside:
             raise responses.ResponseError(outside)
     return responses.record(ws, e, rows, schedule_reason=request.schedule_reason if late else None,
                             **request.who.event_args())
+
+
+def _rows_of_file(path: str, shown_name: str | None) -> list[tuple[str, dict]]:
+    from pemilih.io.responses import ResponsesUnreadable, read_responses
+    from pemilih.store.responses import ResponseError
+    try:
+        rows = read_responses(path, shown_name)
+    except ResponsesUnreadable as exc:
+        raise ResponseError([str(exc)]) from None
+    if not rows:
+        raise ResponseError([f"{shown_name or Path(path).name}: tidak ada baris tanggapan di lembar pertama"])
+    return rows
+
+
+def responses_window(ws, code: str, on: date | None = None) -> tuple[str | None, str | None]:
+    """(why responses cannot be taken on `on` (today) at all, why they need the off-schedule
+    reason then): what a form shows before anything is typed, by responses_refusal's rule."""
+    from pemilih.store import elections
+    try:
+        return None, responses_refusal(elections.election(ws, code), "-", on)
+    except StepError as exc:
+        return str(exc), None
 
 
 def responses_refusal(e, schedule_reason: str | None, on: date | None = None) -> str | None:
@@ -390,13 +413,13 @@ def responses_refusal(e, schedule_reason: str | None, on: date | None = None) ->
     return late
 
 
-def _outside_village(ws, rows: list[tuple[str, dict]], village: str) -> list[str]:
+def _outside_village(ws, rows: list[tuple[str, dict]], village: str) -> list:
     """Every row naming a voter of another village, or adding one elsewhere (the store checks
     the rest). Codes and NIKs are compared as the list stores them (`7326012001` is
     `73.26.01.2001`), by the store's own judge of a response cell."""
     from pemilih.domain.nik import clean_id
     from pemilih.store.elections import villages_of
-    from pemilih.store.responses import judge_cell
+    from pemilih.store.responses import WHICH_VOTER, Problem, judge_cell
     by_key, by_nik = villages_of(ws, keys={r.get(RESPONSE_KEY) for _, r in rows if r.get(RESPONSE_KEY)},
                                  niks={clean_id(r.get(RESPONSE_NIK)) for _, r in rows if clean_id(r.get(RESPONSE_NIK))})
     village_header = KPU_HEADERS["kode_desa"]
@@ -406,12 +429,12 @@ def _outside_village(ws, rows: list[tuple[str, dict]], village: str) -> list[str
             # One that is no code at all is refused by the store with the judge's reason.
             code = judge_cell("kode_desa", r.get(village_header)).value
             if code and code != village:
-                problems.append(f"{ref} kolom {village_header}: panitia hanya menambah pemilih desa {village}")
+                problems.append(Problem(ref, village_header, f"panitia hanya menambah pemilih desa {village}"))
             continue
         found = (by_key.get(r.get(RESPONSE_KEY)) if r.get(RESPONSE_KEY)
                  else by_nik.get(clean_id(r.get(RESPONSE_NIK))))
         if found is not None and found != village:
-            problems.append(f"{ref} kolom {RESPONSE_KEY}/{RESPONSE_NIK}: pemilih ini bukan pemilih desa {village}")
+            problems.append(Problem(ref, WHICH_VOTER, f"pemilih ini bukan pemilih desa {village}"))
     return problems
 
 

@@ -145,6 +145,41 @@ def package_counts(made, summary) -> dict[str, int]:
     return counts
 
 
+# What each of the manifest's counts (package_counts) means, as a person reads it: the one
+# place for these words (the hand-back page lists past packages by them); a TMS code's count
+# is said with its meaning in KPU's table, the table the hand-back speaks.
+COUNT_LABELS = {
+    "pemilih_awal": "pemilih pada awal periode",
+    "B": "pemilih baru (B)",
+    "pindah_tps": "pindah TPS dalam desa yang sama (TMS-8)",
+    "U": "pemilih dengan perbaikan data (U)",
+    "U_fields": "isian data yang diperbaiki",
+    "informasi": "dicatat untuk informasi",
+    "belum_punya_desa": "pemilih yang belum punya desa",
+    "pemilih_akhir": "pemilih pada akhir periode",
+}
+
+
+def count_label(key: str) -> str:
+    """A manifest count's name in words: `U_fields` -> `isian data yang diperbaiki`,
+    `TMS-1` -> `tidak memenuhi syarat (TMS-1): meninggal`."""
+    from pemilih.contract import KPU_REGIME
+    from pemilih.domain.codes import label
+    if key in COUNT_LABELS:
+        return COUNT_LABELS[key]
+    if key.startswith("TMS-"):
+        return f"tidak memenuhi syarat ({key}): {label(key, KPU_REGIME)}"
+    return key.replace("_", " ")
+
+
+def counts_in_words(counts: dict) -> list[tuple[str, int]]:
+    """The manifest's counts as (label, number): the start of the period first, its end last."""
+    ends = ("pemilih_awal", "pemilih_akhir")
+    keys = [k for k in ends[:1] if k in counts] + [k for k in counts if k not in ends] + \
+        [k for k in ends[1:] if k in counts]
+    return [(count_label(k), counts[k]) for k in keys]
+
+
 MINUTES_KIND = "ba_serah_terima"  # cycle/documents.DOCUMENT_KINDS
 TRANSFER_WHAT = "paket serah-kembali"  # store/handback.record: each one numbers a minutes
 

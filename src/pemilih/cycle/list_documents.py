@@ -57,20 +57,7 @@ def subject(code: str, stage: str, kode_desa: str) -> str:
     return f"{code}/{stage}/{kode_desa}"
 
 
-def village_of(kode_desa: str, listed: str = "") -> tuple[str, str, str]:
-    """(name, title, kecamatan) of a village: `Limbong`, `Lembang Limbong`, `Rantepao` from the
-    region reference; for a village the reference lacks, the list's own spelling of its name."""
-    from pemilih.domain.region_tables import village_names, village_title
-    found = village_names(kode_desa)
-    if found is None:
-        name = (listed or kode_desa).title()
-        return name, name, ""
-    return found[0], village_title(kode_desa), found[1]
-
-
-def committee_name(kode_desa: str, listed: str = "") -> str:
-    """`Panitia Pemilihan Kepala Lembang Limbong`."""
-    return f"{documents.FULL_NAMES[AGENCY]} {village_of(kode_desa, listed)[0]}"
+village_of, committee_name = documents.village_of, documents.committee_name
 
 
 def decision_reference(committee: str, number: str) -> str:

@@ -93,7 +93,7 @@ def write_pack(ws, e, made, out: Path, who: Who, *, signed_on: date | None = Non
             if key not in numbers:  # each village's committee numbers its own papers
                 numbers[key] = documents.issue(ws, COMMITTEE, kind, day, f"{e.code}/{kind}/{tps.kode_desa}", who,
                                                series=tps.kode_desa)
-            committee = documents.profile(stored, COMMITTEE, regency, village=tps.kode_desa)
+            committee = documents.profile(stored, COMMITTEE, regency, village=tps.kode_desa, listed=tps.desa)
             signer = {"name": committee.signer, "position": committee.position, "nip": committee.nip}
             head = Heading(e.name, e.voting_day, hours, committee.full_name, numbers[key], day, signer, regency)
             name = f"{kind.upper()}_{tps.kode_desa.replace('.', '')}_TPS{tps.tps}.pdf"

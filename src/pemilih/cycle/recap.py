@@ -2,7 +2,9 @@
 
 Per village and kecamatan, male and female apart: voters at the start, new, TMS per code,
 corrected, without KTP-el, at the end (store/recap.py replays the log; engine/recap.py counts).
-Written as rekap.xlsx (the hand-back package's layout) or as the Rakor report (PDF).
+Written as rekap.xlsx (the hand-back package's layout) and as the Rakor report (PDF): KPU's
+letterhead, a number of KPU's (cycle/documents: issued once per period and kecamatan, kept when
+printed again), KPU's signature block.
 """
 from __future__ import annotations
 
@@ -10,10 +12,12 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from pemilih.cycle.common import SILENT, Progress, StepError, check_regime, local_today, working_regime
+from pemilih.cycle.common import SILENT, Progress, StepError, Who, check_regime, local_today, working_regime
+from pemilih.cycle.handback import DEFAULT_PLACE as REPORT_PLACE  # the regency's seat, where documents are signed
 
 XLSX_TITLE = "Rekapitulasi pemutakhiran data pemilih berkelanjutan"
 REPORT_TITLE = "Laporan Rapat Koordinasi Pemutakhiran Data Pemilih"
+REPORT_KIND, REPORT_AGENCY = "laporan_rakor", "KPU"  # cycle/documents.DOCUMENT_KINDS
 
 
 @dataclass(frozen=True)
@@ -22,6 +26,8 @@ class RecapRequest:
     end: date
     regime: str | None = None  # None: the working regime (cycle.common.working_regime)
     out_dir: str | None = None  # write rekap_<start>_<end>.xlsx there
+    who: Who | None = None  # with out_dir: also the Rakor report (PDF), its number issued as this person
+    place: str = REPORT_PLACE
 
     def __post_init__(self):
         if self.end < self.start:
@@ -33,19 +39,24 @@ class RecapRequest:
 @dataclass
 class RecapOutcome:
     recap: object  # store.recap.Recap
-    path: Path | None = None
+    path: Path | None = None  # rekap_<start>_<end>.xlsx
+    report: Path | None = None  # laporan_rakor_<start>_<end>.pdf
 
 
 def run(ws, request: RecapRequest, progress: Progress = SILENT) -> RecapOutcome:
     progress.stage("Menghitung rekap dari log peristiwa")
     result = period(ws, request.start, request.end, request.regime or working_regime(ws))
-    path = None
+    path = report = None
     if request.out_dir is not None:
         out = Path(request.out_dir)
         out.mkdir(parents=True, exist_ok=True)
         path = out / f"rekap_{request.start:%Y%m%d}_{request.end:%Y%m%d}.xlsx"
         write_xlsx(result, path)
-    return RecapOutcome(result, path)
+        if request.who is not None:
+            progress.stage("Menulis laporan Rakor")
+            report = write_pdf(result, out / f"laporan_rakor_{request.start:%Y%m%d}_{request.end:%Y%m%d}.pdf",
+                               ws=ws, who=request.who, place=request.place)
+    return RecapOutcome(result, path, report)
 
 
 def replay(ws, start: date, end: date):
@@ -120,7 +131,26 @@ def write_xlsx(result, path: Path, title: str = XLSX_TITLE, kecamatan: str | Non
     return path
 
 
-def write_pdf(result, path: Path, kecamatan: str | None = None, printed_on: date | None = None) -> Path:
+def write_pdf(result, path: Path, kecamatan: str | None = None, printed_on: date | None = None, *,
+              ws=None, who: Who | None = None, place: str = REPORT_PLACE) -> Path:
+    """The Rakor report of `result`. With `ws`: under KPU's letterhead and signature block (its
+    settings in cycle/documents); with `who` as well: numbered (one number per period, code
+    table and kecamatan, the same when printed again); else the number is a dotted line."""
     from pemilih.io.rakor_pdf import write_rakor_pdf
-    write_rakor_pdf(result, path, title=REPORT_TITLE, printed_on=printed_on or local_today(), kecamatan=kecamatan)
-    return path
+    day = printed_on or local_today()
+    number, issuer = "", None
+    if ws is not None:
+        from pemilih.cycle import documents
+        kpu = documents.profile(documents.settings(ws), REPORT_AGENCY, documents.regency_of(ws))
+        issuer = {"agency": kpu.full_name, "name": kpu.signer, "position": kpu.position, "nip": kpu.nip}
+        if who is not None:
+            number = documents.issue(ws, REPORT_AGENCY, REPORT_KIND, day, report_subject(result, kecamatan), who)
+    write_rakor_pdf(result, path, title=REPORT_TITLE, printed_on=day, kecamatan=kecamatan, number=number,
+                    issuer=issuer, place=place)
+    return Path(path)
+
+
+def report_subject(result, kecamatan: str | None = None) -> str:
+    """What one Rakor report is about: its period, code table and kecamatan (all when None)."""
+    return (f"REKAP/{result.start_day:%Y%m%d}-{result.end_day:%Y%m%d}/{result.regime}"
+            + (f"/{kecamatan}" if kecamatan else ""))

@@ -5,6 +5,8 @@ files or an extract the workspace received (read back from its snapshots, byte f
 same reader). Linkage and findings are the engine's (engine/findings.py); the findings go to
 findings.csv and findings.xlsx (formats.md section 4). With `load`, they are then loaded for
 review by the review step from the CSV just written, exactly as `pemilih review muat` loads it.
+Beside them, Disdukcapil's verification minutes (ba_verifikasi.pdf, cycle/verify_minutes.py):
+the counts per code with their meanings and L/P, signed by Disdukcapil and the receiver.
 
 The code table defaults to the village election's (PILKALEM) when a DPS date is given, and to
 KPU's otherwise: that choice is made here only.
@@ -19,8 +21,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pemilih.contract import KIND_KPU, KIND_REGISTRY, KPU_REGIME, VILLAGE_REGIME
+from pemilih.contract import KIND_KPU, KIND_REGISTRY, KPU_REGIME, VERIFICATION_MINUTES, VILLAGE_REGIME
 from pemilih.cycle.common import SILENT, Progress, StepError, Who
+from pemilih.cycle.handback import DEFAULT_PLACE
 
 if TYPE_CHECKING:
     import polars as pl
@@ -52,6 +55,9 @@ class VerifyRequest:
     regime: str | None = None  # None: default_regime(dps_set_on)
     model_path: str | None = None  # a model from `pemilih train-linkage`; None: the shipped one
     load: Who | None = None  # load the findings for review, as this person
+    who: Who | None = None  # who issues the minutes' number (None: `load`'s person; needs a workspace)
+    place: str = DEFAULT_PLACE  # where the minutes are signed
+    receiver: str = "DPML"  # who receives the findings: DPML or the committee (PANITIA)
 
     def __post_init__(self):
         from pemilih.domain.codes import regimes
@@ -63,6 +69,9 @@ class VerifyRequest:
             raise StepError(f"Rezim kode '{self.regime}' tidak dikenal; pilih: {', '.join(regimes())}")
         if self.dps_set_on is not None and self.dps_set_on > self.on:
             raise StepError("Tanggal penetapan DPS tidak boleh sesudah hari pemungutan suara.")
+        from pemilih.cycle.verify_minutes import RECEIVERS
+        if self.receiver not in RECEIVERS:
+            raise StepError(f"Penerima hasil verifikasi '{self.receiver}' tidak dikenal; pilih: {', '.join(RECEIVERS)}")
 
     @property
     def uses_workspace(self) -> bool:
@@ -72,7 +81,7 @@ class VerifyRequest:
 @dataclass
 class VerifyOutcome:
     findings: pl.DataFrame
-    paths: dict[str, str]  # "csv", "xlsx"
+    paths: dict[str, str]  # "csv", "xlsx", "ba_verifikasi" (the minutes, PDF)
     list_rows: int
     registry_rows: int
     by_nik: int
@@ -100,21 +109,56 @@ def run(ws, request: VerifyRequest, progress: Progress = SILENT) -> VerifyOutcom
     progress.stage("Mencocokkan daftar dengan data Disdukcapil")
     result = verify(records, registry, request.on, request.regime, request.dps_set_on, problems, model)
     n_list, n_registry = records.height, registry.height
+    from pemilih.engine.findings_counts import with_sex
+    coded = with_sex(result.findings, records, registry)  # code and sex per finding: the minutes' L/P
+    regency = _regency(records)
     del records, registry, problems  # the findings are all that is left to write
     progress.stage("Menulis temuan")
     t = time.perf_counter()
+    by_nik = int((result.links["method"] == "nik").sum())
     try:
         paths = write_all(result.findings, request.out_dir)
+        paths["ba_verifikasi"] = str(_minutes(ws, request, result.findings, coded, paths["csv"], n_list, n_registry,
+                                              by_nik, result.links.height - by_nik, regency))
     except OSError as exc:
         raise StepError(f"Gagal menulis hasil ke {request.out_dir}: {exc}") from None
     seconds = {"baca berkas": read_s, **result.seconds, "tulis": time.perf_counter() - t}
-    by_nik = int((result.links["method"] == "nik").sum())
     outcome = VerifyOutcome(result.findings, paths, n_list, n_registry, by_nik, result.links.height - by_nik,
                             result.residual, refused, seconds)
     if request.load is not None:
         from pemilih.cycle import review
         outcome.loaded = review.load(ws, review.LoadRequest(paths["csv"], request.load), progress)
     return outcome
+
+
+def _minutes(ws, request: VerifyRequest, findings, coded, csv_path: str, n_list: int, n_registry: int, by_nik: int,
+             by_probability: int, regency: str) -> Path:
+    """ba_verifikasi.pdf beside the findings (cycle/verify_minutes.py)."""
+    from pemilih.cycle import verify_minutes as minutes
+    from pemilih.cycle.common import local_today
+    if request.list_paths:
+        list_line = minutes.described(request.list_paths, n_list, "Daftar pemilih")
+    else:
+        list_line = minutes.received(ws, KIND_KPU, n_list, "Daftar pemilih terkini di ruang kerja", current=True)
+    if request.registry_paths:
+        registry_line = minutes.described(request.registry_paths, n_registry, "Data kependudukan (ekstrak)")
+    else:
+        registry_line = minutes.received(ws, KIND_REGISTRY, n_registry, "Data kependudukan (ekstrak)",
+                                         request.registry_batch)
+    verified = minutes.Verified(list_line, registry_line, n_list, by_nik, by_probability)
+    return minutes.write(ws, Path(request.out_dir) / VERIFICATION_MINUTES, findings=findings, coded=coded,
+                         regime=request.regime, on=request.on, dps_set_on=request.dps_set_on, verified=verified,
+                         findings_csv=csv_path, who=request.who or request.load, day=local_today(),
+                         place=request.place, receiver=request.receiver, regency=regency)
+
+
+def _regency(records) -> str:
+    """The regency's name from the list's village codes ('' when none is known)."""
+    import polars as pl
+
+    from pemilih.domain.regions import regency_name
+    codes = records.select(pl.col("kode_desa").drop_nulls().head(1))["kode_desa"]
+    return regency_name(codes[0]) if len(codes) else ""
 
 
 def _model(path: str | None) -> dict | None:

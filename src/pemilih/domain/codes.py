@@ -100,3 +100,14 @@ def count_order(code: str) -> tuple:
 def label(code: str, regime: str = DEFAULT_REGIME) -> str:
     entry = code_table(regime).get(code)
     return entry.label if entry else code
+
+
+def known_label(code: str | None, regime: str = DEFAULT_REGIME) -> str | None:
+    """label() under `regime`; for a code `regime` does not hold, the label every table holding
+    it agrees on (as known_effect()); None when no table holds it (a data-quality code such
+    as NIK-NOT-FOUND) or the tables disagree."""
+    entry = code_table(regime).get(code or "")
+    if entry is not None:
+        return entry.label
+    seen = {code_table(other)[code].label for other in regimes() if code in code_table(other)}
+    return seen.pop() if len(seen) == 1 else None

@@ -11,3 +11,17 @@ FIELD_LABELS = {
     "jenis_kelamin": "JENIS KELAMIN", "alamat": "ALAMAT", "rt": "RT", "rw": "RW",
     "disabilitas": "DISABILITAS", "ktp_el": "KTP-EL", "keterangan": "KETERANGAN",
 }
+
+# The same fields as a form's label or a sentence names them (a person typing at a counter).
+FIELD_NAMES = {
+    "kecamatan": "Kecamatan", "desa": "Kelurahan/desa", "kode_desa": "Kode desa", "tps": "TPS",
+    "no": "Nomor urut", "nkk": "NKK (nomor kartu keluarga)", "nik": "NIK", "nama": "Nama lengkap",
+    "tempat_lahir": "Tempat lahir", "tanggal_lahir": "Tanggal lahir", "status_kawin": "Status perkawinan",
+    "jenis_kelamin": "Jenis kelamin", "alamat": "Alamat", "rt": "RT", "rw": "RW",
+    "disabilitas": "Disabilitas", "ktp_el": "KTP-el", "keterangan": "Keterangan",
+}
+# The letters a list stores for the fields a form offers as a choice, with what each means.
+FIELD_CHOICES = {
+    "jenis_kelamin": {"L": "Laki-laki", "P": "Perempuan"},
+    "status_kawin": {"B": "Belum kawin", "S": "Sudah kawin", "P": "Pernah kawin (cerai hidup atau mati)"},
+}

@@ -15,6 +15,11 @@ from fractions import Fraction
 EQUIPMENT = {"kotak_suara": "ballot_boxes", "bilik_suara": "booths", "tinta": "ink_bottles",
              "segel": "seal_sets", "formulir": "form_sets"}
 
+# What a TPS is handed, as a receipt lists it: amount column -> unit (the column's printed
+# name is contract.LOGISTICS_AMOUNT_HEADERS'); ballots first, with their reserve.
+DELIVERED_UNITS = {"surat_suara": "lembar", "kotak_suara": "buah", "bilik_suara": "buah", "tinta": "botol",
+                   "segel": "set", "formulir": "set"}
+
 # Per-TPS figures of each kind of election. Booths (4) and ink (2 bottles) per TPS are KPU's
 # Pemilu 2024 figures (3,280,644 booths and 1,640,322 bottles for 820,161 TPS); seals and
 # forms are counted here in sets, one per TPS. Ballot boxes: one per election type held at the

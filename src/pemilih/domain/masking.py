@@ -16,6 +16,11 @@
   a village code): it must stay readable. A float written with 6 significant digits
   (`7.32601E+15`) carries only the region part, which the published form shows anyway.
 * A birth date is shown as its year only (`**-**-1987`); disability is never shown.
+* Two identifiers that differ by a typing slip (one digit, or two neighbouring digits
+  swapped) are told apart by the positions and digits that differ, and nothing else:
+  `digit ke-9: 3 ↔ 8`. Masked, both would read `732601**********` and the reviewer could not
+  see the slip; the rest of either number stays hidden, so the two outputs together show
+  the first 6 characters plus the differing positions, never more.
 
 The column (Polars) forms, `id_expr` and `text_expr`, apply the same regular expressions:
 `[0-9]`, not `\\d`, so that Python's and Rust's Unicode tables cannot differ, and an
@@ -31,6 +36,7 @@ from datetime import date
 
 STARS = "*" * 10
 SHOWN = 6  # characters of an identifier that may be shown
+ID_DIGITS = 16  # a NIK or NKK
 # Blank characters stripped around an identifier (str.strip's set is wider than Polars').
 BLANKS = " \t\n\r\x0b\x0c\xa0"
 # A run of 11+ digits, or a digit, a `.`/`,` and 10+ digits: the first 6 characters kept.
@@ -57,6 +63,25 @@ def mask_digits_in_text(text) -> str:
     """Free text with every number that could be an identifier masked (see the module's
     docstring for which); None -> ""."""
     return _LONG_NUMBER.sub(lambda m: m.group(1) + STARS, "" if text is None else str(text))
+
+
+def digit_difference(a, b) -> str | None:
+    """Where two 16-digit identifiers differ by a typing slip, as it may be shown:
+    `digit ke-9: 3 ↔ 8` (one digit), `digit ke-9 dan ke-10 tertukar: 38 ↔ 83` (two
+    neighbours swapped); positions count from 1. None when either is not 16 digits, when they
+    are equal, or when they differ otherwise (then they are two numbers, not one mistyped, and
+    no digit of either is told)."""
+    x, y = ("" if v is None else str(v).strip(BLANKS) for v in (a, b))
+    if len(x) != ID_DIGITS or len(y) != ID_DIGITS or not (x + y).isascii() or not (x + y).isdigit():
+        return None
+    at = [i for i in range(ID_DIGITS) if x[i] != y[i]]
+    if len(at) == 1:
+        i = at[0]
+        return f"digit ke-{i + 1}: {x[i]} ↔ {y[i]}"
+    if len(at) == 2 and at[1] == at[0] + 1 and x[at[0]] == y[at[1]] and x[at[1]] == y[at[0]]:
+        i = at[0]
+        return f"digit ke-{i + 1} dan ke-{i + 2} tertukar: {x[i:i + 2]} ↔ {y[i:i + 2]}"
+    return None
 
 
 def mask_name(name) -> str:

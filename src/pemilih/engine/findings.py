@@ -134,7 +134,7 @@ def _printed(col: str) -> pl.Expr:
 
 def _u(rows: pl.DataFrame) -> pl.DataFrame:
     villages = T.village_names(rows.filter(pl.col("field") == "KODE DESA")["proposed"])
-    reason = T.u_reason(pl.col("field"), pl.col("proposed"), pl.col("found"), villages)
+    reason = T.u_reason(pl.col("field"), pl.col("current"), pl.col("proposed"), pl.col("found"), villages)
     return _row(rows, pl.lit("U"), reason, 1, field=pl.col("field"), current=pl.col("current"),
                 proposed=pl.col("proposed"), registry_nik=pl.col("registry_nik"), score=pl.col("score"))
 
@@ -170,7 +170,11 @@ def _quality(take: _Taker, links: pl.DataFrame, problems: pl.DataFrame | None) -
     niks = rest.with_columns(take.list["nik"].gather(rest["lid"])).filter(
         pl.col("nik").str.contains(r"^\d{16}$").fill_null(False))
     unknown = niks.join(take.registry.select("nik"), on="nik", how="anti").select("lid")
-    parts.append(_row(with_link(unknown), pl.lit("NIK-NOT-FOUND"), pl.lit("NIK tidak terdaftar di data Disdukcapil"),
+    # Linked all the same (by name, birth date, ...): a typing slip against the linked
+    # resident's NIK is named (position and digits only).
+    unknown = with_link(unknown)
+    reason = pl.lit("NIK tidak terdaftar di data Disdukcapil") + T.slip(pl.col("nik"), pl.col("registry_nik"))
+    parts.append(_row(unknown, pl.lit("NIK-NOT-FOUND"), reason,
                       2, field=pl.lit("NIK"), current=pl.col("nik"), registry_nik=pl.col("registry_nik")))
     return pl.concat(parts)
 

@@ -2,7 +2,10 @@
 
 A reason says what the registry shows and how the voter was found in it. It never shows a
 full NIK or NKK (masked to the first six digits, formats.md section 1) nor a birth date
-(an age instead); the other columns of the finding carry the values themselves.
+(an age instead); the other columns of the finding carry the values themselves. Where the
+list's NIK or NKK and the registry's differ by a typing slip, the reason names the position
+and the digits (domain/masking.digit_difference), the one part a reviewer of masked numbers
+could not otherwise see.
 """
 from __future__ import annotations
 
@@ -58,10 +61,25 @@ def village_names(codes: pl.Series) -> dict[str, str]:
     return dict(zip(table["code"], table["name"].str.to_uppercase()))
 
 
-def u_reason(field: pl.Expr, proposed: pl.Expr, found: pl.Expr, villages: dict[str, str]) -> pl.Expr:
-    """Reason of a `U` finding (field, proposed value, how the voter was found); `villages`
-    names the village codes proposed."""
+ID_FIELDS = ("NIK", "NKK")
+
+
+def slip(current: pl.Expr, other: pl.Expr) -> pl.Expr:
+    """` (digit ke-9: 3 ↔ 8)` where the two identifiers differ by a typing slip, else ""."""
+    from pemilih.domain.masking import digit_difference
+
+    def said(pair: dict) -> str:
+        text = digit_difference(pair["a"], pair["b"])
+        return f" ({text})" if text else ""
+    return pl.struct(current.alias("a"), other.alias("b")).map_elements(said, return_dtype=pl.String).fill_null("")
+
+
+def u_reason(field: pl.Expr, current: pl.Expr, proposed: pl.Expr, found: pl.Expr,
+             villages: dict[str, str]) -> pl.Expr:
+    """Reason of a `U` finding (field, listed and proposed values, how the voter was found);
+    `villages` names the village codes proposed."""
     base = field.replace_strict(U_TEXT, default="data berbeda dengan data Disdukcapil")
+    base = pl.when(field.is_in(ID_FIELDS)).then(base + slip(current, proposed)).otherwise(base)
     moved = pl.lit("pindah tempat tinggal di dalam kabupaten ke ") + proposed.replace_strict(
         villages, default=proposed) + pl.lit(" menurut data Disdukcapil")
     text = pl.when(field == "KODE DESA").then(moved).otherwise(base)

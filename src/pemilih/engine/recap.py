@@ -20,10 +20,12 @@ from __future__ import annotations
 import polars as pl
 
 from pemilih.contract import (
+    RECAP_KECAMATAN_CODE,
     RECAP_MEASURES_AFTER_TMS,
     RECAP_MEASURES_BEFORE_TMS,
     RECAP_PLACE,
     RECAP_STATE_COLUMNS,
+    RECAP_TPS,
     recap_tms_column,
 )
 from pemilih.domain.village_queue import LABEL as QUEUE_LABEL
@@ -83,7 +85,18 @@ def recap(start: pl.DataFrame, end: pl.DataFrame, removals: pl.DataFrame,
         end.with_columns(pl.lit("akhir").alias("measure")),
     ]
     counted = pl.concat([p.select(*PLACE, "sex", "measure") for p in parts])
-    return _spread(counted, measure_columns(tms_codes))
+    return _with_tps(_spread(counted, measure_columns(tms_codes)), end)
+
+
+def _with_tps(villages: pl.DataFrame, end: pl.DataFrame) -> pl.DataFrame:
+    """RECAP_TPS after the place: the TPS the village's voters are listed at at the end of the
+    period (a TPS is a village's own: its number is unique only within the village)."""
+    tps = pl.col("tps").cast(pl.String).str.strip_chars()
+    listed = (end.filter(tps.is_not_null() & (tps != "")).group_by("kode_desa")
+              .agg(tps.n_unique().alias(RECAP_TPS)))
+    return (villages.join(listed, on="kode_desa", how="left", maintain_order="left")
+            .with_columns(pl.col(RECAP_TPS).fill_null(0).cast(pl.Int64))
+            .select(*PLACE, RECAP_TPS, pl.exclude(*PLACE, RECAP_TPS)))
 
 
 def _state(frame: pl.DataFrame) -> pl.DataFrame:
@@ -96,6 +109,8 @@ def _state(frame: pl.DataFrame) -> pl.DataFrame:
     place = [pl.when(queued).then(pl.lit(NO_VILLAGE)).otherwise(pl.col("kode_desa")).alias("kode_desa"),
              pl.when(queued).then(pl.lit(QUEUE_LABEL)).otherwise(pl.col("desa")).alias("desa"),
              pl.when(queued).then(pl.lit(QUEUE_LABEL)).otherwise(pl.col("kecamatan")).alias("kecamatan")]
+    if "tps" not in frame.columns:  # a state counted before the TPS was tracked
+        frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias("tps"))
     return (frame.select(*STATE_COLUMNS).unique("key", keep="last")
             .with_columns(*place, sex.alias("sex")))
 
@@ -105,22 +120,34 @@ def _spread(counted: pl.DataFrame, measures: list[str]) -> pl.DataFrame:
     grouped = counted.group_by("kode_desa", "measure").agg(
         (pl.col("sex") == "L").sum().alias("l"), (pl.col("sex") == "P").sum().alias("p"),
         pl.len().alias("jml"))
-    out = names.select(*PLACE).sort("kode_desa")
+    # Villages by their codes (so kecamatan by theirs too), the queue's row last: the order
+    # every printed recap lists them in.
+    out = names.select(*PLACE).sort(pl.col("kode_desa") == NO_VILLAGE, "kode_desa")
     for m in measures:
         part = grouped.filter(pl.col("measure") == m).select(
             "kode_desa", pl.col("l").alias(f"{m}_l"), pl.col("p").alias(f"{m}_p"),
             pl.col("jml").alias(f"{m}_jml"))
-        out = out.join(part, on="kode_desa", how="left")
+        out = out.join(part, on="kode_desa", how="left", maintain_order="left")
     return out.with_columns(pl.exclude(PLACE).fill_null(0).cast(pl.Int64),
                             pl.col("kecamatan").fill_null("(TANPA KECAMATAN)"),
                             pl.col("desa").fill_null("(TANPA NAMA DESA)"))
 
 
 def by_kecamatan(villages: pl.DataFrame) -> pl.DataFrame:
+    """Per kecamatan, in the order of its Kemendagri code (RECAP_KECAMATAN_CODE: the code most
+    of its villages start with), as KPU's forms list them, never by name; the queue of voters
+    without a village last."""
     numbers = [c for c in villages.columns if c not in PLACE]
-    villages_counted = (pl.col("kode_desa") != NO_VILLAGE).sum().alias("desa_count")  # the queue is no village
+    real = pl.col("kode_desa") != NO_VILLAGE
+    villages_counted = real.sum().alias("desa_count")  # the queue is no village
+    prefix = pl.col("kode_desa").str.split(".").list.slice(0, 3).list.join(".")
+    codes = (villages.filter(real).group_by("kecamatan", prefix.alias(RECAP_KECAMATAN_CODE)).len()
+             .sort(["len", RECAP_KECAMATAN_CODE], descending=[True, False]).unique("kecamatan", keep="first")
+             .select("kecamatan", RECAP_KECAMATAN_CODE))
     return (villages.group_by("kecamatan").agg(villages_counted, *[pl.col(c).sum() for c in numbers])
-            .sort("kecamatan"))
+            .join(codes, on="kecamatan", how="left")
+            .sort([RECAP_KECAMATAN_CODE, "kecamatan"], nulls_last=True)
+            .select("kecamatan", RECAP_KECAMATAN_CODE, "desa_count", *numbers))
 
 
 def unresolved(villages: pl.DataFrame) -> int:

@@ -108,6 +108,33 @@ def cell_name(row: int, col: int) -> str:
     return f"{column_letter(col)}{row + 1}"
 
 
+_NAMA = LOCKED.index("nama")  # among a TPS row's locked texts B..N (NO first)
+
+
+def _name(text: str) -> str | None:
+    """A NAMA fit to quote in a message: as the judge keeps it; None when it is no name (a
+    formula, a number: never echoed to a page or a sheet)."""
+    from pemilih.domain.values import name
+    found = name(text)
+    return found.value if found.ok else None
+
+
+def voter_on_row(locked: list[str]) -> str:
+    """Who a TPS row is, as a problem names it: `pemilih no. 3 BUDI` from the row's NO and NAMA
+    (locked texts B..N). A name is no secret; the NIK is never named."""
+    no = locked[0].strip() if locked else ""
+    nama = _name(locked[_NAMA]) if len(locked) > _NAMA and locked[_NAMA].strip() else ""
+    return " ".join(part for part in ("pemilih", f"no. {no}" if no else "", nama or "") if part)
+
+
+def new_voter_on_row(row: int, nama: str) -> str:
+    """Who a row of PEMILIH BARU is (no NO column there): its place among the sheet's rows and the
+    NAMA typed (`pemilih baru ke-2 ANI`; 1-based spreadsheet `row`)."""
+    shown = _name(nama) if nama.strip() else ""
+    label = shown if shown else "(NAMA tidak sah)" if shown is None else "(NAMA kosong)"
+    return f"pemilih baru ke-{row - FIRST_ROW} {label}"
+
+
 # --- values as cells --------------------------------------------------------------------------
 
 def shown(column: str, value) -> str:

@@ -36,23 +36,29 @@ from pemilih.io.coklit_layout import (
     Layout,
     cell_name,
     cell_text,
+    new_voter_on_row,
     padded,
     read_base,
     sheet_name,
     status_codes,
     strong_digest,
+    voter_on_row,
 )
 from pemilih.io.coklit_values import checked, judge, new_value, officer, visit_date
 
 
 @dataclass
 class Problem:
-    """A cell that makes the workbook unacceptable: sheet, cell (`F12`), column, reason."""
+    """A cell that makes the workbook unacceptable: sheet, cell (`F12`), column, reason; and the
+    row it is on (spreadsheet number) with the voter of that row (`pemilih no. 3 BUDI`), so the
+    committee finds it by the paper list, and collect can leave that row alone and take the rest."""
 
     sheet: str
     cell: str
     column: str
     reason: str
+    row: int | None = None
+    voter: str = ""
 
 
 @dataclass
@@ -188,7 +194,7 @@ def _read_tps(book: BookRead, sheet: str, grid: list[list]) -> None:
             out.edits.append(item)
         if len(raw) > width and _beyond(raw, width):
             book.problems.append(Problem(sheet, cell_name(r, width), "-", "isian di luar kolom lembar kerja; "
-                                         "hapus atau pindahkan ke KETERANGAN"))
+                                         "hapus atau pindahkan ke KETERANGAN", r + 1, voter_on_row(cells[1:])))
     book.sheets[sheet] = out
 
 
@@ -222,7 +228,8 @@ class _Row:
 
     def problem(self, name: str, reason: str) -> None:
         col = self.book.layout.col(name)
-        self.book.problems.append(Problem(self.sheet, cell_name(self.r, col), self.book.layout.header(name), reason))
+        self.book.problems.append(Problem(self.sheet, cell_name(self.r, col), self.book.layout.header(name), reason,
+                                          self.r + 1, voter_on_row(self.item.cells)))
 
     def read(self) -> None:
         item, regime = self.item, self.book.base.regime
@@ -308,9 +315,9 @@ class _Row:
         self.item.officer = _officer(self.cell("petugas"))
 
 
-def _problems_of(book: BookRead, sheet: str, r: int):
+def _problems_of(book: BookRead, sheet: str, r: int, voter: str):
     def add(col: int, column: str, reason: str) -> None:
-        book.problems.append(Problem(sheet, cell_name(r, col), column, reason))
+        book.problems.append(Problem(sheet, cell_name(r, col), column, reason, r + 1, voter))
     return add
 
 
@@ -333,7 +340,7 @@ def _read_new(book: BookRead, grid: list[list]) -> None:
         raw = list(grid[r][:width]) + [""] * (width - len(grid[r][:width]))
         if not any(cell_text(v).strip() for v in raw):
             continue
-        problem = _problems_of(book, NEW_SHEET, r)
+        problem = _problems_of(book, NEW_SHEET, r, new_voter_on_row(r + 1, cell_text(raw[columns.index("nama")])))
         values: dict[str, str | None] = {}
         for col, column in enumerate(columns):
             if column == "tanggal_kunjungan":

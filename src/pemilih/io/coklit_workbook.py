@@ -57,10 +57,12 @@ from pemilih.io.coklit_layout import (
     TpsSheet,
     WorkbookJob,
     edited_cells,
+    new_voter_on_row,
     row_digest,
     sheet_name,
     shown,
     status_codes,
+    voter_on_row,
 )
 from pemilih.io.coklit_read import BookRead, NewVoter, Problem, RowRead, SheetRead, read_many, read_workbook
 from pemilih.io.coklit_values import judge, same_value
@@ -72,5 +74,5 @@ __all__ = [
     "LOCKED", "MOVE", "NEW_COLUMNS", "NEW_HEADERS", "NEW_SHEET", "NEW_VALUE_COLUMNS", "STATUS_COL",
     "TPS_HEADERS", "BaseVersion", "BookRead", "Layout", "NewVoter", "Problem", "RowRead", "SheetRead",
     "TpsSheet", "WorkbookJob", "column_letter", "edited_cells", "fill_workbook", "job_from", "judge",
-    "read_many", "read_workbook", "row_digest", "same_value", "sheet_name", "shown", "status_codes",
-    "write_workbook"]
+    "new_voter_on_row", "read_many", "read_workbook", "row_digest", "same_value", "sheet_name", "shown",
+    "status_codes", "voter_on_row", "write_workbook"]

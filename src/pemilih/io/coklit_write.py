@@ -2,7 +2,12 @@
 
 Written with xlsxwriter in constant_memory mode, data rows as pre-rendered XML through the
 FormSheet (io/xlsx_stream.py, which the demo generator uses too). Locked cells carry a grey locked style;
-editable columns are empty cells that take their column's unlocked text style.
+the cells a committee fills in are written, empty, in a light yellow unlocked style on every data
+row (so "isi sel kuning" says where), and their columns keep an unlocked text style without fill
+below the data (no yellow where no row may be added).
+
+Printed as the committee uses it on paper: A4 landscape, one page wide, the header row repeated
+on every page, the sheet's name and the page number in the footer.
 """
 from __future__ import annotations
 
@@ -62,7 +67,7 @@ def write_workbook(job: WorkbookJob, fast: bool | None = None) -> tuple[str, dic
     digests = {}
     for sheet in job.sheets:
         digests[sheet.name] = _tps_sheet(wb, job, sheet, codes, styles, fast)
-    _new_sheet(wb, job, styles)
+    _new_sheet(wb, job, styles, fast)
     _base_sheet(wb, job.base, styles)
     wb.close()
     return hashlib.sha256(Path(job.path).read_bytes()).hexdigest(), digests
@@ -71,6 +76,7 @@ def write_workbook(job: WorkbookJob, fast: bool | None = None) -> tuple[str, dic
 def _styles(wb) -> dict:
     border = {"border": 1, "border_color": "#A6A6A6"}
     return {
+        "plain": wb.add_format({}),
         "title": wb.add_format({"bold": True, "font_size": 12}),
         "bold": wb.add_format({"bold": True}),
         "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
@@ -80,7 +86,19 @@ def _styles(wb) -> dict:
                                     "valign": "vcenter", "align": "center", **border}),
         "locked": wb.add_format({"bg_color": _GREY, "num_format": "@", **border}),
         "edit": wb.add_format({"locked": False, "num_format": "@", **border}),
+        "fill": wb.add_format({"locked": False, "num_format": "@", "bg_color": _EDIT, **border}),
     }
+
+
+def _print_setup(ws, last_row: int, last_col: int) -> None:
+    """A4 landscape, one page wide (as many tall as it takes), the header row on every page."""
+    ws.set_paper(9)  # A4
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(HEADER_ROW)
+    ws.print_area(0, 0, last_row, last_col)
+    ws.set_margins(left=0.3, right=0.3, top=0.5, bottom=0.6)
+    ws.set_footer("&L&A&RHalaman &P dari &N")
 
 
 def _protect(ws) -> None:
@@ -97,21 +115,23 @@ def _tps_sheet(wb, job: WorkbookJob, sheet: TpsSheet, codes, styles, fast: bool)
     base = job.base
     ws.write_string(0, 0, f"LEMBAR KERJA COKLIT {sheet.name} - DESA/KELURAHAN {base.desa} "
                           f"({base.kode_desa}), KECAMATAN {base.kecamatan}", styles["title"])
-    ws.write_string(1, 0, "Kolom abu-abu terkunci, jangan diubah. Isi kolom kuning untuk setiap pemilih yang "
-                          "dicocokkan: SESUAI (V) bila benar, atau STATUS dan kolom BARU; lalu TANGGAL KUNJUNGAN "
-                          "dan PETUGAS. Baca lembar PETUNJUK.")
+    ws.write_string(1, 0, "Sel abu-abu terkunci, jangan diubah. Isi sel kuning (SESUAI sampai PETUGAS) untuk setiap "
+                          "pemilih yang dicocokkan: SESUAI (V) bila benar, atau STATUS dan kolom BARU; lalu TANGGAL "
+                          "KUNJUNGAN dan PETUGAS. Baca lembar PETUNJUK.")
     for col, text in enumerate(TPS_HEADERS):
         ws.write_string(HEADER_ROW, col, text, styles["head"] if col < FIRST_EDIT else styles["head_edit"])
     ws.set_row(HEADER_ROW, 30)
     joined = ["\x1f".join(row[1]) for row in sheet.rows]
     digests = [row_digest(row[0], row[1], j) for row, j in zip(sheet.rows, joined)]
     if fast:
-        locked, edit = styles["locked"]._get_xf_index(), styles["edit"]._get_xf_index()
-        ws.stream_rows(FIRST_ROW, [_row_xml(FIRST_ROW + i, r, j, locked, edit)
+        locked, fill = styles["locked"]._get_xf_index(), styles["fill"]._get_xf_index()
+        blanks = "".join(f'<c r="{letter}\x00" s="{fill}"/>' for letter in _LETTERS[FIRST_EDIT:])
+        ws.stream_rows(FIRST_ROW, [_row_xml(FIRST_ROW + i, r, j, locked, fill, blanks)
                                    for i, (r, j) in enumerate(zip(sheet.rows, joined))], LAST_COL)
     else:
         _rows_plain(ws, sheet.rows, styles)
     last = FIRST_ROW + max(len(sheet.rows), 1) - 1
+    _print_setup(ws, last, LAST_COL)
     _validations(ws, last, codes, job.base.regime)
     ws.freeze_panes(FIRST_ROW, 2)
     _protect(ws)
@@ -134,10 +154,11 @@ def _t(text: str) -> str:
     return cell[cell.index("<is>"):-len(_END)]
 
 
-def _row_xml(r: int, row, joined: str, locked: int, edit: int) -> str:
+def _row_xml(r: int, row, joined: str, locked: int, edit: int, blanks: str) -> str:
     """One TPS row as worksheet XML: locked cells in the grey locked style, NO as a number,
-    identifiers and everything else as inline text (never numbers). The hot path of share:
-    a row whose text needs no escaping (nearly all) is one f-string per cell."""
+    identifiers and everything else as inline text (never numbers); the committee's cells in
+    the yellow `edit` style, empty ones from `blanks` (their row written in for \x00). The hot
+    path of share: a row whose text needs no escaping (nearly all) is one f-string per cell."""
     key, cells, edits = row[0], row[1], row[2]  # share may add more behind: not written
     n = r + 1
     lock = f'" s="{locked}" t="inlineStr">'
@@ -156,10 +177,16 @@ def _row_xml(r: int, row, joined: str, locked: int, edit: int) -> str:
     elif no:
         head += f'<c r="B{n}{lock}{_t(no)}{_END}'
     if not edits:
-        return head + body
-    free = f'" s="{edit}" t="inlineStr">'
-    return head + body + "".join([f'<c r="{letter}{n}{free}{_t(text)}{_END}'
-                                  for letter, text in zip(_LETTERS[FIRST_EDIT:], edits) if text])
+        return head + body + blanks.replace("\x00", str(n))
+    free, blank = f'" s="{edit}" t="inlineStr">', f'" s="{edit}"/>'
+    return head + body + "".join([f'<c r="{letter}{n}{free}{_t(text)}{_END}' if text else f'<c r="{letter}{n}{blank}'
+                                  for letter, text in zip(_LETTERS[FIRST_EDIT:], _padded(edits))])
+
+
+def _padded(edits) -> list[str]:
+    """A row's committee cells, one per column O-AD ('' for the missing)."""
+    width = LAST_COL + 1 - FIRST_EDIT
+    return list(edits[:width]) + [""] * (width - len(edits))
 
 
 def _rows_plain(ws, rows, styles) -> None:
@@ -174,9 +201,11 @@ def _rows_plain(ws, rows, styles) -> None:
         for col, text in enumerate(cells[1:], start=2):
             if text:
                 ws.write_string(r, col, text, styles["locked"])
-        for col, text in enumerate(edits or [], start=FIRST_EDIT):
+        for col, text in enumerate(_padded(edits or []), start=FIRST_EDIT):
             if text:
-                ws.write_string(r, col, text, styles["edit"])
+                ws.write_string(r, col, text, styles["fill"])
+            else:
+                ws.write_blank(r, col, None, styles["fill"])
 
 
 def _validations(ws, last: int, codes, regime: str) -> None:
@@ -226,22 +255,39 @@ def _choice(ws, first: int, col: int, last: int, title: str, values: list[str]) 
         "error_message": "Pilih salah satu: " + "/".join(values)})
 
 
-def _new_sheet(wb, job: WorkbookJob, styles) -> None:
-    ws = wb.add_worksheet(NEW_SHEET)
+def _new_sheet(wb, job: WorkbookJob, styles, fast: bool = False) -> None:
+    ws = wb.add_worksheet(NEW_SHEET, worksheet_class=FormSheet if fast else None)
     for col, name in enumerate(NEW_COLUMNS):
         ws.set_column(col, col, WIDTHS.get(name, 12), styles["edit"])
     ws.write_string(0, 0, f"PEMILIH BARU - DESA/KELURAHAN {job.base.desa} ({job.base.kode_desa})",
                     styles["title"])
-    ws.write_string(1, 0, "Satu pemilih per baris mulai baris 5. NIK dan NKK 16 digit (kolom berformat teks); "
-                          "tanggal DD-MM-YYYY. Kosongkan JENIS KELAMIN untuk mengikuti NIK. Tulis juga TANGGAL "
+    ws.write_string(1, 0, "Satu pemilih per baris di sel kuning mulai baris 5. NIK dan NKK 16 digit (kolom berformat "
+                          "teks); tanggal DD-MM-YYYY. Kosongkan JENIS KELAMIN untuk mengikuti NIK. Tulis juga TANGGAL "
                           "KUNJUNGAN dan PETUGAS.")
     for col, text in enumerate(NEW_HEADERS):
         ws.write_string(HEADER_ROW, col, text, styles["head_edit"])
+    # The rows prepared for new voters, in yellow like a TPS sheet's cells to fill in: those
+    # typed already (fill_workbook) through the API, the empty ones streamed when `fast`.
+    width = len(NEW_COLUMNS)
     for i, values in enumerate(job.new_voters):
-        for col, text in enumerate(values):
+        for col in range(width):
+            text = values[col] if col < len(values) else ""
             if text:
-                ws.write_string(FIRST_ROW + i, col, text, styles["edit"])
-    last = FIRST_ROW + NEW_ROWS - 1
+                ws.write_string(FIRST_ROW + i, col, text, styles["fill"])
+            else:
+                ws.write_blank(FIRST_ROW + i, col, None, styles["fill"])
+    rows = max(NEW_ROWS, len(job.new_voters))
+    empty = range(FIRST_ROW + len(job.new_voters), FIRST_ROW + rows)
+    if fast and len(empty):
+        fill = styles["fill"]._get_xf_index()
+        blanks = "".join(f'<c r="{letter}\x00" s="{fill}"/>' for letter in _LETTERS[:width])
+        ws.stream_rows(empty.start, [blanks.replace("\x00", str(r + 1)) for r in empty], width - 1)
+    else:
+        for r in empty:
+            for col in range(width):
+                ws.write_blank(r, col, None, styles["fill"])
+    last = FIRST_ROW + rows - 1
+    _print_setup(ws, FIRST_ROW + max(len(job.new_voters), 20) - 1, len(NEW_COLUMNS) - 1)
     for name, values in CHOICES.items():
         _choice(ws, FIRST_ROW, NEW_COLUMNS.index(name), last, HEADER[name], values)
     _visit_hints(ws, FIRST_ROW, NEW_COLUMNS.index("tanggal_kunjungan"), last)
@@ -285,9 +331,11 @@ def _guide(wb, job: WorkbookJob, codes, styles) -> None:
          "pencocokan dan penelitian (coklit); jangan disebarkan.", None),
         ("", None),
         ("CARA MENGISI", "title"),
-        ("1. Lembar TPS", "Satu lembar per TPS, satu baris per pemilih. Kolom abu-abu (KUNCI sampai KTP-EL) "
+        ("1. Lembar TPS", "Satu lembar per TPS, satu baris per pemilih. Sel abu-abu (KUNCI sampai KTP-EL) "
                           "adalah data saat dibagikan: terkunci, jangan diubah, jangan menambah atau "
-                          "menghapus baris. Lembar terkunci tanpa kata sandi; jangan membuka kuncinya."),
+                          "menghapus baris. Sel kuning (SESUAI sampai PETUGAS) diisi panitia. Lembar terkunci "
+                          "tanpa kata sandi; jangan membuka kuncinya. Dicetak mendatar (A4), selebar satu halaman, "
+                          "judul kolom diulang di setiap halaman."),
         ("2. SESUAI", f"Pilih {CHECKED} bila pemilih sudah dicocokkan dan datanya benar. Baris tanpa {CHECKED}, "
                       "tanpa STATUS dan tanpa tanggal kunjungan dihitung belum dikunjungi. Jangan memberi "
                       f"{CHECKED} pada baris yang diberi STATUS atau koreksi."),
@@ -305,8 +353,10 @@ def _guide(wb, job: WorkbookJob, codes, styles) -> None:
                             "baru di lembar TPS."),
         ("8. Mengembalikan", "Simpan sebagai .xlsx (jangan mengganti nama lembar) dan kirim kembali kepada "
                              "DPML, juga sebagian bila coklit belum selesai. Berkas diperiksa utuh: bila ada sel "
-                             "terkunci yang berubah atau isian yang salah, seluruh berkas ditolak dengan daftar "
-                             "sel yang harus diperbaiki."),
+                             "terkunci yang berubah atau isian yang salah, berkas ditolak dengan daftar sel, nomor "
+                             "dan nama pemilih yang harus diperbaiki. Bila kesalahannya hanya di beberapa baris, "
+                             "baris yang benar dapat diambil lebih dulu; baris yang salah tetap seperti semula "
+                             "di daftar dan dikirim lagi setelah diperbaiki."),
         ("", None),
         ("ISI KOLOM", "title"),
         ("SESUAI", f"{CHECKED} atau kosong."),
@@ -335,4 +385,6 @@ def _guide(wb, job: WorkbookJob, codes, styles) -> None:
         else:
             ws.write_string(r, 0, first, styles["bold"])
             ws.write_string(r, 1, second, styles["wrap"])
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
     _protect(ws)

@@ -1,125 +1,151 @@
-"""The report for the coordination meeting (Rakor): the recap of a period as a PDF.
+"""The report for the coordination meeting (Rakor): the recap of a period as a signable PDF.
 
-Landscape A4: a title block (title, period, printing date), a line of regency totals, the
-table per kecamatan (or per village of one kecamatan) with voters at start, new (B), TMS per
-code, corrected (U), sex corrected to L and to P (the voter moves from one sex's count to the
-other's: formats.md section 9) and voters at the end (L, P, total), a total row, the meaning of
-the codes; then a bar chart of the voters at the end, male and female stacked, drawn with
-reportlab's own rectangles. `Halaman i dari n` on every page: the rows per page are fixed,
-so the page count is known before drawing.
+Landscape A4, laid out by io/document_flow (so every page says `Halaman i dari n`): KPU's
+letterhead, the title with the report's number, the period and the printing date, a line of
+regency totals, the table per kecamatan (or per village of one kecamatan) in the order of
+their Kemendagri codes, as the recap holds them, with the villages and TPS, and every measure
+of rekap.xlsx: voters at start, new (B), TMS per code, corrected (U), sex corrected to L and
+to P (the voter moves from one sex's count to the other's: formats.md section 9, so the
+columns `keluar` of the workbook are these two read the other way), without KTP-el, and
+voters at the end (L, P, total); a total row, the meaning of the codes, the retention runs,
+and KPU's signature block (name and NIP). Then a bar chart of the voters at the end, male and
+female stacked, drawn with reportlab's own rectangles.
 
 Aggregates only: no identifier is printed (labels pass through domain/masking's
 mask_digits_in_text, imported as scrub, anyway).
 """
 from __future__ import annotations
 
-import math
 from datetime import date
 from pathlib import Path
 
-from pemilih.contract import recap_tms_column
+from pemilih.contract import RECAP_KECAMATAN_CODE, RECAP_TPS, recap_tms_column
 from pemilih.domain.codes import label as code_label
 from pemilih.domain.masking import mask_digits_in_text as scrub
-from pemilih.io.pdf_common import (
-    BOLD,
-    FONT,
-    LANDSCAPE,
-    MARGIN,
-    Column,
-    Table,
-    draw,
-    page_footer,
-    pdf_file,
-    thousands,
-    title_block,
-    wrap,
-)
+from pemilih.io.document_flow import Flow, heading, letterhead, signatures, write_document
+from pemilih.io.pdf_common import BOLD, FONT, GREY, LANDSCAPE, Column, Table, draw, thousands, wrap
+from pemilih.io.words_id import long_date
 
-PAGE_W, PAGE_H = LANDSCAPE
 ROW_H = 13.0
-BOTTOM = MARGIN * 1.4  # above the footer
-FIRST_TOP = PAGE_H - MARGIN - 78  # below the title block and the totals line
-OTHER_TOP = PAGE_H - MARGIN - 10
+HEAD_LINES, HEAD_LEADING, HEAD_SIZE = 3, 8.5, 6.5  # the header row: up to three lines a column
 CHART_ROW = 20.0
 MALE, FEMALE = (0.54, 0.11, 0.11), (0.82, 0.54, 0.54)
 
 
-def write_rakor_pdf(result, path, *, title: str, printed_on: date, kecamatan: str | None = None) -> Path:
+def write_rakor_pdf(result, path, *, title: str, printed_on: date, kecamatan: str | None = None,
+                    number: str = "", issuer: dict | None = None, place: str = "") -> Path:
     """Write the report of `result` (store/recap.py's Recap) to path; per kecamatan, or per
-    village when `kecamatan` names the one the recap was narrowed to. Returns the path."""
-    rows = _rows(result, kecamatan)
-    table = _table(result, kecamatan)
-    notes = 60 + 24 * len(getattr(result, "deletions", None) or [])  # room for the notes under the table
-    first = int((FIRST_TOP - BOTTOM - 2 * ROW_H - notes) // ROW_H)  # room for header, total, notes
-    other = int((OTHER_TOP - BOTTOM - 2 * ROW_H - notes) // ROW_H)
-    table_pages = 1 + max(0, math.ceil((len(rows) - first) / other))
-    per_chart = int((PAGE_H - 2 * MARGIN - 90) // CHART_ROW)
-    chart_pages = max(1, math.ceil(len(rows) / per_chart))
-    total_pages = table_pages + chart_pages
-    heading = [(title, BOLD, 14),
-               (f"Kecamatan {kecamatan}" if kecamatan else "Rekapitulasi per kecamatan", BOLD, 11),
-               (f"Periode {result.start_day:%d-%m-%Y} s.d. {result.end_day:%d-%m-%Y}", FONT, 10),
-               (f"Dicetak {printed_on:%d-%m-%Y}", FONT, 9)]
-    note = f"Rakor · periode {result.start_day:%d-%m-%Y} s.d. {result.end_day:%d-%m-%Y}"
-    with pdf_file(path, LANDSCAPE, title=title) as canvas:
-        page, start = 1, 0
-        while True:
-            top = title_block(canvas, LANDSCAPE, heading) - 4 if page == 1 else OTHER_TOP
-            if page == 1:
-                draw(canvas, MARGIN, top, _totals_line(result), size=9)
-                top = FIRST_TOP
-            room = first if page == 1 else other
-            chunk = rows[start:start + room]
-            y = table.rows(canvas, chunk, table.header(canvas, top)) if chunk else table.header(canvas, top)
-            start += room
-            if start >= len(rows):
-                y = table.rows(canvas, [_total_cells(result)], y, font=BOLD, shade=True, span=2)
-                y = _code_notes(canvas, result, y - 14)
-                _deletions(canvas, result, y - 6)
-                page_footer(canvas, LANDSCAPE, page, total_pages, note)
-                break
-            page_footer(canvas, LANDSCAPE, page, total_pages, note)
-            canvas.showPage()
-            page += 1
-        for i in range(chart_pages):
-            canvas.showPage()
-            page += 1
-            _chart_page(canvas, result, kecamatan, i * per_chart, per_chart)
-            page_footer(canvas, LANDSCAPE, page, total_pages, note)
-    return Path(path)
+    village when `kecamatan` names the one the recap was narrowed to. `number`: the report's
+    number (cycle/documents.issue); `issuer`: KPU as it signs (agency: its full name, name,
+    position, nip); `place`: where it is signed. Returns the path."""
+    issuer = issuer or {}
+    note = f"Nomor {number}" if number else ""
+    return write_document(path, title, lambda flow: _lay_out(flow, result, title, printed_on, kecamatan, number,
+                                                             issuer, place),
+                          pagesize=LANDSCAPE, note=note)
+
+
+def _lay_out(flow: Flow, result, title, printed_on, kecamatan, number, issuer, place) -> None:
+    if issuer.get("agency"):
+        letterhead(flow, issuer["agency"])
+    scope = f"Kecamatan {kecamatan}" if kecamatan else "Rekapitulasi per kecamatan"
+    heading(flow, title, number or "." * 30,
+            (scope, f"Periode {result.start_day:%d-%m-%Y} s.d. {result.end_day:%d-%m-%Y}"))
+    flow.line(f"Dicetak {printed_on:%d-%m-%Y}", size=9)
+    flow.paragraph(_totals_line(result))
+    flow.gap()
+    _table(flow, result, kecamatan)
+    flow.gap()
+    _code_notes(flow, result)
+    _deletions(flow, result)
+    if issuer:
+        flow.need(ROW_H * 11)
+        flow.gap(ROW_H)
+        # `<place>, <date>` over the signature block, which stands alone at the right.
+        flow.y -= ROW_H
+        draw(flow.canvas, flow.left + flow.width * 0.75, flow.y,
+             f"{scrub(place)}, {long_date(printed_on)}" if place else long_date(printed_on), size=10,
+             align="centre", width=flow.width / 2 - 10)
+        signatures(flow, [{"position": issuer.get("position", ""), "agency": issuer.get("agency", ""),
+                           "name": issuer.get("name", ""), "nip": issuer.get("nip", "")}], named_as_parties=False)
+    _chart(flow, result, kecamatan)
 
 
 def _titles(result) -> list[tuple[str, str]]:
-    """(measure column, header) in table order."""
-    return [("awal_jml", "Awal"), ("baru_jml", "Baru (B)"),
+    """(measure column, header) in table order: every measure of rekap.xlsx."""
+    return [("awal_jml", "Pemilih awal"), ("baru_jml", "Baru (B)"),
             *[(f"{recap_tms_column(c)}_jml", c) for c in result.tms_codes],
-            ("tms_jml", "Jml TMS"), ("ubah_jml", "Ubah (U)"), ("jk_masuk_l", "JK L"), ("jk_masuk_p", "JK P"),
-            ("akhir_l", "Akhir L"), ("akhir_p", "Akhir P"), ("akhir_jml", "Akhir")]
+            ("tms_jml", "Jumlah TMS"), ("ubah_jml", "Ubah data (U)"), ("jk_masuk_l", "JK jadi L"),
+            ("jk_masuk_p", "JK jadi P"), ("tanpa_ktpel_jml", "Belum KTP-el"),
+            ("akhir_l", "Akhir L"), ("akhir_p", "Akhir P"), ("akhir_jml", "Pemilih akhir")]
 
 
-def _table(result, kecamatan: str | None) -> Table:
+def _columns(flow: Flow, result, kecamatan: str | None) -> list[Column]:
+    fixed = ([Column("No", 20, "right"), Column("Desa/Kelurahan", 104), Column("Kode desa", 60, "centre"),
+              Column("Jumlah TPS", 30, "right")] if kecamatan else
+             [Column("No", 20, "right"), Column("Kecamatan", 104), Column("Kode", 40, "centre"),
+              Column("Jumlah desa", 30, "right"), Column("Jumlah TPS", 30, "right")])
     titles = _titles(result)
-    fixed = [Column("No", 22, "right"), Column("Desa/Kelurahan" if kecamatan else "Kecamatan", 150),
-             Column("Kode desa" if kecamatan else "Desa", 66 if kecamatan else 32, "centre")]
-    room = PAGE_W - 2 * MARGIN - sum(c.width for c in fixed)
-    width = min(52.0, room / len(titles))
-    return Table([*fixed, *[Column(head, width, "right") for _, head in titles]], MARGIN, size=7.5,
-                 row_height=ROW_H)
+    width = (flow.width - sum(c.width for c in fixed)) / len(titles)
+    return [*fixed, *[Column(head, width, "right") for _, head in titles]]
 
 
 def _rows(result, kecamatan: str | None) -> list[list[str]]:
     titles = _titles(result)
     if kecamatan:
-        frame = result.villages.sort("kode_desa")
-        named = [(r["desa"], r["kode_desa"], r) for r in frame.iter_rows(named=True)]
+        named = [(r["desa"], [r["kode_desa"], thousands(int(r[RECAP_TPS]))], r)
+                 for r in result.villages.iter_rows(named=True)]
     else:
-        named = [(r["kecamatan"], str(r["desa_count"]), r) for r in result.kecamatan.iter_rows(named=True)]
-    return [[str(i), scrub(name), scrub(second), *[thousands(int(r[k])) for k, _ in titles]]
-            for i, (name, second, r) in enumerate(named, 1)]
+        named = [(r["kecamatan"], [r[RECAP_KECAMATAN_CODE] or "", thousands(int(r["desa_count"])),
+                                   thousands(int(r[RECAP_TPS]))], r)
+                 for r in result.kecamatan.iter_rows(named=True)]
+    return [[str(i), scrub(name), *(scrub(x) for x in place), *[thousands(int(r[k])) for k, _ in titles]]
+            for i, (name, place, r) in enumerate(named, 1)]
 
 
-def _total_cells(result) -> list[str]:
-    return ["JUMLAH", "", *[thousands(int(result.total.get(k, 0))) for k, _ in _titles(result)]]
+def _total_cells(result, kecamatan: str | None) -> list[str]:
+    """The total row's cells after its label (which spans No, name and code)."""
+    t = result.total
+    counts = [] if kecamatan else [thousands(int(result.kecamatan["desa_count"].sum()))]
+    return ["JUMLAH", *counts, thousands(int(t.get(RECAP_TPS, 0))),
+            *[thousands(int(t.get(k, 0))) for k, _ in _titles(result)]]
+
+
+def _table(flow: Flow, result, kecamatan: str | None) -> None:
+    """The table, its header again on every page it continues on, the total row at the end."""
+    table = Table(_columns(flow, result, kecamatan), flow.left, size=7, row_height=ROW_H, pad=2)
+    height = HEAD_LINES * HEAD_LEADING + 5
+    flow.need(height + 3 * ROW_H)
+    flow.y = _header(flow, table, height)
+    for row in _rows(result, kecamatan):
+        if flow.y - ROW_H < flow.bottom:
+            flow.new_page()
+            flow.y = _header(flow, table, height)
+        flow.y = table.rows(flow.canvas, [row], flow.y)
+    if flow.y - ROW_H < flow.bottom:
+        flow.new_page()
+        flow.y = _header(flow, table, height)
+    flow.y = table.rows(flow.canvas, [_total_cells(result, kecamatan)], flow.y, font=BOLD, shade=True, span=3)
+
+
+def _header(flow: Flow, table: Table, height: float) -> float:
+    """A shaded header row whose labels wrap over up to HEAD_LINES lines (the columns of
+    counts are narrow); returns the y below it."""
+    canvas, top = flow.canvas, flow.y
+    canvas.setFillGray(GREY)
+    canvas.rect(table.x, top - height, table.width, height, stroke=0, fill=1)
+    canvas.setFillGray(0)
+    canvas.setLineWidth(0.3)
+    canvas.rect(table.x, top - height, table.width, height, stroke=1, fill=0)
+    for left, col in zip(table.lefts, table.columns):
+        canvas.line(left, top, left, top - height)
+        lines = wrap(col.label, col.width - 2, BOLD, HEAD_SIZE)[:HEAD_LINES]
+        y = top - (height - len(lines) * HEAD_LEADING) / 2 - HEAD_LEADING + 2
+        for line in lines:
+            draw(canvas, left + col.width / 2, y, line, font=BOLD, size=HEAD_SIZE, align="centre",
+                 width=col.width - 2)
+            y -= HEAD_LEADING
+    return top - height
 
 
 def _totals_line(result) -> str:
@@ -127,61 +153,68 @@ def _totals_line(result) -> str:
     return (f"Pemilih awal {thousands(t['awal_jml'])} · baru {thousands(t['baru_jml'])} · "
             f"TMS {thousands(t['tms_jml'])} · perbaikan data {thousands(t['ubah_jml'])} "
             f"(JK jadi L {thousands(t['jk_masuk_l'])}, jadi P {thousands(t['jk_masuk_p'])}) · "
-            f"pemilih akhir {thousands(t['akhir_jml'])} (L {thousands(t['akhir_l'])}, P {thousands(t['akhir_p'])})")
+            f"belum KTP-el {thousands(t.get('tanpa_ktpel_jml', 0))} · "
+            f"pemilih akhir {thousands(t['akhir_jml'])} (L {thousands(t['akhir_l'])}, P {thousands(t['akhir_p'])}) "
+            f"di {thousands(t.get(RECAP_TPS, 0))} TPS")
 
 
-def _code_notes(canvas, result, y: float) -> float:
+def _code_notes(flow: Flow, result) -> None:
     text = "Keterangan: " + "; ".join(f"{c} {code_label(c, result.regime)}" for c in result.tms_codes)
-    text += ("; B pemilih baru; U perbaikan data; JK L / JK P: pemilih yang jenis kelaminnya dikoreksi "
-             "menjadi L / P (pindah dari hitungan P ke L atau sebaliknya; jumlah pemilih tetap).")
-    for line in wrap(text, PAGE_W - 2 * MARGIN, FONT, 8):
-        draw(canvas, MARGIN, y, line, size=8)
-        y -= 11
-    return y
+    text += ("; B pemilih baru; U perbaikan data; JK jadi L / JK jadi P: pemilih yang jenis kelaminnya "
+             "dikoreksi menjadi L / P (pindah dari hitungan P ke L atau sebaliknya; jumlah pemilih tetap); "
+             "belum KTP-el: pemilih akhir yang belum memiliki KTP elektronik; jumlah TPS: TPS tempat pemilih "
+             "akhir terdaftar. Kecamatan dan desa diurutkan menurut kode wilayah Kemendagri.")
+    for line in wrap(text, flow.width, FONT, 8):
+        flow.line(line, size=8)
 
 
-def _deletions(canvas, result, y: float) -> None:
+def _deletions(flow: Flow, result) -> None:
     """The retention runs of the period: personal data deleted (counts only)."""
     deleted = getattr(result, "deletions", None) or []
     if not deleted:
         return
-    draw(canvas, MARGIN, y, "Penghapusan data pribadi karena masa retensi perjanjian berakhir:", font=BOLD, size=8)
-    y -= 11
+    flow.gap()
+    flow.line("Penghapusan data pribadi karena masa retensi perjanjian berakhir:", font=BOLD, size=8)
     for entry in deleted:
-        for line in wrap(scrub(entry), PAGE_W - 2 * MARGIN, FONT, 8):
-            draw(canvas, MARGIN, y, line, size=8)
-            y -= 11
+        for line in wrap(scrub(entry), flow.width, FONT, 8):
+            flow.line(line, size=8)
 
 
-def _chart_page(canvas, result, kecamatan: str | None, start: int, count: int) -> None:
+def _chart(flow: Flow, result, kecamatan: str | None) -> None:
     if kecamatan:
-        frame = result.villages.sort("kode_desa")
-        bars = [(r["desa"], int(r["akhir_l"]), int(r["akhir_p"])) for r in frame.iter_rows(named=True)]
+        bars = [(r["desa"], int(r["akhir_l"]), int(r["akhir_p"])) for r in result.villages.iter_rows(named=True)]
     else:
         bars = [(r["kecamatan"], int(r["akhir_l"]), int(r["akhir_p"])) for r in result.kecamatan.iter_rows(named=True)]
-    top = title_block(canvas, LANDSCAPE, [("Pemilih akhir periode per " + ("desa" if kecamatan else "kecamatan")
-                                           + " (laki-laki dan perempuan)", BOLD, 12)])
-    _legend(canvas, top - 4)
     label_w, value_w = 170.0, 150.0  # room for the names, and for the counts after a bar
-    left = MARGIN + label_w
-    scale = (PAGE_W - 2 * MARGIN - label_w - value_w) / max([men + women for _, men, women in bars] + [1])
-    y = top - 30
-    for name, male, female in bars[start:start + count]:
-        draw(canvas, left - 6, y + 4, scrub(name), size=8, align="right", width=label_w - 10)
+    left = flow.left + label_w
+    scale = (flow.width - label_w - value_w) / max([men + women for _, men, women in bars] + [1])
+    for n, (name, male, female) in enumerate(bars):
+        if n == 0 or flow.y - CHART_ROW < flow.bottom:
+            _chart_heading(flow, kecamatan)
+        y = flow.y - CHART_ROW + 6
+        draw(flow.canvas, left - 6, y + 4, scrub(name), size=8, align="right", width=label_w - 10)
         for x, width, colour in ((left, male * scale, MALE), (left + male * scale, female * scale, FEMALE)):
-            canvas.setFillColorRGB(*colour)
-            canvas.rect(x, y, width, CHART_ROW - 6, stroke=0, fill=1)
-        canvas.setFillGray(0)
-        draw(canvas, left + (male + female) * scale + 4, y + 4,
+            flow.canvas.setFillColorRGB(*colour)
+            flow.canvas.rect(x, y, width, CHART_ROW - 6, stroke=0, fill=1)
+        flow.canvas.setFillGray(0)
+        draw(flow.canvas, left + (male + female) * scale + 4, y + 4,
              f"{thousands(male + female)} (L {thousands(male)}, P {thousands(female)})", size=7.5)
-        y -= CHART_ROW
+        flow.y -= CHART_ROW
 
 
-def _legend(canvas, y: float) -> None:
-    x = MARGIN
+def _chart_heading(flow: Flow, kecamatan: str | None) -> None:
+    flow.new_page()
+    flow.line("Pemilih akhir periode per " + ("desa" if kecamatan else "kecamatan") + " (laki-laki dan perempuan)",
+              font=BOLD, size=12, align="centre")
+    flow.gap(LEGEND_GAP)
+    x = flow.left
     for colour, text in ((MALE, "Laki-laki (L)"), (FEMALE, "Perempuan (P)")):
-        canvas.setFillColorRGB(*colour)
-        canvas.rect(x, y - 9, 10, 10, stroke=0, fill=1)
-        canvas.setFillGray(0)
-        draw(canvas, x + 14, y - 8, text, size=9)
+        flow.canvas.setFillColorRGB(*colour)
+        flow.canvas.rect(x, flow.y - 9, 10, 10, stroke=0, fill=1)
+        flow.canvas.setFillGray(0)
+        draw(flow.canvas, x + 14, flow.y - 8, text, size=9)
         x += 110
+    flow.gap(24)
+
+
+LEGEND_GAP = 8.0

@@ -1,21 +1,23 @@
 """rekap.xlsx: the recap per village and per kecamatan, L and P apart, totals computed.
 
-Layout: a title block, a two-row header (measure over L / P / JML) and one row per village,
-kecamatan subtotal rows and a regency total; the same on a "Per Kecamatan" sheet. The header
+Layout: a title block, a two-row header (measure over L / P / JML) and one row per village with
+its TPS count, kecamatan subtotal rows and a regency total; the same per kecamatan (its code,
+villages and TPS) on a "Per Kecamatan" sheet. Villages and kecamatan in the order of their
+Kemendagri codes (as the recap holds them), never by name. The header
 names the end-of-period column "PEMILIH AKHIR" (tools look for AKHIR). Every row balances for
 L, P and JML: AWAL + BARU + PERBAIKAN JENIS KELAMIN: MASUK - JUMLAH TMS - ...: KELUAR = AKHIR
 (formats.md section 9), so a voter whose sex was corrected moves from one column to the other.
 """
 from __future__ import annotations
 
-import polars as pl
-
 from pemilih.contract import (
+    RECAP_KECAMATAN_CODE,
     RECAP_KECAMATAN_LABELS,
     RECAP_MEASURES_AFTER_TMS,
     RECAP_MEASURES_BEFORE_TMS,
     RECAP_SEXES,
     RECAP_SHEETS,
+    RECAP_TPS,
     RECAP_VILLAGE_LABELS,
     recap_tms_column,
 )
@@ -41,9 +43,9 @@ def write_recap(recap, path: str, *, title: str) -> None:
         by_village, by_kecamatan = RECAP_SHEETS
         _sheet(book, fmt, by_village, [title, period], RECAP_VILLAGE_LABELS,
                _village_rows(recap), titles, recap.total)
-        kec = recap.kecamatan.with_columns(pl.col("desa_count").cast(pl.String))
         _sheet(book, fmt, by_kecamatan, [title, period], RECAP_KECAMATAN_LABELS,
-               [([r["kecamatan"], r["desa_count"]], r) for r in kec.iter_rows(named=True)],
+               [([r["kecamatan"], r[RECAP_KECAMATAN_CODE] or "", int(r["desa_count"]), int(r[RECAP_TPS])], r)
+                for r in recap.kecamatan.iter_rows(named=True)],
                titles, recap.total)
     finally:
         book.close()
@@ -59,14 +61,14 @@ def _formats(book) -> dict:
 
 
 def _village_rows(recap) -> list:
-    """Village rows with a subtotal row after each kecamatan."""
+    """Village rows (in code order, as the recap holds them) with a subtotal row after each
+    kecamatan."""
     out = []
     kec = {r["kecamatan"]: r for r in recap.kecamatan.iter_rows(named=True)}
-    villages = recap.villages.sort("kecamatan", "kode_desa")
-    for (name,), group in villages.group_by("kecamatan", maintain_order=True):
+    for (name,), group in recap.villages.group_by("kecamatan", maintain_order=True):
         for r in group.iter_rows(named=True):
-            out.append(([r["kecamatan"], r["desa"], r["kode_desa"]], r))
-        out.append(([f"JUMLAH KEC. {name}", "", ""], kec[name], "sub"))
+            out.append(([r["kecamatan"], r["desa"], r["kode_desa"], int(r[RECAP_TPS])], r))
+        out.append(([f"JUMLAH KEC. {name}", "", "", int(kec[name][RECAP_TPS])], kec[name], "sub"))
     return out
 
 
@@ -88,7 +90,9 @@ def _sheet(book, fmt, name, title, labels, rows, titles, total) -> None:
         labels_of, values, style = (*item, None) if len(item) == 2 else item
         _row(sheet, fmt, r, labels_of, values, titles, style)
         r += 1
-    _row(sheet, fmt, r, ["JUMLAH KABUPATEN"] + [""] * (len(labels) - 1), total, titles, "sub")
+    # The regency's TPS under the last label (JUMLAH TPS), its other labels blank.
+    _row(sheet, fmt, r, ["JUMLAH KABUPATEN"] + [""] * (len(labels) - 2) + [int(total.get(RECAP_TPS, 0))],
+         total, titles, "sub")
     sheet.set_column(0, len(labels) - 1, 22)
     sheet.set_column(len(labels), col - 1, 7)
     sheet.set_row(top, 45)
@@ -101,7 +105,10 @@ def _sheet(book, fmt, name, title, labels, rows, titles, total) -> None:
 def _row(sheet, fmt, r, labels, values, titles, style) -> None:
     text, num = (fmt["sub"], fmt["subnum"]) if style else (fmt["text"], fmt["num"])
     for j, value in enumerate(labels):
-        sheet.write_string(r, j, str(value), text)
+        if isinstance(value, int):  # a count among the labels (villages, TPS)
+            sheet.write_number(r, j, value, num)
+        else:
+            sheet.write_string(r, j, str(value), text)
     col = len(labels)
     for key, _t in titles:
         for k, (sex, _h) in enumerate(SEXES):

@@ -74,7 +74,8 @@ def check_chain(ws) -> ChainCheck:
                                                "disisipkan di antaranya)"))
             found = chain.digest(row["prev_hash"] or "", row)
             if found != stored and not (redacted.get(seq) == found and "_redacted" in (row["payload"] or {})):
-                _add(out, Break(seq, EDITED, f"Isi peristiwa #{seq} ({row['kind']}) diubah setelah dicatat: "
+                what = events.label(row["kind"])  # as a person reads the kind, never `list-shared`
+                _add(out, Break(seq, EDITED, f"Isi peristiwa #{seq} ({what}) diubah setelah dicatat: "
                                              "hash-nya tidak cocok"))
         previous_hash, previous_seq = stored or "", seq
     out.head, out.last_seq = (previous_hash or chain.GENESIS), previous_seq

@@ -1,9 +1,19 @@
 """Collecting the committees' coklit workbooks back into change events.
 
-Each workbook on its own, in one transaction: it is refused whole when anything in it is
-wrong (not made by share, another village, a locked cell edited, rows added or removed, an
+Each workbook on its own, in one transaction: by default it is refused whole when anything in
+it is wrong (not made by share, another village, a locked cell edited, rows added or removed, an
 invalid value, a visit dated before the share or in the future), every problem named by
-`<file>:<sheet>:<cell>`, the column and a reason. Otherwise its STATUS rows, corrections (U)
+`<file>:<sheet>:<cell>`, the column, the voter of that row (NO and NAMA) and a reason.
+
+When every problem is a row's own (a wrong value, a locked cell of that row edited, a bad visit
+date), the committee may choose to take the right rows now (`take_good`): each row is taken or
+left whole, the rows left are kept on the event (`left`, the problems with their rows) and
+stay in the list as they were, and the outcome is PARTIAL. The fixed workbook collected later
+takes the rest: what was taken is already so, so it is no change (below). Problems of the
+workbook itself (its base version, sheets, headers, rows added, removed or repeated) always
+refuse it whole.
+
+Otherwise its STATUS rows, corrections (U)
 and new voters (B) become one COKLIT_COLLECTED event (store/changes.py), together with a
 snapshot of the file's bytes. What a STATUS does is its code's effect (domain/codes.py): a
 code that strikes removes the voter; a move (PEMILU2024's TMS-8) sets the voter's TPS to TPS
@@ -40,7 +50,7 @@ from pemilih.store.events import Addition, Correction, Removal, Visits
 settings.ensure_configured()  # before the models are imported
 from pemilih.store.models import Event, SourceFile
 
-ACCEPTED, CONFLICT, REFUSED = "diterima", "konflik", "ditolak"
+ACCEPTED, CONFLICT, REFUSED, PARTIAL = "diterima", "konflik", "ditolak", "sebagian"
 ALREADY, UNCHANGED, UNREADABLE = "sudah-dikumpulkan", "tanpa-perubahan", "tidak-terbaca"
 CODE_ORDER = {Removal: 0, Correction: 1, Addition: 2}  # KPU's order: TMS, then U, then B
 
@@ -52,13 +62,16 @@ class CollectError(changes.ChangeError):
 @dataclass
 class CollectOutcome:
     file: str
-    status: str  # ACCEPTED, CONFLICT, REFUSED, ALREADY, UNCHANGED, UNREADABLE
+    status: str  # ACCEPTED, CONFLICT, PARTIAL, REFUSED, ALREADY, UNCHANGED, UNREADABLE
     event_seq: int | None = None  # the event written, or for ALREADY the earlier one
     kode_desa: str | None = None
     counts: dict[str, int] = field(default_factory=dict)  # a STATUS code (struck or moved), U (rows), B
     conflicts: list[str] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # REFUSED: why; PARTIAL: the rows left, why
     visited: int = 0  # TPS rows checked at the door in this workbook (ticked, dated, signed or a STATUS)
+    taken: int = 0  # rows the committee filled in that were taken (TPS rows and new voters)
+    left: int = 0  # rows left for the committee to fix (PARTIAL), or that would be (REFUSED, rows_only)
+    rows_only: bool = False  # REFUSED for rows' own problems only: taking the right rows is possible
 
     def __post_init__(self):
         # The lines quote what a committee typed (a NIK Excel turned into a number among it):
@@ -67,10 +80,33 @@ class CollectOutcome:
         self.problems = [mask_digits_in_text(line) for line in self.problems]
 
 
+@dataclass(frozen=True)
+class Issue:
+    """One thing wrong in a returned workbook: where (sheet, cell, column), why, and when it is
+    one row's own, that row (spreadsheet number) and its voter (`pemilih no. 3 BUDI`); `row`
+    None is a problem of the workbook itself, which no row can be left for."""
+
+    sheet: str
+    cell: str  # `E5`, a row number for a header row, `-` for none
+    column: str  # the header, '' for none
+    reason: str
+    row: int | None = None
+    voter: str = ""
+
+    def line(self, file: str) -> str:
+        where = f"{file}:{self.sheet}:{self.cell}" + (f" {self.column}" if self.column else "")
+        return f"{where}{', ' + self.voter if self.voter else ''}: {self.reason}"
+
+    def kept(self) -> dict:
+        """As the event keeps a row left (masked: a reason may quote a NIK typed as a number)."""
+        return {"sheet": self.sheet, "cell": self.cell, "column": self.column, "row": self.row,
+                "voter": mask_digits_in_text(self.voter), "reason": mask_digits_in_text(self.reason)}
+
 def collect(ws, reads, *, village: str | None = None, actor: str, agency: str = "PANITIA",
-            reason: str, progress=None) -> list[CollectOutcome]:
+            reason: str, progress=None, take_good: bool = False) -> list[CollectOutcome]:
     """Collect each workbook read (io/coklit_workbook.read_many, in the order given by the
-    collect step, cycle/collect.py); one outcome per workbook."""
+    collect step, cycle/collect.py); one outcome per workbook. `take_good`: a workbook whose
+    problems are all rows' own gives its right rows now (PARTIAL), else it is refused whole."""
     ws.activate()
     changes.check_who(actor, agency, reason)
     want = None
@@ -81,7 +117,7 @@ def collect(ws, reads, *, village: str | None = None, actor: str, agency: str = 
     outcomes = []
     known = _Known.load()
     for read in reads:
-        outcomes.append(_collect_one(read, known, want, actor, agency, reason))
+        outcomes.append(_collect_one(read, known, want, actor, agency, reason, take_good))
         if progress is not None:
             progress.update(1)
     return outcomes
@@ -139,134 +175,161 @@ class _Known:
 
 
 def _collect_one(read: book.BookRead, known: _Known, want: str | None, actor, agency,
-                 reason) -> CollectOutcome:
+                 reason, take_good: bool = False) -> CollectOutcome:
     if read.unreadable:
         return CollectOutcome(read.name, UNREADABLE, problems=[f"{read.name}: {read.unreadable}"])
     shared = None
     if read.base is not None and read.base.cut in known.cuts:
         shared = Event.objects.get(seq=known.cuts[read.base.cut])
-    problems = _problems(read, shared, want)
+    issues = _problems(read, shared, want)
     kode = shared.data().kode_desa if shared is not None else None
-    if problems:
-        return CollectOutcome(read.name, REFUSED, kode_desa=kode, problems=problems)
+    lines = [i.line(read.name) for i in issues]
+    bad_rows = {(i.sheet, i.row) for i in issues}
+    rows_only = bool(issues) and all(i.row is not None for i in issues)
+    if issues and not (take_good and rows_only):
+        return CollectOutcome(read.name, REFUSED, kode_desa=kode, problems=lines, left=len(bad_rows),
+                              rows_only=rows_only)
+    taken = _leave(read, bad_rows) if issues else _filled_rows(read)
+    if issues and not taken:
+        return CollectOutcome(read.name, REFUSED, kode_desa=kode, left=len(bad_rows), problems=[
+            *lines, f"{read.name}:-:-: tidak ada baris benar yang berisi isian untuk diambil; perbaiki dulu"])
     if read.sha256 in known.collected:
         return CollectOutcome(read.name, ALREADY, known.collected[read.sha256], kode)
+    left = [i.kept() for i in issues]
     visited = sum(r.visited for got in read.sheets.values() for r in got.edits)
+    done = {"visited": visited, "taken": taken, "left": len(bad_rows) if issues else 0}
     with transaction.atomic():
         plan = _plan(read, shared, known)
-        status = CONFLICT if plan.conflicts else ACCEPTED
+        status = PARTIAL if left else CONFLICT if plan.conflicts else ACCEPTED
         if read.base.cut in known.collected_cuts:  # a copy of this cut came back before
             plan.visits = _not_recorded(plan.visits, read.base.cut)
-            if not plan.changes and not plan.visits:  # changes and visits all in already
+            if not plan.changes and not plan.visits and not left:  # changes and visits all in already
                 return CollectOutcome(read.name, CONFLICT if plan.conflicts else UNCHANGED, None, kode,
-                                      plan.counts, plan.conflict_lines(), visited=visited)
+                                      plan.counts, plan.conflict_lines(), **done)
         _snapshot(read)
         event = changes.record(events.COKLIT_COLLECTED, plan.changes, actor=actor, agency=agency,
                                reason=reason, legal_basis=shared.legal_basis, payload={
                                    "cut": read.base.cut, "shared_event": shared.seq, "file": read.name,
                                    "sha256": read.sha256, "kode_desa": kode, "counts": plan.counts,
                                    "conflicts": plan.conflicts, "agreement": read.base.agreement,
-                                   "visits": plan.visits or None})
+                                   "visits": plan.visits or None, "left": left or None})
     known.add(event.data(), event.seq, plan.voters)
     return CollectOutcome(read.name, status, event.seq, kode, plan.counts, plan.conflict_lines(),
-                          visited=visited)
+                          problems=lines, **done)
+
+
+def _filled_rows(read: book.BookRead) -> int:
+    """Rows the committee wrote in: TPS rows with any entry, and new voters."""
+    return sum(len(got.edits) for got in read.sheets.values()) + len(read.new_voters)
+
+
+def _leave(read: book.BookRead, bad_rows: set[tuple[str, int]]) -> int:
+    """Drop the rows with problems from what is read, each whole (its status, corrections,
+    move, new voter and visit alike): they stay in the list as they were. Returns the rows
+    written in that are taken."""
+    for sheet, got in read.sheets.items():
+        got.edits = [r for r in got.edits if (sheet, r.row) not in bad_rows]
+    read.new_voters = [v for v in read.new_voters if (book.NEW_SHEET, v.row) not in bad_rows]
+    return _filled_rows(read)
 
 
 # --- refusal -----------------------------------------------------------------------------------
 
-def _problems(read: book.BookRead, shared: Event | None, want: str | None) -> list[str]:
-    where = read.name
+def _problems(read: book.BookRead, shared: Event | None, want: str | None) -> list[Issue]:
     if read.base is None:
-        return [f"{where}:{book.BASE_SHEET}:-: bukan lembar kerja coklit dari `pemilih share` "
-                "(versi dasar tidak ditemukan)"]
+        return [Issue(book.BASE_SHEET, "-", "", "bukan lembar kerja coklit dari `pemilih share` "
+                                                "(versi dasar tidak ditemukan)")]
     if shared is None:
-        return [f"{where}:{book.BASE_SHEET}:-: lembar kerja dipotong dari daftar yang tidak dikenal di "
-                f"ruang kerja ini (kode lembar kerja {read.base.cut})"]
+        return [Issue(book.BASE_SHEET, "-", "", "lembar kerja dipotong dari daftar yang tidak dikenal di "
+                                                f"ruang kerja ini (kode lembar kerja {read.base.cut})")]
     out = []
     cut = shared.data()
     if (read.base.kode_desa, read.base.regime, read.base.format) != (cut.kode_desa, cut.regime, cut.format):
-        out.append(f"{where}:{book.BASE_SHEET}:-: versi dasar diubah (desa, rezim atau format berbeda dari "
-                   f"peristiwa #{shared.seq})")
+        out.append(Issue(book.BASE_SHEET, "-", "", "versi dasar diubah (desa, rezim atau format berbeda dari "
+                                                   f"peristiwa #{shared.seq})"))
     if want and cut.kode_desa != want:
-        out.append(f"{where}:-:-: lembar kerja untuk desa {cut.kode_desa} ({cut.desa}), "
-                   f"bukan {want}")
+        out.append(Issue("-", "-", "", f"lembar kerja untuk desa {cut.kode_desa} ({cut.desa}), bukan {want}"))
     for sheet in read.extra_sheets:
-        out.append(f"{where}:{sheet}:-: lembar tambahan yang tidak dikenal berisi data; pemilih baru "
-                   f"ditulis di lembar {book.NEW_SHEET}, catatan di KETERANGAN")
+        out.append(Issue(sheet, "-", "", "lembar tambahan yang tidak dikenal berisi data; pemilih baru "
+                                         f"ditulis di lembar {book.NEW_SHEET}, catatan di KETERANGAN"))
     for sheet, ok in read.headers_ok.items():
         if not ok:
-            out.append(f"{where}:{sheet}:{book.HEADER_ROW + 1}: baris judul kolom diubah; "
-                       "kolom tidak boleh ditambah, dihapus atau dipindah")
+            out.append(Issue(sheet, str(book.HEADER_ROW + 1), "", "baris judul kolom diubah; kolom tidak boleh "
+                                                                  "ditambah, dihapus atau dipindah"))
     out += _row_problems(read, cut.sheets)
-    out += [f"{where}:{p.sheet}:{p.cell} {p.column}: {p.reason}" for p in read.problems]
+    out += [Issue(p.sheet, p.cell, p.column, p.reason, p.row, p.voter) for p in read.problems]
     out += _visit_problems(read, cut.shared_on)
     return out
 
 
-def _visit_problems(read: book.BookRead, shared_on) -> list[str]:
+def _visit_problems(read: book.BookRead, shared_on) -> list[Issue]:
     """Visit dates before the workbook was shared or after today (the domain's date judge with
     the bounds only the store knows)."""
     today, out, seen = timezone.localdate(), [], {}
     header = book.HEADER["tanggal_kunjungan"]
 
-    def judged(sheet: str, col: int, row: int, day: str | None) -> None:
+    def judged(sheet: str, col: int, row: int, day: str | None, voter) -> None:
         if not day:
             return
         if day not in seen:  # a few distinct days over every row of a village
             seen[day] = visit_date(day, earliest=shared_on, latest=today)
         found = seen[day]
         if not found.ok:
-            out.append(f"{read.name}:{sheet}:{book.column_letter(col)}{row} {header}: {found.reason}")
+            out.append(Issue(sheet, f"{book.column_letter(col)}{row}", header, found.reason, row, voter()))
     for sheet, got in read.sheets.items():
         for r in got.edits:
-            judged(sheet, read.layout.col("tanggal_kunjungan"), r.row, r.visited_on)
+            judged(sheet, read.layout.col("tanggal_kunjungan"), r.row, r.visited_on,
+                   lambda r=r: book.voter_on_row(r.cells))
     for voter in read.new_voters:
         judged(book.NEW_SHEET, read.layout.new_columns.index("tanggal_kunjungan") if voter.visited_on else 0,
-               voter.row, voter.visited_on)
+               voter.row, voter.visited_on, lambda v=voter: book.new_voter_on_row(v.row, v.values.get("nama") or ""))
     return out
 
 
-def _row_problems(read: book.BookRead, cut: dict[str, list]) -> list[str]:
+def _row_problems(read: book.BookRead, cut: dict[str, list]) -> list[Issue]:
     """Rows matched to the cut by KUNCI: unknown, duplicated, missing, or locked cells edited."""
     out = []
     for sheet, rows in cut.items():
         got = read.sheets.get(sheet)
         if got is None:
             if read.headers_ok.get(sheet, True):
-                out.append(f"{read.name}:{sheet}:-: lembar TPS hilang atau namanya diubah")
+                out.append(Issue(sheet, "-", "", "lembar TPS hilang atau namanya diubah"))
         elif got.keys != [k for k, _, _ in rows] or got.strong != [d[:8] for _, _, d in rows]:
-            out += _sheet_problems(f"{read.name}:{sheet}", got, rows)  # the rare case: find where
+            out += _sheet_problems(sheet, got, rows)  # the rare case: find where
     for sheet in read.sheets:
         if sheet not in cut:
-            out.append(f"{read.name}:{sheet}:-: lembar TPS tambahan yang tidak ada saat dibagikan")
+            out.append(Issue(sheet, "-", "", "lembar TPS tambahan yang tidak ada saat dibagikan"))
     return out
 
 
-def _sheet_problems(where: str, got: book.SheetRead, rows: list) -> list[str]:
+def _sheet_problems(sheet: str, got: book.SheetRead, rows: list) -> list[Issue]:
+    """A row added, repeated or removed is the sheet's problem (no row to leave alone); a
+    locked cell edited is its row's own: that row can be left and the others taken."""
     out = []
     expected = {key: (i, digest) for i, (key, _, digest) in enumerate(rows)}
     seen: dict[str, int] = {}
     for row, key, strong, joined in zip(got.rows, got.keys, got.strong, got.locked):
         if key not in expected:
             what = "baris tambahan" if not key.strip() else "KUNCI diubah atau baris tambahan"
-            out.append(f"{where}:A{row} KUNCI: {what}; baris tidak boleh ditambah (pemilih baru di "
-                       f"lembar {book.NEW_SHEET})")
+            out.append(Issue(sheet, f"A{row}", "KUNCI", f"{what}; baris tidak boleh ditambah (pemilih baru di "
+                                                        f"lembar {book.NEW_SHEET})"))
             continue
         if key in seen:
-            out.append(f"{where}:A{row} KUNCI: baris pemilih yang sama juga di baris {seen[key]}")
+            out.append(Issue(sheet, f"A{row}", "KUNCI", f"baris pemilih yang sama juga di baris {seen[key]}"))
             continue
         seen[key] = row
         digest = expected[key][1]
         if strong == digest[:8]:
             continue
+        voter = book.voter_on_row(joined.split("\x1f"))
         for i in book.edited_cells(key, joined, digest):
             header = book.TPS_HEADERS[i + 1]
-            out.append(f"{where}:{book.column_letter(i + 1)}{row} {header}: sel terkunci diubah; "
-                       f"{header} tidak boleh diubah di lembar kerja (koreksi di kolom BARU)")
+            out.append(Issue(sheet, f"{book.column_letter(i + 1)}{row}", header, "sel terkunci diubah; "
+                             f"{header} tidak boleh diubah di lembar kerja (koreksi di kolom BARU)", row, voter))
     for key, (i, _) in expected.items():
         if key not in seen:
-            out.append(f"{where}:A{book.FIRST_ROW + i + 1} KUNCI: baris pemilih ke-{i + 1} ({_shown_key(key)}) "
-                       "dihapus; baris tidak boleh dihapus (pakai STATUS TMS)")
+            out.append(Issue(sheet, f"A{book.FIRST_ROW + i + 1}", "KUNCI", f"baris pemilih ke-{i + 1} "
+                             f"({_shown_key(key)}) dihapus; baris tidak boleh dihapus (pakai STATUS TMS)"))
     return out
 
 

@@ -359,6 +359,10 @@ class CoklitCollected(Payload):
     agreement: str | None = None
     changes: tuple[Change, ...] = _changes()
     visits: tuple[Visits, ...] | None = _added(codec="visits")
+    # Rows left when the committee chose to take the right rows now: each problem with its sheet,
+    # cell, column, row, voter (NO and NAMA) and reason; those rows stay as they were in the list.
+    # Absent from workbooks taken whole.
+    left: list[dict] | None = _added()
 
 
 @dataclass(frozen=True)
@@ -463,6 +467,23 @@ class TpsPlaceSet(Payload):
     places: list[dict] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class BallotsRecorded(Payload):
+    """The ballots of one TPS on polling day (store/ballots.py): received, used, spoiled and
+    unused, and the voters who came; `registered`: the TPS's DPT and DPTb when recorded. The
+    latest event of a TPS holds. Counts only: no personal data of voters."""
+
+    election: str
+    kode_desa: str
+    tps: int
+    received: int
+    used: int
+    spoiled: int
+    unused: int
+    came: int
+    registered: int = 0
+
+
 LIST_IMPORTED = "list-imported"  # the voter list is initialised/replaced from a batch
 REGISTRY_IMPORTED = "registry-imported"  # a civil-registry extract was received
 FINDINGS_LOADED = "findings-loaded"  # verification findings offered for review
@@ -483,6 +504,7 @@ DOCUMENT_SETTINGS_SET = "document-settings-set"  # agency names, signatories, nu
 DOCUMENT_ISSUED = "document-issued"  # a numbered document (decision, minutes, report) issued
 TPS_PLACE_SET = "tps-place-set"  # the place, address and coordinates of an election's TPS
 RETENTION_APPLIED = "retention-applied"  # personal data deleted past an agreement's retention
+BALLOTS_RECORDED = "ballots-recorded"  # a TPS's ballots received, used, spoiled, unused; voters who came
 
 
 @dataclass(frozen=True)
@@ -515,6 +537,7 @@ KINDS: dict[str, EventKind] = {k.name: k for k in [
     EventKind(DOCUMENT_SETTINGS_SET, 1, DocumentSettingsSet),
     EventKind(DOCUMENT_ISSUED, 1, DocumentIssued),
     EventKind(TPS_PLACE_SET, 1, TpsPlaceSet),
+    EventKind(BALLOTS_RECORDED, 1, BallotsRecorded),
 ]}
 # What a person reads for each kind (Bahasa Indonesia): every page and print that lists events
 # names them by label(kind), never by the kind's English name (a test checks every kind has one).
@@ -539,6 +562,7 @@ LABELS: dict[str, str] = {
     DOCUMENT_SETTINGS_SET: "pengaturan dokumen (instansi, penanda tangan, penomoran) dicatat",
     DOCUMENT_ISSUED: "dokumen bernomor diterbitkan",
     TPS_PLACE_SET: "tempat TPS dicatat",
+    BALLOTS_RECORDED: "penggunaan surat suara TPS dicatat",
 }
 
 

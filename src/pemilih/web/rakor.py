@@ -21,7 +21,7 @@ import polars as pl
 from django.db import connection
 from django.utils import timezone
 
-from pemilih.contract import RECAP_PLACE, recap_tms_column
+from pemilih.contract import RECAP_KECAMATAN_CODE, RECAP_PLACE, recap_tms_column
 from pemilih.cycle import recap as step
 from pemilih.cycle.common import StepError
 from pemilih.domain.codes import regimes
@@ -160,12 +160,9 @@ def kecamatan_code(kode_desa: str) -> str:
 
 
 def kecamatan_codes(result: Recap) -> dict[str, str]:
-    """Kecamatan name -> its code (the code most of its villages start with)."""
-    pairs = result.villages.select(
-        "kecamatan", pl.col("kode_desa").str.split(".").list.slice(0, 3).list.join(".").alias("code"))
-    best = (pairs.group_by("kecamatan", "code").len().sort(["len", "code"], descending=[True, False])
-            .unique("kecamatan", keep="first"))
-    return dict(best.select("kecamatan", "code").iter_rows())
+    """Kecamatan name -> its code (engine/recap.by_kecamatan's: the code most of its villages
+    start with), in code order."""
+    return {name: code or "" for name, code in result.kecamatan.select("kecamatan", RECAP_KECAMATAN_CODE).iter_rows()}
 
 
 def find_kecamatan(result: Recap, wanted: str) -> str | None:
@@ -195,7 +192,7 @@ def table_rows(result: Recap, by: str) -> list[dict]:
     """Rows for a page: per kecamatan (`by="kecamatan"`) or per village, each with its name,
     code, the counts the page shows and the TMS counts in code order."""
     codes = kecamatan_codes(result) if by == "kecamatan" else {}
-    frame = result.kecamatan if by == "kecamatan" else result.villages.sort("kecamatan", "kode_desa")
+    frame = result.kecamatan if by == "kecamatan" else result.villages  # in code order (engine/recap.py)
     rows = []
     for r in frame.iter_rows(named=True):
         rows.append({
@@ -284,7 +281,10 @@ def comparison(columns: list[Column]) -> dict:
         only_periods = key.split("_")[0] in PERIOD_MEASURES
         values = [None if (c.moment and only_periods) else c.result.total.get(key, 0) for c in columns]
         totals.append({"label": label, "cells": _with_change(values)})
-    names = sorted({n for c in columns for n in c.result.kecamatan["kecamatan"].to_list()})
+    # In the order of the kecamatan's codes (as every recap lists them), a name no column codes last.
+    coded = {n: code for c in columns for n, code in kecamatan_codes(c.result).items() if code}
+    names = sorted({n for c in columns for n in c.result.kecamatan["kecamatan"].to_list()},
+                   key=lambda n: (n not in coded, coded.get(n, ""), n))
     per = []
     for name in names:
         values = []

@@ -129,10 +129,11 @@ def collected(outcome) -> dict:
     counts = sorted(outcome.counts.items(), key=lambda kv: count_order(kv[0]))
     return {"file": outcome.file, "status": outcome.status, "label": STATUS_LABELS.get(outcome.status, outcome.status),
             "event_seq": outcome.event_seq, "kode_desa": outcome.kode_desa or "", "counts": counts,
-            "visited": outcome.visited,
+            "visited": outcome.visited, "taken": outcome.taken, "left": outcome.left,
+            "rows_only": outcome.rows_only, "pending": None,
             "conflicts": outcome.conflicts[:SHOWN], "problems": outcome.problems[:SHOWN],
             "more": max(0, len(outcome.conflicts) - SHOWN) + max(0, len(outcome.problems) - SHOWN),
-            "tone": {"diterima": "ok", "konflik": "warn", "ditolak": "error",
+            "tone": {"diterima": "ok", "konflik": "warn", "sebagian": "warn", "ditolak": "error",
                      "tidak-terbaca": "error"}.get(outcome.status, "muted")}
 
 

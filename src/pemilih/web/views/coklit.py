@@ -9,11 +9,19 @@ the KPU-DPML agreement that covers it today; uploading returned workbooks is the
 committee's workbook of another village by itself (`village=`). All villages at once is a
 background job (web/tasks.py), both ways: downloading every workbook, and collecting more than
 a few returned at once (a committee's own workbook is collected in the request).
+
+A workbook collected in the request and refused only for some rows' own problems is kept
+aside for a while (PENDING_HOURS, owner-only, named in the session that uploaded it), and the
+page asks: take the right rows now (collect with take_good; the wrong rows listed and kept on
+the event) or fix first (the copy is removed; the workspace is unchanged either way until then).
 """
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
+import time
+import uuid
 from pathlib import Path
 
 from django.contrib import messages
@@ -35,6 +43,9 @@ REASON_SHARE = "Lembar kerja coklit untuk panitia (unduhan web)"
 REASON_COLLECT = "Hasil coklit panitia (unggahan web)"
 MAX_UPLOAD = SIZE_LIMITS[COKLIT][0]  # one village's workbook is well under a megabyte
 IN_REQUEST = 5  # more workbooks than this at once are collected as a job (151 take a minute)
+PENDING = "coklit_tertunda"  # session key: {token: file name} of workbooks awaiting the choice
+PENDING_HOURS = 8  # a workbook awaiting the choice is kept no longer than a session lasts
+TAKE, FIX = "ambil", "perbaiki"  # the two choices
 
 
 # --- choosing the agreement and the code table --------------------------------------------------
@@ -82,10 +93,10 @@ def _history() -> tuple[dict, dict]:
     shared = dict(Event.objects.filter(kind=projection.LIST_SHARED).order_by("seq")
                   .values_list("payload__kode_desa", "happened_at"))
     collected = {}
-    for kode, at, conflicts, counts in (Event.objects.filter(kind=projection.COKLIT_COLLECTED).order_by("seq")
-                                        .values_list("payload__kode_desa", "happened_at", "payload__conflicts",
-                                                     "payload__counts")):
-        collected[kode] = {"at": at, "conflicts": len(conflicts or []), "counts": counts or {}}
+    for kode, at, conflicts, counts, left in (Event.objects.filter(kind=projection.COKLIT_COLLECTED).order_by("seq")
+                                              .values_list("payload__kode_desa", "happened_at", "payload__conflicts",
+                                                           "payload__counts", "payload__left")):
+        collected[kode] = {"at": at, "conflicts": len(conflicts or []), "counts": counts or {}, "left": len(left or [])}
     return shared, collected
 
 
@@ -224,12 +235,86 @@ def collect_upload(request):
         outcomes = collect.run(workspace.current(), collect.CollectRequest(
             tuple(str(p) for p in saved), Who(**access.who(request, REASON_COLLECT)), access.village_scope(request),
             processes=1))
+        shown = [tasks.collected(o) for o in outcomes]
+        for item, path in zip(shown, list(saved)):  # one outcome per file, in the order given
+            if item["rows_only"]:
+                item["pending"] = _set_aside(request, path)
+                saved.remove(path)
     except Exception as err:
         if not (isinstance(err, ValueError) or is_refusal(err)):
             raise
         return coklit_page(request, error=str(err))
     finally:
         tasks.discard(saved)
+    return coklit_page(request, outcomes=shown)
+
+
+# --- a workbook with wrong rows: take the right ones now, or fix first --------------------------
+
+def _pending_dir() -> Path:
+    from pemilih.store import owner_only
+    return owner_only.private_folder(jobs.workspace_dir() / "web" / "coklit-tertunda")
+
+
+def _sweep() -> None:
+    """Workbooks whose choice was never made, once older than PENDING_HOURS (personal data is
+    kept no longer than its purpose needs)."""
+    limit = time.time() - PENDING_HOURS * 3600
+    for folder in _pending_dir().iterdir():
+        if folder.is_dir() and folder.stat().st_mtime < limit:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _set_aside(request, path: Path) -> str:
+    """Keep an uploaded workbook for the choice; its token, known to this session only."""
+    _sweep()
+    token = uuid.uuid4().hex
+    folder = _pending_dir() / token
+    folder.mkdir(mode=0o700)
+    shutil.move(str(path), folder / path.name)
+    shutil.rmtree(path.parent, ignore_errors=True)
+    request.session[PENDING] = {**request.session.get(PENDING, {}), token: path.name}
+    return token
+
+
+def _take_pending(request, token: str) -> Path | None:
+    """The workbook set aside under `token` by this session, forgotten by the session (its
+    folder is the caller's to remove); None when there is none (chosen already, or swept)."""
+    pending = dict(request.session.get(PENDING, {}))
+    name = pending.pop(token, None) if re.fullmatch(r"[0-9a-f]{32}", token) else None
+    request.session[PENDING] = pending
+    path = _pending_dir() / token / name if name else None
+    return path if path is not None and path.is_file() else None
+
+
+def collect_choice(request):
+    """The committee's choice for a workbook refused for some rows only: `ambil` collects its
+    right rows now (the wrong ones listed on the page and kept on the event), `perbaiki` drops
+    the copy so the fixed workbook is uploaded later. POST only."""
+    from pemilih.cycle import collect
+    if request.method != "POST":
+        return redirect("coklit")
+    choice, token = request.POST.get("pilihan", ""), request.POST.get("token", "")
+    if choice not in (TAKE, FIX):
+        return coklit_page(request, error="Pilihan tidak dikenal.", status=400)
+    path = _take_pending(request, token)
+    if path is None:
+        return coklit_page(request, error="Lembar kerja itu tidak ada lagi (sudah dipilih, atau terlalu lama "
+                                          "menunggu); unggah lagi bila perlu.")
+    try:
+        if choice == FIX:
+            messages.info(request, f"{path.name} tidak dikumpulkan; ruang kerja tidak berubah. Perbaiki baris yang "
+                                   "didaftar, lalu unggah lagi.")
+            return redirect("coklit")
+        outcomes = collect.run(workspace.current(), collect.CollectRequest(
+            (str(path),), Who(**access.who(request, REASON_COLLECT)), access.village_scope(request),
+            processes=1, take_good=True))
+    except Exception as err:
+        if not (isinstance(err, ValueError) or is_refusal(err)):
+            raise
+        return coklit_page(request, error=str(err))
+    finally:
+        shutil.rmtree(path.parent, ignore_errors=True)
     return coklit_page(request, outcomes=[tasks.collected(o) for o in outcomes])
 
 
@@ -252,6 +337,8 @@ routes = [
     route("coklit/", index, "coklit", only(Role.DPML, Role.PANITIA)),
     route("coklit/semua/", download_all, "coklit_semua", only(Role.DPML, personal_data="coklit")),
     route("coklit/kumpul/", collect_upload, "coklit_kumpul", only(Role.DPML, Role.PANITIA, personal_data="coklit")),
+    route("coklit/kumpul/pilih/", collect_choice, "coklit_pilih",
+          only(Role.DPML, Role.PANITIA, personal_data="coklit")),
     route("coklit/<str:kode_desa>/unduh/", download, "coklit_unduh",
           only(Role.DPML, Role.PANITIA, personal_data="coklit")),
 ]

@@ -83,8 +83,9 @@ def dashboard(request, kecamatan: str | None = None):
         context.update(
             result=shown, kecamatan=name, rows=rows, total=rakor.total_row(shown),
             kecamatan_code=rakor.kecamatan_codes(result).get(name, "") if name else "",
+            # in Kemendagri code order, as the tables and the report list them
             choices=[{"code": c, "name": n} for n, c in sorted(rakor.kecamatan_codes(result).items(),
-                                                               key=lambda x: str(x[0]))],
+                                                               key=lambda x: (str(x[1] or "~"), str(x[0])))],
             tms_titles=[{"code": c, "label": code_label(c, shown.regime)} for c in shown.tms_codes],
             export_query=asked.query(kecamatan=rakor.kecamatan_codes(result).get(name, name) if name else ""),
             voters_chart=_voters_chart(rows, by), tms_chart=_tms_chart(rows, shown, by),
@@ -168,11 +169,17 @@ def export_xlsx(request):
     return _export(request, write, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
+REASON_REPORT = "Laporan rapat koordinasi dicetak"
+
+
 def export_pdf(request):
     from pemilih.cycle import recap
+    from pemilih.cycle.common import Who
+    from pemilih.web import access, workspace
 
-    def write(result, path, name):
-        recap.write_pdf(result, path, kecamatan=name, printed_on=rakor.today())
+    def write(result, path, name):  # numbered by KPU's scheme, the number kept when printed again
+        recap.write_pdf(result, path, kecamatan=name, printed_on=rakor.today(), ws=workspace.current(),
+                        who=Who(**access.who(request, REASON_REPORT)))
     return _export(request, write, "pdf", "application/pdf")
 
 

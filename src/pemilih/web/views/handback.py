@@ -14,8 +14,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from pemilih.contract import KPU_REGIME
 from pemilih.cycle.apply import DEFAULT_REASON as REASON_APPLY
-from pemilih.cycle.handback import DEFAULT_PLACE, PERIOD
+from pemilih.cycle.handback import DEFAULT_PLACE, PERIOD, counts_in_words
 from pemilih.cycle.handback import DEFAULT_REASON as REASON_HANDBACK
 from pemilih.web import access, jobs, tasks, workspace
 from pemilih.web.access import only, route
@@ -35,11 +36,12 @@ def _agreements():
 
 
 def _transfers():
-    """The hand-back packages made so far (data-transferred events), newest first."""
+    """The hand-back packages made so far (data-transferred events), newest first, their
+    counts in words (cycle/handback.count_label), never the manifest's keys."""
     from pemilih.store import projection
     from pemilih.store.models import Event
-    return [{"seq": seq, "at": at, "file": f or "", "agreement": a or "", "counts": c or {}, "actor": actor,
-             "what": what or ""}
+    return [{"seq": seq, "at": at, "file": f or "", "agreement": a or "", "counts": counts_in_words(c or {}),
+             "actor": actor, "what": what or ""}
             for seq, at, f, a, c, actor, what in Event.objects.filter(kind=projection.DATA_TRANSFERRED)
             .order_by("-seq").values_list("seq", "happened_at", "payload__file", "payload__agreement",
                                           "payload__counts", "actor", "payload__what")]
@@ -88,7 +90,7 @@ def handback_page(request):
         "own_key": keys.own(workspace.current()),
         "errors": errors, "values": values, "agreements": valid,
         "default_agreement": values.get("perjanjian") or (valid[0].number if valid else ""),
-        "today": timezone.localdate().isoformat(),
+        "today": timezone.localdate().isoformat(), "kpu_regime": KPU_REGIME,
         "transfers": _transfers()}, status=400 if errors else 200)
 
 

@@ -3,8 +3,11 @@
 `verifikasi/` runs the verify step (cycle/verify.py, as `pemilih verify`: the current list
 against the latest registry extract received) as a job, which writes findings.csv/.xlsx for
 download and loads them as proposals (the review step). `tinjau/` lists the proposals with
-filters, the per-field evidence of each link side by side, and accepts or rejects them with a
-reason (cycle/review.py), one or many at once; `tinjau/batal/` undoes a decision.
+filters, one line per proposal (code and its meaning, village, name, masked NIK, status, the
+reason's first words) opened on demand (<details>, no script) onto the per-field evidence of
+the link side by side and a form to accept or reject that one proposal with a reason
+(cycle/review.py); ticked lines are decided together; `tinjau/batal/` undoes a decision. Fifty
+expanded cards made a page 17,000 px tall; fifty lines fit a desktop screen or two.
 
 A page of 50 must answer fast with tens of thousands of proposals: the filters (status
 included: the verdict of a proposal's latest decision not undone, as store/review.py defines
@@ -23,17 +26,19 @@ from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 
 from pemilih.cycle.common import DEFAULT_LEGAL_BASIS as LEGAL_BASIS
 from pemilih.cycle.common import StepError, Who, is_refusal, thousands
-from pemilih.domain.masking import mask_digits_in_text, mask_field
+from pemilih.domain.codes import known_label
+from pemilih.domain.masking import digit_difference, mask_digits_in_text, mask_field, mask_id
 from pemilih.web import access, access_log, jobs, review_index, tasks, workspace
 from pemilih.web.access import only, route
 from pemilih.web.roles import Role
-from pemilih.web.villages import villages
+from pemilih.web.villages import title_of, villages
 
-PAGE = 25  # proposals per page: each shows two evidence tables; bulk decisions take the whole filter
+PAGE = 50  # proposals per page, one line each; bulk decisions take the whole filter
+SHORT_REASON = 70  # characters of the reason on a proposal's line (the whole of it when opened)
 STATUSES = {"terbuka": "Terbuka", "diterima": "Diterima", "ditolak": "Ditolak"}
 VERDICT_STATUS = {"accept": "diterima", "reject": "ditolak"}
 HISTORY = 15
@@ -186,7 +191,7 @@ def _queue_page(request, params, error: str | None = None, checked=(), reason: s
         "id", "finding_key", "code", "source_ref", "field", "current", "proposed", "registry_nik",
         "duplicate_of", "score", "reason", "evidence", "kode_desa", "verdict", "decided_by")
     names = {v["kode_desa"]: v["desa"] for v in villages()}
-    rows = _with_evidence(list(shown), names)
+    rows = _with_evidence(list(shown), names, _regime())
     access_log.note(request, rows=len(rows), desa=f.get("kode_desa"), kode=f.get("code"), halaman=page.number)
     codes = review_index.codes()
     desa = review_index.villages()
@@ -199,11 +204,38 @@ def _queue_page(request, params, error: str | None = None, checked=(), reason: s
               "status_raw": params.get("status", "terbuka")},
         "filtered": any(f[k] is not None for k in ("code", "kode_desa", "score_min", "score_max")),
         "query": query.urlencode(), "error": error, "checked": set(checked), "reason": reason,
+        # a decision refused for one proposal (its own form) reopens that proposal's line
+        "opened": set(checked) if error and len(checked) == 1 else set(),
         "history": _history()}, status=status)
 
 
-def _with_evidence(rows: list[dict], names: dict) -> list[dict]:
-    """Each proposal with its list record and registry record side by side."""
+def _regime() -> str:
+    from pemilih.cycle.common import working_regime
+    return working_regime(workspace.current())
+
+
+def meaning(code: str, field: str | None, regime: str) -> str:
+    """A finding's code in words: its code table's label, else (a data-quality code such as
+    NIK-NOT-FOUND or DATE-INVALID) a problem with the data of its column."""
+    return known_label(code, regime) or ("masalah data " + field if field else "masalah data")
+
+
+def slip_of(row: dict, voter: dict | None) -> str:
+    """A NIK/NKK typing slip between what the list holds and what the registry says
+    (domain/masking.digit_difference: the position and digits only), or ""."""
+    if _is_id_field(row["field"]) and row["current"] and row["proposed"]:
+        return digit_difference(row["current"], row["proposed"]) or ""
+    listed = (voter or {}).get("nik") or (row["current"] if _is_id_field(row["field"]) else "")
+    return digit_difference(listed, row["registry_nik"]) or ""
+
+
+def _is_id_field(field: str | None) -> bool:
+    return (field or "").strip().upper() in ("NIK", "NKK")
+
+
+def _with_evidence(rows: list[dict], names: dict, regime: str) -> list[dict]:
+    """Each proposal with its line (code's meaning, name, masked NIK, short reason) and its list
+    record and registry record side by side."""
     from pemilih.store.models import SourceRecord, Voter
     keys = [r["source_ref"] for r in rows if r["source_ref"]]
     listed = {v["key"]: v for v in Voter.objects.filter(key__in=keys).values(
@@ -217,6 +249,7 @@ def _with_evidence(rows: list[dict], names: dict) -> list[dict]:
         if isinstance(payload, str):
             payload = json.loads(payload)
         registry[rec["nik"]] = {**rec, **{k: payload.get(k) for k in ["kode_wilayah", *REGISTRY_EXTRA]}}
+    titles: dict[str, str] = {}  # a village as a person names it, once per village of the page
     for r in rows:
         r["status"] = VERDICT_STATUS.get(r["verdict"], "terbuka")
         r["desa"] = names.get(r["kode_desa"], "")
@@ -225,7 +258,19 @@ def _with_evidence(rows: list[dict], names: dict) -> list[dict]:
         r["current_shown"] = mask_field(r["field"], r["current"])
         r["proposed_shown"] = mask_field(r["field"], r["proposed"])
         person = registry.get(r["registry_nik"] or "")
-        r["side"] = _rows_html(_side_by_side(listed.get(r["source_ref"]), person))
+        voter = listed.get(r["source_ref"])
+        r["meaning"] = meaning(r["code"], r["field"], regime)
+        if r["kode_desa"] and r["kode_desa"] not in titles:
+            titles[r["kode_desa"]] = title_of(r["kode_desa"])
+        r["village"] = titles.get(r["kode_desa"] or "", "-")
+        r["name"] = (voter or person or {}).get("nama") or ""
+        r["nik_shown"] = mask_id((voter or {}).get("nik") or r["registry_nik"]) or "-"
+        r["slip"] = slip_of(r, voter)
+        # A slip is what the reviewer must see on the closed line: it leads the short reason.
+        short = (f"{r['field'] or 'NIK'} beda {r['slip']}" if r["slip"]
+                 else mask_digits_in_text(r["reason"]).split("; ")[0])
+        r["short_reason"] = short if len(short) <= SHORT_REASON else short[:SHORT_REASON - 1].rstrip() + "…"
+        r["side"] = _rows_html(_side_by_side(voter, person))
         r["note"] = _note(r["source_ref"], r["source_ref"] in listed, person)
         r["how"] = _how_linked(r["evidence"], bool(r["registry_nik"]))
         for text in ("reason", "duplicate_of", "source_ref"):  # as shown: a new voter's key holds a NIK
@@ -250,11 +295,14 @@ def _side_by_side(voter: dict | None, person: dict | None) -> list[dict]:
         differs = (voter is not None and person is not None
                    and (left or "").strip().upper() != (right or "").strip().upper())
         shown = [mask_field(label, value) or "-" for value in (left, right)]
-        out.append({"label": label, "list": shown[0], "registry": shown[1], "differs": differs})
+        # masked, two NIKs a digit apart look the same: the slip is said beside them
+        slip = digit_difference(left, right) if differs and label in ("NIK", "NKK") else None
+        out.append({"label": label, "list": shown[0], "registry": shown[1], "differs": differs,
+                    "slip": slip or ""})
     for column in REGISTRY_EXTRA:
         if person and person.get(column):
             out.append({"label": column.upper().replace("_", " "), "list": "",
-                        "registry": mask_field(column, person[column]), "differs": False})
+                        "registry": mask_field(column, person[column]), "differs": False, "slip": ""})
     return out
 
 
@@ -262,7 +310,9 @@ def _rows_html(side: list[dict]):
     """The side-by-side rows as HTML: built here rather than in the template because the
     queue renders about a thousand of them per page and must answer fast (values escaped)."""
     return format_html_join("", '<tr class="{}"><td>{}</td><td>{}</td><td>{}</td></tr>', (
-        ("warn" if s["differs"] else "", s["label"], s["list"], s["registry"]) for s in side))
+        ("warn" if s["differs"] else "",
+         format_html('{}<br><span class="slip">{}</span>', s["label"], s["slip"]) if s["slip"] else s["label"],
+         s["list"], s["registry"]) for s in side))
 
 
 def _how_linked(evidence: str, has_registry: bool) -> dict:
