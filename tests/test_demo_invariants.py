@@ -56,7 +56,7 @@ def demo(tmp_path_factory):
 def test_every_row_of_kpus_list_is_in_exactly_one_place_after_every_step(demo):
     seen = demo["seen"]
     assert list(seen) == ["perjanjian", "desa_belum_ditetapkan", "pemilihan", "coklit", "verifikasi", "pilkalem",
-                          "surat_suara", "paket", "kpu"]
+                          "hari_pemungutan", "surat_suara", "paket", "kpu"]
     for step, found in seen.items():
         for r in found:
             assert r.holds, (step, r.broken[:5])
@@ -196,6 +196,23 @@ def test_the_demo_prints_every_document_kind_signable(demo):
             assert NIP_LINE.search(flat), (key, relative, "no signature block with NIP")
             assert not SIXTEEN_DIGITS.search(text), (key, relative, "a full 16-digit number")
     assert pdfs >= len(DOCUMENT_KEYS) - 1  # every kind but the change file is a PDF
+
+
+def test_the_polling_day_pack_is_printed_per_tps_with_the_register(demo):
+    import re
+    import subprocess
+    summary, out = demo["summary"], demo["out"]
+    documents = summary["dokumen"]
+    tps = summary["hari_pemungutan"]["tps"]
+    assert tps == summary["pilkalem"]["tps"] > 0 and summary["hari_pemungutan"]["tempat_dicatat"] == tps
+    assert len(documents["salinan_dpt_kpps"]) == len(documents["undangan"]) == tps
+    assert len(documents["daftar_tps"]) == 1
+    for key in ("salinan_dpt_kpps", "undangan", "daftar_tps"):
+        for path in documents[key][:3]:
+            text = subprocess.run(["pdftotext", str(out / path), "-"], capture_output=True, text=True,
+                                  check=True).stdout
+            assert "Halaman Kantor Lembang" in text and "NIP." in text and "Nomor" in text, (key, path)
+            assert not re.search(r"(?<![0-9])[0-9]{16}(?![0-9])", text), (key, path)
 
 
 def test_polling_day_prints_balanced_minutes_per_tps_and_receipts_per_lembang(demo):

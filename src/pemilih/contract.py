@@ -352,6 +352,8 @@ LOGISTICS_PARAMETER_HEADERS = ["Parameter", "Nilai", "Keterangan"]
 # The TPS table of a village (web download): TPS, voters by sex, then the logistics amounts.
 TPS_TABLE_HEADERS = {"tps": "TPS", "l": "Laki-laki", "p": "Perempuan",
                      **LOGISTICS_AMOUNT_HEADERS, "pemilih": "Jumlah pemilih"}
+# ... followed by the TPS's place from the election's TPS register (blank when not entered).
+TPS_PLACE_HEADERS = {"place": "Tempat TPS", "address": "Alamat TPS", "coordinates": "Koordinat"}
 def recap_tms_column(code: str) -> str:
     """The recap's measure column of a TMS code: `TMS-1` -> `tms_1` (`tms_1_l`, `tms_1_p`, ...)."""
     return code.lower().replace("-", "_")

@@ -68,6 +68,7 @@ def run(out: Path, workspace: str, results: dict, observe=None) -> dict:
              ("coklit", lambda: _share_and_collect(cycle, results)),
              ("verifikasi", lambda: _verify_and_review(cycle, results)),
              ("pilkalem", lambda: _election(cycle)),
+             ("hari_pemungutan", lambda: _polling_day(cycle)),
              ("surat_suara", lambda: _ballots(cycle)),
              ("paket", lambda: _handback(cycle)),
              ("kpu", lambda: _apply_and_recap(cycle, results))]
@@ -334,13 +335,41 @@ def _election(c: Cycle) -> dict:
     answered = election.record_responses(c.ws, election.ResponsesRequest(ELECTION, str(sheet), who))
     with progress.TerminalProgress() as shown:  # announced once, as the DPS
         dpt = election.set_list(c.ws, election.SetListRequest(ELECTION, "DPT", str(base / "dpt"), who,
-                                                              announce=False, schedule_reason=OFF_SCHEDULE), shown)
+                                                              announce=False, schedule_reason=OFF_SCHEDULE,
+                                                              pack=False), shown)  # after the register: below
     print(f"  tanggapan masyarakat: {answered.counts}; DPT {dpt.list.voters:,} pemilih di {dpt.tps} TPS "
           f"(maks. {MAX_PER_TPS}); logistik -> {base / 'dpt'}")
     return {"lembang": len(lembang), "dps": dps.list.voters, "dpt": dpt.list.voters, "tps": dpt.tps,
             "tanggapan": answered.counts, "berkas": len(dps.paths) + len(dpt.paths),
             "dokumen": documents_of(c, sk_dps=dps.documents("sk_dps"), ba_dps=dps.documents("ba_dps"),
                                     sk_dpt=dpt.documents("sk_dpt"), ba_dpt=dpt.documents("ba_dpt"))}
+
+
+def _polling_day(c: Cycle) -> dict:
+    """The committees enter their TPS places (synthetic: the village office's yard for TPS 001,
+    a hamlet hall for the others, coordinates near Rantepao, one TPS a village without), then
+    the polling-day pack is printed from the DPT."""
+    from pemilih.cycle import polling_day, tps_places
+    who = Who(PANITIA, "PANITIA", "Pencatatan tempat TPS oleh panitia (contoh)")
+    rows = tps_places.register(c.ws, ELECTION)
+    entries = []
+    for n, r in enumerate(rows):
+        spot = int(hashlib.sha256(f"{r.kode_desa}/{r.tps}".encode()).hexdigest()[:6], 16)
+        name = f"Halaman Kantor {r.title}" if r.tps == 1 else f"Balai Pertemuan Dusun {r.tps} {r.title}"
+        lat, lon = -2.90 - spot % 1000 / 10000, 119.80 + spot // 1000 % 1000 / 5000
+        coordinates = None if r.tps == 2 else f"{lat:.4f},{lon:.4f}"
+        entries.append(tps_places.PlaceRequest(ELECTION, r.kode_desa, r.tps, name,
+                                               f"Jl. Poros {r.title.split(' ', 1)[-1]} No. {n + 1}, "
+                                               f"Kecamatan {r.kecamatan.title()}", coordinates))
+    if entries:
+        tps_places.record(c.ws, entries, who)
+    with progress.TerminalProgress() as shown:
+        pack = polling_day.run(c.ws, polling_day.PackRequest(
+            ELECTION, str(c.out / "pilkalem" / polling_day.FOLDER), who), shown)
+    print(f"Hari pemungutan suara: tempat {len(entries)} TPS dicatat; salinan DPT untuk KPPS dan undangan "
+          f"{pack.voters:,} pemilih di {pack.tps} TPS, daftar TPS -> {c.out / 'pilkalem' / polling_day.FOLDER}")
+    return {"tps": pack.tps, "tempat_dicatat": len(entries), "undangan": pack.voters,
+            "dokumen": documents_of(c, **pack.documents)}
 
 
 def _ballots(c: Cycle) -> dict:

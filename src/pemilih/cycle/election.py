@@ -112,6 +112,7 @@ class SetListRequest:
     processes: int = 2  # for the announcement PDFs
     # Why the list is set outside its scheduled period; refused there without one, kept on the event.
     schedule_reason: str | None = None
+    pack: bool = True  # a DPT: the polling-day pack (cycle/polling_day.py) in out_dir/hari_pemungutan
 
     def __post_init__(self):
         if self.stage not in ELECTION_STAGES:
@@ -164,7 +165,12 @@ def set_list(ws, request: SetListRequest, progress: Progress = SILENT) -> SetLis
         villages = made.voters["kode_desa"].n_unique() if made.voters.height else 0
         progress.stage("Mencetak daftar, pengumuman dan logistik", villages or None)
         paths = publish(made, e, Path(request.out_dir), processes=request.processes, announce=request.announce,
-                        listing=request.listing, progress=progress, ws=ws, who=request.who)
+                        listing=request.listing, progress=progress, ws=ws, who=request.who,
+                        places=place_lines(ws, e.code))
+        if request.stage == DPT and request.pack and made.voters.height:
+            from pemilih.cycle import polling_day
+            paths += polling_day.write_pack(ws, e, made.list, Path(request.out_dir) / polling_day.FOLDER, request.who,
+                                            progress=progress).paths
     return SetListOutcome(made.list, made.voters, made.warnings, paths)
 
 
@@ -233,12 +239,13 @@ def logistics_params(made):
 
 
 def publish(made, e, out: Path, *, processes: int = 2, progress: Progress = SILENT,
-            announce: bool = True, listing: bool = True, ws=None, who: Who | None = None) -> list[Path]:
+            announce: bool = True, listing: bool = True, ws=None, who: Who | None = None,
+            places: dict | None = None) -> list[Path]:
     """The printed side of a set list (`made`: store.elections.SetList): with the workspace
     (`ws`) and who sets it, the committee's decision and minutes per village
     (cycle/list_documents.py, numbered there); for the DPT the logistics (XLSX and PDF); the
     list as a workbook with its TPS and the announcement PDFs per village, citing the
-    decision (unless told not to)."""
+    decision, each TPS with its place (`places`: place_lines) (unless told not to)."""
     import polars as pl
 
     from pemilih.cycle import list_documents
@@ -270,9 +277,16 @@ def publish(made, e, out: Path, *, processes: int = 2, progress: Progress = SILE
             done[0] = n
         paths += write_announcements(voters, out / "pengumuman", title=f"Pengumuman {made.list.stage}",
                                      stage=made.list.stage, election_name=e.name, voting_day=e.voting_day,
-                                     processes=processes, progress=printed, decisions=decisions,
+                                     processes=processes, progress=printed, decisions=decisions, places=places,
                                      **notice_dates(e, made.list.stage))
     return paths
+
+
+def place_lines(ws, code: str) -> dict[tuple[str, str], str]:
+    """(kode_desa, TPS as `001`) -> `place, address` of the election's TPS register, as the
+    announcements print them under each TPS's heading."""
+    from pemilih.cycle.tps_places import places
+    return {(kode, f"{tps:03d}"): p.line for (kode, tps), p in places(ws, code).items()}
 
 
 def notice_dates(e, stage: str) -> dict:
@@ -444,8 +458,10 @@ def tps_table(ws, code: str, kode_desa: str, stage: str | None = None) -> tuple[
     params = logistics_params(made)
     result = logistics(election_lists.tps_counts(rows), params)
     by_tps = {r["tps_number"]: r for r in elections.tps_summary(made, kode_desa)}
-    table = [{**r, "l": by_tps.get(r["tps"], {}).get("l", 0), "p": by_tps.get(r["tps"], {}).get("p", 0)}
-             for r in result.per_tps.to_dicts()]
+    from pemilih.cycle.tps_places import places
+    entered = places(ws, e.code)
+    table = [{**r, "l": by_tps.get(r["tps"], {}).get("l", 0), "p": by_tps.get(r["tps"], {}).get("p", 0),
+              **_place_cells(entered.get((kode_desa, r["tps"])))} for r in result.per_tps.to_dicts()]
     first = table[0] if table else {}
     title = [f"Daftar TPS {made.stage} — {e.name}",
              f"{first.get('desa', '')} ({first.get('kode_desa', '')}), Kecamatan {first.get('kecamatan', '')}",
@@ -453,9 +469,17 @@ def tps_table(ws, code: str, kode_desa: str, stage: str | None = None) -> tuple[
     return f"TPS_{made.stage}_{kode_desa.replace('.', '')}.xlsx", tps_table_xlsx(title, table)
 
 
+def _place_cells(place) -> dict:
+    """A TPS's place as the TPS table's last columns (contract TPS_PLACE_HEADERS)."""
+    if place is None:
+        return {}
+    return {"place": place.place, "address": place.address, "coordinates": place.coordinates}
+
+
 def village_announcement(ws, code: str, kode_desa: str, stage: str, folder: Path) -> Path | None:
     """A village's announcement PDF of a set list, printed into `folder` once (a set list never
-    changes) and moved in whole, so two requests at once never see half a file."""
+    changes) and moved in whole, so two requests at once never see half a file; printed again
+    (in a subfolder) when TPS places were entered after the list was set."""
     import polars as pl
 
     from pemilih.cycle import list_documents
@@ -466,6 +490,10 @@ def village_announcement(ws, code: str, kode_desa: str, stage: str, folder: Path
     made = elections.latest(e, stage)
     if made is None:
         return None
+    from pemilih.cycle.tps_places import version
+    register = version(ws, code)
+    if register is not None and register > made.event_id:  # places entered after the list was set
+        folder = folder / f"tempat-{register}"
     pattern = f"{made.stage}_{kode_desa.replace('.', '')}_*.pdf"
     found = sorted(folder.glob(pattern))
     if found:
@@ -480,7 +508,7 @@ def village_announcement(ws, code: str, kode_desa: str, stage: str, folder: Path
         [printed] = write_announcements(voters, tmp, title=f"Pengumuman {made.stage}", stage=made.stage,
                                         election_name=e.name, voting_day=e.voting_day, processes=1,
                                         decisions={kode_desa: reference} if reference else None,
-                                        **notice_dates(e, made.stage))
+                                        places=place_lines(ws, e.code), **notice_dates(e, made.stage))
         final = folder / printed.name
         os.replace(printed, final)
     return final

@@ -39,6 +39,14 @@ class RegimeRules:
     dptb: bool  # an additional list may follow the DPT
     dptb_closes_days_before: int | None  # ... until this many days before the voting day
     basis: str
+    # Voting hours, local time, as printed (`07.00`): the invitations and the officers' copy say them.
+    voting_opens: str = "07.00"
+    voting_closes: str = "13.00"
+
+    @property
+    def voting_hours(self) -> str:
+        """`07.00 s.d. 13.00`."""
+        return f"{self.voting_opens} s.d. {self.voting_closes}"
 
 
 def _yes(text: str) -> bool:
@@ -54,7 +62,8 @@ def _table() -> dict[str, RegimeRules]:
         regime=r["regime"], desa_only=_yes(r["desa_only"]), announce_days=int(r["announce_days"]),
         respond_days=int(r["respond_days"]), dpt_after_days=int(r["dpt_after_days"]), dptb=_yes(r["dptb"]),
         dptb_closes_days_before=int(r["dptb_closes_days_before"]) if r["dptb_closes_days_before"] else None,
-        basis=r["basis"]) for r in rows}
+        basis=r["basis"], voting_opens=r.get("voting_opens") or "07.00",
+        voting_closes=r.get("voting_closes") or "13.00") for r in rows}
 
 
 def rules(regime: str) -> RegimeRules:

@@ -133,3 +133,12 @@ def village_title(code: str) -> str:
     else:
         word = "Desa"
     return f"{word} {name}"
+
+
+def village_title_or_listed(code: str, listed: str | None) -> str:
+    """village_title; for a village the reference lacks, the list's own name of it (title
+    case), else the code: how printed documents head a village's page."""
+    title = village_title(code) if code else ""
+    if title and title != code:
+        return title
+    return listed.title() if listed else (code or "")

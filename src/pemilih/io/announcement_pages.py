@@ -28,7 +28,7 @@ from pemilih.io.pdf_common import (
 SEP = "\x1f"  # joins a column's cells; control characters are removed from every cell first
 SIZE = 7.5
 ROW_HEIGHT = 11.5
-TABLE_TOP = 506.0  # below the title block and the region line
+TABLE_TOP = 495.0  # below the title block, the region line and the TPS's place
 TABLE_BOTTOM = 32.0  # above the page footer
 END_BLOCK = 96.0  # count line, notes and signature block
 NOTE_WIDTH = 540.0  # the notes, left of the signature block
@@ -49,6 +49,7 @@ class Tps:
     count: int
     men: int
     women: int
+    place: str = ""  # the TPS's place and address from the register; empty: not entered
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,9 @@ class _Sheet:
         draw(canvas, MARGIN + 490, y, f"TPS {tps.label}", font=BOLD, size=10)
         draw(canvas, LANDSCAPE[0] - MARGIN, y, f"Hari pemungutan suara: {job.voting_day}", size=8,
              align="right")
+        if tps.place:
+            draw(canvas, MARGIN, y - 11, f"Tempat TPS {tps.label}: {tps.place}", size=8,
+                 width=LANDSCAPE[0] - 2 * MARGIN)
         note = f"{job.stage} - {job.election} - {job.desa} - TPS {tps.label}"
         page_footer(canvas, LANDSCAPE, self.page, self.total,
                     note=f"{note} ({job.dates_note})" if job.dates_note else note)

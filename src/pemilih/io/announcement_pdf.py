@@ -22,7 +22,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pemilih.domain.masking import id_expr, text_expr
+from pemilih.domain.masking import id_expr, mask_digits_in_text, text_expr
 from pemilih.domain.regions import is_kelurahan, regency_name
 from pemilih.io.announcement_pages import SEP, Tps, VillageJob, render_village
 from pemilih.io.words_id import day_and_date, long_date
@@ -45,7 +45,8 @@ BLANK_DATE = "...................................."
 def write_announcements(voters: pl.DataFrame, out_dir, *, title: str, stage: str, election_name: str,
                         voting_day: date, processes: int = 2, progress: Callable[[int], None] | None = None,
                         signed_on: date | None = None, announced: tuple[date, date] | None = None,
-                        responses_until: date | None = None, decisions: dict[str, str] | None = None) -> list[Path]:
+                        responses_until: date | None = None, decisions: dict[str, str] | None = None,
+                        places: dict[tuple[str, str], str] | None = None) -> list[Path]:
     """One PDF per village in out_dir (created if missing), named
     `<stage>_<kode desa without dots>_<DESA NAME>.pdf`; returns the paths in village-code
     order. progress(n), when given, is called with the number of villages done so far.
@@ -53,7 +54,9 @@ def write_announcements(voters: pl.DataFrame, out_dir, *, title: str, stage: str
     Each sheet names the village's regency (from its code). `announced` (first and last day)
     prints the announcement period; `responses_until` invites responses until that day: a
     list that takes none (a DPT) is printed without it. `decisions`: per village code, the
-    decision that set the list (`Keputusan Panitia ... Nomor ...`), cited on each sheet."""
+    decision that set the list (`Keputusan Panitia ... Nomor ...`), cited on each sheet.
+    `places`: (kode_desa, TPS as `001`) -> the TPS's place and address (the election's TPS
+    register), printed under its heading."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     stage_line = f"{STAGE_NAMES.get(stage.upper(), stage).upper()} ({stage})"
@@ -62,7 +65,7 @@ def write_announcements(voters: pl.DataFrame, out_dir, *, title: str, stage: str
                   signed=long_date(signed_on) if signed_on else BLANK_DATE,
                   announced=(day_and_date(announced[0]), day_and_date(announced[1])) if announced else (),
                   responses_until=day_and_date(responses_until) if responses_until else "")
-    found = villages(voters, voting_day)
+    found = villages(voters, voting_day, places)
     names = _unique([file_name(stage, v["kode_desa"], v["desa"], v["kecamatan"]) for v in found])
     known = next((regency_name(v["kode_desa"]) for v in found if regency_name(v["kode_desa"])), "")
     jobs = [VillageJob(path=str(out / name), regency=regency_name(v["kode_desa"]) or known, **common,
@@ -97,7 +100,8 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Z0-9]+", "_", text).strip("_")
 
 
-def villages(voters: pl.DataFrame, voting_day: date) -> list[dict]:
+def villages(voters: pl.DataFrame, voting_day: date,
+             places: dict[tuple[str, str], str] | None = None) -> list[dict]:
     """Per village (ordered by code): names, label, per-TPS counts and the printed columns
     joined into one string each."""
     missing = [c for c in INPUT if c not in voters.columns]
@@ -109,7 +113,8 @@ def villages(voters: pl.DataFrame, voting_day: date) -> list[dict]:
         (pl.col("jenis_kelamin") == "P").sum().alias("p"))
     per_tps: dict[str, list[Tps]] = {}
     for key, label, n, men, women in counts.iter_rows():
-        per_tps.setdefault(key, []).append(Tps(label, n, men, women))
+        per_tps.setdefault(key, []).append(Tps(label, n, men, women,
+                                                   mask_digits_in_text((places or {}).get((key, label), ""))))
     joined = table.group_by("_key", maintain_order=True).agg(
         pl.col("kode_desa", "kecamatan", "desa").first(), *[pl.col(c).str.join(SEP) for c in PRINTED])
     out = []

@@ -249,3 +249,23 @@ def signed_at(flow: Flow, place: str, day: date, who: dict) -> None:
         draw(flow.canvas, x + half / 2, top - (depth + 5) * LEADING, f"NIP. {scrub(who['nip'])}", size=SIZE,
              align="centre", width=half - 10)
     flow.y = top - (depth + 5 + (1 if who.get("nip") else 0)) * LEADING
+
+
+def wrapped_table(flow: Flow, table: Table, rows: list[list[str]], *, header_height: float = 18,
+                  shade_last: bool = False) -> None:
+    """Rows of cells under the table's header, repeated on each new page; a cell too long for
+    its column wraps over lines (never cut). `shade_last`: the last row is a total, shaded."""
+    rooms = [c.width - 2 * table.pad for c in table.columns]
+    flow.need(header_height + ROW * min(len(rows), 3))
+    flow.y = table.header(flow.canvas, flow.y, height=header_height)
+    for n, cells in enumerate(rows):
+        wrapped = [wrap(scrub(text), room, FONT, table.size) or [""] for text, room in zip(cells, rooms)]
+        depth = max(len(w) for w in wrapped)
+        lines = [[w[k] if k < len(w) else "" for w in wrapped] for k in range(depth)]
+        if flow.y - table.row_height * depth < flow.bottom:
+            flow.new_page()
+            flow.y = table.header(flow.canvas, flow.y, height=header_height)
+        top = flow.y
+        flow.y = table.rows(flow.canvas, lines, flow.y, shade=shade_last and n == len(rows) - 1)
+        if depth > 1:
+            _erase_inner_rules(flow.canvas, table, top, depth)

@@ -284,3 +284,33 @@ def page_footer(canvas: Canvas, pagesize, page: int, total: int | None = None, n
     draw(canvas, page_w - MARGIN, y, label, size=7, align="right")
     if note:
         draw(canvas, MARGIN, y, note, size=7, width=page_w - 2 * MARGIN - 90)
+
+
+def draw_many(canvas: Canvas, items) -> None:
+    """Many lines at once, each (x, y, text, font, size, align, width or None) as `draw` takes
+    them, in one text object: a page of small blocks (invitations) costs one literal, not a
+    font change and a literal per line."""
+    ops, current = ["BT"], None
+    for font in {item[3] for item in items}:
+        canvas.setFont(font, 9)  # puts the font in the document's resources
+    for x, y, text, font, size, align, width in items:
+        text = printable(text)
+        if width is not None:
+            text = fit(text, width, font, size)
+        if align != "left":
+            shift = text_width(text, font, size)
+            x -= shift if align == "right" else shift / 2
+        if (font, size) != current:
+            ops.append(f"{canvas._doc.getInternalFontName(font)} {size} Tf")
+            current = (font, size)
+        ops.append(f"1 0 0 1 {x:.2f} {y:.2f} Tm ({_stream_text(text)}) Tj")
+    ops.append("ET")
+    canvas.addLiteral("\n".join(ops))
+
+
+def dashed_lines(canvas: Canvas, segments, dash: tuple[float, float] = (4, 3), width: float = 0.5) -> None:
+    """Dashed lines ((x1, y1, x2, y2) each), e.g. the cut lines between invitations."""
+    ops = [f"q {width:.2f} w [{dash[0]:g} {dash[1]:g}] 0 d"]
+    ops += [f"{x1:.2f} {y1:.2f} m {x2:.2f} {y2:.2f} l" for x1, y1, x2, y2 in segments]
+    ops.append("S Q")
+    canvas.addLiteral("\n".join(ops))

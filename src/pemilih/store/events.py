@@ -458,6 +458,16 @@ class DocumentIssued(Payload):
 
 
 @dataclass(frozen=True)
+class TpsPlaceSet(Payload):
+    """Places of an election's TPS (store/tps_places.py): per village and TPS number its place
+    name, address and optional coordinates (`places`: dicts with kode_desa, tps, place,
+    address, lat, lon); a later event overrides an earlier one TPS by TPS. No personal data."""
+
+    election: str
+    places: list[dict] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class BallotsRecorded(Payload):
     """The ballots of one TPS on polling day (store/ballots.py): received, used, spoiled and
     unused, and the voters who came; `registered`: the TPS's DPT and DPTb when recorded. The
@@ -492,6 +502,7 @@ VILLAGE_RESOLVED = "village-resolved"  # a person picked the village of voters w
 KEY_REGISTERED = "key-registered"  # another agency's public signing key (hand-back packages)
 DOCUMENT_SETTINGS_SET = "document-settings-set"  # agency names, signatories, numbering
 DOCUMENT_ISSUED = "document-issued"  # a numbered document (decision, minutes, report) issued
+TPS_PLACE_SET = "tps-place-set"  # the place, address and coordinates of an election's TPS
 RETENTION_APPLIED = "retention-applied"  # personal data deleted past an agreement's retention
 BALLOTS_RECORDED = "ballots-recorded"  # a TPS's ballots received, used, spoiled, unused; voters who came
 
@@ -525,6 +536,7 @@ KINDS: dict[str, EventKind] = {k.name: k for k in [
     EventKind(RETENTION_APPLIED, 1, RetentionApplied),
     EventKind(DOCUMENT_SETTINGS_SET, 1, DocumentSettingsSet),
     EventKind(DOCUMENT_ISSUED, 1, DocumentIssued),
+    EventKind(TPS_PLACE_SET, 1, TpsPlaceSet),
     EventKind(BALLOTS_RECORDED, 1, BallotsRecorded),
 ]}
 # What a person reads for each kind (Bahasa Indonesia): every page and print that lists events
@@ -549,6 +561,7 @@ LABELS: dict[str, str] = {
     RETENTION_APPLIED: "data pribadi dihapus (masa retensi berakhir)",
     DOCUMENT_SETTINGS_SET: "pengaturan dokumen (instansi, penanda tangan, penomoran) dicatat",
     DOCUMENT_ISSUED: "dokumen bernomor diterbitkan",
+    TPS_PLACE_SET: "tempat TPS dicatat",
     BALLOTS_RECORDED: "penggunaan surat suara TPS dicatat",
 }
 

@@ -243,5 +243,6 @@ APPLIERS: dict[str, Callable[[Event], None]] = {
     events.RETENTION_APPLIED: _unchanged,
     events.DOCUMENT_SETTINGS_SET: _unchanged,
     events.DOCUMENT_ISSUED: _unchanged,
+    events.TPS_PLACE_SET: _unchanged,
     events.BALLOTS_RECORDED: _unchanged,
 }

@@ -1,10 +1,11 @@
 """The public look-up: is this NIK listed, and where (village, TPS)?
 
-What it answers is all it shows: the village, the TPS and the name with most letters hidden;
-never the NIK, the birth date or anything else. Against enumeration: a client may ask
-LIMIT times per WINDOW seconds (then it is told to wait), a wrong-looking NIK costs a try too,
-and the answer for "not listed" is the same whatever the reason. Every look-up is counted
-per day and outcome (LookupCount); the NIK is never stored or logged.
+What it answers is all it shows: the village, the TPS (with its place and address when the
+election's TPS register holds them) and the name with most letters hidden; never the NIK,
+the birth date or anything else. Against enumeration: a client may ask LIMIT times per
+WINDOW seconds (then it is told to wait), a wrong-looking NIK costs a try too, and the
+answer for "not listed" is the same whatever the reason. Every look-up is counted per day
+and outcome (LookupCount); the NIK is never stored or logged.
 """
 from __future__ import annotations
 
@@ -39,6 +40,8 @@ class Answer:
     kecamatan: str = ""
     tps: str = ""
     source: str = ""  # which list: the DPT of an election, or the current list
+    place: str = ""  # the TPS's place and address (the election's TPS register), when entered
+    address: str = ""
 
 
 def well_formed(nik: str) -> bool:
@@ -56,19 +59,28 @@ def find(nik: str) -> Answer:
     """The newest election DPT holding the NIK, else the current list."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT ev.nama, ev.desa, ev.kecamatan, ev.tps_number, e.name "
+            "SELECT ev.nama, ev.desa, ev.kecamatan, ev.tps_number, e.name, e.code, ev.kode_desa "
             "FROM store_electionvoter ev JOIN store_electionlist l ON l.id = ev.list_id "
             "JOIN store_election e ON e.id = l.election_id "
             "WHERE ev.nik = %s AND l.stage IN ('DPT', 'DPTb') ORDER BY l.id DESC LIMIT 1", [nik])
         row = cursor.fetchone()
         if row:
-            return Answer(True, mask_name(row[0]), row[1] or "", row[2] or "", str(row[3]), row[4])
+            place = _place(row[5], row[6], row[3])
+            return Answer(True, mask_name(row[0]), row[1] or "", row[2] or "", f"{row[3]:03d}", row[4],
+                          place.place if place else "", place.address if place else "")
         cursor.execute("SELECT nama, desa, kecamatan, tps FROM store_voter WHERE nik = %s LIMIT 1", [nik])
         row = cursor.fetchone()
         if row:
             return Answer(True, mask_name(row[0]), row[1] or "", row[2] or "", row[3] or "",
                           "Daftar pemilih berkelanjutan")
     return Answer(False)
+
+
+def _place(code: str, kode_desa: str, tps: int):
+    """The TPS's entry in the election's register (cycle/tps_places.py), None when not entered."""
+    from pemilih.cycle.tps_places import places
+    from pemilih.web import workspace
+    return places(workspace.current(), code).get((kode_desa, int(tps)))
 
 
 # --- counting: in memory, written to the database every few seconds -----------------------

@@ -308,9 +308,14 @@ def announcement(request, code: str, kode_desa: str, stage: str):
 def _announcement_file(e, made, kode_desa: str) -> Path | None:
     """The village's announcement PDF of this list: the one the job that set it printed, else
     printed now by the election step (once: kept per list, and a set list never changes)."""
+    from pemilih.cycle.tps_places import version
     pattern = f"{made.stage}_{kode_desa.replace('.', '')}_*.pdf"
-    for job in Job.objects.filter(kind=tasks.SET_LIST, status=Job.DONE, result__list=made.pk,
-                                  files_expired__isnull=True):  # expired: printed again below
+    printed = Job.objects.filter(kind=tasks.SET_LIST, status=Job.DONE, result__list=made.pk,
+                                 files_expired__isnull=True)  # expired: printed again below
+    register = version(workspace.current(), e.code)
+    if register is not None and register > made.event_id:
+        printed = printed.none()  # TPS places entered since the job printed it: printed again below
+    for job in printed:
         found = sorted((jobs.output_dir(job) / "pengumuman").glob(pattern))
         if found:
             return found[0]
