@@ -1,15 +1,19 @@
 """Pictures of the printed PDFs for readers of the documentation.
 
-    .venv/bin/python scripts/render_pdf_samples.py [--out docs/img]
+    .venv/bin/python scripts/render_pdf_samples.py [--out docs/img] [--demo DIR]
 
 Builds each kind (announcement sheet, logistics needs, hand-over minutes) from a small
 synthetic table in a temporary folder and renders its first page with
 `pdftoppm -png -r 80 -f 1 -l 1` (poppler-utils, scripts/sysdeps.sh) to
-`<out>/pdf_announcement.png`, `pdf_logistics.png`, `pdf_minutes.png`. All data is made up.
+`<out>/pdf_announcement.png`, `pdf_logistics.png`, `pdf_minutes.png`. With `--demo DIR` (the
+folder of `pemilih demo --out DIR`), also the first page of the first PDF of each kind its
+summary lists under `dokumen` (`<out>/pdf_<kind>.png`: sk_dps, ba_dpt, undangan, ...). All data
+is made up.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import shutil
 import subprocess
@@ -90,16 +94,29 @@ def build(work: Path) -> dict[str, Path]:
     return {"announcement": announcement, "logistics": logistics, "minutes": minutes}
 
 
+def from_demo(folder: Path) -> dict[str, Path]:
+    """The first PDF of each kind the demo's summary lists."""
+    listed = json.loads((folder / "ringkasan.json").read_text()).get("dokumen", {})
+    found = {}
+    for kind, paths in listed.items():
+        pdfs = [folder / p for p in paths if p.endswith(".pdf")]
+        if pdfs:
+            found[kind] = pdfs[0]
+    return found
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=str(ROOT / "docs" / "img"))
+    ap.add_argument("--demo", default=None, help="folder of `pemilih demo --out`: its documents too")
     args = ap.parse_args()
     if shutil.which("pdftoppm") is None:
         sys.exit("pdftoppm tidak ditemukan: pasang poppler-utils (scripts/sysdeps.sh)")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="pemilih-samples-") as tmp:
-        for kind, pdf in build(Path(tmp)).items():
+        kinds = build(Path(tmp)) | (from_demo(Path(args.demo)) if args.demo else {})
+        for kind, pdf in kinds.items():
             stem = Path(tmp) / f"pdf_{kind}"
             subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(stem)],
                            check=True)
