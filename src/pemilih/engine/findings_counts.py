@@ -12,6 +12,7 @@ from __future__ import annotations
 import polars as pl
 
 from pemilih.domain import codes as code_tables
+from pemilih.domain.fields import FIELD_NAMES
 
 # What a code of the tables does to the list (domain/codes EFFECTS), as the minutes say it.
 EFFECT_TEXT = {
@@ -38,9 +39,11 @@ QUALITY_TEXT = {
     "KECAMATAN-UNKNOWN": "nama kecamatan tidak dikenal",
     "KECAMATAN-MISMATCH": "nama kecamatan tidak sesuai dengan kode desa",
 }
-FIELD_TEXT = {"NIK": "NIK", "NKK": "nomor KK", "NAMA": "nama", "SEX": "jenis kelamin",
-              "KAWIN": "status perkawinan", "RT": "RT", "RW": "RW", "TPS": "TPS",
-              "KTPEL": "keterangan KTP-el", "DISABILITAS": "keterangan disabilitas"}
+# The field a data-quality code's first part names (domain/nik, domain/values), as a sentence
+# names it (domain/fields.FIELD_NAMES, the one place of those words).
+CODE_FIELDS = {"NIK": "nik", "NKK": "nkk", "NAMA": "nama", "SEX": "jenis_kelamin", "KAWIN": "status_kawin",
+               "RT": "rt", "RW": "rw", "TPS": "tps", "KTPEL": "ktp_el", "DISABILITAS": "disabilitas"}
+FIELD_TEXT = {prefix: FIELD_NAMES[column] for prefix, column in CODE_FIELDS.items()}
 PROBLEM_TEXT = {"LENGTH": "tidak 16 digit", "EMPTY": "kosong", "INVALID": "isiannya tidak sah",
                 "FLOAT": "tertulis sebagai angka pecahan (rusak oleh program lembar kerja)",
                 "REGION": "kode wilayahnya (6 digit pertama) tidak dikenal", "DIGITS": "memuat angka",
