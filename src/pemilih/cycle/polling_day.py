@@ -34,6 +34,7 @@ class PackRequest:
     signed_on: date | None = None  # the date under the signatures; None: today
     village: str | None = None  # one village's copies and invitations only (the register is whole)
     place: str = DEFAULT_PLACE
+    register: bool = True  # the register too (a village's papers on their own: without it)
 
 
 @dataclass
@@ -57,12 +58,13 @@ def run(ws, request: PackRequest, progress: Progress = SILENT) -> PackOutcome:
     if request.village is not None and request.village not in e.villages:
         raise StepError(f"Desa/lembang {request.village} tidak ikut pemilihan {e.code}")
     return write_pack(ws, e, made, Path(request.out_dir), request.who, signed_on=request.signed_on,
-                      village=request.village, place=request.place, progress=progress)
+                      village=request.village, place=request.place, register=request.register, progress=progress)
 
 
 def write_pack(ws, e, made, out: Path, who: Who, *, signed_on: date | None = None, village: str | None = None,
-               place: str = DEFAULT_PLACE, progress: Progress = SILENT) -> PackOutcome:
-    """Print the pack of a set list (`made`, store.models.ElectionList) into out."""
+               place: str = DEFAULT_PLACE, register: bool = True, progress: Progress = SILENT) -> PackOutcome:
+    """Print the pack of a set list (`made`, store.models.ElectionList) into out (the register
+    of the election's TPS too, unless told not to)."""
     import polars as pl
 
     from pemilih.cycle import documents, tps_places
@@ -99,8 +101,38 @@ def write_pack(ws, e, made, out: Path, who: Who, *, signed_on: date | None = Non
             name = f"{kind.upper()}_{tps.kode_desa.replace('.', '')}_TPS{tps.tps}.pdf"
             outcome.documents[kind].append(writer(folder / name, tps, where, head))
         progress.advance()
-    outcome.documents[REGISTER] = [write_register(ws, e, made, out, who, day=day, place=place)]
+    if register:
+        outcome.documents[REGISTER] = [write_register(ws, e, made, out, who, day=day, place=place)]
     return outcome
+
+
+def village_bundle(ws, code: str, kode_desa: str, kind: str, out: Path, who: Who) -> Path:
+    """One village's officers' copies or invitations (`kind`: COPY or INVITATION), every TPS of
+    it, printed again from the latest DPT (the same numbers) and put in one zip, a PDF per TPS
+    (each TPS's officers get their own): what a village committee downloads and prints."""
+    import zipfile
+    if kind not in (COPY, INVITATION):
+        raise StepError(f"Jenis berkas '{kind}' tidak dikenal; pilih {COPY} atau {INVITATION}")
+    printed = run(ws, PackRequest(code, str(out / "cetak"), who, village=kode_desa, register=False))
+    paths = printed.documents.get(kind, [])
+    if not paths:
+        raise StepError(f"Desa/lembang {kode_desa} tidak punya pemilih pada DPT {code}")
+    target = out / f"{kind.upper()}_{kode_desa.replace('.', '')}_{code}.zip"
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as z:
+        for path in paths:  # PDFs are compressed already
+            z.write(path, path.name)
+    return target
+
+
+def print_register(ws, code: str, out: Path, who: Who, place: str = DEFAULT_PLACE) -> Path:
+    """The register of the election's TPS as it stands today, from its latest DPT (the number it
+    was given before, when it has one)."""
+    from pemilih.store import elections
+    e = elections.election(ws, code)
+    made = elections.latest(e, "DPT")
+    if made is None:
+        raise StepError(f"DPT {e.code} belum ditetapkan; daftar TPS dicetak dari DPT")
+    return write_register(ws, e, made, out, who, day=local_today(), place=place)
 
 
 def write_register(ws, e, made, out: Path, who: Who, *, day: date, place: str = DEFAULT_PLACE) -> Path:
