@@ -327,6 +327,25 @@ def zip_announcements(out: Path, stage: str, code: str) -> Path | None:
     return target
 
 
+def zip_papers(out: Path, stage: str, code: str) -> list[Path]:
+    """The papers a set list printed into subfolders, each folder in one file beside the
+    others (a page offers a folder's top-level files only): the villages' decisions and minutes
+    (`keputusan_<stage>_<code>.zip`) and the polling-day pack (`hari_pemungutan_<code>.zip`,
+    a folder per village inside, and the TPS register)."""
+    from pemilih.cycle import list_documents, polling_day
+    zipped = []
+    for folder, target in ((out / list_documents.FOLDER, out / f"{list_documents.FOLDER}_{stage}_{code}.zip"),
+                           (out / polling_day.FOLDER, out / f"{polling_day.FOLDER}_{code}.zip")):
+        files = sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
+        if not files:
+            continue
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as z:
+            for path in files:  # PDFs are compressed already
+                z.write(path, path.relative_to(folder).as_posix())
+        zipped.append(target)
+    return zipped
+
+
 # --- public responses ------------------------------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -81,9 +81,10 @@ def reference_of(ws, code: str, stage: str, kode_desa: str, listed: str = "") ->
     return decision_reference(committee_name(kode_desa, listed), number) if number else None
 
 
-def write(ws, made, e, out: Path, who: Who) -> ListPapers:
+def write(ws, made, e, out: Path, who: Who, village: str | None = None) -> ListPapers:
     """The decision and the minutes of every village on the set list `made`
-    (store.elections.SetList) into `out`/keputusan; nothing for a stage without them (DPTb)."""
+    (store.elections.SetList) into `out`/keputusan (of `village` only, when given); nothing for
+    a stage without them (DPTb)."""
     import polars as pl
 
     from pemilih.domain.regions import regency_name
@@ -99,8 +100,10 @@ def write(ws, made, e, out: Path, who: Who) -> ListPapers:
     day = elections.set_day(made.list)
     stored = documents.settings(ws)
     voters = named(made.voters)
+    if village is not None:
+        voters = voters.filter(pl.col("kode_desa") == village)
     per_tps = sex_counts(voters, ["kode_desa", "tps_number"])
-    changes = _changes(e, made) if stage == "DPT" else {}
+    changes = _changes(e, made, village) if stage == "DPT" else {}
     dates = _dates(e, stage)
     folder = out / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
@@ -135,6 +138,21 @@ def write(ws, made, e, out: Path, who: Who) -> ListPapers:
     return printed
 
 
+def print_village(ws, code: str, stage: str, kode_desa: str, out: Path, who: Who) -> dict[str, Path]:
+    """One village's decision and minutes of the election's latest `stage` list, printed again
+    from the stored list (kind -> path: `sk_dps`, `ba_dps`...): what the job that set the list
+    printed, with the same numbers (issued now when the list was set without printing); {}
+    when the list is not set, has none of the village's voters, or the stage has no papers."""
+    from pemilih.store import elections
+    e = elections.election(ws, code)
+    made = elections.latest(e, stage)
+    if made is None or stage not in KINDS or kode_desa not in e.villages:
+        return {}
+    rows = elections.village_rows(made, kode_desa)
+    printed = write(ws, elections.SetList(made, rows, []), e, out, who, village=kode_desa)
+    return {kind: found[0] for kind, found in printed.paths.items() if found}
+
+
 def considering(stage: str, village: str, election: str, committee: str) -> tuple[str, ...]:
     from pemilih.store.elections import STAGE_NAMES
     if stage == "DPS":
@@ -155,9 +173,9 @@ def _dates(e, stage: str) -> dict:
     return notice_dates(e, stage)
 
 
-def _changes(e, made) -> dict[str, tuple[tuple[str, int, int, int], ...]]:
-    """Per village: the DPS's voters, those added, struck and corrected since, and the DPT's
-    voters, each with L and P."""
+def _changes(e, made, village: str | None = None) -> dict[str, tuple[tuple[str, int, int, int], ...]]:
+    """Per village (or of `village` only): the DPS's voters, those added, struck and corrected
+    since, and the DPT's voters, each with L and P."""
     import polars as pl
 
     from pemilih.engine.election_lists import ADDED, CORRECTED, STRUCK, changes_between, sex_counts
@@ -167,7 +185,10 @@ def _changes(e, made) -> dict[str, tuple[tuple[str, int, int, int], ...]]:
     dps = elections.latest(e, "DPS")
     if dps is None:
         return {}
-    before, after = elections.rows_of(dps), elections.rows_of(made.list)
+    if village is None:
+        before, after = elections.rows_of(dps), elections.rows_of(made.list)
+    else:  # one village's rows only: a committee's papers printed on demand
+        before, after = elections.village_rows(dps, village), elections.village_rows(made.list, village)
     counted = sex_counts(changes_between(before, after, list(COMPARED_COLUMNS)), ["kode_desa", "change"])
     on_dps, on_dpt = (sex_counts(frame, ["kode_desa"]) for frame in (before, after))
 

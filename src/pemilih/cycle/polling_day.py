@@ -34,6 +34,8 @@ class PackRequest:
     signed_on: date | None = None  # the date under the signatures; None: today
     village: str | None = None  # one village's copies and invitations only (the register is whole)
     place: str = DEFAULT_PLACE
+    register: bool = True  # the register too (a village's papers on their own: without it)
+    kinds: tuple[str, ...] = (COPY, INVITATION)  # the papers per TPS to print
 
 
 @dataclass
@@ -57,12 +59,15 @@ def run(ws, request: PackRequest, progress: Progress = SILENT) -> PackOutcome:
     if request.village is not None and request.village not in e.villages:
         raise StepError(f"Desa/lembang {request.village} tidak ikut pemilihan {e.code}")
     return write_pack(ws, e, made, Path(request.out_dir), request.who, signed_on=request.signed_on,
-                      village=request.village, place=request.place, progress=progress)
+                      village=request.village, place=request.place, register=request.register, kinds=request.kinds,
+                      progress=progress)
 
 
 def write_pack(ws, e, made, out: Path, who: Who, *, signed_on: date | None = None, village: str | None = None,
-               place: str = DEFAULT_PLACE, progress: Progress = SILENT) -> PackOutcome:
-    """Print the pack of a set list (`made`, store.models.ElectionList) into out."""
+               place: str = DEFAULT_PLACE, register: bool = True, kinds: tuple[str, ...] = (COPY, INVITATION),
+               progress: Progress = SILENT) -> PackOutcome:
+    """Print the pack of a set list (`made`, store.models.ElectionList) into out: the papers
+    of `kinds` per TPS, and the register of the election's TPS unless told not to."""
     import polars as pl
 
     from pemilih.cycle import documents, tps_places
@@ -71,11 +76,10 @@ def write_pack(ws, e, made, out: Path, who: Who, *, signed_on: date | None = Non
     from pemilih.io.invitation_pdf import write_invitations
     from pemilih.io.kpps_copy_pdf import write_kpps_copy
     from pemilih.io.polling_day import Heading, TpsPlace, tps_voters
-    from pemilih.store.elections import rows_of
+    from pemilih.store.elections import rows_of, village_rows
     day = signed_on or local_today()
-    voters = named(rows_of(made)).with_columns(pl.col("tps_number").cast(pl.String).str.zfill(3).alias("tps"))
-    if village is not None:
-        voters = voters.filter(pl.col("kode_desa") == village)
+    rows = rows_of(made) if village is None else village_rows(made, village)  # one village: its rows only
+    voters = named(rows).with_columns(pl.col("tps_number").cast(pl.String).str.zfill(3).alias("tps"))
     groups = tps_voters(voters, e.voting_day)
     places = tps_places.places(ws, e.code)
     stored, regency = documents.settings(ws), documents.regency_of(ws)
@@ -88,7 +92,8 @@ def write_pack(ws, e, made, out: Path, who: Who, *, signed_on: date | None = Non
         folder.mkdir(parents=True, exist_ok=True)
         entered = places.get((tps.kode_desa, int(tps.tps)))
         where = TpsPlace(entered.place, entered.address, entered.coordinates) if entered else TpsPlace()
-        for kind, writer in ((COPY, write_kpps_copy), (INVITATION, write_invitations)):
+        for kind, writer in ((k, w) for k, w in ((COPY, write_kpps_copy), (INVITATION, write_invitations))
+                             if k in kinds):
             key = (kind, tps.kode_desa)
             if key not in numbers:  # each village's committee numbers its own papers
                 numbers[key] = documents.issue(ws, COMMITTEE, kind, day, f"{e.code}/{kind}/{tps.kode_desa}", who,
@@ -99,8 +104,38 @@ def write_pack(ws, e, made, out: Path, who: Who, *, signed_on: date | None = Non
             name = f"{kind.upper()}_{tps.kode_desa.replace('.', '')}_TPS{tps.tps}.pdf"
             outcome.documents[kind].append(writer(folder / name, tps, where, head))
         progress.advance()
-    outcome.documents[REGISTER] = [write_register(ws, e, made, out, who, day=day, place=place)]
+    if register:
+        outcome.documents[REGISTER] = [write_register(ws, e, made, out, who, day=day, place=place)]
     return outcome
+
+
+def village_bundle(ws, code: str, kode_desa: str, kind: str, out: Path, who: Who) -> Path:
+    """One village's officers' copies or invitations (`kind`: COPY or INVITATION), every TPS of
+    it, printed again from the latest DPT (the same numbers) and put in one zip, a PDF per TPS
+    (each TPS's officers get their own): what a village committee downloads and prints."""
+    import zipfile
+    if kind not in (COPY, INVITATION):
+        raise StepError(f"Jenis berkas '{kind}' tidak dikenal; pilih {COPY} atau {INVITATION}")
+    printed = run(ws, PackRequest(code, str(out / "cetak"), who, village=kode_desa, register=False, kinds=(kind,)))
+    paths = printed.documents.get(kind, [])
+    if not paths:
+        raise StepError(f"Desa/lembang {kode_desa} tidak punya pemilih pada DPT {code}")
+    target = out / f"{kind.upper()}_{kode_desa.replace('.', '')}_{code}.zip"
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as z:
+        for path in paths:  # PDFs are compressed already
+            z.write(path, path.name)
+    return target
+
+
+def print_register(ws, code: str, out: Path, who: Who, place: str = DEFAULT_PLACE) -> Path:
+    """The register of the election's TPS as it stands today, from its latest DPT (the number it
+    was given before, when it has one)."""
+    from pemilih.store import elections
+    e = elections.election(ws, code)
+    made = elections.latest(e, "DPT")
+    if made is None:
+        raise StepError(f"DPT {e.code} belum ditetapkan; daftar TPS dicetak dari DPT")
+    return write_register(ws, e, made, out, who, day=local_today(), place=place)
 
 
 def write_register(ws, e, made, out: Path, who: Who, *, day: date, place: str = DEFAULT_PLACE) -> Path:

@@ -150,6 +150,7 @@ def set_list(job, bar) -> str:
         announce=p.get("pengumuman", True), processes=PDF_PROCESSES, schedule_reason=p.get("alasan_jadwal")), bar)
     job.result = {"list": made.list.pk, "election": p["code"], "stage": p["stage"]}
     step.zip_announcements(out, made.list.stage, p["code"])
+    step.zip_papers(out, made.list.stage, p["code"])  # the villages' papers, downloadable all at once
     message = (f"{made.list.stage} {p['code']} ditetapkan: {thousands(made.list.voters)} pemilih di {made.tps} TPS "
                f"(peristiwa #{made.list.event_id}); {len(made.paths)} berkas.")
     if made.warnings:

@@ -185,6 +185,8 @@ def election_detail(request, code: str, problems: list[str] | None = None, statu
         "chosen_title": title_of(chosen) if chosen else "",
         "problems": problems or [], "scoped": access.village_scope(request) is not None,
         "plan": plan, "responses_late": late, "responses_open": lists["DPS"] is not None,
+        "can_register": lists["DPT"] is not None  # the TPS register: DPML's, from the DPT
+        and access.RULES["pilkalem_daftar_tps"].allows(access.role_of(request)),
     }, status=status)
 
 
