@@ -69,7 +69,7 @@ def held(website, maker, tmp_path):
     for stage in ("DPS", "DPT"):
         made[stage] = election.set_list(ws, election.SetListRequest(
             CODE, stage, str(tmp_path / stage.lower()), Who("uji", "PANITIA", "Pleno"), processes=1,
-            schedule_reason=OFF))
+            schedule_reason=OFF, pack=True))
     return SimpleNamespace(site=website, ws=ws, out=tmp_path, made=made)
 
 

@@ -74,8 +74,9 @@ def test_fifty_proposals_fit_in_two_screens_and_one_opens_on_its_form(site, sign
     with page.expect_navigation():
         form.locator("button[value=terima]").click()
     assert "1 usulan diterima" in page.locator("ul.messages").inner_text()
-    from pemilih.store.review import Selection, proposals
     from django.db import connections
+
+    from pemilih.store.review import Selection, proposals
     connections["default"].close()  # read what the server wrote, not a snapshot an earlier read left open
     site.ws.activate()  # another test module of this process may have opened its own workspace since
     status = dict(proposals(site.ws, Selection(code="U")).select("finding_key", "status").iter_rows())

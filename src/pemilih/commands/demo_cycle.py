@@ -335,8 +335,8 @@ def _election(c: Cycle) -> dict:
     answered = election.record_responses(c.ws, election.ResponsesRequest(ELECTION, str(sheet), who))
     with progress.TerminalProgress() as shown:  # announced once, as the DPS
         dpt = election.set_list(c.ws, election.SetListRequest(ELECTION, "DPT", str(base / "dpt"), who,
-                                                              announce=False, schedule_reason=OFF_SCHEDULE,
-                                                              pack=False), shown)  # after the register: below
+                                                              announce=False, schedule_reason=OFF_SCHEDULE),
+                                shown)  # the polling-day pack after the TPS register: _polling_day
     print(f"  tanggapan masyarakat: {answered.counts}; DPT {dpt.list.voters:,} pemilih di {dpt.tps} TPS "
           f"(maks. {MAX_PER_TPS}); logistik -> {base / 'dpt'}")
     return {"lembang": len(lembang), "dps": dps.list.voters, "dpt": dpt.list.voters, "tps": dpt.tps,

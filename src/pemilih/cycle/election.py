@@ -112,7 +112,11 @@ class SetListRequest:
     processes: int = 2  # for the announcement PDFs
     # Why the list is set outside its scheduled period; refused there without one, kept on the event.
     schedule_reason: str | None = None
-    pack: bool = True  # a DPT: the polling-day pack (cycle/polling_day.py) in out_dir/hari_pemungutan
+    # A DPT: the polling-day pack too (cycle/polling_day.py, in out_dir/hari_pemungutan). Off by
+    # default: the pack names each TPS's place, entered once the DPT has fixed the TPS (then
+    # `pemilih tps cetak`), and it prints every voter twice (copy and invitation), a minute's
+    # work for a regency; the web's job prints it, with its progress shown.
+    pack: bool = False
 
     def __post_init__(self):
         if self.stage not in ELECTION_STAGES:

@@ -147,7 +147,8 @@ def set_list(job, bar) -> str:
     out = jobs.output_dir(job)
     made = step.set_list(workspace.current(), step.SetListRequest(
         p["code"], p["stage"], str(out), _who(p), reserve_percent=p.get("cadangan"),
-        announce=p.get("pengumuman", True), processes=PDF_PROCESSES, schedule_reason=p.get("alasan_jadwal")), bar)
+        announce=p.get("pengumuman", True), processes=PDF_PROCESSES, schedule_reason=p.get("alasan_jadwal"),
+        pack=True), bar)
     job.result = {"list": made.list.pk, "election": p["code"], "stage": p["stage"]}
     step.zip_announcements(out, made.list.stage, p["code"])
     step.zip_papers(out, made.list.stage, p["code"])  # the villages' papers, downloadable all at once
