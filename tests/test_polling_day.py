@@ -274,9 +274,12 @@ def test_dpml_and_a_committee_enter_places_on_the_web(held):
     assert held.site.client("kpu").get(f"/pilkalem/{CODE}/tempat-tps/").status_code in (302, 403)
 
 
-def test_the_command_records_a_place_and_refuses_bad_coordinates(held, capsys):
+def test_the_command_records_a_place_and_refuses_bad_coordinates(held, store_location, capsys, monkeypatch):
     from pemilih.cli import main
-    where = ["--workspace", str(held.ws.path), "--pemilihan", CODE]
+    folder, url = store_location
+    if url:  # the command opens the workspace's store as a person would: by folder and DATABASE_URL
+        monkeypatch.setenv("DATABASE_URL", url)
+    where = ["--workspace", str(folder), "--pemilihan", CODE]
     assert main(["tps", "atur", *where, "--desa", B, "--tps", "1", "--tempat", "Halaman Gereja",
                  "--alamat", "Dusun Buntu", "--koordinat=-3,119.9"]) == 0
     assert main(["tps", "atur", *where, "--desa", B, "--tps", "1", "--tempat", "Halaman Gereja",

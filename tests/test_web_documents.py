@@ -58,14 +58,19 @@ def test_a_committee_sets_its_own_chairman_only(website):
     assert "Lembang Limbong" in page and "Komisi Pemilihan Umum" not in page
 
 
-def test_a_village_chairman_is_set_by_command_and_a_wrong_village_refused(website, capsys):
+def test_a_village_chairman_is_set_by_command_and_a_wrong_village_refused(website, store_location, capsys,
+                                                                          monkeypatch):
     from pemilih.cli import main
     from pemilih.cycle import documents
-    ws = str(website.ws.path)
+    folder, url = store_location
+    if url:
+        monkeypatch.setenv("DATABASE_URL", url)
+    ws = str(folder)
     assert main(["dokumen", "atur", "--workspace", ws, "--untuk", "PANITIA", "--desa", LIMBONG,
                  "--penandatangan", "Daniel Rante", "--nip", NIP]) == 0
     assert main(["dokumen", "atur", "--workspace", ws, "--untuk", "KPU", "--desa", LIMBONG,
                  "--penandatangan", "X"]) != 0
     assert "hanya disebut untuk panitia" in capsys.readouterr().err
+    website.ws.activate()
     stored = documents.settings(website.ws)
     assert documents.profile(stored, "PANITIA", "", village=LIMBONG).signer == "Daniel Rante"
