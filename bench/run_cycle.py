@@ -5,7 +5,9 @@
 Each step runs as its own `pemilih` process, as an operator runs it (start-up included), on
 a SQLite workspace holding the imported list: share (151 workbooks), collect (151 workbooks
 filled in by the committees' script), the DPT with TPS assignment and logistics (the list
-stored with its TPS, the logistics XLSX/PDF written), the announcement PDFs of every TPS (the
+stored with its TPS, the logistics XLSX/PDF written, the decision and minutes of every village),
+the polling-day pack (`pemilih tps cetak`: officers' copy and invitations of every TPS, the TPS
+register), the announcement PDFs of every TPS (the
 DPS of an election held in all 151 villages, set and printed), the hand-back package, and KPU's apply.
 The table gives median wall time, CPU time (user + system of the process tree) and peak
 memory (summed PSS, from one extra sampled run; see bench/measure.py).
@@ -117,6 +119,11 @@ def main() -> None:
         results["dpt_tps_logistics"] = measure.repeat(
             election + ["dpt", "--workspace", str(ws), "--kode", "B", "--out", str(work / "dpt"),
                         "--tanpa-pengumuman", "--tanpa-daftar", *off], args.repeat, memory_run=True)
+        # The polling-day pack of every TPS (officers' copy and invitations per TPS, the TPS
+        # register), printed once the DPT is set (issue 14); no target named, measured to be known.
+        results["polling_day_pack"] = measure.repeat(
+            PEMILIH + ["tps", "cetak", "--workspace", str(ws), "--pemilihan", "B", "--out", str(work / "pack")],
+            args.repeat, memory_run=True, before=lambda: shutil.rmtree(work / "pack", ignore_errors=True))
         results["announcements"] = measure.repeat(
             election + ["dps", "--workspace", str(ws), "--kode", "B", "--out", str(work / "dps"), "--tanpa-daftar",
                         *off], args.repeat, memory_run=True,
