@@ -216,3 +216,14 @@ def test_the_announcement_cites_the_decision(pilkalem, tmp_path):
     # the same sheet printed on demand (the web) cites the same decision
     page = election.village_announcement(pilkalem, "PILKALEM2027", A, "DPS", tmp_path / "web")
     assert f"Ditetapkan dengan Keputusan {COMMITTEE_A} Nomor {number}." in words(pdf_text(page))
+
+
+def test_a_list_set_without_its_papers_issues_no_number(pilkalem, tmp_path):
+    """`--tanpa-keputusan`: the list is set and announced, nothing numbered; the papers are
+    printed later from the election page, numbered then."""
+    from pemilih.store import events
+    from pemilih.store.models import Event
+    dps = set_list(pilkalem, "DPS", tmp_path / "dps", papers=False)
+    assert not (tmp_path / "dps" / "keputusan").exists()
+    assert any(p.name.startswith("DPS_") and p.suffix == ".pdf" for p in dps.paths)  # announced all the same
+    assert not Event.objects.filter(kind=events.DOCUMENT_ISSUED).exists()

@@ -16,6 +16,7 @@ from io import BytesIO
 
 import pytest
 from django.utils import timezone
+from test_web_election import _set
 
 from webcoklit import agree
 
@@ -53,14 +54,6 @@ def _create(client, code="PK27"):
         "maks_tps": str(CAP), "cakupan": "pilih", "desa": [A, B], "alasan": "SK Bupati"})
 
 
-def _set(site, client, stage, code="PK27", **form):
-    from pemilih.web.models import Job
-    answer = client.post(f"/pilkalem/{code}/tetapkan/{stage}/", form)
-    assert answer.status_code == 302 and answer["Location"].startswith("/pekerjaan/")
-    assert site.run_jobs() == 1
-    job = Job.objects.get(pk=int(answer["Location"].split("/")[2]))
-    assert job.status == Job.DONE, job.message
-    return job
 
 
 def _text(body: bytes, tmp_path, name: str) -> str:

@@ -198,6 +198,32 @@ def small_regency(tmp_path_factory) -> Path:
     return out
 
 
+LIMBONG = "73.26.01.2010"  # a lembang of kecamatan Rantepao in the region reference
+
+
+@pytest.fixture(scope="module")
+def with_election(live_site, small_regency):
+    """with_election(villages, stages) -> live_site holding the small regency's list, an
+    agreement, the Pilkalem PK27 over `villages` with `stages` set (unprinted), and the account
+    of Limbong's committee (`live_site.panitia`): what the committee's pages are tried on."""
+    def make(villages=(LIMBONG, "73.26.01.2011"), stages=("DPS",)):
+        from pemilih.cycle import election as step
+        from pemilih.cycle.common import Who
+        live_site.receive(small_regency / "kpu" / "dpt_7326.csv")
+        live_site.agreement()
+        live_site.ws.activate()
+        today = timezone.localdate()
+        who = Who("Uji", "DPML", "uji peramban")
+        step.create(live_site.ws, step.CreateRequest("PK27", "Pemilihan Kepala Lembang 2027",
+                                                     today + timedelta(days=90), today, tuple(villages), who,
+                                                     regime="PILKALEM"))
+        for stage in stages:
+            step.set_list(live_site.ws, step.SetListRequest("PK27", stage, None, who, schedule_reason="uji peramban"))
+        live_site.panitia = live_site.create_account("panitia", kode_desa=LIMBONG)
+        return live_site
+    return make
+
+
 # --- the browser ----------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

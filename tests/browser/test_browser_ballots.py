@@ -6,10 +6,7 @@ its DPS and DPT set by the library (cycle/election.py) as DPML's jobs would set 
 """
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 
@@ -17,22 +14,11 @@ LIMBONG = "73.26.01.2010"
 
 
 @pytest.fixture(scope="module")
-def site(live_site, small_regency):
+def site(with_election):
     from pemilih.cycle import ballots
-    from pemilih.cycle import election as step
-    from pemilih.cycle.common import Who
-    live_site.receive(small_regency / "kpu" / "dpt_7326.csv")
-    live_site.agreement()
-    live_site.ws.activate()
-    today = timezone.localdate()
-    who = Who("Uji", "DPML", "uji peramban")
-    step.create(live_site.ws, step.CreateRequest("PK27", "Pemilihan Kepala Lembang 2027", today + timedelta(days=90),
-                                                 today, (LIMBONG,), who, regime="PILKALEM"))
-    for stage in ("DPS", "DPT"):
-        step.set_list(live_site.ws, step.SetListRequest("PK27", stage, None, who, schedule_reason="uji peramban"))
-    live_site.first_tps = ballots.tps_of(live_site.ws, "PK27", LIMBONG)[0]
-    live_site.panitia = live_site.create_account("panitia", kode_desa=LIMBONG)
-    return live_site
+    site = with_election(villages=(LIMBONG,), stages=("DPS", "DPT"))
+    site.first_tps = ballots.tps_of(site.ws, "PK27", LIMBONG)[0]
+    return site
 
 
 def test_the_balance_is_said_as_the_figures_are_typed_and_a_balanced_record_is_kept(site, signed_in, phone):

@@ -10,10 +10,7 @@ store before the page is used; what the pages must show is written here by hand.
 """
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 
@@ -25,20 +22,10 @@ TOUCH = 44  # px: the smallest field or button a thumb should have to hit
 
 
 @pytest.fixture(scope="module")
-def site(live_site, small_regency):
-    from pemilih.cycle import election as step
-    from pemilih.cycle.common import Who
-    live_site.receive(small_regency / "kpu" / "dpt_7326.csv")
-    live_site.agreement()
-    live_site.ws.activate()
-    today = timezone.localdate()
-    who = Who("Uji", "DPML", "uji peramban")
-    step.create(live_site.ws, step.CreateRequest("PK27", "Pemilihan Kepala Lembang 2027", today + timedelta(days=90),
-                                                 today, (LIMBONG, "73.26.01.2011"), who, regime="PILKALEM"))
-    step.set_list(live_site.ws, step.SetListRequest("PK27", "DPS", None, who))
-    live_site.panitia = live_site.create_account("panitia", kode_desa=LIMBONG)
-    live_site.voters = _limbong_voters(live_site)
-    return live_site
+def site(with_election):
+    site = with_election()
+    site.voters = _limbong_voters(site)
+    return site
 
 
 def _limbong_voters(site) -> list[dict]:

@@ -7,10 +7,7 @@ reference names Limbong (a desa of Toraja Utara: a lembang), with the DPS set by
 """
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 
@@ -18,19 +15,8 @@ LIMBONG = "73.26.01.2010"
 
 
 @pytest.fixture(scope="module")
-def site(live_site, small_regency):
-    from pemilih.cycle import election as step
-    from pemilih.cycle.common import Who
-    live_site.receive(small_regency / "kpu" / "dpt_7326.csv")
-    live_site.agreement()
-    live_site.ws.activate()
-    today = timezone.localdate()
-    who = Who("Uji", "DPML", "uji peramban")
-    step.create(live_site.ws, step.CreateRequest("PK27", "Pemilihan Kepala Lembang 2027", today + timedelta(days=90),
-                                                 today, (LIMBONG, "73.26.01.2011"), who, regime="PILKALEM"))
-    step.set_list(live_site.ws, step.SetListRequest("PK27", "DPS", None, who))
-    live_site.panitia = live_site.create_account("panitia", kode_desa=LIMBONG)
-    return live_site
+def site(with_election):
+    return with_election()
 
 
 def _within_width(page, selector: str) -> None:

@@ -49,6 +49,10 @@ def register(sub):
                         help="persen surat suara cadangan per TPS untuk daftar ini (bawaan: cadangan pemilihan)")
         sp.add_argument("--tanpa-pengumuman", action="store_true", help="jangan cetak PDF pengumuman")
         sp.add_argument("--tanpa-daftar", action="store_true", help="jangan tulis daftar sebagai xlsx")
+        if stage != "dptb":
+            sp.add_argument("--tanpa-keputusan", action="store_true",
+                            help="jangan cetak keputusan dan berita acara penetapan per desa (dapat dicetak nanti "
+                                 "dari halaman pemilihan)")
         if stage == "dpt":
             sp.add_argument("--paket", action="store_true",
                             help="cetak juga paket hari pemungutan (salinan DPT untuk KPPS, undangan, daftar TPS); "
@@ -90,7 +94,8 @@ def _set(args) -> int:
     request = election.SetListRequest(args.kode, STAGES[args.action], args.out, common.who(args),
                                       reserve_percent=args.cadangan, announce=not args.tanpa_pengumuman,
                                       listing=not args.tanpa_daftar, processes=args.proses,
-                                      schedule_reason=args.alasan_jadwal, pack=getattr(args, "paket", False))
+                                      schedule_reason=args.alasan_jadwal, pack=getattr(args, "paket", False),
+                                      papers=not getattr(args, "tanpa_keputusan", False))
     with common.progress() as shown:
         made = election.set_list(common.workspace(args), request, shown)
     print(f"{made.list.stage} {args.kode} ditetapkan: {made.list.voters:,} pemilih, {made.tps} TPS "

@@ -117,6 +117,7 @@ class SetListRequest:
     # `pemilih tps cetak`), and it prints every voter twice (copy and invitation), a minute's
     # work for a regency; the web's job prints it, with its progress shown.
     pack: bool = False
+    papers: bool = True  # the committee's decision and minutes per village (cycle/list_documents.py)
 
     def __post_init__(self):
         if self.stage not in ELECTION_STAGES:
@@ -169,8 +170,8 @@ def set_list(ws, request: SetListRequest, progress: Progress = SILENT) -> SetLis
         villages = made.voters["kode_desa"].n_unique() if made.voters.height else 0
         progress.stage("Mencetak daftar, pengumuman dan logistik", villages or None)
         paths = publish(made, e, Path(request.out_dir), processes=request.processes, announce=request.announce,
-                        listing=request.listing, progress=progress, ws=ws, who=request.who,
-                        places=place_lines(ws, e.code))
+                        listing=request.listing, progress=progress, ws=ws if request.papers else None,
+                        who=request.who, places=place_lines(ws, e.code))
         if request.stage == DPT and request.pack and made.voters.height:
             from pemilih.cycle import polling_day
             paths += polling_day.write_pack(ws, e, made.list, Path(request.out_dir) / polling_day.FOLDER, request.who,

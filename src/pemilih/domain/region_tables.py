@@ -109,6 +109,7 @@ def printed_name_table() -> pl.DataFrame:
 LEMBANG_REGENCIES = ("73.18", "73.26")
 
 
+@lru_cache(maxsize=100_000)  # every document of a village asks again; the reference does not change
 def village_names(code: str) -> tuple[str, str, str] | None:
     """(name, kecamatan, kind) of a village of the reference (`Limbong`, `Rantepao`, `desa`);
     None when the reference has no such village."""

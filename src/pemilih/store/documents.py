@@ -46,10 +46,15 @@ def issued(ws, agency: str, document: str, subject: str) -> str | None:
     """The number the document was given (`issue`), None when it has none yet: for reprinting
     a reference to it without issuing one."""
     ws.activate()
-    for p in Event.objects.filter(kind=events.DOCUMENT_ISSUED).values_list("payload", flat=True):
-        if p.get("agency") == agency and p.get("document") == document and p.get("subject") == subject:
-            return p["number"]
-    return None
+    return _numbered(agency, document).filter(payload__subject=subject).values_list(
+        "payload__number", flat=True).first()
+
+
+def _numbered(agency: str, document: str):
+    """The agency's issued documents of that kind, selected by the database: a regency's lists
+    issue hundreds (two per village and stage), each issue looking up the ones before."""
+    return Event.objects.filter(kind=events.DOCUMENT_ISSUED, payload__agency=agency,
+                                payload__document=document).order_by("seq")
 
 
 def issue(ws, agency: str, document: str, subject: str, year: int, make_number, *, actor: str,
@@ -60,12 +65,11 @@ def issue(ws, agency: str, document: str, subject: str, year: int, make_number, 
     kind in `year` (in `series`: each village's committee numbers its own), recorded as an event."""
     ws.activate()
     with transaction.atomic():
-        issued = [p for p in Event.objects.filter(kind=events.DOCUMENT_ISSUED).values_list("payload", flat=True)
-                  if p.get("agency") == agency and p.get("document") == document]
-        for p in issued:
-            if p.get("subject") == subject:
-                return p["number"]
-        running = sum(1 for p in issued if p.get("year") == year and p.get("series", "") == series) + 1
+        before = _numbered(agency, document).filter(payload__subject=subject).values_list(
+            "payload__number", flat=True).first()
+        if before is not None:
+            return before
+        running = _numbered(agency, document).filter(payload__year=year, payload__series=series).count() + 1
         number = make_number(running)
         changes.check_who(actor, agency_of_actor, reason)
         event = Event.write(events.DOCUMENT_ISSUED, events.DocumentIssued(

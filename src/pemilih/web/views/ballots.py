@@ -12,9 +12,10 @@ import tempfile
 from pathlib import Path
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from pemilih.cycle import ballots as step
 from pemilih.cycle.common import StepError, Who, is_refusal
@@ -106,14 +107,18 @@ def _pdf(path: Path) -> HttpResponse:
     return response
 
 
-def ballot_minutes(request, code: str, kode_desa: str):
-    """One TPS's minutes of the ballots (blank until its counts are recorded)."""
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+def _printable_places(request, code: str, kode_desa: str):
+    """The village's TPS to print for; 404 for an election or village that has none."""
     try:
-        places = _places(request, code, kode_desa)
+        return _places(request, code, kode_desa)
     except StepError:
         raise Http404 from None
+
+
+@require_POST  # printing issues a number
+def ballot_minutes(request, code: str, kode_desa: str):
+    """One TPS's minutes of the ballots (blank until its counts are recorded)."""
+    places = _printable_places(request, code, kode_desa)
     place = next((p for p in places if str(p.tps) == request.POST.get("tps", "").strip()), None)
     if place is None:
         raise Http404
@@ -122,14 +127,10 @@ def ballot_minutes(request, code: str, kode_desa: str):
         return _pdf(step.print_minutes(workspace.current(), code, place, Path(folder), who))
 
 
+@require_POST
 def logistics_receipts(request, code: str, kode_desa: str):
     """The village's equipment receipts, one page per TPS."""
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    try:
-        places = _places(request, code, kode_desa)
-    except StepError:
-        raise Http404 from None
+    places = _printable_places(request, code, kode_desa)
     if not places:
         raise Http404
     who = Who(**access.who(request, step.PRINT_REASON + " (web)"))
