@@ -47,6 +47,11 @@ def facts(ws: Path) -> dict:
         nik = cur.fetchone()
     committee = Account.objects.filter(user__username="panitia").first()
     village = committee.kode_desa if committee else (busiest[0] if busiest else "")
+    if not committee and election:  # a committee of a village the election is held in
+        from pemilih.store.models import Election
+        held = Election.objects.get(code=election[0]).villages
+        if held and village not in held:
+            village = held[0]
     with connection.cursor() as cur:  # a voter of the committee's village, for its counter's NIK search
         cur.execute("SELECT nik FROM store_voter WHERE kode_desa = %s AND length(nik) = 16 ORDER BY position LIMIT 1",
                     [village])
@@ -145,6 +150,7 @@ def main() -> None:
 def take_all(s: Shooter, known: dict, args) -> None:
     s.shot("login", None, "/")
     s.shot("home", "dpml", "/beranda/")
+    s.shot("home_panitia", "panitia", "/beranda/")  # the committee's: its village, stage, deadline, next step
     s.shot("voters", "dpml", "/pemilih/")
     s.shot("review", "dpml", "/tinjau/", action=_open_first_evidence)
     s.shot("coklit", "panitia", "/coklit/")
@@ -174,6 +180,9 @@ def _open_first_evidence(page) -> None:
 
 
 def _look_up(page, nik: str) -> None:
+    """Search a NIK where the page offers the search (responses closed: the page as it is)."""
+    if not page.locator("input[name=nik]").count():
+        return
     page.fill("input[name=nik]", nik)
     with page.expect_navigation():
         page.click("form button[type=submit]")
