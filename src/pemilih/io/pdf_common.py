@@ -253,14 +253,20 @@ def draw(canvas: Canvas, x: float, y: float, text, *, font: str = FONT, size: fl
          align: str = "left", width: float | None = None) -> None:
     """One line of text (cut to width when given). Written as a literal like the table
     cells: reportlab's drawString costs more than the rest of a page's title block."""
+    x, text = _placed(x, text, font, size, align, width)
+    canvas.setFont(font, size)
+    canvas.addLiteral(f"BT 1 0 0 1 {x:.2f} {y:.2f} Tm ({_stream_text(text)}) Tj ET")
+
+
+def _placed(x: float, text, font: str, size: float, align: str, width: float | None) -> tuple[float, str]:
+    """Where a line starts and what of it is printed: cut to width, shifted for its alignment."""
     text = printable(text)
     if width is not None:
         text = fit(text, width, font, size)
     if align != "left":
         shift = text_width(text, font, size)
         x -= shift if align == "right" else shift / 2
-    canvas.setFont(font, size)
-    canvas.addLiteral(f"BT 1 0 0 1 {x:.2f} {y:.2f} Tm ({_stream_text(text)}) Tj ET")
+    return x, text
 
 
 def title_block(canvas: Canvas, pagesize, lines: list[tuple[str, str, float]],
@@ -294,12 +300,7 @@ def draw_many(canvas: Canvas, items) -> None:
     for font in {item[3] for item in items}:
         canvas.setFont(font, 9)  # puts the font in the document's resources
     for x, y, text, font, size, align, width in items:
-        text = printable(text)
-        if width is not None:
-            text = fit(text, width, font, size)
-        if align != "left":
-            shift = text_width(text, font, size)
-            x -= shift if align == "right" else shift / 2
+        x, text = _placed(x, text, font, size, align, width)
         if (font, size) != current:
             ops.append(f"{canvas._doc.getInternalFontName(font)} {size} Tf")
             current = (font, size)
