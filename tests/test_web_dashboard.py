@@ -411,3 +411,25 @@ def test_the_kecamatan_choice_runs_in_code_order_not_by_name(website, maker):
     page = website.client("kpu").get("/rekap/" + _query()).content.decode()
     select = page.split('<select name="kecamatan">')[1].split("</select>")[0]
     assert re.findall(r'<option value="(73\.26\.\d\d)"', select) == ["73.26.01", "73.26.02", "73.26.04"]
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) tidak terpasang")
+def test_only_kpu_numbers_its_report_others_print_the_number_it_gave(website, maker, tmp_path):
+    """A viewer's or Disdukcapil's download issues no KPU number (a dotted line); once KPU has
+    printed the report, theirs carries KPU's number."""
+    from pemilih.store import events
+    from pemilih.store.models import Event
+
+    def number_on(role: str) -> str:
+        response = website.client(role).get("/rekap/unduh/pdf/" + _query())
+        path = tmp_path / f"{role}.pdf"
+        path.write_bytes(response.content)
+        text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+        return re.search(r"Nomor: *(\S*)", text)[1]
+    _tiny(website.ws, maker)
+    assert not number_on("pemantau").startswith("001/")
+    assert not Event.objects.filter(kind=events.DOCUMENT_ISSUED).exists()
+    kpu = number_on("kpu")
+    assert kpu.startswith("001/") and "/KPU/" in kpu
+    assert number_on("pemantau") == kpu and number_on("disdukcapil") == kpu
+    assert Event.objects.filter(kind=events.DOCUMENT_ISSUED).count() == 1

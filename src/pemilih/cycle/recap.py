@@ -135,7 +135,8 @@ def write_pdf(result, path: Path, kecamatan: str | None = None, printed_on: date
               ws=None, who: Who | None = None, place: str = REPORT_PLACE) -> Path:
     """The Rakor report of `result`. With `ws`: under KPU's letterhead and signature block (its
     settings in cycle/documents); with `who` as well: numbered (one number per period, code
-    table and kecamatan, the same when printed again); else the number is a dotted line."""
+    table and kecamatan, the same when printed again); else the number it was given, if any,
+    or a dotted line."""
     from pemilih.io.rakor_pdf import write_rakor_pdf
     day = printed_on or local_today()
     number, issuer = "", None
@@ -143,8 +144,12 @@ def write_pdf(result, path: Path, kecamatan: str | None = None, printed_on: date
         from pemilih.cycle import documents
         kpu = documents.profile(documents.settings(ws), REPORT_AGENCY, documents.regency_of(ws))
         issuer = {"agency": kpu.full_name, "name": kpu.signer, "position": kpu.position, "nip": kpu.nip}
+        about = report_subject(result, kecamatan)
         if who is not None:
-            number = documents.issue(ws, REPORT_AGENCY, REPORT_KIND, day, report_subject(result, kecamatan), who)
+            number = documents.issue(ws, REPORT_AGENCY, REPORT_KIND, day, about, who)
+        else:
+            from pemilih.store.documents import issued
+            number = issued(ws, REPORT_AGENCY, REPORT_KIND, about) or ""
     write_rakor_pdf(result, path, title=REPORT_TITLE, printed_on=day, kecamatan=kecamatan, number=number,
                     issuer=issuer, place=place)
     return Path(path)

@@ -177,9 +177,13 @@ def export_pdf(request):
     from pemilih.cycle.common import Who
     from pemilih.web import access, workspace
 
-    def write(result, path, name):  # numbered by KPU's scheme, the number kept when printed again
+    # Numbered by KPU's scheme when KPU prints it (the number kept when printed again); anyone
+    # else gets the number KPU gave it, or a dotted line: a viewer never issues KPU's documents.
+    issues = access.role_of(request) in (Role.KPU, Role.ADMIN)
+
+    def write(result, path, name):
         recap.write_pdf(result, path, kecamatan=name, printed_on=rakor.today(), ws=workspace.current(),
-                        who=Who(**access.who(request, REASON_REPORT)))
+                        who=Who(**access.who(request, REASON_REPORT)) if issues else None)
     return _export(request, write, "pdf", "application/pdf")
 
 
