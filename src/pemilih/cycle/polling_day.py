@@ -65,7 +65,7 @@ def run(ws, request: PackRequest, progress: Progress = SILENT) -> PackOutcome:
 
 def write_pack(ws, e, made, out: Path, who: Who, *, signed_on: date | None = None, village: str | None = None,
                place: str = DEFAULT_PLACE, register: bool = True, kinds: tuple[str, ...] = (COPY, INVITATION),
-               progress: Progress = SILENT) -> PackOutcome:
+               progress: Progress = SILENT, processes: int = 2) -> PackOutcome:
     """Print the pack of a set list (`made`, store.models.ElectionList) into out: the papers
     of `kinds` per TPS, and the register of the election's TPS unless told not to."""
     import polars as pl
@@ -75,6 +75,7 @@ def write_pack(ws, e, made, out: Path, who: Who, *, signed_on: date | None = Non
     from pemilih.engine.election_lists import named
     from pemilih.io.invitation_pdf import write_invitations
     from pemilih.io.kpps_copy_pdf import write_kpps_copy
+    from pemilih.io.pack_render import PackJob, render_all
     from pemilih.io.polling_day import Heading, TpsPlace, tps_voters
     from pemilih.store.elections import rows_of, village_rows
     day = signed_on or local_today()
@@ -85,8 +86,8 @@ def write_pack(ws, e, made, out: Path, who: Who, *, signed_on: date | None = Non
     stored, regency = documents.settings(ws), documents.regency_of(ws)
     hours = rules(e.regime).voting_hours
     outcome = PackOutcome({COPY: [], INVITATION: []}, len(groups), voters.height)
-    progress.stage("Mencetak salinan DPT untuk KPPS dan undangan per TPS", len(groups) or None)
     numbers: dict[tuple[str, str], str] = {}
+    jobs: list[tuple[str, PackJob]] = []
     for tps in groups:
         folder = out / f"{tps.kode_desa.replace('.', '')}_{_slug(tps.desa)}"
         folder.mkdir(parents=True, exist_ok=True)
@@ -102,8 +103,11 @@ def write_pack(ws, e, made, out: Path, who: Who, *, signed_on: date | None = Non
             signer = {"name": committee.signer, "position": committee.position, "nip": committee.nip}
             head = Heading(e.name, e.voting_day, hours, committee.full_name, numbers[key], day, signer, regency)
             name = f"{kind.upper()}_{tps.kode_desa.replace('.', '')}_TPS{tps.tps}.pdf"
-            outcome.documents[kind].append(writer(folder / name, tps, where, head))
-        progress.advance()
+            jobs.append((kind, PackJob(writer, folder / name, tps, where, head)))
+    # Numbers issued above, in this process; the drawing, the bulk of the time, in workers.
+    progress.stage("Mencetak salinan DPT untuk KPPS dan undangan per TPS", len(jobs) or None)
+    for (kind, _), path in zip(jobs, render_all([job for _, job in jobs], processes, progress.advance)):
+        outcome.documents[kind].append(path)
     if register:
         outcome.documents[REGISTER] = [write_register(ws, e, made, out, who, day=day, place=place)]
     return outcome
