@@ -169,3 +169,26 @@ def test_key_file_that_is_not_one_is_refused(tmp_path, extract):
         _encode(tmp_path, extract, bad)
     with pytest.raises(StepError, match="tidak boleh sama"):
         step.EncodeRequest((str(extract),), str(bad), str(extract))
+
+
+def test_encoded_file_reads_back_as_encoded_with_marks_taken_off(tmp_path, extract):
+    """A CLK beginning with `+` (base64 may) is written with the spreadsheet mark (formats.md
+    section 1) and read back without it."""
+    import polars as pl
+
+    from pemilih.contract import ENCODED_REGISTRY_HEADERS
+    from pemilih.engine.registry_encode import encode
+    from pemilih.io.read import read_files
+    from pemilih.io.registry_encoded import is_encoded, read, write
+    key = tmp_path / "k.txt"
+    step.make_key(key)
+    done = _encode(tmp_path, extract, key)
+    written = _read(done.out)
+    assert is_encoded(list(written[0])) and not is_encoded(REGISTRY_HEADER)
+    expected = encode(read_files([str(extract)], kind="registry").records, _key_bytes(key))
+    assert read(done.out).rows() == expected.rows()
+    row = dict.fromkeys(ENCODED_REGISTRY_HEADERS, "")
+    row.update(clk_nama="+AAAB/w==", token_nik="ab" * 32)
+    path = write(pl.DataFrame([row]), tmp_path / "plus.csv")
+    assert _read(path)[0]["CLK_NAMA_LGKP"] == "'+AAAB/w=="
+    assert read(path).row(0, named=True) == row

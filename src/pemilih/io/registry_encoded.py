@@ -1,4 +1,4 @@
-"""Writing an encoded civil-registry extract (formats.md section 10): a CSV, UTF-8 without
+"""Writing and reading an encoded civil-registry extract (formats.md section 10): a CSV, UTF-8 without
 BOM, `,`, the headers of ENCODED_REGISTRY_HEADERS in that order, every value text.
 
 A CLK is base64 and may begin with `+`, which a spreadsheet would run: values go through the
@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from pemilih.contract import ENCODED_REGISTRY_HEADERS
-from pemilih.domain.formula import csv_safe
+from pemilih.domain.formula import csv_read_back, csv_safe
 
 
 def write(encoded: pl.DataFrame, path: str | os.PathLike) -> Path:
@@ -28,3 +28,19 @@ def write(encoded: pl.DataFrame, path: str | os.PathLike) -> Path:
     finally:
         partial.unlink(missing_ok=True)
     return target
+
+
+def is_encoded(header: list[str]) -> bool:
+    """Whether a CSV header is an encoded extract's (its first column is TOKEN_NIK)."""
+    return bool(header) and header[0].lstrip("\ufeff").strip() == ENCODED_REGISTRY_HEADERS["token_nik"]
+
+
+def read(path: str | os.PathLike) -> pl.DataFrame:
+    """An encoded extract as written: canonical names, every value text, blanks empty, the
+    spreadsheet marks taken off. ValueError (Bahasa Indonesia) when a column is missing."""
+    frame = pl.read_csv(path, infer_schema=False)
+    headers = {h: c for c, h in ENCODED_REGISTRY_HEADERS.items()}
+    missing = [h for h in headers if h not in frame.columns]
+    if missing:
+        raise ValueError(f"{Path(path).name} bukan ekstrak terenkode: kolom {', '.join(missing)} tidak ada")
+    return csv_read_back(frame.select(list(headers)).rename(headers).fill_null(""))
