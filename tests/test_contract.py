@@ -66,6 +66,7 @@ INTERNAL = {
     "RECAP_STATE_COLUMNS": "the store's replay handing the engine the list at a moment",
     "EXPORT_ELEMENTS": "canonical names an agreement must allow per export (store/agreements.py)",
     "EXPORT_LABELS": "the exports' names in messages",
+    "ENCODED_FROM": "canonical names: which registry column each token and CLK of ENCODED_REGISTRY_HEADERS encodes",
 }
 
 

@@ -7,8 +7,9 @@ take their names from this module and never spell a column of a file themselves.
 
 Sections follow docs/formats.md: 2 the KPU list, 3 the civil-registry extract, 4 findings,
 5 the hand-back package, 6 code tables, 7 the coklit workbook, 8 public responses, 9 the
-printed and downloaded tables (election lists, TPS, recap). Section 1 (values) is the
-domain's (pemilih.domain.values, pemilih.domain.nik, pemilih.domain.masking).
+printed and downloaded tables (election lists, TPS, recap), 10 the encoded civil-registry
+extract. Section 1 (values) is the domain's (pemilih.domain.values, pemilih.domain.nik,
+pemilih.domain.masking).
 
 Polars is named here only in annotations, never imported: the workbook readers of
 `pemilih check` are forked before anything has loaded Polars (io/sheets.py).
@@ -384,3 +385,28 @@ RECAP_MEASURES = {**RECAP_MEASURES_BEFORE_TMS, **RECAP_MEASURES_AFTER_TMS}  # ea
 # folders and file names; {desa} is the village code without dots, {tps} three digits.
 BALLOT_MINUTES_DIR, BALLOT_MINUTES_FILE = "ba_surat_suara", "BA_SURAT_SUARA_{desa}_TPS{tps}.pdf"
 LOGISTICS_RECEIPT_DIR, LOGISTICS_RECEIPT_FILE = "tanda_terima_logistik", "TANDA_TERIMA_LOGISTIK_{desa}.pdf"
+
+
+# --- 10. Encoded civil-registry extract (docs/registry-encoding.md) ------------------------------
+
+# `pemilih registry encode`: the extract with NIK and NKK as keyed tokens and name, birth date,
+# birthplace and address as Bloom-filter encodings (CLK); in clear only what a finding states.
+# A CSV (UTF-8, no BOM, every value text, comma-separated), one row per row of the extract.
+ENCODED_REGISTRY_HEADERS = {
+    "token_nik": "TOKEN_NIK", "token_nkk": "TOKEN_NO_KK",
+    "clk_nama": "CLK_NAMA_LGKP", "clk_tanggal_lahir": "CLK_TGL_LHR",
+    "clk_tempat_lahir": "CLK_TMPT_LHR", "clk_alamat": "CLK_ALAMAT",
+    "jenis_kelamin": "JENIS_KLMIN", "kode_wilayah": "KODE_WILAYAH", "kelas_pekerjaan": "KELAS_PKRJN",
+    "status": "STATUS", "tgl_mati": "TGL_MATI", "tgl_pindah": "TGL_PINDAH",
+    "kode_wilayah_tujuan": "KODE_WILAYAH_TUJUAN", "tgl_datang": "TGL_DATANG", "id_kunci": "ID_KUNCI",
+}
+# Encoded column -> the registry column it encodes (the tokens and the CLKs).
+ENCODED_FROM = {"token_nik": "nik", "token_nkk": "nkk", "clk_nama": "nama", "clk_tanggal_lahir": "tanggal_lahir",
+                "clk_tempat_lahir": "tempat_lahir", "clk_alamat": "alamat"}
+# KELAS_PKRJN: the occupation reduced to what TMS-6 and TMS-7 need.
+OCCUPATION_CLASSES = {OCCUPATION_TNI: "TNI", OCCUPATION_POLRI: "POLRI"}
+OCCUPATION_OTHER = "LAIN"
+CLK_BITS = 1024  # the length of every Bloom filter, in bits
+CLK_HASHES = 20  # bit positions set per bigram
+KEY_BYTES = 32  # the secret key
+KEY_FILE_HEADER = "pemilih kunci-enkode-dukcapil v1"  # the first line of a key file; base64 of the key below
