@@ -52,6 +52,7 @@ bench: $(STAMP) sysdeps
 	$(BIN)/python bench/run_foundation.py
 	$(BIN)/python bench/run_verify.py
 	$(BIN)/python bench/ncvr_eval.py
+	$(BIN)/python bench/run_febrl.py
 	$(BIN)/python bench/run_cycle.py
 	$(BIN)/python bench/run_tps.py
 	$(BIN)/python bench/run_pdf.py
