@@ -135,11 +135,11 @@ def register(ws, code: str, village: str | None = None) -> list[RegisterRow]:
     rows: dict[tuple[str, int], RegisterRow] = {}
     shown = [village] if village else list(e.villages)
     names = printed_names(shown)
+    counts = elections.tps_summaries(made, village) if made is not None else {}
     for kode in shown:
         kecamatan, desa = names.get(kode) or (tps_places.listed_names(made, kode) if made is not None else ("", ""))
         title = village_title_or_listed(kode, desa)
-        counted = elections.tps_summary(made, kode) if made is not None else []
-        numbers = {r["tps_number"]: r for r in counted}
+        numbers = {r["tps_number"]: r for r in counts.get(kode, [])}
         for tps in sorted(set(numbers) | {t for (k, t) in entered if k == kode}):
             r = numbers.get(tps, {})
             rows[(kode, tps)] = RegisterRow(kode, kecamatan, desa, title, tps, entered.get((kode, tps)),

@@ -232,13 +232,25 @@ def village_rows(made: ElectionList, kode_desa: str) -> pl.DataFrame:
 
 def tps_summary(made: ElectionList, kode_desa: str) -> list[dict]:
     """tps_number, l, p and n of one village on a set list, from its stored rows."""
+    return tps_summaries(made, kode_desa).get(kode_desa, [])
+
+
+def tps_summaries(made: ElectionList, kode_desa: str | None = None) -> dict[str, list[dict]]:
+    """tps_summary of every village of a set list (of `kode_desa` only when given), in one
+    query: a regency's register asks for all 151 villages at once."""
     from django.db.models import Count, Q
 
     from pemilih.store.models import ElectionVoter
-    return list(ElectionVoter.objects.filter(list=made, kode_desa=kode_desa).values("tps_number")
-                .annotate(l=Count("id", filter=Q(jenis_kelamin="L")),
-                          p=Count("id", filter=Q(jenis_kelamin="P")), n=Count("id"))
-                .order_by("tps_number"))
+    chosen = ElectionVoter.objects.filter(list=made)
+    if kode_desa is not None:
+        chosen = chosen.filter(kode_desa=kode_desa)
+    out: dict[str, list[dict]] = {}
+    for r in (chosen.values("kode_desa", "tps_number")
+              .annotate(l=Count("id", filter=Q(jenis_kelamin="L")), p=Count("id", filter=Q(jenis_kelamin="P")),
+                        n=Count("id"))
+              .order_by("kode_desa", "tps_number")):
+        out.setdefault(r.pop("kode_desa"), []).append(r)
+    return out
 
 
 def villages_of(ws, *, keys=(), niks=()) -> tuple[dict, dict]:
