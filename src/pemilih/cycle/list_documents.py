@@ -57,9 +57,6 @@ def subject(code: str, stage: str, kode_desa: str) -> str:
     return f"{code}/{stage}/{kode_desa}"
 
 
-village_of, committee_name = documents.village_of, documents.committee_name
-
-
 def decision_reference(committee: str, number: str) -> str:
     """How a document cites the decision: `Keputusan Panitia ... Nomor 001/SK-DPS/...`."""
     return f"Keputusan {committee} Nomor {number}"
@@ -78,7 +75,10 @@ def reference_of(ws, code: str, stage: str, kode_desa: str, listed: str = "") ->
     if stage not in KINDS:
         return None
     number = stored.issued(ws, AGENCY, KINDS[stage][0], subject(code, stage, kode_desa))
-    return decision_reference(committee_name(kode_desa, listed), number) if number else None
+    if not number:
+        return None
+    committee = documents.profile(documents.settings(ws), AGENCY, "", village=kode_desa, listed=listed)
+    return decision_reference(committee.full_name, number)  # as the decision's letterhead names it
 
 
 def write(ws, made, e, out: Path, who: Who, village: str | None = None) -> ListPapers:
@@ -108,15 +108,16 @@ def write(ws, made, e, out: Path, who: Who, village: str | None = None) -> ListP
     folder = out / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     for kode, listed in voters.select("kode_desa", "desa").unique("kode_desa").sort("kode_desa").iter_rows():
-        name, title, kecamatan = village_of(kode, listed)
+        name, title, kecamatan = documents.village_of(kode, listed)
         regency = regency_name(kode)
-        committee = f"{documents.FULL_NAMES[AGENCY]} {name}"
+        # The committee as its settings print it (its own name and chairman, else the defaults).
+        chair = documents.profile(stored, AGENCY, regency, village=kode, listed=listed)
+        committee = chair.full_name
         about = subject(e.code, stage, kode)
         # The meeting comes first: its minutes are numbered before the decision that cites them.
         # Each village's committee numbers its own papers and has its own chairman.
         minutes_number = documents.issue(ws, AGENCY, minutes_kind, day, about, who, series=kode)
         decision_number = documents.issue(ws, AGENCY, decision_kind, day, about, who, series=kode)
-        chair = documents.profile(stored, AGENCY, regency, village=kode)
         chairman = {"name": chair.signer, "position": chair.position, "agency": committee, "nip": chair.nip}
         members = ({**chairman, "agency": ""},
                    *({"name": documents.BLANK_NAME, "position": p, "agency": "", "nip": documents.BLANK_NIP}
