@@ -87,11 +87,11 @@ def train_here(left: pl.DataFrame, right: pl.DataFrame, reg_a: pl.Series, reg_b:
     from splink import DuckDBAPI, Linker, block_on
 
     from pemilih.engine import link_model
-    from pemilih.engine.link_prob import _table
-    from pemilih.engine.link_train import _smooth
+    from pemilih.engine.link_prob import splink_table
+    from pemilih.engine.link_train import smooth
     link_model.quiet_splink()
-    a = _table(left, "l").with_columns(reg_a.alias("voter_reg"))
-    b = _table(right, "r").with_columns(reg_b.alias("voter_reg"))
+    a = splink_table(left, "l").with_columns(reg_a.alias("voter_reg"))
+    b = splink_table(right, "r").with_columns(reg_b.alias("voter_reg"))
     labels = a.select("unique_id", "voter_reg").join(b.select("unique_id", "voter_reg"), on="voter_reg", suffix="_r")
     labels = labels.select(pl.lit("a_daftar").alias("source_dataset_l"), pl.col("unique_id").alias("unique_id_l"),
                            pl.lit("b_registri").alias("source_dataset_r"), pl.col("unique_id_r"))
@@ -113,7 +113,7 @@ def train_here(left: pl.DataFrame, right: pl.DataFrame, reg_a: pl.Series, reg_b:
     finally:
         con.close()
     for comp in model["comparisons"]:
-        _smooth(comp["comparison_levels"])  # as pemilih train-linkage does
+        smooth(comp["comparison_levels"])  # as pemilih train-linkage does
     return model
 
 

@@ -45,6 +45,21 @@ def test_matcher_folds_spelling_variants(a, b):
     assert N.link_key(a) == N.link_key(b)
 
 
+@pytest.mark.parametrize("a,b", [
+    ("SYAMSUDDIN", "SAMSUDIN"), ("KHADIJAH", "HADIJAH"), ("ZAENAL ARIFIN", "ZAINAL ARIFIN"),
+    ("SURYADI", "SURIADI"), ("FATIMAH", "FATIMA"), ("VIVI", "FIFI"), ("ABDULLAH", "ABDULAH"),
+    ("SHOLEH", "SOLEH"), ("QOMARIAH", "KOMARIA"), ("DHANI", "DANI"),
+])
+def test_sound_key_hears_the_same_name(a, b):
+    assert N.link_key(a) != N.link_key(b)
+    assert N.sound_key(a) == N.sound_key(b)
+
+
+@pytest.mark.parametrize("a,b", [("RANTE", "RANTA"), ("YOHANIS", "YOHANA"), ("HASAN", "HASNA"), ("ANDI", "ANDIKA")])
+def test_sound_key_keeps_different_names_apart(a, b):
+    assert N.sound_key(a) != N.sound_key(b)
+
+
 def test_a_title_alone_is_a_name():
     assert N.link_key("H.") == "H"
     assert N.cosmetic_key("HAJI") == "HAJI"
@@ -54,7 +69,7 @@ def _random_names(n: int) -> list[str | None]:
     rng = random.Random(5)
     words = ["MUH.", "MUHAMMAD", "MOHAMMAD", "ABD.", "H.", "HJ.", "DRS.", "NE'", "SA'PANG", "DJOKO", "SOETJIPTO",
              "YOHANIS", "SAMPE", "TANDI", "MARIA", "RANTE", "O'NEIL", "BUNGA'", "MUH", "ACHMAD", "S.PD.", "TJAHJO",
-             "ALLO", "LO'KO'", "CHOIRIYAH", "NJOMAN"]
+             "ALLO", "LO'KO'", "CHOIRIYAH", "NJOMAN", "SYAMSUDDIN", "AISYAH", "ZAENAL", "KHADIJAH", "QOMAR", "VIVI", "HHH"]
     out: list[str | None] = [None, "", " ", "H.", "HJ. ", "X - Y", "a, S.PD., M.SI", "MUH. MUH. ALI", "lowercase name"]
     for _ in range(n):
         text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 4)))
@@ -71,7 +86,9 @@ def test_column_keys_agree_with_the_pure_functions():
     df = pl.DataFrame({"n": names}, schema={"n": pl.String})
     got = df.select(E.cosmetic_key("n").alias("c"), E.link_key("n").alias("l"), E.place_key("n").alias("p"))
     fast = E.link_keys(df["n"])
-    for name, c, lk, pk, fk in zip(names, got["c"], got["l"], got["p"], fast):
+    sound = pl.DataFrame({"k": fast}).select(E.sound_key(pl.col("k")))["k"]
+    for name, c, lk, pk, fk, sk in zip(names, got["c"], got["l"], got["p"], fast, sound):
+        assert sk == N.sound_key(name), name
         assert c == N.cosmetic_key(name), name
         assert lk == N.link_key(name), name
         assert fk == N.link_key(name), name

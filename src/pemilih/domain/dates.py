@@ -25,6 +25,9 @@ PLAIN_DMY = r"^[0-9]{2}-[0-9]{2}-[0-9]{4}$"
 PLAIN_YMD = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 EARLIEST_YEAR, LATEST_YEAR = 1850, 2100  # outside: a typing error, not a date
 HOW = "tulis DD-MM-YYYY, misalnya 12-05-1980"
+# Birth days (MM-DD) written when only the year is known: 1 January, 1 July and 31 December
+# are what registries and lists put for residents born without a record of the day.
+PLACEHOLDER_DAYS = ("01-01", "07-01", "12-31")
 BIRTH_LABEL = "TANGGAL LAHIR"
 VISIT_LABEL = "TANGGAL KUNJUNGAN"
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import duckdb
 import polars as pl
 
-from pemilih.engine import link_model, link_prob, names
+from pemilih.engine import link_estimate, link_model, link_prob, names
 from pemilih.engine.link_prepare import add_name_features, prepare, with_nik_dates
 
 LINK_SCHEMA = {"lid": pl.UInt32, "rid": pl.UInt32, "method": pl.String, "score": pl.Float64,
@@ -36,6 +36,7 @@ class Linkage:
     links: pl.DataFrame  # LINK_SCHEMA
     residual: int  # list rows that went to the probabilistic stage
     seconds: dict = field(default_factory=dict)
+    estimated: bool = False  # the model was re-estimated on this list (link_estimate)
 
 
 def _exact(list_records: pl.DataFrame, registry_records: pl.DataFrame) -> pl.DataFrame:
@@ -80,17 +81,18 @@ def link(list_records: pl.DataFrame, registry_records: pl.DataFrame, model: dict
     t = time.perf_counter()
     rest = pl.Series("lid", range(list_records.height), dtype=pl.UInt32).to_frame().join(
         pairs.select("lid"), on="lid", how="anti")["lid"]
-    prob = _probabilistic(list_records, rest, registry_records, model, threshold)
+    prob, estimated = _probabilistic(list_records, rest, registry_records, model, threshold)
     seconds["probabilistik"] = time.perf_counter() - t
     links = pl.concat([exact, prob.select(list(LINK_SCHEMA))], how="vertical_relaxed")
-    return Linkage(links.cast(LINK_SCHEMA).sort("lid"), rest.len(), seconds)
+    return Linkage(links.cast(LINK_SCHEMA).sort("lid"), rest.len(), seconds, estimated)
 
 
 def _probabilistic(list_records: pl.DataFrame, rest: pl.Series, registry_records: pl.DataFrame,
-                   model: dict | None, threshold: float) -> pl.DataFrame:
-    """Links for the list rows `rest` (positions), by the trained model."""
+                   model: dict | None, threshold: float) -> tuple[pl.DataFrame, bool]:
+    """Links for the list rows `rest` (positions), by the trained model, re-estimated on
+    these rows when many of the list's rows are here (link_estimate.needed)."""
     if rest.len() == 0:
-        return pl.DataFrame(schema=LINK_SCHEMA)
+        return pl.DataFrame(schema=LINK_SCHEMA), False
     model = dict(model or link_model.load_model())
     # Each list row is at most one of the registry's records: the prior is 1 in its size.
     model["probability_two_random_records_match"] = 1.0 / max(registry_records.height, 1)
@@ -99,10 +101,16 @@ def _probabilistic(list_records: pl.DataFrame, rest: pl.Series, registry_records
     keys = link_prob.registry_keys(registry_records)
     tf = link_prob.name_frequencies(keys)
     residual = add_name_features(with_nik_dates(prepare(list_records[rest], "kpu", ids=rest)))
-    pool = link_prob.candidates(residual, keys)
+    chosen = link_prob.blocks(residual, keys)
+    model["blocking_rules_to_generate_predictions"] = link_model.blocking_rules(chosen)
+    pool = link_prob.candidates(residual, keys, chosen)
     registry = add_name_features(prepare(registry_records[pool], "registry", ids=pool))
     residual = residual.join(tf, on="name_flat", how="left")
     registry = registry.join(tf, on="name_flat", how="left")
+    estimated = link_estimate.needed(rest.len(), list_records.height)
+    if estimated:
+        model = link_estimate.estimate(residual, registry, model)
+        model["retain_matching_columns"] = True
     scored = link_prob.predict(residual, registry, model, threshold)
     best = link_prob.best_links(scored, model, threshold)
-    return best.with_columns(pl.lit("probabilistik").alias("method"))
+    return best.with_columns(pl.lit("probabilistik").alias("method")), estimated

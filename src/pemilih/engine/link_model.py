@@ -6,14 +6,16 @@ not place. Its comparisons follow what identifies an Indonesian resident:
 * NIK: region and serial only (the birth-date digits are compared as the birth date), so a
   typo in a NIK counts once, and a stranger born the same day in the same district does not
   look like a typo.
-* birth date: exact, day and month swapped, one keystroke off, same year.
+* birth date: exact, day and month swapped, one keystroke off, a placeholder day (01-01,
+  01-07, 31-12: only the year was known) in the same year, two keystrokes off, same year.
 * name: whole names in the matcher's spelling (titles, MUH./MUHAMMAD, old spelling OE/DJ/TJ
-  folded), near spellings, one name contained in the other (a word dropped or added); an
+  folded), the same words in another order, the same sound (SYAMSUDDIN/SAMSUDIN), near
+  spellings, one name contained in the other (a word dropped or added), one word shared; an
   exact name weighs by how rare it is in the registry (term-frequency adjustment).
 * residence: family card (NKK), else village, else district. One comparison, not three:
   a move changes card and village together, and scoring them apart would count one move
   as two pieces of evidence against the person.
-* sex, birthplace.
+* sex, birthplace, address (same, nearly, most words, one word).
 
 The trained model is shipped as `data/linkage_model.json` and loaded at run time; training
 happens once, with `pemilih train-linkage`, on generated data (or a real verified list).
@@ -23,19 +25,21 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 import splink.comparison_library as cl
-from splink import SettingsCreator, block_on
+from splink import SettingsCreator
 from splink.comparison_level_library import CustomLevel, ElseLevel
 
 from pemilih.contract import KPU_HEADERS
+from pemilih.domain.dates import PLACEHOLDER_DAYS
 
 MODEL_FILE = "linkage_model.json"
 # Field label (formats.md section 2 names) of each comparison, for evidence and reasons.
 FIELD_OF = {c: KPU_HEADERS.get(c) or f"{KPU_HEADERS['nkk']}/{KPU_HEADERS['kode_desa']}"
-            for c in ("nik", "tanggal_lahir", "nama", "domisili", "jenis_kelamin", "tempat_lahir")}
+            for c in ("nik", "tanggal_lahir", "nama", "domisili", "jenis_kelamin", "tempat_lahir", "alamat")}
 
 
 def _null(cond: str) -> CustomLevel:
@@ -59,60 +63,140 @@ def comparisons() -> list:
         _level("hamming(nik_rs_l, nik_rs_r) = 2", "beda dua digit (mis. dua angka tertukar)"),
         _level("nik_region_l = nik_region_r", "kode wilayah sama"),
     ])
+    return [nik, _birth_date(), _name(), _home(), _sex(), _birthplace(), _address()]
+
+
+def _birth_date() -> cl.CustomComparison:
     year_l, year_r = "CAST(substr(dob_l, 1, 4) AS INTEGER)", "CAST(substr(dob_r, 1, 4) AS INTEGER)"
-    dob = _comparison("tanggal_lahir", [
+    placeholder = ", ".join(f"'{d}'" for d in PLACEHOLDER_DAYS)
+    return _comparison("tanggal_lahir", [
         _null("dob_l IS NULL OR dob_r IS NULL"),
         _level("dob_l = dob_r", "sama"),
         _level("substr(dob_l, 1, 4) = substr(dob_r, 1, 4) AND substr(dob_l, 6, 2) = substr(dob_r, 9, 2)"
                " AND substr(dob_l, 9, 2) = substr(dob_r, 6, 2)", "hari dan bulan tertukar"),
         _level(f"levenshtein(dob_l, dob_r) <= 1 OR (substr(dob_l, 5) = substr(dob_r, 5)"
                f" AND abs({year_l} - {year_r}) = 1)", "beda satu ketikan"),
+        # Only the year was known on one side, and the day written is the one put for that.
+        _level(f"substr(dob_l, 1, 4) = substr(dob_r, 1, 4) AND (substr(dob_l, 6) IN ({placeholder})"
+               f" OR substr(dob_r, 6) IN ({placeholder}))", "tahun sama, tanggal pengganti (hanya tahun diketahui)"),
+        _level("levenshtein(dob_l, dob_r) <= 2", "beda dua ketikan"),
         _level("substr(dob_l, 1, 4) = substr(dob_r, 1, 4)", "tahun sama"),
     ])
-    name = _comparison("nama", [
+
+
+def _near_words(a: str, b: str, at: float = 0.88) -> str:
+    """SQL: how many words of name `a` are nearly (Jaro-Winkler) a word of name `b`."""
+    return (f"list_count(list_filter(name_tokens_{a}, lambda x: list_bool_or(list_transform(name_tokens_{b}, "
+            f"lambda y: jaro_winkler_similarity(x, y) >= {at}))))")
+
+
+def _name() -> cl.CustomComparison:
+    jw = "jaro_winkler_similarity"
+    every = (f"{_near_words('l', 'r')} = len(name_tokens_l) OR {_near_words('r', 'l')} = len(name_tokens_r)")
+    return _comparison("nama", [
         _null("name_flat_l IS NULL OR name_flat_r IS NULL"),
         # Term-frequency adjusted: two MUHAMMAD ILHAMs agree on less than two PAULUS RIDUANs.
         _level("name_flat_l = name_flat_r", "sama").configure(tf_adjustment_column="name_flat",
                                                             tf_adjustment_weight=1.0),
-        _level("jaro_winkler_similarity(name_flat_l, name_flat_r) >= 0.92", "hampir sama (salah ketik)"),
+        _level("name_sorted_l = name_sorted_r", "sama, urutan kata berbeda"),
+        _level("name_sound_l = name_sound_r", "bunyi sama, ejaan lain"),
+        _level(f"{jw}(name_flat_l, name_flat_r) >= 0.92 OR {jw}(name_sorted_l, name_sorted_r) >= 0.92",
+               "hampir sama (salah ketik)"),
         _level("list_has_all(name_tokens_l, name_tokens_r) OR list_has_all(name_tokens_r, name_tokens_l)",
                "satu nama termuat dalam yang lain"),
-        _level("jaro_winkler_similarity(name_flat_l, name_flat_r) >= 0.8", "mirip"),
+        # Each word of one name is nearly a word of the other (typos, another order, a word more).
+        _level(every, "kata-kata nama hampir sama"),
+        _level(f"{jw}(name_flat_l, name_flat_r) >= 0.8", "mirip"),
+        _level("list_has_any(name_tokens_l, name_tokens_r)", "satu kata nama sama"),
+        _level(f"{_near_words('l', 'r')} >= 1", "satu kata nama hampir sama"),
     ])
-    home = _comparison("domisili", [
+
+
+def _home() -> cl.CustomComparison:
+    return _comparison("domisili", [
         _null("(nkk_ok_l IS NULL AND village_l IS NULL) OR (nkk_ok_r IS NULL AND village_r IS NULL)"),
         _level("nkk_ok_l = nkk_ok_r", "NKK sama"),
         _level("hamming(nkk_ok_l, nkk_ok_r) = 1", "NKK beda satu digit"),
         _level("village_l = village_r", "NKK lain, desa sama"),
         _level("district_l = district_r", "NKK lain, kecamatan sama"),
     ])
-    sex = _comparison("jenis_kelamin", [_null("sex_l IS NULL OR sex_r IS NULL"),
-                                        _level("sex_l = sex_r", "sama")])
-    place = _comparison("tempat_lahir", [
+
+
+def _sex() -> cl.CustomComparison:
+    return _comparison("jenis_kelamin", [_null("sex_l IS NULL OR sex_r IS NULL"), _level("sex_l = sex_r", "sama")])
+
+
+def _birthplace() -> cl.CustomComparison:
+    return _comparison("tempat_lahir", [
         _null("place_l IS NULL OR place_r IS NULL"),
         _level("place_l = place_r", "sama"),
         _level("jaro_winkler_similarity(place_l, place_r) >= 0.9", "mirip"),
     ])
-    return [nik, dob, name, home, sex, place]
 
 
-def blocking_rules() -> list:
-    """Which pairs are scored: same birth date (as written or as in the NIK), same family card,
-    same name and birth year or district, or a shared name word with the same birth year, sex
-    and district (a name alone would pull in every MARIA of the regency)."""
-    return [
-        block_on("dob"),
-        "l.nik_dob = r.dob",
-        block_on("nkk_ok"),
-        block_on("name_flat", "birth_year"),
-        block_on("name_flat", "district"),
-        block_on("name_tokens", "birth_year", "sex", "district", arrays_to_explode=["name_tokens"]),
-    ]
+def _address() -> cl.CustomComparison:
+    shared = "len(list_intersect(address_tokens_l, address_tokens_r))"
+    most = "greatest(len(address_tokens_l), len(address_tokens_r))"
+    return _comparison("alamat", [
+        _null("address_l IS NULL OR address_r IS NULL"),
+        _level("address_l = address_r", "sama"),
+        _level("jaro_winkler_similarity(address_l, address_r) >= 0.9", "hampir sama"),
+        _level(f"{shared} * 2 >= {most}", "sebagian besar kata sama"),
+        _level(f"{shared} >= 1", "satu kata sama"),
+    ])
+
+
+@dataclass(frozen=True)
+class Block:
+    """Pairs agreeing on every one of `keys` are scored. `left` names the list row's columns
+    when they differ from the registry's; `explode` names list columns any of whose words may
+    agree; a `wide` block is used only when the pairs it makes are affordable (link_prob)."""
+    keys: tuple[str, ...]
+    left: tuple[str, ...] = ()
+    explode: tuple[str, ...] = ()
+    wide: bool = False
+
+    @property
+    def list_keys(self) -> tuple[str, ...]:
+        return self.left or self.keys
+
+    def rule(self) -> dict:
+        """The blocking rule in Splink's settings form."""
+        sql = " AND ".join(f'l."{a}" = r."{b}"' for a, b in zip(self.list_keys, self.keys))
+        rule = {"blocking_rule": sql, "sql_dialect": "duckdb"}
+        return rule | ({"arrays_to_explode": list(self.explode)} if self.explode else {})
+
+
+# Which pairs are scored. Always: a birth date (as written or as in the NIK), a family card, a
+# whole name as it sounds (the matcher's spelling included) with the birth year or district,
+# a name word with the birth year and district or with the village, and the village with the
+# birth year (a name rewritten whole). When affordable (a small residual, as usual): the
+# whole name alone, as it sounds or with its words in another order, and the address with a
+# name word with an address word, which find the person whose birth date and village are
+# both written wrong.
+# Sex is compared, never blocked on: it is often blank in lists from other sources.
+BLOCKS = (
+    Block(("dob",)),
+    Block(("dob",), left=("nik_dob",)),
+    Block(("nkk_ok",)),
+    Block(("name_sound", "birth_year")),
+    Block(("name_sound", "district")),
+    Block(("name_tokens", "birth_year", "district"), explode=("name_tokens",)),
+    Block(("name_tokens", "village"), explode=("name_tokens",)),
+    Block(("village", "birth_year")),
+    Block(("name_sound",), wide=True),
+    Block(("name_sorted",), wide=True),
+    Block(("address_tokens", "name_tokens"), explode=("address_tokens", "name_tokens"), wide=True),
+)
+
+
+def blocking_rules(blocks=BLOCKS) -> list[dict]:
+    return [b.rule() for b in blocks]
 
 
 # Columns the model reads (besides unique_id and source_dataset).
-COLUMNS = ["nik_rs", "nik_region", "dob", "nik_dob", "birth_year", "name_flat", "name_tokens",
-           "nkk_ok", "sex", "place", "village", "district"]
+COLUMNS = ["nik_rs", "nik_region", "dob", "nik_dob", "birth_year", "name_flat", "name_tokens", "name_sorted",
+           "name_sound", "nkk_ok", "sex", "place", "address", "address_tokens", "village", "district"]
 
 
 def settings() -> SettingsCreator:

@@ -12,7 +12,9 @@ The readers hand over text as written (records.py). Linkage needs a few derived 
 * `nik_pre`: the leading digits Excel kept of a NIK stored as a number (`7.32601450789E+15`).
 * `dob`: the birth date written in the row, else the one encoded in the NIK; `birth_year`.
 * `name_key` (matcher spelling, pemilih.domain.names.link_key), `name_flat` (the same
-  without spaces), `name_tokens` (its words), `place`, `village`, `district`.
+  without spaces), `name_tokens` (its words), `name_sorted` (the words in alphabetical order,
+  joined), `name_sound` (pemilih.domain.names.sound_key, joined), `place`, `address` and
+  `address_tokens`, `village`, `district`.
 """
 from __future__ import annotations
 
@@ -73,7 +75,9 @@ def prepare(records: pl.DataFrame, kind: str, ids: pl.Series | None = None) -> p
     df = records.select(
         rid.alias("rid"),
         pl.col("nik"), pl.col("nkk"), pl.col("nama"), pl.col("tempat_lahir"),
-        pl.col("tanggal_lahir"), pl.col("jenis_kelamin"), pl.col(village).alias("village"))
+        pl.col("tanggal_lahir"), pl.col("jenis_kelamin"),
+        pl.col("alamat") if "alamat" in records.columns else pl.lit(None, pl.String).alias("alamat"),
+        pl.col(village).alias("village"))
     plain = (pl.col("nik").str.contains(r"^\d{16}$") & pl.col("tanggal_lahir").str.contains(ISO_DATE)).fill_null(False)
     df = df.with_columns(
         pl.when(pl.col("nik").str.contains(r"^\d{16}$")).then(pl.col("nik")).alias("nik_full"),
@@ -111,12 +115,18 @@ def _derived(df: pl.DataFrame) -> pl.DataFrame:
 
 
 def add_name_features(df: pl.DataFrame) -> pl.DataFrame:
-    """Name and place keys (for the rows that take part in probabilistic linkage)."""
+    """Name, place and address keys (for the rows that take part in probabilistic linkage)."""
     key = names.link_keys(df["nama"].fill_null(""))
-    df = df.with_columns(key.alias("name_key"), names.place_key("tempat_lahir").alias("place"))
+    df = df.with_columns(key.alias("name_key"), names.place_key("tempat_lahir").alias("place"),
+                         names.address_key("alamat").alias("address"))
     some = pl.col("name_key") != ""
-    return df.with_columns(
+    df = df.with_columns(
         pl.when(some).then(pl.col("name_key")).alias("name_key"),
         pl.when(some).then(pl.col("name_key").str.replace_all(" ", "")).alias("name_flat"),
         pl.when(some).then(pl.col("name_key").str.split(" ")).alias("name_tokens"),
-        pl.when(pl.col("place") != "").then(pl.col("place")).alias("place"))
+        pl.when(some).then(names.sound_key(pl.col("name_key")).str.replace_all(" ", "")).alias("name_sound"),
+        pl.when(pl.col("place") != "").then(pl.col("place")).alias("place"),
+        pl.when(pl.col("address") != "").then(pl.col("address")).alias("address"))
+    # The words in alphabetical order: a name written surname first is the same name.
+    return df.with_columns(pl.col("name_tokens").list.sort().list.join("").alias("name_sorted"),
+                           pl.col("address").str.split(" ").alias("address_tokens"))

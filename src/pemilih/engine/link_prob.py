@@ -2,10 +2,9 @@
 
 Only a percent or so of a list reaches this stage, so it is cheap as long as the registry
 is not pushed through Splink whole: the candidate registry records are first selected with
-Polars semi-joins on exactly the blocking keys of the model (link_model.blocking_rules: same
-birth date, as written or as in the NIK; same family card; same name and birth year or
-district; a shared name word with the same birth year, sex and district). Splink then blocks
-and scores only those, with the trained model loaded from its file.
+Polars semi-joins on exactly the blocking keys of the model (link_model.BLOCKS, the one
+definition Splink's blocking rules are made from too). Splink then blocks and scores only
+those, with the trained model loaded from its file.
 
 Every accepted link keeps its evidence: per comparison the field, the level that applied
 (in Bahasa Indonesia) and its match weight.
@@ -23,61 +22,72 @@ import polars as pl
 
 from pemilih.engine import link_model, names
 
-# A shared name word counts for blocking together with these (link_model.blocking_rules).
-TOKEN_WITH = ["birth_year", "sex", "district"]
 # Probability above which the best candidate of a row is taken as the same person.
 THRESHOLD = 0.9
-
-
-def _keys(df: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    return {
-        "dob": df.select(pl.col("dob").alias("k")),
-        "nik_dob": df.select(pl.col("nik_dob").alias("k")),
-        "nkk": df.select(pl.col("nkk_ok").alias("k")),
-        "name_year": df.select(pl.col("name_flat").alias("k"), "birth_year"),
-        "name_district": df.select(pl.col("name_flat").alias("k"), "district"),
-        "token": df.select(pl.col("name_tokens").alias("k"), *TOKEN_WITH).explode("k"),
-    }
+# A wide blocking rule (link_model.Block.wide) is used when it makes at most this many pairs.
+WIDE_PAIRS = 2_000_000
 
 
 def registry_keys(registry_records: pl.DataFrame) -> pl.DataFrame:
-    """The blocking keys of every registry record (rid = position), and nothing else: the
-    full features are computed only for the candidates. Raw values serve as keys where the
-    residual side's keys are well-formed by construction (a registry NKK that is not 16
-    digits can never equal one that is)."""
+    """The blocking keys (link_model.BLOCKS) of every registry record (rid = position), and
+    nothing else: the full features are computed only for the candidates. Raw values serve
+    as keys where the residual side's keys are well-formed by construction (a registry NKK
+    that is not 16 digits can never equal one that is)."""
     df = registry_records.select(
         pl.int_range(pl.len(), dtype=pl.UInt32).alias("rid"),
         pl.col("tanggal_lahir").alias("dob"), pl.col("nkk").alias("nkk_ok"),
         pl.col("tanggal_lahir").str.slice(0, 4).alias("birth_year"),
-        pl.col("jenis_kelamin").alias("sex"), pl.col("kode_wilayah").str.slice(0, 8).alias("district"),
-        pl.col("nama"))
+        pl.col("kode_wilayah").alias("village"), pl.col("kode_wilayah").str.slice(0, 8).alias("district"),
+        _address_tokens(registry_records), pl.col("nama"))
     key = names.link_keys(df["nama"].fill_null(""))
     some = key != ""
-    return df.drop("nama").with_columns(
+    df = df.drop("nama").with_columns(
         pl.when(some).then(key.str.replace_all(" ", "")).alias("name_flat"),
-        pl.when(some).then(key.str.split(" ")).alias("name_tokens"))
+        pl.when(some).then(key.str.split(" ")).alias("name_tokens"),
+        pl.when(some).then(names.sound_key(pl.lit(key)).str.replace_all(" ", "")).alias("name_sound"))
+    return df.with_columns(pl.col("name_tokens").list.sort().list.join("").alias("name_sorted"))
 
 
-def candidates(residual: pl.DataFrame, keys: pl.DataFrame) -> pl.Series:
+def _address_tokens(records: pl.DataFrame) -> pl.Expr:
+    if "alamat" not in records.columns:
+        return pl.lit(None, pl.List(pl.String)).alias("address_tokens")
+    address = names.address_key("alamat")
+    return pl.when(address != "").then(address.str.split(" ")).alias("address_tokens")
+
+
+def _sides(block: link_model.Block, residual: pl.DataFrame, keys: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The block's keys of the residual rows and of the registry records, one word per row."""
+    wanted = residual.select([pl.col(a).alias(b) for a, b in zip(block.list_keys, block.keys)])
+    have = keys.select("rid", *block.keys)
+    for column in block.explode:
+        wanted, have = wanted.explode(column), have.explode(column)
+    return wanted.drop_nulls(), have.drop_nulls()
+
+
+def _pairs(block: link_model.Block, residual: pl.DataFrame, keys: pl.DataFrame) -> int:
+    """How many pairs the block makes (counted from the keys' frequencies, not made)."""
+    wanted, have = _sides(block, residual, keys)
+    on = list(block.keys)
+    both = wanted.group_by(on).len().join(have.group_by(on).len(), on=on)
+    return int((both["len"].cast(pl.Int64) * both["len_right"]).sum())
+
+
+def blocks(residual: pl.DataFrame, keys: pl.DataFrame) -> tuple[link_model.Block, ...]:
+    """The blocking rules for this residual: every narrow one, and the wide ones it can afford."""
+    return tuple(b for b in link_model.BLOCKS if not b.wide or _pairs(b, residual, keys) <= WIDE_PAIRS)
+
+
+def candidates(residual: pl.DataFrame, keys: pl.DataFrame, chosen=link_model.BLOCKS) -> pl.Series:
     """Positions of the registry records sharing at least one blocking key with a residual row."""
-    wanted = _keys(residual)
-    dates = pl.concat([wanted["dob"], wanted["nik_dob"]]).drop_nulls().unique()
-    hit = pl.col("dob").is_in(dates["k"].implode()) | pl.col("nkk_ok").is_in(wanted["nkk"]["k"].drop_nulls().implode())
-    found = [keys.filter(hit).select("rid")]
-    for key, other in (("name_year", "birth_year"), ("name_district", "district")):
-        pick = wanted[key].drop_nulls().unique().rename({"k": "name_flat"})
-        found.append(keys.join(pick, on=["name_flat", other], how="semi").select("rid"))
-    tokens = wanted["token"].drop_nulls().unique()
-    # Explode only the records whose year, sex and district some residual row has.
-    near = keys.join(tokens.select(TOKEN_WITH).unique(), on=TOKEN_WITH, how="semi")
-    found.append(near.select("rid", pl.col("name_tokens").alias("k"), *TOKEN_WITH).explode("k")
-                 .join(tokens, on=["k", *TOKEN_WITH], how="semi").select("rid"))
+    found = []
+    for block in chosen:
+        wanted, have = _sides(block, residual, keys)
+        found.append(have.join(wanted.unique(), on=list(block.keys), how="semi").select("rid"))
     return pl.concat(found)["rid"].unique().sort()
 
 
-def _table(df: pl.DataFrame, prefix: str) -> pl.DataFrame:
-    cols = ["nik_rs", "nik_region", "dob", "nik_dob", "birth_year", "name_flat", "name_tokens",
-            "nkk_ok", "sex", "place", "village", "district"]
+def splink_table(df: pl.DataFrame, prefix: str) -> pl.DataFrame:
+    cols = list(link_model.COLUMNS)
     cols += [c for c in ("tf_name_flat",) if c in df.columns]
     return df.select((pl.lit(prefix) + pl.col("rid").cast(pl.String)).alias("unique_id"), *cols)
 
@@ -124,8 +134,8 @@ def predict(residual: pl.DataFrame, pool: pl.DataFrame, model: dict | None = Non
         return empty
     with tempfile.TemporaryDirectory(prefix="pemilih-link-") as tmp, duckdb.connect() as con:
         db = DuckDBAPI(con)
-        left = register(db, con, _table(residual, "l"), "a_daftar", tmp)
-        right = register(db, con, _table(pool, "r"), "b_registri", tmp)
+        left = register(db, con, splink_table(residual, "l"), "a_daftar", tmp)
+        right = register(db, con, splink_table(pool, "r"), "b_registri", tmp)
         # The model file was validated when it was trained; checking it again costs a run time.
         linker = Linker([left, right], model or link_model.load_model(), log_level=logging.ERROR,
                         validate_settings=False)

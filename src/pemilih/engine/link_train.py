@@ -27,10 +27,10 @@ import polars as pl
 
 from pemilih.engine import link_model
 from pemilih.engine.link_prepare import add_name_features, prepare
-from pemilih.engine.link_prob import _table
+from pemilih.engine.link_prob import splink_table
 
 DATASETS = ("a_daftar", "b_registri")
-# Smallest probabilities a trained level may have (see _smooth).
+# Smallest probabilities a trained level may have (see smooth).
 M_FLOOR, U_FLOOR = 1e-4, 1e-7
 
 
@@ -53,7 +53,7 @@ def train(list_records: pl.DataFrame, registry_records: pl.DataFrame, out: str |
             if comp["output_column_name"] == "nik":
                 comp["comparison_levels"] = _levels(nik_model, "nik")
     for comp in model["comparisons"]:
-        _smooth(comp["comparison_levels"])
+        smooth(comp["comparison_levels"])
     model.pop("linker_uid", None)  # random per run; without it the same data gives the same file
     Path(out).write_text(json.dumps(model, indent=2, ensure_ascii=False), encoding="utf-8")
     return model
@@ -66,8 +66,8 @@ def _fit(left: pl.DataFrame, right: pl.DataFrame, labels: pl.DataFrame, seed: in
     con = duckdb.connect()
     try:
         db = DuckDBAPI(con)
-        a = db.register(_table(left, "l").with_columns(left["nik_full"]).to_arrow(), table_name=DATASETS[0])
-        b = db.register(_table(right, "r").with_columns(right["nik_full"]).to_arrow(), table_name=DATASETS[1])
+        a = db.register(splink_table(left, "l").with_columns(left["nik_full"]).to_arrow(), table_name=DATASETS[0])
+        b = db.register(splink_table(right, "r").with_columns(right["nik_full"]).to_arrow(), table_name=DATASETS[1])
         linker = Linker([a, b], link_model.settings(), log_level=logging.ERROR)
         if prior:
             linker.training.estimate_probability_two_random_records_match(["l.nik_full = r.nik_full"], recall=0.99)
@@ -89,7 +89,7 @@ def _label_pairs(left: pl.DataFrame, right: pl.DataFrame, on: list[str]) -> pl.D
                         ("r" + pl.col("rid_r").cast(pl.String)).alias("unique_id_r"))
 
 
-def _smooth(levels: list, m_floor: float = M_FLOOR, u_floor: float = U_FLOOR) -> None:
+def smooth(levels: list, m_floor: float = M_FLOOR, u_floor: float = U_FLOOR) -> None:
     """A level never seen in training is rare, not impossible: give it a small probability
     (a zero would make one field veto or prove a link on its own)."""
     real = [lv for lv in levels if not lv.get("is_null_level")]

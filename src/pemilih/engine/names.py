@@ -43,6 +43,21 @@ def link_key(col: str) -> pl.Expr:
     return e.str.strip_chars()
 
 
+def sound_key(key: pl.Expr) -> pl.Expr:
+    """domain.names.sound_key of a column of link keys (the rules applied in the same order)."""
+    for old, new in N.SOUND_RULES:
+        key = key.str.replace_all(old, new, literal=True)
+    for _ in range(2):  # doubled letters never overlap one another: one pass does them all
+        key = key.str.replace_many([d for d, _ in N.DOUBLED], [s for _, s in N.DOUBLED])
+    return key.str.replace_all(N.FINAL_H_RE, "")
+
+
+def address_key(col: str) -> pl.Expr:
+    """An address for matching: upper-case words of letters and digits, single spaces."""
+    text = pl.col(col).fill_null("").str.to_uppercase().str.replace_all(r"[^A-Z0-9]+", " ")
+    return text.str.strip_chars()
+
+
 def place_key(col: str) -> pl.Expr:
     """domain.names.place_key for a whole column."""
     return pl.col(col).fill_null("").str.to_uppercase().str.replace_all(r"[^A-Z0-9]", "")

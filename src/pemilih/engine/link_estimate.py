@@ -1,0 +1,68 @@
+"""Estimating the linkage model on the data at hand, when the shipped one does not fit.
+
+The shipped model (data/linkage_model.json) learnt its m probabilities from list rows whose
+NIK the registry has: people written carefully. When a large share of a list reaches the
+probabilistic stage (a list from another source, old records, a list without NIKs), those
+rows are the usual case, not the careless exception, and their names, dates and addresses
+differ from the registry in their own ways and proportions. Then the m and u probabilities
+are re-estimated on these rows, as Splink's unsupervised training does:
+
+* u (how often two different people agree) from random pairs of these rows and their
+  candidate registry records;
+* m (how often the same person agrees) by expectation maximisation, starting from the
+  shipped values, on the pairs that share a birth date and, apart, on the pairs whose names
+  sound the same. Not within a family card: there EM learns "same family", not "same person"
+  (engine/link_train.py).
+
+The time is bounded: at most ESTIMATION_ROWS list rows (a random sample) take part, u from at
+most U_PAIRS pairs, EM at most MAX_ITERATIONS rounds per session. On a regency's list without
+any NIK (about 180,000 rows) this takes tens of seconds; README "Linkage without NIK" has the
+measured figures. The result replaces the shipped model for this run only.
+"""
+from __future__ import annotations
+
+import logging
+import tempfile
+
+import duckdb
+import polars as pl
+
+from pemilih.engine import link_model, link_prob, link_train
+
+# When the shipped model is re-estimated: this share of the list reaches the probabilistic
+# stage, and at least this many rows (fewer would not estimate anything reliably).
+RESIDUAL_SHARE = 0.2
+MIN_ROWS = 200
+ESTIMATION_ROWS = 20_000
+U_PAIRS = 1e6
+MAX_ITERATIONS = 15
+# Sessions of EM: the pairs each is trained on, and so the comparison it cannot train.
+SESSIONS = (("dob",), ("name_sound",))
+
+
+def needed(residual_rows: int, list_rows: int) -> bool:
+    """Whether the shipped model should be re-estimated for this list."""
+    return residual_rows >= MIN_ROWS and residual_rows >= RESIDUAL_SHARE * list_rows
+
+
+def estimate(residual: pl.DataFrame, pool: pl.DataFrame, model: dict, seed: int = 7326) -> dict:
+    """The model with m and u re-estimated on these residual rows and candidate records (both
+    with the features of link_prepare, `tf_name_flat` included)."""
+    from splink import DuckDBAPI, Linker, block_on
+    link_model.quiet_splink()
+    if residual.height > ESTIMATION_ROWS:
+        residual = residual.sample(ESTIMATION_ROWS, seed=seed)
+    model = dict(model, max_iterations=MAX_ITERATIONS, em_convergence=1e-3)
+    with tempfile.TemporaryDirectory(prefix="pemilih-estimate-") as tmp, duckdb.connect() as con:
+        db = DuckDBAPI(con)
+        left = link_prob.register(db, con, link_prob.splink_table(residual, "l"), "a_daftar", tmp)
+        right = link_prob.register(db, con, link_prob.splink_table(pool, "r"), "b_registri", tmp)
+        linker = Linker([left, right], model, log_level=logging.ERROR, validate_settings=False)
+        linker.training.estimate_u_using_random_sampling(max_pairs=U_PAIRS, seed=seed)
+        for keys in SESSIONS:
+            linker.training.estimate_parameters_using_expectation_maximisation(block_on(*keys))
+        out = linker.misc.save_model_to_json()
+    for comp in out["comparisons"]:
+        link_train.smooth(comp["comparison_levels"])
+    out["probability_two_random_records_match"] = model["probability_two_random_records_match"]
+    return out
