@@ -307,3 +307,24 @@ def test_a_nik_typed_one_digit_wrong_is_named_by_position_and_digits(scenario):
     # the moved voter's NKK is another number, not a slip: no digit of it is told
     nkk = result.findings.filter((pl.col("source_ref") == "dpt.csv::9") & (pl.col("field") == "NKK"))
     assert "digit ke-" not in nkk["reason"][0]
+
+
+def test_an_uncertain_candidate_is_asked_about_not_struck():
+    """A row linked only by name, birth date and home, below the threshold, is LINK-UNCERTAIN
+    (a person decides) with its candidate named; a row nobody resembles stays TMS-5."""
+    who = person("YOHANIS PALIMBONG", "1968-04-21")
+    people = [who] + fillers(60)
+    rows = [row(who, nik=""), row(person("ZAKARIA MANGALLO", "1991-12-03"), nik="")]
+    lst, reg = tables(rows, people)
+    # A threshold no probability reaches: every close candidate is below it.
+    found = verify(lst, reg, ON, "PILKALEM", DPS, threshold=1.01).findings
+    first = found.filter(pl.col("source_ref") == "dpt.csv::2")
+    assert first["code"].to_list() == ["LINK-UNCERTAIN"]
+    assert first["registry_nik"].to_list() == [who["nik"]]
+    assert who["nik"] not in first["reason"][0] and who["nik"][:6] in first["reason"][0]
+    assert float(first["score"][0]) >= 0.5 and first["evidence"][0].startswith("{")
+    assert found.filter(pl.col("source_ref") == "dpt.csv::3")["code"].to_list() == ["TMS-5"]
+    # At the usual threshold the same row is linked and needs nothing.
+    usual = verify(lst, reg, ON, "PILKALEM", DPS).findings
+    assert "LINK-UNCERTAIN" not in usual["code"].to_list()
+    assert usual.filter(pl.col("source_ref") == "dpt.csv::2")["code"].to_list() == ["U"]

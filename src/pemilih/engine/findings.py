@@ -24,11 +24,13 @@ import polars as pl
 from pemilih.contract import FINDING_KEY_PARTS, FINDINGS_COLUMNS, FINDINGS_EXTRA
 from pemilih.domain.codes import DEFAULT_REGIME
 from pemilih.domain.dates import printed_date
+from pemilih.domain.masking import id_expr
 from pemilih.engine import dedupe, findings_fields, findings_status
 from pemilih.engine import findings_text as T
 from pemilih.engine.link import link
 
 COLUMNS, EXTRA = FINDINGS_COLUMNS, FINDINGS_EXTRA
+LINK_UNCERTAIN = "LINK-UNCERTAIN"
 TMS_ORDER = ["TMS-5", "TMS-2", "TMS-1", "TMS-4", "TMS-6", "TMS-7", "TMS-3", "TMS-D"]
 _TMS_TEXT = {
     "TMS-1": "Meninggal dunia menurut data Disdukcapil",
@@ -74,9 +76,10 @@ def verify(list_records: pl.DataFrame, registry_records: pl.DataFrame, on: date,
                   on, dps_set_on, registry),
              _u(take.rows(diffs.join(state.filter(pl.col("code").is_null()).select("lid", "rid", "score"),
                                      on="lid")).with_columns(found.alias("found"))),
-             _unknown(take, links), _quality(take, links, list_problems),
+             _unknown(take, links, linkage.uncertain), _quality(take, links, list_problems),
              _new_voters(take, status, links, list_records, on)]
-    findings = _finish(pl.concat(parts, how="diagonal_relaxed"), links)
+    # The uncertain rows' evidence is shown too (they are no link: their rows are not in `links`).
+    findings = _finish(pl.concat(parts, how="diagonal_relaxed"), pl.concat([links, linkage.uncertain]))
     seconds = dict(linkage.seconds, temuan=time.perf_counter() - t)
     return Verification(findings, links, linkage.residual, seconds)
 
@@ -139,12 +142,25 @@ def _u(rows: pl.DataFrame) -> pl.DataFrame:
                 proposed=pl.col("proposed"), registry_nik=pl.col("registry_nik"), score=pl.col("score"))
 
 
-def _unknown(take: _Taker, links: pl.DataFrame) -> pl.DataFrame:
+def _unknown(take: _Taker, links: pl.DataFrame, uncertain: pl.DataFrame) -> pl.DataFrame:
+    """Rows linked to nobody: TMS-5, unless a candidate came close (LINK-UNCERTAIN), which a
+    person settles before anyone is struck from the list."""
     lids = pl.DataFrame({"lid": pl.int_range(take.list.height, dtype=pl.UInt32, eager=True)})
-    rows = take.rows(lids.join(links.select("lid"), on="lid", how="anti"))
+    free = lids.join(links.select("lid"), on="lid", how="anti")
+    close = uncertain.join(free, on="lid", how="semi").select("lid", "rid", "score", "evidence")
+    rows = take.rows(free.join(close, on="lid", how="anti"))
     reason = pl.lit("Tidak dikenal: tidak ditemukan di data Disdukcapil, baik lewat NIK maupun lewat "
                     "pencocokan nama, tanggal lahir, NKK dan tempat tinggal")
-    return _row(rows, pl.lit("TMS-5"), reason, 0, score=pl.lit(0.0))
+    unknown = _row(rows, pl.lit("TMS-5"), reason, 0, score=pl.lit(0.0))
+    if close.height == 0:
+        return unknown
+    close = take.rows(close).with_columns(T.how_found(close.with_columns(pl.lit("probabilistik").alias("method")))
+                                          .alias("found"))
+    doubt = (pl.lit("Belum pasti: mungkin orang yang sama dengan penduduk ber-NIK ")
+             + id_expr(pl.col("registry_nik")) + pl.lit(" di data Disdukcapil, tetapi tidak cukup yakin; ")
+             + pl.col("found") + pl.lit(". Periksa dulu sebelum dicoret atau diperbaiki"))
+    return pl.concat([unknown, _row(close, pl.lit(LINK_UNCERTAIN), doubt, 2, registry_nik=pl.col("registry_nik"),
+                                    score=pl.col("score"))])
 
 
 def _quality(take: _Taker, links: pl.DataFrame, problems: pl.DataFrame | None) -> pl.DataFrame:

@@ -26,6 +26,7 @@ QUALITY_EFFECT = "diperiksa dan diperbaiki datanya bila perlu; daftar tidak diub
 # Data-quality codes said in full; others are read as <FIELD>-<PROBLEM> (below).
 QUALITY_TEXT = {
     "NIK-NOT-FOUND": "NIK tidak terdaftar di data kependudukan",
+    "LINK-UNCERTAIN": "belum pasti orang yang sama dengan penduduk yang paling mirip di data kependudukan",
     "NIK-DUPLICATE": "NIK yang sama tertulis pada lebih dari satu baris",
     "NIK-SERIAL": "nomor urut NIK (digit 13-16) 0000 tidak pernah diberikan",
     "NIK-DATE": "tanggal lahir dalam NIK bukan tanggal yang mungkin",

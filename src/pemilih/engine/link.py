@@ -10,7 +10,9 @@ unlike the registry's and whose birth date differs is someone else written with 
 
 Result: one row per linked list row: `lid` (list position), `rid` (registry position),
 `method` (`nik` or `probabilistik`), `score` (1 for NIK, else the match probability),
-`evidence` (JSON, for probabilistic links).
+`evidence` (JSON, for probabilistic links); and apart, the rows whose best candidate is
+uncertain (probability from link_prob.REVIEW_FLOOR up to the threshold): not links, and not
+"unknown" either.
 """
 from __future__ import annotations
 
@@ -37,6 +39,7 @@ class Linkage:
     residual: int  # list rows that went to the probabilistic stage
     seconds: dict = field(default_factory=dict)
     estimated: bool = False  # the model was re-estimated on this list (link_estimate)
+    uncertain: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=LINK_SCHEMA))
 
 
 def _exact(list_records: pl.DataFrame, registry_records: pl.DataFrame) -> pl.DataFrame:
@@ -81,16 +84,19 @@ def link(list_records: pl.DataFrame, registry_records: pl.DataFrame, model: dict
     t = time.perf_counter()
     rest = pl.Series("lid", range(list_records.height), dtype=pl.UInt32).to_frame().join(
         pairs.select("lid"), on="lid", how="anti")["lid"]
-    prob, estimated = _probabilistic(list_records, rest, registry_records, model, threshold)
+    found, estimated = _probabilistic(list_records, rest, registry_records, model, threshold)
     seconds["probabilistik"] = time.perf_counter() - t
-    links = pl.concat([exact, prob.select(list(LINK_SCHEMA))], how="vertical_relaxed")
-    return Linkage(links.cast(LINK_SCHEMA).sort("lid"), rest.len(), seconds, estimated)
+    sure = pl.col("score") >= threshold
+    links = pl.concat([exact, found.filter(sure).select(list(LINK_SCHEMA))], how="vertical_relaxed")
+    uncertain = found.filter(~sure).select(list(LINK_SCHEMA)).cast(LINK_SCHEMA).sort("lid")
+    return Linkage(links.cast(LINK_SCHEMA).sort("lid"), rest.len(), seconds, estimated, uncertain)
 
 
 def _probabilistic(list_records: pl.DataFrame, rest: pl.Series, registry_records: pl.DataFrame,
                    model: dict | None, threshold: float) -> tuple[pl.DataFrame, bool]:
-    """Links for the list rows `rest` (positions), by the trained model, re-estimated on
-    these rows when many of the list's rows are here (link_estimate.needed)."""
+    """Best candidates of the list rows `rest` (positions) down to the review floor, by the
+    trained model, re-estimated on these rows when many of the list's rows are here
+    (link_estimate.needed)."""
     if rest.len() == 0:
         return pl.DataFrame(schema=LINK_SCHEMA), False
     model = dict(model or link_model.load_model())
@@ -111,6 +117,7 @@ def _probabilistic(list_records: pl.DataFrame, rest: pl.Series, registry_records
     if estimated:
         model = link_estimate.estimate(residual, registry, model)
         model["retain_matching_columns"] = True
-    scored = link_prob.predict(residual, registry, model, threshold)
-    best = link_prob.best_links(scored, model, threshold)
+    floor = min(threshold, link_prob.REVIEW_FLOOR)
+    scored = link_prob.predict(residual, registry, model, floor)
+    best = link_prob.best_links(scored, model, floor)
     return best.with_columns(pl.lit("probabilistik").alias("method")), estimated

@@ -24,6 +24,9 @@ from pemilih.engine import link_model, names
 
 # Probability above which the best candidate of a row is taken as the same person.
 THRESHOLD = 0.9
+# Below THRESHOLD down to this, the best candidate is uncertain: neither a link nor "not in the
+# registry" (which would propose striking an eligible voter); a person decides (LINK-UNCERTAIN).
+REVIEW_FLOOR = 0.5
 # A wide blocking rule (link_model.Block.wide) is used when it makes at most this many pairs.
 WIDE_PAIRS = 2_000_000
 
