@@ -328,3 +328,46 @@ def test_an_uncertain_candidate_is_asked_about_not_struck():
     usual = verify(lst, reg, ON, "PILKALEM", DPS).findings
     assert "LINK-UNCERTAIN" not in usual["code"].to_list()
     assert usual.filter(pl.col("source_ref") == "dpt.csv::2")["code"].to_list() == ["U"]
+
+
+def test_a_namesake_in_the_same_family_card_is_not_a_duplicate():
+    """A father listed without NIK, named like his son (same card and address, birth dates 22
+    years apart), is never linked to the son's record: no TMS-2, no corrections from the son."""
+    son = person("BENYAMIN PARINDING", "2000-02-09", nkk="7326012201170003")
+    people = [son] + fillers(60)
+    father = row(son, nik="", tanggal_lahir="1978-08-29")
+    lst, reg = tables([row(son), father], people)
+    found = verify(lst, reg, ON, "PILKALEM", DPS).findings
+    assert "TMS-2" not in found["code"].to_list()
+    father_codes = found.filter(pl.col("source_ref") == "dpt.csv::3")["code"].to_list()
+    assert father_codes in (["LINK-UNCERTAIN"], ["TMS-5"])
+    assert "U" not in father_codes
+
+
+def _evidence(**levels) -> str:
+    """Evidence JSON with these (field, level, weight) entries."""
+    import json
+    return json.dumps({"method": "probabilistik", "score": 0.95, "match_weight": 5.0,
+                       "fields": [{"field": f, "level": lv, "weight": w} for f, (lv, w) in levels.items()]})
+
+
+def test_a_duplicate_across_villages_needs_more_than_name_and_birth_year():
+    from pemilih.engine.dedupe import beyond_name_and_year, weak_across_villages
+    name_year = _evidence(NAMA=("sama", 12.0), **{"TANGGAL LAHIR": ("tahun sama", 1.0), "JENIS KELAMIN": ("sama", 1.0)})
+    placeholder = _evidence(NAMA=("sama", 12.0), **{"TANGGAL LAHIR": ("sama", 9.0)})
+    card = _evidence(NAMA=("sama", 12.0), **{"NKK/KODE DESA/ALAMAT": ("NKK sama", 15.0)})
+    assert not beyond_name_and_year(name_year, "1970-05-12")
+    assert not beyond_name_and_year(placeholder, "1970-12-31")  # 31 December: only the year was known
+    assert beyond_name_and_year(placeholder, "1970-05-12")
+    assert beyond_name_and_year(card, "1970-05-12") and beyond_name_and_year(None, None)  # None: a NIK link
+    lst = pl.DataFrame({"kode_desa": [A, C, A, C, C, A], "tanggal_lahir": ["1970-05-12"] * 6})
+    links = pl.DataFrame({
+        "lid": [0, 1, 2, 3, 4, 5], "rid": [7, 7, 8, 8, 9, 9],
+        "method": ["nik", "probabilistik", "nik", "probabilistik", "probabilistik", "probabilistik"],
+        "score": [1.0, 0.97, 1.0, 0.97, 0.99, 0.95],
+        "evidence": [None, name_year, None, card, name_year, name_year]}).cast({"lid": pl.UInt32, "rid": pl.UInt32})
+    # rid 7: the weak row in another village goes; rid 8: the card is evidence, it stays;
+    # rid 9: nobody has evidence, the best-scored row stays and the other goes.
+    assert sorted(weak_across_villages(links, lst).to_list()) == [1, 5]
+    same_village = lst.with_columns(pl.lit(A).alias("kode_desa"))
+    assert weak_across_villages(links, same_village).to_list() == []

@@ -60,7 +60,9 @@ def verify(list_records: pl.DataFrame, registry_records: pl.DataFrame, on: date,
     kwargs = {} if threshold is None else {"threshold": threshold}
     linkage = link(list_records, registry, model, **kwargs)
     t = time.perf_counter()
-    links = linkage.links
+    weak = linkage.links["lid"].is_in(dedupe.weak_across_villages(linkage.links, list_records).implode())
+    links = linkage.links.filter(~weak)
+    uncertain = pl.concat([linkage.uncertain, linkage.links.filter(weak)])
     diffs = findings_fields.differences(list_records, registry, links)
     dups = dedupe.duplicates(links, diffs)
     status = findings_status.statuses(registry, on, regime, dps_set_on, regency)
@@ -76,10 +78,10 @@ def verify(list_records: pl.DataFrame, registry_records: pl.DataFrame, on: date,
                   on, dps_set_on, registry),
              _u(take.rows(diffs.join(state.filter(pl.col("code").is_null()).select("lid", "rid", "score"),
                                      on="lid")).with_columns(found.alias("found"))),
-             _unknown(take, links, linkage.uncertain), _quality(take, links, list_problems),
+             _unknown(take, links, uncertain), _quality(take, links, list_problems),
              _new_voters(take, status, links, list_records, on)]
     # The uncertain rows' evidence is shown too (they are no link: their rows are not in `links`).
-    findings = _finish(pl.concat(parts, how="diagonal_relaxed"), pl.concat([links, linkage.uncertain]))
+    findings = _finish(pl.concat(parts, how="diagonal_relaxed"), pl.concat([links, uncertain]))
     seconds = dict(linkage.seconds, temuan=time.perf_counter() - t)
     return Verification(findings, links, linkage.residual, seconds)
 

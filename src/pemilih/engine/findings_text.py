@@ -43,7 +43,8 @@ def found_by(evidence: str | None) -> str:
     agree = [f["field"] for f in doc["fields"] if (f.get("weight") or 0) > 0]
     score = f"{math.floor(doc['score'] * 100) / 100:.2f}".replace(".", ",")  # never 1,00
     fields = ", ".join(agree) if agree else "beberapa data"
-    return f"ditemukan lewat pencocokan {fields} (skor {score})"
+    note = f"; {doc['note']}" if doc.get("note") else ""
+    return f"ditemukan lewat pencocokan {fields} (skor {score}){note}"
 
 
 def how_found(links: pl.DataFrame) -> pl.Expr:

@@ -86,7 +86,7 @@ def link(list_records: pl.DataFrame, registry_records: pl.DataFrame, model: dict
         pairs.select("lid"), on="lid", how="anti")["lid"]
     found, estimated = _probabilistic(list_records, rest, registry_records, model, threshold)
     seconds["probabilistik"] = time.perf_counter() - t
-    sure = pl.col("score") >= threshold
+    sure = (pl.col("score") >= threshold) & ~pl.col("family")
     links = pl.concat([exact, found.filter(sure).select(list(LINK_SCHEMA))], how="vertical_relaxed")
     uncertain = found.filter(~sure).select(list(LINK_SCHEMA)).cast(LINK_SCHEMA).sort("lid")
     return Linkage(links.cast(LINK_SCHEMA).sort("lid"), rest.len(), seconds, estimated, uncertain)
@@ -98,7 +98,7 @@ def _probabilistic(list_records: pl.DataFrame, rest: pl.Series, registry_records
     trained model, re-estimated on these rows when many of the list's rows are here
     (link_estimate.needed)."""
     if rest.len() == 0:
-        return pl.DataFrame(schema=LINK_SCHEMA), False
+        return pl.DataFrame(schema=LINK_SCHEMA | {"family": pl.Boolean}), False
     model = dict(model or link_model.load_model())
     # Each list row is at most one of the registry's records: the prior is 1 in its size.
     model["probability_two_random_records_match"] = 1.0 / max(registry_records.height, 1)

@@ -8,7 +8,9 @@ differ from the registry in their own ways and proportions. Then the m and u pro
 are re-estimated on these rows, as Splink's unsupervised training does:
 
 * u (how often two different people agree) from random pairs of these rows and their
-  candidate registry records;
+  candidate registry records, less what the true matches among those pairs contribute (one
+  in the number of candidates: each list row has at most one): on a small list the random
+  pairs hold enough matches to make agreeing on a whole name or address look common;
 * m (how often the same person agrees) by expectation maximisation, starting from the
   shipped values, on the pairs that share a birth date and, apart, on the pairs whose names
   sound the same. Not within a family card: there EM learns "same family", not "same person"
@@ -40,6 +42,23 @@ MAX_ITERATIONS = 15
 SESSIONS = (("dob",), ("name_sound",))
 
 
+def _without_matches(drawn: dict, model: dict, share: float) -> dict:
+    """`model` with the u probabilities of `drawn` (random pairs), each less the share of true
+    matches times the level's m: u = (u_drawn - share * m) / (1 - share), at least a floor."""
+    out = dict(model, comparisons=[])
+    for comp, start in zip(drawn["comparisons"], model["comparisons"]):
+        levels = []
+        for lv, lv0 in zip(comp["comparison_levels"], start["comparison_levels"]):
+            lv = dict(lv)
+            if not lv.get("is_null_level") and lv.get("u_probability") is not None:
+                m = lv0.get("m_probability") or 0.0
+                lv["u_probability"] = max((lv["u_probability"] - share * m) / (1 - share), link_train.U_FLOOR)
+                lv["m_probability"] = lv0.get("m_probability")
+            levels.append(lv)
+        out["comparisons"].append(dict(comp, comparison_levels=levels))
+    return out
+
+
 def needed(residual_rows: int, list_rows: int) -> bool:
     """Whether the shipped model should be re-estimated for this list."""
     return residual_rows >= MIN_ROWS and residual_rows >= RESIDUAL_SHARE * list_rows
@@ -59,6 +78,14 @@ def estimate(residual: pl.DataFrame, pool: pl.DataFrame, model: dict, seed: int 
         right = link_prob.register(db, con, link_prob.splink_table(pool, "r"), "b_registri", tmp)
         linker = Linker([left, right], model, log_level=logging.ERROR, validate_settings=False)
         linker.training.estimate_u_using_random_sampling(max_pairs=U_PAIRS, seed=seed)
+        drawn = linker.misc.save_model_to_json()
+    share = 1.0 / max(pool.height, 1)
+    model = _without_matches(drawn, model, share)
+    with tempfile.TemporaryDirectory(prefix="pemilih-estimate-") as tmp, duckdb.connect() as con:
+        db = DuckDBAPI(con)
+        left = link_prob.register(db, con, link_prob.splink_table(residual, "l"), "a_daftar", tmp)
+        right = link_prob.register(db, con, link_prob.splink_table(pool, "r"), "b_registri", tmp)
+        linker = Linker([left, right], model, log_level=logging.ERROR, validate_settings=False)
         for keys in SESSIONS:
             linker.training.estimate_parameters_using_expectation_maximisation(block_on(*keys))
         out = linker.misc.save_model_to_json()

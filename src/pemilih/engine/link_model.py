@@ -12,10 +12,11 @@ not place. Its comparisons follow what identifies an Indonesian resident:
   folded), the same words in another order, the same sound (SYAMSUDDIN/SAMSUDIN), near
   spellings, one name contained in the other (a word dropped or added), one word shared; an
   exact name weighs by how rare it is in the registry (term-frequency adjustment).
-* residence: family card (NKK), else village, else district. One comparison, not three:
-  a move changes card and village together, and scoring them apart would count one move
-  as two pieces of evidence against the person.
-* sex, birthplace, address (same, nearly, most words, one word).
+* residence: family card (NKK), else village and address, else village, else address alone,
+  else district. One comparison, not three: a move changes card, village and address
+  together, and scoring them apart would count one move as three pieces of evidence against
+  the person.
+* sex, birthplace.
 
 The trained model is shipped as `data/linkage_model.json` and loaded at run time; training
 happens once, with `pemilih train-linkage`, on generated data (or a real verified list).
@@ -38,8 +39,8 @@ from pemilih.domain.dates import PLACEHOLDER_DAYS
 
 MODEL_FILE = "linkage_model.json"
 # Field label (formats.md section 2 names) of each comparison, for evidence and reasons.
-FIELD_OF = {c: KPU_HEADERS.get(c) or f"{KPU_HEADERS['nkk']}/{KPU_HEADERS['kode_desa']}"
-            for c in ("nik", "tanggal_lahir", "nama", "domisili", "jenis_kelamin", "tempat_lahir", "alamat")}
+FIELD_OF = {c: KPU_HEADERS.get(c) or f"{KPU_HEADERS['nkk']}/{KPU_HEADERS['kode_desa']}/{KPU_HEADERS['alamat']}"
+            for c in ("nik", "tanggal_lahir", "nama", "domisili", "jenis_kelamin", "tempat_lahir")}
 
 
 def _null(cond: str) -> CustomLevel:
@@ -63,7 +64,7 @@ def comparisons() -> list:
         _level("hamming(nik_rs_l, nik_rs_r) = 2", "beda dua digit (mis. dua angka tertukar)"),
         _level("nik_region_l = nik_region_r", "kode wilayah sama"),
     ])
-    return [nik, _birth_date(), _name(), _home(), _sex(), _birthplace(), _address()]
+    return [nik, _birth_date(), _name(), _home(), _sex(), _birthplace()]
 
 
 def _birth_date() -> cl.CustomComparison:
@@ -113,11 +114,23 @@ def _name() -> cl.CustomComparison:
 
 
 def _home() -> cl.CustomComparison:
+    """Family card, village and address as one comparison: a move changes all three, and
+    scoring them apart would count one move as three pieces of evidence against the person.
+    The address weighs with the village it lies in; in another village it still speaks for a
+    village code written wrong."""
+    shared = "len(list_intersect(address_tokens_l, address_tokens_r))"
+    most = "greatest(len(address_tokens_l), len(address_tokens_r))"
+    near = (f"(address_l = address_r OR jaro_winkler_similarity(address_l, address_r) >= 0.9"
+            f" OR {shared} * 2 >= {most})")
     return _comparison("domisili", [
-        _null("(nkk_ok_l IS NULL AND village_l IS NULL) OR (nkk_ok_r IS NULL AND village_r IS NULL)"),
+        _null("(nkk_ok_l IS NULL AND village_l IS NULL AND address_l IS NULL)"
+              " OR (nkk_ok_r IS NULL AND village_r IS NULL AND address_r IS NULL)"),
         _level("nkk_ok_l = nkk_ok_r", "NKK sama"),
         _level("hamming(nkk_ok_l, nkk_ok_r) = 1", "NKK beda satu digit"),
+        _level("village_l = village_r AND address_l = address_r", "NKK lain, desa dan alamat sama"),
+        _level(f"village_l = village_r AND {near}", "NKK lain, desa sama, alamat hampir sama"),
         _level("village_l = village_r", "NKK lain, desa sama"),
+        _level(near, "desa lain, alamat sama"),
         _level("district_l = district_r", "NKK lain, kecamatan sama"),
     ])
 
@@ -134,16 +147,14 @@ def _birthplace() -> cl.CustomComparison:
     ])
 
 
-def _address() -> cl.CustomComparison:
-    shared = "len(list_intersect(address_tokens_l, address_tokens_r))"
-    most = "greatest(len(address_tokens_l), len(address_tokens_r))"
-    return _comparison("alamat", [
-        _null("address_l IS NULL OR address_r IS NULL"),
-        _level("address_l = address_r", "sama"),
-        _level("jaro_winkler_similarity(address_l, address_r) >= 0.9", "hampir sama"),
-        _level(f"{shared} * 2 >= {most}", "sebagian besar kata sama"),
-        _level(f"{shared} >= 1", "satu kata sama"),
-    ])
+# A family card's members share card and address and sometimes a name (a child named after a
+# parent): within one card, a birth date unlike the registry's by more than a slip is another
+# member of the family, whatever the other fields say. Such a best candidate is never taken
+# as a link on its own; a person decides (link_prob.best_links).
+FAMILY_LEVEL = ("domisili", "NKK sama")
+OTHER_MEMBER_DATES = ("tanggal_lahir", ("berbeda", "tahun sama"))
+# Birth-date levels that say more than the year (for the evidence a duplicate needs, dedupe).
+FULL_DATE_LEVELS = ("sama", "hari dan bulan tertukar", "beda satu ketikan")
 
 
 @dataclass(frozen=True)

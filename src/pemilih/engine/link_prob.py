@@ -27,6 +27,7 @@ THRESHOLD = 0.9
 # Below THRESHOLD down to this, the best candidate is uncertain: neither a link nor "not in the
 # registry" (which would propose striking an eligible voter); a person decides (LINK-UNCERTAIN).
 REVIEW_FLOOR = 0.5
+FAMILY_NOTE = "NKK sama tetapi tanggal lahir lain: mungkin anggota keluarga lain yang bernama sama"
 # A wide blocking rule (link_model.Block.wide) is used when it makes at most this many pairs.
 WIDE_PAIRS = 2_000_000
 
@@ -97,10 +98,23 @@ def splink_table(df: pl.DataFrame, prefix: str) -> pl.DataFrame:
 
 def name_frequencies(keys: pl.DataFrame) -> pl.DataFrame:
     """How common each name is in the whole registry (name_flat, tf_name_flat): Splink's
-    term-frequency adjustment would otherwise count it among the few candidates only."""
-    named = keys.select("name_flat").drop_nulls()
-    return named.group_by("name_flat").len().select(
-        "name_flat", (pl.col("len") / max(named.height, 1)).alias("tf_name_flat"))
+    term-frequency adjustment would otherwise count it among the few candidates only.
+
+    A name written once says only that it is at most one in the registry's size; in a small
+    registry that is a poor estimate (every name of 500 records would be "one in 500"). For
+    those, the product of its words' frequencies is taken when smaller: how often the words
+    would meet by chance."""
+    named = keys.select("name_flat", "name_tokens").drop_nulls("name_flat")
+    total = max(named.height, 1)
+    words = named.select(pl.col("name_tokens").alias("w")).explode("w").group_by("w").len()
+    words = words.with_columns((pl.col("len") / total).log().alias("log_f")).select("w", "log_f")
+    once = named.group_by("name_flat").agg(pl.len().alias("n"), pl.col("name_tokens").first())
+    chance = (once.select("name_flat", pl.col("name_tokens").alias("w")).explode("w")
+              .join(words, on="w", how="left").group_by("name_flat").agg(pl.col("log_f").sum().exp().alias("p")))
+    out = once.join(chance, on="name_flat", how="left").with_columns(
+        pl.when(pl.col("n") == 1).then(pl.min_horizontal(pl.col("n") / total, pl.col("p")))
+        .otherwise(pl.col("n") / total).alias("tf_name_flat"))
+    return out.select("name_flat", "tf_name_flat")
 
 
 def register(db, con, frame: pl.DataFrame, name: str, folder: str):
@@ -183,20 +197,34 @@ def evidence(row: dict, names: dict[str, dict[int, str]]) -> str:
     score = math.floor(row["match_probability"] * 10_000) / 10_000  # as the finding's score
     doc = {"method": "probabilistik", "score": score,
            "match_weight": round(row["match_weight"], 2), "fields": fields}
+    if row.get("family"):
+        doc["note"] = FAMILY_NOTE
     return json.dumps(doc, ensure_ascii=False)
 
 
+def _family_member(names: dict[str, dict[int, str]]) -> pl.Expr:
+    """Pairs in one family card whose birth dates differ by more than a slip (link_model)."""
+    (card, same), (born, other) = link_model.FAMILY_LEVEL, link_model.OTHER_MEMBER_DATES
+    card_gamma = [g for g, label in names[card].items() if label == same]
+    born_gamma = [g for g, label in names[born].items() if label in other]
+    return pl.col(f"gamma_{card}").is_in(card_gamma) & pl.col(f"gamma_{born}").is_in(born_gamma)
+
+
 def best_links(scored: pl.DataFrame, model: dict, threshold: float = THRESHOLD) -> pl.DataFrame:
-    """For each residual row, its best candidate if probable enough: lid, rid, score, evidence."""
-    schema = {"lid": pl.UInt32, "rid": pl.UInt32, "score": pl.Float64, "evidence": pl.String}
+    """For each residual row, its best candidate if probable enough: lid, rid, score, evidence,
+    and `family` (another member of the candidate's family card, link_model.FAMILY_LEVEL:
+    never a link by itself)."""
+    schema = {"lid": pl.UInt32, "rid": pl.UInt32, "score": pl.Float64, "evidence": pl.String,
+              "family": pl.Boolean}
     if scored.height == 0:
         return pl.DataFrame(schema=schema)
     best = (scored.sort(["lid", "match_weight"], descending=[False, True])
             .group_by("lid", maintain_order=True).first()
             .filter(pl.col("match_probability") >= threshold))
     names = labels(model)
+    best = best.with_columns(_family_member(names).fill_null(False).alias("family"))
     docs = [evidence(r, names) for r in best.iter_rows(named=True)]
     # Rounded down: a probabilistic link never shows the 1 that marks an exact NIK match.
     score = (pl.col("match_probability") * 10_000).floor() / 10_000
-    return best.select("lid", "rid", score.alias("score")).with_columns(
+    return best.select("lid", "rid", score.alias("score"), "family").with_columns(
         pl.Series("evidence", docs, dtype=pl.String))
