@@ -401,7 +401,7 @@ ENCODED_REGISTRY_HEADERS = {
     "kode_wilayah_tujuan": "KODE_WILAYAH_TUJUAN", "tgl_datang": "TGL_DATANG", "id_kunci": "ID_KUNCI",
     # Added for `pemilih verify` on the encoded form (appended: a file without them is the
     # first form, read but refused by verify with a request to encode it again).
-    "thn_lahir": "THN_LHR", "status_kawin": "STATUS_KAWIN", "token_tanggal_lahir": "TOKEN_TGL_LHR",
+    "thn_lahir": "THN_LHR", "status_kawin": "STAT_KWN", "token_tanggal_lahir": "TOKEN_TGL_LHR",
     "token_nama": "TOKEN_NAMA", "token_kata_nama": "TOKEN_KATA_NAMA", "token_nik_wilayah": "TOKEN_NIK_WIL",
     "token_nik_wilayah_urut": "TOKEN_NIK_WIL_URUT",
 }

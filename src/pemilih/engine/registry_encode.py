@@ -3,10 +3,11 @@
 NIK and NKK become keyed tokens (HMAC-SHA256); name, birth date, birthplace and address each
 become a cryptographic long-term key (CLK): a Bloom filter of the value's character bigrams,
 each bigram setting CLK_HASHES bits chosen by keyed double hashing (Schnell, Bachteler and
-Reiher 2009). One filter per field, so the linkage still compares field by field. In clear
-only what a finding states: sex, region codes, alive or dead with the date, moved out with the
-date and where to, moved in, and the occupation reduced to TNI, POLRI or LAIN. The scheme, its
-parameters and the threat model: docs/registry-encoding.md.
+Reiher 2009). One filter per field, so the linkage still compares field by field; beside them
+keyed tokens of the linkage features blocking needs (LINKAGE_TOKENS). In clear only what a
+finding states: sex, region codes, alive or dead with the date, moved out with the date and
+where to, moved in, the occupation reduced to TNI, POLRI or LAIN, marital status and the birth
+year (the age rules). The scheme, its parameters and the threat model: docs/registry-encoding.md.
 
 Every purpose has its own sub-key (HKDF-SHA256 from the secret key, one label each), so a NIK
 token cannot be set against an NKK token or a name filter against a place filter. Values are
