@@ -90,6 +90,31 @@ def test_encoded_file_holds_no_identifier_in_clear(tmp_path, extract):
     assert [r["JENIS_KLMIN"] for r in rows] == ["L", "P", "L"]
     assert [r["KODE_WILAYAH"] for r in rows] == ["73.26.15.1004", "73.26.15.1004", "73.26.01.1001"]
     assert all(len(r["TOKEN_NIK"]) == 64 and len(base64.b64decode(r["CLK_NAMA_LGKP"])) == 128 for r in rows)
+    assert [r["THN_LHR"] for r in rows] == ["1961", "1994", "1988"]
+
+
+def test_linkage_tokens_follow_the_published_scheme(tmp_path, extract):
+    """TOKEN_TGL_LHR, TOKEN_NAMA, TOKEN_KATA_NAMA, TOKEN_NIK_WIL(_URUT) recomputed here from
+    docs/registry-encoding.md (HKDF-SHA256 info `pemilih/registry-encode/v1/<purpose>`)."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+    key = tmp_path / "k.txt"
+    step.make_key(key)
+    rows = _read(_encode(tmp_path, extract, key).out)
+
+    def tok(purpose: str, value: str) -> str:
+        sub = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+                   info=f"pemilih/registry-encode/v1/{purpose}".encode()).derive(_key_bytes(key))
+        return hmac.new(sub, value.encode(), hashlib.sha256).hexdigest()
+
+    martha = rows[1]  # MARTHA SAMPE LINGGI, born 03-11-1994, NIK of resident(2)
+    nik = ROWS[1]["NIK"]
+    assert martha["TOKEN_TGL_LHR"] == tok("token_tanggal_lahir", "19941103")
+    assert martha["TOKEN_NAMA"] == tok("token_nama", "MARTHASAMPELINGGI")
+    assert martha["TOKEN_KATA_NAMA"] == " ".join(tok("token_kata_nama", w)[:16] for w in ("MARTHA", "SAMPE", "LINGGI"))
+    assert martha["TOKEN_NIK_WIL"] == tok("token_nik_wilayah", nik[:6])
+    assert martha["TOKEN_NIK_WIL_URUT"] == tok("token_nik_wilayah_urut", nik[:6] + nik[12:])
+    assert [r["STAT_KWN"] for r in rows] == ["S", "S", "S"]  # KAWIN, as the reader writes it (formats.md section 3)
 
 
 def test_same_nik_same_key_same_token_another_key_another(tmp_path, extract):
@@ -142,7 +167,10 @@ def test_cli_round_trip(tmp_path, extract, capsys):
     rows = _read(out)
     assert list(rows[0]) == ["TOKEN_NIK", "TOKEN_NO_KK", "CLK_NAMA_LGKP", "CLK_TGL_LHR", "CLK_TMPT_LHR",
                              "CLK_ALAMAT", "JENIS_KLMIN", "KODE_WILAYAH", "KELAS_PKRJN", "STATUS", "TGL_MATI",
-                             "TGL_PINDAH", "KODE_WILAYAH_TUJUAN", "TGL_DATANG", "ID_KUNCI"]
+                             "TGL_PINDAH", "KODE_WILAYAH_TUJUAN", "TGL_DATANG", "ID_KUNCI",
+                             # appended for verification on the encoded form (formats.md section 10)
+                             "THN_LHR", "STAT_KWN", "TOKEN_TGL_LHR", "TOKEN_NAMA", "TOKEN_KATA_NAMA",
+                             "TOKEN_NIK_WIL", "TOKEN_NIK_WIL_URUT"]
     assert len(rows) == 3
 
 

@@ -399,7 +399,20 @@ ENCODED_REGISTRY_HEADERS = {
     "jenis_kelamin": "JENIS_KLMIN", "kode_wilayah": "KODE_WILAYAH", "kelas_pekerjaan": "KELAS_PKRJN",
     "status": "STATUS", "tgl_mati": "TGL_MATI", "tgl_pindah": "TGL_PINDAH",
     "kode_wilayah_tujuan": "KODE_WILAYAH_TUJUAN", "tgl_datang": "TGL_DATANG", "id_kunci": "ID_KUNCI",
+    # Added for `pemilih verify` on the encoded form (appended: a file without them is the
+    # first form, read but refused by verify with a request to encode it again).
+    "thn_lahir": "THN_LHR", "status_kawin": "STAT_KWN", "token_tanggal_lahir": "TOKEN_TGL_LHR",
+    "token_nama": "TOKEN_NAMA", "token_kata_nama": "TOKEN_KATA_NAMA", "token_nik_wilayah": "TOKEN_NIK_WIL",
+    "token_nik_wilayah_urut": "TOKEN_NIK_WIL_URUT",
 }
+# The columns of ENCODED_REGISTRY_HEADERS linkage on the encoded form needs that the first form lacked.
+ENCODED_LINKAGE_COLUMNS = ("thn_lahir", "status_kawin", "token_tanggal_lahir", "token_nama", "token_kata_nama",
+                           "token_nik_wilayah", "token_nik_wilayah_urut")
+# How a finding names a registry record of an encoded extract (NIK DUKCAPIL): this letter, then
+# the first ENCODED_REF_DIGITS hex digits of its NIK token; never 16 digits, so never a NIK.
+ENCODED_REF_PREFIX = "T"
+ENCODED_REF_DIGITS = 16
+WORD_TOKEN_DIGITS = 16  # hex digits of each name word's token in TOKEN_KATA_NAMA (blocking only)
 # Encoded column -> the registry column it encodes (the tokens and the CLKs).
 ENCODED_FROM = {"token_nik": "nik", "token_nkk": "nkk", "clk_nama": "nama", "clk_tanggal_lahir": "tanggal_lahir",
                 "clk_tempat_lahir": "tempat_lahir", "clk_alamat": "alamat"}

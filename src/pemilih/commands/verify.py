@@ -31,7 +31,10 @@ def register(sub):
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--list", nargs="+", metavar="BERKAS", dest="lists", help="daftar pemilih KPU (XLSX/CSV)")
     src.add_argument("--workspace", metavar="FOLDER", help="pakai daftar terkini di ruang kerja ini")
-    p.add_argument("--registry", nargs="+", required=True, metavar="BERKAS", help="ekstrak Disdukcapil")
+    p.add_argument("--registry", nargs="+", required=True, metavar="BERKAS",
+                   help="ekstrak Disdukcapil, biasa atau terenkode (`pemilih registry encode`)")
+    p.add_argument("--key-file", metavar="BERKAS", default=None,
+                   help="berkas kunci ekstrak terenkode (`pemilih registry key`); wajib bila ekstraknya terenkode")
     p.add_argument("--on", required=True, metavar="YYYY-MM-DD", help="hari pemungutan suara (aturan umur)")
     p.add_argument("--out", required=True, metavar="FOLDER", help="folder hasil")
     p.add_argument("--rezim", default=None, choices=regimes(),
@@ -78,7 +81,8 @@ def run(args) -> int:
         request = verify.VerifyRequest(
             on=_day(args.on, "--on"), out_dir=args.out, list_paths=tuple(args.lists or ()),
             registry_paths=tuple(args.registry), dps_set_on=_day(args.dps, "--dps"), regime=args.rezim,
-            model_path=args.model, who=who, receiver=args.penerima, place=args.tempat or verify.DEFAULT_PLACE)
+            model_path=args.model, who=who, receiver=args.penerima, place=args.tempat or verify.DEFAULT_PLACE,
+            key_path=args.key_file)
     except (ValueError, StepError) as exc:
         return _fail(mask_digits_in_text(exc))
     try:

@@ -58,6 +58,7 @@ class VerifyRequest:
     who: Who | None = None  # who issues the minutes' number (None: `load`'s person; needs a workspace)
     place: str = DEFAULT_PLACE  # where the minutes are signed
     receiver: str = "DPML"  # who receives the findings: DPML or the committee (PANITIA)
+    key_path: str | None = None  # the secret key of an encoded registry extract (docs/registry-encoding.md)
 
     def __post_init__(self):
         from pemilih.domain.codes import regimes
@@ -100,14 +101,15 @@ def run(ws, request: VerifyRequest, progress: Progress = SILENT) -> VerifyOutcom
     started = time.perf_counter()
     model = _model(request.model_path)
     progress.stage("Membaca daftar dan data Disdukcapil")
-    records, problems, registry, refused = _inputs(ws, request)
+    key = _key(request)
+    records, problems, registry, refused = _inputs(ws, request, key)
     if records.height == 0 or registry.height == 0:
         raise StepError("Tidak ada baris yang dapat diverifikasi (daftar atau data Disdukcapil kosong).")
     read_s = time.perf_counter() - started
     from pemilih.engine.findings import verify
     from pemilih.io.findings import write_all
     progress.stage("Mencocokkan daftar dengan data Disdukcapil")
-    result = verify(records, registry, request.on, request.regime, request.dps_set_on, problems, model)
+    result = verify(records, registry, request.on, request.regime, request.dps_set_on, problems, model, key=key)
     n_list, n_registry = records.height, registry.height
     from pemilih.engine.findings_counts import with_sex
     coded = with_sex(result.findings, records, registry)  # code and sex per finding: the minutes' L/P
@@ -141,7 +143,8 @@ def _minutes(ws, request: VerifyRequest, findings, coded, csv_path: str, n_list:
     else:
         list_line = minutes.received(ws, KIND_KPU, n_list, "Daftar pemilih terkini di ruang kerja", current=True)
     if request.registry_paths:
-        registry_line = minutes.described(request.registry_paths, n_registry, "Data kependudukan (ekstrak)")
+        what = "Data kependudukan (ekstrak terenkode)" if request.key_path else "Data kependudukan (ekstrak)"
+        registry_line = minutes.described(request.registry_paths, n_registry, what)
     else:
         registry_line = minutes.received(ws, KIND_REGISTRY, n_registry, "Data kependudukan (ekstrak)",
                                          request.registry_batch)
@@ -181,7 +184,65 @@ def _load_engine() -> None:
     from splink import DuckDBAPI, Linker  # noqa: F401
 
 
-def _inputs(ws, request: VerifyRequest):
+def _key(request: VerifyRequest) -> bytes | None:
+    """The key of an encoded extract, read before anything else: a missing or wrong key stops
+    the verification before a file is written. A key with a clear extract is refused too (the
+    caller meant another file)."""
+    encoded = bool(request.registry_paths) and all(_encoded_file(p) for p in request.registry_paths)
+    if any(_encoded_file(p) for p in request.registry_paths) and not encoded:
+        raise StepError("Ekstrak terenkode tidak dapat dicampur dengan ekstrak biasa dalam satu verifikasi.")
+    if not encoded:
+        if request.key_path:
+            raise StepError("--key-file hanya untuk ekstrak Disdukcapil terenkode; "
+                            "ekstrak yang diberikan tidak terenkode.")
+        return None
+    if not request.key_path:
+        raise StepError("Ekstrak Disdukcapil ini terenkode: berikan berkas kuncinya dengan --key-file "
+                        "(kunci yang dipakai Disdukcapil saat mengenkode).")
+    from pemilih.cycle.registry_encode import read_key
+    return read_key(request.key_path)
+
+
+def _encoded_file(path: str) -> bool:
+    from pemilih.io.registry_encoded import is_encoded
+    if Path(path).suffix.lower() != ".csv":
+        return False
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace") as fh:
+            header = fh.readline().strip().split(",")
+    except OSError:
+        return False  # the reader says why
+    return is_encoded(header)
+
+
+def _read_encoded(paths, key: bytes):
+    """The encoded extract as the engine's registry frame (engine/encoded_registry.py), after
+    checking that it is of the current form and was encoded with this key."""
+    import polars as pl
+
+    from pemilih.engine import encoded_registry
+    from pemilih.engine.registry_encode import key_id
+    from pemilih.io import registry_encoded
+    wanted = list(encoded_registry.LINKAGE) + list(encoded_registry.RELEASED) + ["kelas_pekerjaan", "id_kunci"]
+    frames = []
+    for path in paths:
+        try:
+            frame = registry_encoded.read(path, wanted)
+        except (OSError, ValueError) as exc:
+            raise StepError(str(exc)) from None
+        if registry_encoded.first_form(frame):
+            raise StepError(f"{Path(path).name} dienkode dengan bentuk pertama, yang belum dapat diverifikasi: minta "
+                            "Disdukcapil mengenkode ulang ekstraknya dengan 'pemilih registry encode' versi ini.")
+        ids = set(frame["id_kunci"].unique().to_list()) - {""}
+        if ids != {key_id(key)}:
+            raise StepError(f"Kunci tidak cocok: {Path(path).name} dienkode dengan kunci lain (ID_KUNCI "
+                            f"{', '.join(sorted(ids)) or 'kosong'}, kunci yang diberikan {key_id(key)}). "
+                            "Pakai berkas kunci yang dipakai Disdukcapil saat mengenkode.")
+        frames.append(frame)
+    return encoded_registry.frame(pl.concat(frames))
+
+
+def _inputs(ws, request: VerifyRequest, key: bytes | None = None):
     """(list records, list problems or None, registry records, files refused).
 
     The files are read one after the other, the registry first: each reader's working memory
@@ -191,7 +252,9 @@ def _inputs(ws, request: VerifyRequest):
     engine = threading.Thread(target=_load_engine, name="muat-mesin", daemon=True)
     engine.start()
     try:
-        if request.registry_paths:
+        if key is not None:
+            registry, refused = _read_encoded(request.registry_paths, key), []
+        elif request.registry_paths:
             registry, _, refused = _read(request.registry_paths, KIND_REGISTRY)
         else:
             registry, refused = _received_registry(ws, request.registry_batch), []

@@ -24,10 +24,11 @@ import polars as pl
 from pemilih.contract import FINDING_KEY_PARTS, FINDINGS_COLUMNS, FINDINGS_EXTRA
 from pemilih.domain.codes import DEFAULT_REGIME
 from pemilih.domain.dates import printed_date
+from pemilih.domain.eligibility import VOTING_AGE
 from pemilih.domain.masking import id_expr
-from pemilih.engine import dedupe, findings_fields, findings_status
+from pemilih.engine import dedupe, encoded_registry, findings_fields, findings_status
 from pemilih.engine import findings_text as T
-from pemilih.engine.link import link
+from pemilih.engine.link import Linkage, link
 
 COLUMNS, EXTRA = FINDINGS_COLUMNS, FINDINGS_EXTRA
 LINK_UNCERTAIN = "LINK-UNCERTAIN"
@@ -53,18 +54,19 @@ class Verification:
 def verify(list_records: pl.DataFrame, registry_records: pl.DataFrame, on: date,
            regime: str = DEFAULT_REGIME, dps_set_on: date | None = None,
            list_problems: pl.DataFrame | None = None, model: dict | None = None,
-           threshold: float | None = None) -> Verification:
-    """All findings for this list against this registry extract, for voting day `on`."""
+           threshold: float | None = None, key: bytes | None = None) -> Verification:
+    """All findings for this list against this registry extract, for voting day `on`. An
+    encoded extract (engine/encoded_registry.frame) is linked with `key`, its secret key."""
     regency = findings_status.home_regency(registry_records)
     registry = findings_status.current_village(registry_records, regency)
     kwargs = {} if threshold is None else {"threshold": threshold}
-    linkage = link(list_records, registry, model, **kwargs)
+    linkage, list_records, registry = _link(list_records, registry, on, model, key, kwargs)
     t = time.perf_counter()
     weak = linkage.links["lid"].is_in(dedupe.weak_across_villages(linkage.links, list_records).implode())
     links = linkage.links.filter(~weak)
     uncertain = pl.concat([linkage.uncertain, linkage.links.filter(weak)])
     diffs = findings_fields.differences(list_records, registry, links)
-    dups = dedupe.duplicates(links, diffs)
+    dups = dedupe.duplicates(links, _ranked(diffs, list_records, registry, links, key))
     status = findings_status.statuses(registry, on, regime, dps_set_on, regency)
     # Per linked row its TMS code (the duplicate that goes first), in narrow columns only: the
     # wide values are taken for the rows that become findings.
@@ -86,14 +88,41 @@ def verify(list_records: pl.DataFrame, registry_records: pl.DataFrame, on: date,
     return Verification(findings, links, linkage.residual, seconds)
 
 
+def _link(list_records: pl.DataFrame, registry: pl.DataFrame, on: date, model: dict | None, key: bytes | None,
+          kwargs: dict) -> tuple[Linkage, pl.DataFrame, pl.DataFrame]:
+    """The linkage, and the list and registry as the findings read them: for an encoded
+    extract, the list with its NIK tokens (NIK-NOT-FOUND compares tokens) and the registry
+    with the birth dates linkage made known."""
+    if not encoded_registry.is_encoded(registry):
+        return link(list_records, registry, model, **kwargs), list_records, registry
+    from pemilih.engine import link_encoded
+    linkage = link_encoded.link(list_records, registry, key, model, **kwargs)
+    tokens = linkage.list_tokens
+    registry = encoded_registry.with_known_dates(registry, linkage.links, list_records, tokens["token_tanggal_lahir"],
+                                                 on, key)
+    return linkage, list_records.with_columns(tokens["token_nik"]), registry
+
+
+def _ranked(diffs: pl.DataFrame, list_records: pl.DataFrame, registry: pl.DataFrame, links: pl.DataFrame,
+            key: bytes | None) -> pl.DataFrame:
+    """The differing fields that decide which of two duplicates stays: with an encoded extract,
+    also those it withholds (told by tokens; never proposed)."""
+    if not encoded_registry.is_encoded(registry):
+        return diffs
+    withheld = encoded_registry.withheld_differences(list_records, registry, links, key)
+    return pl.concat([diffs.select("lid", "field"), withheld])
+
+
 class _Taker:
     """Adds list and registry values to a few rows, by position (lid, rid, keep_lid)."""
 
-    REGISTRY = {"registry_nik": "nik", "tgl_mati": "tgl_mati", "tgl_pindah": "tgl_pindah",
+    REGISTRY = {"tgl_mati": "tgl_mati", "tgl_pindah": "tgl_pindah",
                 "kode_wilayah_tujuan": "kode_wilayah_tujuan", "tgl_datang": "tgl_datang"}
 
     def __init__(self, list_records: pl.DataFrame, registry: pl.DataFrame):
         self.list, self.registry = list_records, registry
+        self.ref = encoded_registry.ref_column(registry)  # how a finding names the record
+        self.REGISTRY = {"registry_nik": self.ref, **self.REGISTRY}
 
     def rows(self, df: pl.DataFrame) -> pl.DataFrame:
         cols = [self.list["source_ref"].gather(df["lid"]), self.list["nik"].gather(df["lid"])]
@@ -169,7 +198,7 @@ def _quality(take: _Taker, links: pl.DataFrame, problems: pl.DataFrame | None) -
     """The reader's row problems, and well-formed NIKs the registry does not know."""
     def with_link(df: pl.DataFrame) -> pl.DataFrame:
         df = df.join(links.select("lid", "rid"), on="lid", how="left")
-        nik = take.registry["nik"].gather(df["rid"].fill_null(0))
+        nik = take.registry[take.ref].gather(df["rid"].fill_null(0))
         return take.rows(df.drop("rid")).with_columns(
             pl.when(df["rid"].is_not_null()).then(nik).otherwise(pl.lit("")).alias("registry_nik"))
 
@@ -187,7 +216,10 @@ def _quality(take: _Taker, links: pl.DataFrame, problems: pl.DataFrame | None) -
         links.filter(pl.col("method") == "nik").select("lid"), on="lid", how="anti")
     niks = rest.with_columns(take.list["nik"].gather(rest["lid"])).filter(
         pl.col("nik").str.contains(r"^\d{16}$").fill_null(False))
-    unknown = niks.join(take.registry.select("nik"), on="nik", how="anti").select("lid")
+    # An encoded registry has the NIK's token only: the list's token is compared with it.
+    key = "token_nik" if encoded_registry.is_encoded(take.registry) else "nik"
+    niks = niks.with_columns(take.list[key].gather(niks["lid"]).alias("k"))
+    unknown = niks.join(take.registry.select(pl.col(key).alias("k")), on="k", how="anti").select("lid")
     # Linked all the same (by name, birth date, ...): a typing slip against the linked
     # resident's NIK is named (position and digits only).
     unknown = with_link(unknown)
@@ -203,11 +235,16 @@ def _new_voters(take: _Taker, status: pl.DataFrame, links: pl.DataFrame, list_re
     villages = list_records.select(pl.col("kode_desa").alias("kode_wilayah")).drop_nulls().unique()
     free = status.filter(pl.col("code").is_null()).join(links.select("rid"), on="rid", how="anti")
     free = free.with_columns(take.registry["kode_wilayah"].gather(free["rid"]).alias("kode_wilayah"),
-                             take.registry["nik"].gather(free["rid"]).alias("registry_nik"))
+                             take.registry[take.ref].gather(free["rid"]).alias("registry_nik"))
     rows = free.join(villages, on="kode_wilayah", how="semi").sort("kode_wilayah", "registry_nik")
     rows = rows.with_columns(findings_status.ages(take.registry, rows["rid"], on).alias("age"))
-    reason = (pl.lit("Pemilih baru: penduduk desa ini, umur ") + pl.col("age").cast(pl.String).fill_null("?")
-              + pl.lit(f" tahun pada {T.printed(on)}, memenuhi syarat tetapi belum ada di daftar pemilih"))
+    age = pl.lit("umur ") + pl.col("age").cast(pl.String) + pl.lit(f" tahun pada {T.printed(on)}")
+    if "thn_lahir" in take.registry.columns:  # an encoded extract: the birth year where the date is withheld
+        rows = rows.with_columns(take.registry["thn_lahir"].gather(rows["rid"]).alias("year"))
+        at_least = f", berumur {VOTING_AGE} tahun atau lebih pada {T.printed(on)}"
+        age = pl.coalesce(age, pl.lit("lahir tahun ") + pl.col("year") + pl.lit(at_least))
+    reason = (pl.lit("Pemilih baru: penduduk desa ini, ") + age.fill_null("umur ?")
+              + pl.lit(", memenuhi syarat tetapi belum ada di daftar pemilih"))
     rows = rows.with_columns(pl.lit(None, pl.UInt32).alias("lid"), pl.lit("").alias("source_ref"),
                              pl.col("registry_nik").alias("nik"))
     return _row(rows, pl.lit("B"), reason, 3, registry_nik=pl.col("registry_nik"))

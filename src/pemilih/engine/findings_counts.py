@@ -13,6 +13,7 @@ import polars as pl
 
 from pemilih.domain import codes as code_tables
 from pemilih.domain.fields import FIELD_NAMES
+from pemilih.engine import encoded_registry
 
 # What a code of the tables does to the list (domain/codes EFFECTS), as the minutes say it.
 EFFECT_TEXT = {
@@ -84,7 +85,8 @@ def with_sex(findings: pl.DataFrame, records: pl.DataFrame, registry: pl.DataFra
                 .filter(pl.col(alias).is_not_null()).unique(alias, keep="first"))
     out = (findings.select("code", pl.col("source_ref").cast(pl.String), pl.col("registry_nik").cast(pl.String))
            .join(sex_of(records, "source_ref", "source_ref"), on="source_ref", how="left", maintain_order="left")
-           .join(sex_of(registry, "nik", "registry_nik"), on="registry_nik", how="left", maintain_order="left"))
+           .join(sex_of(registry, encoded_registry.ref_column(registry), "registry_nik"), on="registry_nik",
+                 how="left", maintain_order="left"))
     sex = pl.coalesce("_source_ref", "_registry_nik")
     return out.select("code", pl.when(sex.is_in(SEXES)).then(sex).alias("sex"))
 

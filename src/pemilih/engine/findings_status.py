@@ -73,13 +73,24 @@ def statuses(registry: pl.DataFrame, voting_day: date, regime: str, dps_set_on: 
     code = (pl.when(dead).then(pl.lit("TMS-1")).when(gone).then(pl.lit("TMS-4"))
             .when(job == E.TNI_OCCUPATION).then(pl.lit("TMS-6"))
             .when(job == E.POLRI_OCCUPATION).then(pl.lit("TMS-7"))
-            .when(born.is_not_null() & ~married & (born > cutoff)).then(pl.lit("TMS-3")))
+            .when(~married & _young(registry, born, cutoff)).then(pl.lit("TMS-3")))
     if dps_set_on is not None and "TMS-D" in code_table(regime):
         arrived = pl.when(pl.col("tgl_datang").is_not_null()).then(_date("tgl_datang"))
         recent = arrived.dt.offset_by(f"{E.DOMICILE_MONTHS}mo") > pl.lit(dps_set_on)
         code = code.when(recent.fill_null(False)).then(pl.lit("TMS-D"))
     out = registry.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("rid"), code.otherwise(None).alias("code"))
     return out.cast({"rid": pl.UInt32, "code": pl.String})
+
+
+def _young(registry: pl.DataFrame, born: pl.Expr, cutoff: str) -> pl.Expr:
+    """Born after the cutoff. An encoded extract withholds most birth dates and releases the
+    year (THN_LHR): a year after the cutoff's is young, one before it not; the cutoff's own year
+    has its dates (engine/encoded_registry.with_known_dates)."""
+    young = born.is_not_null() & (born > cutoff)
+    if "thn_lahir" not in registry.columns:
+        return young
+    year = pl.col("thn_lahir").cast(pl.Int32, strict=False)
+    return pl.when(born.is_not_null()).then(young).otherwise((year > int(cutoff[:4])).fill_null(False))
 
 
 def ages(registry: pl.DataFrame, rids: pl.Series, day: date) -> pl.Series:

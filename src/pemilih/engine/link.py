@@ -86,10 +86,18 @@ def link(list_records: pl.DataFrame, registry_records: pl.DataFrame, model: dict
         pairs.select("lid"), on="lid", how="anti")["lid"]
     found, estimated = _probabilistic(list_records, rest, registry_records, model, threshold)
     seconds["probabilistik"] = time.perf_counter() - t
+    links, uncertain = settle(exact, found, threshold)
+    return Linkage(links, rest.len(), seconds, estimated, uncertain)
+
+
+def settle(exact: pl.DataFrame, found: pl.DataFrame, threshold: float) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(links, uncertain): the exact links with the probabilistic candidates that reach the
+    threshold and are no other member of the candidate's family (link_model.FAMILY_LEVEL);
+    the other candidates are uncertain."""
     sure = (pl.col("score") >= threshold) & ~pl.col("family")
     links = pl.concat([exact, found.filter(sure).select(list(LINK_SCHEMA))], how="vertical_relaxed")
     uncertain = found.filter(~sure).select(list(LINK_SCHEMA)).cast(LINK_SCHEMA).sort("lid")
-    return Linkage(links.cast(LINK_SCHEMA).sort("lid"), rest.len(), seconds, estimated, uncertain)
+    return links.cast(LINK_SCHEMA).sort("lid"), uncertain
 
 
 def _probabilistic(list_records: pl.DataFrame, rest: pl.Series, registry_records: pl.DataFrame,

@@ -117,8 +117,9 @@ def _derived(df: pl.DataFrame) -> pl.DataFrame:
 def add_name_features(df: pl.DataFrame) -> pl.DataFrame:
     """Name, place and address keys (for the rows that take part in probabilistic linkage)."""
     key = names.link_keys(df["nama"].fill_null(""))
+    address = names.address_key("alamat") if "alamat" in df.columns else pl.lit("")
     df = df.with_columns(key.alias("name_key"), names.place_key("tempat_lahir").alias("place"),
-                         names.address_key("alamat").alias("address"))
+                         address.alias("address"))
     some = pl.col("name_key") != ""
     df = df.with_columns(
         pl.when(some).then(pl.col("name_key")).alias("name_key"),

@@ -3,10 +3,11 @@
 NIK and NKK become keyed tokens (HMAC-SHA256); name, birth date, birthplace and address each
 become a cryptographic long-term key (CLK): a Bloom filter of the value's character bigrams,
 each bigram setting CLK_HASHES bits chosen by keyed double hashing (Schnell, Bachteler and
-Reiher 2009). One filter per field, so the linkage still compares field by field. In clear
-only what a finding states: sex, region codes, alive or dead with the date, moved out with the
-date and where to, moved in, and the occupation reduced to TNI, POLRI or LAIN. The scheme, its
-parameters and the threat model: docs/registry-encoding.md.
+Reiher 2009). One filter per field, so the linkage still compares field by field; beside them
+keyed tokens of the linkage features blocking needs (LINKAGE_TOKENS). In clear only what a
+finding states: sex, region codes, alive or dead with the date, moved out with the date and
+where to, moved in, the occupation reduced to TNI, POLRI or LAIN, marital status and the birth
+year (the age rules). The scheme, its parameters and the threat model: docs/registry-encoding.md.
 
 Every purpose has its own sub-key (HKDF-SHA256 from the secret key, one label each), so a NIK
 token cannot be set against an NKK token or a name filter against a place filter. Values are
@@ -31,15 +32,22 @@ from pemilih.contract import (
     KEY_BYTES,
     OCCUPATION_CLASSES,
     OCCUPATION_OTHER,
+    WORD_TOKEN_DIGITS,
 )
 from pemilih.engine import names
 
 _INFO = b"pemilih/registry-encode/v1/"  # HKDF's info: the scheme's version, then the purpose
 # What stays in clear, as the reader normalised it (formats.md section 3).
-CLEAR = ["jenis_kelamin", "kode_wilayah", "status", "tgl_mati", "tgl_pindah", "kode_wilayah_tujuan", "tgl_datang"]
+CLEAR = ["jenis_kelamin", "kode_wilayah", "status", "tgl_mati", "tgl_pindah", "kode_wilayah_tujuan", "tgl_datang",
+         "status_kawin"]
 # Encoded columns: the tokens and the filters (contract.ENCODED_FROM names what each encodes).
 TOKENS = tuple(c for c in ENCODED_FROM if c.startswith("token_"))
 FILTERS = tuple(c for c in ENCODED_FROM if c.startswith("clk_"))
+# Keyed tokens of the linkage features (engine/link_prepare.py) that blocking and the model's
+# equality levels need on the encoded form (engine/link_encoded.py). Each reveals equality of
+# its value between records, and nothing else without the key.
+LINKAGE_TOKENS = ("token_tanggal_lahir", "token_nama", "token_nik_wilayah", "token_nik_wilayah_urut")
+WORDS = "token_kata_nama"
 
 
 def sub_key(key: bytes, purpose: str) -> bytes:
@@ -57,6 +65,23 @@ def key_id(key: bytes) -> str:
 def token(purpose_key: bytes, value: str | None) -> str:
     """HMAC-SHA256 of the value, hex; a blank value stays blank (nothing to link on)."""
     return hmac.new(purpose_key, value.encode(), hashlib.sha256).hexdigest() if value else ""
+
+
+def tokens(key: bytes, purpose: str, values: pl.Series) -> pl.Series:
+    """`token` of every value under the purpose's sub-key (once per distinct value)."""
+    purpose_key = sub_key(key, purpose)
+    return _each_distinct(values.fill_null(""), lambda v: token(purpose_key, v))
+
+
+def word_tokens(key: bytes, words: pl.Series) -> pl.Series:
+    """Per value (a list of name words), the list of its words' tokens, each cut to
+    WORD_TOKEN_DIGITS hex digits: they only select candidate pairs and test which words two
+    names share, where 64 bits leave no collision among a regency's few thousand words."""
+    purpose_key = sub_key(key, WORDS)
+    distinct = words.explode().drop_nulls().unique()
+    made = [token(purpose_key, w)[:WORD_TOKEN_DIGITS] for w in distinct]
+    table = dict(zip(distinct.to_list(), made))
+    return words.list.eval(pl.element().replace_strict(table, default=None, return_dtype=pl.String))
 
 
 def bigrams(text: str) -> set[str]:
@@ -89,14 +114,16 @@ class BloomField:
             self._bits[gram] = bits
         return bits
 
-    def encode(self, text: str | None) -> str:
-        """The filter as base64 of CLK_BITS/8 bytes (bit 0 is the last byte's lowest); blank for blank."""
-        if not text:
-            return ""
+    def bits(self, text: str | None) -> bytes:
+        """The filter's CLK_BITS/8 bytes (bit 0 is the last byte's lowest); all zero for blank."""
         bits = 0
-        for gram in bigrams(text):
+        for gram in bigrams(text or ""):
             bits |= self._of(gram)
-        return base64.b64encode(bits.to_bytes(CLK_BITS // 8, "big")).decode("ascii")
+        return bits.to_bytes(CLK_BITS // 8, "big")
+
+    def encode(self, text: str | None) -> str:
+        """The filter as base64 of its bytes; blank for blank."""
+        return base64.b64encode(self.bits(text)).decode("ascii") if text else ""
 
 
 def filter_bits(encoded: str) -> int:
@@ -129,6 +156,25 @@ def normalised(records: pl.DataFrame) -> pl.DataFrame:
     return out.with_columns(names.link_keys(records["nama"].fill_null("")).alias("clk_nama"))
 
 
+def linkage_values(records: pl.DataFrame) -> pl.DataFrame:
+    """The registry's linkage features as link_prepare makes them, for LINKAGE_TOKENS and
+    THN_LHR: the birth date's digits (`YYYYMMDD`), the name without spaces (`name_flat`) and
+    its words, the NIK's region (digits 1-6) and region with serial (1-6 and 13-16)."""
+    nik = pl.col("nik").fill_null("").str.strip_chars()
+    nik16 = nik.str.contains(r"^\d{16}$")
+    born = pl.col("tanggal_lahir").fill_null("")
+    iso = born.str.contains(r"^\d{4}-\d{2}-\d{2}$")
+    key = names.link_keys(records["nama"].fill_null(""))
+    out = records.select(
+        pl.when(iso).then(born.str.replace_all("-", "")).otherwise(pl.lit("")).alias("token_tanggal_lahir"),
+        pl.when(iso).then(born.str.slice(0, 4)).otherwise(pl.lit("")).alias("thn_lahir"),
+        pl.when(nik16).then(nik.str.slice(0, 6)).otherwise(pl.lit("")).alias("token_nik_wilayah"),
+        pl.when(nik16).then(nik.str.slice(0, 6) + nik.str.slice(12, 4)).otherwise(pl.lit(""))
+        .alias("token_nik_wilayah_urut"))
+    return out.with_columns(key.str.replace_all(" ", "").alias("token_nama"),
+                            pl.when(key != "").then(key.str.split(" ")).alias(WORDS))
+
+
 def occupation_class() -> pl.Expr:
     """KELAS_PKRJN: TNI, POLRI, LAIN for any other occupation, blank when none is recorded."""
     job = pl.col("pekerjaan").fill_null("").str.strip_chars().str.to_uppercase()
@@ -147,7 +193,11 @@ def encode(records: pl.DataFrame, key: bytes) -> pl.DataFrame:
         columns.append(_each_distinct(plain[name], lambda v, k=purpose: token(k, v)).alias(name))
     for name in FILTERS:
         columns.append(_each_distinct(plain[name], BloomField(key, name).encode).alias(name))
+    linkage = linkage_values(records)
+    columns += [tokens(key, name, linkage[name]).alias(name) for name in LINKAGE_TOKENS]
+    columns.append(word_tokens(key, linkage[WORDS]).list.join(" ").fill_null("").alias(WORDS))
     clear = records.select(*(pl.col(c).fill_null("").cast(pl.String) for c in CLEAR), occupation_class())
-    encoded = pl.DataFrame(columns, schema=dict.fromkeys(TOKENS + FILTERS, pl.String))
-    out = pl.concat([encoded, clear], how="horizontal").with_columns(pl.lit(key_id(key)).alias("id_kunci"))
+    encoded = pl.DataFrame(columns, schema=dict.fromkeys(TOKENS + FILTERS + LINKAGE_TOKENS + (WORDS,), pl.String))
+    out = pl.concat([encoded, clear, linkage.select("thn_lahir")], how="horizontal").with_columns(
+        pl.lit(key_id(key)).alias("id_kunci"))
     return out.select(list(ENCODED_REGISTRY_HEADERS))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pemilih.contract import ENCODED_REGISTRY_HEADERS
+from pemilih.contract import ENCODED_LINKAGE_COLUMNS, ENCODED_REGISTRY_HEADERS
 from pemilih.domain.formula import csv_read_back, csv_safe
 
 
@@ -35,12 +35,22 @@ def is_encoded(header: list[str]) -> bool:
     return bool(header) and header[0].lstrip("\ufeff").strip() == ENCODED_REGISTRY_HEADERS["token_nik"]
 
 
-def read(path: str | os.PathLike) -> pl.DataFrame:
+def read(path: str | os.PathLike, columns: list[str] | None = None) -> pl.DataFrame:
     """An encoded extract as written: canonical names, every value text, blanks empty, the
-    spreadsheet marks taken off. ValueError (Bahasa Indonesia) when a column is missing."""
-    frame = pl.read_csv(path, infer_schema=False)
-    headers = {h: c for c, h in ENCODED_REGISTRY_HEADERS.items()}
-    missing = [h for h in headers if h not in frame.columns]
+    spreadsheet marks taken off; only `columns` (canonical) when given. ValueError (Bahasa
+    Indonesia) when a column of the first form is missing. The columns added for verification
+    (ENCODED_LINKAGE_COLUMNS) are read when present: a file of the first form lacks them."""
+    wanted = {c: h for c, h in ENCODED_REGISTRY_HEADERS.items() if columns is None or c in columns}
+    header = pl.read_csv(path, infer_schema=False, n_rows=0).columns
+    required = [h for c, h in wanted.items() if c not in ENCODED_LINKAGE_COLUMNS]
+    missing = [h for h in required if h not in header]
     if missing:
         raise ValueError(f"{Path(path).name} bukan ekstrak terenkode: kolom {', '.join(missing)} tidak ada")
-    return csv_read_back(frame.select(list(headers)).rename(headers).fill_null(""))
+    present = {h: c for c, h in wanted.items() if h in header}
+    frame = pl.read_csv(path, infer_schema=False, columns=list(present))
+    return csv_read_back(frame.select(list(present)).rename(present).fill_null(""))
+
+
+def first_form(frame: pl.DataFrame) -> bool:
+    """Whether an extract read by read() is of the first form (without the linkage columns)."""
+    return any(c not in frame.columns for c in ENCODED_LINKAGE_COLUMNS)
