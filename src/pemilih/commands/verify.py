@@ -105,8 +105,13 @@ def run(args) -> int:
 
 def _report(out, total_s: float) -> None:
     print(f"Daftar: {out.list_rows} baris; Disdukcapil: {out.registry_rows} penduduk.")
+    unfound = out.list_rows - out.by_nik - out.by_probability - out.uncertain
     print(f"Cocok lewat NIK: {out.by_nik}; lewat pencocokan probabilistik: {out.by_probability} "
-          f"(dari {out.residual} baris sisa); tidak ditemukan: {out.list_rows - out.by_nik - out.by_probability}.")
+          f"(dari {out.residual} baris sisa); belum pasti, diperiksa petugas: {out.uncertain}; "
+          f"tidak ditemukan: {unfound}.")
+    if out.estimated:
+        print("Banyak baris tanpa NIK yang cocok: model pencocokan diperkirakan ulang pada data ini "
+              "(hanya untuk verifikasi ini; model bawaan tidak diubah).")
     print("Temuan: " + ", ".join(f"{c} {n}" for c, n in out.counts.items()))
     stages = ", ".join(f"{k} {v:.1f}" for k, v in out.seconds.items())
     print(f"Ditulis: {out.paths['csv']} dan {out.paths['xlsx']}; berita acara: {out.paths['ba_verifikasi']}.")

@@ -91,6 +91,8 @@ class VerifyOutcome:
     refused: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
     loaded: LoadOutcome | None = None
+    estimated: bool = False  # the linkage model was re-estimated on this list
+    uncertain: int = 0  # rows left to a person (LINK-UNCERTAIN)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -126,7 +128,8 @@ def run(ws, request: VerifyRequest, progress: Progress = SILENT) -> VerifyOutcom
         raise StepError(f"Gagal menulis hasil ke {request.out_dir}: {exc}") from None
     seconds = {"baca berkas": read_s, **result.seconds, "tulis": time.perf_counter() - t}
     outcome = VerifyOutcome(result.findings, paths, n_list, n_registry, by_nik, result.links.height - by_nik,
-                            result.residual, refused, seconds)
+                            result.residual, refused, seconds, estimated=result.estimated,
+                            uncertain=result.uncertain)
     if request.load is not None:
         from pemilih.cycle import review
         outcome.loaded = review.load(ws, review.LoadRequest(paths["csv"], request.load), progress)

@@ -49,6 +49,8 @@ class Verification:
     links: pl.DataFrame  # lid, rid, method, score, evidence
     residual: int
     seconds: dict = field(default_factory=dict)
+    estimated: bool = False  # the linkage model was re-estimated on this list (link_estimate)
+    uncertain: int = 0  # rows whose best candidate was not sure enough (LINK-UNCERTAIN)
 
 
 def verify(list_records: pl.DataFrame, registry_records: pl.DataFrame, on: date,
@@ -85,7 +87,8 @@ def verify(list_records: pl.DataFrame, registry_records: pl.DataFrame, on: date,
     # The uncertain rows' evidence is shown too (they are no link: their rows are not in `links`).
     findings = _finish(pl.concat(parts, how="diagonal_relaxed"), pl.concat([links, uncertain]))
     seconds = dict(linkage.seconds, temuan=time.perf_counter() - t)
-    return Verification(findings, links, linkage.residual, seconds)
+    return Verification(findings, links, linkage.residual, seconds, linkage.estimated,
+                        int((findings["code"] == LINK_UNCERTAIN).sum()))
 
 
 def _link(list_records: pl.DataFrame, registry: pl.DataFrame, on: date, model: dict | None, key: bytes | None,
