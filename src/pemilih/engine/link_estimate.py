@@ -16,6 +16,12 @@ are re-estimated on these rows, as Splink's unsupervised training does:
   sound the same. Not within a family card: there EM learns "same family", not "same person"
   (engine/link_train.py).
 
+The prior is one in the registry's size when every list row is someone of the registry. A
+list from another source may hold many who are not: the share of its rows that do have a
+match is read from a first scoring (the rows whose best candidate is more likely than not),
+and the weights are lowered by it (`with_share`): otherwise a tenth of the rows having a
+match would make every near miss look ten times likelier than it is.
+
 The time is bounded: at most ESTIMATION_ROWS list rows (a random sample) take part, u from at
 most U_PAIRS pairs, EM at most MAX_ITERATIONS rounds per session. On a regency's list without
 any NIK (about 180,000 rows) this takes tens of seconds; README "Linkage without NIK" has the
@@ -24,6 +30,7 @@ measured figures. The result replaces the shipped model for this run only.
 from __future__ import annotations
 
 import logging
+import math
 import tempfile
 
 import duckdb
@@ -57,6 +64,17 @@ def _without_matches(drawn: dict, model: dict, share: float) -> dict:
             levels.append(lv)
         out["comparisons"].append(dict(comp, comparison_levels=levels))
     return out
+
+
+def with_share(scored: pl.DataFrame, residual_rows: int) -> pl.DataFrame:
+    """Scored pairs with the prior lowered by the share of residual rows that have a match."""
+    if scored.height == 0 or residual_rows == 0:
+        return scored
+    best = scored.group_by("lid").agg(pl.col("match_probability").max())
+    share = min(max(int((best["match_probability"] >= 0.5).sum()) / residual_rows, 0.01), 1.0)
+    weight = pl.col("match_weight") + math.log2(share)
+    return scored.with_columns(weight.alias("match_weight")).with_columns(
+        (1.0 / (1.0 + (-pl.col("match_weight") * math.log(2)).exp())).alias("match_probability"))
 
 
 def needed(residual_rows: int, list_rows: int) -> bool:

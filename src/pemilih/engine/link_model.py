@@ -86,9 +86,12 @@ def _birth_date() -> cl.CustomComparison:
 
 
 def _near_words(a: str, b: str, at: float = 0.88) -> str:
-    """SQL: how many words of name `a` are nearly (Jaro-Winkler) a word of name `b`."""
+    """SQL: how many words of name `a` are nearly (Jaro-Winkler) a word of name `b`, an
+    initial counting as near the words it begins (`A RAHMAN` / `ANDI RAHMAN`)."""
+    near = (f"jaro_winkler_similarity(x, y) >= {at} OR (length(x) = 1 AND starts_with(y, x))"
+            f" OR (length(y) = 1 AND starts_with(x, y))")
     return (f"list_count(list_filter(name_tokens_{a}, lambda x: list_bool_or(list_transform(name_tokens_{b}, "
-            f"lambda y: jaro_winkler_similarity(x, y) >= {at}))))")
+            f"lambda y: {near}))))")
 
 
 def _name() -> cl.CustomComparison:
@@ -182,9 +185,9 @@ class Block:
 # whole name as it sounds (the matcher's spelling included) with the birth year or district,
 # a name word with the birth year and district or with the village, and the village with the
 # birth year (a name rewritten whole). When affordable (a small residual, as usual): the
-# whole name alone, as it sounds or with its words in another order, and the address with a
-# name word with an address word, which find the person whose birth date and village are
-# both written wrong.
+# whole name alone, as it sounds or with its words in another order, a name word with the
+# birth year anywhere in the registry, and a name word with an address word: they find the
+# person whose birth date and village are both written wrong, or who moved far.
 # Sex is compared, never blocked on: it is often blank in lists from other sources.
 BLOCKS = (
     Block(("dob",)),
@@ -196,6 +199,7 @@ BLOCKS = (
     Block(("name_tokens", "village"), explode=("name_tokens",)),
     Block(("village", "birth_year")),
     Block(("name_sound",), wide=True),
+    Block(("name_tokens", "birth_year"), explode=("name_tokens",), wide=True),
     Block(("name_sorted",), wide=True),
     Block(("address_tokens", "name_tokens"), explode=("address_tokens", "name_tokens"), wide=True),
 )
