@@ -19,7 +19,7 @@ import polars as pl
 
 from pemilih.domain import region_tables
 from pemilih.domain import values as judges
-from pemilih.domain.regions import find_regency, name_key
+from pemilih.domain.regions import VILLAGE_KINDS, find_regency, name_key
 from pemilih.domain.verdict import OK_EMPTY, Verdict
 from pemilih.io.columns import judge_column
 from pemilih.io.values import region_code
@@ -56,7 +56,7 @@ def _index(regency: str | None):
     """(Regions, villages by spelling key, kecamatan by spelling key) for one regency."""
     regions = region_tables.regions_for((regency,) if regency else None)
     pool = regions.villages_of(regency) if regency else [
-        r for r in regions.by_code.values() if r.kind in ("desa", "kelurahan", "desa_adat")]
+        r for r in regions.by_code.values() if r.kind in VILLAGE_KINDS]
     villages: dict[str, list] = {}
     for v in pool:
         villages.setdefault(name_key(v.name), []).append(v)
