@@ -57,3 +57,10 @@ def test_a_list_without_nik_is_linked_by_the_other_fields(run, capsys):
     assert sum(truth.get(ref) != nik for ref, nik in proposed.items()) <= len(proposed) * 0.01
     struck = {r["source_ref"] for r in rows if r["code"] == "TMS-5"}
     assert len(struck & set(truth)) <= len(truth) * 0.01  # in the registry, yet struck as unknown
+
+
+def test_the_shipped_model_can_be_kept(run, capsys, tmp_path):
+    blank, registry, _, _ = run
+    assert main(["verify", "--list", str(blank), "--registry", str(registry), "--on", ON, "--dps", DPS,
+                 "--rezim", "PILKALEM", "--perkiraan-ulang", "tidak", "--out", str(tmp_path / "hasil")]) == 0
+    assert "diperkirakan ulang" not in capsys.readouterr().out

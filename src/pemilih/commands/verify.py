@@ -43,12 +43,19 @@ def register(sub):
                    help="tanggal penetapan DPS (aturan domisili 6 bulan Pilkalem)")
     p.add_argument("--model", metavar="BERKAS", default=None,
                    help="model pencocokan hasil `pemilih train-linkage` (bawaan: model bawaan)")
+    p.add_argument("--perkiraan-ulang", choices=sorted(ESTIMATE), default="otomatis",
+                   help="perkirakan ulang model pencocokan pada data ini: otomatis (bila banyak baris tanpa "
+                        "NIK yang cocok), selalu (sumber data baru), tidak (bawaan: otomatis)")
     p.add_argument("--penerima", choices=["DPML", "PANITIA"], default="DPML",
                    help="penerima hasil verifikasi dalam berita acara (bawaan: DPML)")
     p.add_argument("--tempat", default=None, help="tempat penandatanganan berita acara (bawaan: Rantepao)")
     p.add_argument("--oleh", default=None, help="nama petugas Disdukcapil (bawaan: pengguna sistem)")
     p.set_defaults(func=run)
     return p
+
+
+# --perkiraan-ulang: the choices and what the engine is told (engine/link_estimate.needed).
+ESTIMATE = {"otomatis": None, "selalu": True, "tidak": False}
 
 
 def _day(text: str | None, label: str) -> date | None:
@@ -82,7 +89,7 @@ def run(args) -> int:
             on=_day(args.on, "--on"), out_dir=args.out, list_paths=tuple(args.lists or ()),
             registry_paths=tuple(args.registry), dps_set_on=_day(args.dps, "--dps"), regime=args.rezim,
             model_path=args.model, who=who, receiver=args.penerima, place=args.tempat or verify.DEFAULT_PLACE,
-            key_path=args.key_file)
+            key_path=args.key_file, estimate=ESTIMATE[args.perkiraan_ulang])
     except (ValueError, StepError) as exc:
         return _fail(mask_digits_in_text(exc))
     try:

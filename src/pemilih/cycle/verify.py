@@ -59,6 +59,7 @@ class VerifyRequest:
     place: str = DEFAULT_PLACE  # where the minutes are signed
     receiver: str = "DPML"  # who receives the findings: DPML or the committee (PANITIA)
     key_path: str | None = None  # the secret key of an encoded registry extract (docs/registry-encoding.md)
+    estimate: bool | None = None  # re-estimate the linkage model on this list: always, never, None = by itself
 
     def __post_init__(self):
         from pemilih.domain.codes import regimes
@@ -111,7 +112,8 @@ def run(ws, request: VerifyRequest, progress: Progress = SILENT) -> VerifyOutcom
     from pemilih.engine.findings import verify
     from pemilih.io.findings import write_all
     progress.stage("Mencocokkan daftar dengan data Disdukcapil")
-    result = verify(records, registry, request.on, request.regime, request.dps_set_on, problems, model, key=key)
+    result = verify(records, registry, request.on, request.regime, request.dps_set_on, problems, model, key=key,
+                    estimate=request.estimate)
     n_list, n_registry = records.height, registry.height
     from pemilih.engine.findings_counts import with_sex
     coded = with_sex(result.findings, records, registry)  # code and sex per finding: the minutes' L/P

@@ -56,12 +56,13 @@ class Verification:
 def verify(list_records: pl.DataFrame, registry_records: pl.DataFrame, on: date,
            regime: str = DEFAULT_REGIME, dps_set_on: date | None = None,
            list_problems: pl.DataFrame | None = None, model: dict | None = None,
-           threshold: float | None = None, key: bytes | None = None) -> Verification:
+           threshold: float | None = None, key: bytes | None = None,
+           estimate: bool | None = None) -> Verification:
     """All findings for this list against this registry extract, for voting day `on`. An
     encoded extract (engine/encoded_registry.frame) is linked with `key`, its secret key."""
     regency = findings_status.home_regency(registry_records)
     registry = findings_status.current_village(registry_records, regency)
-    kwargs = {} if threshold is None else {"threshold": threshold}
+    kwargs = {"estimate": estimate} | ({} if threshold is None else {"threshold": threshold})
     linkage, list_records, registry = _link(list_records, registry, on, model, key, kwargs)
     t = time.perf_counter()
     weak = linkage.links["lid"].is_in(dedupe.weak_across_villages(linkage.links, list_records).implode())

@@ -73,8 +73,9 @@ def _doubtful(pairs: pl.DataFrame, list_records: pl.DataFrame, registry_records:
 
 
 def link(list_records: pl.DataFrame, registry_records: pl.DataFrame, model: dict | None = None,
-         threshold: float = link_prob.THRESHOLD) -> Linkage:
-    """Link every list row to at most one registry record."""
+         threshold: float = link_prob.THRESHOLD, estimate: bool | None = None) -> Linkage:
+    """Link every list row to at most one registry record; `estimate`: re-estimate the model
+    on this list (True), never (False), or when much of it has no usable NIK (None)."""
     seconds = {}
     t = time.perf_counter()
     pairs = _exact(list_records, registry_records)
@@ -84,7 +85,7 @@ def link(list_records: pl.DataFrame, registry_records: pl.DataFrame, model: dict
     t = time.perf_counter()
     rest = pl.Series("lid", range(list_records.height), dtype=pl.UInt32).to_frame().join(
         pairs.select("lid"), on="lid", how="anti")["lid"]
-    found, estimated = _probabilistic(list_records, rest, registry_records, model, threshold)
+    found, estimated = _probabilistic(list_records, rest, registry_records, model, threshold, estimate)
     seconds["probabilistik"] = time.perf_counter() - t
     links, uncertain = settle(exact, found, threshold)
     return Linkage(links, rest.len(), seconds, estimated, uncertain)
@@ -101,7 +102,7 @@ def settle(exact: pl.DataFrame, found: pl.DataFrame, threshold: float) -> tuple[
 
 
 def _probabilistic(list_records: pl.DataFrame, rest: pl.Series, registry_records: pl.DataFrame,
-                   model: dict | None, threshold: float) -> tuple[pl.DataFrame, bool]:
+                   model: dict | None, threshold: float, estimate: bool | None = None) -> tuple[pl.DataFrame, bool]:
     """Best candidates of the list rows `rest` (positions) down to the review floor, by the
     trained model, re-estimated on these rows when many of the list's rows are here
     (link_estimate.needed)."""
@@ -121,7 +122,7 @@ def _probabilistic(list_records: pl.DataFrame, rest: pl.Series, registry_records
     registry = add_name_features(prepare(registry_records[pool], "registry", ids=pool))
     residual = residual.join(tf, on="name_flat", how="left")
     registry = registry.join(tf, on="name_flat", how="left")
-    estimated = link_estimate.needed(rest.len(), list_records.height)
+    estimated = link_estimate.needed(rest.len(), list_records.height, estimate)
     if estimated:
         model = link_estimate.estimate(residual, registry, model)
         model["retain_matching_columns"] = True

@@ -132,8 +132,10 @@ def _exact(list_records: pl.DataFrame, registry: pl.DataFrame, nik_tokens: pl.Se
 
 
 def link(list_records: pl.DataFrame, registry: pl.DataFrame, key: bytes, model: dict | None = None,
-         threshold: float = link_prob.THRESHOLD) -> Linkage:
-    """Link every list row to at most one record of the encoded registry (engine/encoded_registry.frame)."""
+         threshold: float = link_prob.THRESHOLD, estimate: bool | None = None) -> Linkage:
+    """Link every list row to at most one record of the encoded registry (engine/encoded_registry.frame).
+    The shipped (or given) model is used as it is: `estimate` is not done on the encoded form
+    (Splink's estimation reads clear values)."""
     seconds = {}
     t = time.perf_counter()
     nik_tokens, dob_tokens = list_nik_tokens(list_records, key), list_dob_tokens(list_records, key)

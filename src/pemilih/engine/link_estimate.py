@@ -42,6 +42,8 @@ from pemilih.engine import link_model, link_prob, link_train
 # stage, and at least this many rows (fewer would not estimate anything reliably).
 RESIDUAL_SHARE = 0.2
 MIN_ROWS = 200
+# Asked for (a new source), it is done from this many rows on.
+MIN_ROWS_ASKED = 50
 ESTIMATION_ROWS = 20_000
 U_PAIRS = 1e6
 MAX_ITERATIONS = 15
@@ -77,8 +79,11 @@ def with_share(scored: pl.DataFrame, residual_rows: int) -> pl.DataFrame:
         (1.0 / (1.0 + (-pl.col("match_weight") * math.log(2)).exp())).alias("match_probability"))
 
 
-def needed(residual_rows: int, list_rows: int) -> bool:
-    """Whether the shipped model should be re-estimated for this list."""
+def needed(residual_rows: int, list_rows: int, asked: bool | None = None) -> bool:
+    """Whether the shipped model should be re-estimated for this list: as `asked` (True for a
+    new source, False never), or by itself (None) when a large share reached this stage."""
+    if asked is not None:
+        return asked and residual_rows >= MIN_ROWS_ASKED
     return residual_rows >= MIN_ROWS and residual_rows >= RESIDUAL_SHARE * list_rows
 
 
