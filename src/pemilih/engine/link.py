@@ -78,17 +78,22 @@ def link(list_records: pl.DataFrame, registry_records: pl.DataFrame, model: dict
     on this list (True), never (False), or when much of it has no usable NIK (None)."""
     seconds = {}
     t = time.perf_counter()
-    pairs = _exact(list_records, registry_records)
-    exact = pairs.select("lid", "rid", pl.lit("nik").alias("method"), pl.lit(1.0).alias("score"),
-                         pl.lit(None, pl.String).alias("evidence"))
+    exact, rest = split_exact(_exact(list_records, registry_records), list_records.height)
     seconds["nik"] = time.perf_counter() - t
     t = time.perf_counter()
-    rest = pl.Series("lid", range(list_records.height), dtype=pl.UInt32).to_frame().join(
-        pairs.select("lid"), on="lid", how="anti")["lid"]
     found, estimated = _probabilistic(list_records, rest, registry_records, model, threshold, estimate)
     seconds["probabilistik"] = time.perf_counter() - t
     links, uncertain = settle(exact, found, threshold)
     return Linkage(links, rest.len(), seconds, estimated, uncertain)
+
+
+def split_exact(pairs: pl.DataFrame, list_rows: int) -> tuple[pl.DataFrame, pl.Series]:
+    """The exact (lid, rid) pairs as links, and the list positions left for the probabilistic stage."""
+    exact = pairs.select("lid", "rid", pl.lit("nik").alias("method"), pl.lit(1.0).alias("score"),
+                         pl.lit(None, pl.String).alias("evidence"))
+    rest = pl.Series("lid", range(list_rows), dtype=pl.UInt32).to_frame().join(
+        pairs.select("lid"), on="lid", how="anti")["lid"]
+    return exact, rest
 
 
 def settle(exact: pl.DataFrame, found: pl.DataFrame, threshold: float) -> tuple[pl.DataFrame, pl.DataFrame]:

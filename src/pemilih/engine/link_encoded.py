@@ -31,7 +31,7 @@ import polars as pl
 from pemilih.contract import CLK_BITS
 from pemilih.engine import link_model, link_prob
 from pemilih.engine import registry_encode as enc
-from pemilih.engine.link import LINK_SCHEMA, Linkage, settle
+from pemilih.engine.link import LINK_SCHEMA, Linkage, settle, split_exact
 from pemilih.engine.link_prepare import ISO_DATE, add_name_features, prepare, with_nik_dates
 
 # Dice thresholds standing for the Jaro-Winkler thresholds of the clear model. Dice is taken
@@ -139,13 +139,9 @@ def link(list_records: pl.DataFrame, registry: pl.DataFrame, key: bytes, model: 
     seconds = {}
     t = time.perf_counter()
     nik_tokens, dob_tokens = list_nik_tokens(list_records, key), list_dob_tokens(list_records, key)
-    pairs = _exact(list_records, registry, nik_tokens, dob_tokens, key)
-    exact = pairs.select("lid", "rid", pl.lit("nik").alias("method"), pl.lit(1.0).alias("score"),
-                         pl.lit(None, pl.String).alias("evidence"))
+    exact, rest = split_exact(_exact(list_records, registry, nik_tokens, dob_tokens, key), list_records.height)
     seconds["nik"] = time.perf_counter() - t
     t = time.perf_counter()
-    rest = pl.Series("lid", range(list_records.height), dtype=pl.UInt32).to_frame().join(
-        pairs.select("lid"), on="lid", how="anti")["lid"]
     found = _probabilistic(list_records, rest, registry, key, model, threshold)
     seconds["probabilistik"] = time.perf_counter() - t
     links, uncertain = settle(exact, found, threshold)
