@@ -132,10 +132,8 @@ def _probabilistic(list_records: pl.DataFrame, rest: pl.Series, registry_records
         model = link_estimate.estimate(residual, registry, model)
         model["retain_matching_columns"] = True
     floor = min(threshold, link_prob.REVIEW_FLOOR)
-    # A re-estimated run also reads the prior from the data (link_estimate.with_share), so its
-    # pairs are scored without a floor first.
-    scored = link_prob.predict(residual, registry, model, None if estimated else floor)
-    if estimated:
+    scored = link_prob.predict(residual, registry, model, floor)
+    if estimated:  # a re-estimated run also reads the prior from the data
         scored = link_estimate.with_share(scored, rest.len()).filter(pl.col("match_probability") >= floor)
     best = link_prob.best_links(scored, model, floor)
     return best.with_columns(pl.lit("probabilistik").alias("method")), estimated

@@ -69,7 +69,8 @@ def _without_matches(drawn: dict, model: dict, share: float) -> dict:
 
 
 def with_share(scored: pl.DataFrame, residual_rows: int) -> pl.DataFrame:
-    """Scored pairs with the prior lowered by the share of residual rows that have a match."""
+    """Scored pairs with the prior lowered by the share of residual rows that have a match
+    (`scored` holds at least every pair of probability 0.5 or more: the share is read from them)."""
     if scored.height == 0 or residual_rows == 0:
         return scored
     best = scored.group_by("lid").agg(pl.col("match_probability").max())

@@ -183,8 +183,8 @@ class Block:
 
 # Which pairs are scored. Always: a birth date (as written or as in the NIK), a family card, a
 # whole name as it sounds (the matcher's spelling included) with the birth year or district,
-# a name word with the birth year and district or with the village, and the village with the
-# birth year (a name rewritten whole). When affordable (a small residual, as usual): the
+# a name word with the birth year and district. When affordable (a small residual, as usual):
+# a name word with the village, the village with the birth year (a name rewritten whole), the
 # whole name alone, as it sounds or with its words in another order, a name word with the
 # birth year anywhere in the registry, and a name word with an address word: they find the
 # person whose birth date and village are both written wrong, or who moved far.
@@ -196,8 +196,8 @@ BLOCKS = (
     Block(("name_sound", "birth_year")),
     Block(("name_sound", "district")),
     Block(("name_tokens", "birth_year", "district"), explode=("name_tokens",)),
-    Block(("name_tokens", "village"), explode=("name_tokens",)),
-    Block(("village", "birth_year")),
+    Block(("name_tokens", "village"), explode=("name_tokens",), wide=True),
+    Block(("village", "birth_year"), wide=True),
     Block(("name_sound",), wide=True),
     Block(("name_tokens", "birth_year"), explode=("name_tokens",), wide=True),
     Block(("name_sorted",), wide=True),

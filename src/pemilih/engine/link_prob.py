@@ -28,8 +28,10 @@ THRESHOLD = 0.9
 # registry" (which would propose striking an eligible voter); a person decides (LINK-UNCERTAIN).
 REVIEW_FLOOR = 0.5
 FAMILY_NOTE = "NKK sama tetapi tanggal lahir lain: mungkin anggota keluarga lain yang bernama sama"
-# A wide blocking rule (link_model.Block.wide) is used when it makes at most this many pairs.
+# A wide blocking rule (link_model.Block.wide) is used when it makes at most this many pairs,
+# or this many per residual row: a regency's whole list without NIK stays within minutes.
 WIDE_PAIRS = 2_000_000
+WIDE_PAIRS_PER_ROW = 20
 
 
 def registry_keys(registry_records: pl.DataFrame) -> pl.DataFrame:
@@ -78,7 +80,8 @@ def _pairs(block: link_model.Block, residual: pl.DataFrame, keys: pl.DataFrame) 
 
 def blocks(residual: pl.DataFrame, keys: pl.DataFrame) -> tuple[link_model.Block, ...]:
     """The blocking rules for this residual: every narrow one, and the wide ones it can afford."""
-    return tuple(b for b in link_model.BLOCKS if not b.wide or _pairs(b, residual, keys) <= WIDE_PAIRS)
+    budget = max(WIDE_PAIRS, WIDE_PAIRS_PER_ROW * residual.height)
+    return tuple(b for b in link_model.BLOCKS if not b.wide or _pairs(b, residual, keys) <= budget)
 
 
 def candidates(residual: pl.DataFrame, keys: pl.DataFrame, chosen=link_model.BLOCKS) -> pl.Series:
