@@ -26,7 +26,7 @@ from pemilih.engine import link_model, names
 THRESHOLD = 0.9
 # Below THRESHOLD down to this, the best candidate is uncertain: neither a link nor "not in the
 # registry" (which would propose striking an eligible voter); a person decides (LINK-UNCERTAIN).
-REVIEW_FLOOR = 0.5
+REVIEW_FLOOR = 0.1
 FAMILY_NOTE = "NKK sama tetapi tanggal lahir lain: mungkin anggota keluarga lain yang bernama sama"
 # A wide blocking rule (link_model.Block.wide) is used when it makes at most this many pairs,
 # or this many per residual row: a regency's whole list without NIK stays within minutes.
