@@ -10,7 +10,8 @@ are re-estimated on these rows, as Splink's unsupervised training does:
 * u (how often two different people agree) from random pairs of these rows and their
   candidate registry records, less what the true matches among those pairs contribute (one
   in the number of candidates: each list row has at most one): on a small list the random
-  pairs hold enough matches to make agreeing on a whole name or address look common;
+  pairs hold enough matches to make agreeing on a whole name or address look common (taken
+  out with the m of the shipped model first, then once more with the m EM found);
 * m (how often the same person agrees) by expectation maximisation, starting from the
   shipped values, on the pairs that share a birth date and, apart, on the pairs whose names
   sound the same. Not within a family card: there EM learns "same family", not "same person"
@@ -23,7 +24,7 @@ and the weights are lowered by it (`with_share`): otherwise a tenth of the rows 
 match would make every near miss look ten times likelier than it is.
 
 The time is bounded: at most ESTIMATION_ROWS list rows (a random sample) take part, u from at
-most U_PAIRS pairs, EM at most MAX_ITERATIONS rounds per session. On a regency's list without
+most U_PAIRS pairs, EM at most MAX_ITERATIONS rounds per session, ROUNDS times. On a regency's list without
 any NIK (about 180,000 rows) this takes tens of seconds; README "Linkage without NIK" has the
 measured figures. The result replaces the shipped model for this run only.
 """
@@ -47,6 +48,7 @@ MIN_ROWS_ASKED = 50
 ESTIMATION_ROWS = 20_000
 U_PAIRS = 1e6
 MAX_ITERATIONS = 15
+ROUNDS = 2
 # Sessions of EM: the pairs each is trained on, and so the comparison it cannot train.
 SESSIONS = (("dob",), ("name_sound",))
 
@@ -96,23 +98,24 @@ def estimate(residual: pl.DataFrame, pool: pl.DataFrame, model: dict, seed: int 
     if residual.height > ESTIMATION_ROWS:
         residual = residual.sample(ESTIMATION_ROWS, seed=seed)
     model = dict(model, max_iterations=MAX_ITERATIONS, em_convergence=1e-3)
+    share = 1.0 / max(pool.height, 1)
     with tempfile.TemporaryDirectory(prefix="pemilih-estimate-") as tmp, duckdb.connect() as con:
         db = DuckDBAPI(con)
-        left = link_prob.register(db, con, link_prob.splink_table(residual, "l"), "a_daftar", tmp)
-        right = link_prob.register(db, con, link_prob.splink_table(pool, "r"), "b_registri", tmp)
-        linker = Linker([left, right], model, log_level=logging.ERROR, validate_settings=False)
+        tables = [link_prob.register(db, con, link_prob.splink_table(residual, "l"), "a_daftar", tmp),
+                  link_prob.register(db, con, link_prob.splink_table(pool, "r"), "b_registri", tmp)]
+        linker = Linker(tables, model, log_level=logging.ERROR, validate_settings=False)
         linker.training.estimate_u_using_random_sampling(max_pairs=U_PAIRS, seed=seed)
         drawn = linker.misc.save_model_to_json()
-    share = 1.0 / max(pool.height, 1)
-    model = _without_matches(drawn, model, share)
-    with tempfile.TemporaryDirectory(prefix="pemilih-estimate-") as tmp, duckdb.connect() as con:
-        db = DuckDBAPI(con)
-        left = link_prob.register(db, con, link_prob.splink_table(residual, "l"), "a_daftar", tmp)
-        right = link_prob.register(db, con, link_prob.splink_table(pool, "r"), "b_registri", tmp)
-        linker = Linker([left, right], model, log_level=logging.ERROR, validate_settings=False)
-        for keys in SESSIONS:
-            linker.training.estimate_parameters_using_expectation_maximisation(block_on(*keys))
-        out = linker.misc.save_model_to_json()
+        out = model
+        # The matches among the random pairs are taken out with the m of the model at hand; EM
+        # then moves m, so it is done again once with the m it found.
+        for _ in range(ROUNDS):
+            linker = Linker(tables, _without_matches(drawn, out, share), log_level=logging.ERROR,
+                            validate_settings=False)
+            for keys in SESSIONS:
+                linker.training.estimate_parameters_using_expectation_maximisation(block_on(*keys))
+            out = linker.misc.save_model_to_json()
+        out = _without_matches(drawn, out, share)
     for comp in out["comparisons"]:
         link_train.smooth(comp["comparison_levels"])
     out["probability_two_random_records_match"] = model["probability_two_random_records_match"]

@@ -6,8 +6,9 @@ not place. Its comparisons follow what identifies an Indonesian resident:
 * NIK: region and serial only (the birth-date digits are compared as the birth date), so a
   typo in a NIK counts once, and a stranger born the same day in the same district does not
   look like a typo.
-* birth date: exact, day and month swapped, one keystroke off, a placeholder day (01-01,
-  01-07, 31-12: only the year was known) in the same year, two keystrokes off, same year.
+* birth date: exact (not a placeholder day), a placeholder day (01-01, 01-07, 31-12: only
+  the year was known) in the same year, day and month swapped, one keystroke off, two
+  keystrokes off, same year.
 * name: whole names in the matcher's spelling (titles, MUH./MUHAMMAD, old spelling OE/DJ/TJ
   folded), the same words in another order, the same sound (SYAMSUDDIN/SAMSUDIN), near
   spellings, one name contained in the other (a word dropped or added), one word shared; an
@@ -70,26 +71,27 @@ def comparisons() -> list:
 def _birth_date() -> cl.CustomComparison:
     year_l, year_r = "CAST(substr(dob_l, 1, 4) AS INTEGER)", "CAST(substr(dob_r, 1, 4) AS INTEGER)"
     placeholder = ", ".join(f"'{d}'" for d in PLACEHOLDER_DAYS)
+    either = f"(substr(dob_l, 6) IN ({placeholder}) OR substr(dob_r, 6) IN ({placeholder}))"
     return _comparison("tanggal_lahir", [
         _null("dob_l IS NULL OR dob_r IS NULL"),
-        _level("dob_l = dob_r", "sama"),
+        # A placeholder day (only the year was known) agreeing says no more than the year.
+        _level(f"dob_l = dob_r AND NOT {either}", "sama"),
+        _level(f"substr(dob_l, 1, 4) = substr(dob_r, 1, 4) AND {either}",
+               "tahun sama, tanggal pengganti (hanya tahun diketahui)"),
         _level("substr(dob_l, 1, 4) = substr(dob_r, 1, 4) AND substr(dob_l, 6, 2) = substr(dob_r, 9, 2)"
                " AND substr(dob_l, 9, 2) = substr(dob_r, 6, 2)", "hari dan bulan tertukar"),
         _level(f"levenshtein(dob_l, dob_r) <= 1 OR (substr(dob_l, 5) = substr(dob_r, 5)"
                f" AND abs({year_l} - {year_r}) = 1)", "beda satu ketikan"),
-        # Only the year was known on one side, and the day written is the one put for that.
-        _level(f"substr(dob_l, 1, 4) = substr(dob_r, 1, 4) AND (substr(dob_l, 6) IN ({placeholder})"
-               f" OR substr(dob_r, 6) IN ({placeholder}))", "tahun sama, tanggal pengganti (hanya tahun diketahui)"),
         _level("levenshtein(dob_l, dob_r) <= 2", "beda dua ketikan"),
         _level("substr(dob_l, 1, 4) = substr(dob_r, 1, 4)", "tahun sama"),
     ])
 
 
-def _near_words(a: str, b: str, at: float = 0.88) -> str:
-    """SQL: how many words of name `a` are nearly (Jaro-Winkler) a word of name `b`, an
-    initial counting as near the words it begins (`A RAHMAN` / `ANDI RAHMAN`)."""
-    near = (f"jaro_winkler_similarity(x, y) >= {at} OR (length(x) = 1 AND starts_with(y, x))"
-            f" OR (length(y) = 1 AND starts_with(x, y))")
+def _near_words(a: str, b: str, at: float | None = 0.88) -> str:
+    """SQL: how many words of name `a` are nearly (Jaro-Winkler at least `at`; None: exactly)
+    a word of name `b`, an initial counting as near the words it begins (`A RAHMAN` / `ANDI RAHMAN`)."""
+    same = "x = y" if at is None else f"jaro_winkler_similarity(x, y) >= {at}"
+    near = f"{same} OR (length(x) = 1 AND starts_with(y, x)) OR (length(y) = 1 AND starts_with(x, y))"
     return (f"list_count(list_filter(name_tokens_{a}, lambda x: list_bool_or(list_transform(name_tokens_{b}, "
             f"lambda y: {near}))))")
 
@@ -97,6 +99,8 @@ def _near_words(a: str, b: str, at: float = 0.88) -> str:
 def _name() -> cl.CustomComparison:
     jw = "jaro_winkler_similarity"
     every = (f"{_near_words('l', 'r')} = len(name_tokens_l) OR {_near_words('r', 'l')} = len(name_tokens_r)")
+    initials = (f"{_near_words('l', 'r', None)} = len(name_tokens_l)"
+                f" OR {_near_words('r', 'l', None)} = len(name_tokens_r)")
     return _comparison("nama", [
         _null("name_flat_l IS NULL OR name_flat_r IS NULL"),
         # Term-frequency adjusted: two MUHAMMAD ILHAMs agree on less than two PAULUS RIDUANs.
@@ -108,6 +112,7 @@ def _name() -> cl.CustomComparison:
                "hampir sama (salah ketik)"),
         _level("list_has_all(name_tokens_l, name_tokens_r) OR list_has_all(name_tokens_r, name_tokens_l)",
                "satu nama termuat dalam yang lain"),
+        _level(initials, "satu nama termuat, dengan inisial"),
         # Each word of one name is nearly a word of the other (typos, another order, a word more).
         _level(every, "kata-kata nama hampir sama"),
         _level(f"{jw}(name_flat_l, name_flat_r) >= 0.8", "mirip"),
