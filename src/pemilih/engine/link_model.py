@@ -188,11 +188,11 @@ class Block:
 
 # Which pairs are scored. Always: a birth date (as written or as in the NIK), a family card, a
 # whole name as it sounds (the matcher's spelling included) with the birth year or district,
-# a name word with the birth year and district. When affordable (a small residual, as usual):
-# a name word with the village, the village with the birth year (a name rewritten whole), the
-# whole name alone, as it sounds or with its words in another order, a name word with the
-# birth year anywhere in the registry, and a name word with an address word: they find the
-# person whose birth date and village are both written wrong, or who moved far.
+# a name word with the birth year and district. When affordable (link_prob.blocks): a name
+# word with the village, the village with the birth year (a name rewritten whole), the whole
+# name as it sounds, a name word with the birth year anywhere in the registry, and a name word
+# with an address word: they find the person whose birth date and village are both written
+# wrong, or who moved far.
 # Sex is compared, never blocked on: it is often blank in lists from other sources.
 BLOCKS = (
     Block(("dob",)),
@@ -205,7 +205,6 @@ BLOCKS = (
     Block(("village", "birth_year"), wide=True),
     Block(("name_sound",), wide=True),
     Block(("name_tokens", "birth_year"), explode=("name_tokens",), wide=True),
-    Block(("name_sorted",), wide=True),
     Block(("address_tokens", "name_tokens"), explode=("address_tokens", "name_tokens"), wide=True),
 )
 

@@ -28,10 +28,11 @@ THRESHOLD = 0.9
 # registry" (which would propose striking an eligible voter); a person decides (LINK-UNCERTAIN).
 REVIEW_FLOOR = 0.1
 FAMILY_NOTE = "NKK sama tetapi tanggal lahir lain: mungkin anggota keluarga lain yang bernama sama"
-# A wide blocking rule (link_model.Block.wide) is used when it makes at most this many pairs,
-# or this many per residual row: a regency's whole list without NIK stays within minutes.
-WIDE_PAIRS = 2_000_000
+# A wide blocking rule (link_model.Block.wide) is used when it makes at most this many pairs
+# per residual row, and at most this many in all: a usual run stays within a second or two and
+# a regency's whole list without NIK within a minute.
 WIDE_PAIRS_PER_ROW = 20
+WIDE_PAIRS = 2_000_000
 
 
 def registry_keys(registry_records: pl.DataFrame) -> pl.DataFrame:
@@ -50,8 +51,15 @@ def registry_keys(registry_records: pl.DataFrame) -> pl.DataFrame:
     df = df.drop("nama").with_columns(
         pl.when(some).then(key.str.replace_all(" ", "")).alias("name_flat"),
         pl.when(some).then(key.str.split(" ")).alias("name_tokens"),
-        pl.when(some).then(names.sound_key(pl.lit(key)).str.replace_all(" ", "")).alias("name_sound"))
-    return df.with_columns(pl.col("name_tokens").list.sort().list.join("").alias("name_sorted"))
+        pl.when(some).then(_sounds(key)).alias("name_sound"))
+    return df
+
+
+def _sounds(keys: pl.Series) -> pl.Series:
+    """The sound key (flat) of each link key, worked out once per distinct name."""
+    sound = names.sound_key(pl.col("k")).str.replace_all(" ", "")
+    distinct = keys.unique().to_frame("k").with_columns(sound.alias("s"))
+    return keys.to_frame("k").join(distinct, on="k", how="left", maintain_order="left")["s"]
 
 
 def _address_tokens(records: pl.DataFrame) -> pl.Expr:
@@ -62,11 +70,13 @@ def _address_tokens(records: pl.DataFrame) -> pl.Expr:
 
 
 def _sides(block: link_model.Block, residual: pl.DataFrame, keys: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The block's keys of the residual rows and of the registry records, one word per row."""
+    """The block's keys of the residual rows and of the registry records, one word per row
+    (the registry's only for the words some residual row has)."""
     wanted = residual.select([pl.col(a).alias(b) for a, b in zip(block.list_keys, block.keys)])
     have = keys.select("rid", *block.keys)
     for column in block.explode:
-        wanted, have = wanted.explode(column), have.explode(column)
+        wanted = wanted.explode(column)
+        have = have.explode(column).filter(pl.col(column).is_in(wanted[column].drop_nulls().unique().implode()))
     return wanted.drop_nulls(), have.drop_nulls()
 
 
@@ -80,7 +90,7 @@ def _pairs(block: link_model.Block, residual: pl.DataFrame, keys: pl.DataFrame) 
 
 def blocks(residual: pl.DataFrame, keys: pl.DataFrame) -> tuple[link_model.Block, ...]:
     """The blocking rules for this residual: every narrow one, and the wide ones it can afford."""
-    budget = max(WIDE_PAIRS, WIDE_PAIRS_PER_ROW * residual.height)
+    budget = min(WIDE_PAIRS, WIDE_PAIRS_PER_ROW * residual.height)
     return tuple(b for b in link_model.BLOCKS if not b.wide or _pairs(b, residual, keys) <= budget)
 
 
