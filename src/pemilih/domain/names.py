@@ -47,12 +47,15 @@ _OLD_RE = re.compile("|".join(OLD_SPELLING))
 NON_LETTER_RE = r"[^A-Z]"
 # How a name sounds (for matching only): letters Indonesians write interchangeably for one
 # sound (SYAMSUDDIN/SAMSUDIN, KHADIJAH/HADIJAH, ZAENAL/ZAINAL, SURYADI/SURIADI, VIVI/FIFI),
-# applied one after the other to the link key, as literal replacements; then doubled letters
-# are written once (MUHAMMAD/MUHAMAD) and a word's final H is dropped (FATIMAH/FATIMA).
+# replaced in one pass over the link key (leftmost first, the longer spelling before the
+# shorter at one place); then doubled letters are written once (MUHAMMAD/MUHAMAD) and a
+# word's final H is dropped (FATIMAH/FATIMA).
 SOUND_RULES = [("KH", "H"), ("SH", "S"), ("SY", "S"), ("DZ", "Z"), ("DH", "D"), ("TH", "T"),
                ("PH", "F"), ("Q", "K"), ("V", "F"), ("X", "KS"), ("AE", "AI"), ("OU", "U"), ("Y", "I")]
 DOUBLED = [(c + c, c) for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"]
 FINAL_H_RE = r"H\b"
+_SOUND = dict(SOUND_RULES)
+_SOUND_RE = re.compile("|".join(sorted(_SOUND, key=len, reverse=True)))
 
 
 def tokens(name: str | None) -> list[str]:
@@ -85,9 +88,7 @@ def link_tokens(name: str | None) -> list[str]:
 
 def sound_key(name: str | None) -> str:
     """The link key as it sounds (SOUND_RULES); equal sound keys are the same name said aloud."""
-    text = link_key(name)
-    for old, new in SOUND_RULES:
-        text = text.replace(old, new)
+    text = _SOUND_RE.sub(lambda m: _SOUND[m.group()], link_key(name))
     for _ in range(2):  # a letter written three times
         for old, new in DOUBLED:
             text = text.replace(old, new)

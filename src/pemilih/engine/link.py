@@ -118,16 +118,18 @@ def _probabilistic(list_records: pl.DataFrame, rest: pl.Series, registry_records
     model["probability_two_random_records_match"] = 1.0 / max(registry_records.height, 1)
     # The level of each comparison (gamma) is the evidence; Splink keeps it with the inputs.
     model["retain_matching_columns"] = True
-    keys = link_prob.registry_keys(registry_records)
+    estimated = link_estimate.needed(rest.len(), list_records.height, estimate)
+    # The wide blocking rules serve a list that is not the registry's own making (the same
+    # condition as the estimation); a usual run's residual is the careless few of a clean list.
+    keys = link_prob.registry_keys(registry_records, wide=estimated)
     tf = link_prob.name_frequencies(keys)
     residual = add_name_features(with_nik_dates(prepare(list_records[rest], "kpu", ids=rest)))
-    chosen = link_prob.blocks(residual, keys)
+    chosen = link_prob.blocks(residual, keys, wide=estimated)
     model["blocking_rules_to_generate_predictions"] = link_model.blocking_rules(chosen)
     pool = link_prob.candidates(residual, keys, chosen)
     registry = add_name_features(prepare(registry_records[pool], "registry", ids=pool))
     residual = residual.join(tf, on="name_flat", how="left")
     registry = registry.join(tf, on="name_flat", how="left")
-    estimated = link_estimate.needed(rest.len(), list_records.height, estimate)
     if estimated:
         model = link_estimate.estimate(residual, registry, model)
         model["retain_matching_columns"] = True

@@ -35,17 +35,19 @@ WIDE_PAIRS_PER_ROW = 20
 WIDE_PAIRS = 2_000_000
 
 
-def registry_keys(registry_records: pl.DataFrame) -> pl.DataFrame:
+def registry_keys(registry_records: pl.DataFrame, wide: bool = True) -> pl.DataFrame:
     """The blocking keys (link_model.BLOCKS) of every registry record (rid = position), and
     nothing else: the full features are computed only for the candidates. Raw values serve
     as keys where the residual side's keys are well-formed by construction (a registry NKK
-    that is not 16 digits can never equal one that is)."""
+    that is not 16 digits can never equal one that is). The address words only for `wide`
+    rules (blocks)."""
     df = registry_records.select(
         pl.int_range(pl.len(), dtype=pl.UInt32).alias("rid"),
         pl.col("tanggal_lahir").alias("dob"), pl.col("nkk").alias("nkk_ok"),
         pl.col("tanggal_lahir").str.slice(0, 4).alias("birth_year"),
         pl.col("kode_wilayah").alias("village"), pl.col("kode_wilayah").str.slice(0, 8).alias("district"),
-        _address_tokens(registry_records), pl.col("nama"))
+        _address_tokens(registry_records) if wide else pl.lit(None, pl.List(pl.String)).alias("address_tokens"),
+        pl.col("nama"))
     key = names.link_keys(df["nama"].fill_null(""))
     some = key != ""
     df = df.drop("nama").with_columns(
@@ -88,10 +90,11 @@ def _pairs(block: link_model.Block, residual: pl.DataFrame, keys: pl.DataFrame) 
     return int((both["len"].cast(pl.Int64) * both["len_right"]).sum())
 
 
-def blocks(residual: pl.DataFrame, keys: pl.DataFrame) -> tuple[link_model.Block, ...]:
-    """The blocking rules for this residual: every narrow one, and the wide ones it can afford."""
+def blocks(residual: pl.DataFrame, keys: pl.DataFrame, wide: bool = True) -> tuple[link_model.Block, ...]:
+    """The blocking rules for this residual: every narrow one, and (`wide`) the wide ones it
+    can afford."""
     budget = min(WIDE_PAIRS, WIDE_PAIRS_PER_ROW * residual.height)
-    return tuple(b for b in link_model.BLOCKS if not b.wide or _pairs(b, residual, keys) <= budget)
+    return tuple(b for b in link_model.BLOCKS if not b.wide or (wide and _pairs(b, residual, keys) <= budget))
 
 
 def candidates(residual: pl.DataFrame, keys: pl.DataFrame, chosen=link_model.BLOCKS) -> pl.Series:

@@ -45,8 +45,7 @@ def link_key(col: str) -> pl.Expr:
 
 def sound_key(key: pl.Expr) -> pl.Expr:
     """domain.names.sound_key of a column of link keys (the rules applied in the same order)."""
-    for old, new in N.SOUND_RULES:
-        key = key.str.replace_all(old, new, literal=True)
+    key = key.str.replace_many([old for old, _ in N.SOUND_RULES], [new for _, new in N.SOUND_RULES])
     for _ in range(2):  # doubled letters never overlap one another: one pass does them all
         key = key.str.replace_many([d for d, _ in N.DOUBLED], [s for _, s in N.DOUBLED])
     return key.str.replace_all(N.FINAL_H_RE, "")
