@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import duckdb
 import polars as pl
 
-from pemilih.engine import link_estimate, link_model, link_prob, names
+from pemilih.engine import link_estimate, link_model, link_prob, link_score, names
 from pemilih.engine.link_prepare import add_name_features, prepare, with_nik_dates
 
 LINK_SCHEMA = {"lid": pl.UInt32, "rid": pl.UInt32, "method": pl.String, "score": pl.Float64,
@@ -134,7 +134,8 @@ def _probabilistic(list_records: pl.DataFrame, rest: pl.Series, registry_records
         model = link_estimate.estimate(residual, registry, model)
         model["retain_matching_columns"] = True
     floor = min(threshold, link_prob.REVIEW_FLOOR)
-    scored = link_prob.predict(residual, registry, model, floor)
+    pairs = link_score.candidate_pairs(residual, keys, chosen)
+    scored = link_score.predict(residual, registry, pairs, model, floor)
     if estimated:  # a re-estimated run also reads the prior from the data
         scored = link_estimate.with_share(scored, rest.len()).filter(pl.col("match_probability") >= floor)
     best = link_prob.best_links(scored, model, floor)
