@@ -440,4 +440,4 @@ def test_a_nik_one_digit_apart_is_shown_by_position_and_digits(regency):
         assert nik not in page and nik[6:14] not in page
     # a data-quality code has no entry in a code table: its line says what it is about
     [unknown] = [html for html in _lines(page).values() if ">NIK-NOT-FOUND</b>" in html]
-    assert "NIK-NOT-FOUND masalah data NIK" in _text(unknown.split("</summary>")[0])
+    assert "NIK-NOT-FOUND NIK tidak terdaftar di data kependudukan" in _text(unknown.split("</summary>")[0])

@@ -50,6 +50,16 @@ class UndoRequest:
     who: Who
 
 
+def code_meaning(code: str, regime: str) -> str:
+    """A finding's code in words: its label in this regime's code table or, for a code of
+    another regime, the label all tables holding it agree on (domain.codes.known_label); else
+    the data-quality problem it names, as the verification minutes say it
+    (engine/findings_counts.meaning)."""
+    from pemilih.domain.codes import known_label
+    from pemilih.engine.findings_counts import meaning
+    return known_label(code, regime) or meaning(code, regime)
+
+
 def who(actor: str, reason: str, agency: str = DEFAULT_AGENCY, legal_basis: str = DEFAULT_LEGAL_BASIS) -> Who:
     """A reviewer: Disdukcapil's verifier unless said otherwise, on the sharing agreement."""
     return Who(actor, agency, reason, legal_basis)

@@ -30,7 +30,6 @@ from django.utils.html import format_html, format_html_join
 
 from pemilih.cycle.common import DEFAULT_LEGAL_BASIS as LEGAL_BASIS
 from pemilih.cycle.common import StepError, Who, is_refusal, thousands
-from pemilih.domain.codes import known_label
 from pemilih.domain.masking import digit_difference, mask_digits_in_text, mask_field, mask_id
 from pemilih.web import access, access_log, jobs, review_index, tasks, workspace
 from pemilih.web.access import only, route
@@ -214,10 +213,12 @@ def _regime() -> str:
     return working_regime(workspace.current())
 
 
-def meaning(code: str, field: str | None, regime: str) -> str:
-    """A finding's code in words: its code table's label, else (a data-quality code such as
-    NIK-NOT-FOUND or DATE-INVALID) a problem with the data of its column."""
-    return known_label(code, regime) or ("masalah data " + field if field else "masalah data")
+def meaning(code: str, regime: str) -> str:
+    """A finding's code in words, as the verification minutes say it (cycle.review.code_meaning):
+    its code table's label, else (a data-quality code such as NIK-NOT-FOUND or
+    LINK-UNCERTAIN) the problem it names."""
+    from pemilih.cycle.review import code_meaning
+    return code_meaning(code, regime)
 
 
 def slip_of(row: dict, voter: dict | None) -> str:
@@ -259,7 +260,7 @@ def _with_evidence(rows: list[dict], names: dict, regime: str) -> list[dict]:
         r["proposed_shown"] = mask_field(r["field"], r["proposed"])
         person = registry.get(r["registry_nik"] or "")
         voter = listed.get(r["source_ref"])
-        r["meaning"] = meaning(r["code"], r["field"], regime)
+        r["meaning"] = meaning(r["code"], regime)
         if r["kode_desa"] and r["kode_desa"] not in titles:
             titles[r["kode_desa"]] = title_of(r["kode_desa"])
         r["village"] = titles.get(r["kode_desa"] or "", "-")
