@@ -144,3 +144,13 @@ def repeat(cmd: list[str], times: int, env: dict | None = None, before=None,
         "runs": len(runs),
         "last": runs[-1],
     }
+
+
+def save(name: str, result: dict, text: str) -> None:
+    """A benchmark's results as bench/results/<name>.json and its table as <name>.md."""
+    import json
+    from pathlib import Path
+    folder = Path(__file__).resolve().parent / "results"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{name}.json").write_text(json.dumps(result, indent=2, ensure_ascii=False))
+    (folder / f"{name}.md").write_text(text + "\n")

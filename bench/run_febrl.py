@@ -215,6 +215,11 @@ def run_splink(folder: Path, threshold: float, out: Path) -> None:
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob"))
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("surname"))
     pairs = linker.inference.predict(threshold_match_probability=threshold)
+    write_best(con, pairs, out)
+
+
+def write_best(con, pairs, out: Path) -> None:
+    """Plain Splink's best candidate per list row (lid, rid, score) to a Parquet file."""
     # unique_id_l may come from either table (Splink orders the pair by dataset name).
     con.sql(f"""copy (select cast(substr(l, 2) as bigint) as lid, cast(substr(r, 2) as bigint) as rid,
                              match_probability as score

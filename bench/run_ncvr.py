@@ -160,14 +160,7 @@ def run_splink(folder: Path, threshold: float, out: Path) -> None:
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("first_name", "last_name"))
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("zip"))
     pairs = linker.inference.predict(threshold_match_probability=threshold)
-    # unique_id_l may come from either table (Splink orders the pair by dataset name).
-    con.sql(f"""copy (select cast(substr(l, 2) as bigint) as lid, cast(substr(r, 2) as bigint) as rid,
-                             match_probability as score
-                      from (select case when unique_id_l like 'l%' then unique_id_l else unique_id_r end as l,
-                                   case when unique_id_l like 'l%' then unique_id_r else unique_id_l end as r,
-                                   match_weight, match_probability from {pairs.physical_name})
-                      qualify row_number() over (partition by l order by match_weight desc) = 1)
-                to '{out}' (format parquet)""")
+    run_febrl.write_best(con, pairs, out)
 
 
 # --- scores -------------------------------------------------------------------------------

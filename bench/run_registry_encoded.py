@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import json
 import sys
 import tempfile
 from pathlib import Path
@@ -135,10 +134,8 @@ def report(r: dict) -> None:
               f"jadi {enc['encoded_mb']:.0f} MB."]
     text = "\n".join(lines)
     print(text)
-    results = ROOT / "bench" / "results"
-    results.mkdir(parents=True, exist_ok=True)
-    (results / "registry_encoded.json").write_text(json.dumps(r, indent=2, ensure_ascii=False))
-    (results / "registry_encoded.md").write_text(text + "\n")
+    import measure
+    measure.save("registry_encoded", r, text)
 
 
 if __name__ == "__main__":

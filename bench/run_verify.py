@@ -261,10 +261,8 @@ def report(r: dict) -> None:
                       + ", ".join(f"{k} {v:.1f} s" for k, v in s["phases"].items()) + ")."]
     text = "\n".join(lines)
     print(text)
-    results = ROOT / "bench" / "results"
-    results.mkdir(parents=True, exist_ok=True)
-    (results / "verify.json").write_text(json.dumps(r, indent=2, ensure_ascii=False))
-    (results / "verify.md").write_text(text + "\n")
+    import measure
+    measure.save("verify", r, text)
 
 
 if __name__ == "__main__":
