@@ -181,12 +181,12 @@ def _model(path: str | None) -> dict | None:
 
 
 def _load_engine() -> None:
-    """What verification imports (Polars, DuckDB, Splink: a second of Python), in this order,
-    while the files are read; splink's Linker and DuckDBAPI load lazily, so they are asked for."""
+    """What verification imports (Polars, DuckDB), while the files are read. Splink is not among
+    them: a usual run scores its pairs without it (engine/link_score.py); only a re-estimation
+    loads it."""
     import importlib
-    for name in ("pemilih.engine.findings", "pemilih.io.findings", "splink"):
+    for name in ("pemilih.engine.findings", "pemilih.io.findings"):
         importlib.import_module(name)
-    from splink import DuckDBAPI, Linker  # noqa: F401
 
 
 def _key(request: VerifyRequest) -> bytes | None:

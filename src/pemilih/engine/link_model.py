@@ -30,13 +30,15 @@ import logging
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-
-import splink.comparison_library as cl
-from splink import SettingsCreator
-from splink.comparison_level_library import CustomLevel, ElseLevel
+from typing import TYPE_CHECKING
 
 from pemilih.contract import KPU_HEADERS
 from pemilih.domain.dates import PLACEHOLDER_DAYS
+
+if TYPE_CHECKING:  # Splink is loaded only to train or re-estimate: scoring needs none of it
+    import splink.comparison_library as cl
+    from splink import SettingsCreator
+    from splink.comparison_level_library import CustomLevel
 
 MODEL_FILE = "linkage_model.json"
 # Field label (formats.md section 2 names) of each comparison, for evidence and reasons.
@@ -45,14 +47,18 @@ FIELD_OF = {c: KPU_HEADERS.get(c) or f"{KPU_HEADERS['nkk']}/{KPU_HEADERS['kode_d
 
 
 def _null(cond: str) -> CustomLevel:
+    from splink.comparison_level_library import CustomLevel
     return CustomLevel(cond, "kosong").configure(is_null_level=True)
 
 
 def _level(cond: str, label: str) -> CustomLevel:
+    from splink.comparison_level_library import CustomLevel
     return CustomLevel(cond, label)
 
 
 def _comparison(name: str, levels: list) -> cl.CustomComparison:
+    import splink.comparison_library as cl
+    from splink.comparison_level_library import ElseLevel
     return cl.CustomComparison(levels + [ElseLevel().configure(label_for_charts="berbeda")],
                                output_column_name=name, comparison_description=FIELD_OF[name])
 
@@ -219,6 +225,7 @@ COLUMNS = ["nik_rs", "nik_region", "dob", "nik_dob", "birth_year", "name_flat", 
 
 
 def settings() -> SettingsCreator:
+    from splink import SettingsCreator
     return SettingsCreator(
         link_type="link_only",
         comparisons=comparisons(),
