@@ -177,13 +177,14 @@ from read_csv('{path}', all_varchar=true, header=true)
 """
 
 
-def run_splink(folder: Path, threshold: float, out: Path) -> None:
-    """Plain Splink on the same two files (the module docstring tells its settings)."""
+def splink_sides(folder: Path, sql: str, fields: dict[str, str]):
+    """(connection, list table, registry table) for plain Splink: the task's two contract files
+    read through `sql`, whose placeholders are `side`, `path`, `code` (the region code column)
+    and `fields` (placeholder -> contract column)."""
     import logging
 
     import duckdb
-    import splink.comparison_library as cl
-    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+    from splink import DuckDBAPI
 
     from pemilih.contract import KPU_HEADERS, REGISTRY_HEADERS
     logging.disable(logging.WARNING)
@@ -191,12 +192,21 @@ def run_splink(folder: Path, threshold: float, out: Path) -> None:
     db = DuckDBAPI(con)
 
     def table(side: str, path: Path, headers: dict, name: str):
-        sql = SPLINK_SQL.format(side=side, path=path, **{k: f'"{headers[v]}"' for k, v in (
-            ("name", "nama"), ("dob", "tanggal_lahir"), ("address", "alamat"))},
-            code=f'"{headers["kode_desa" if side == "l" else "kode_wilayah"]}"')
-        return db.register(con.sql(sql).arrow().read_all(), table_name=name)
-    left = table("l", folder / LIST_CSV, KPU_HEADERS, "a_daftar")
-    right = table("r", folder / REGISTRY_CSV, REGISTRY_HEADERS, "b_registri")
+        columns = {k: f'"{headers[v]}"' for k, v in fields.items()}
+        code = f'"{headers["kode_desa" if side == "l" else "kode_wilayah"]}"'
+        return db.register(con.sql(sql.format(side=side, path=path, code=code, **columns)).arrow().read_all(),
+                           table_name=name)
+    return con, table("l", folder / LIST_CSV, KPU_HEADERS, "a_daftar"), table("r", folder / REGISTRY_CSV,
+                                                                            REGISTRY_HEADERS, "b_registri")
+
+
+def run_splink(folder: Path, threshold: float, out: Path) -> None:
+    """Plain Splink on the same two files (the module docstring tells its settings)."""
+    import logging
+
+    import splink.comparison_library as cl
+    from splink import Linker, SettingsCreator, block_on
+    con, left, right = splink_sides(folder, SPLINK_SQL, {"name": "nama", "dob": "tanggal_lahir", "address": "alamat"})
     settings = SettingsCreator(
         link_type="link_only",
         blocking_rules_to_generate_predictions=[block_on("surname"), block_on("postcode"), block_on("dob")],

@@ -120,23 +120,10 @@ def run_splink(folder: Path, threshold: float, out: Path) -> None:
     """Plain Splink on the same two files (the module docstring tells its settings)."""
     import logging
 
-    import duckdb
     import splink.comparison_library as cl
-    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
-
-    from pemilih.contract import KPU_HEADERS, REGISTRY_HEADERS
-    logging.disable(logging.WARNING)
-    con = duckdb.connect()
-    db = DuckDBAPI(con)
-
-    def table(side: str, path: Path, headers: dict, name: str):
-        fields = {k: f'"{headers[v]}"' for k, v in (("name", "nama"), ("dob", "tanggal_lahir"),
-                                                     ("sex", "jenis_kelamin"), ("address", "alamat"))}
-        code = f'"{headers["kode_desa" if side == "l" else "kode_wilayah"]}"'
-        sql = SPLINK_SQL.format(side=side, path=path, code=code, **fields)
-        return db.register(con.sql(sql).arrow().read_all(), table_name=name)
-    left = table("l", folder / LIST_CSV, KPU_HEADERS, "a_daftar")
-    right = table("r", folder / REGISTRY_CSV, REGISTRY_HEADERS, "b_registri")
+    from splink import Linker, SettingsCreator, block_on
+    con, left, right = run_febrl.splink_sides(folder, SPLINK_SQL, {"name": "nama", "dob": "tanggal_lahir",
+                                                                   "sex": "jenis_kelamin", "address": "alamat"})
     settings = SettingsCreator(
         link_type="link_only",
         blocking_rules_to_generate_predictions=[block_on("last_name"), block_on("zip"),

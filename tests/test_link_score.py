@@ -22,7 +22,7 @@ def _sides():
     ids = pl.Series("lid", range(lst.height), dtype=pl.UInt32)
     residual = add_name_features(with_nik_dates(prepare(lst, "kpu", ids=ids)))
     chosen = link_prob.blocks(residual, keys)
-    pool = link_prob.candidates(residual, keys, chosen)
+    pool = link_prob.candidate_pairs(residual, keys, chosen)["rid"].unique().sort()
     registry = add_name_features(prepare(reg[pool], "registry", ids=pool))
     model = dict(link_model.load_model(), probability_two_random_records_match=1 / reg.height,
                  retain_matching_columns=True, blocking_rules_to_generate_predictions=link_model.blocking_rules(chosen))
@@ -32,7 +32,7 @@ def _sides():
 
 def test_the_same_pairs_and_weights_as_splink():
     residual, registry, keys, chosen, model = _sides()
-    ours = link_score.predict(residual, registry, link_score.candidate_pairs(residual, keys, chosen), model)
+    ours = link_score.predict(residual, registry, link_prob.candidate_pairs(residual, keys, chosen), model)
     splink = link_prob.predict(residual, registry, model)
     assert splink.height > 20  # a real comparison, not two empty tables
     assert set(ours.select("lid", "rid").iter_rows()) == set(splink.select("lid", "rid").iter_rows())
@@ -44,6 +44,6 @@ def test_the_same_pairs_and_weights_as_splink():
 
 def test_a_threshold_keeps_only_the_probable():
     residual, registry, keys, chosen, model = _sides()
-    pairs = link_score.candidate_pairs(residual, keys, chosen)
+    pairs = link_prob.candidate_pairs(residual, keys, chosen)
     every, some = link_score.predict(residual, registry, pairs, model), link_score.predict(residual, registry, pairs, model, 0.9)
     assert some.height == every.filter(pl.col("match_probability") >= 0.9).height > 0

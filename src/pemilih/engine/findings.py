@@ -191,7 +191,8 @@ def _unknown(take: _Taker, links: pl.DataFrame, uncertain: pl.DataFrame) -> pl.D
         return unknown
     close = take.rows(close).with_columns(T.how_found(close.with_columns(pl.lit("probabilistik").alias("method")))
                                           .alias("found"))
-    doubt = (pl.lit("Belum pasti: mungkin orang yang sama dengan penduduk ber-NIK ")
+    # The record by its masked NIK, or by its token in an encoded extract (either way, registry_nik).
+    doubt = (pl.lit("Belum pasti: mungkin orang yang sama dengan penduduk ")
              + id_expr(pl.col("registry_nik")) + pl.lit(" di data Disdukcapil, tetapi tidak cukup yakin; ")
              + pl.col("found") + pl.lit(". Periksa dulu sebelum dicoret atau diperbaiki"))
     return pl.concat([unknown, _row(close, pl.lit(LINK_UNCERTAIN), doubt, 2, registry_nik=pl.col("registry_nik"),

@@ -116,8 +116,6 @@ def _probabilistic(list_records: pl.DataFrame, rest: pl.Series, registry_records
     model = dict(model or link_model.load_model())
     # Each list row is at most one of the registry's records: the prior is 1 in its size.
     model["probability_two_random_records_match"] = 1.0 / max(registry_records.height, 1)
-    # The level of each comparison (gamma) is the evidence; Splink keeps it with the inputs.
-    model["retain_matching_columns"] = True
     estimated = link_estimate.needed(rest.len(), list_records.height, estimate)
     # The wide blocking rules serve a list that is not the registry's own making (the same
     # condition as the estimation); a usual run's residual is the careless few of a clean list.
@@ -125,16 +123,15 @@ def _probabilistic(list_records: pl.DataFrame, rest: pl.Series, registry_records
     tf = link_prob.name_frequencies(keys)
     residual = add_name_features(with_nik_dates(prepare(list_records[rest], "kpu", ids=rest)))
     chosen = link_prob.blocks(residual, keys, wide=estimated)
-    model["blocking_rules_to_generate_predictions"] = link_model.blocking_rules(chosen)
-    pool = link_prob.candidates(residual, keys, chosen)
+    pairs = link_prob.candidate_pairs(residual, keys, chosen)
+    pool = pairs["rid"].unique().sort()
     registry = add_name_features(prepare(registry_records[pool], "registry", ids=pool))
     residual = residual.join(tf, on="name_flat", how="left")
     registry = registry.join(tf, on="name_flat", how="left")
-    if estimated:
+    if estimated:  # Splink's settings carry the blocking rules this run chose
+        model["blocking_rules_to_generate_predictions"] = link_model.blocking_rules(chosen)
         model = link_estimate.estimate(residual, registry, model)
-        model["retain_matching_columns"] = True
     floor = min(threshold, link_prob.REVIEW_FLOOR)
-    pairs = link_score.candidate_pairs(residual, keys, chosen)
     scored = link_score.predict(residual, registry, pairs, model, floor)
     if estimated:  # a re-estimated run also reads the prior from the data
         scored = link_estimate.with_share(scored, rest.len()).filter(pl.col("match_probability") >= floor)

@@ -117,9 +117,11 @@ def _derived(df: pl.DataFrame) -> pl.DataFrame:
 def add_name_features(df: pl.DataFrame) -> pl.DataFrame:
     """Name, place and address keys (for the rows that take part in probabilistic linkage)."""
     key = names.link_keys(df["nama"].fill_null(""))
-    address = names.address_key("alamat") if "alamat" in df.columns else pl.lit("")
+    has_address = "alamat" in df.columns
+    address = names.address_key("alamat") if has_address else pl.lit("")
+    words = names.address_words("alamat") if has_address else pl.lit(None, pl.List(pl.String))
     df = df.with_columns(key.alias("name_key"), names.place_key("tempat_lahir").alias("place"),
-                         address.alias("address"))
+                         address.alias("address"), words.alias("address_tokens"))
     some = pl.col("name_key") != ""
     df = df.with_columns(
         pl.when(some).then(pl.col("name_key")).alias("name_key"),
@@ -129,5 +131,4 @@ def add_name_features(df: pl.DataFrame) -> pl.DataFrame:
         pl.when(pl.col("place") != "").then(pl.col("place")).alias("place"),
         pl.when(pl.col("address") != "").then(pl.col("address")).alias("address"))
     # The words in alphabetical order: a name written surname first is the same name.
-    return df.with_columns(pl.col("name_tokens").list.sort().list.join("").alias("name_sorted"),
-                           pl.col("address").str.split(" ").alias("address_tokens"))
+    return df.with_columns(pl.col("name_tokens").list.sort().list.join("").alias("name_sorted"))

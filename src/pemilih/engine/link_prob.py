@@ -1,10 +1,11 @@
 """Probabilistic linkage of the residual: list rows the exact NIK join could not place.
 
 Only a percent or so of a list reaches this stage, so it is cheap as long as the registry
-is not pushed through Splink whole: the candidate registry records are first selected with
-Polars semi-joins on exactly the blocking keys of the model (link_model.BLOCKS, the one
-definition Splink's blocking rules are made from too). Splink then blocks and scores only
-those, with the trained model loaded from its file.
+is not compared whole: the candidate pairs are made with Polars joins on exactly the blocking
+keys of the model (link_model.BLOCKS, the one definition Splink's blocking rules are made from
+too, for training), and only their registry records get the full features. They are scored by
+engine/link_score with the model loaded from its file; `predict` here is Splink's own scoring,
+kept for the re-trained NCVR benchmark (bench/ncvr_eval.py) and as the test's oracle.
 
 Every accepted link keeps its evidence: per comparison the field, the level that applied
 (in Bahasa Indonesia) and its match weight.
@@ -46,7 +47,8 @@ def registry_keys(registry_records: pl.DataFrame, wide: bool = True) -> pl.DataF
         pl.col("tanggal_lahir").alias("dob"), pl.col("nkk").alias("nkk_ok"),
         pl.col("tanggal_lahir").str.slice(0, 4).alias("birth_year"),
         pl.col("kode_wilayah").alias("village"), pl.col("kode_wilayah").str.slice(0, 8).alias("district"),
-        _address_tokens(registry_records) if wide else pl.lit(None, pl.List(pl.String)).alias("address_tokens"),
+        (names.address_words("alamat") if wide and "alamat" in registry_records.columns
+         else pl.lit(None, pl.List(pl.String))).alias("address_tokens"),
         pl.col("nama"))
     key = names.link_keys(df["nama"].fill_null(""))
     some = key != ""
@@ -64,17 +66,11 @@ def _sounds(keys: pl.Series) -> pl.Series:
     return keys.to_frame("k").join(distinct, on="k", how="left", maintain_order="left")["s"]
 
 
-def _address_tokens(records: pl.DataFrame) -> pl.Expr:
-    if "alamat" not in records.columns:
-        return pl.lit(None, pl.List(pl.String)).alias("address_tokens")
-    address = names.address_key("alamat")
-    return pl.when(address != "").then(address.str.split(" ")).alias("address_tokens")
-
-
 def _sides(block: link_model.Block, residual: pl.DataFrame, keys: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The block's keys of the residual rows and of the registry records, one word per row
-    (the registry's only for the words some residual row has)."""
-    wanted = residual.select([pl.col(a).alias(b) for a, b in zip(block.list_keys, block.keys)])
+    """The block's keys of the residual rows (lid) and of the registry records (rid), one word
+    per row (the registry's only for the words some residual row has)."""
+    renamed = [pl.col(a).alias(b) for a, b in zip(block.list_keys, block.keys)]
+    wanted = residual.select(pl.col("rid").alias("lid"), *renamed)
     have = keys.select("rid", *block.keys)
     for column in block.explode:
         wanted = wanted.explode(column)
@@ -97,13 +93,15 @@ def blocks(residual: pl.DataFrame, keys: pl.DataFrame, wide: bool = True) -> tup
     return tuple(b for b in link_model.BLOCKS if not b.wide or (wide and _pairs(b, residual, keys) <= budget))
 
 
-def candidates(residual: pl.DataFrame, keys: pl.DataFrame, chosen=link_model.BLOCKS) -> pl.Series:
-    """Positions of the registry records sharing at least one blocking key with a residual row."""
-    found = []
-    for block in chosen:
-        wanted, have = _sides(block, residual, keys)
-        found.append(have.join(wanted.unique(), on=list(block.keys), how="semi").select("rid"))
-    return pl.concat(found)["rid"].unique().sort()
+def candidate_pairs(residual: pl.DataFrame, keys: pl.DataFrame, chosen) -> pl.DataFrame:
+    """(lid, rid) of every residual row and registry record agreeing on a chosen block's keys:
+    the pairs that are scored (engine/link_score), and whose registry side is the pool whose
+    features are computed."""
+    found = [wanted.join(have, on=list(block.keys)).select("lid", "rid")
+             for block in chosen for wanted, have in [_sides(block, residual, keys)]]
+    if not found:
+        return pl.DataFrame(schema={"lid": pl.UInt32, "rid": pl.UInt32})
+    return pl.concat(found).unique().cast(pl.UInt32)
 
 
 def splink_table(df: pl.DataFrame, prefix: str) -> pl.DataFrame:

@@ -8,7 +8,7 @@ probability is 2^w / (1 + 2^w). Splink's predict() wraps the same arithmetic in 
 whose SQL it parses and rewrites each run: on a usual verification that costs more than the
 scoring itself. tests/test_link_score.py checks that both give the same weights.
 
-The pairs come from the blocking keys (link_model.BLOCKS, the rules chosen by
+The pairs come from the blocking keys (link_prob.candidate_pairs, the rules chosen by
 link_prob.blocks) joined in Polars, so Splink's blocking is not needed either.
 """
 from __future__ import annotations
@@ -23,22 +23,6 @@ import polars as pl
 from pemilih.engine import link_model, link_prob
 
 TF_COLUMN = "tf_name_flat"
-
-
-def candidate_pairs(residual: pl.DataFrame, keys: pl.DataFrame, chosen) -> pl.DataFrame:
-    """(lid, rid) of every residual row and registry record agreeing on a chosen block's keys."""
-    found = []
-    for block in chosen:
-        wanted = residual.select(pl.col("rid").alias("lid"),
-                                 *[pl.col(a).alias(b) for a, b in zip(block.list_keys, block.keys)])
-        have = keys.select("rid", *block.keys)
-        for column in block.explode:
-            wanted = wanted.explode(column)
-            have = have.explode(column).filter(pl.col(column).is_in(wanted[column].drop_nulls().unique().implode()))
-        found.append(wanted.drop_nulls().join(have.drop_nulls(), on=list(block.keys)).select("lid", "rid"))
-    if not found:
-        return pl.DataFrame(schema={"lid": pl.UInt32, "rid": pl.UInt32})
-    return pl.concat(found).unique().cast(pl.UInt32)
 
 
 def _gamma_sql(comp: dict) -> str:

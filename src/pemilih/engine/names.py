@@ -57,6 +57,12 @@ def address_key(col: str) -> pl.Expr:
     return text.str.strip_chars()
 
 
+def address_words(col: str) -> pl.Expr:
+    """The words of address_key, null for an empty address."""
+    address = address_key(col)
+    return pl.when(address != "").then(address.str.split(" "))
+
+
 def place_key(col: str) -> pl.Expr:
     """domain.names.place_key for a whole column."""
     return pl.col(col).fill_null("").str.to_uppercase().str.replace_all(r"[^A-Z0-9]", "")
