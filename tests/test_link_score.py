@@ -2,7 +2,10 @@
 pairs and weights: Splink's predict() is the oracle here."""
 from __future__ import annotations
 
+import math
+
 import polars as pl
+import pytest
 from test_verify import fillers, person, row, tables
 
 from pemilih.engine import link_model, link_prob, link_score
@@ -11,11 +14,13 @@ from pemilih.engine.link_prepare import add_name_features, prepare, with_nik_dat
 
 def _sides():
     people = [person("YOHANIS PALIMBONG", "1968-04-21"), person("SYAMSUDDIN ALLO", "1975-12-31"),
-              person("MARIA RANTE", "1980-07-01", "P"), person("A. RAHMAN TODING", "1990-02-03")] + fillers(80)
+              person("MARIA RANTE", "1980-07-01", "P"), person("A. RAHMAN TODING", "1990-02-03"),
+              person("MARTHEN SAMPE LEMBANG", "1985-09-17")] + fillers(80)
     rows = [row(people[0], nik=""), row(people[1], nik="", nama="SAMSUDIN ALLO", tanggal_lahir="1975-06-15"),
             row(people[2], nik="", nama="RANTE MARIA", kode_desa="73.26.02.1003"),
             row(people[3], nik="", nama="ANDI RAHMAN TODING", tanggal_lahir="1990-03-02"),
-            row(people[10], nik="", alamat="DUSUN BARU"), row(person("ZAKARIA MANGALLO", "1991-12-03"), nik="")]
+            row(people[10], nik="", alamat="DUSUN BARU"), row(person("ZAKARIA MANGALLO", "1991-12-03"), nik=""),
+            row(people[4], nik="", nama="MARTHEN LEMBANG")]
     lst, reg = tables(rows, people)
     keys = link_prob.registry_keys(reg)
     tf = link_prob.name_frequencies(keys)
@@ -26,7 +31,7 @@ def _sides():
     registry = add_name_features(prepare(reg[pool], "registry", ids=pool))
     model = dict(link_model.load_model(), probability_two_random_records_match=1 / reg.height,
                  retain_matching_columns=True, blocking_rules_to_generate_predictions=link_model.blocking_rules(chosen))
-    return (residual.join(tf, on="name_flat", how="left"), registry.join(tf, on="name_flat", how="left"),
+    return (link_prob.with_frequencies(residual, tf), link_prob.with_frequencies(registry, tf),
             keys, chosen, model)
 
 
@@ -36,6 +41,9 @@ def test_the_same_pairs_and_weights_as_splink():
     splink = link_prob.predict(residual, registry, model)
     assert splink.height > 20  # a real comparison, not two empty tables
     assert set(ours.select("lid", "rid").iter_rows()) == set(splink.select("lid", "rid").iter_rows())
+    # The partial name's rarity is pemilih's own term (link_model.ENDS_RARITY_LEVELS), tested apart.
+    ours = ours.with_columns(pl.col("match_weight") - pl.col("mw_ends_adj_nama"))
+    ours = ours.with_columns((1 / (1 + (2 ** -pl.col("match_weight")))).alias("match_probability"))
     both = ours.join(splink, on=["lid", "rid"], suffix="_splink")
     for col in ["match_weight", "match_probability"] + [c for c in splink.columns if c.startswith(("gamma_", "mw_"))]:
         diff = both.select((pl.col(col).cast(pl.Float64) - pl.col(f"{col}_splink").cast(pl.Float64)).abs().max()).item()
@@ -47,3 +55,52 @@ def test_a_threshold_keeps_only_the_probable():
     pairs = link_prob.candidate_pairs(residual, keys, chosen)
     every, some = link_score.predict(residual, registry, pairs, model), link_score.predict(residual, registry, pairs, model, 0.9)
     assert some.height == every.filter(pl.col("match_probability") >= 0.9).height > 0
+
+
+def test_a_middle_name_left_out_is_still_a_candidate():
+    """Birth date typed in another year, moved to another district, the middle name left out:
+    only the name's first and last words bring the pair to be scored."""
+    who = person("PAULUS RIDUAN TANDIRERUNG", "1975-03-09")
+    lst, reg = tables([row(who, nik="", nama="PAULUS TANDIRERUNG", tanggal_lahir="1957-11-30",
+                           kode_desa="73.26.03.1004", nkk="")], [who] + fillers(40))
+    keys = link_prob.registry_keys(reg, wide=False)
+    ids = pl.Series("lid", [0], dtype=pl.UInt32)
+    residual = add_name_features(with_nik_dates(prepare(lst, "kpu", ids=ids)))
+    narrow = link_prob.blocks(residual, keys, wide=False)
+    assert (0, 0) in set(link_prob.candidate_pairs(residual, keys, narrow).iter_rows())
+    others = tuple(b for b in narrow if b.keys != ("name_ends",))
+    assert (0, 0) not in set(link_prob.candidate_pairs(residual, keys, others).iter_rows())
+
+
+def _named(*names: str) -> pl.DataFrame:
+    people = [person(n, f"19{60 + i}-01-0{1 + i % 9}") for i, n in enumerate(names)]
+    return link_prob.registry_keys(tables([], people)[1], wide=False)
+
+
+def test_the_rarity_of_a_names_first_and_last_words():
+    """By hand: first-and-last values ANDI BATARA x2, RUTH ALLO x2, SAMUEL TODING x1 of 5 names;
+    two records agreeing by chance show sum(f^3)/sum(f^2) = 0.136/0.36; SAMUEL TODING, seen
+    once, is as rare as its words together (1/5 * 1/5), not 1/5."""
+    freq = link_prob.name_frequencies(_named("ANDI X BATARA", "ANDI BATARA", "RUTH ALLO", "RUTH Y ALLO",
+                                             "SAMUEL TODING"))
+    rarity = dict(freq["name_ends"].iter_rows())
+    expected = 0.136 / 0.36
+    assert rarity["ANDI BATARA"] == pytest.approx(math.log2(expected / 0.4))
+    assert rarity["SAMUEL TODING"] == pytest.approx(math.log2(expected / 0.04))
+    whole = dict(freq["name_flat"].iter_rows())
+    assert whole["ANDIBATARA"] == pytest.approx(min(1 / 5, 2 / 5 * 2 / 5))
+
+
+def test_a_partial_name_weighs_its_rarity_only_when_its_ends_agree():
+    residual, registry, keys, chosen, model = _sides()
+    scored = link_score.predict(residual, registry, link_prob.candidate_pairs(residual, keys, chosen), model)
+    comp, partial = link_model.ENDS_RARITY_LEVELS
+    levels = link_prob.labels(model)[comp]
+    ends = dict(zip(residual["rid"], residual["name_ends"])), dict(zip(registry["rid"], registry["name_ends"]))
+    rarity = dict(zip(registry["rid"], registry["rarity_name_ends"]))
+    seen = 0
+    for lid, rid, gamma, adj in scored.select("lid", "rid", f"gamma_{comp}", f"mw_ends_adj_{comp}").iter_rows():
+        agree = levels[gamma] in partial and ends[0][lid] is not None and ends[0][lid] == ends[1][rid]
+        assert adj == pytest.approx(rarity[rid] if agree else 0.0)
+        seen += agree
+    assert seen >= 1  # MARTHEN LEMBANG: the middle name left out, the same first and last words

@@ -98,9 +98,9 @@ def split_exact(pairs: pl.DataFrame, list_rows: int) -> tuple[pl.DataFrame, pl.S
 
 def settle(exact: pl.DataFrame, found: pl.DataFrame, threshold: float) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(links, uncertain): the exact links with the probabilistic candidates that reach the
-    threshold and are no other member of the candidate's family (link_model.FAMILY_LEVEL);
-    the other candidates are uncertain."""
-    sure = (pl.col("score") >= threshold) & ~pl.col("family")
+    threshold and are not `held` (another member of the candidate's family, a name unlike the
+    candidate's: link_prob.best_links); the other candidates are uncertain."""
+    sure = (pl.col("score") >= threshold) & ~pl.col("held")
     links = pl.concat([exact, found.filter(sure).select(list(LINK_SCHEMA))], how="vertical_relaxed")
     uncertain = found.filter(~sure).select(list(LINK_SCHEMA)).cast(LINK_SCHEMA).sort("lid")
     return links.cast(LINK_SCHEMA).sort("lid"), uncertain
@@ -112,7 +112,7 @@ def _probabilistic(list_records: pl.DataFrame, rest: pl.Series, registry_records
     trained model, re-estimated on these rows when many of the list's rows are here
     (link_estimate.needed)."""
     if rest.len() == 0:
-        return pl.DataFrame(schema=LINK_SCHEMA | {"family": pl.Boolean}), False
+        return pl.DataFrame(schema=LINK_SCHEMA | {"held": pl.Boolean}), False
     model = dict(model or link_model.load_model())
     # Each list row is at most one of the registry's records: the prior is 1 in its size.
     model["probability_two_random_records_match"] = 1.0 / max(registry_records.height, 1)
@@ -126,8 +126,8 @@ def _probabilistic(list_records: pl.DataFrame, rest: pl.Series, registry_records
     pairs = link_prob.candidate_pairs(residual, keys, chosen)
     pool = pairs["rid"].unique().sort()
     registry = add_name_features(prepare(registry_records[pool], "registry", ids=pool))
-    residual = residual.join(tf, on="name_flat", how="left")
-    registry = registry.join(tf, on="name_flat", how="left")
+    residual = link_prob.with_frequencies(residual, tf)
+    registry = link_prob.with_frequencies(registry, tf)
     if estimated:  # Splink's settings carry the blocking rules this run chose
         model["blocking_rules_to_generate_predictions"] = link_model.blocking_rules(chosen)
         model = link_estimate.estimate(residual, registry, model)

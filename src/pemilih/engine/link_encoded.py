@@ -303,7 +303,9 @@ def _score(gammas: pl.DataFrame, model: dict, tf: pl.DataFrame, prior: float) ->
         weights.append(f"mw_{name}")
         out = out.with_columns(weight)
         for i, lv in enumerate(levels):
-            if lv.get("tf_adjustment_column"):
+            # Only the whole name's frequency is known here (of its token): a level weighed by
+            # another column's (the name's first and last words) keeps its plain weight.
+            if lv.get("tf_adjustment_column") == "name_flat":
                 u = lv["u_probability"]
                 adj = (pl.when(pl.col(gamma) == len(levels) - 1 - i).then(
                     (pl.lit(u) / pl.col("tf")).log(2) * lv.get("tf_adjustment_weight", 1.0)).fill_null(0.0))
@@ -317,7 +319,7 @@ def _score(gammas: pl.DataFrame, model: dict, tf: pl.DataFrame, prior: float) ->
 
 def _probabilistic(list_records: pl.DataFrame, rest: pl.Series, registry: pl.DataFrame, key: bytes,
                    model: dict | None, threshold: float) -> pl.DataFrame:
-    empty = pl.DataFrame(schema=LINK_SCHEMA | {"family": pl.Boolean})
+    empty = pl.DataFrame(schema=LINK_SCHEMA | {"held": pl.Boolean})
     if rest.len() == 0:
         return empty
     model = dict(model or link_model.load_model())

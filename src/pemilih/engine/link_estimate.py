@@ -92,7 +92,7 @@ def needed(residual_rows: int, list_rows: int, asked: bool | None = None) -> boo
 
 def estimate(residual: pl.DataFrame, pool: pl.DataFrame, model: dict, seed: int = 7326) -> dict:
     """The model with m and u re-estimated on these residual rows and candidate records (both
-    with the features of link_prepare, `tf_name_flat` included)."""
+    with the features of link_prepare, the columns of link_prob.with_frequencies included)."""
     from splink import DuckDBAPI, Linker, block_on
     link_model.quiet_splink()
     if residual.height > ESTIMATION_ROWS:

@@ -167,6 +167,18 @@ def _birthplace() -> cl.CustomComparison:
 # as a link on its own; a person decides (link_prob.best_links).
 FAMILY_LEVEL = ("domisili", "NKK sama")
 OTHER_MEMBER_DATES = ("tanggal_lahir", ("berbeda", "tahun sama"))
+# A name in part (a middle name left out or an initial, a letter mistyped in the middle) whose
+# first and last words agree says less when those are common together (MUHAMMAD ... RAHMAN)
+# than when they are rare (PAULUS ... RIDUAN): at these levels the weight is adjusted by the
+# rarity of the two words together (link_prob.name_frequencies, engine/link_score). Splink's
+# own term-frequency adjustment, log2(u / frequency), suits an exact level only: a partial
+# level's u is far below any value's frequency, and every pair would lose weight.
+ENDS_RARITY_LEVELS = ("nama", ("hampir sama (salah ketik)", "satu nama termuat dalam yang lain",
+                               "satu nama termuat, dengan inisial", "kata-kata nama hampir sama"))
+# A name that shares nothing with the registry's (or is blank) is no evidence of the person:
+# the rest (a birth year, an address, a village) is shared by a household or a neighbour. Such
+# a best candidate is never a link on its own either (link_prob.best_links).
+NAME_UNLIKE_LEVELS = ("nama", ("berbeda", "kosong"))
 # Birth-date levels that say more than the year (for the evidence a duplicate needs, dedupe).
 FULL_DATE_LEVELS = ("sama", "hari dan bulan tertukar", "beda satu ketikan")
 
@@ -194,7 +206,8 @@ class Block:
 
 # Which pairs are scored. Always: a birth date (as written or as in the NIK), a family card, a
 # whole name as it sounds (the matcher's spelling included) with the birth year or district,
-# a name word with the birth year and district. When affordable (link_prob.blocks): a name
+# a name word with the birth year and district, the name's first and last word (a middle name
+# written out, as an initial or left out). When affordable (link_prob.blocks): a name
 # word with the village, the village with the birth year (a name rewritten whole), the whole
 # name as it sounds, a name word with the birth year anywhere in the registry, and a name word
 # with an address word: they find the person whose birth date and village are both written
@@ -207,6 +220,7 @@ BLOCKS = (
     Block(("name_sound", "birth_year")),
     Block(("name_sound", "district")),
     Block(("name_tokens", "birth_year", "district"), explode=("name_tokens",)),
+    Block(("name_ends",)),
     Block(("name_tokens", "village"), explode=("name_tokens",), wide=True),
     Block(("village", "birth_year"), wide=True),
     Block(("name_sound",), wide=True),
@@ -221,7 +235,7 @@ def blocking_rules(blocks=BLOCKS) -> list[dict]:
 
 # Columns the model reads (besides unique_id and source_dataset).
 COLUMNS = ["nik_rs", "nik_region", "dob", "nik_dob", "birth_year", "name_flat", "name_tokens", "name_sorted",
-           "name_sound", "nkk_ok", "sex", "place", "address", "address_tokens", "village", "district"]
+           "name_sound", "name_ends", "nkk_ok", "sex", "place", "address", "address_tokens", "village", "district"]
 
 
 def settings() -> SettingsCreator:

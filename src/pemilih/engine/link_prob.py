@@ -29,11 +29,15 @@ THRESHOLD = 0.9
 # registry" (which would propose striking an eligible voter); a person decides (LINK-UNCERTAIN).
 REVIEW_FLOOR = 0.1
 FAMILY_NOTE = "NKK sama tetapi tanggal lahir lain: mungkin anggota keluarga lain yang bernama sama"
+NAME_NOTE = "nama sama sekali lain (atau kosong): kecocokan data lain saja belum menunjukkan orang yang sama"
 # A wide blocking rule (link_model.Block.wide) is used when it makes at most this many pairs
 # per residual row, and at most this many in all: a usual run stays within a second or two and
 # a regency's whole list without NIK within a minute.
 WIDE_PAIRS_PER_ROW = 20
 WIDE_PAIRS = 2_000_000
+# The most a partial name's rarity moves its weight, either way (name_frequencies): an estimate
+# from a few words' frequencies is not trusted beyond a thousandfold.
+ENDS_RARITY_BITS = 10.0
 
 
 def registry_keys(registry_records: pl.DataFrame, wide: bool = True) -> pl.DataFrame:
@@ -55,7 +59,8 @@ def registry_keys(registry_records: pl.DataFrame, wide: bool = True) -> pl.DataF
     df = df.drop("nama").with_columns(
         pl.when(some).then(key.str.replace_all(" ", "")).alias("name_flat"),
         pl.when(some).then(key.str.split(" ")).alias("name_tokens"),
-        pl.when(some).then(_sounds(key)).alias("name_sound"))
+        pl.when(some).then(_sounds(key)).alias("name_sound"),
+        pl.when(some).then(names.name_ends(pl.lit(key))).alias("name_ends"))  # the key as a column
     return df
 
 
@@ -106,29 +111,55 @@ def candidate_pairs(residual: pl.DataFrame, keys: pl.DataFrame, chosen) -> pl.Da
 
 def splink_table(df: pl.DataFrame, prefix: str) -> pl.DataFrame:
     cols = list(link_model.COLUMNS)
-    cols += [c for c in ("tf_name_flat",) if c in df.columns]
+    cols += [c for c in df.columns if c.startswith("tf_")]
     return df.select((pl.lit(prefix) + pl.col("rid").cast(pl.String)).alias("unique_id"), *cols)
 
 
-def name_frequencies(keys: pl.DataFrame) -> pl.DataFrame:
-    """How common each name is in the whole registry (name_flat, tf_name_flat): Splink's
-    term-frequency adjustment would otherwise count it among the few candidates only.
+def name_frequencies(keys: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """How common the registry's name values are, as the scoring reads them: {column: table}.
+    `name_flat`: (name_flat, tf_name_flat), each whole name's frequency, for Splink's
+    term-frequency adjustment of the exact level (computed on the whole registry: Splink would
+    count it among the few candidates only). `name_ends`: (name_ends, rarity_name_ends), how
+    much rarer the name's first and last words are together than those of two records that
+    share theirs by chance, log2(expected / frequency), for the partial name levels
+    (link_model.ENDS_RARITY_LEVELS); bounded by ENDS_RARITY_BITS.
 
-    A name written once says only that it is at most one in the registry's size; in a small
+    A value written once says only that it is at most one in the registry's size; in a small
     registry that is a poor estimate (every name of 500 records would be "one in 500"). For
     those, the product of its words' frequencies is taken when smaller: how often the words
     would meet by chance."""
-    named = keys.select("name_flat", "name_tokens").drop_nulls("name_flat")
+    named = keys.select("name_flat", "name_ends", "name_tokens").drop_nulls("name_flat")
     total = max(named.height, 1)
     words = named.select(pl.col("name_tokens").alias("w")).explode("w").group_by("w").len()
     words = words.with_columns((pl.col("len") / total).log().alias("log_f")).select("w", "log_f")
-    once = named.group_by("name_flat").agg(pl.len().alias("n"), pl.col("name_tokens").first())
-    chance = (once.select("name_flat", pl.col("name_tokens").alias("w")).explode("w")
-              .join(words, on="w", how="left").group_by("name_flat").agg(pl.col("log_f").sum().exp().alias("p")))
-    out = once.join(chance, on="name_flat", how="left").with_columns(
+    ends = _frequency(named.drop_nulls("name_ends"), "name_ends", pl.col("name_ends").str.split(" "), words, total)
+    # Two records agreeing by chance share a value in proportion to its frequency squared: the
+    # frequency they are expected to show is sum(f^3) / sum(f^2).
+    f = ends["n"] / total
+    expected = float((f ** 3).sum() / (f ** 2).sum()) if ends.height else 1.0
+    rarity = (pl.lit(expected) / pl.col("tf")).log(2).clip(-ENDS_RARITY_BITS, ENDS_RARITY_BITS)
+    return {"name_flat": _frequency(named, "name_flat", pl.col("name_tokens"), words, total)
+            .select("name_flat", pl.col("tf").alias("tf_name_flat")),
+            "name_ends": ends.select("name_ends", rarity.alias("rarity_name_ends"))}
+
+
+def _frequency(named: pl.DataFrame, column: str, its_words: pl.Expr, words: pl.DataFrame, total: int) -> pl.DataFrame:
+    """(column, n, tf): each value's count and share of the registry, or for a value seen once
+    the chance of its words meeting when that is smaller (name_frequencies)."""
+    once = named.group_by(column).agg(pl.len().alias("n"), its_words.first().alias("w"))
+    chance = (once.select(column, "w").explode("w").join(words, on="w", how="left")
+              .group_by(column).agg(pl.col("log_f").sum().exp().alias("p")))
+    out = once.join(chance, on=column, how="left").with_columns(
         pl.when(pl.col("n") == 1).then(pl.min_horizontal(pl.col("n") / total, pl.col("p")))
-        .otherwise(pl.col("n") / total).alias("tf_name_flat"))
-    return out.select("name_flat", "tf_name_flat")
+        .otherwise(pl.col("n") / total).alias("tf"))
+    return out.select(column, "n", "tf")
+
+
+def with_frequencies(df: pl.DataFrame, frequencies: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """`df` with the frequency or rarity of each of its name values (name_frequencies)."""
+    for column, table in frequencies.items():
+        df = df.join(table, on=column, how="left")
+    return df
 
 
 def register(db, con, frame: pl.DataFrame, name: str, folder: str):
@@ -199,46 +230,58 @@ def labels(model: dict) -> dict[str, dict[int, str]]:
 
 def evidence(row: dict, names: dict[str, dict[int, str]]) -> str:
     """One JSON document: the probability, the total weight and each field's level and weight
-    (a name's weight includes its rarity adjustment)."""
+    (a name's weight includes its rarity adjustments)."""
     fields = []
     for comp, levels in names.items():
         gamma = row.get(f"gamma_{comp}")
         weight = row.get(f"mw_{comp}")
-        if weight is not None and row.get(f"mw_tf_adj_{comp}") is not None:
-            weight += row[f"mw_tf_adj_{comp}"]
+        for adjusted in (f"mw_tf_adj_{comp}", f"mw_ends_adj_{comp}"):
+            if weight is not None and row.get(adjusted) is not None:
+                weight += row[adjusted]
         fields.append({"field": link_model.FIELD_OF[comp], "level": levels.get(gamma, str(gamma)),
                        "weight": None if weight is None else round(weight, 2)})
     score = math.floor(row["match_probability"] * 10_000) / 10_000  # as the finding's score
     doc = {"method": "probabilistik", "score": score,
            "match_weight": round(row["match_weight"], 2), "fields": fields}
-    if row.get("family"):
-        doc["note"] = FAMILY_NOTE
+    if row.get("held"):
+        doc["note"] = NAME_NOTE if row.get("name_unlike") else FAMILY_NOTE
     return json.dumps(doc, ensure_ascii=False)
+
+
+def _gammas(names: dict[str, dict[int, str]], comp: str, wanted) -> pl.Expr:
+    """Whether the pair's level of `comp` is one of the labels `wanted`."""
+    return pl.col(f"gamma_{comp}").is_in([g for g, label in names[comp].items() if label in wanted])
 
 
 def _family_member(names: dict[str, dict[int, str]]) -> pl.Expr:
     """Pairs in one family card whose birth dates differ by more than a slip (link_model)."""
     (card, same), (born, other) = link_model.FAMILY_LEVEL, link_model.OTHER_MEMBER_DATES
-    card_gamma = [g for g, label in names[card].items() if label == same]
-    born_gamma = [g for g, label in names[born].items() if label in other]
-    return pl.col(f"gamma_{card}").is_in(card_gamma) & pl.col(f"gamma_{born}").is_in(born_gamma)
+    return _gammas(names, card, (same,)) & _gammas(names, born, other)
+
+
+def _name_unlike(names: dict[str, dict[int, str]]) -> pl.Expr:
+    """Pairs whose names share nothing, or one is blank (link_model.NAME_UNLIKE_LEVELS)."""
+    comp, unlike = link_model.NAME_UNLIKE_LEVELS
+    return _gammas(names, comp, unlike)
 
 
 def best_links(scored: pl.DataFrame, model: dict, threshold: float = THRESHOLD) -> pl.DataFrame:
     """For each residual row, its best candidate if probable enough: lid, rid, score, evidence,
-    and `family` (another member of the candidate's family card, link_model.FAMILY_LEVEL:
-    never a link by itself)."""
+    and `held`: never a link by itself (another member of the candidate's family card,
+    link_model.FAMILY_LEVEL, or a name unlike the candidate's, link_model.NAME_UNLIKE_LEVELS)."""
     schema = {"lid": pl.UInt32, "rid": pl.UInt32, "score": pl.Float64, "evidence": pl.String,
-              "family": pl.Boolean}
+              "held": pl.Boolean}
     if scored.height == 0:
         return pl.DataFrame(schema=schema)
     best = (scored.sort(["lid", "match_weight"], descending=[False, True])
             .group_by("lid", maintain_order=True).first()
             .filter(pl.col("match_probability") >= threshold))
     names = labels(model)
-    best = best.with_columns(_family_member(names).fill_null(False).alias("family"))
+    unlike = _name_unlike(names).fill_null(False)
+    best = best.with_columns(unlike.alias("name_unlike"), (_family_member(names).fill_null(False) | unlike)
+                             .alias("held"))
     docs = [evidence(r, names) for r in best.iter_rows(named=True)]
     # Rounded down: a probabilistic link never shows the 1 that marks an exact NIK match.
     score = (pl.col("match_probability") * 10_000).floor() / 10_000
-    return best.select("lid", "rid", score.alias("score"), "family").with_columns(
+    return best.select("lid", "rid", score.alias("score"), "held").with_columns(
         pl.Series("evidence", docs, dtype=pl.String))

@@ -22,8 +22,6 @@ import polars as pl
 
 from pemilih.engine import link_model, link_prob
 
-TF_COLUMN = "tf_name_flat"
-
 
 def _gamma_sql(comp: dict) -> str:
     """The CASE expression giving a comparison's level (Splink's numbering: -1 null, then the
@@ -39,23 +37,55 @@ def _gamma_sql(comp: dict) -> str:
 
 
 def _weight_sql(comp: dict) -> tuple[str, str | None]:
-    """(the level's weight, the rarity adjustment or None) as SQL on `gamma_<name>`."""
+    """(the level's weight, the rarity adjustment or None) as SQL on `gamma_<name>`. The
+    adjustment of a level with a term-frequency column is log2(u / frequency), the frequency
+    the greater of the pair's two (Splink's rule); a value without one adjusts nothing."""
     name = comp["output_column_name"]
     non_null = [lv for lv in comp["comparison_levels"] if not lv.get("is_null_level")]
-    cases, adjust = [], None
+    cases, adjusted = [], []
     for i, lv in enumerate(non_null):
         gamma = len(non_null) - 1 - i
         cases.append(f"WHEN {gamma} THEN {math.log2(lv['m_probability'] / lv['u_probability'])!r}")
         if lv.get("tf_adjustment_column"):
+            tf = f"greatest({tf_column(lv['tf_adjustment_column'])}_l, {tf_column(lv['tf_adjustment_column'])}_r)"
             factor = lv.get("tf_adjustment_weight", 1.0)
-            adjust = (f"CAST(CASE WHEN gamma_{name} = {gamma} AND tf > 0 "
-                      f"THEN log2({lv['u_probability']!r} / tf) * {factor!r} ELSE 0 END AS DOUBLE)")
+            adjusted.append(f"WHEN {gamma} THEN CASE WHEN {tf} > 0 THEN log2({lv['u_probability']!r} / {tf}) "
+                            f"* {factor!r} ELSE 0 END")
+    adjust = f"CAST(CASE gamma_{name} {' '.join(adjusted)} ELSE 0 END AS DOUBLE)" if adjusted else None
     # DOUBLE: the literals would otherwise make a DECIMAL column.
     return f"CAST(CASE gamma_{name} {' '.join(cases)} ELSE 0 END AS DOUBLE)", adjust
 
 
-def _table(con, frame: pl.DataFrame, name: str, suffix: str, folder: str) -> None:
-    cols = [c for c in [*link_model.COLUMNS, TF_COLUMN] if c in frame.columns]
+def tf_column(column: str) -> str:
+    """The column holding the term frequency of `column`'s value (Splink's name for it)."""
+    return f"tf_{column}"
+
+
+def tf_columns(model: dict) -> list[str]:
+    """The term-frequency columns the model's levels read."""
+    found = {lv["tf_adjustment_column"] for c in model["comparisons"] for lv in c["comparison_levels"]
+             if lv.get("tf_adjustment_column")}
+    return [tf_column(c) for c in sorted(found)]
+
+
+RARITY = "rarity_name_ends"  # link_prob.name_frequencies
+
+
+def _ends_sql(model: dict) -> tuple[str, str] | None:
+    """(the SQL, the name comparison) of the adjustment by the rarity of a partial name's first
+    and last words (link_model.ENDS_RARITY_LEVELS), when the two names' agree; nothing when
+    they differ or the rarity is unknown."""
+    comp, wanted = link_model.ENDS_RARITY_LEVELS
+    gammas = [g for g, label in link_prob.labels(model).get(comp, {}).items() if label in wanted]
+    if not gammas:
+        return None
+    return (f"CAST(CASE WHEN gamma_{comp} IN ({', '.join(map(str, gammas))}) "
+            f"AND name_ends_l = name_ends_r THEN coalesce(least({RARITY}_l, {RARITY}_r), 0) ELSE 0 END AS DOUBLE)",
+            comp)
+
+
+def _table(con, frame: pl.DataFrame, name: str, suffix: str, folder: str, tfs: list[str]) -> None:
+    cols = [c for c in [*link_model.COLUMNS, *tfs] if c in frame.columns]
     path = os.path.join(folder, f"{name}.parquet")
     frame.select(pl.col("rid").alias("lid" if suffix == "_l" else "rid"),
                  *[pl.col(c).alias(c + suffix) for c in cols]).write_parquet(path, compression="uncompressed")
@@ -64,8 +94,9 @@ def _table(con, frame: pl.DataFrame, name: str, suffix: str, folder: str) -> Non
 
 def predict(residual: pl.DataFrame, pool: pl.DataFrame, pairs: pl.DataFrame, model: dict,
             threshold: float | None = None) -> pl.DataFrame:
-    """The pairs scored (lid, rid, match_weight, match_probability, gamma_*, mw_*, mw_tf_adj_*),
-    those at least `threshold` probable when given; the same columns link_prob.predict gives."""
+    """The pairs scored (lid, rid, match_weight, match_probability, gamma_*, mw_*, mw_tf_adj_*,
+    mw_ends_adj_*), those at least `threshold` probable when given; the columns link_prob.predict
+    gives, and the partial name's rarity (_ends_sql), which Splink has no term for."""
     comps = model["comparisons"]
     prior = model["probability_two_random_records_match"]
     gammas = ", ".join(f"{_gamma_sql(c)} AS gamma_{c['output_column_name']}" for c in comps)
@@ -78,19 +109,29 @@ def predict(residual: pl.DataFrame, pool: pl.DataFrame, pairs: pl.DataFrame, mod
         if adjust:
             weights.append(f"{adjust} AS mw_tf_adj_{name}")
             total.append(f"mw_tf_adj_{name}")
-    tf = f"greatest({TF_COLUMN}_l, {TF_COLUMN}_r)" if TF_COLUMN in residual.columns else "NULL"
+    ends = _ends_sql(model)
+    if ends:
+        weights.append(f"{ends[0]} AS mw_ends_adj_{ends[1]}")
+        total.append(f"mw_ends_adj_{ends[1]}")
+    tfs = tf_columns(model) + [RARITY]
+    # A side without a frequency column (a test's bare tables) adjusts nothing.
+    blank = [f"NULL::DOUBLE AS {c}{s}" for c in tfs for s, side in (("_l", residual), ("_r", pool))
+             if c not in side.columns]
     keep = f"WHERE match_probability >= {threshold!r}" if threshold is not None else ""
+    # What the weights read besides the levels; not part of the result.
+    carried = ", ".join(f"{c}_l, {c}_r" for c in [*tfs, "name_ends"])
     with tempfile.TemporaryDirectory(prefix="pemilih-score-") as tmp, duckdb.connect() as con:
-        _table(con, residual, "l", "_l", tmp)
-        _table(con, pool, "r", "_r", tmp)
+        _table(con, residual, "l", "_l", tmp, tfs)
+        _table(con, pool, "r", "_r", tmp, tfs)
         path = os.path.join(tmp, "pairs.parquet")
         pairs.write_parquet(path, compression="uncompressed")
         sql = f"""
-            WITH g AS (SELECT p.lid, p.rid, {gammas}, {tf} AS tf
+            WITH j AS (SELECT * {", " if blank else ""}{", ".join(blank)}
                        FROM read_parquet('{path}') p JOIN l USING (lid) JOIN r USING (rid)),
+                 g AS (SELECT lid, rid, {gammas}, {carried} FROM j),
                  w AS (SELECT *, {", ".join(weights)} FROM g),
                  s AS (SELECT *, CAST({" + ".join(total)} AS DOUBLE) AS match_weight FROM w),
                  q AS (SELECT *, 1.0 / (1.0 + pow(2.0, -match_weight)) AS match_probability FROM s)
-            SELECT * EXCLUDE (tf) FROM q {keep}"""
+            SELECT * EXCLUDE ({carried}) FROM q {keep}"""
         out = link_prob.fetch(con.sql(sql))
     return out.with_columns(pl.col("lid", "rid").cast(pl.UInt32), pl.col("^gamma_.*$").cast(pl.Int32))

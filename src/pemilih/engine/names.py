@@ -63,6 +63,14 @@ def address_words(col: str) -> pl.Expr:
     return pl.when(address != "").then(address.str.split(" "))
 
 
+def name_ends(key: pl.Expr) -> pl.Expr:
+    """The first and last word of a link key of two words or more: a middle name written out,
+    as an initial or left out (`BRIAN L HONEYCUTT` / `BRIAN LEE HONEYCUTT`, `MUHAMMAD RAHMAN` /
+    `MUHAMMAD ARIF RAHMAN`) leaves them alike. Null for a single word."""
+    words = key.str.split(" ")
+    return pl.when(words.list.len() >= 2).then(words.list.first() + " " + words.list.last())
+
+
 def place_key(col: str) -> pl.Expr:
     """domain.names.place_key for a whole column."""
     return pl.col(col).fill_null("").str.to_uppercase().str.replace_all(r"[^A-Z0-9]", "")
