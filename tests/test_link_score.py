@@ -104,3 +104,23 @@ def test_a_partial_name_weighs_its_rarity_only_when_its_ends_agree():
         assert adj == pytest.approx(rarity[rid] if agree else 0.0)
         seen += agree
     assert seen >= 1  # MARTHEN LEMBANG: the middle name left out, the same first and last words
+
+
+def test_a_name_unlike_the_candidates_is_never_a_link_alone_unless_the_whole_date_agrees():
+    """The best candidate of a row whose name shares nothing with it, however probable, is held
+    for a person to decide (LINK-UNCERTAIN) when the birth dates agree on the year at most (a
+    household member); with the whole date it stands (a name written another way entirely)."""
+    model = link_model.load_model()
+    gamma = {comp: {label: g for g, label in levels.items()} for comp, levels in link_prob.labels(model).items()}
+
+    def pair(lid: int, name: str, born: str, card: str = "NKK lain, desa dan alamat sama") -> dict:
+        return {"lid": lid, "rid": lid, "match_weight": 20.0, "match_probability": 0.99,
+                "gamma_nama": gamma["nama"][name], "gamma_tanggal_lahir": gamma["tanggal_lahir"][born],
+                "gamma_domisili": gamma["domisili"][card]}
+
+    scored = pl.DataFrame([pair(0, "berbeda", "tahun sama"), pair(1, "berbeda", "sama"),
+                           pair(2, "berbeda", "tahun sama, tanggal pengganti (hanya tahun diketahui)"),
+                           pair(3, "mirip", "tahun sama"), pair(4, "sama", "berbeda", "NKK sama")])
+    best = link_prob.best_links(scored, model, 0.5).sort("lid")
+    assert best["held"].to_list() == [True, False, True, False, True]  # 4: the family card's rule
+    assert [link_prob.NAME_NOTE in e for e in best["evidence"]] == [True, False, True, False, False]

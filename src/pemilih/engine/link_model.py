@@ -175,10 +175,12 @@ OTHER_MEMBER_DATES = ("tanggal_lahir", ("berbeda", "tahun sama"))
 # level's u is far below any value's frequency, and every pair would lose weight.
 ENDS_RARITY_LEVELS = ("nama", ("hampir sama (salah ketik)", "satu nama termuat dalam yang lain",
                                "satu nama termuat, dengan inisial", "kata-kata nama hampir sama"))
-# A name that shares nothing with the registry's (or is blank) is no evidence of the person:
-# the rest (a birth year, an address, a village) is shared by a household or a neighbour. Such
-# a best candidate is never a link on its own either (link_prob.best_links).
-NAME_UNLIKE_LEVELS = ("nama", ("berbeda", "kosong"))
+# A name that shares nothing with the registry's is no evidence of the person: a birth year,
+# an address, a village are shared by a household or a neighbour. Unless the whole birth date
+# agrees too (FULL_DATE_LEVELS: a name written another way entirely, a nickname, agreeing by
+# chance with a housemate's day and month is rare), such a best candidate is never a link on
+# its own either (link_prob.best_links).
+NAME_UNLIKE_LEVELS = ("nama", ("berbeda",))
 # Birth-date levels that say more than the year (for the evidence a duplicate needs, dedupe).
 FULL_DATE_LEVELS = ("sama", "hari dan bulan tertukar", "beda satu ketikan")
 

@@ -29,7 +29,8 @@ THRESHOLD = 0.9
 # registry" (which would propose striking an eligible voter); a person decides (LINK-UNCERTAIN).
 REVIEW_FLOOR = 0.1
 FAMILY_NOTE = "NKK sama tetapi tanggal lahir lain: mungkin anggota keluarga lain yang bernama sama"
-NAME_NOTE = "nama sama sekali lain (atau kosong): kecocokan data lain saja belum menunjukkan orang yang sama"
+NAME_NOTE = ("nama sama sekali lain dan tanggal lahir hanya sama tahunnya: kecocokan data lain saja belum "
+             "menunjukkan orang yang sama")
 # A wide blocking rule (link_model.Block.wide) is used when it makes at most this many pairs
 # per residual row, and at most this many in all: a usual run stays within a second or two and
 # a regency's whole list without NIK within a minute.
@@ -260,9 +261,10 @@ def _family_member(names: dict[str, dict[int, str]]) -> pl.Expr:
 
 
 def _name_unlike(names: dict[str, dict[int, str]]) -> pl.Expr:
-    """Pairs whose names share nothing, or one is blank (link_model.NAME_UNLIKE_LEVELS)."""
+    """Pairs whose names share nothing and whose birth dates agree on no more than the year
+    (link_model.NAME_UNLIKE_LEVELS)."""
     comp, unlike = link_model.NAME_UNLIKE_LEVELS
-    return _gammas(names, comp, unlike)
+    return _gammas(names, comp, unlike) & ~_gammas(names, "tanggal_lahir", link_model.FULL_DATE_LEVELS)
 
 
 def best_links(scored: pl.DataFrame, model: dict, threshold: float = THRESHOLD) -> pl.DataFrame:
