@@ -208,11 +208,11 @@ class Block:
 
 # Which pairs are scored. Always: a birth date (as written or as in the NIK), a family card, a
 # whole name as it sounds (the matcher's spelling included) with the birth year or district,
-# a name word with the birth year and district, the name's first and last word (a middle name
-# written out, as an initial or left out). When affordable (link_prob.blocks): a name
+# a name word with the birth year and district. When affordable (link_prob.blocks): a name
 # word with the village, the village with the birth year (a name rewritten whole), the whole
-# name as it sounds, a name word with the birth year anywhere in the registry, and a name word
-# with an address word: they find the person whose birth date and village are both written
+# name as it sounds, a name word with the birth year anywhere in the registry, a name word
+# with an address word, and the name's first and last words (a middle name written out, as an
+# initial or left out): they find the person whose birth date and village are both written
 # wrong, or who moved far.
 # Sex is compared, never blocked on: it is often blank in lists from other sources.
 BLOCKS = (
@@ -222,7 +222,7 @@ BLOCKS = (
     Block(("name_sound", "birth_year")),
     Block(("name_sound", "district")),
     Block(("name_tokens", "birth_year", "district"), explode=("name_tokens",)),
-    Block(("name_ends",)),
+    Block(("name_ends",), wide=True),
     Block(("name_tokens", "village"), explode=("name_tokens",), wide=True),
     Block(("village", "birth_year"), wide=True),
     Block(("name_sound",), wide=True),
