@@ -211,3 +211,43 @@ def test_the_documents_and_the_workbook(polled, tmp_path):
     assert stock[1:] == [["kotak suara", "Gudang Rantepao", "baik", "3"],
                          ["kotak suara", "Gudang Rantepao", "rusak ringan", "2"],
                          ["bilik suara", "Gudang Rantepao", "baik", "6"], ["bilik suara", "Gudang Sa'dan", "baik", "2"]]
+
+
+def test_command_round_trip(polled, store_location, capsys, monkeypatch, tmp_path):
+    from pemilih.cli import main
+    folder, url = store_location
+    if url:
+        monkeypatch.setenv("DATABASE_URL", url)
+    base = ["--workspace", str(folder)]
+    for item, condition, quantity in (("kotak_suara", "baik", 3), ("bilik_suara", "baik", 8)):
+        assert main(["logistik", "inventaris", *base, "--barang", item, "--gudang", "Gudang Rantepao", "--kondisi",
+                     condition, "--jumlah", str(quantity)]) == 0
+    assert main(["logistik", "permintaan", *base, "--pemilihan", CODE, "--punya", f"{B}:bilik_suara=1"]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert listed[-5:-1] == [f"{A:<15} kotak_suara       1      0      1", f"{A:<15} bilik_suara       4      0      4",
+                             f"{B:<15} kotak_suara       1      0      1", f"{B:<15} bilik_suara       4      1      3"]
+    assert main(["logistik", "pinjam", *base, "--tanggal", "2027-03-01", "--kembali-paling-lambat", "2027-04-30",
+                 "--jumlah", f"{A}:kotak_suara=9"]) == 1
+    assert "kotak suara 9 buah melebihi yang tersedia di inventaris KPU dalam kondisi baik (3," in (
+        capsys.readouterr().err)
+    assert main(["logistik", "pinjam", *base, "--tanggal", "2027-03-01", "--kembali-paling-lambat", "2027-04-30"]) == 0
+    assert "Perjanjian pinjam pakai 001/PP/KPU/III/2027 tercatat" in capsys.readouterr().out
+    assert main(["logistik", "serah-terima", *base, "--tanggal", "2027-03-10", "--tempat", "Gudang Rantepao"]) == 0
+    assert main(["logistik", "kembali", *base, "--desa", "7326012001", "--tanggal", "2027-03-20", "--baik",
+                 "kotak_suara=1", "bilik_suara=2", "--rusak-berat", "bilik_suara=1", "--hilang", "bilik_suara=1"]) == 0
+    assert main(["logistik", "kembali", *base, "--desa", B, "--tanggal", "2027-03-20", "--baik", "bilik_suara=4"]) == 1
+    assert ("Pengembalian PK27, desa 73.26.01.2002, bilik suara: dikembalikan 4 (baik 4 + rusak ringan 0 + rusak "
+            "berat 0 + hilang 0) melebihi yang belum kembali (3 dari 3 dipinjam)") in capsys.readouterr().err
+    assert main(["logistik", "kembali", *base, "--desa", B, "--tanggal", "2027-03-20", "--baik", "bilik=x"]) == 1
+    assert "'bilik=x' tidak terbaca: tulis BARANG=N" in capsys.readouterr().err
+    assert main(["logistik", "tunggakan", *base]) == 0
+    report = capsys.readouterr().out.splitlines()
+    assert [line.split() for line in report[1:5]] == [
+        [A, "kotak", "suara", "1", "1", "0", "0", "0"], [A, "bilik", "suara", "4", "2", "1", "1", "0"],
+        [B, "kotak", "suara", "1", "0", "0", "0", "1"], [B, "bilik", "suara", "3", "0", "0", "0", "3"]]
+    assert report[5] == ("Jumlah kotak suara: dipinjam 2 di 2 desa, kembali baik 1, rusak 0, hilang 0, "
+                         "belum kembali 1.")
+    assert main(["logistik", "cetak", *base, "--out", str(tmp_path / "cetak")]) == 0
+    names = sorted(p.name for p in (tmp_path / "cetak").iterdir())
+    assert [n.split("_PK27")[0] for n in names] == ["BA_PENGEMBALIAN_PINJAM_PAKAI", "BA_SERAH_TERIMA_PINJAM_PAKAI",
+                                                    "PERJANJIAN_PINJAM_PAKAI", "pinjam_pakai.xlsx"]
