@@ -15,7 +15,6 @@ from pathlib import Path
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 
 from pemilih.cycle import equipment_loan_papers as papers
@@ -77,7 +76,8 @@ def overview(request):
     scope = access.village_scope(request)
     rows = step.report_rows(ws, kode_desa=scope)
     return render(request, "web/loans/overview.html", {
-        "register": step.inventory_rows(ws), "free": [(item_label(i), n) for i, n in step.free(step.book_of(ws)).items()],
+        "register": step.inventory_rows(ws),
+        "free": [(item_label(i), n) for i, n in step.free(step.book_of(ws)).items()],
         "rows": rows, "items": step.by_item(rows), "elections": _elections(), "scope": scope,
         "kpu": access.role_of(request) in (Role.KPU, Role.ADMIN), "item_choices": [(i, item_label(i)) for i in ITEMS],
         "conditions": CONDITIONS.items(), "can_download": scope is None,
@@ -267,7 +267,7 @@ def record_return(request, code: str, kode_desa: str):
         except Exception as exc:
             errors = _refused(exc)
     if errors:
-        return village_page(request, e.code, kode_desa, errors, {k: v for k, v in p.items() if k != "csrfmiddlewaretoken"})
+        return village_page(request, e.code, kode_desa, errors, {"tanggal": p.get("tanggal", "")})
     messages.success(request, f"Pengembalian {number} tercatat.")
     return redirect("pinjam_pakai_desa", code=e.code, kode_desa=kode_desa)
 
