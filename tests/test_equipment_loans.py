@@ -251,3 +251,17 @@ def test_command_round_trip(polled, store_location, capsys, monkeypatch, tmp_pat
     names = sorted(p.name for p in (tmp_path / "cetak").iterdir())
     assert [n.split("_PK27")[0] for n in names] == ["BA_PENGEMBALIAN_PINJAM_PAKAI", "BA_SERAH_TERIMA_PINJAM_PAKAI",
                                                     "PERJANJIAN_PINJAM_PAKAI", "pinjam_pakai.xlsx"]
+
+
+def test_the_demo_lends_and_gets_back_all_but_the_last_village(polled, tmp_path):
+    from pemilih.commands.demo_cycle import Cycle, _equipment_loans
+    c = Cycle(tmp_path, polled, tmp_path / "kpu", {"dates": {"pilkalem_voting_day": "2027-03-17"}}, date(2027, 1, 10))
+    done = _equipment_loans(c)
+    # A (first) holds 2 booths: lends 1 box, 2 booths, gives back 1 booth lightly damaged;
+    # B (last) lends 1 box and 4 booths and gives nothing back
+    assert done["barang"] == {
+        "kotak_suara": {"desa": 2, "dipinjam": 2, "kembali_baik": 1, "rusak": 0, "hilang": 0, "belum_kembali": 1},
+        "bilik_suara": {"desa": 2, "dipinjam": 6, "kembali_baik": 1, "rusak": 1, "hilang": 0, "belum_kembali": 4}}
+    assert done["lembang"] == 2 and done["pengembalian"] == 1
+    assert {k: len(v) for k, v in done["dokumen"].items()} == {
+        "perjanjian_pinjam_pakai": 1, "ba_serah_terima_pinjam_pakai": 1, "ba_pengembalian_pinjam_pakai": 1}
