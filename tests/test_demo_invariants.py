@@ -165,7 +165,9 @@ def test_the_per_tps_file_lists_every_change_once_in_kpus_order(demo):
 # Issue 14, "Done when": the document kinds the demo prints, as the issue names them.
 DOCUMENT_KEYS = {"sk_dps", "ba_dps", "sk_dpt", "ba_dpt", "salinan_dpt_kpps", "undangan", "daftar_tps",
                  "ba_surat_suara", "tanda_terima_logistik", "ba_verifikasi", "ba_serah_terima", "laporan_rakor",
-                 "perubahan_per_tps"}
+                 "perubahan_per_tps",
+                 # issue 16: equipment loans (pinjam pakai)
+                 "perjanjian_pinjam_pakai", "ba_serah_terima_pinjam_pakai", "ba_pengembalian_pinjam_pakai"}
 # The full names of the agencies that issue or sign them (one at least on every PDF).
 FULL_AGENCY_NAMES = ("KOMISI PEMILIHAN UMUM KABUPATEN TORAJA UTARA",
                      "DINAS PEMBERDAYAAN MASYARAKAT LEMBANG KABUPATEN TORAJA UTARA",

@@ -82,6 +82,10 @@ def run(out: Path, workspace: str, results: dict, observe=None) -> dict:
             summary[name] = done
         if observe is not None:
             observe(name, cycle)
+    loans = _equipment_loans(cycle)  # after the hand-back: the cooperation goes on (issue 16)
+    for key, paths in loans.pop("dokumen", {}).items():
+        summary["dokumen"].setdefault(key, []).extend(paths)
+    summary.setdefault("kerja_sama", {})["pinjam_pakai"] = loans
     return summary
 
 
@@ -394,6 +398,56 @@ def _ballots(c: Cycle) -> dict:
           f"-> {c.out / 'pilkalem' / 'surat_suara'}")
     return {"tps": len(places), "hadir": came, "terdaftar": registered, "rusak": spoiled,
             "dokumen": documents_of(c, ba_surat_suara=printed.minutes, tanda_terima_logistik=printed.receipts)}
+
+
+def _equipment_loans(c: Cycle) -> dict:
+    """KPU lends the election's ballot boxes and booths (pinjam pakai): its register (what the
+    TPS need and a little more in good condition, a few lightly damaged boxes), DPML's request
+    (the first lembang holds 2 booths of its own), the agreement, one hand-over a week before
+    polling day, and the returns two weeks after it: every lembang but the last gives all back,
+    the first with a lightly damaged booth, the second with a lost one; then the documents."""
+    from pemilih.cycle import equipment_loan_papers as papers
+    from pemilih.cycle import equipment_loans as loans
+    from pemilih.domain.equipment_loans import Returned
+    from pemilih.store.elections import latest_election
+    c.ws.activate()
+    e = latest_election(c.ws)
+    kpu, dpml = Who("demo: operator KPU", "KPU", loans.INVENTORY_REASON), Who(DPML, "DPML", loans.REQUEST_REASON)
+    need = loans.needs(c.ws, e.code)
+    total = {item: sum(q for (_v, i), q in need.items() if i == item) for item in ("kotak_suara", "bilik_suara")}
+    for item, store, condition, quantity in (
+            ("kotak_suara", "Gudang Logistik KPU Rantepao", "baik", total["kotak_suara"] + 10),
+            ("kotak_suara", "Gudang Logistik KPU Rantepao", "rusak_ringan", 5),
+            ("bilik_suara", "Gudang Logistik KPU Rantepao", "baik", total["bilik_suara"]),
+            ("bilik_suara", "Gudang Sekretariat KPU", "baik", 20)):
+        loans.record_inventory(c.ws, loans.InventoryRequest(item, store, condition, quantity, kpu))
+    villages = sorted(e.villages)
+    loans.request(c.ws, loans.LoanRequest(e.code, {(villages[0], "bilik_suara"): 2}, dpml))
+    secretariat, day = "demo: sekretariat KPU", c.voting_day
+    loans.agree(c.ws, loans.AgreementRequest(e.code, day - timedelta(days=30), day + timedelta(days=30),
+                                             Who(secretariat, "KPU", loans.AGREEMENT_REASON)))
+    loans.hand_over(c.ws, loans.HandoverRequest(e.code, day - timedelta(days=7), "Gudang Logistik KPU Rantepao",
+                                                Who(secretariat, "KPU", loans.HANDOVER_REASON)))
+    out = {(r["kode_desa"], r["item"]): r["belum_kembali"] for r in loans.report_rows(c.ws, e.code)}
+    back_on = c.voting_day + timedelta(days=14)
+    for n, village in enumerate(villages[:-1]):
+        items = {}
+        for item in ("kotak_suara", "bilik_suara"):
+            q = out.get((village, item), 0)
+            hurt = 1 if item == "bilik_suara" and n in (0, 1) and q else 0
+            items[item] = Returned(good=q - hurt, light=hurt if n == 0 else 0, lost=hurt if n == 1 else 0)
+        loans.give_back(c.ws, loans.ReturnRequest(e.code, village, back_on, Who(DPML, "DPML", loans.RETURN_REASON),
+                                                  items))
+    printed = papers.print_all(c.ws, e.code, c.out / "kerja_sama" / "pinjam_pakai")
+    totals = {s["item"]: {k: s[k] for k in ("desa", "dipinjam", "kembali_baik", "rusak", "hilang", "belum_kembali")}
+              for s in loans.by_item(loans.report_rows(c.ws, e.code))}
+    print(f"Pinjam pakai: {sum(t['dipinjam'] for t in totals.values())} barang dipinjamkan ke {len(villages)} lembang, "
+          f"belum kembali {sum(t['belum_kembali'] for t in totals.values())}; {len(printed.returns)} berita acara "
+          f"pengembalian -> {c.out / 'kerja_sama' / 'pinjam_pakai'}")
+    return {"lembang": len(villages), "barang": totals, "pengembalian": len(printed.returns),
+            "dokumen": documents_of(c, perjanjian_pinjam_pakai=printed.agreement,
+                                    ba_serah_terima_pinjam_pakai=printed.handovers,
+                                    ba_pengembalian_pinjam_pakai=printed.returns)}
 
 
 def _villages(c: Cycle) -> list[str]:

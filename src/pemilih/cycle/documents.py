@@ -38,6 +38,9 @@ DOCUMENT_KINDS = {
     "salinan_dpt_kpps": ("Salinan DPT untuk KPPS", "SAL-DPT"),
     "undangan": ("Surat undangan memberikan suara", "UND"),
     "daftar_tps": ("Daftar tempat pemungutan suara", "DAF-TPS"),
+    "perjanjian_pinjam_pakai": ("Perjanjian pinjam pakai perlengkapan pemilihan", "PP"),
+    "ba_serah_terima_pinjam_pakai": ("Berita acara serah terima barang pinjam pakai", "BA-STPP"),
+    "ba_pengembalian_pinjam_pakai": ("Berita acara pengembalian barang pinjam pakai", "BA-KPP"),
 }
 DEFAULT_PATTERN = "{nomor}/{kode}/{instansi}/{bulan}/{tahun}"
 PLACEHOLDERS = ("nomor", "kode", "instansi", "bulan", "tahun")

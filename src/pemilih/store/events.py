@@ -484,6 +484,78 @@ class BallotsRecorded(Payload):
     registered: int = 0
 
 
+# --- equipment loans (pinjam pakai) between KPU and the regency: store/equipment_loans.py ---------
+
+@dataclass(frozen=True)
+class EquipmentInventoryRecorded(Payload):
+    """KPU's register of one item (domain/equipment_loans.ITEMS) in one condition at one
+    store (gudang): the quantity it holds, items out on loan included; the latest record of
+    an (item, store, condition) holds. Counts only: no personal data."""
+
+    item: str
+    store: str
+    condition: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class LoanRequested(Payload):
+    """DPML's request of equipment for an election: `rows` of kode_desa, item, need (what the
+    village's TPS need by the logistics per TPS), held (what the village reports it holds)
+    and requested (need less held, not below 0). The latest request of an election holds."""
+
+    election: str
+    rows: list[dict] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class LoanAgreed(Payload):
+    """The loan agreement (perjanjian pinjam pakai) of an election: its number, day, the day
+    the items are due back, the parties (dicts of agency, name, position, nip as printed) and
+    `rows` of kode_desa, item, quantity. The latest of an election holds until a hand-over."""
+
+    election: str
+    number: str
+    day: date = _day()
+    due: date = _day()
+    parties: list[dict] = field(default_factory=list)
+    rows: list[dict] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class LoanHandedOver(Payload):
+    """Items handed over under an agreement (berita acara serah terima): `rows` of kode_desa,
+    item, quantity, condition; its minutes' number and the signatories (`parties`)."""
+
+    election: str
+    agreement: str
+    number: str
+    day: date = _day()
+    place: str = ""
+    parties: list[dict] = field(default_factory=list)
+    rows: list[dict] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class LoanReturned(Payload):
+    """A village's items given back (berita acara pengembalian): `rows` of item, good,
+    light, heavy (damage) and lost; its minutes' number and the signatories."""
+
+    election: str
+    kode_desa: str
+    number: str
+    day: date = _day()
+    parties: list[dict] = field(default_factory=list)
+    rows: list[dict] = field(default_factory=list)
+
+
+EQUIPMENT_INVENTORY_RECORDED = "equipment-inventory-recorded"  # KPU's register of an item at a store
+LOAN_REQUESTED = "loan-requested"  # DPML's request of equipment for an election
+LOAN_AGREED = "loan-agreed"  # the loan agreement (perjanjian pinjam pakai)
+LOAN_HANDED_OVER = "loan-handed-over"  # items handed over to the villages
+LOAN_RETURNED = "loan-returned"  # a village's items back: good, damaged, lost
+
+
 LIST_IMPORTED = "list-imported"  # the voter list is initialised/replaced from a batch
 REGISTRY_IMPORTED = "registry-imported"  # a civil-registry extract was received
 FINDINGS_LOADED = "findings-loaded"  # verification findings offered for review
@@ -538,6 +610,11 @@ KINDS: dict[str, EventKind] = {k.name: k for k in [
     EventKind(DOCUMENT_ISSUED, 1, DocumentIssued),
     EventKind(TPS_PLACE_SET, 1, TpsPlaceSet),
     EventKind(BALLOTS_RECORDED, 1, BallotsRecorded),
+    EventKind(EQUIPMENT_INVENTORY_RECORDED, 1, EquipmentInventoryRecorded),
+    EventKind(LOAN_REQUESTED, 1, LoanRequested),
+    EventKind(LOAN_AGREED, 1, LoanAgreed),
+    EventKind(LOAN_HANDED_OVER, 1, LoanHandedOver),
+    EventKind(LOAN_RETURNED, 1, LoanReturned),
 ]}
 # What a person reads for each kind (Bahasa Indonesia): every page and print that lists events
 # names them by label(kind), never by the kind's English name (a test checks every kind has one).
@@ -563,6 +640,11 @@ LABELS: dict[str, str] = {
     DOCUMENT_ISSUED: "dokumen bernomor diterbitkan",
     TPS_PLACE_SET: "tempat TPS dicatat",
     BALLOTS_RECORDED: "penggunaan surat suara TPS dicatat",
+    EQUIPMENT_INVENTORY_RECORDED: "inventaris perlengkapan KPU dicatat",
+    LOAN_REQUESTED: "permintaan pinjam pakai perlengkapan dicatat",
+    LOAN_AGREED: "perjanjian pinjam pakai perlengkapan dicatat",
+    LOAN_HANDED_OVER: "serah terima perlengkapan pinjam pakai dicatat",
+    LOAN_RETURNED: "pengembalian perlengkapan pinjam pakai dicatat",
 }
 
 

@@ -245,4 +245,9 @@ APPLIERS: dict[str, Callable[[Event], None]] = {
     events.DOCUMENT_ISSUED: _unchanged,
     events.TPS_PLACE_SET: _unchanged,
     events.BALLOTS_RECORDED: _unchanged,
+    events.EQUIPMENT_INVENTORY_RECORDED: _unchanged,
+    events.LOAN_REQUESTED: _unchanged,
+    events.LOAN_AGREED: _unchanged,
+    events.LOAN_HANDED_OVER: _unchanged,
+    events.LOAN_RETURNED: _unchanged,
 }

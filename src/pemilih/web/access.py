@@ -184,6 +184,7 @@ MENU = [
     ("tinjau", gettext_lazy("Telaah temuan")),
     ("pilkalem", gettext_lazy("Pilkalem")),
     ("serah", gettext_lazy("Serah kembali")),
+    ("pinjam_pakai", gettext_lazy("Pinjam pakai")),
     ("terapkan", gettext_lazy("Terapkan paket")),
     ("rekap", gettext_lazy("Rakor")),
     ("dokumen", gettext_lazy("Dokumen")),
