@@ -484,6 +484,27 @@ class BallotsRecorded(Payload):
     registered: int = 0
 
 
+@dataclass(frozen=True)
+class EducationRecorded(Payload):
+    """A voter-education activity held (store/voter_education.py): its day, village, kind,
+    topic, the segments it was for, the participants counted by sex and segment (`attendance`:
+    men, women, by_segment {segment: [L, P]}), the materials and the photos (`photos`: dicts
+    with name, size, sha256; the bytes are kept in the workspace's folder). `corrects`: the
+    seq of the record it corrects (0: a new activity); `withdrawn`: the record was a mistake.
+    Counts only: no participant's name or NIK."""
+
+    day: date = _day()
+    kode_desa: str
+    kind: str
+    topic: str
+    segments: list[str]
+    attendance: dict
+    materials: str = ""
+    photos: list[dict] = field(default_factory=list)
+    corrects: int = 0
+    withdrawn: bool = False
+
+
 LIST_IMPORTED = "list-imported"  # the voter list is initialised/replaced from a batch
 REGISTRY_IMPORTED = "registry-imported"  # a civil-registry extract was received
 FINDINGS_LOADED = "findings-loaded"  # verification findings offered for review
@@ -505,6 +526,7 @@ DOCUMENT_ISSUED = "document-issued"  # a numbered document (decision, minutes, r
 TPS_PLACE_SET = "tps-place-set"  # the place, address and coordinates of an election's TPS
 RETENTION_APPLIED = "retention-applied"  # personal data deleted past an agreement's retention
 BALLOTS_RECORDED = "ballots-recorded"  # a TPS's ballots received, used, spoiled, unused; voters who came
+EDUCATION_RECORDED = "education-recorded"  # a voter-education activity held (or its correction)
 
 
 @dataclass(frozen=True)
@@ -538,6 +560,7 @@ KINDS: dict[str, EventKind] = {k.name: k for k in [
     EventKind(DOCUMENT_ISSUED, 1, DocumentIssued),
     EventKind(TPS_PLACE_SET, 1, TpsPlaceSet),
     EventKind(BALLOTS_RECORDED, 1, BallotsRecorded),
+    EventKind(EDUCATION_RECORDED, 1, EducationRecorded),
 ]}
 # What a person reads for each kind (Bahasa Indonesia): every page and print that lists events
 # names them by label(kind), never by the kind's English name (a test checks every kind has one).
@@ -563,6 +586,7 @@ LABELS: dict[str, str] = {
     DOCUMENT_ISSUED: "dokumen bernomor diterbitkan",
     TPS_PLACE_SET: "tempat TPS dicatat",
     BALLOTS_RECORDED: "penggunaan surat suara TPS dicatat",
+    EDUCATION_RECORDED: "kegiatan pendidikan pemilih dicatat",
 }
 
 

@@ -245,4 +245,5 @@ APPLIERS: dict[str, Callable[[Event], None]] = {
     events.DOCUMENT_ISSUED: _unchanged,
     events.TPS_PLACE_SET: _unchanged,
     events.BALLOTS_RECORDED: _unchanged,
+    events.EDUCATION_RECORDED: _unchanged,
 }
