@@ -17,6 +17,7 @@ from pemilih.web.views import (
                                review,
                                tps_places,
                                upload,
+                               voter_education,
                                voters,
                                worker,
 )
@@ -36,6 +37,7 @@ urlpatterns = [
     *election_papers.routes,
     *tps_places.routes,
     *ballots.routes,
+    *voter_education.routes,
     *response_forms.routes,
     *handback.routes,
     *documents.routes,
