@@ -184,7 +184,7 @@ def write_activities_xlsx(result: Report, path: Path) -> Path:
     villages_rows = [(k, kecamatan, desa, t) for k, kecamatan, desa, t in result.villages]
     return write_activities(path, activities=rows, villages=villages_rows,
                             kinds=[(KINDS[k], t) for k, t in result.kinds], total=result.total,
-                            title=_scope_title(result))
+                            title=f"{REPORT_TITLE}: {_scope_title(result)}")
 
 
 def _activity_row(result: Report, a) -> dict:
@@ -205,7 +205,7 @@ def _scope_title(result: Report) -> str:
     if result.start or result.end:
         when = f", {result.start:%d-%m-%Y} s.d. " if result.start else ", s.d. "
         when += f"{result.end:%d-%m-%Y}" if result.end else "sekarang"
-    return f"{REPORT_TITLE}: {where}{when}"
+    return f"{where[0].upper()}{where[1:]}{when}"
 
 
 def print_report(ws, out_dir: Path, who: Who, kode_desa: str | None = None, on: date | None = None) -> Path:
