@@ -165,7 +165,7 @@ def test_the_per_tps_file_lists_every_change_once_in_kpus_order(demo):
 # Issue 14, "Done when": the document kinds the demo prints, as the issue names them.
 DOCUMENT_KEYS = {"sk_dps", "ba_dps", "sk_dpt", "ba_dpt", "salinan_dpt_kpps", "undangan", "daftar_tps",
                  "ba_surat_suara", "tanda_terima_logistik", "ba_verifikasi", "ba_serah_terima", "laporan_rakor",
-                 "perubahan_per_tps",
+                 "perubahan_per_tps", "laporan_pendidikan",
                  # issue 16: equipment loans (pinjam pakai)
                  "perjanjian_pinjam_pakai", "ba_serah_terima_pinjam_pakai", "ba_pengembalian_pinjam_pakai"}
 # The full names of the agencies that issue or sign them (one at least on every PDF).
@@ -240,3 +240,12 @@ def test_polling_day_prints_balanced_minutes_per_tps_and_receipts_per_lembang(de
             assert received == used + spoiled + unused and spoiled <= 2
         else:
             assert re.search(r"Nomor: \d{3}/TT-LOG/PANITIA/III/2027", text)
+
+
+def test_the_demo_records_voter_education_whose_counts_agree(demo):
+    """Three villages, three activities each; participants by sex add up to those by segment."""
+    education = demo["summary"]["kerja_sama"]["pendidikan_pemilih"]
+    assert (education["kegiatan"], education["desa"]) == (9, 3)
+    assert education["peserta"] == education["laki_laki"] + education["perempuan"] == sum(
+        education["per_segmen"].values()) > 0
+    assert education["per_segmen"]["pemula"] > 0 and education["per_segmen"]["disabilitas"] > 0

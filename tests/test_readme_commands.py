@@ -49,7 +49,8 @@ def test_every_command_has_a_row_and_every_row_a_command():
 
 
 NAMED = {"train": "train-linkage", "keys": "kunci", "retention": "retensi", "documents": "dokumen",
-         "ballots": "surat-suara", "equipment_loans": "logistik"}  # module -> command, where they differ
+         "ballots": "surat-suara", "equipment_loans": "logistik",
+         "voter_education": "pendidikan"}  # module -> command, where they differ
 
 
 @pytest.mark.parametrize("name", sorted({NAMED.get(m, m).replace("_", "-") for m in COMMANDS}))

@@ -12,7 +12,8 @@ from pemilih.store import owner_only
 COMMANDS = ["generate", "check", "receive", "demo", "verify", "train", "review", "agreement", "share",
             "collect", "coklit_progress", "resolve", "election", "tps", "ballots", "equipment_loans",
             "handback", "apply", "keys",
-            "retention", "recap", "documents", "audit", "backup", "restore", "serve", "akun", "registry"]
+            "retention", "recap", "documents", "audit", "backup", "restore", "serve", "akun", "registry",
+            "voter_education"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -86,6 +86,9 @@ def run(out: Path, workspace: str, results: dict, observe=None) -> dict:
     for key, paths in loans.pop("dokumen", {}).items():
         summary["dokumen"].setdefault(key, []).extend(paths)
     summary.setdefault("kerja_sama", {})["pinjam_pakai"] = loans
+    education = _voter_education(cycle)
+    summary["dokumen"]["laporan_pendidikan"] = education.pop("dokumen")
+    summary.setdefault("kerja_sama", {})["pendidikan_pemilih"] = education
     return summary
 
 
@@ -448,6 +451,38 @@ def _equipment_loans(c: Cycle) -> dict:
             "dokumen": documents_of(c, perjanjian_pinjam_pakai=printed.agreement,
                                     ba_serah_terima_pinjam_pakai=printed.handovers,
                                     ba_pengembalian_pinjam_pakai=printed.returns)}
+def _voter_education(c: Cycle) -> dict:
+    """KPU's voter education in the first three villages of the list: a voting simulation for
+    first-time voters and women, door to door for voters with disabilities, a talk with
+    community, customary and religious leaders; figures spread by the village's code. Then the
+    regency's report, numbered and signed."""
+    from pemilih.cycle import voter_education as step
+    from pemilih.domain.voter_education import Attendance
+    who = Who("demo: petugas KPU", "KPU", step.RECORD_REASON)
+    plans = [("simulasi", "Tata cara memberikan suara di TPS", ("pemula", "perempuan")),
+             ("pintu_ke_pintu", "Hak pilih penyandang disabilitas", ("disabilitas",)),
+             ("sosialisasi", "Peran tokoh dalam pemilihan yang damai", ("tokoh", "umum"))]
+    for n, village in enumerate(sorted(_villages(c))[:3]):
+        spread = int(hashlib.sha256(village.encode()).hexdigest()[:8], 16)
+        for k, (kind, topic, segments) in enumerate(plans):
+            counts = {s: (5 + (spread >> (3 * i + k)) % 11, 6 + (spread >> (3 * i + k + 1)) % 13) for i, s in
+                      enumerate(segments)}
+            if "perempuan" in counts:
+                counts["perempuan"] = (0, counts["perempuan"][1])  # the women's segment holds no men
+            men, women = sum(m for m, _ in counts.values()), sum(w for _, w in counts.values())
+            step.record(c.ws, step.RecordRequest(c.today - timedelta(days=30 - 7 * n - 2 * k), village, kind, topic,
+                                                 segments, Attendance(men, women, counts), who,
+                                                 "Surat suara contoh, bilik suara, leaflet"))
+    result = step.report(c.ws)
+    folder = c.out / "kerja_sama" / "pendidikan_pemilih"
+    pdf = step.print_report(c.ws, folder, Who("demo: petugas KPU", "KPU", step.PRINT_REASON), on=c.today)
+    book = step.write_activities_xlsx(result, folder / step.ACTIVITIES_FILE)
+    t = result.total
+    print(f"Pendidikan pemilih: {t.activities} kegiatan di {len(result.villages)} desa, peserta {t.total:,} "
+          f"(L {t.men:,}, P {t.women:,}) -> {folder}")
+    return {"kegiatan": t.activities, "desa": len(result.villages), "peserta": t.total, "laki_laki": t.men,
+            "perempuan": t.women, "per_segmen": {s: m + w for s, (m, w) in t.by_segment.items()},
+            "dokumen": [str(Path(p).relative_to(c.out)) for p in (pdf, book)]}
 
 
 def _villages(c: Cycle) -> list[str]:

@@ -35,6 +35,7 @@ DOCUMENT_KINDS = {
     "ba_surat_suara": ("Berita acara serah terima dan penggunaan surat suara", "BA-SS"),
     "tanda_terima_logistik": ("Tanda terima logistik pemungutan suara", "TT-LOG"),
     "laporan_rakor": ("Laporan rapat koordinasi", "LAP-RAKOR"),
+    "laporan_pendidikan": ("Laporan kegiatan pendidikan pemilih", "LAP-DIKLIH"),
     "salinan_dpt_kpps": ("Salinan DPT untuk KPPS", "SAL-DPT"),
     "undangan": ("Surat undangan memberikan suara", "UND"),
     "daftar_tps": ("Daftar tempat pemungutan suara", "DAF-TPS"),

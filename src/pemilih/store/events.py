@@ -556,6 +556,27 @@ LOAN_HANDED_OVER = "loan-handed-over"  # items handed over to the villages
 LOAN_RETURNED = "loan-returned"  # a village's items back: good, damaged, lost
 
 
+@dataclass(frozen=True)
+class EducationRecorded(Payload):
+    """A voter-education activity held (store/voter_education.py): its day, village, kind,
+    topic, the segments it was for, the participants counted by sex and segment (`attendance`:
+    men, women, by_segment {segment: [L, P]}), the materials and the photos (`photos`: dicts
+    with name, size, sha256; the bytes are kept in the workspace's folder). `corrects`: the
+    seq of the record it corrects (0: a new activity); `withdrawn`: the record was a mistake.
+    Counts only: no participant's name or NIK."""
+
+    day: date = _day()
+    kode_desa: str
+    kind: str
+    topic: str
+    segments: list[str]
+    attendance: dict
+    materials: str = ""
+    photos: list[dict] = field(default_factory=list)
+    corrects: int = 0
+    withdrawn: bool = False
+
+
 LIST_IMPORTED = "list-imported"  # the voter list is initialised/replaced from a batch
 REGISTRY_IMPORTED = "registry-imported"  # a civil-registry extract was received
 FINDINGS_LOADED = "findings-loaded"  # verification findings offered for review
@@ -577,6 +598,7 @@ DOCUMENT_ISSUED = "document-issued"  # a numbered document (decision, minutes, r
 TPS_PLACE_SET = "tps-place-set"  # the place, address and coordinates of an election's TPS
 RETENTION_APPLIED = "retention-applied"  # personal data deleted past an agreement's retention
 BALLOTS_RECORDED = "ballots-recorded"  # a TPS's ballots received, used, spoiled, unused; voters who came
+EDUCATION_RECORDED = "education-recorded"  # a voter-education activity held (or its correction)
 
 
 @dataclass(frozen=True)
@@ -615,6 +637,7 @@ KINDS: dict[str, EventKind] = {k.name: k for k in [
     EventKind(LOAN_AGREED, 1, LoanAgreed),
     EventKind(LOAN_HANDED_OVER, 1, LoanHandedOver),
     EventKind(LOAN_RETURNED, 1, LoanReturned),
+    EventKind(EDUCATION_RECORDED, 1, EducationRecorded),
 ]}
 # What a person reads for each kind (Bahasa Indonesia): every page and print that lists events
 # names them by label(kind), never by the kind's English name (a test checks every kind has one).
@@ -645,6 +668,7 @@ LABELS: dict[str, str] = {
     LOAN_AGREED: "perjanjian pinjam pakai perlengkapan dicatat",
     LOAN_HANDED_OVER: "serah terima perlengkapan pinjam pakai dicatat",
     LOAN_RETURNED: "pengembalian perlengkapan pinjam pakai dicatat",
+    EDUCATION_RECORDED: "kegiatan pendidikan pemilih dicatat",
 }
 
 

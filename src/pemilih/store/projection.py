@@ -250,4 +250,5 @@ APPLIERS: dict[str, Callable[[Event], None]] = {
     events.LOAN_AGREED: _unchanged,
     events.LOAN_HANDED_OVER: _unchanged,
     events.LOAN_RETURNED: _unchanged,
+    events.EDUCATION_RECORDED: _unchanged,
 }

@@ -187,6 +187,7 @@ MENU = [
     ("pinjam_pakai", gettext_lazy("Pinjam pakai")),
     ("terapkan", gettext_lazy("Terapkan paket")),
     ("rekap", gettext_lazy("Rakor")),
+    ("pendidikan", gettext_lazy("Pendidikan pemilih")),
     ("dokumen", gettext_lazy("Dokumen")),
     ("akun", gettext_lazy("Akun")),
     ("audit", gettext_lazy("Audit")),

@@ -18,6 +18,7 @@ from pemilih.web.views import (
                                review,
                                tps_places,
                                upload,
+                               voter_education,
                                voters,
                                worker,
 )
@@ -38,6 +39,7 @@ urlpatterns = [
     *tps_places.routes,
     *ballots.routes,
     *equipment_loans.routes,
+    *voter_education.routes,
     *response_forms.routes,
     *handback.routes,
     *documents.routes,
