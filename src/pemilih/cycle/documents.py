@@ -38,6 +38,7 @@ DOCUMENT_KINDS = {
     "salinan_dpt_kpps": ("Salinan DPT untuk KPPS", "SAL-DPT"),
     "undangan": ("Surat undangan memberikan suara", "UND"),
     "daftar_tps": ("Daftar tempat pemungutan suara", "DAF-TPS"),
+    "laporan_dp3": ("Laporan tahunan program Desa Peduli Pemilu dan Pemilihan", "LAP-DP3"),
 }
 DEFAULT_PATTERN = "{nomor}/{kode}/{instansi}/{bulan}/{tahun}"
 PLACEHOLDERS = ("nomor", "kode", "instansi", "bulan", "tahun")
