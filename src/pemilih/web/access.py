@@ -186,6 +186,7 @@ MENU = [
     ("serah", gettext_lazy("Serah kembali")),
     ("terapkan", gettext_lazy("Terapkan paket")),
     ("rekap", gettext_lazy("Rakor")),
+    ("dp3", gettext_lazy("DP3")),
     ("dokumen", gettext_lazy("Dokumen")),
     ("akun", gettext_lazy("Akun")),
     ("audit", gettext_lazy("Audit")),
