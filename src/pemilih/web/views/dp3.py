@@ -57,7 +57,7 @@ def index(request):
     year = _year(request)
     result = _report(year)
     rows = []
-    if result is not None:
+    if result is not None and result.villages:
         for v in [*result.villages, result.totals()]:
             rows.append({"v": v, "cadres": v.cadre_rows()[-1], "people": v.participant_rows()[-1],
                          "before": v.voters_before or (0, 0, 0), "after": v.voters_after or (0, 0, 0)})
