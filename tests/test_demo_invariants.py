@@ -249,3 +249,21 @@ def test_the_demo_records_voter_education_whose_counts_agree(demo):
     assert education["peserta"] == education["laki_laki"] + education["perempuan"] == sum(
         education["per_segmen"].values()) > 0
     assert education["per_segmen"]["pemula"] > 0 and education["per_segmen"]["disabilitas"] > 0
+
+
+def test_the_dp3_programme_is_in_the_summary_and_its_report(demo):
+    """Three lokus with 25, 18 and 11 cadres; per lokus n (0, 1, 2) two activities of
+    (14 + n) + 9 + 6 and 3 + 2 + (8 + n) + 10 participants: 52 + 2n, 162 in all."""
+    from pemilih.cycle import dp3
+    from pemilih.store.workspace import open_workspace
+    found = demo["summary"]["kerja_sama"]["dp3"]
+    assert {k: v for k, v in found.items() if k != "tahun"} == {
+        "lokus": 3, "kader": 54, "target": 75, "pelatihan": 3, "kegiatan": 6, "peserta": 162, "persetujuan_dicabut": 1}
+    ws = open_workspace(demo["out"].parent / "ws")
+    try:
+        result = dp3.report(ws, found["tahun"], voters=False)
+        assert [v.cadre_total for v in result.villages] == [25, 18, 11]
+        assert result.totals().participant_rows()[-1][3] == 162
+        assert sum(v.withdrawn for v in result.villages) == 1
+    finally:
+        ws.close()

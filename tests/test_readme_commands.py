@@ -10,7 +10,7 @@ import pytest
 from pemilih.cli import COMMANDS, build_parser
 
 README = Path(__file__).resolve().parents[1] / "README.md"
-ROW = re.compile(r"^\| `pemilih ([a-z-]+)([^`]*)`(?: \(alias `([a-z-]+)`\))? \|", re.M)
+ROW = re.compile(r"^\| `pemilih ([a-z0-9-]+)([^`]*)`(?: \(alias `([a-z-]+)`\))? \|", re.M)
 
 
 def _rows() -> dict[str, str]:

@@ -13,7 +13,7 @@ COMMANDS = ["generate", "check", "receive", "demo", "verify", "train", "review",
             "collect", "coklit_progress", "resolve", "election", "tps", "ballots", "equipment_loans",
             "handback", "apply", "keys",
             "retention", "recap", "documents", "audit", "backup", "restore", "serve", "akun", "registry",
-            "voter_education"]
+            "voter_education", "dp3"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -89,6 +89,7 @@ def run(out: Path, workspace: str, results: dict, observe=None) -> dict:
     education = _voter_education(cycle)
     summary["dokumen"]["laporan_pendidikan"] = education.pop("dokumen")
     summary.setdefault("kerja_sama", {})["pendidikan_pemilih"] = education
+    summary.setdefault("kerja_sama", {})["dp3"] = _dp3(cycle)
     return summary
 
 
@@ -483,6 +484,58 @@ def _voter_education(c: Cycle) -> dict:
     return {"kegiatan": t.activities, "desa": len(result.villages), "peserta": t.total, "laki_laki": t.men,
             "perempuan": t.women, "per_segmen": {s: m + w for s, (m, w) in t.by_segment.items()},
             "dokumen": [str(Path(p).relative_to(c.out)) for p in (pdf, book)]}
+# Synthetic cadres of the DP3 demo: first and family names combined, no real person.
+DP3_FIRST = ("Ani", "Budi", "Citra", "Dodi", "Eka", "Frans", "Gita", "Hana", "Ivan", "Joni", "Kiki", "Lina", "Marta")
+DP3_FAMILY = ("Rante", "Tandi", "Sampe", "Bua", "Toding", "Pakan", "Rara", "Allo")
+DP3_CADRES = (25, 18, 11)  # per lokus: one at the target, two short of it
+
+
+def _dp3(c: Cycle) -> dict:
+    """The DP3 programme (issue 16) in three lembang of the election, this year: KPU designates
+    them with an agreement with each village head, registers their cadres (components and
+    sexes in turn, every fourth recruited by the first cadre), trains them, records two
+    activities each; one cadre withdraws consent (counted still, no longer named)."""
+    from pemilih.cycle import dp3
+    from pemilih.domain import dp3 as rules
+    from pemilih.store.models import Election
+    c.ws.activate()  # the KPU step ends on KPU's own workspace
+    who = Who("demo: operator KPU", "KPU", dp3.RECORD_REASON)
+    year, day = c.today.year, c.today
+    villages = sorted(Election.objects.get(code=ELECTION).villages)[:len(DP3_CADRES)]
+    components = list(rules.COMPONENTS)
+    cadres = people = 0
+    for n, (kode, wanted) in enumerate(zip(villages, DP3_CADRES)):
+        reasons = (("partisipasi_rendah", "rawan_bencana"), ("rawan_konflik",), ("rawan_pelanggaran",))[n % 3]
+        dp3.designate(c.ws, dp3.LokusRequest(
+            year, kode, reasons, f"{n + 1:03d}/PKS/KPU-DP3/{year}", day,
+            ({"name": "Ketua KPU Contoh", "position": "Ketua", "agency": "KPU Kabupaten"},
+             {"name": f"Kepala Lembang {DP3_FAMILY[n]}", "position": "Kepala Lembang", "agency": "Pemerintah Lembang"}),
+            who))
+        first = None
+        numbers = []
+        for i in range(wanted):
+            component = components[i % len(components)]
+            sex = "P" if component == "perempuan" else "LP"[i % 2]
+            name = f"{DP3_FIRST[i % len(DP3_FIRST)]} {DP3_FAMILY[(i + n) % len(DP3_FAMILY)]}"
+            _seq, number = dp3.register(c.ws, dp3.CadreRequest(
+                kode, day, name, sex, component, day, "formulir persetujuan bertanda tangan", who,
+                birth_year=year - 18 - (i * 3) % 40, recruited_by=first if first and i % 4 == 3 else None))
+            first = first or number
+            numbers.append(number)
+        dp3.train(c.ws, dp3.TrainingRequest(kode, day, "Bimtek kader DP3", tuple(numbers[: wanted * 4 // 5]), who))
+        for kind, topic, segments in (("sosialisasi", "Tolak politik uang", {"perempuan": {"P": 14 + n},
+                                                                             "umum": {"L": 9, "P": 6}}),
+                                      ("simulasi", "Tata cara memilih", {"disabilitas": {"L": 3, "P": 2},
+                                                                         "pemula": {"L": 8 + n, "P": 10}})):
+            dp3.record_activity(c.ws, dp3.ActivityRequest(kode, day, kind, topic, segments, who))
+            people += rules.total(segments)
+        cadres += wanted
+    withdrawn = f"{villages[0]}/K002"
+    dp3.withdraw(c.ws, withdrawn, day, "surat pencabutan dari kader", who)
+    print(f"DP3: {len(villages)} lokus tahun {year}, {cadres} kader (target {rules.TARGET_CADRES} per lokus), "
+          f"{2 * len(villages)} kegiatan dengan {people} peserta; persetujuan 1 kader dicabut")
+    return {"tahun": year, "lokus": len(villages), "kader": cadres, "target": rules.TARGET_CADRES * len(villages),
+            "pelatihan": len(villages), "kegiatan": 2 * len(villages), "peserta": people, "persetujuan_dicabut": 1}
 
 
 def _villages(c: Cycle) -> list[str]:

@@ -42,6 +42,7 @@ DOCUMENT_KINDS = {
     "perjanjian_pinjam_pakai": ("Perjanjian pinjam pakai perlengkapan pemilihan", "PP"),
     "ba_serah_terima_pinjam_pakai": ("Berita acara serah terima barang pinjam pakai", "BA-STPP"),
     "ba_pengembalian_pinjam_pakai": ("Berita acara pengembalian barang pinjam pakai", "BA-KPP"),
+    "laporan_dp3": ("Laporan tahunan program Desa Peduli Pemilu dan Pemilihan", "LAP-DP3"),
 }
 DEFAULT_PATTERN = "{nomor}/{kode}/{instansi}/{bulan}/{tahun}"
 PLACEHOLDERS = ("nomor", "kode", "instansi", "bulan", "tahun")

@@ -577,6 +577,90 @@ class EducationRecorded(Payload):
     withdrawn: bool = False
 
 
+# --- DP3 (Desa Peduli Pemilu dan Pemilihan, store/dp3.py; domain/dp3.py says what the codes mean) ---
+
+@dataclass(frozen=True)
+class Dp3LokusDesignated(Payload):
+    """A focus village (lokus) of the DP3 programme for a year: why it was chosen and the
+    agreement with its village head (`signatories`: dicts of name, position, agency).
+    No personal data of voters."""
+
+    year: int
+    kode_desa: str
+    desa: str
+    kecamatan: str
+    reasons: list[str] = field(default_factory=list)
+    agreement_number: str = ""
+    agreement_on: date | None = _day(default=None)
+    signatories: list[dict] = field(default_factory=list)
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Dp3CadreRegistered(Payload):
+    """A cadre of a lokus, with the minimal data the programme needs and the consent it was
+    given under (`consent_on`, `consent_how`); `recruited_by`: the cadre who recruited them.
+    Personal data: a withdrawal of consent (Dp3ConsentWithdrawn) hides it everywhere."""
+
+    cadre: str  # <kode_desa>/K<nnn>, given by store/dp3.py
+    kode_desa: str
+    registered_on: date = _day()
+    name: str = ""
+    sex: str = ""
+    component: str = ""
+    birth_year: int | None = None
+    phone: str | None = None
+    consent_on: date | None = _day(default=None)
+    consent_how: str = ""
+    recruited_by: str | None = None
+
+
+@dataclass(frozen=True)
+class Dp3CadreCorrected(Payload):
+    """A cadre's data corrected: `values` holds only the fields set (name, sex, component,
+    birth_year, phone); the registration stays in the log."""
+
+    cadre: str
+    values: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Dp3ConsentWithdrawn(Payload):
+    """A cadre withdrew consent: from then on no page or document shows their personal data
+    (they are counted by sex and component only)."""
+
+    cadre: str
+    withdrawn_on: date = _day()
+    how: str = ""
+
+
+@dataclass(frozen=True)
+class Dp3TrainingRecorded(Payload):
+    """A training (Bimtek) of a lokus's cadres: `cadres` attended."""
+
+    kode_desa: str
+    year: int
+    held_on: date = _day()
+    title: str = ""
+    mode: str = "luring"
+    cadres: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Dp3ActivityRecorded(Payload):
+    """An activity of a lokus in a stage of the programme: `participants` holds counts only,
+    segment -> {"L": n, "P": n}."""
+
+    kode_desa: str
+    year: int
+    stage: str
+    held_on: date = _day()
+    kind: str = ""
+    topic: str = ""
+    mode: str = "luring"
+    participants: dict = field(default_factory=dict)
+
+
 LIST_IMPORTED = "list-imported"  # the voter list is initialised/replaced from a batch
 REGISTRY_IMPORTED = "registry-imported"  # a civil-registry extract was received
 FINDINGS_LOADED = "findings-loaded"  # verification findings offered for review
@@ -599,6 +683,12 @@ TPS_PLACE_SET = "tps-place-set"  # the place, address and coordinates of an elec
 RETENTION_APPLIED = "retention-applied"  # personal data deleted past an agreement's retention
 BALLOTS_RECORDED = "ballots-recorded"  # a TPS's ballots received, used, spoiled, unused; voters who came
 EDUCATION_RECORDED = "education-recorded"  # a voter-education activity held (or its correction)
+DP3_LOKUS_DESIGNATED = "dp3-lokus-designated"  # a DP3 focus village for a year, with its agreement
+DP3_CADRE_REGISTERED = "dp3-cadre-registered"  # a DP3 cadre with consent recorded
+DP3_CADRE_CORRECTED = "dp3-cadre-corrected"
+DP3_CONSENT_WITHDRAWN = "dp3-consent-withdrawn"  # a cadre's personal data hidden from then on
+DP3_TRAINING_RECORDED = "dp3-training-recorded"
+DP3_ACTIVITY_RECORDED = "dp3-activity-recorded"
 
 
 @dataclass(frozen=True)
@@ -638,6 +728,12 @@ KINDS: dict[str, EventKind] = {k.name: k for k in [
     EventKind(LOAN_HANDED_OVER, 1, LoanHandedOver),
     EventKind(LOAN_RETURNED, 1, LoanReturned),
     EventKind(EDUCATION_RECORDED, 1, EducationRecorded),
+    EventKind(DP3_LOKUS_DESIGNATED, 1, Dp3LokusDesignated),
+    EventKind(DP3_CADRE_REGISTERED, 1, Dp3CadreRegistered),
+    EventKind(DP3_CADRE_CORRECTED, 1, Dp3CadreCorrected),
+    EventKind(DP3_CONSENT_WITHDRAWN, 1, Dp3ConsentWithdrawn),
+    EventKind(DP3_TRAINING_RECORDED, 1, Dp3TrainingRecorded),
+    EventKind(DP3_ACTIVITY_RECORDED, 1, Dp3ActivityRecorded),
 ]}
 # What a person reads for each kind (Bahasa Indonesia): every page and print that lists events
 # names them by label(kind), never by the kind's English name (a test checks every kind has one).
@@ -669,6 +765,12 @@ LABELS: dict[str, str] = {
     LOAN_HANDED_OVER: "serah terima perlengkapan pinjam pakai dicatat",
     LOAN_RETURNED: "pengembalian perlengkapan pinjam pakai dicatat",
     EDUCATION_RECORDED: "kegiatan pendidikan pemilih dicatat",
+    DP3_LOKUS_DESIGNATED: "lokus DP3 ditetapkan",
+    DP3_CADRE_REGISTERED: "kader DP3 didaftarkan",
+    DP3_CADRE_CORRECTED: "data kader DP3 diperbaiki",
+    DP3_CONSENT_WITHDRAWN: "persetujuan kader DP3 dicabut",
+    DP3_TRAINING_RECORDED: "pelatihan kader DP3 dicatat",
+    DP3_ACTIVITY_RECORDED: "kegiatan DP3 dicatat",
 }
 
 

@@ -188,6 +188,7 @@ MENU = [
     ("terapkan", gettext_lazy("Terapkan paket")),
     ("rekap", gettext_lazy("Rakor")),
     ("pendidikan", gettext_lazy("Pendidikan pemilih")),
+    ("dp3", gettext_lazy("DP3")),
     ("dokumen", gettext_lazy("Dokumen")),
     ("akun", gettext_lazy("Akun")),
     ("audit", gettext_lazy("Audit")),

@@ -8,6 +8,7 @@ from pemilih.web.views import (
                                core,
                                dashboard,
                                documents,
+                               dp3,
                                election,
                                election_papers,
                                equipment_loans,
@@ -43,6 +44,7 @@ urlpatterns = [
     *response_forms.routes,
     *handback.routes,
     *documents.routes,
+    *dp3.routes,
     *dashboard.routes,
     *worker.routes,
 ]
