@@ -267,3 +267,23 @@ def test_the_dp3_programme_is_in_the_summary_and_its_report(demo):
         assert sum(v.withdrawn for v in result.villages) == 1
     finally:
         ws.close()
+
+
+def test_the_rakor_report_tells_the_cooperation_as_recorded(demo):
+    """The regency's Rakor report after the cooperation: a section each for the loans, the
+    voter education and DP3, with the counts the demo recorded (its summary)."""
+    import subprocess
+    work = demo["summary"]["kerja_sama"]
+    path = demo["out"] / work["laporan_rakor"]
+    flat = " ".join(subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True,
+                                   text=True).stdout.split())
+    for title in ("Pinjam pakai perlengkapan pemilihan", "Pendidikan pemilih",
+                  "Program Desa Peduli Pemilu dan Pemilihan (DP3)"):
+        assert title in flat
+    dp3 = work["dp3"]
+    assert f"{dp3['kader']} dari target {dp3['target']}" in flat
+    assert f"{dp3['kegiatan']} kegiatan, {dp3['peserta']} peserta" in flat
+    assert f"{work['pendidikan_pemilih']['kegiatan']} kegiatan di {work['pendidikan_pemilih']['desa']} desa" in flat
+    out = sum(t["belum_kembali"] for t in work["pinjam_pakai"]["barang"].values())
+    assert out > 0 and "belum kembali" in flat
+    assert not SIXTEEN_DIGITS.search(flat)

@@ -189,7 +189,7 @@ def test_an_activity_its_correction_and_its_withdrawal_are_events(listed):
     lines = dict(step.rakor_lines(listed, local_today()))  # the removal is an event of today
     assert lines["Kegiatan pendidikan pemilih"] == "1 kegiatan di 1 desa/lembang"
     assert lines["Peserta pendidikan pemilih"] == "27 (L 12, P 15)"
-    assert lines["Desa prioritas pendidikan pemilih"] == "1. DESA A (skor 81,3); 2. DESA B (skor 50,0)"
+    assert lines["Jenis kegiatan"] == "Simulasi pemungutan suara 1"
 
 
 def test_the_targeting_of_the_workspace_reads_the_list_and_the_removals(listed):

@@ -90,7 +90,24 @@ def run(out: Path, workspace: str, results: dict, observe=None) -> dict:
     summary["dokumen"]["laporan_pendidikan"] = education.pop("dokumen")
     summary.setdefault("kerja_sama", {})["pendidikan_pemilih"] = education
     summary.setdefault("kerja_sama", {})["dp3"] = _dp3(cycle)
+    report = _cooperation_report(cycle)
+    summary["dokumen"]["laporan_rakor"].append(report)
+    summary["kerja_sama"]["laporan_rakor"] = report
     return summary
+
+
+def _cooperation_report(c: Cycle) -> str:
+    """The Rakor report of the regency's workspace once the cooperation went on: the list's
+    recap since it was received, and the loans, the voter education and DP3 beside it."""
+    from pemilih.cycle import recap
+    from pemilih.store.handback import base_batch
+    c.ws.activate()
+    start = base_batch().created.date()
+    who = Who("demo: operator KPU", "KPU", "Laporan Rakor: kerja sama setelah serah kembali")
+    made = recap.run(c.ws, recap.RecapRequest(start, c.today, None, out_dir=str(c.out / "kerja_sama" / "rakor"),
+                                             who=who))
+    print(f"Laporan Rakor dengan kerja sama (pinjam pakai, pendidikan pemilih, DP3) -> {made.report}")
+    return str(Path(made.report).relative_to(c.out))
 
 
 def documents_of(c: Cycle, **paths) -> dict[str, list[str]]:

@@ -287,7 +287,7 @@ def write_targets_xlsx(found, path: Path, *, since: date, on: date) -> Path:
 
 def rakor_lines(ws, on: date) -> list[tuple[str, str]]:
     """A few lines for the Rakor report: activities held up to `on`, participants by sex, the
-    segments reached most, and the villages ranked first for education."""
+    segments reached most and the kinds of activity."""
     result = report(ws, end=on)
     t = result.total
     lines = [("Kegiatan pendidikan pemilih",
@@ -298,15 +298,8 @@ def rakor_lines(ws, on: date) -> list[tuple[str, str]]:
         lines.append(("Segmen terbanyak", "; ".join(f"{name} {thousands(n)}" for n, name in reached)))
     if result.kinds:
         lines.append(("Jenis kegiatan", "; ".join(f"{KINDS[k]} {x.activities}" for k, x in result.kinds)))
-    try:
-        found = targeting(ws, on)
-    except StepError:
-        return lines
-    top = found.table.head(3)
-    if top.height:
-        lines.append(("Desa prioritas pendidikan pemilih",
-                      "; ".join(f"{r['peringkat']}. {r['desa'] or r['kode_desa']} (skor {decimal(r['skor'])})"
-                                for r in top.iter_rows(named=True))))
+    # The villages' ranking is not among them: it replays the log (the removals), which the
+    # Rakor page has done once already for its own period; it has a page and a file of its own.
     return lines
 
 
