@@ -128,7 +128,9 @@ def _loan_context(request, e) -> dict:
     villages = sorted({k for k, _ in needs})
     found = step.agreement(ws, e.code)
     role = access.role_of(request)
-    return {"e": e, "refused": refused, "request_rows": request_rows, "agreement": found,
+    return {"e": e, "refused": refused, "agreement": found,
+            "request_rows": [{**r, "barang": item_label(r["item"]), "desa": title_of(r["kode_desa"])}
+                             for r in request_rows],
             "need_rows": [{"kode_desa": v, "title": title_of(v),
                            "items": [(i, needs.get((v, i), 0), held.get((v, i), 0)) for i in ITEMS]}
                           for v in villages],

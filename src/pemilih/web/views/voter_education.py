@@ -183,8 +183,11 @@ def targets_page(request):
     except StepError as exc:
         return render(request, "web/voter_education/targets.html", {"refused": str(exc)})
     labels = step.factor_labels()
+    # What was already held beside the need: where the list says go and no one has been yet.
+    held = {code: t.activities for code, _kecamatan, _desa, t in step.report(_ws()).villages}
     rows = [{**r, "shares": [(step.decimal(r[f"{f}_pct"]), r[f"{f}_peringkat"], r[f]) for f in found.factors],
-             "score": step.decimal(r["skor"])} for r in found.table.iter_rows(named=True)]
+             "score": step.decimal(r["skor"]), "held": held.get(r["kode_desa"], 0)}
+            for r in found.table.iter_rows(named=True)]
     return render(request, "web/voter_education/targets.html", {
         "rows": rows, "factors": [labels[f] for f in found.factors],
         "notes": step.target_notes(found, since=LAST_GENERAL_ELECTION, on=local_today())})
