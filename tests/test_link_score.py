@@ -61,14 +61,14 @@ def test_a_middle_name_left_out_is_still_a_candidate():
     """Birth date typed in another year, moved to another district, the middle name left out:
     only the name's first and last words bring the pair to be scored."""
     who = person("PAULUS RIDUAN TANDIRERUNG", "1975-03-09")
-    lst, reg = tables([row(who, nik="", nama="PAULUS TANDIRERUNG", tanggal_lahir="1957-11-30",
+    lst, reg = tables([row(who, nik="", nama="PAULUS TANDIRERUNG", tanggal_lahir="1957-11-30", alamat="DUSUN BARU",
                            kode_desa="73.26.03.1004", nkk="")], [who] + fillers(40))
-    keys = link_prob.registry_keys(reg, wide=False)
+    keys = link_prob.registry_keys(reg)
     ids = pl.Series("lid", [0], dtype=pl.UInt32)
     residual = add_name_features(with_nik_dates(prepare(lst, "kpu", ids=ids)))
-    narrow = link_prob.blocks(residual, keys, wide=False)
-    assert (0, 0) in set(link_prob.candidate_pairs(residual, keys, narrow).iter_rows())
-    others = tuple(b for b in narrow if b.keys != ("name_ends",))
+    chosen = link_prob.blocks(residual, keys)  # a list from elsewhere: the wide blocks it can afford
+    assert (0, 0) in set(link_prob.candidate_pairs(residual, keys, chosen).iter_rows())
+    others = tuple(b for b in chosen if b.keys != ("name_ends",))
     assert (0, 0) not in set(link_prob.candidate_pairs(residual, keys, others).iter_rows())
 
 
@@ -104,3 +104,23 @@ def test_a_partial_name_weighs_its_rarity_only_when_its_ends_agree():
         assert adj == pytest.approx(rarity[rid] if agree else 0.0)
         seen += agree
     assert seen >= 1  # MARTHEN LEMBANG: the middle name left out, the same first and last words
+
+
+def test_a_name_unlike_the_candidates_is_never_a_link_alone_unless_the_whole_date_agrees():
+    """The best candidate of a row whose name shares nothing with it, however probable, is held
+    for a person to decide (LINK-UNCERTAIN) when the birth dates agree on the year at most (a
+    household member); with the whole date it stands (a name written another way entirely)."""
+    model = link_model.load_model()
+    gamma = {comp: {label: g for g, label in levels.items()} for comp, levels in link_prob.labels(model).items()}
+
+    def pair(lid: int, name: str, born: str, card: str = "NKK lain, desa dan alamat sama") -> dict:
+        return {"lid": lid, "rid": lid, "match_weight": 20.0, "match_probability": 0.99,
+                "gamma_nama": gamma["nama"][name], "gamma_tanggal_lahir": gamma["tanggal_lahir"][born],
+                "gamma_domisili": gamma["domisili"][card]}
+
+    scored = pl.DataFrame([pair(0, "berbeda", "tahun sama"), pair(1, "berbeda", "sama"),
+                           pair(2, "berbeda", "tahun sama, tanggal pengganti (hanya tahun diketahui)"),
+                           pair(3, "mirip", "tahun sama"), pair(4, "sama", "berbeda", "NKK sama")])
+    best = link_prob.best_links(scored, model, 0.5).sort("lid")
+    assert best["held"].to_list() == [True, False, True, False, True]  # 4: the family card's rule
+    assert [link_prob.NAME_NOTE in e for e in best["evidence"]] == [True, False, True, False, False]

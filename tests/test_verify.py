@@ -344,22 +344,6 @@ def test_a_namesake_in_the_same_family_card_is_not_a_duplicate():
     assert "U" not in father_codes
 
 
-def test_a_name_unlike_the_candidates_is_asked_about_not_linked():
-    """A row without NIK with a resident's card, birth date, address and village but a name
-    that shares nothing with hers (a household member, a neighbour) is LINK-UNCERTAIN, its
-    evidence saying why: never linked, so no U would write the resident's name over it."""
-    from pemilih.engine.link_prob import NAME_NOTE
-    who = person("MARIA RANTE", "1980-07-14", "P")
-    lst, reg = tables([row(who, nik="", nama="DEBORA SAMPE")], [who] + fillers(60))
-    found = verify(lst, reg, ON, "PILKALEM", DPS).findings.filter(pl.col("source_ref") == "dpt.csv::2")
-    assert found["code"].to_list() == ["LINK-UNCERTAIN"]
-    assert found["registry_nik"].to_list() == [who["nik"]] and NAME_NOTE in found["evidence"][0]
-    # The same row with her name written in part is linked as usual: her name is proposed.
-    lst, reg = tables([row(who, nik="", nama="MARIA")], [who] + fillers(60))
-    found = verify(lst, reg, ON, "PILKALEM", DPS).findings.filter(pl.col("source_ref") == "dpt.csv::2")
-    assert who["nama"] in found.filter(pl.col("code") == "U")["proposed"].to_list()
-
-
 def _evidence(**levels) -> str:
     """Evidence JSON with these (field, level, weight) entries."""
     import json

@@ -120,12 +120,12 @@ def _probabilistic(list_records: pl.DataFrame, rest: pl.Series, registry_records
     # The wide blocking rules serve a list that is not the registry's own making (the same
     # condition as the estimation); a usual run's residual is the careless few of a clean list.
     keys = link_prob.registry_keys(registry_records, wide=estimated)
-    tf = link_prob.name_frequencies(keys)
     residual = add_name_features(with_nik_dates(prepare(list_records[rest], "kpu", ids=rest)))
     chosen = link_prob.blocks(residual, keys, wide=estimated)
     pairs = link_prob.candidate_pairs(residual, keys, chosen)
     pool = pairs["rid"].unique().sort()
     registry = add_name_features(prepare(registry_records[pool], "registry", ids=pool))
+    tf = link_prob.name_frequencies(keys, wanted=[residual, registry])
     residual = link_prob.with_frequencies(residual, tf)
     registry = link_prob.with_frequencies(registry, tf)
     if estimated:  # Splink's settings carry the blocking rules this run chose

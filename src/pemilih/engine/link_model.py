@@ -175,10 +175,12 @@ OTHER_MEMBER_DATES = ("tanggal_lahir", ("berbeda", "tahun sama"))
 # level's u is far below any value's frequency, and every pair would lose weight.
 ENDS_RARITY_LEVELS = ("nama", ("hampir sama (salah ketik)", "satu nama termuat dalam yang lain",
                                "satu nama termuat, dengan inisial", "kata-kata nama hampir sama"))
-# A name that shares nothing with the registry's (or is blank) is no evidence of the person:
-# the rest (a birth year, an address, a village) is shared by a household or a neighbour. Such
-# a best candidate is never a link on its own either (link_prob.best_links).
-NAME_UNLIKE_LEVELS = ("nama", ("berbeda", "kosong"))
+# A name that shares nothing with the registry's is no evidence of the person: a birth year,
+# an address, a village are shared by a household or a neighbour. Unless the whole birth date
+# agrees too (FULL_DATE_LEVELS: a name written another way entirely, a nickname, agreeing by
+# chance with a housemate's day and month is rare), such a best candidate is never a link on
+# its own either (link_prob.best_links).
+NAME_UNLIKE_LEVELS = ("nama", ("berbeda",))
 # Birth-date levels that say more than the year (for the evidence a duplicate needs, dedupe).
 FULL_DATE_LEVELS = ("sama", "hari dan bulan tertukar", "beda satu ketikan")
 
@@ -206,11 +208,11 @@ class Block:
 
 # Which pairs are scored. Always: a birth date (as written or as in the NIK), a family card, a
 # whole name as it sounds (the matcher's spelling included) with the birth year or district,
-# a name word with the birth year and district, the name's first and last word (a middle name
-# written out, as an initial or left out). When affordable (link_prob.blocks): a name
+# a name word with the birth year and district. When affordable (link_prob.blocks): a name
 # word with the village, the village with the birth year (a name rewritten whole), the whole
-# name as it sounds, a name word with the birth year anywhere in the registry, and a name word
-# with an address word: they find the person whose birth date and village are both written
+# name as it sounds, a name word with the birth year anywhere in the registry, a name word
+# with an address word, and the name's first and last words (a middle name written out, as an
+# initial or left out): they find the person whose birth date and village are both written
 # wrong, or who moved far.
 # Sex is compared, never blocked on: it is often blank in lists from other sources.
 BLOCKS = (
@@ -220,7 +222,7 @@ BLOCKS = (
     Block(("name_sound", "birth_year")),
     Block(("name_sound", "district")),
     Block(("name_tokens", "birth_year", "district"), explode=("name_tokens",)),
-    Block(("name_ends",)),
+    Block(("name_ends",), wide=True),
     Block(("name_tokens", "village"), explode=("name_tokens",), wide=True),
     Block(("village", "birth_year"), wide=True),
     Block(("name_sound",), wide=True),

@@ -128,7 +128,7 @@ def add_name_features(df: pl.DataFrame) -> pl.DataFrame:
         pl.when(some).then(pl.col("name_key").str.replace_all(" ", "")).alias("name_flat"),
         pl.when(some).then(pl.col("name_key").str.split(" ")).alias("name_tokens"),
         pl.when(some).then(names.sound_key(pl.col("name_key")).str.replace_all(" ", "")).alias("name_sound"),
-        pl.when(some).then(names.name_ends(pl.col("name_key"))).alias("name_ends"),
+        pl.when(some).then(names.name_ends(pl.col("name_key").str.split(" "))).alias("name_ends"),
         pl.when(pl.col("place") != "").then(pl.col("place")).alias("place"),
         pl.when(pl.col("address") != "").then(pl.col("address")).alias("address"))
     # The words in alphabetical order: a name written surname first is the same name.

@@ -29,7 +29,8 @@ THRESHOLD = 0.9
 # registry" (which would propose striking an eligible voter); a person decides (LINK-UNCERTAIN).
 REVIEW_FLOOR = 0.1
 FAMILY_NOTE = "NKK sama tetapi tanggal lahir lain: mungkin anggota keluarga lain yang bernama sama"
-NAME_NOTE = "nama sama sekali lain (atau kosong): kecocokan data lain saja belum menunjukkan orang yang sama"
+NAME_NOTE = ("nama sama sekali lain dan tanggal lahir hanya sama tahunnya: kecocokan data lain saja belum "
+             "menunjukkan orang yang sama")
 # A wide blocking rule (link_model.Block.wide) is used when it makes at most this many pairs
 # per residual row, and at most this many in all: a usual run stays within a second or two and
 # a regency's whole list without NIK within a minute.
@@ -59,9 +60,8 @@ def registry_keys(registry_records: pl.DataFrame, wide: bool = True) -> pl.DataF
     df = df.drop("nama").with_columns(
         pl.when(some).then(key.str.replace_all(" ", "")).alias("name_flat"),
         pl.when(some).then(key.str.split(" ")).alias("name_tokens"),
-        pl.when(some).then(_sounds(key)).alias("name_sound"),
-        pl.when(some).then(names.name_ends(pl.lit(key))).alias("name_ends"))  # the key as a column
-    return df
+        pl.when(some).then(_sounds(key)).alias("name_sound"))
+    return df.with_columns(names.name_ends(pl.col("name_tokens")).alias("name_ends"))
 
 
 def _sounds(keys: pl.Series) -> pl.Series:
@@ -115,41 +115,59 @@ def splink_table(df: pl.DataFrame, prefix: str) -> pl.DataFrame:
     return df.select((pl.lit(prefix) + pl.col("rid").cast(pl.String)).alias("unique_id"), *cols)
 
 
-def name_frequencies(keys: pl.DataFrame) -> dict[str, pl.DataFrame]:
+def name_frequencies(keys: pl.DataFrame, wanted: list[pl.DataFrame] | None = None) -> dict[str, pl.DataFrame]:
     """How common the registry's name values are, as the scoring reads them: {column: table}.
     `name_flat`: (name_flat, tf_name_flat), each whole name's frequency, for Splink's
     term-frequency adjustment of the exact level (computed on the whole registry: Splink would
     count it among the few candidates only). `name_ends`: (name_ends, rarity_name_ends), how
     much rarer the name's first and last words are together than those of two records that
     share theirs by chance, log2(expected / frequency), for the partial name levels
-    (link_model.ENDS_RARITY_LEVELS); bounded by ENDS_RARITY_BITS.
+    (link_model.ENDS_RARITY_LEVELS); bounded by ENDS_RARITY_BITS. Only for the values of the
+    `wanted` tables when given (the rows to be scored): counted on the whole registry all the
+    same.
 
     A value written once says only that it is at most one in the registry's size; in a small
     registry that is a poor estimate (every name of 500 records would be "one in 500"). For
     those, the product of its words' frequencies is taken when smaller: how often the words
     would meet by chance."""
-    named = keys.select("name_flat", "name_ends", "name_tokens").drop_nulls("name_flat")
+    named = keys.select("name_flat", "name_tokens").drop_nulls("name_flat")
     total = max(named.height, 1)
     words = named.select(pl.col("name_tokens").alias("w")).explode("w").group_by("w").len()
     words = words.with_columns((pl.col("len") / total).log().alias("log_f")).select("w", "log_f")
-    ends = _frequency(named.drop_nulls("name_ends"), "name_ends", pl.col("name_ends").str.split(" "), words, total)
+    ends_counts = keys.select("name_ends").drop_nulls().group_by("name_ends").len("n")
     # Two records agreeing by chance share a value in proportion to its frequency squared: the
     # frequency they are expected to show is sum(f^3) / sum(f^2).
-    f = ends["n"] / total
-    expected = float((f ** 3).sum() / (f ** 2).sum()) if ends.height else 1.0
+    f = ends_counts["n"].cast(pl.Float64) / total
+    expected = float((f ** 3).sum() / (f ** 2).sum()) if ends_counts.height else 1.0
+    flat_counts = named.group_by("name_flat").len("n")
+    if wanted is not None:
+        ends_counts = _only(ends_counts, "name_ends", wanted)
+        flat_counts = _only(flat_counts, "name_flat", wanted)
+    ends = _frequency(ends_counts, "name_ends", pl.col("name_ends").str.split(" "), words, total)
+    flat = _frequency(flat_counts, "name_flat", None, words, total, named)
     rarity = (pl.lit(expected) / pl.col("tf")).log(2).clip(-ENDS_RARITY_BITS, ENDS_RARITY_BITS)
-    return {"name_flat": _frequency(named, "name_flat", pl.col("name_tokens"), words, total)
-            .select("name_flat", pl.col("tf").alias("tf_name_flat")),
+    return {"name_flat": flat.select("name_flat", pl.col("tf").alias("tf_name_flat")),
             "name_ends": ends.select("name_ends", rarity.alias("rarity_name_ends"))}
 
 
-def _frequency(named: pl.DataFrame, column: str, its_words: pl.Expr, words: pl.DataFrame, total: int) -> pl.DataFrame:
-    """(column, n, tf): each value's count and share of the registry, or for a value seen once
-    the chance of its words meeting when that is smaller (name_frequencies)."""
-    once = named.group_by(column).agg(pl.len().alias("n"), its_words.first().alias("w"))
+def _only(counts: pl.DataFrame, column: str, wanted: list[pl.DataFrame]) -> pl.DataFrame:
+    values = pl.concat([w.select(column) for w in wanted]).drop_nulls().unique()
+    return counts.join(values, on=column, how="semi")
+
+
+def _frequency(counts: pl.DataFrame, column: str, its_words: pl.Expr | None, words: pl.DataFrame, total: int,
+               named: pl.DataFrame | None = None) -> pl.DataFrame:
+    """(column, n, tf): each value's share of the registry (`counts`: column, n), or for a value
+    seen once the chance of its words meeting when that is smaller (name_frequencies). The
+    words are `its_words` of the value, or its `name_tokens` in `named`."""
+    once = counts.filter(pl.col("n") == 1)
+    if its_words is None:
+        once = once.join(named.select(column, pl.col("name_tokens").alias("w")), on=column, how="left")
+    else:
+        once = once.with_columns(its_words.alias("w"))
     chance = (once.select(column, "w").explode("w").join(words, on="w", how="left")
               .group_by(column).agg(pl.col("log_f").sum().exp().alias("p")))
-    out = once.join(chance, on=column, how="left").with_columns(
+    out = counts.join(chance, on=column, how="left").with_columns(
         pl.when(pl.col("n") == 1).then(pl.min_horizontal(pl.col("n") / total, pl.col("p")))
         .otherwise(pl.col("n") / total).alias("tf"))
     return out.select(column, "n", "tf")
@@ -260,9 +278,10 @@ def _family_member(names: dict[str, dict[int, str]]) -> pl.Expr:
 
 
 def _name_unlike(names: dict[str, dict[int, str]]) -> pl.Expr:
-    """Pairs whose names share nothing, or one is blank (link_model.NAME_UNLIKE_LEVELS)."""
+    """Pairs whose names share nothing and whose birth dates agree on no more than the year
+    (link_model.NAME_UNLIKE_LEVELS)."""
     comp, unlike = link_model.NAME_UNLIKE_LEVELS
-    return _gammas(names, comp, unlike)
+    return _gammas(names, comp, unlike) & ~_gammas(names, "tanggal_lahir", link_model.FULL_DATE_LEVELS)
 
 
 def best_links(scored: pl.DataFrame, model: dict, threshold: float = THRESHOLD) -> pl.DataFrame:

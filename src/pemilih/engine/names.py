@@ -63,11 +63,10 @@ def address_words(col: str) -> pl.Expr:
     return pl.when(address != "").then(address.str.split(" "))
 
 
-def name_ends(key: pl.Expr) -> pl.Expr:
-    """The first and last word of a link key of two words or more: a middle name written out,
-    as an initial or left out (`BRIAN L HONEYCUTT` / `BRIAN LEE HONEYCUTT`, `MUHAMMAD RAHMAN` /
-    `MUHAMMAD ARIF RAHMAN`) leaves them alike. Null for a single word."""
-    words = key.str.split(" ")
+def name_ends(words: pl.Expr) -> pl.Expr:
+    """The first and last of a link key's words (a list) when it has two or more: a middle
+    name written out, as an initial or left out (`BRIAN L HONEYCUTT` / `BRIAN LEE HONEYCUTT`,
+    `MUHAMMAD RAHMAN` / `MUHAMMAD ARIF RAHMAN`) leaves them alike. Null for a single word."""
     return pl.when(words.list.len() >= 2).then(words.list.first() + " " + words.list.last())
 
 
