@@ -27,13 +27,14 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/lint-imports
 
-# Two test processes (pytest-xdist): the machines have two cores.
+# Two test processes (pytest-xdist): the machines have two cores. A browser module stays on one
+# process (loadgroup: tests/browser/conftest.py groups them per module).
 test-sqlite: $(STAMP)
-	$(BIN)/pytest -q -n 2
+	$(BIN)/pytest -q -n 2 --dist loadgroup
 
 # The store tests again, against a throwaway PostgreSQL server started by tests/conftest.py.
 test-postgres: $(STAMP)
-	PEMILIH_TEST_DB=postgres $(BIN)/pytest -q -n 2 -m postgres
+	PEMILIH_TEST_DB=postgres $(BIN)/pytest -q -n 2 --dist loadgroup -m postgres
 
 venv: $(STAMP)
 
