@@ -27,14 +27,13 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/lint-imports
 
-# Two test processes (pytest-xdist): the machines have two cores. A browser module stays on one
-# process (loadgroup: tests/browser/conftest.py groups them per module).
+# Two test processes (pytest-xdist): the machines have two cores.
 test-sqlite: $(STAMP)
-	$(BIN)/pytest -q -n 2 --dist loadgroup
+	$(BIN)/pytest -q -n 2
 
 # The store tests again, against a throwaway PostgreSQL server started by tests/conftest.py.
 test-postgres: $(STAMP)
-	PEMILIH_TEST_DB=postgres $(BIN)/pytest -q -n 2 --dist loadgroup -m postgres
+	PEMILIH_TEST_DB=postgres $(BIN)/pytest -q -n 2 -m postgres
 
 venv: $(STAMP)
 

@@ -290,16 +290,6 @@ def browser_errors(request) -> BrowserErrors:
     return errors
 
 
-def pytest_collection_modifyitems(items):
-    """Each browser module runs whole on one test process (`--dist loadgroup`, the Makefile):
-    its site, accounts and data are module fixtures, and some modules' tests build on the one
-    before (test_browser_cycle's steps). Split between processes, a module's fixtures would be
-    made twice and its later tests would find the earlier ones' work missing."""
-    for item in items:
-        if item.get_closest_marker("browser") is not None:
-            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
-
-
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item):
     """After the test body: fail the test itself on any unexpected browser error."""
