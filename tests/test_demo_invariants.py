@@ -165,7 +165,9 @@ def test_the_per_tps_file_lists_every_change_once_in_kpus_order(demo):
 # Issue 14, "Done when": the document kinds the demo prints, as the issue names them.
 DOCUMENT_KEYS = {"sk_dps", "ba_dps", "sk_dpt", "ba_dpt", "salinan_dpt_kpps", "undangan", "daftar_tps",
                  "ba_surat_suara", "tanda_terima_logistik", "ba_verifikasi", "ba_serah_terima", "laporan_rakor",
-                 "perubahan_per_tps"}
+                 "perubahan_per_tps", "laporan_pendidikan",
+                 # issue 16: equipment loans (pinjam pakai)
+                 "perjanjian_pinjam_pakai", "ba_serah_terima_pinjam_pakai", "ba_pengembalian_pinjam_pakai"}
 # The full names of the agencies that issue or sign them (one at least on every PDF).
 FULL_AGENCY_NAMES = ("KOMISI PEMILIHAN UMUM KABUPATEN TORAJA UTARA",
                      "DINAS PEMBERDAYAAN MASYARAKAT LEMBANG KABUPATEN TORAJA UTARA",
@@ -238,3 +240,50 @@ def test_polling_day_prints_balanced_minutes_per_tps_and_receipts_per_lembang(de
             assert received == used + spoiled + unused and spoiled <= 2
         else:
             assert re.search(r"Nomor: \d{3}/TT-LOG/PANITIA/III/2027", text)
+
+
+def test_the_demo_records_voter_education_whose_counts_agree(demo):
+    """Three villages, three activities each; participants by sex add up to those by segment."""
+    education = demo["summary"]["kerja_sama"]["pendidikan_pemilih"]
+    assert (education["kegiatan"], education["desa"]) == (9, 3)
+    assert education["peserta"] == education["laki_laki"] + education["perempuan"] == sum(
+        education["per_segmen"].values()) > 0
+    assert education["per_segmen"]["pemula"] > 0 and education["per_segmen"]["disabilitas"] > 0
+
+
+def test_the_dp3_programme_is_in_the_summary_and_its_report(demo):
+    """Three lokus with 25, 18 and 11 cadres; per lokus n (0, 1, 2) two activities of
+    (14 + n) + 9 + 6 and 3 + 2 + (8 + n) + 10 participants: 52 + 2n, 162 in all."""
+    from pemilih.cycle import dp3
+    from pemilih.store.workspace import open_workspace
+    found = demo["summary"]["kerja_sama"]["dp3"]
+    assert {k: v for k, v in found.items() if k != "tahun"} == {
+        "lokus": 3, "kader": 54, "target": 75, "pelatihan": 3, "kegiatan": 6, "peserta": 162, "persetujuan_dicabut": 1}
+    ws = open_workspace(demo["out"].parent / "ws")
+    try:
+        result = dp3.report(ws, found["tahun"], voters=False)
+        assert [v.cadre_total for v in result.villages] == [25, 18, 11]
+        assert result.totals().participant_rows()[-1][3] == 162
+        assert sum(v.withdrawn for v in result.villages) == 1
+    finally:
+        ws.close()
+
+
+def test_the_rakor_report_tells_the_cooperation_as_recorded(demo):
+    """The regency's Rakor report after the cooperation: a section each for the loans, the
+    voter education and DP3, with the counts the demo recorded (its summary)."""
+    import subprocess
+    work = demo["summary"]["kerja_sama"]
+    path = demo["out"] / work["laporan_rakor"]
+    flat = " ".join(subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True,
+                                   text=True).stdout.split())
+    for title in ("Pinjam pakai perlengkapan pemilihan", "Pendidikan pemilih",
+                  "Program Desa Peduli Pemilu dan Pemilihan (DP3)"):
+        assert title in flat
+    dp3 = work["dp3"]
+    assert f"{dp3['kader']} dari target {dp3['target']}" in flat
+    assert f"{dp3['kegiatan']} kegiatan, {dp3['peserta']} peserta" in flat
+    assert f"{work['pendidikan_pemilih']['kegiatan']} kegiatan di {work['pendidikan_pemilih']['desa']} desa" in flat
+    out = sum(t["belum_kembali"] for t in work["pinjam_pakai"]["barang"].values())
+    assert out > 0 and "belum kembali" in flat
+    assert not SIXTEEN_DIGITS.search(flat)

@@ -22,7 +22,12 @@ FIXTURE = Path(__file__).parent / "fixtures" / "legacy_v1"
 EXPECTED = json.loads((FIXTURE / "expected.json").read_text(encoding="utf-8"))
 # Kinds made after the fixture's release: no workspace it wrote can hold them.
 NEWER_KINDS = {"village-resolved", "key-registered", "retention-applied", "document-settings-set", "document-issued",
-               "tps-place-set", "ballots-recorded"}
+               "tps-place-set", "ballots-recorded", "education-recorded",
+               # equipment loans (pinjam pakai)
+               "equipment-inventory-recorded", "loan-requested", "loan-agreed", "loan-handed-over", "loan-returned",
+               # DP3 (issue 16)
+               "dp3-lokus-designated", "dp3-cadre-registered", "dp3-cadre-corrected", "dp3-consent-withdrawn",
+               "dp3-training-recorded", "dp3-activity-recorded"}
 WORKSPACES = ["dpml", "kpu"]
 
 

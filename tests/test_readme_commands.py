@@ -10,7 +10,7 @@ import pytest
 from pemilih.cli import COMMANDS, build_parser
 
 README = Path(__file__).resolve().parents[1] / "README.md"
-ROW = re.compile(r"^\| `pemilih ([a-z-]+)([^`]*)`(?: \(alias `([a-z-]+)`\))? \|", re.M)
+ROW = re.compile(r"^\| `pemilih ([a-z0-9-]+)([^`]*)`(?: \(alias `([a-z-]+)`\))? \|", re.M)
 
 
 def _rows() -> dict[str, str]:
@@ -49,7 +49,8 @@ def test_every_command_has_a_row_and_every_row_a_command():
 
 
 NAMED = {"train": "train-linkage", "keys": "kunci", "retention": "retensi", "documents": "dokumen",
-         "ballots": "surat-suara"}  # module -> command, where they differ
+         "ballots": "surat-suara", "equipment_loans": "logistik",
+         "voter_education": "pendidikan"}  # module -> command, where they differ
 
 
 @pytest.mark.parametrize("name", sorted({NAMED.get(m, m).replace("_", "-") for m in COMMANDS}))

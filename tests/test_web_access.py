@@ -34,7 +34,7 @@ def _patterns(resolver=None, prefix=""):
 def _url(pattern: URLPattern, kode_desa: str) -> str:
     from django.urls import reverse
     samples = {"kode_desa": kode_desa, "pk": 1, "code": "PILKALEM-UJI", "name": "berkas.xlsx",
-               "kecamatan": "73.26.01", "stage": "DPT", "kind": "pdf", "seq": 1}
+               "kecamatan": "73.26.01", "stage": "DPT", "kind": "pdf", "seq": 1, "sha256": "0" * 64}
     kwargs = {}
     for key in pattern.pattern.converters:
         if key not in samples:

@@ -97,6 +97,9 @@ def test_tiny_regency_counts_known_by_hand(website, maker):
             assert row[f"{m}_jml"] == expected[f"{m}_l"] + expected[f"{m}_p"], (code, m)
         for i, t in enumerate(TMS):
             assert row[f"tms-{i}"] == expected[f"{t}_l"] + expected[f"{t}_p"], (code, t)
+    # The cooperation after the hand-back has its section on the regency's page, not a kecamatan's.
+    assert 'id="kerja-sama"' in page.content.decode() and "Pendidikan pemilih" in page.content.decode()
+    assert 'id="kerja-sama"' not in website.client("pemantau").get("/rekap/73.26.02/" + _query()).content.decode()
 
 
 def test_a_sex_correction_shows_as_such_on_the_page(website, maker):
@@ -324,7 +327,11 @@ def test_pdf_report_has_the_totals_and_no_nik(website, maker, tmp_path):
     path.write_bytes(response.content)
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
                           check=True).stdout
-    assert "LAPORAN RAPAT KOORDINASI" in text and "Halaman 1 dari 2" in text and "Halaman 2 dari 2" in text
+    assert "LAPORAN RAPAT KOORDINASI" in text and "Halaman 1 dari 3" in text and "Halaman 3 dari 3" in text
+    # The cooperation's sections, each saying nothing is recorded yet in this workspace.
+    flat = " ".join(text.split())
+    assert "Kerja sama KPU dan Pemerintah Daerah" in flat and "Program Desa Peduli Pemilu dan Pemilihan (DP3)" in flat
+    assert "Kegiatan pendidikan pemilih: 0 kegiatan di 0 desa/lembang" in flat
     assert ("Pemilih awal 3 · baru 1 · TMS 1 · perbaikan data 1 (JK jadi L 0, jadi P 0) · belum KTP-el 0 · "
             "pemilih akhir 3 (L 1, P 2) di 2 TPS") in text
     total_line = next(line for line in text.splitlines() if line.strip().startswith("JUMLAH"))

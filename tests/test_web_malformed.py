@@ -43,6 +43,7 @@ PATH_VALUES = {
     "stage": ["DPT", "x"],
     "kind": ["pdf", "x"],
     "seq": [1, 10**30],
+    "sha256": ["0" * 64, "x" * 300],
 }
 
 

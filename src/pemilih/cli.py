@@ -10,8 +10,10 @@ from pemilih.store import owner_only
 
 # Each name is a module in pemilih.commands with register(subparsers) -> parser with func set.
 COMMANDS = ["generate", "check", "receive", "demo", "verify", "train", "review", "agreement", "share",
-            "collect", "coklit_progress", "resolve", "election", "tps", "ballots", "handback", "apply", "keys",
-            "retention", "recap", "documents", "audit", "backup", "restore", "serve", "akun", "registry"]
+            "collect", "coklit_progress", "resolve", "election", "tps", "ballots", "equipment_loans",
+            "handback", "apply", "keys",
+            "retention", "recap", "documents", "audit", "backup", "restore", "serve", "akun", "registry",
+            "voter_education", "dp3"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -386,6 +386,20 @@ RECAP_MEASURES = {**RECAP_MEASURES_BEFORE_TMS, **RECAP_MEASURES_AFTER_TMS}  # ea
 BALLOT_MINUTES_DIR, BALLOT_MINUTES_FILE = "ba_surat_suara", "BA_SURAT_SUARA_{desa}_TPS{tps}.pdf"
 LOGISTICS_RECEIPT_DIR, LOGISTICS_RECEIPT_FILE = "tanda_terima_logistik", "TANDA_TERIMA_LOGISTIK_{desa}.pdf"
 
+# Equipment loans (pinjam pakai, `pemilih logistik`): the documents' folder and files ({pemilihan}
+# the election's code, {nomor} the event's seq, {desa} the village code without dots), the
+# workbook's sheets and the columns of the register and of the outstanding-loans report.
+LOAN_DIR = "pinjam_pakai"
+LOAN_AGREEMENT_FILE = "PERJANJIAN_PINJAM_PAKAI_{pemilihan}.pdf"
+LOAN_HANDOVER_FILE = "BA_SERAH_TERIMA_PINJAM_PAKAI_{pemilihan}_{nomor}.pdf"
+LOAN_RETURN_FILE = "BA_PENGEMBALIAN_PINJAM_PAKAI_{pemilihan}_{desa}_{nomor}.pdf"
+LOAN_WORKBOOK = "pinjam_pakai.xlsx"
+LOAN_SHEETS = ["Inventaris", "Tunggakan per Desa", "Tunggakan per Barang"]
+LOAN_INVENTORY_HEADERS = {"barang": "Barang", "gudang": "Gudang", "kondisi": "Kondisi", "jumlah": "Jumlah"}
+LOAN_REPORT_HEADERS = {"pemilihan": "Pemilihan", "kode_desa": "Kode Desa", "desa": "Desa/Lembang", "barang": "Barang",
+                       "dipinjam": "Dipinjam", "kembali_baik": "Kembali Baik", "rusak": "Kembali Rusak",
+                       "hilang": "Hilang", "belum_kembali": "Belum Kembali"}
+
 
 # --- 10. Encoded civil-registry extract (docs/registry-encoding.md) ------------------------------
 

@@ -82,7 +82,32 @@ def run(out: Path, workspace: str, results: dict, observe=None) -> dict:
             summary[name] = done
         if observe is not None:
             observe(name, cycle)
+    loans = _equipment_loans(cycle)  # after the hand-back: the cooperation goes on (issue 16)
+    for key, paths in loans.pop("dokumen", {}).items():
+        summary["dokumen"].setdefault(key, []).extend(paths)
+    summary.setdefault("kerja_sama", {})["pinjam_pakai"] = loans
+    education = _voter_education(cycle)
+    summary["dokumen"]["laporan_pendidikan"] = education.pop("dokumen")
+    summary.setdefault("kerja_sama", {})["pendidikan_pemilih"] = education
+    summary.setdefault("kerja_sama", {})["dp3"] = _dp3(cycle)
+    report = _cooperation_report(cycle)
+    summary["dokumen"]["laporan_rakor"].append(report)
+    summary["kerja_sama"]["laporan_rakor"] = report
     return summary
+
+
+def _cooperation_report(c: Cycle) -> str:
+    """The Rakor report of the regency's workspace once the cooperation went on: the list's
+    recap since it was received, and the loans, the voter education and DP3 beside it."""
+    from pemilih.cycle import recap
+    from pemilih.store.handback import base_batch
+    c.ws.activate()
+    start = base_batch().created.date()
+    who = Who("demo: operator KPU", "KPU", "Laporan Rakor: kerja sama setelah serah kembali")
+    made = recap.run(c.ws, recap.RecapRequest(start, c.today, None, out_dir=str(c.out / "kerja_sama" / "rakor"),
+                                             who=who))
+    print(f"Laporan Rakor dengan kerja sama (pinjam pakai, pendidikan pemilih, DP3) -> {made.report}")
+    return str(Path(made.report).relative_to(c.out))
 
 
 def documents_of(c: Cycle, **paths) -> dict[str, list[str]]:
@@ -394,6 +419,140 @@ def _ballots(c: Cycle) -> dict:
           f"-> {c.out / 'pilkalem' / 'surat_suara'}")
     return {"tps": len(places), "hadir": came, "terdaftar": registered, "rusak": spoiled,
             "dokumen": documents_of(c, ba_surat_suara=printed.minutes, tanda_terima_logistik=printed.receipts)}
+
+
+def _equipment_loans(c: Cycle) -> dict:
+    """KPU lends the election's ballot boxes and booths (pinjam pakai): its register (what the
+    TPS need and a little more in good condition, a few lightly damaged boxes), DPML's request
+    (the first lembang holds 2 booths of its own), the agreement, one hand-over a week before
+    polling day, and the returns two weeks after it: every lembang but the last gives all back,
+    the first with a lightly damaged booth, the second with a lost one; then the documents."""
+    from pemilih.cycle import equipment_loan_papers as papers
+    from pemilih.cycle import equipment_loans as loans
+    from pemilih.domain.equipment_loans import Returned
+    from pemilih.store.elections import latest_election
+    c.ws.activate()
+    e = latest_election(c.ws)
+    kpu, dpml = Who("demo: operator KPU", "KPU", loans.INVENTORY_REASON), Who(DPML, "DPML", loans.REQUEST_REASON)
+    need = loans.needs(c.ws, e.code)
+    total = {item: sum(q for (_v, i), q in need.items() if i == item) for item in ("kotak_suara", "bilik_suara")}
+    for item, store, condition, quantity in (
+            ("kotak_suara", "Gudang Logistik KPU Rantepao", "baik", total["kotak_suara"] + 10),
+            ("kotak_suara", "Gudang Logistik KPU Rantepao", "rusak_ringan", 5),
+            ("bilik_suara", "Gudang Logistik KPU Rantepao", "baik", total["bilik_suara"]),
+            ("bilik_suara", "Gudang Sekretariat KPU", "baik", 20)):
+        loans.record_inventory(c.ws, loans.InventoryRequest(item, store, condition, quantity, kpu))
+    villages = sorted(e.villages)
+    loans.request(c.ws, loans.LoanRequest(e.code, {(villages[0], "bilik_suara"): 2}, dpml))
+    secretariat, day = "demo: sekretariat KPU", c.voting_day
+    loans.agree(c.ws, loans.AgreementRequest(e.code, day - timedelta(days=30), day + timedelta(days=30),
+                                             Who(secretariat, "KPU", loans.AGREEMENT_REASON)))
+    loans.hand_over(c.ws, loans.HandoverRequest(e.code, day - timedelta(days=7), "Gudang Logistik KPU Rantepao",
+                                                Who(secretariat, "KPU", loans.HANDOVER_REASON)))
+    out = {(r["kode_desa"], r["item"]): r["belum_kembali"] for r in loans.report_rows(c.ws, e.code)}
+    back_on = c.voting_day + timedelta(days=14)
+    for n, village in enumerate(villages[:-1]):
+        items = {}
+        for item in ("kotak_suara", "bilik_suara"):
+            q = out.get((village, item), 0)
+            hurt = 1 if item == "bilik_suara" and n in (0, 1) and q else 0
+            items[item] = Returned(good=q - hurt, light=hurt if n == 0 else 0, lost=hurt if n == 1 else 0)
+        loans.give_back(c.ws, loans.ReturnRequest(e.code, village, back_on, Who(DPML, "DPML", loans.RETURN_REASON),
+                                                  items))
+    printed = papers.print_all(c.ws, e.code, c.out / "kerja_sama" / "pinjam_pakai")
+    totals = {s["item"]: {k: s[k] for k in ("desa", "dipinjam", "kembali_baik", "rusak", "hilang", "belum_kembali")}
+              for s in loans.by_item(loans.report_rows(c.ws, e.code))}
+    print(f"Pinjam pakai: {sum(t['dipinjam'] for t in totals.values())} barang dipinjamkan ke {len(villages)} lembang, "
+          f"belum kembali {sum(t['belum_kembali'] for t in totals.values())}; {len(printed.returns)} berita acara "
+          f"pengembalian -> {c.out / 'kerja_sama' / 'pinjam_pakai'}")
+    return {"lembang": len(villages), "barang": totals, "pengembalian": len(printed.returns),
+            "dokumen": documents_of(c, perjanjian_pinjam_pakai=printed.agreement,
+                                    ba_serah_terima_pinjam_pakai=printed.handovers,
+                                    ba_pengembalian_pinjam_pakai=printed.returns)}
+def _voter_education(c: Cycle) -> dict:
+    """KPU's voter education in the first three villages of the list: a voting simulation for
+    first-time voters and women, door to door for voters with disabilities, a talk with
+    community, customary and religious leaders; figures spread by the village's code. Then the
+    regency's report, numbered and signed."""
+    from pemilih.cycle import voter_education as step
+    from pemilih.domain.voter_education import Attendance
+    who = Who("demo: petugas KPU", "KPU", step.RECORD_REASON)
+    plans = [("simulasi", "Tata cara memberikan suara di TPS", ("pemula", "perempuan")),
+             ("pintu_ke_pintu", "Hak pilih penyandang disabilitas", ("disabilitas",)),
+             ("sosialisasi", "Peran tokoh dalam pemilihan yang damai", ("tokoh", "umum"))]
+    for n, village in enumerate(sorted(_villages(c))[:3]):
+        spread = int(hashlib.sha256(village.encode()).hexdigest()[:8], 16)
+        for k, (kind, topic, segments) in enumerate(plans):
+            counts = {s: (5 + (spread >> (3 * i + k)) % 11, 6 + (spread >> (3 * i + k + 1)) % 13) for i, s in
+                      enumerate(segments)}
+            if "perempuan" in counts:
+                counts["perempuan"] = (0, counts["perempuan"][1])  # the women's segment holds no men
+            men, women = sum(m for m, _ in counts.values()), sum(w for _, w in counts.values())
+            step.record(c.ws, step.RecordRequest(c.today - timedelta(days=30 - 7 * n - 2 * k), village, kind, topic,
+                                                 segments, Attendance(men, women, counts), who,
+                                                 "Surat suara contoh, bilik suara, leaflet"))
+    result = step.report(c.ws)
+    folder = c.out / "kerja_sama" / "pendidikan_pemilih"
+    pdf = step.print_report(c.ws, folder, Who("demo: petugas KPU", "KPU", step.PRINT_REASON), on=c.today)
+    book = step.write_activities_xlsx(result, folder / step.ACTIVITIES_FILE)
+    t = result.total
+    print(f"Pendidikan pemilih: {t.activities} kegiatan di {len(result.villages)} desa, peserta {t.total:,} "
+          f"(L {t.men:,}, P {t.women:,}) -> {folder}")
+    return {"kegiatan": t.activities, "desa": len(result.villages), "peserta": t.total, "laki_laki": t.men,
+            "perempuan": t.women, "per_segmen": {s: m + w for s, (m, w) in t.by_segment.items()},
+            "dokumen": [str(Path(p).relative_to(c.out)) for p in (pdf, book)]}
+# Synthetic cadres of the DP3 demo: first and family names combined, no real person.
+DP3_FIRST = ("Ani", "Budi", "Citra", "Dodi", "Eka", "Frans", "Gita", "Hana", "Ivan", "Joni", "Kiki", "Lina", "Marta")
+DP3_FAMILY = ("Rante", "Tandi", "Sampe", "Bua", "Toding", "Pakan", "Rara", "Allo")
+DP3_CADRES = (25, 18, 11)  # per lokus: one at the target, two short of it
+
+
+def _dp3(c: Cycle) -> dict:
+    """The DP3 programme (issue 16) in three lembang of the election, this year: KPU designates
+    them with an agreement with each village head, registers their cadres (components and
+    sexes in turn, every fourth recruited by the first cadre), trains them, records two
+    activities each; one cadre withdraws consent (counted still, no longer named)."""
+    from pemilih.cycle import dp3
+    from pemilih.domain import dp3 as rules
+    from pemilih.store.models import Election
+    c.ws.activate()  # the KPU step ends on KPU's own workspace
+    who = Who("demo: operator KPU", "KPU", dp3.RECORD_REASON)
+    year, day = c.today.year, c.today
+    villages = sorted(Election.objects.get(code=ELECTION).villages)[:len(DP3_CADRES)]
+    components = list(rules.COMPONENTS)
+    cadres = people = 0
+    for n, (kode, wanted) in enumerate(zip(villages, DP3_CADRES)):
+        reasons = (("partisipasi_rendah", "rawan_bencana"), ("rawan_konflik",), ("rawan_pelanggaran",))[n % 3]
+        dp3.designate(c.ws, dp3.LokusRequest(
+            year, kode, reasons, f"{n + 1:03d}/PKS/KPU-DP3/{year}", day,
+            ({"name": "Ketua KPU Contoh", "position": "Ketua", "agency": "KPU Kabupaten"},
+             {"name": f"Kepala Lembang {DP3_FAMILY[n]}", "position": "Kepala Lembang", "agency": "Pemerintah Lembang"}),
+            who))
+        first = None
+        numbers = []
+        for i in range(wanted):
+            component = components[i % len(components)]
+            sex = "P" if component == "perempuan" else "LP"[i % 2]
+            name = f"{DP3_FIRST[i % len(DP3_FIRST)]} {DP3_FAMILY[(i + n) % len(DP3_FAMILY)]}"
+            _seq, number = dp3.register(c.ws, dp3.CadreRequest(
+                kode, day, name, sex, component, day, "formulir persetujuan bertanda tangan", who,
+                birth_year=year - 18 - (i * 3) % 40, recruited_by=first if first and i % 4 == 3 else None))
+            first = first or number
+            numbers.append(number)
+        dp3.train(c.ws, dp3.TrainingRequest(kode, day, "Bimtek kader DP3", tuple(numbers[: wanted * 4 // 5]), who))
+        for kind, topic, segments in (("sosialisasi", "Tolak politik uang", {"perempuan": {"P": 14 + n},
+                                                                             "umum": {"L": 9, "P": 6}}),
+                                      ("simulasi", "Tata cara memilih", {"disabilitas": {"L": 3, "P": 2},
+                                                                         "pemula": {"L": 8 + n, "P": 10}})):
+            dp3.record_activity(c.ws, dp3.ActivityRequest(kode, day, kind, topic, segments, who))
+            people += rules.total(segments)
+        cadres += wanted
+    withdrawn = f"{villages[0]}/K002"
+    dp3.withdraw(c.ws, withdrawn, day, "surat pencabutan dari kader", who)
+    print(f"DP3: {len(villages)} lokus tahun {year}, {cadres} kader (target {rules.TARGET_CADRES} per lokus), "
+          f"{2 * len(villages)} kegiatan dengan {people} peserta; persetujuan 1 kader dicabut")
+    return {"tahun": year, "lokus": len(villages), "kader": cadres, "target": rules.TARGET_CADRES * len(villages),
+            "pelatihan": len(villages), "kegiatan": 2 * len(villages), "peserta": people, "persetujuan_dicabut": 1}
 
 
 def _villages(c: Cycle) -> list[str]:

@@ -35,9 +35,14 @@ DOCUMENT_KINDS = {
     "ba_surat_suara": ("Berita acara serah terima dan penggunaan surat suara", "BA-SS"),
     "tanda_terima_logistik": ("Tanda terima logistik pemungutan suara", "TT-LOG"),
     "laporan_rakor": ("Laporan rapat koordinasi", "LAP-RAKOR"),
+    "laporan_pendidikan": ("Laporan kegiatan pendidikan pemilih", "LAP-DIKLIH"),
     "salinan_dpt_kpps": ("Salinan DPT untuk KPPS", "SAL-DPT"),
     "undangan": ("Surat undangan memberikan suara", "UND"),
     "daftar_tps": ("Daftar tempat pemungutan suara", "DAF-TPS"),
+    "perjanjian_pinjam_pakai": ("Perjanjian pinjam pakai perlengkapan pemilihan", "PP"),
+    "ba_serah_terima_pinjam_pakai": ("Berita acara serah terima barang pinjam pakai", "BA-STPP"),
+    "ba_pengembalian_pinjam_pakai": ("Berita acara pengembalian barang pinjam pakai", "BA-KPP"),
+    "laporan_dp3": ("Laporan tahunan program Desa Peduli Pemilu dan Pemilihan", "LAP-DP3"),
 }
 DEFAULT_PATTERN = "{nomor}/{kode}/{instansi}/{bulan}/{tahun}"
 PLACEHOLDERS = ("nomor", "kode", "instansi", "bulan", "tahun")

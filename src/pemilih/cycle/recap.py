@@ -150,8 +150,13 @@ def write_pdf(result, path: Path, kecamatan: str | None = None, printed_on: date
         else:
             from pemilih.store.documents import issued
             number = issued(ws, REPORT_AGENCY, REPORT_KIND, about) or ""
+    # The cooperation's sections speak for the regency: not in a kecamatan's report.
+    cooperation = None
+    if ws is not None and kecamatan is None:
+        from pemilih.cycle.cooperation import rakor_sections
+        cooperation = rakor_sections(ws, result.end_day)
     write_rakor_pdf(result, path, title=REPORT_TITLE, printed_on=day, kecamatan=kecamatan, number=number,
-                    issuer=issuer, place=place)
+                    issuer=issuer, place=place, cooperation=cooperation)
     return Path(path)
 
 

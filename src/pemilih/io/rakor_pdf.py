@@ -33,19 +33,21 @@ MALE, FEMALE = (0.54, 0.11, 0.11), (0.82, 0.54, 0.54)
 
 
 def write_rakor_pdf(result, path, *, title: str, printed_on: date, kecamatan: str | None = None,
-                    number: str = "", issuer: dict | None = None, place: str = "") -> Path:
+                    number: str = "", issuer: dict | None = None, place: str = "",
+                    cooperation: list | None = None) -> Path:
     """Write the report of `result` (store/recap.py's Recap) to path; per kecamatan, or per
     village when `kecamatan` names the one the recap was narrowed to. `number`: the report's
     number (cycle/documents.issue); `issuer`: KPU as it signs (agency: its full name, name,
-    position, nip); `place`: where it is signed. Returns the path."""
+    position, nip); `place`: where it is signed; `cooperation`: the sections of
+    cycle/cooperation.rakor_sections, printed after the tables. Returns the path."""
     issuer = issuer or {}
     note = f"Nomor {number}" if number else ""
     return write_document(path, title, lambda flow: _lay_out(flow, result, title, printed_on, kecamatan, number,
-                                                             issuer, place),
+                                                             issuer, place, cooperation or []),
                           pagesize=LANDSCAPE, note=note)
 
 
-def _lay_out(flow: Flow, result, title, printed_on, kecamatan, number, issuer, place) -> None:
+def _lay_out(flow: Flow, result, title, printed_on, kecamatan, number, issuer, place, cooperation) -> None:
     if issuer.get("agency"):
         letterhead(flow, issuer["agency"])
     scope = f"Kecamatan {kecamatan}" if kecamatan else "Rekapitulasi per kecamatan"
@@ -58,6 +60,7 @@ def _lay_out(flow: Flow, result, title, printed_on, kecamatan, number, issuer, p
     flow.gap()
     _code_notes(flow, result)
     _deletions(flow, result)
+    _cooperation(flow, cooperation)
     if issuer:
         flow.need(ROW_H * 11)
         flow.gap(ROW_H)
@@ -178,6 +181,20 @@ def _deletions(flow: Flow, result) -> None:
     for entry in deleted:
         for line in wrap(scrub(entry), flow.width, FONT, 8):
             flow.line(line, size=8)
+
+
+def _cooperation(flow: Flow, sections: list) -> None:
+    """The cooperation after the hand-back: each section's lines, `label: value`."""
+    if not sections:
+        return
+    flow.gap()
+    flow.line("Kerja sama KPU dan Pemerintah Daerah setelah serah kembali daftar:", font=BOLD, size=9)
+    for title, lines in sections:
+        flow.need(ROW_H * (len(lines) + 2))
+        flow.line(scrub(title), font=BOLD, size=8)
+        for label, value in lines:
+            for line in wrap(f"{scrub(label)}: {scrub(value)}", flow.width, FONT, 8):
+                flow.line(line, size=8)
 
 
 def _chart(flow: Flow, result, kecamatan: str | None) -> None:

@@ -484,6 +484,183 @@ class BallotsRecorded(Payload):
     registered: int = 0
 
 
+# --- equipment loans (pinjam pakai) between KPU and the regency: store/equipment_loans.py ---------
+
+@dataclass(frozen=True)
+class EquipmentInventoryRecorded(Payload):
+    """KPU's register of one item (domain/equipment_loans.ITEMS) in one condition at one
+    store (gudang): the quantity it holds, items out on loan included; the latest record of
+    an (item, store, condition) holds. Counts only: no personal data."""
+
+    item: str
+    store: str
+    condition: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class LoanRequested(Payload):
+    """DPML's request of equipment for an election: `rows` of kode_desa, item, need (what the
+    village's TPS need by the logistics per TPS), held (what the village reports it holds)
+    and requested (need less held, not below 0). The latest request of an election holds."""
+
+    election: str
+    rows: list[dict] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class LoanAgreed(Payload):
+    """The loan agreement (perjanjian pinjam pakai) of an election: its number, day, the day
+    the items are due back, the parties (dicts of agency, name, position, nip as printed) and
+    `rows` of kode_desa, item, quantity. The latest of an election holds until a hand-over."""
+
+    election: str
+    number: str
+    day: date = _day()
+    due: date = _day()
+    parties: list[dict] = field(default_factory=list)
+    rows: list[dict] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class LoanHandedOver(Payload):
+    """Items handed over under an agreement (berita acara serah terima): `rows` of kode_desa,
+    item, quantity, condition; its minutes' number and the signatories (`parties`)."""
+
+    election: str
+    agreement: str
+    number: str
+    day: date = _day()
+    place: str = ""
+    parties: list[dict] = field(default_factory=list)
+    rows: list[dict] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class LoanReturned(Payload):
+    """A village's items given back (berita acara pengembalian): `rows` of item, good,
+    light, heavy (damage) and lost; its minutes' number and the signatories."""
+
+    election: str
+    kode_desa: str
+    number: str
+    day: date = _day()
+    parties: list[dict] = field(default_factory=list)
+    rows: list[dict] = field(default_factory=list)
+
+
+EQUIPMENT_INVENTORY_RECORDED = "equipment-inventory-recorded"  # KPU's register of an item at a store
+LOAN_REQUESTED = "loan-requested"  # DPML's request of equipment for an election
+LOAN_AGREED = "loan-agreed"  # the loan agreement (perjanjian pinjam pakai)
+LOAN_HANDED_OVER = "loan-handed-over"  # items handed over to the villages
+LOAN_RETURNED = "loan-returned"  # a village's items back: good, damaged, lost
+
+
+@dataclass(frozen=True)
+class EducationRecorded(Payload):
+    """A voter-education activity held (store/voter_education.py): its day, village, kind,
+    topic, the segments it was for, the participants counted by sex and segment (`attendance`:
+    men, women, by_segment {segment: [L, P]}), the materials and the photos (`photos`: dicts
+    with name, size, sha256; the bytes are kept in the workspace's folder). `corrects`: the
+    seq of the record it corrects (0: a new activity); `withdrawn`: the record was a mistake.
+    Counts only: no participant's name or NIK."""
+
+    day: date = _day()
+    kode_desa: str
+    kind: str
+    topic: str
+    segments: list[str]
+    attendance: dict
+    materials: str = ""
+    photos: list[dict] = field(default_factory=list)
+    corrects: int = 0
+    withdrawn: bool = False
+
+
+# --- DP3 (Desa Peduli Pemilu dan Pemilihan, store/dp3.py; domain/dp3.py says what the codes mean) ---
+
+@dataclass(frozen=True)
+class Dp3LokusDesignated(Payload):
+    """A focus village (lokus) of the DP3 programme for a year: why it was chosen and the
+    agreement with its village head (`signatories`: dicts of name, position, agency).
+    No personal data of voters."""
+
+    year: int
+    kode_desa: str
+    desa: str
+    kecamatan: str
+    reasons: list[str] = field(default_factory=list)
+    agreement_number: str = ""
+    agreement_on: date | None = _day(default=None)
+    signatories: list[dict] = field(default_factory=list)
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Dp3CadreRegistered(Payload):
+    """A cadre of a lokus, with the minimal data the programme needs and the consent it was
+    given under (`consent_on`, `consent_how`); `recruited_by`: the cadre who recruited them.
+    Personal data: a withdrawal of consent (Dp3ConsentWithdrawn) hides it everywhere."""
+
+    cadre: str  # <kode_desa>/K<nnn>, given by store/dp3.py
+    kode_desa: str
+    registered_on: date = _day()
+    name: str = ""
+    sex: str = ""
+    component: str = ""
+    birth_year: int | None = None
+    phone: str | None = None
+    consent_on: date | None = _day(default=None)
+    consent_how: str = ""
+    recruited_by: str | None = None
+
+
+@dataclass(frozen=True)
+class Dp3CadreCorrected(Payload):
+    """A cadre's data corrected: `values` holds only the fields set (name, sex, component,
+    birth_year, phone); the registration stays in the log."""
+
+    cadre: str
+    values: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Dp3ConsentWithdrawn(Payload):
+    """A cadre withdrew consent: from then on no page or document shows their personal data
+    (they are counted by sex and component only)."""
+
+    cadre: str
+    withdrawn_on: date = _day()
+    how: str = ""
+
+
+@dataclass(frozen=True)
+class Dp3TrainingRecorded(Payload):
+    """A training (Bimtek) of a lokus's cadres: `cadres` attended."""
+
+    kode_desa: str
+    year: int
+    held_on: date = _day()
+    title: str = ""
+    mode: str = "luring"
+    cadres: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Dp3ActivityRecorded(Payload):
+    """An activity of a lokus in a stage of the programme: `participants` holds counts only,
+    segment -> {"L": n, "P": n}."""
+
+    kode_desa: str
+    year: int
+    stage: str
+    held_on: date = _day()
+    kind: str = ""
+    topic: str = ""
+    mode: str = "luring"
+    participants: dict = field(default_factory=dict)
+
+
 LIST_IMPORTED = "list-imported"  # the voter list is initialised/replaced from a batch
 REGISTRY_IMPORTED = "registry-imported"  # a civil-registry extract was received
 FINDINGS_LOADED = "findings-loaded"  # verification findings offered for review
@@ -505,6 +682,13 @@ DOCUMENT_ISSUED = "document-issued"  # a numbered document (decision, minutes, r
 TPS_PLACE_SET = "tps-place-set"  # the place, address and coordinates of an election's TPS
 RETENTION_APPLIED = "retention-applied"  # personal data deleted past an agreement's retention
 BALLOTS_RECORDED = "ballots-recorded"  # a TPS's ballots received, used, spoiled, unused; voters who came
+EDUCATION_RECORDED = "education-recorded"  # a voter-education activity held (or its correction)
+DP3_LOKUS_DESIGNATED = "dp3-lokus-designated"  # a DP3 focus village for a year, with its agreement
+DP3_CADRE_REGISTERED = "dp3-cadre-registered"  # a DP3 cadre with consent recorded
+DP3_CADRE_CORRECTED = "dp3-cadre-corrected"
+DP3_CONSENT_WITHDRAWN = "dp3-consent-withdrawn"  # a cadre's personal data hidden from then on
+DP3_TRAINING_RECORDED = "dp3-training-recorded"
+DP3_ACTIVITY_RECORDED = "dp3-activity-recorded"
 
 
 @dataclass(frozen=True)
@@ -538,6 +722,18 @@ KINDS: dict[str, EventKind] = {k.name: k for k in [
     EventKind(DOCUMENT_ISSUED, 1, DocumentIssued),
     EventKind(TPS_PLACE_SET, 1, TpsPlaceSet),
     EventKind(BALLOTS_RECORDED, 1, BallotsRecorded),
+    EventKind(EQUIPMENT_INVENTORY_RECORDED, 1, EquipmentInventoryRecorded),
+    EventKind(LOAN_REQUESTED, 1, LoanRequested),
+    EventKind(LOAN_AGREED, 1, LoanAgreed),
+    EventKind(LOAN_HANDED_OVER, 1, LoanHandedOver),
+    EventKind(LOAN_RETURNED, 1, LoanReturned),
+    EventKind(EDUCATION_RECORDED, 1, EducationRecorded),
+    EventKind(DP3_LOKUS_DESIGNATED, 1, Dp3LokusDesignated),
+    EventKind(DP3_CADRE_REGISTERED, 1, Dp3CadreRegistered),
+    EventKind(DP3_CADRE_CORRECTED, 1, Dp3CadreCorrected),
+    EventKind(DP3_CONSENT_WITHDRAWN, 1, Dp3ConsentWithdrawn),
+    EventKind(DP3_TRAINING_RECORDED, 1, Dp3TrainingRecorded),
+    EventKind(DP3_ACTIVITY_RECORDED, 1, Dp3ActivityRecorded),
 ]}
 # What a person reads for each kind (Bahasa Indonesia): every page and print that lists events
 # names them by label(kind), never by the kind's English name (a test checks every kind has one).
@@ -563,6 +759,18 @@ LABELS: dict[str, str] = {
     DOCUMENT_ISSUED: "dokumen bernomor diterbitkan",
     TPS_PLACE_SET: "tempat TPS dicatat",
     BALLOTS_RECORDED: "penggunaan surat suara TPS dicatat",
+    EQUIPMENT_INVENTORY_RECORDED: "inventaris perlengkapan KPU dicatat",
+    LOAN_REQUESTED: "permintaan pinjam pakai perlengkapan dicatat",
+    LOAN_AGREED: "perjanjian pinjam pakai perlengkapan dicatat",
+    LOAN_HANDED_OVER: "serah terima perlengkapan pinjam pakai dicatat",
+    LOAN_RETURNED: "pengembalian perlengkapan pinjam pakai dicatat",
+    EDUCATION_RECORDED: "kegiatan pendidikan pemilih dicatat",
+    DP3_LOKUS_DESIGNATED: "lokus DP3 ditetapkan",
+    DP3_CADRE_REGISTERED: "kader DP3 didaftarkan",
+    DP3_CADRE_CORRECTED: "data kader DP3 diperbaiki",
+    DP3_CONSENT_WITHDRAWN: "persetujuan kader DP3 dicabut",
+    DP3_TRAINING_RECORDED: "pelatihan kader DP3 dicatat",
+    DP3_ACTIVITY_RECORDED: "kegiatan DP3 dicatat",
 }
 
 

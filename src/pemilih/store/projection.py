@@ -245,4 +245,17 @@ APPLIERS: dict[str, Callable[[Event], None]] = {
     events.DOCUMENT_ISSUED: _unchanged,
     events.TPS_PLACE_SET: _unchanged,
     events.BALLOTS_RECORDED: _unchanged,
+    events.EQUIPMENT_INVENTORY_RECORDED: _unchanged,
+    events.LOAN_REQUESTED: _unchanged,
+    events.LOAN_AGREED: _unchanged,
+    events.LOAN_HANDED_OVER: _unchanged,
+    events.LOAN_RETURNED: _unchanged,
+    events.EDUCATION_RECORDED: _unchanged,
+    # DP3 (store/dp3.py): the programme's own records, no change to the list
+    events.DP3_LOKUS_DESIGNATED: _unchanged,
+    events.DP3_CADRE_REGISTERED: _unchanged,
+    events.DP3_CADRE_CORRECTED: _unchanged,
+    events.DP3_CONSENT_WITHDRAWN: _unchanged,
+    events.DP3_TRAINING_RECORDED: _unchanged,
+    events.DP3_ACTIVITY_RECORDED: _unchanged,
 }

@@ -226,6 +226,14 @@ def use_database(database: dict) -> None:
 
     current = connections.settings.get(DEFAULT_DB_ALIAS, {})
     if all(current.get(key) == value for key, value in database.items()):
+        # The settings already point there; but a connection is kept per thread and async
+        # context, and one made in this context before an earlier switch still holds the old
+        # database's settings (a test body after another module's): that one is dropped.
+        if hasattr(connections._connections, DEFAULT_DB_ALIAS):
+            held = connections[DEFAULT_DB_ALIAS].settings_dict
+            if any(held.get(key) != value for key, value in database.items()):
+                connections[DEFAULT_DB_ALIAS].close()
+                del connections[DEFAULT_DB_ALIAS]
         return
     if hasattr(connections._connections, DEFAULT_DB_ALIAS):
         connections[DEFAULT_DB_ALIAS].close()

@@ -139,6 +139,14 @@ def period_recap(start_day: date, end_day: date, regime: str) -> Recap:
                    lambda: step.period(ws, start_day, end_day, regime, found=found))
 
 
+def cooperation(end_day: date) -> list:
+    """The cooperation's sections as of the period's end (cycle/cooperation.py), cached like
+    the recap: the voter-education targets count the whole list."""
+    from pemilih.cycle.cooperation import rakor_sections
+    ws = workspace.current()
+    return _cached(("cooperation", end_day), lambda: rakor_sections(ws, end_day))
+
+
 def list_recap(list_id: int, regime: str) -> Recap:
     """A stored election list counted as a moment: its voters at start and end, nothing
     happened in between (new, TMS and corrections are zero)."""

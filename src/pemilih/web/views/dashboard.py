@@ -89,6 +89,7 @@ def dashboard(request, kecamatan: str | None = None):
             tms_titles=[{"code": c, "label": code_label(c, shown.regime)} for c in shown.tms_codes],
             export_query=asked.query(kecamatan=rakor.kecamatan_codes(result).get(name, name) if name else ""),
             voters_chart=_voters_chart(rows, by), tms_chart=_tms_chart(rows, shown, by),
+            cooperation=[] if name else rakor.cooperation(shown.end_day),
             queue_url=queue_context(request)["queue_url"])
     status = 404 if asked.kecamatan and name is None and result is not None else 200
     return render(request, "web/dashboard/index.html", context, status=status)
