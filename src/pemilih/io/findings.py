@@ -61,10 +61,15 @@ def _printed(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.rename({c: FINDINGS_XLSX_HEADERS[c] for c in frame.columns if c in FINDINGS_XLSX_HEADERS})
 
 
+def paths_in(out_dir: str) -> dict[str, str]:
+    """{"csv": findings.csv, "xlsx": findings.xlsx} in out_dir (created if missing)."""
+    os.makedirs(out_dir, exist_ok=True)
+    return {"csv": os.path.join(out_dir, FINDINGS_FILE_CSV), "xlsx": os.path.join(out_dir, FINDINGS_FILE_XLSX)}
+
+
 def write_all(findings: pl.DataFrame, out_dir: str) -> dict[str, str]:
     """findings.csv and findings.xlsx in out_dir (created if missing); returns their paths."""
-    os.makedirs(out_dir, exist_ok=True)
-    paths = {"csv": os.path.join(out_dir, FINDINGS_FILE_CSV), "xlsx": os.path.join(out_dir, FINDINGS_FILE_XLSX)}
+    paths = paths_in(out_dir)
     write_csv(findings, paths["csv"])
     write_xlsx(findings, paths["xlsx"])
     return paths
