@@ -110,6 +110,7 @@ def run(ws, request: VerifyRequest, progress: Progress = SILENT) -> VerifyOutcom
         raise StepError("Tidak ada baris yang dapat diverifikasi (daftar atau data Disdukcapil kosong).")
     read_s = time.perf_counter() - started
     from pemilih.engine.findings import verify
+    from pemilih.io.findings import write_all
     progress.stage("Mencocokkan daftar dengan data Disdukcapil")
     result = verify(records, registry, request.on, request.regime, request.dps_set_on, problems, model, key=key,
                     estimate=request.estimate)
@@ -122,9 +123,11 @@ def run(ws, request: VerifyRequest, progress: Progress = SILENT) -> VerifyOutcom
     t = time.perf_counter()
     by_nik = int((result.links["method"] == "nik").sum())
     try:
-        paths = _write(result.findings, request.out_dir, lambda csv: _minutes(
+        minutes = {}  # laid out while findings.xlsx is written
+        paths = write_all(result.findings, request.out_dir, meanwhile=lambda csv: minutes.update(path=_minutes(
             ws, request, result.findings, coded, csv, n_list, n_registry, by_nik, result.links.height - by_nik,
-            regency))
+            regency)))
+        paths["ba_verifikasi"] = str(minutes["path"])
     except OSError as exc:
         raise StepError(f"Gagal menulis hasil ke {request.out_dir}: {exc}") from None
     seconds = {"baca berkas": read_s, **result.seconds, "tulis": time.perf_counter() - t}
@@ -135,24 +138,6 @@ def run(ws, request: VerifyRequest, progress: Progress = SILENT) -> VerifyOutcom
         from pemilih.cycle import review
         outcome.loaded = review.load(ws, review.LoadRequest(paths["csv"], request.load), progress)
     return outcome
-
-
-def _write(findings, out_dir: str, minutes) -> dict[str, str]:
-    """findings.csv, then findings.xlsx on another thread while `minutes(csv path)` writes the
-    minutes here: the workbook's rendering and compression let go of Python's lock, the PDF's
-    layout holds it, so the two take little more than the longer of them."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from pemilih.io import findings as written
-    paths = written.paths_in(out_dir)
-    written.write_csv(findings, paths["csv"])
-    with ThreadPoolExecutor(1, thread_name_prefix="tulis-xlsx") as pool:
-        workbook = pool.submit(written.write_xlsx, findings, paths["xlsx"])
-        try:
-            paths["ba_verifikasi"] = str(minutes(paths["csv"]))
-        finally:
-            workbook.result()  # its error, if any, is the run's too; never left half-written
-    return paths
 
 
 def _minutes(ws, request: VerifyRequest, findings, coded, csv_path: str, n_list: int, n_registry: int, by_nik: int,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+from concurrent.futures import ThreadPoolExecutor
 
 import polars as pl
 
@@ -61,17 +62,24 @@ def _printed(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.rename({c: FINDINGS_XLSX_HEADERS[c] for c in frame.columns if c in FINDINGS_XLSX_HEADERS})
 
 
-def paths_in(out_dir: str) -> dict[str, str]:
-    """{"csv": findings.csv, "xlsx": findings.xlsx} in out_dir (created if missing)."""
+def write_all(findings: pl.DataFrame, out_dir: str, meanwhile=None) -> dict[str, str]:
+    """findings.csv and findings.xlsx in out_dir (created if missing); returns their paths.
+    `meanwhile(csv path)`, when given, runs here once the CSV is written, while the workbook is
+    written on another thread: its rendering and compression let go of Python's lock, so work
+    that holds it (the verification minutes' layout) takes little more than the longer of the
+    two. An error of either is raised; the workbook is never left half-written."""
     os.makedirs(out_dir, exist_ok=True)
-    return {"csv": os.path.join(out_dir, FINDINGS_FILE_CSV), "xlsx": os.path.join(out_dir, FINDINGS_FILE_XLSX)}
-
-
-def write_all(findings: pl.DataFrame, out_dir: str) -> dict[str, str]:
-    """findings.csv and findings.xlsx in out_dir (created if missing); returns their paths."""
-    paths = paths_in(out_dir)
+    paths = {"csv": os.path.join(out_dir, FINDINGS_FILE_CSV), "xlsx": os.path.join(out_dir, FINDINGS_FILE_XLSX)}
     write_csv(findings, paths["csv"])
-    write_xlsx(findings, paths["xlsx"])
+    if meanwhile is None:
+        write_xlsx(findings, paths["xlsx"])
+        return paths
+    with ThreadPoolExecutor(1, thread_name_prefix="tulis-xlsx") as pool:
+        workbook = pool.submit(write_xlsx, findings, paths["xlsx"])
+        try:
+            meanwhile(paths["csv"])
+        finally:
+            workbook.result()
     return paths
 
 
