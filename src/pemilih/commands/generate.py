@@ -20,6 +20,11 @@ def register(sub):
                    help="ukuran relatif; 1.0 = sekitar 260.000 penduduk (bawaan: 1.0)")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="N",
                    help=f"benih acak; benih yang sama memberi berkas yang sama (bawaan: {DEFAULT_SEED})")
+    p.add_argument("--province", metavar="KODE",
+                   help="buat semua kabupaten/kota satu provinsi (mis. 73 = Sulawesi Selatan, 24 "
+                        "kabupaten/kota): satu DPT per kabupaten/kota dan satu ekstrak provinsi, "
+                        "dengan pemilih yang pindah antarkabupaten, ganda antarkabupaten dan NIK "
+                        "dengan salah ketik kode wilayah")
     p.set_defaults(func=run)
     return p
 
@@ -28,9 +33,17 @@ def run(args) -> int:
     if not 0 < args.scale <= 20:
         print("Skala harus lebih dari 0 dan paling besar 20.", file=sys.stderr)
         return 2
+    province = getattr(args, "province", None)
+    if province is not None:
+        from pemilih.domain.regions import load_regions
+        found = load_regions().get(province)
+        if found is None or found.kind != "provinsi":
+            print(f"Kode provinsi {province} tidak dikenal (contoh: 73 untuk Sulawesi Selatan).", file=sys.stderr)
+            return 2
+        province = found.code
     from pemilih.generate import generate
     try:
-        summary = generate(args.out, scale=args.scale, seed=args.seed, progress=True)
+        summary = generate(args.out, scale=args.scale, seed=args.seed, progress=True, province=province)
     except OSError as exc:
         why = {errno.ENOENT: "folder induknya tidak ada", errno.EACCES: "tidak ada izin menulis",
                errno.EROFS: "sistem berkas hanya-baca", errno.ENOSPC: "ruang disk habis"}

@@ -14,7 +14,6 @@ from datetime import date
 from pemilih.domain.nik import nik_problems
 from pemilih.domain.regions import load_regions
 
-from .config import REGENCY
 from .listing import ListRow, fmt_date
 
 CHECK_COLUMNS = ["csv_ref", "xlsx_ref", "column", "code"]
@@ -55,9 +54,10 @@ def row_problems(row: ListRow, regions, villages: dict) -> list[tuple[str, str, 
     for p in nik_problems(row.nkk, regions.district_exists, label="NKK"):
         out.append(("NKK", p.code, True))
     if not row.kode_csv:
-        key = (row.desa_csv, row.village.district_name)
+        key = (row.desa_csv, row.village.district_code)
         if key not in villages:
-            villages[key] = regions.find_village(row.desa_csv, REGENCY, row.village.district_name)[0]
+            found = regions.find_village(row.desa_csv, row.village.code[:5], row.village.district_name)
+            villages[key] = found[0]
         match = villages[key]
         if match is None:
             out.append(("KELURAHAN/DESA", "DESA-UNKNOWN", False))

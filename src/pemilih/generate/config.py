@@ -34,6 +34,7 @@ TPS_TARGET = 270
 # Life between the list and the extract (probabilities over the whole period).
 HOUSEHOLD_MOVE_OUT = 0.010
 HOUSEHOLD_MOVE_WITHIN = 0.008
+HOUSEHOLD_MOVE_REGENCY = 0.006       # a province only: to another regency of it
 YOUNG_MOVE_OUT = 0.030               # single adults 18-35 leaving for work or study
 MARRIAGE_WOMEN = 0.20                # never-married women 19-34
 NEW_TNI_POLRI = 0.020                # men 18-24
@@ -58,4 +59,6 @@ PLANT = {
     "desa_unknown": 0.0002, "desa_variant": 0.0060, "kode_desa_empty": 0.0040,
     "name_empty": 0.0001, "name_formula": 0.0001, "name_digits": 0.0001, "name_numbered": 0.0001,
     "nik_serial": 0.0002, "desa_mismatch": 0.0002,
+    # A province only: across its regencies.
+    "dup_regency": 0.0012, "dup_regency_nik": 0.0006, "nik_region": 0.0020,
 }

@@ -21,6 +21,7 @@ from .mangle import (
     name_formula,
     name_numbered,
     nik_non_digit,
+    nik_region_typo,
     nik_serial_zero,
     nik_swap,
     nik_typo,
@@ -53,7 +54,8 @@ class Planter:
         self.float_texts: set[str] = set()
         self.float_values: set[float] = set()
         regions = load_regions()
-        self.villages = regions.villages_of(C.REGENCY)
+        self.villages = [v for regency in plan.world.ref.regencies for v in regions.villages_of(regency)]
+        self.province_prefixes = frozenset(v.district_code.replace(".", "") for v in plan.world.ref.villages)
         self.village_keys = {village_key(v.name) for v in self.villages}
 
     def plant(self, kind: str, apply) -> int:
@@ -79,6 +81,9 @@ class Planter:
         self.plant("dob_digit", lambda r: _set_date(r, dob_digit_off(r.dob, rng)))
         self.plant("nik_typo", lambda r: _assign(r, "nik", nik_typo(r.nik, rng, self.used)))
         self.plant("nik_swap", lambda r: _assign(r, "nik", nik_swap(r.nik, rng, self.used)))
+        if self.plan.world.province:
+            self.plant("nik_region", lambda r: _assign(
+                r, "nik", nik_region_typo(r.nik, self.province_prefixes, rng, self.used)))
         self.plant("nik_empty", lambda r: _assign(r, "nik", ""))
         self.plant("sex_wrong", lambda r: _assign(r, "jk", "P" if r.jk == "L" else "L"))
         self.plant("birthplace_typo", lambda r: _assign(r, "tempat", typo(r.tempat, rng, key=place_key)))

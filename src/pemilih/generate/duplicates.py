@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from .extras import ListPlan, unchanged_resident
 from .listing import ListRow
-from .mangle import nik_typo
+from .mangle import nik_typo, retyped_region
 from .names import cosmetic_variant, typo
 
 DUP_KINDS = ("dup_exact", "dup_cosmetic", "dup_village", "dup_nik_typo", "dup_nik_empty", "dup_name")
+PROVINCE_DUP_KINDS = ("dup_regency", "dup_regency_nik")  # a province only: across its regencies
 
 
 def clone(row: ListRow) -> ListRow:
@@ -28,7 +29,7 @@ def add_duplicates(plan: ListPlan) -> None:
     world, rng = plan.world, plan.rng
     pool = [r for r in plan.base_rows() if unchanged_resident(r.person)]
     rng.shuffle(pool)
-    for kind in DUP_KINDS:
+    for kind in DUP_KINDS + (PROVINCE_DUP_KINDS if world.province else ()):
         made = 0
         while made < plan.count(kind) and pool:
             orig = pool.pop()
@@ -44,16 +45,24 @@ def add_duplicates(plan: ListPlan) -> None:
 
 def _copy(plan: ListPlan, orig: ListRow, kind: str, rng, used: set[str]) -> ListRow | None:
     copy = clone(orig)
+    world = plan.world
+    if kind in ("dup_regency", "dup_regency_nik"):
+        # Listed again in another regency of the province; the second clerk may have typed
+        # the NIK's region digits as their own kecamatan's.
+        others = [code for code in world.regency_villages if code != orig.village.code[:5]]
+        village = rng.choice(world.regency_villages[rng.choice(others)])
+        if kind == "dup_regency_nik":
+            copy.nik = retyped_region(orig.nik, village.district_code, used)
+            if copy.nik is None:
+                return None
+        return _elsewhere(plan, copy, village, rng)
     if kind == "dup_village":
-        same = [v for v in plan.world.ref.villages
+        regency = world.regency_villages[orig.village.code[:5]]
+        same = [v for v in regency
                 if v.district_code == orig.village.district_code and v is not orig.village]
-        pool = same if same and rng.random() < 0.6 else plan.world.ref.villages
+        pool = same if same and rng.random() < 0.6 else regency
         village = rng.choice([v for v in pool if v is not orig.village])
-        rw, alamat, n_rt = rng.choice(village.dusun)
-        copy.village, copy.kode_csv, copy.desa_csv = village, village.code, village.name.upper()
-        copy.alamat, copy.rw, copy.rt = alamat, rw, f"{rng.randint(1, n_rt):03d}"
-        plan.place(village, copy)
-        return copy
+        return _elsewhere(plan, copy, village, rng)
     if kind == "dup_cosmetic":
         variant = cosmetic_variant(orig.nama, rng)
         if variant is None:
@@ -69,4 +78,13 @@ def _copy(plan: ListPlan, orig: ListRow, kind: str, rng, used: set[str]) -> List
         copy.nama = typo(orig.nama, rng)
     tie = kind in ("dup_exact", "dup_cosmetic")
     plan.place(orig.village, copy, after=orig if tie else None)
+    return copy
+
+
+def _elsewhere(plan: ListPlan, copy: ListRow, village, rng) -> ListRow:
+    """The copy placed in another village, at an address of one of its dusun."""
+    rw, alamat, n_rt = rng.choice(village.dusun)
+    copy.village, copy.kode_csv, copy.desa_csv = village, village.code, village.name.upper()
+    copy.alamat, copy.rw, copy.rt = alamat, rw, f"{rng.randint(1, n_rt):03d}"
+    plan.place(village, copy)
     return copy

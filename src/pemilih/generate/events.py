@@ -47,14 +47,24 @@ def household_moves(world: World, rng) -> None:
                 p.moved_out, p.dest = day, dest
                 p.events.append("MOVED-OUT")
         elif r < C.HOUSEHOLD_MOVE_OUT + C.HOUSEHOLD_MOVE_WITHIN:
-            same_district = [v for v in world.ref.villages
+            regency = world.regency_villages[hh.village.code[:5]]
+            same_district = [v for v in regency
                              if v.district_code == hh.village.district_code and v is not hh.village]
-            pool = same_district if same_district and rng.random() < 0.5 else world.ref.villages
-            village = rng.choice([v for v in pool if v is not hh.village])
-            day = random_date(rng, C.DPT_SET + timedelta(days=30), C.LAST_INTERNAL_MOVE)
-            _move_household(world, members, village, day, rng)
-            for p in members:
-                p.events.append("MOVED-WITHIN")
+            pool = same_district if same_district and rng.random() < 0.5 else regency
+            _move_within(world, members, rng.choice([v for v in pool if v is not hh.village]), rng,
+                         "MOVED-WITHIN")
+        elif world.province and r < C.HOUSEHOLD_MOVE_OUT + C.HOUSEHOLD_MOVE_WITHIN + C.HOUSEHOLD_MOVE_REGENCY:
+            # To another regency of the province: the provincial registry follows them there.
+            others = [code for code in world.regency_villages if code != hh.village.code[:5]]
+            _move_within(world, members, rng.choice(world.regency_villages[rng.choice(others)]), rng,
+                         "MOVED-REGENCY")
+
+
+def _move_within(world: World, members: list[Person], village, rng, event: str) -> None:
+    day = random_date(rng, C.DPT_SET + timedelta(days=30), C.LAST_INTERNAL_MOVE)
+    _move_household(world, members, village, day, rng)
+    for p in members:
+        p.events.append(event)
 
 
 def young_leave(world: World, rng) -> None:

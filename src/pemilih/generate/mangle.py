@@ -21,6 +21,28 @@ def nik_typo(nik: str, rng, used: set[str]) -> str | None:
     return None
 
 
+def nik_region_typo(nik: str, prefixes: frozenset[str], rng, used: set[str]) -> str | None:
+    """One of the six region digits changed so that they name a kecamatan of another regency
+    (`732601...` -> `731601...`): still a well-formed NIK, only the person's registry says otherwise."""
+    spots = [nik[:i] + d + nik[i + 1:] for i in range(6) for d in "0123456789" if d != nik[i]]
+    spots = [n for n in spots if n[:6] in prefixes and n[:4] != nik[:4] and n not in used]
+    if not spots:
+        return None
+    new = rng.choice(spots)
+    used.add(new)
+    return new
+
+
+def retyped_region(nik: str, district_code: str, used: set[str]) -> str | None:
+    """The NIK with its region digits typed as another kecamatan's (a clerk writing their own
+    kecamatan's code): None when that NIK exists already."""
+    new = district_code.replace(".", "") + nik[6:]
+    if new == nik or new in used:
+        return None
+    used.add(new)
+    return new
+
+
 def nik_swap(nik: str, rng, used: set[str]) -> str | None:
     """Two adjacent digits swapped."""
     spots = [i for i in range(15) if nik[i] != nik[i + 1]]

@@ -23,24 +23,44 @@ RULES = [
 ]
 
 
-def build_meta(world, rows, registry, findings, problems, plan, extra: dict) -> dict:
+PROVINCE_RULES = [
+    "Province: one KPU list CSV per regency and one provincial registry extract; a move to another "
+    "regency of the province is a move inside (U on KODE DESA, NKK, ALAMAT, RT, RW), not TMS-4.",
+    "Province: a duplicate across regencies (DUP-REGENCY, DUP-REGENCY-NIK: the copy's NIK carries the "
+    "region digits of the copy's kecamatan) is TMS-2 on the copy; duplicate_of may name another regency's CSV.",
+    "Province: a NIK whose region digits were mistyped into another regency's kecamatan (NIK-REGION) is U "
+    "on NIK; check_defects are per regency CSV (NIK-DUPLICATE never across two CSVs).",
+]
+
+
+def _province(world, files: dict) -> dict:
+    from pemilih.domain.regions import load_regions
+    code = world.ref.regencies[0][:2]
+    return {"code": code, "name": load_regions().by_code[code].name.upper(),
+            "regencies": [{"code": r, "name": world.ref.regency_names[r], "kpu_csv": f}
+                          for r, f in zip(world.ref.regencies, files["kpu_csv"], strict=True)]}
+
+
+def build_meta(world, rows, registry, findings, problems, plan, extra: dict, files: dict | None = None) -> dict:
     kinds = Counter(k for r in rows for k in r.kinds)
     events = Counter(e for p in world.people for e in p.events)
     codes = Counter(f["code"] for f in findings)
     u_fields = Counter(f["field"] for f in findings if f["code"] == "U")
     villages = Counter(r.village.code for r in rows)
     late = sum(1 for p in world.people if "MOVED-IN-LATE" in p.events and p.resident_on_extract())
-    return {
+    area = {"province": _province(world, files)} if files else \
+        {"regency": {"code": C.REGENCY, "name": C.REGENCY_NAME, "province": C.PROVINCE_NAME}}
+    meta = {
         "schema_version": 1,
         "seed": world.seed,
         "scale": world.scale,
-        "regency": {"code": C.REGENCY, "name": C.REGENCY_NAME, "province": C.PROVINCE_NAME},
+        **area,
         "regime": C.REGIME,
         "dates": {"dpt_set": C.DPT_SET.isoformat(), "pemilu_voting_day": C.PEMILU_DAY.isoformat(),
                   "registry_extract": C.EXTRACT_DAY.isoformat(), "pilkalem_dps_set": C.DPS_SET.isoformat(),
                   "pilkalem_voting_day": C.PILKALEM_DAY.isoformat()},
-        "files": {"kpu_csv": "kpu/dpt_7326.csv", "kpu_workbooks": "kpu/form/",
-                  "registry_csv": "registry/disdukcapil_7326.csv",
+        "files": {**(files or {"kpu_csv": "kpu/dpt_7326.csv", "kpu_workbooks": "kpu/form/",
+                               "registry_csv": "registry/disdukcapil_7326.csv"}),
                   "truth": ["truth/meta.json", "truth/list_rows.csv", "truth/expected_findings.csv",
                             "truth/check_defects.csv"]},
         "counts": {
@@ -63,8 +83,9 @@ def build_meta(world, rows, registry, findings, problems, plan, extra: dict) -> 
         "findings": dict(sorted(codes.items())),
         "findings_u_by_field": dict(sorted(u_fields.items())),
         "check_defects": dict(sorted(Counter(p["code"] for p in problems).items())),
-        "rules": RULES,
+        "rules": RULES + (PROVINCE_RULES if files else []),
     }
+    return meta
 
 
 def write_meta(path: str, meta: dict) -> None:

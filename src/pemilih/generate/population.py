@@ -12,6 +12,8 @@ from .people import Person, age_on, birth_date, random_date
 from .refdata import Weighted
 from .world import POLRI, TNI, World
 
+TORAJA = ("73.18", "73.26")  # Tana Toraja and Toraja Utara: mostly Christian, some Aluk Todolo
+
 DUSUN_WORDS = ("BUNTU RANTE TANDUNG BORI LEMPO TONDOK KALUA' PANGLI BATU TIRO LIKU KARUA TALLUNG "
                "SALU BULU PAKU BANUA LANGI' ALANG TANETE PANGALA' BALLA LOMBOK BAMBA TONGKONAN "
                "PA'TANE KAPUNA SIMBUANG TALLO' LEBANI PADANG ANGIN BONGA MARANTE SANGPIAK").split()
@@ -40,9 +42,14 @@ def village_targets(world: World, rng) -> dict[str, int]:
         town = v.district_code in ("73.26.01", "73.26.11") and v.kind == "kelurahan"
         base = 2.6 if town else 1.4 if v.kind == "kelurahan" else 1.0
         weights[v.code] = base * math.exp(rng.gauss(0, 0.35))
-    total = C.RESIDENTS_AT_SCALE_1 * world.scale
-    norm = sum(weights.values())
-    return {code: max(12, round(total * w / norm)) for code, w in weights.items()}
+    # Each regency as many residents as its 2024 population says, Toraja Utara's being the measure.
+    pop = world.ref.population
+    targets = {}
+    for regency, villages in world.regency_villages.items():
+        total = C.RESIDENTS_AT_SCALE_1 * world.scale * (pop[regency] / pop[C.REGENCY])
+        norm = sum(weights[v.code] for v in villages)
+        targets.update({v.code: max(12, round(total * weights[v.code] / norm)) for v in villages})
+    return targets
 
 
 def lay_out_dusun(world: World, targets: dict[str, int], rng) -> None:
@@ -142,8 +149,10 @@ class HouseholdBuilder:
 
 
 def religion_of(village, rng) -> str:
-    town = village.kind == "kelurahan" and village.district_code in ("73.26.01", "73.26.11")
     r = rng.random()
+    if village.code[:5] not in TORAJA:
+        return "islam" if r < 0.9 else "kristen"  # the rest of Sulawesi Selatan: Bugis, Makassar, Mandar
+    town = village.kind == "kelurahan" and village.district_code in ("73.26.01", "73.26.11")
     return "islam" if r < (0.15 if town else 0.05) else "aluk" if r > 0.94 else "kristen"
 
 

@@ -53,6 +53,9 @@ class RefData:
     nearby: Weighted                    # the same, Sulawesi only (birthplaces of people registered here)
     place_of_regency: dict[str, str]    # regency code -> printed birthplace (upper case)
     districts_of: dict[str, list[str]]  # regency code -> district codes
+    regencies: tuple[str, ...] = (REGENCY,)  # the regencies generated (one, or a province's)
+    population: dict[str, float] = field(default_factory=dict)  # regency code -> people in 2024
+    regency_names: dict[str, str] = field(default_factory=dict)  # code -> TORAJA UTARA, KOTA MAKASSAR
 
 
 def _rows(name: str) -> list[dict]:
@@ -79,13 +82,26 @@ def _elsewhere_weight(row: dict) -> float:
     return pop * 0.01
 
 
-@lru_cache(maxsize=1)
-def load_refdata() -> RefData:
+def province_regencies(province: str) -> tuple[str, ...]:
+    """The regency codes of a province (`73` -> 73.01 .. 73.73), in the reference's order."""
+    return tuple(sorted(r.code for r in load_regions().children(province)))
+
+
+def printed_regency(name: str) -> str:
+    """`Kabupaten Toraja Utara` -> `TORAJA UTARA`, `Kota Makassar` -> `KOTA MAKASSAR` (form headers)."""
+    return name.removeprefix("Kabupaten ").upper()
+
+
+@lru_cache(maxsize=4)
+def load_refdata(regencies: tuple[str, ...] = (REGENCY,)) -> RefData:
+    """Names, places and the villages of `regencies` (Toraja Utara alone by default). Moves out
+    and births elsewhere are drawn from the regencies outside them."""
     regions = load_regions()
     villages = []
-    for district in regions.children(REGENCY):
-        for v in regions.children(district.code):
-            villages.append(Village(v.code, v.name, v.kind, district.code, district.name))
+    for regency in regencies:
+        for district in regions.children(regency):
+            for v in regions.children(district.code):
+                villages.append(Village(v.code, v.name, v.kind, district.code, district.name))
     villages.sort(key=lambda v: v.code)
 
     given: dict[str, list] = {"L": [], "P": []}
@@ -99,15 +115,18 @@ def load_refdata() -> RefData:
     family = [(r["name"].upper(), 1 + float(r["count"] or 1) ** 0.5)
               for r in _rows("family_names.csv") if r["group"] == "toraja"]
 
-    elsewhere, places, districts_of = [], {}, {}
+    elsewhere, places, districts_of, population = [], {}, {}, {}
     for r in _rows("birthplaces.csv"):
         places[r["code"]] = r["place_name"].upper()
-        if r["code"] == REGENCY:
+        population[r["code"]] = float(r["population_2024"] or 0)
+        if r["code"] in regencies:
             continue
         districts = [d.code for d in regions.children(r["code"])]
         if districts:
             districts_of[r["code"]] = districts
             elsewhere.append((r["code"], _elsewhere_weight(r)))
     nearby = [(code, w) for code, w in elsewhere if code[:2] in ("73", "76", "72", "74")]
+    names = {code: printed_regency(regions.by_code[code].name) for code in regencies}
     return RefData(villages, {s: Weighted.of(v) for s, v in given.items()}, counts,
-                   Weighted.of(family), Weighted.of(elsewhere), Weighted.of(nearby), places, districts_of)
+                   Weighted.of(family), Weighted.of(elsewhere), Weighted.of(nearby), places, districts_of,
+                   tuple(regencies), population, names)

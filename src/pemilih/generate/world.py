@@ -49,6 +49,11 @@ class World:
         self.households_on_list_day = 0  # households[:n] existed on the list day; later ones are new
         self.village_by_code: dict[str, Village] = {v.code: v for v in self.ref.villages}
         self.village_hh: dict[str, list[Household]] = {v.code: [] for v in self.ref.villages}
+        # A province generates several regencies: moves and duplicates may then cross them.
+        self.regency_villages: dict[str, list[Village]] = {}
+        for v in self.ref.villages:
+            self.regency_villages.setdefault(v.code[:5], []).append(v)
+        self.province = len(self.ref.regencies) > 1
 
     def rng(self, stage: str) -> random.Random:
         return FastRandom(f"{self.seed}:{stage}")

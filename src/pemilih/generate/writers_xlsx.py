@@ -31,13 +31,14 @@ _JOBS: dict[str, dict] = {}
 _FAST_TMP = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
 
 
-def workbook_job(village, rows, date_cells: bool, signer: str, folder: str, name: str) -> dict:
+def workbook_job(village, rows, date_cells: bool, signer: str, folder: str, name: str,
+                 regency: str = REGENCY_NAME) -> dict:
     """Everything one worker needs for one village, as plain tuples."""
     data = [(r.tps, r.no, r.nkk, r.nik_cell if r.nik_cell is not None else r.nik, r.nama, r.tempat,
              r.tgl, r.tgl_cell, r.kawin, r.jk, r.alamat, r.rt, r.rw, r.dis, r.ktp, r.ket) for r in rows]
     return {"path": os.path.join(folder, name), "kecamatan": village.district_name.upper(),
             "desa": village.name.upper(), "place": village.district_name, "rows": data,
-            "date_cells": date_cells, "signer": signer}
+            "date_cells": date_cells, "signer": signer, "kabupaten": regency}
 
 
 def _header(ws, fmt, fast: bool) -> None:
@@ -115,7 +116,7 @@ def _sheet(wb, job: dict, tps: int, rows: list, formats: dict, fast: bool) -> No
     for col, width in enumerate(WIDTHS):
         ws.set_column(col, col, width)
     ws.write_string(0, 0, TITLE, formats["bold"])
-    for i, line in enumerate((f"PROVINSI : {PROVINCE_NAME}", f"KABUPATEN : {REGENCY_NAME}",
+    for i, line in enumerate((f"PROVINSI : {PROVINCE_NAME}", f"KABUPATEN : {job.get('kabupaten', REGENCY_NAME)}",
                               f"KECAMATAN : {job['kecamatan']}", f"DESA/KELURAHAN : {job['desa']}",
                               f"TPS : {tps:03d}")):
         ws.write_string(1 + i, 0, line)

@@ -1,0 +1,150 @@
+"""`pemilih generate --province 73`: all 24 regencies of Sulawesi Selatan, with the cases that
+cross regencies (movers, duplicates, NIK region-digit typos) and a truth that names them right.
+
+The truth is checked against hand-made expectations and the written list and registry files,
+never against the generator's own objects. One tiny province (scale 0.002) for the module.
+"""
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from pemilih.cli import main
+from pemilih.generate.mangle import nik_region_typo, retyped_region
+
+SCALE, SEED = 0.002, 11
+# Kepmendagri 2025: the 24 regencies and cities of Sulawesi Selatan, typed by hand.
+SULSEL = ["7301", "7302", "7303", "7304", "7305", "7306", "7307", "7308", "7309", "7310", "7311", "7312",
+          "7313", "7314", "7315", "7316", "7317", "7318", "7322", "7324", "7326", "7371", "7372", "7373"]
+
+
+def read_csv(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.fixture(scope="module")
+def prov(tmp_path_factory):
+    out = tmp_path_factory.mktemp("sulsel")
+    assert main(["generate", "--province", "73", "--out", str(out), "--scale", str(SCALE),
+                 "--seed", str(SEED)]) == 0
+    rows = {}
+    for code in SULSEL:
+        for line, r in enumerate(read_csv(out / "kpu" / f"dpt_{code}.csv"), start=2):
+            rows[f"dpt_{code}.csv::{line}"] = r
+    registry = {r["NIK"]: r for r in read_csv(out / "registry" / "disdukcapil_73.csv")}
+    truth = {r["csv_ref"]: r["kinds"].split(";") for r in read_csv(out / "truth" / "list_rows.csv")}
+    findings: dict[str, list[dict]] = {}
+    for f in read_csv(out / "truth" / "expected_findings.csv"):
+        findings.setdefault(f["source_ref"], []).append(f)
+    problems = read_csv(out / "truth" / "check_defects.csv")
+    return {"out": out, "rows": rows, "registry": registry, "truth": truth, "findings": findings,
+            "problems": problems, "meta": json.loads((out / "truth" / "meta.json").read_text("utf-8"))}
+
+
+def refs_of(prov, kind: str) -> list[str]:
+    return [ref for ref, kinds in prov["truth"].items() if kind in kinds]
+
+
+def test_nik_region_typo_by_hand():
+    # Only 73.16.01 is one digit away and in another regency; 73.26.02 is the same regency.
+    prefixes = frozenset({"731601", "732602", "737101"})
+    assert nik_region_typo("7326011234560001", prefixes, _Rng(), set()) == "7316011234560001"
+    assert nik_region_typo("7326011234560001", prefixes, _Rng(), {"7316011234560001"}) is None
+    assert retyped_region("7326011234560001", "73.71.01", set()) == "7371011234560001"
+    assert retyped_region("7326011234560001", "73.26.01", set()) is None
+
+
+class _Rng:
+    def choice(self, seq):
+        return seq[0]
+
+
+def test_layout_one_list_per_regency_and_one_provincial_extract(prov):
+    out = prov["out"]
+    assert sorted(p.name for p in (out / "kpu").glob("*.csv")) == [f"dpt_{c}.csv" for c in SULSEL]
+    assert [p.name for p in (out / "registry").iterdir()] == ["disdukcapil_73.csv"]
+    for ref, r in prov["rows"].items():
+        regency = ref[4:8]
+        assert r["KODE DESA"] == "" or r["KODE DESA"].replace(".", "")[:4] == regency, ref
+    meta = prov["meta"]
+    assert meta["province"]["code"] == "73" and len(meta["province"]["regencies"]) == 24
+    assert "regency" not in meta
+    assert {r["name"] for r in meta["province"]["regencies"]} >= {"TORAJA UTARA", "KOTA MAKASSAR", "BONE"}
+
+
+def test_every_regency_has_voters_and_villages(prov):
+    per = {c: 0 for c in SULSEL}
+    for ref in prov["rows"]:
+        per[ref[4:8]] += 1
+    assert min(per.values()) > 50
+    # Makassar (1.48 million people) lists more voters than Selayar (143 thousand).
+    assert per["7371"] > per["7301"]
+
+
+def test_movers_between_regencies_are_u_on_kode_desa_not_tms4(prov):
+    later = ("DIED", "MOVED-OUT", "NEW-TNI", "NEW-POLRI")  # what happened after the move decides
+    movers = [ref for ref in refs_of(prov, "MOVED-REGENCY")
+              if not any(k.startswith("TMS") or k in later for k in prov["truth"][ref])]
+    assert len(movers) >= 20
+    for ref in movers:
+        row = prov["rows"][ref]
+        person = prov["registry"].get(row["NIK"])
+        if person is None:  # the row's NIK carries a planted typo: a U on NIK says which
+            continue
+        assert person["STATUS"] == "HIDUP" and person["TGL_PINDAH"] == ""
+        assert person["KODE_WILAYAH"][:5] != ref[4:6] + "." + ref[6:8], ref  # now in another regency
+        found = {f["field"]: f for f in prov["findings"][ref]}
+        assert {f["code"] for f in prov["findings"][ref]} == {"U"}
+        assert found["KODE DESA"]["current"][:5] == ref[4:6] + "." + ref[6:8]
+        assert found["KODE DESA"]["proposed"] == person["KODE_WILAYAH"]
+        assert found["NKK"]["proposed"] == person["NO_KK"]
+
+
+def test_duplicates_across_regencies_point_to_the_kept_row_in_another_regency(prov):
+    for kind, same_nik in (("DUP-REGENCY", True), ("DUP-REGENCY-NIK", False)):
+        copies = refs_of(prov, kind)
+        assert len(copies) >= 2, kind
+        for ref in copies:
+            [finding] = prov["findings"][ref]
+            kept = finding["duplicate_of"]
+            assert finding["code"] == "TMS-2" and kept[4:8] != ref[4:8], ref
+            copy, orig = prov["rows"][ref], prov["rows"][kept]
+            assert (copy["NAMA"], copy["TANGGAL LAHIR"]) == (orig["NAMA"], orig["TANGGAL LAHIR"])
+            assert orig["NIK"] in prov["registry"] and finding["registry_nik"] == orig["NIK"]
+            if same_nik:
+                assert copy["NIK"] == orig["NIK"]
+            else:  # the copy's clerk typed their own kecamatan's code as the region digits
+                assert copy["NIK"][6:] == orig["NIK"][6:] and copy["NIK"] != orig["NIK"]
+                assert copy["NIK"][:6] == copy["KODE DESA"].replace(".", "")[:6]
+                assert copy["NIK"] not in prov["registry"]
+
+
+def test_a_nik_listed_in_two_regencies_is_no_duplicate_within_one_csv(prov):
+    flagged = {p["csv_ref"] for p in prov["problems"] if p["code"] == "NIK-DUPLICATE"}
+    for ref in refs_of(prov, "DUP-REGENCY"):
+        assert ref not in flagged
+
+
+def test_nik_region_typos_are_u_on_nik_and_pass_the_checks(prov):
+    typos = refs_of(prov, "NIK-REGION")
+    assert len(typos) >= 10
+    checked = {p["csv_ref"] for p in prov["problems"] if p["column"] == "NIK"}
+    for ref in typos:
+        listed = prov["rows"][ref]["NIK"]
+        assert listed not in prov["registry"] and ref not in checked
+        findings = prov["findings"][ref]
+        if findings[0]["code"].startswith("TMS"):  # died or left later: that finding, on the real NIK
+            [finding] = findings
+            real = finding["registry_nik"]
+        else:
+            [finding] = [f for f in findings if f["field"] == "NIK"]
+            real = finding["proposed"]
+            assert finding["code"] == "U" and finding["current"] == listed
+        assert real in prov["registry"] and real == finding["registry_nik"]
+        diff = [i for i in range(16) if listed[i] != real[i]]
+        assert len(diff) == 1 and diff[0] < 6 and listed[:4] != real[:4] and listed[:2] == "73"
+        assert prov["registry"][real]["NAMA_LGKP"] == prov["rows"][ref]["NAMA"]
