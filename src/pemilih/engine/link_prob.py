@@ -39,6 +39,7 @@ WIDE_PAIRS = 2_000_000
 # The most a partial name's rarity moves its weight, either way (name_frequencies): an estimate
 # from a few words' frequencies is not trusted beyond a thousandfold.
 ENDS_RARITY_BITS = 10.0
+RARITY_COLUMN = "rarity_name_ends"  # name_frequencies' column, read by engine/link_score
 
 
 def registry_keys(registry_records: pl.DataFrame, wide: bool = True) -> pl.DataFrame:
@@ -147,7 +148,7 @@ def name_frequencies(keys: pl.DataFrame, wanted: list[pl.DataFrame] | None = Non
     flat = _frequency(flat_counts, "name_flat", None, words, total, named)
     rarity = (pl.lit(expected) / pl.col("tf")).log(2).clip(-ENDS_RARITY_BITS, ENDS_RARITY_BITS)
     return {"name_flat": flat.select("name_flat", pl.col("tf").alias("tf_name_flat")),
-            "name_ends": ends.select("name_ends", rarity.alias("rarity_name_ends"))}
+            "name_ends": ends.select("name_ends", rarity.alias(RARITY_COLUMN))}
 
 
 def _only(counts: pl.DataFrame, column: str, wanted: list[pl.DataFrame]) -> pl.DataFrame:

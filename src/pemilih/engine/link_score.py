@@ -68,19 +68,16 @@ def tf_columns(model: dict) -> list[str]:
     return [tf_column(c) for c in sorted(found)]
 
 
-RARITY = "rarity_name_ends"  # link_prob.name_frequencies
-
-
 def _ends_sql(model: dict) -> tuple[str, str] | None:
     """(the SQL, the name comparison) of the adjustment by the rarity of a partial name's first
-    and last words (link_model.ENDS_RARITY_LEVELS), when the two names' agree; nothing when
-    they differ or the rarity is unknown."""
+    and last words (link_model.ENDS_RARITY_LEVELS), when the two names' first and last words
+    agree (their rarity is then one value); nothing when they differ or it is unknown."""
     comp, wanted = link_model.ENDS_RARITY_LEVELS
     gammas = [g for g, label in link_prob.labels(model).get(comp, {}).items() if label in wanted]
     if not gammas:
         return None
     return (f"CAST(CASE WHEN gamma_{comp} IN ({', '.join(map(str, gammas))}) "
-            f"AND name_ends_l = name_ends_r THEN coalesce(least({RARITY}_l, {RARITY}_r), 0) ELSE 0 END AS DOUBLE)",
+            f"AND name_ends_l = name_ends_r THEN coalesce({link_prob.RARITY_COLUMN}_r, 0) ELSE 0 END AS DOUBLE)",
             comp)
 
 
@@ -113,7 +110,7 @@ def predict(residual: pl.DataFrame, pool: pl.DataFrame, pairs: pl.DataFrame, mod
     if ends:
         weights.append(f"{ends[0]} AS mw_ends_adj_{ends[1]}")
         total.append(f"mw_ends_adj_{ends[1]}")
-    tfs = tf_columns(model) + [RARITY]
+    tfs = tf_columns(model) + [link_prob.RARITY_COLUMN]
     # A side without a frequency column (a test's bare tables) adjusts nothing.
     blank = [f"NULL::DOUBLE AS {c}{s}" for c in tfs for s, side in (("_l", residual), ("_r", pool))
              if c not in side.columns]
