@@ -161,7 +161,7 @@ def run_pemilih(folder: Path, threshold: float, out: Path) -> None:
     from pemilih.io.read import read_files
     lst = read_files([str(folder / LIST_CSV)], KIND_KPU).records
     reg = read_files([str(folder / REGISTRY_CSV)], KIND_REGISTRY).records
-    reg = findings_status.current_village(reg, findings_status.home_regency(reg))
+    reg = findings_status.current_village(reg, findings_status.home_area(reg))
     links = link.link(lst, reg, threshold=threshold).links
     # Reader rows come in file order; `lid`/`rid` are positions in the files.
     links.select(pl.col("lid").cast(pl.Int64), pl.col("rid").cast(pl.Int64), "score").write_parquet(out)

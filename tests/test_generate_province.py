@@ -148,3 +148,49 @@ def test_nik_region_typos_are_u_on_nik_and_pass_the_checks(prov):
         diff = [i for i in range(16) if listed[i] != real[i]]
         assert len(diff) == 1 and diff[0] < 6 and listed[:4] != real[:4] and listed[:2] == "73"
         assert prov["registry"][real]["NAMA_LGKP"] == prov["rows"][ref]["NAMA"]
+
+
+# --- verifying the province: one run over all 24 lists and the provincial extract -----------
+
+@pytest.fixture(scope="module")
+def verified(prov, tmp_path_factory):
+    out, meta = prov["out"], prov["meta"]
+    dest = tmp_path_factory.mktemp("verified")
+    lists = [str(out / f) for f in meta["files"]["kpu_csv"]]
+    dates = meta["dates"]
+    assert main(["verify", "--list", *lists, "--registry", str(out / meta["files"]["registry_csv"]),
+                 "--on", dates["pilkalem_voting_day"], "--dps", dates["pilkalem_dps_set"],
+                 "--out", str(dest)]) == 0
+    with open(dest / "findings.csv", encoding="utf-8-sig", newline="") as fh:  # written for Excel
+        return list(csv.DictReader(fh))
+
+
+def _keys(findings, code: str) -> set:
+    return {(f["source_ref"], f["field"], f["registry_nik"]) for f in findings if f["code"] == code}
+
+
+def test_province_verification_finds_what_the_truth_says(prov, verified):
+    # The extract covers the province: a move to another regency of it is no TMS-4 (formerly
+    # every resident outside the largest regency was taken as moved out).
+    expected = read_csv(prov["out"] / "truth" / "expected_findings.csv")
+    for code in ("TMS-1", "TMS-3", "TMS-4", "TMS-6", "TMS-7", "B"):  # the registry's facts, by NIK
+        assert _keys(verified, code) == _keys(expected, code), code
+    for code in ("TMS-2", "TMS-5", "U"):  # linkage without a usable NIK: a few may be asked about
+        got, want = _keys(verified, code), _keys(expected, code)
+        assert len(got & want) >= 0.97 * len(want) and len(got - want) <= 0.01 * len(want) + 1, code
+
+
+def test_province_lists_read_apart_as_they_read_together(prov, tmp_path, monkeypatch):
+    from pemilih.io import read
+    out = prov["out"]
+    files = [str(out / f) for f in prov["meta"]["files"]["kpu_csv"][:5]]
+    broken = tmp_path / "rusak.xlsx"
+    broken.write_bytes(b"PK\x03\x04 bukan buku kerja")
+    files.insert(2, str(broken))  # a file refused whole, in the middle
+    together = read.read_files(files, kind="kpu")
+    monkeypatch.setattr(read, "APART_BYTES", 1)  # every file a group of its own
+    apart = read.read_apart(files, "kpu", ["source_ref", "nik", "nama"])
+    assert apart.records.equals(together.records.select("source_ref", "nik", "nama"))
+    assert apart.problems.equals(together.problems) and apart.problems["row"][0] is None
+    assert apart.refused == together.refused and len(apart.refused) == 1
+    assert [f.name for f in apart.files] == [f.name for f in together.files]

@@ -292,6 +292,31 @@ def test_registry_statuses_follow_the_eligibility_rules():
     assert got == want
 
 
+
+def test_the_extracts_area_is_its_regency_or_its_province():
+    from pemilih.engine.findings_status import current_village, home_area, statuses
+
+    def extract(codes, moved_to=None):
+        n = len(codes)
+        return pl.DataFrame({"kode_wilayah": codes, "kode_wilayah_tujuan": moved_to or [None] * n,
+                             "tgl_pindah": [None if t is None else "2026-01-05" for t in (moved_to or [None] * n)],
+                             "tanggal_lahir": ["1980-01-01"] * n, "status_kawin": ["B"] * n, "pekerjaan": [None] * n,
+                             "status": ["HIDUP"] * n, "tgl_mati": [None] * n, "tgl_datang": [None] * n},
+                            schema_overrides={c: pl.String for c in ("kode_wilayah_tujuan", "tgl_pindah", "pekerjaan",
+                                                                     "tgl_mati", "tgl_datang")})
+    regency = ["73.26.01.2001"] * 9 + ["73.71.01.1001"]  # one resident listed in Makassar
+    province = ["73.26.01.2001"] * 3 + ["73.71.01.1001"] * 4 + ["73.16.02.2003"] * 3
+    assert home_area(extract(regency)) == "73.26"
+    assert home_area(extract(province)) == "73"
+    assert home_area(extract(["73.26.01.2001", "74.01.01.2001", "75.01.01.2001"])) is None
+    # In a provincial extract a move to another regency of it is a move inside (no TMS-4)...
+    moved = extract(province, [None] * 9 + ["73.71.02.1002"])
+    assert current_village(moved, "73")["kode_wilayah"][9] == "73.71.02.1002"
+    assert statuses(moved, date(2027, 3, 17), "PILKALEM", None, "73")["code"].to_list() == [None] * 10
+    # ...and in a regency's extract a move out of the regency, as is everyone living elsewhere.
+    codes = statuses(moved, date(2027, 3, 17), "PILKALEM", None, "73.26")["code"].to_list()
+    assert codes == [None] * 3 + ["TMS-4"] * 7
+
 def test_a_nik_typed_one_digit_wrong_is_named_by_position_and_digits(scenario):
     """Issue 14: both NIKs masked, the reviewer could not see the slip. The list's NIK of
     SIMON PONGTIKU has its 15th digit changed (the fixture's typo_nik): the reason names that

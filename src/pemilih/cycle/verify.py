@@ -278,9 +278,9 @@ def _inputs(ws, request: VerifyRequest, key: bytes | None = None):
 
 def _read(paths, kind: str):
     """(records with the columns verification uses, problems, files refused)."""
-    from pemilih.io.read import read_files
-    result = read_files(list(paths), kind=kind)
-    return result.records.select(KEEP[kind]).rechunk(), result.problems, result.refused
+    from pemilih.io.read import read_apart
+    result = read_apart(list(paths), kind, KEEP[kind])
+    return result.records, result.problems, result.refused
 
 
 def _received_registry(ws, batch_id: int | None):

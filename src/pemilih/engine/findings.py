@@ -60,8 +60,8 @@ def verify(list_records: pl.DataFrame, registry_records: pl.DataFrame, on: date,
            estimate: bool | None = None) -> Verification:
     """All findings for this list against this registry extract, for voting day `on`. An
     encoded extract (engine/encoded_registry.frame) is linked with `key`, its secret key."""
-    regency = findings_status.home_regency(registry_records)
-    registry = findings_status.current_village(registry_records, regency)
+    area = findings_status.home_area(registry_records)
+    registry = findings_status.current_village(registry_records, area)
     kwargs = {"estimate": estimate} | ({} if threshold is None else {"threshold": threshold})
     linkage, list_records, registry = _link(list_records, registry, on, model, key, kwargs)
     t = time.perf_counter()
@@ -70,7 +70,7 @@ def verify(list_records: pl.DataFrame, registry_records: pl.DataFrame, on: date,
     uncertain = pl.concat([linkage.uncertain, linkage.links.filter(weak)])
     diffs = findings_fields.differences(list_records, registry, links)
     dups = dedupe.duplicates(links, _ranked(diffs, list_records, registry, links, key))
-    status = findings_status.statuses(registry, on, regime, dps_set_on, regency)
+    status = findings_status.statuses(registry, on, regime, dps_set_on, area)
     # Per linked row its TMS code (the duplicate that goes first), in narrow columns only: the
     # wide values are taken for the rows that become findings.
     state = (links.select("lid", "rid", "score").join(status, on="rid", how="left")

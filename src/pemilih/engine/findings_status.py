@@ -2,10 +2,11 @@
 
 The rules of pemilih.domain.eligibility (TNI, Polri, age with marriage, the Pilkalem
 six-month domicile rule) applied to a whole extract at once, plus the two facts only the
-registry knows: death (TMS-1) and a move out of the regency (TMS-4). Precedence as in the
-code tables: TMS-1, TMS-4, TMS-6, TMS-7, TMS-3, then TMS-D.
+registry knows: death (TMS-1) and a move out of the area the extract covers (TMS-4; the area
+is its regency, or its province for a provincial extract). Precedence as in the code tables:
+TMS-1, TMS-4, TMS-6, TMS-7, TMS-3, then TMS-D.
 
-A move inside the regency is not a TMS: the record's village becomes its destination (the
+A move inside that area is not a TMS: the record's village becomes its destination (the
 voter gets a `U` on KODE DESA instead), formats.md section 4.
 """
 from __future__ import annotations
@@ -20,19 +21,26 @@ from pemilih.domain.codes import code_table
 STATUS_SCHEMA = {"rid": pl.UInt32, "code": pl.String}
 
 
-def home_regency(registry: pl.DataFrame) -> str | None:
-    """The regency the extract is of (`73.26`): the most common one among its villages."""
-    codes = registry.select(pl.col("kode_wilayah").str.slice(0, 5).alias("k")).drop_nulls()
+def home_area(registry: pl.DataFrame) -> str | None:
+    """The area the extract covers, as a region-code prefix: its regency (`73.26`) when more
+    than half its records are of one regency, else its province (`73`) when more than half are
+    of one province (a provincial extract). A move inside the area is no TMS-4."""
+    codes = registry.select(pl.col("kode_wilayah").drop_nulls().alias("k"))
     if codes.height == 0:
         return None
-    return codes.group_by("k").len().sort("len", descending=True)["k"][0]
+    for width in (5, 2):  # regency, then province
+        top = codes.group_by(pl.col("k").str.slice(0, width)).len().sort("len", descending=True)
+        if 2 * top["len"][0] > codes.height:
+            return top["k"][0]
+    return None
 
 
-def current_village(registry: pl.DataFrame, regency: str | None) -> pl.DataFrame:
-    """The registry with `kode_wilayah` set to the destination of a move within the regency."""
-    if regency is None:
+def current_village(registry: pl.DataFrame, area: str | None) -> pl.DataFrame:
+    """The registry with `kode_wilayah` set to the destination of a move within the area
+    `area` (home_area: a regency or a province)."""
+    if area is None:
         return registry
-    inside = pl.col("tgl_pindah").is_not_null() & pl.col("kode_wilayah_tujuan").str.starts_with(regency + ".")
+    inside = pl.col("tgl_pindah").is_not_null() & pl.col("kode_wilayah_tujuan").str.starts_with(area + ".")
     return registry.with_columns(
         pl.when(inside.fill_null(False)).then(pl.col("kode_wilayah_tujuan"))
         .otherwise(pl.col("kode_wilayah")).alias("kode_wilayah"))
@@ -53,7 +61,7 @@ def _iso(col: str) -> pl.Expr:
 
 
 def statuses(registry: pl.DataFrame, voting_day: date, regime: str, dps_set_on: date | None,
-             regency: str | None) -> pl.DataFrame:
+             area: str | None) -> pl.DataFrame:
     """STATUS_SCHEMA: per registry record, the TMS code it carries (or null) and its age.
 
     Ages are compared as ISO text: born after `voting_day` minus 17 years (same month and
@@ -64,11 +72,11 @@ def statuses(registry: pl.DataFrame, voting_day: date, regime: str, dps_set_on: 
     job = pl.col("pekerjaan").fill_null("").str.to_uppercase().str.strip_chars()
     married = pl.col("status_kawin").is_in(["S", "P"]).fill_null(False)
     dead = (pl.col("status").fill_null("") == "MATI") | pl.col("tgl_mati").is_not_null()
-    if regency is None:
+    if area is None:
         gone = pl.col("tgl_pindah").is_not_null()
     else:
-        inside = pl.col("kode_wilayah_tujuan").str.starts_with(regency + ".").fill_null(False)
-        elsewhere = ~pl.col("kode_wilayah").str.starts_with(regency + ".").fill_null(True)
+        inside = pl.col("kode_wilayah_tujuan").str.starts_with(area + ".").fill_null(False)
+        elsewhere = ~pl.col("kode_wilayah").str.starts_with(area + ".").fill_null(True)
         gone = (pl.col("tgl_pindah").is_not_null() & ~inside) | elsewhere
     code = (pl.when(dead).then(pl.lit("TMS-1")).when(gone).then(pl.lit("TMS-4"))
             .when(job == E.TNI_OCCUPATION).then(pl.lit("TMS-6"))
