@@ -194,3 +194,17 @@ def test_province_lists_read_apart_as_they_read_together(prov, tmp_path, monkeyp
     assert apart.problems.equals(together.problems) and apart.problems["row"][0] is None
     assert apart.refused == together.refused and len(apart.refused) == 1
     assert [f.name for f in apart.files] == [f.name for f in together.files]
+
+
+def test_rows_checked_in_slices_as_all_at_once(prov, monkeypatch):
+    from pemilih.io import read, validate
+    out = prov["out"]
+    files = [str(out / f) for f in prov["meta"]["files"]["kpu_csv"][:4]] + [str(out / "registry" / "disdukcapil_73.csv")]
+    kinds = ("kpu",) * 4 + ("registry",)
+    whole = {k: read.read_files([f for f, kf in zip(files, kinds) if kf == k], kind=k) for k in set(kinds)}
+    monkeypatch.setattr(validate, "SLICE_ROWS", 97)  # a slice ends inside files, and inside one file
+    for kind, before in whole.items():
+        after = read.read_files([f for f, kf in zip(files, kinds) if kf == kind], kind=kind)
+        assert after.records.height > 3 * 97
+        assert after.records.equals(before.records) and after.problems.equals(before.problems), kind
+    assert whole["kpu"].problems.height > 10  # the planted defects: problems on rows of every slice

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import duckdb
 import polars as pl
 
-from pemilih.engine import link_estimate, link_model, link_prob, link_score, names
+from pemilih.engine import link_estimate, link_model, link_parts, link_prob, link_score, names
 from pemilih.engine.link_prepare import add_name_features, prepare, with_nik_dates
 
 LINK_SCHEMA = {"lid": pl.UInt32, "rid": pl.UInt32, "method": pl.String, "score": pl.Float64,
@@ -119,13 +119,12 @@ def _probabilistic(list_records: pl.DataFrame, rest: pl.Series, registry_records
     estimated = link_estimate.needed(rest.len(), list_records.height, estimate)
     # The wide blocking rules serve a list that is not the registry's own making (the same
     # condition as the estimation); a usual run's residual is the careless few of a clean list.
-    keys = link_prob.registry_keys(registry_records, wide=estimated)
     residual = add_name_features(with_nik_dates(prepare(list_records[rest], "kpu", ids=rest)))
-    chosen = link_prob.blocks(residual, keys, wide=estimated)
-    pairs = link_prob.candidate_pairs(residual, keys, chosen)
+    found = link_parts.candidates(residual, registry_records, wide=estimated)  # a part at a time
+    chosen, pairs = found.chosen, found.pairs
     pool = pairs["rid"].unique().sort()
     registry = add_name_features(prepare(registry_records[pool], "registry", ids=pool))
-    tf = link_prob.name_frequencies(keys, wanted=[residual, registry])
+    tf = found.frequencies([residual, registry])
     residual = link_prob.with_frequencies(residual, tf)
     registry = link_prob.with_frequencies(registry, tf)
     if estimated:  # Splink's settings carry the blocking rules this run chose

@@ -194,6 +194,7 @@ class Block:
     left: tuple[str, ...] = ()
     explode: tuple[str, ...] = ()
     wide: bool = False
+    scope: str | None = None  # a column the pair must agree on too, when the list row has it
 
     @property
     def list_keys(self) -> tuple[str, ...]:
@@ -202,6 +203,8 @@ class Block:
     def rule(self) -> dict:
         """The blocking rule in Splink's settings form."""
         sql = " AND ".join(f'l."{a}" = r."{b}"' for a, b in zip(self.list_keys, self.keys))
+        if self.scope:
+            sql += f' AND (l."{self.scope}" IS NULL OR l."{self.scope}" = r."{self.scope}")'
         rule = {"blocking_rule": sql, "sql_dialect": "duckdb"}
         return rule | ({"arrays_to_explode": list(self.explode)} if self.explode else {})
 
@@ -215,9 +218,12 @@ class Block:
 # initial or left out): they find the person whose birth date and village are both written
 # wrong, or who moved far.
 # Sex is compared, never blocked on: it is often blank in lists from other sources.
+# A birth date alone is a block within the row's regency (all of the registry when the row's
+# village is unknown): a province holds ten times a regency's people born on any day, and
+# someone who moved to another regency is still found by name with birth year or district.
 BLOCKS = (
-    Block(("dob",)),
-    Block(("dob",), left=("nik_dob",)),
+    Block(("dob",), scope="regency"),
+    Block(("dob",), left=("nik_dob",), scope="regency"),
     Block(("nkk_ok",)),
     Block(("name_sound", "birth_year")),
     Block(("name_sound", "district")),
@@ -237,7 +243,8 @@ def blocking_rules(blocks=BLOCKS) -> list[dict]:
 
 # Columns the model reads (besides unique_id and source_dataset).
 COLUMNS = ["nik_rs", "nik_region", "dob", "nik_dob", "birth_year", "name_flat", "name_tokens", "name_sorted",
-           "name_sound", "name_ends", "nkk_ok", "sex", "place", "address", "address_tokens", "village", "district"]
+           "name_sound", "name_ends", "nkk_ok", "sex", "place", "address", "address_tokens", "village", "district",
+           "regency"]
 
 
 def settings() -> SettingsCreator:

@@ -110,7 +110,7 @@ def _derived(df: pl.DataFrame) -> pl.DataFrame:
         .alias("nik_rs"),
         pl.coalesce(pl.col("nik_full").str.slice(0, 6), pl.col("nik_pre").str.slice(0, 6)).alias("nik_region"),
         pl.coalesce("dob_written", "nik_dob").alias("dob"),
-        pl.col("village").str.slice(0, 8).alias("district"))
+        pl.col("village").str.slice(0, 8).alias("district"), pl.col("village").str.slice(0, 5).alias("regency"))
     return df.with_columns(pl.col("dob").str.slice(0, 4).alias("birth_year"))
 
 

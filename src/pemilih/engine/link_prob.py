@@ -17,6 +17,7 @@ import logging
 import math
 import os
 import tempfile
+from dataclasses import dataclass
 
 import duckdb
 import polars as pl
@@ -53,6 +54,7 @@ def registry_keys(registry_records: pl.DataFrame, wide: bool = True) -> pl.DataF
         pl.col("tanggal_lahir").alias("dob"), pl.col("nkk").alias("nkk_ok"),
         pl.col("tanggal_lahir").str.slice(0, 4).alias("birth_year"),
         pl.col("kode_wilayah").alias("village"), pl.col("kode_wilayah").str.slice(0, 8).alias("district"),
+        pl.col("kode_wilayah").str.slice(0, 5).alias("regency"),
         (names.address_words("alamat") if wide and "alamat" in registry_records.columns
          else pl.lit(None, pl.List(pl.String))).alias("address_tokens"),
         pl.col("nama"))
@@ -74,46 +76,96 @@ def _sounds(keys: pl.Series) -> pl.Series:
 
 def _sides(block: link_model.Block, residual: pl.DataFrame, keys: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The block's keys of the residual rows (lid) and of the registry records (rid), one word
-    per row (the registry's only for the words some residual row has)."""
+    per row (the registry's only for the words some residual row has); the scope column too,
+    null on the residual side where the row's is unknown."""
     renamed = [pl.col(a).alias(b) for a, b in zip(block.list_keys, block.keys)]
-    wanted = residual.select(pl.col("rid").alias("lid"), *renamed)
-    have = keys.select("rid", *block.keys)
+    scope = [block.scope] if block.scope else []
+    wanted = residual.select(pl.col("rid").alias("lid"), *renamed, *scope)
+    have = keys.select("rid", *block.keys, *scope)
     for column in block.explode:
         wanted = wanted.explode(column)
         have = have.explode(column).filter(pl.col(column).is_in(wanted[column].drop_nulls().unique().implode()))
-    return wanted.drop_nulls(), have.drop_nulls()
+    return wanted.drop_nulls(block.keys), have.drop_nulls(block.keys)
+
+
+def _joined(block: link_model.Block, wanted: pl.DataFrame, have: pl.DataFrame, join) -> list[pl.DataFrame]:
+    """join(wanted, have, on) for the block's keys, with its scope where the row has one."""
+    on = list(block.keys)
+    if not block.scope:
+        return [join(wanted, have, on)]
+    known = pl.col(block.scope).is_not_null()
+    return [join(wanted.filter(known), have, on + [block.scope]),
+            join(wanted.filter(~known).drop(block.scope), have.drop(block.scope), on)]
 
 
 def _pairs(block: link_model.Block, residual: pl.DataFrame, keys: pl.DataFrame) -> int:
     """How many pairs the block makes (counted from the keys' frequencies, not made)."""
-    wanted, have = _sides(block, residual, keys)
-    on = list(block.keys)
-    both = wanted.group_by(on).len().join(have.group_by(on).len(), on=on)
-    return int((both["len"].cast(pl.Int64) * both["len_right"]).sum())
+    def counted(a: pl.DataFrame, b: pl.DataFrame, on: list[str]) -> int:
+        both = a.group_by(on).len().join(b.group_by(on).len(), on=on)
+        return int((both["len"].cast(pl.Int64) * both["len_right"]).sum())
+    return sum(_joined(block, *_sides(block, residual, keys), counted))
 
 
 def blocks(residual: pl.DataFrame, keys: pl.DataFrame, wide: bool = True) -> tuple[link_model.Block, ...]:
     """The blocking rules for this residual: every narrow one, and (`wide`) the wide ones it
     can afford."""
-    budget = min(WIDE_PAIRS, WIDE_PAIRS_PER_ROW * residual.height)
-    return tuple(b for b in link_model.BLOCKS if not b.wide or (wide and _pairs(b, residual, keys) <= budget))
+    return affordable(residual.height, wide_pairs(residual, keys) if wide else {})
+
+
+def wide_pairs(residual: pl.DataFrame, keys: pl.DataFrame) -> dict[link_model.Block, int]:
+    """How many pairs each wide block would make (additive over parts of the registry)."""
+    return {b: _pairs(b, residual, keys) for b in link_model.BLOCKS if b.wide}
+
+
+def affordable(residual_rows: int, pairs: dict[link_model.Block, int]) -> tuple[link_model.Block, ...]:
+    """Every narrow block, and the wide ones whose pairs (`pairs`; none: not wanted) fit the budget."""
+    budget = min(WIDE_PAIRS, WIDE_PAIRS_PER_ROW * residual_rows)
+    return tuple(b for b in link_model.BLOCKS if not b.wide or (b in pairs and pairs[b] <= budget))
 
 
 def candidate_pairs(residual: pl.DataFrame, keys: pl.DataFrame, chosen) -> pl.DataFrame:
     """(lid, rid) of every residual row and registry record agreeing on a chosen block's keys:
     the pairs that are scored (engine/link_score), and whose registry side is the pool whose
     features are computed."""
-    found = [wanted.join(have, on=list(block.keys)).select("lid", "rid")
-             for block in chosen for wanted, have in [_sides(block, residual, keys)]]
+    def paired(a: pl.DataFrame, b: pl.DataFrame, on: list[str]) -> pl.DataFrame:
+        return a.join(b, on=on).select("lid", "rid")
+    found = [pairs for block in chosen for pairs in _joined(block, *_sides(block, residual, keys), paired)]
     if not found:
         return pl.DataFrame(schema={"lid": pl.UInt32, "rid": pl.UInt32})
-    return pl.concat(found).unique().cast(pl.UInt32)
+    # In a fixed order: of two candidates weighing the same, the first is taken (best_links).
+    return pl.concat(found).unique().cast(pl.UInt32).sort("lid", "rid")
 
 
 def splink_table(df: pl.DataFrame, prefix: str) -> pl.DataFrame:
     cols = list(link_model.COLUMNS)
     cols += [c for c in df.columns if c.startswith("tf_")]
     return df.select((pl.lit(prefix) + pl.col("rid").cast(pl.String)).alias("unique_id"), *cols)
+
+
+@dataclass
+class NameCounts:
+    """How often the registry's name values occur (name_frequencies): additive, so a registry
+    counted a part at a time (engine/link_parts) gives the counts of the whole."""
+    total: int  # records with a name
+    words: pl.DataFrame  # w, len
+    ends: pl.DataFrame  # name_ends, n
+    flat: pl.DataFrame  # name_flat, n
+
+    def __add__(self, other: NameCounts | None) -> NameCounts:
+        if other is None:
+            return self
+        def merged(a: pl.DataFrame, b: pl.DataFrame) -> pl.DataFrame:
+            key, n = a.columns
+            return pl.concat([a, b]).group_by(key).agg(pl.col(n).sum())
+        return NameCounts(self.total + other.total, merged(self.words, other.words),
+                          merged(self.ends, other.ends), merged(self.flat, other.flat))
+
+
+def name_counts(keys: pl.DataFrame) -> NameCounts:
+    named = keys.select("name_flat", "name_tokens").drop_nulls("name_flat")
+    words = named.select(pl.col("name_tokens").alias("w")).explode("w").group_by("w").len()
+    ends = keys.select("name_ends").drop_nulls().group_by("name_ends").len("n")
+    return NameCounts(named.height, words, ends, named.group_by("name_flat").len("n"))
 
 
 def name_frequencies(keys: pl.DataFrame, wanted: list[pl.DataFrame] | None = None) -> dict[str, pl.DataFrame]:
@@ -131,16 +183,19 @@ def name_frequencies(keys: pl.DataFrame, wanted: list[pl.DataFrame] | None = Non
     registry that is a poor estimate (every name of 500 records would be "one in 500"). For
     those, the product of its words' frequencies is taken when smaller: how often the words
     would meet by chance."""
-    named = keys.select("name_flat", "name_tokens").drop_nulls("name_flat")
-    total = max(named.height, 1)
-    words = named.select(pl.col("name_tokens").alias("w")).explode("w").group_by("w").len()
-    words = words.with_columns((pl.col("len") / total).log().alias("log_f")).select("w", "log_f")
-    ends_counts = keys.select("name_ends").drop_nulls().group_by("name_ends").len("n")
+    return frequencies(name_counts(keys), wanted, keys.select("name_flat", "name_tokens").drop_nulls("name_flat"))
+
+
+def frequencies(counts: NameCounts, wanted: list[pl.DataFrame] | None, named: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """name_frequencies from the counts; `named` (name_flat, name_tokens): the registry's words
+    of at least every wanted whole name it holds once."""
+    total = max(counts.total, 1)
+    words = counts.words.with_columns((pl.col("len") / total).log().alias("log_f")).select("w", "log_f")
+    ends_counts, flat_counts = counts.ends, counts.flat
     # Two records agreeing by chance share a value in proportion to its frequency squared: the
     # frequency they are expected to show is sum(f^3) / sum(f^2).
     f = ends_counts["n"].cast(pl.Float64) / total
     expected = float((f ** 3).sum() / (f ** 2).sum()) if ends_counts.height else 1.0
-    flat_counts = named.group_by("name_flat").len("n")
     if wanted is not None:
         ends_counts = _only(ends_counts, "name_ends", wanted)
         flat_counts = _only(flat_counts, "name_flat", wanted)
@@ -293,7 +348,7 @@ def best_links(scored: pl.DataFrame, model: dict, threshold: float = THRESHOLD) 
               "held": pl.Boolean}
     if scored.height == 0:
         return pl.DataFrame(schema=schema)
-    best = (scored.sort(["lid", "match_weight"], descending=[False, True])
+    best = (scored.sort(["lid", "match_weight", "rid"], descending=[False, True, False])
             .group_by("lid", maintain_order=True).first()
             .filter(pl.col("match_probability") >= threshold))
     names = labels(model)
