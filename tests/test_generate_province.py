@@ -208,3 +208,20 @@ def test_rows_checked_in_slices_as_all_at_once(prov, monkeypatch):
         assert after.records.height > 3 * 97
         assert after.records.equals(before.records) and after.problems.equals(before.problems), kind
     assert whole["kpu"].problems.height > 10  # the planted defects: problems on rows of every slice
+
+
+def test_province_findings_with_the_registry_in_parts_equal_the_whole(prov, monkeypatch):
+    from datetime import date
+
+    from pemilih.engine import link_parts
+    from pemilih.engine.findings import verify
+    from pemilih.io.read import read_apart
+    out, meta = prov["out"], prov["meta"]
+    listed = read_apart([str(out / f) for f in meta["files"]["kpu_csv"]], "kpu")
+    registry = read_apart([str(out / meta["files"]["registry_csv"])], "registry").records
+    on, dps = (date.fromisoformat(meta["dates"][k]) for k in ("pilkalem_voting_day", "pilkalem_dps_set"))
+    whole = verify(listed.records, registry, on, "PILKALEM", dps, listed.problems)
+    monkeypatch.setattr(link_parts, "PART_ROWS", registry.height // 5)  # six parts, split anywhere
+    parted = verify(listed.records, registry, on, "PILKALEM", dps, listed.problems)
+    assert parted.residual == whole.residual > 100
+    assert parted.findings.equals(whole.findings)
