@@ -1,5 +1,5 @@
-"""The registry taken a part at a time (engine/link_parts) links exactly as the registry taken
-whole: the same links, the same uncertain rows, the same scores and evidence, with the NIK on
+"""The registry taken a part at a time (engine/link_parts), and the pairs scored a batch at a
+time (engine/link_score), link exactly as the registry taken whole: the same links, the same uncertain rows, the same scores and evidence, with the NIK on
 part of the list (the narrow blocks) and on none of it (the wide blocks and the model
 re-estimated on the data), and with parts that split the registry anywhere.
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from pemilih.engine import link, link_parts
+from pemilih.engine import link, link_parts, link_score
 from pemilih.io.read import read_files
 
 
@@ -37,6 +37,7 @@ def test_parts_link_as_the_whole(regency, monkeypatch, every, part_rows):
     records = _blank_every(records, every)
     whole = link.link(records, registry)
     monkeypatch.setattr(link_parts, "PART_ROWS", part_rows)
+    monkeypatch.setattr(link_score, "SCORE_BATCH", 97)  # the pairs scored a few at a time too
     assert registry.height > 3 * part_rows  # four parts or more
     parted = link.link(records, registry)
     assert parted.residual == whole.residual and parted.estimated == whole.estimated

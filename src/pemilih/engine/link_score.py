@@ -22,6 +22,8 @@ import polars as pl
 
 from pemilih.engine import link_model, link_prob
 
+# Pairs scored in one query (predict).
+SCORE_BATCH = 500_000
 
 def _gamma_sql(comp: dict) -> str:
     """The CASE expression giving a comparison's level (Splink's numbering: -1 null, then the
@@ -121,7 +123,6 @@ def predict(residual: pl.DataFrame, pool: pl.DataFrame, pairs: pl.DataFrame, mod
         _table(con, residual, "l", "_l", tmp, tfs)
         _table(con, pool, "r", "_r", tmp, tfs)
         path = os.path.join(tmp, "pairs.parquet")
-        pairs.write_parquet(path, compression="uncompressed")
         sql = f"""
             WITH j AS (SELECT * {", " if blank else ""}{", ".join(blank)}
                        FROM read_parquet('{path}') p JOIN l USING (lid) JOIN r USING (rid)),
@@ -130,5 +131,11 @@ def predict(residual: pl.DataFrame, pool: pl.DataFrame, pairs: pl.DataFrame, mod
                  s AS (SELECT *, CAST({" + ".join(total)} AS DOUBLE) AS match_weight FROM w),
                  q AS (SELECT *, 1.0 / (1.0 + pow(2.0, -match_weight)) AS match_probability FROM s)
             SELECT * EXCLUDE ({carried}) FROM q {keep}"""
-        out = link_prob.fetch(con.sql(sql))
+        # A batch of pairs at a time: each pair's score is its own, and a province's millions of
+        # pairs joined to their features at once would hold gigabytes.
+        found = []
+        for start in range(0, max(pairs.height, 1), SCORE_BATCH):
+            pairs.slice(start, SCORE_BATCH).write_parquet(path, compression="uncompressed")
+            found.append(link_prob.fetch(con.sql(sql)))
+        out = pl.concat(found)
     return out.with_columns(pl.col("lid", "rid").cast(pl.UInt32), pl.col("^gamma_.*$").cast(pl.Int32))
