@@ -22,6 +22,8 @@ Frames cross between Polars and Spark as Arrow tables (pyspark 4 reads and write
 """
 from __future__ import annotations
 
+import uuid
+
 import polars as pl
 
 from pemilih.engine import link_model, link_prob, link_score, names
@@ -68,6 +70,8 @@ class SparkEngine:
         found = self._polars(pairs.select("lid", "rid"))
         pairs.unpersist()
         doubtful = self._doubtful(differ)
+        for view in ("pemilih_daftar", "pemilih_registri", "pemilih_nama"):
+            self.spark.catalog.dropTempView(view)
         return found.join(doubtful, on="lid", how="anti").select(pl.col("lid", "rid").cast(pl.UInt32)).sort("lid")
 
     def _doubtful(self, differ: pl.DataFrame) -> pl.DataFrame:
@@ -102,14 +106,14 @@ class SparkEngine:
         table = link_prob.splink_table(df, prefix)
         return table.drop([c for c in table.columns if c.startswith("tf_")]).with_columns(df[rarity], df[PAIR_KEY])
 
-    def _frequencies(self, linker, db, sides: list[pl.DataFrame], model: dict) -> None:
+    def _frequencies(self, linker, db, sides: list[pl.DataFrame], model: dict, run: str) -> None:
         """The whole registry's term frequencies (link_prob.name_frequencies), handed to Splink
         as its lookup tables: Splink would otherwise count them among these few rows."""
         for tf in link_score.tf_columns(model):
             column = tf.removeprefix("tf_")
             lookup = pl.concat([s.select(column, tf) for s in sides if tf in s.columns]).drop_nulls(column)
             if lookup.height:
-                table = db.register(self._frame(lookup.unique(column)), dataset_display_name=f"pemilih_{tf}")
+                table = db.register(self._frame(lookup.unique(column)), dataset_display_name=f"pemilih_{tf}_{run}")
                 linker.table_management.register_term_frequency_lookup(table, column)
 
     def score(self, residual: pl.DataFrame, pool: pl.DataFrame, pairs: pl.DataFrame, model: dict,
@@ -127,15 +131,19 @@ class SparkEngine:
         per_row = pairs.group_by("lid").agg(pl.col("rid").cast(pl.Int64).alias(PAIR_KEY)).rename({"lid": "rid"})
         own = pool.select("rid", pl.concat_list(pl.col("rid").cast(pl.Int64)).alias(PAIR_KEY))
         db = SparkAPI(spark_session=self.spark, register_udfs_automatically=False)
-        left = db.register(self._frame(self._table(residual, "l", per_row)), dataset_display_name="a_daftar")
-        right = db.register(self._frame(self._table(pool, "r", own)), dataset_display_name="b_registri")
-        linker = Linker([left, right], spark_settings, log_level=logging.ERROR, validate_settings=False)
-        self._frequencies(linker, db, [residual, pool], model)
-        predicted = linker.inference.predict(warning_mode="never")
+        run = uuid.uuid4().hex[:8]  # a session may serve many verifications: names of this one
+        left = db.register(self._frame(self._table(residual, "l", per_row)), dataset_display_name=f"a_daftar_{run}")
+        right = db.register(self._frame(self._table(pool, "r", own)), dataset_display_name=f"b_registri_{run}")
         try:
+            linker = Linker([left, right], spark_settings, log_level=logging.ERROR, validate_settings=False)
+            self._frequencies(linker, db, [residual, pool], model, run)
+            predicted = linker.inference.predict(warning_mode="never")
             scored = self._polars(self._with_ends(predicted.as_spark_dataframe(), model, threshold))
         finally:
-            predicted.drop_table_from_database_and_remove_from_cache()
+            db.delete_tables_created_by_splink_from_db()
+            for name in [t.name for t in self.spark.catalog.listTables() if t.isTemporary and run in t.name]:
+                self.spark.catalog.dropTempView(name)
+            self.spark.catalog.dropTempView("pemilih_skor")
         return self._ids(scored)
 
     def _with_ends(self, sdf, model: dict, threshold: float | None):
