@@ -22,6 +22,7 @@ from pemilih.domain.masking import mask_digits_in_text
 
 def register(sub):
     from pemilih.contract import KPU_REGIME, VILLAGE_REGIME
+    from pemilih.cycle.verify_engine import ENGINES
     from pemilih.domain.codes import regimes
     p = sub.add_parser(
         "verify", help="verifikasi daftar pemilih terhadap data Disdukcapil",
@@ -46,6 +47,12 @@ def register(sub):
     p.add_argument("--perkiraan-ulang", choices=sorted(ESTIMATE), default="otomatis",
                    help="perkirakan ulang model pencocokan pada data ini: otomatis (bila banyak baris tanpa "
                         "NIK yang cocok), selalu (sumber data baru), tidak (bawaan: otomatis)")
+    p.add_argument("--engine", choices=ENGINES, default=ENGINES[0],
+                   help="mesin pencocokan: duckdb (satu mesin, bawaan) atau spark (Splink di Spark; perlu "
+                        "pyspark dan Java 17, `pip install 'pemilih[spark]'`)")
+    p.add_argument("--spark-master", metavar="URL", default=None,
+                   help="master Spark untuk --engine spark, mis. spark://host:7077 (bawaan: local[2], "
+                        "di komputer ini)")
     p.add_argument("--penerima", choices=["DPML", "PANITIA"], default="DPML",
                    help="penerima hasil verifikasi dalam berita acara (bawaan: DPML)")
     p.add_argument("--tempat", default=None, help="tempat penandatanganan berita acara (bawaan: Rantepao)")
@@ -89,7 +96,8 @@ def run(args) -> int:
             on=_day(args.on, "--on"), out_dir=args.out, list_paths=tuple(args.lists or ()),
             registry_paths=tuple(args.registry), dps_set_on=_day(args.dps, "--dps"), regime=args.rezim,
             model_path=args.model, who=who, receiver=args.penerima, place=args.tempat or verify.DEFAULT_PLACE,
-            key_path=args.key_file, estimate=ESTIMATE[args.perkiraan_ulang])
+            key_path=args.key_file, estimate=ESTIMATE[args.perkiraan_ulang], engine=args.engine,
+            spark_master=args.spark_master)
     except (ValueError, StepError) as exc:
         return _fail(mask_digits_in_text(exc))
     try:

@@ -60,6 +60,8 @@ class VerifyRequest:
     receiver: str = "DPML"  # who receives the findings: DPML or the committee (PANITIA)
     key_path: str | None = None  # the secret key of an encoded registry extract (docs/registry-encoding.md)
     estimate: bool | None = None  # re-estimate the linkage model on this list: always, never, None = by itself
+    engine: str = "duckdb"  # what links list and registry: duckdb or spark (cycle/verify_engine.py)
+    spark_master: str | None = None  # the Spark master for engine spark; None: local mode
 
     def __post_init__(self):
         from pemilih.domain.codes import regimes
@@ -74,6 +76,8 @@ class VerifyRequest:
         from pemilih.cycle.verify_minutes import RECEIVERS
         if self.receiver not in RECEIVERS:
             raise StepError(f"Penerima hasil verifikasi '{self.receiver}' tidak dikenal; pilih: {', '.join(RECEIVERS)}")
+        from pemilih.cycle.verify_engine import checked
+        checked(self.engine, encoded=self.key_path is not None)
 
     @property
     def uses_workspace(self) -> bool:
@@ -112,8 +116,10 @@ def run(ws, request: VerifyRequest, progress: Progress = SILENT) -> VerifyOutcom
     from pemilih.engine.findings import verify
     from pemilih.io.findings import write_all
     progress.stage("Mencocokkan daftar dengan data Disdukcapil")
-    result = verify(records, registry, request.on, request.regime, request.dps_set_on, problems, model, key=key,
-                    estimate=request.estimate)
+    from pemilih.cycle.verify_engine import linking
+    with linking(request.engine, request.spark_master):
+        result = verify(records, registry, request.on, request.regime, request.dps_set_on, problems, model,
+                        key=key, estimate=request.estimate)
     n_list, n_registry = records.height, registry.height
     from pemilih.engine.findings_counts import with_sex
     coded = with_sex(result.findings, records, registry)  # code and sex per finding: the minutes' L/P

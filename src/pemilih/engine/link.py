@@ -19,6 +19,9 @@ from __future__ import annotations
 import os
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 import duckdb
@@ -72,16 +75,35 @@ def _doubtful(pairs: pl.DataFrame, list_records: pl.DataFrame, registry_records:
     return sims.filter(pl.col("s").is_null() | (pl.col("s") < NAME_DOUBT)).select(pl.col("lid").cast(pl.UInt32))
 
 
+# Another engine for the two stages that touch the whole registry (the exact join) or run the
+# model's SQL (scoring): an object with `exact` and `score` as _exact and link_score.predict
+# (engine/link_spark.SparkEngine); None: Polars and DuckDB, here. Everything else is shared.
+_ENGINE: ContextVar = ContextVar("pemilih_link_engine", default=None)
+
+
+@contextmanager
+def using(engine) -> Iterator[None]:
+    """Link with `engine` within the block (None: the default engine)."""
+    token = _ENGINE.set(engine)
+    try:
+        yield
+    finally:
+        _ENGINE.reset(token)
+
+
 def link(list_records: pl.DataFrame, registry_records: pl.DataFrame, model: dict | None = None,
          threshold: float = link_prob.THRESHOLD, estimate: bool | None = None) -> Linkage:
     """Link every list row to at most one registry record; `estimate`: re-estimate the model
     on this list (True), never (False), or when much of it has no usable NIK (None)."""
+    engine = _ENGINE.get()
     seconds = {}
     t = time.perf_counter()
-    exact, rest = split_exact(_exact(list_records, registry_records), list_records.height)
+    pairs = (engine.exact if engine else _exact)(list_records, registry_records)
+    exact, rest = split_exact(pairs, list_records.height)
     seconds["nik"] = time.perf_counter() - t
     t = time.perf_counter()
-    found, estimated = _probabilistic(list_records, rest, registry_records, model, threshold, estimate)
+    found, estimated = _probabilistic(list_records, rest, registry_records, model, threshold, estimate,
+                                      score=engine.score if engine else link_score.predict)
     seconds["probabilistik"] = time.perf_counter() - t
     links, uncertain = settle(exact, found, threshold)
     return Linkage(links, rest.len(), seconds, estimated, uncertain)
@@ -107,7 +129,8 @@ def settle(exact: pl.DataFrame, found: pl.DataFrame, threshold: float) -> tuple[
 
 
 def _probabilistic(list_records: pl.DataFrame, rest: pl.Series, registry_records: pl.DataFrame,
-                   model: dict | None, threshold: float, estimate: bool | None = None) -> tuple[pl.DataFrame, bool]:
+                   model: dict | None, threshold: float, estimate: bool | None = None,
+                   score=link_score.predict) -> tuple[pl.DataFrame, bool]:
     """Best candidates of the list rows `rest` (positions) down to the review floor, by the
     trained model, re-estimated on these rows when many of the list's rows are here
     (link_estimate.needed)."""
@@ -131,7 +154,7 @@ def _probabilistic(list_records: pl.DataFrame, rest: pl.Series, registry_records
         model["blocking_rules_to_generate_predictions"] = link_model.blocking_rules(chosen)
         model = link_estimate.estimate(residual, registry, model)
     floor = min(threshold, link_prob.REVIEW_FLOOR)
-    scored = link_score.predict(residual, registry, pairs, model, floor)
+    scored = score(residual, registry, pairs, model, floor)
     if estimated:  # a re-estimated run also reads the prior from the data
         scored = link_estimate.with_share(scored, rest.len()).filter(pl.col("match_probability") >= floor)
     best = link_prob.best_links(scored, model, floor)
