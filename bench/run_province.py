@@ -38,15 +38,16 @@ def ensure(data: Path, scale: float, seed: int, province: str | None) -> dict:
     return json.loads((data / "truth" / "meta.json").read_text("utf-8"))
 
 
-def verify(data: Path, meta: dict, repeat: int) -> dict:
-    """One `pemilih verify` over every list of `data`: median time, peak memory, codes scored."""
+def verify(data: Path, meta: dict, repeat: int, engine: str = "duckdb", out: Path | None = None) -> dict:
+    """One `pemilih verify` over every list of `data` with `engine`: median time, peak memory
+    (the whole process tree: Spark's JVM included), codes scored; the findings left in `out`."""
     import measure
     import run_verify as rv
     lists = meta["files"]["kpu_csv"]
     lists = [lists] if isinstance(lists, str) else lists
     dates = meta["dates"]
-    out = Path(tempfile.mkdtemp(prefix="pemilih-provinsi-"))
-    cmd = PEMILIH + ["verify", "--list", *[str(data / f) for f in lists],
+    out = out or Path(tempfile.mkdtemp(prefix="pemilih-provinsi-"))
+    cmd = PEMILIH + ["verify", "--engine", engine, "--list", *[str(data / f) for f in lists],
                      "--registry", str(data / meta["files"]["registry_csv"]),
                      "--on", dates["pilkalem_voting_day"], "--dps", dates["pilkalem_dps_set"],
                      "--rezim", meta.get("regime", "PILKALEM"), "--out", str(out)]

@@ -194,7 +194,7 @@ def frequencies(counts: NameCounts, wanted: list[pl.DataFrame] | None, named: pl
     ends_counts, flat_counts = counts.ends, counts.flat
     # Two records agreeing by chance share a value in proportion to its frequency squared: the
     # frequency they are expected to show is sum(f^3) / sum(f^2).
-    f = ends_counts["n"].cast(pl.Float64) / total
+    f = ends_counts["n"].sort().cast(pl.Float64) / total  # sorted: the same sum however it was counted
     expected = float((f ** 3).sum() / (f ** 2).sum()) if ends_counts.height else 1.0
     if wanted is not None:
         ends_counts = _only(ends_counts, "name_ends", wanted)

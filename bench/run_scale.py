@@ -1,0 +1,71 @@
+"""The scaling curve of `pemilih verify` (issue 17 item 4): provinces of growing size, each
+verified by the DuckDB engine and, where asked, by Spark in local mode, with wall time, peak
+memory (the process tree, Spark's JVM included) and, for Spark, how many findings differ from
+DuckDB's (on source_ref, code, field, proposed).
+
+    .venv/bin/python bench/run_scale.py --data DIR [DIR ...] [--spark DIR ...]
+
+Each DIR is a province from `pemilih generate --province 73 --scale S --out DIR` (made
+beforehand: at scale 1.0 the generator itself needs some 13 GB). Results:
+bench/results/scale.json and scale.md.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import measure  # noqa: E402
+from run_province import verify  # noqa: E402
+
+KEY = ["source_ref", "code", "field", "proposed"]
+
+
+def differing(a: Path, b: Path) -> tuple[int, int]:
+    """(findings of a not in b plus those of b not in a, findings of a)."""
+    import polars as pl
+    fa, fb = (pl.read_csv(p / "findings.csv", infer_schema=False).select(KEY).fill_null("") for p in (a, b))
+    return fa.join(fb, on=KEY, how="anti").height + fb.join(fa, on=KEY, how="anti").height, fa.height
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", nargs="+", required=True, help="folder provinsi hasil generate --province")
+    ap.add_argument("--spark", nargs="*", default=[], help="folder yang juga diverifikasi dengan Spark")
+    args = ap.parse_args()
+    rows = []
+    for folder in args.data:
+        data = Path(folder)
+        meta = json.loads((data / "truth" / "meta.json").read_text("utf-8"))
+        with tempfile.TemporaryDirectory(prefix="pemilih-kurva-") as tmp:
+            duck = verify(data, meta, 1, "duckdb", Path(tmp) / "duckdb")
+            row = {"data": folder, "scale": meta["scale"], "list_rows": duck["list_rows"],
+                   "registry_rows": duck["registry_rows"],
+                   "duckdb": {k: duck[k] for k in ("median_s", "peak_mb", "stdout")}}
+            if folder in args.spark:
+                spark = verify(data, meta, 1, "spark", Path(tmp) / "spark")
+                diff, total = differing(Path(tmp) / "duckdb", Path(tmp) / "spark")
+                row["spark"] = {k: spark[k] for k in ("median_s", "peak_mb", "stdout")} | {
+                    "differing": diff, "findings": total}
+        rows.append(row)
+        print(json.dumps({k: v for k, v in row.items() if k not in ("duckdb", "spark")}), flush=True)
+    lines = ["| list rows | registry rows | DuckDB (s) | DuckDB peak (MB) | Spark local[2] (s) | Spark peak (MB) "
+             "| findings differing |", "|---|---|---|---|---|---|---|"]
+    for r in rows:
+        d, s = r["duckdb"], r.get("spark")
+        spark = (f"{s['median_s']:.1f} | {s['peak_mb']:.0f} | {s['differing']} of {s['findings']}" if s
+                 else "| |")
+        lines.append(f"| {r['list_rows']:,} | {r['registry_rows']:,} | {d['median_s']:.1f} | {d['peak_mb']:.0f} | "
+                     f"{spark} |")
+    text = "\n".join(lines)
+    print(text)
+    measure.save("scale", {"rows": rows}, text)
+
+
+if __name__ == "__main__":
+    main()
