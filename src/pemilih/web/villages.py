@@ -33,12 +33,19 @@ def _read() -> None:
     from pemilih.domain.village_queue import has_village
     with connection.cursor() as cursor:
         # The most common spelling of a village's names (a few rows may be mis-typed).
+        # In the database's own order of kode_desa (nulls where it puts them): the voter
+        # list's deep pages seek by these counts (web/voter_pages.py).
         cursor.execute("SELECT kode_desa, desa, kecamatan, COUNT(*) FROM store_voter "
-                       "GROUP BY kode_desa, desa, kecamatan")
+                       "GROUP BY kode_desa, desa, kecamatan ORDER BY kode_desa")
         best: dict[str, tuple] = {}
         totals: dict[str, int] = {}
+        groups: list[list] = []  # [kode_desa as stored, voters], in the database's order
         waiting = 0
         for kode, desa, kec, n in cursor.fetchall():
+            if groups and groups[-1][0] == kode:
+                groups[-1][1] += n
+            else:
+                groups.append([kode, n])
             if not has_village(kode):
                 waiting += n
                 continue
@@ -47,7 +54,14 @@ def _read() -> None:
                 best[kode] = (desa, kec, n)
     rows = [{"kode_desa": k, "desa": best[k][0] or "", "kecamatan": best[k][1] or "",
              "voters": totals[k]} for k in sorted(best)]
-    _cache.update(key=key, rows=rows, unresolved=waiting)
+    _cache.update(key=key, rows=rows, unresolved=waiting, groups=[tuple(g) for g in groups])
+
+
+def voter_groups() -> list[tuple[str | None, int]]:
+    """(kode_desa as stored, voters) of the current list in the database's order of kode_desa:
+    every voter counted once, a null and an empty code apart."""
+    _read()
+    return _cache["groups"]
 
 
 def queue_context(request) -> dict:
