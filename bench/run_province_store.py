@@ -11,14 +11,16 @@ workspace, then the voter list, the review queue and /cek on it.
    workspace that already holds the list is not imported again (receive is idempotent).
 3. The import, stage by stage, through the functions `pemilih receive` runs (cycle/receive.py):
    reading and checking the 24 regency files (io/read.py), writing the records (COPY), the
-   current list (projection), the civil-registry extract (unless --no-registry), the web
-   application's reading indexes (web/indexes.py, made by `pemilih serve`). Wall time and peak
+   current list (projection), the civil-registry extract (unless --no-registry; received per
+   regency, 24 batches: io/read.py holds every row it reads, and the province's 10.9 million
+   registry rows at once would take about 15 GB), the web application's reading indexes
+   (web/indexes.py, made by `pemilih serve`). Wall time and peak
    RSS of this process and of the PostgreSQL server per stage. Target: the list's import
    (read + records + current list) at most 3 minutes.
 4. Findings for the review queue: `pemilih verify` per regency (the regency's list against the
    registry rows of that regency: cheap, and a realistic number of findings; partitioned
-   verification proper is another part of issue 17), loaded with `pemilih review muat`.
-   --findings N keeps the first N findings (0: none).
+   verification proper is another part of issue 17), an even sample of --findings N of them
+   (default: one per ten voters) loaded with `pemilih review muat`.
 5. The web application (run_web.py's server, clients and measures): the voter list (first
    page, one village, a deep page, a name search), the review queue, /cek open loop;
    p50/p95/p99 per URL, target p95 < 300 ms.
@@ -80,6 +82,11 @@ class BenchServer(PostgresServer):
         if not (data / "PG_VERSION").exists():
             self._run("initdb", "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8",
                       "--locale=C.UTF-8")
+        try:
+            self._run("pg_ctl", "-D", str(data), "status")
+            return  # still running from an earlier run (--pgdata)
+        except RuntimeError:
+            pass
         options = f"-k {self.dir} -p {self.port} -c listen_addresses='' {self.OPTIONS}"
         self._run("pg_ctl", "-D", str(data), "-l", str(self.dir / "log"), "-o", options, "-w", "start")
 
@@ -174,35 +181,70 @@ def import_lists(ws, data: Path, stages: Stages, with_registry: bool) -> dict:
     else:
         out["list"] = {"skipped": "ruang kerja sudah berisi daftar (impor ulang tidak mengubah apa pun)"}
     if with_registry and latest_batch(ws, KIND_REGISTRY) is None:
-        files = sorted(str(p) for p in (data / "registry").glob("*.csv"))
-        request = receive.ReceiveRequest(tuple(files), "bench-provinsi", KIND_REGISTRY)
-        results = stages.run("registry: baca dan periksa", receive.read, request)
-        rows = results[KIND_REGISTRY].records.height
-        stages.run("registry: simpan (COPY)", receive.store, ws, results, request)
-        del results
-        out["registry"] = {"rows": rows}
+        parts = stages.run("registry: dipecah per kabupaten/kota", registry_parts, data)
+        out["registry"] = stages.run("registry: impor per kabupaten/kota (24 batch)", _receive_registry, ws, parts)
     from pemilih.web import indexes
     out["indexes_made"] = stages.run("indeks aplikasi web (web/indexes.py)", indexes.ensure)
     return out
 
 
+def registry_parts(data: Path) -> list[Path]:
+    """The province's registry extract cut by regency, in one pass (once): read whole, 10.9
+    million rows would take about 15 GB here (io/read.py holds every row), a regency's 0.7 GB."""
+    import polars as pl
+    folder = data / "temuan" / "registry"
+    regencies = [lst.stem.split("_")[1] for lst in sorted((data / "kpu").glob("dpt_73*.csv"))]
+    parts = [folder / f"disdukcapil_{r}.csv" for r in regencies]
+    if (folder / "selesai").exists():
+        return parts
+    folder.mkdir(parents=True, exist_ok=True)
+    handles = {r: open(p, "wb") for r, p in zip(regencies, parts)}
+    try:
+        for extract in sorted((data / "registry").glob("*.csv")):
+            cut = (pl.scan_csv(extract, infer_schema=False)
+                   .with_columns(pl.col("KODE_WILAYAH").str.replace_all(r"\D", "").str.slice(0, 4).alias("_kab")))
+            for batch in cut.collect_batches(chunk_size=500_000):
+                for (regency,), rows in batch.partition_by("_kab", as_dict=True).items():
+                    if regency in handles:  # outside the province's regencies: left out
+                        out = handles[regency]
+                        rows.drop("_kab").write_csv(out, include_header=out.tell() == 0)
+    finally:
+        for handle in handles.values():
+            handle.close()
+    (folder / "selesai").write_text("ok\n")
+    return parts
+
+
+def _receive_registry(ws, parts: list[Path]) -> dict:
+    from pemilih.contract import KIND_REGISTRY
+    from pemilih.cycle import receive
+    rows = 0
+    for part in parts:
+        request = receive.ReceiveRequest((str(part),), "bench-provinsi", KIND_REGISTRY)
+        rows += receive.store(ws, receive.read(request), request).received[0].rows
+    return {"rows": rows, "batches": len(parts)}
+
+
 # --- findings for the review queue -------------------------------------------------------------
 
-def ensure_findings(data: Path, ws_dir: Path, url: str, limit: int, stages: Stages) -> dict:
+def ensure_findings(data: Path, ws_dir: Path, url: str, limit: int | None, stages: Stages) -> dict:
     """Findings per regency (list of the regency against its registry rows), loaded once."""
     if limit == 0:
         return {"skipped": "--findings 0"}
     from pemilih.store.models import Proposal
     if Proposal.objects.exists():
         return {"proposals": Proposal.objects.count(), "loaded_before": True}
+    if limit is None:  # about one voter in ten with a finding: more than a real update has
+        from pemilih.store.models import Voter
+        limit = Voter.objects.count() // 10
     import polars as pl
     folder = data / "temuan"
     merged = folder / "findings.csv"
     if not merged.exists():
         stages.run("temuan: verify per kabupaten/kota", _verify_by_regency, data, folder)
     frame = pl.read_csv(merged, infer_schema=False)
-    if limit > 0 and frame.height > limit:
-        frame = frame.head(limit)
+    if limit > 0 and frame.height > limit:  # an even sample over the province, in list order
+        frame = frame.with_row_index().sample(limit, seed=17).sort("index").drop("index")
     chosen = folder / "findings-dimuat.csv"
     frame.write_csv(chosen)
     env = {**os.environ, "DATABASE_URL": url}
@@ -218,22 +260,15 @@ def _verify_by_regency(data: Path, folder: Path) -> None:
     import polars as pl
     parts = folder / "bagian"
     parts.mkdir(parents=True, exist_ok=True)
-    registry = sorted((data / "registry").glob("*.csv"))
     frames = []
-    for lst in sorted((data / "kpu").glob("dpt_73*.csv")):
-        regency = lst.stem.split("_")[1]
-        out = parts / regency
+    for lst, reg in zip(sorted((data / "kpu").glob("dpt_73*.csv")), registry_parts(data)):
+        out = parts / lst.stem.split("_")[1]
         if not (out / "findings.csv").exists():
-            reg = parts / f"disdukcapil_{regency}.csv"
-            (pl.scan_csv(registry, infer_schema=False)
-             .filter(pl.col("KODE_WILAYAH").str.replace_all(r"\D", "").str.starts_with(regency))
-             .sink_csv(reg))
             cmd = PEMILIH + ["verify", "--list", str(lst), "--registry", str(reg), "--on", ON_DAY,
                              "--out", str(out)]
             done = subprocess.run(cmd, capture_output=True, text=True)
-            reg.unlink()
             if done.returncode != 0:
-                sys.exit(f"verify {regency} gagal ({done.returncode}):\n{done.stderr[-3000:]}")
+                sys.exit(f"verify {lst.name} gagal ({done.returncode}):\n{done.stderr[-3000:]}")
         frames.append(pl.read_csv(out / "findings.csv", infer_schema=False))
     pl.concat(frames, how="diagonal").write_csv(folder / "findings.csv")
 
@@ -353,7 +388,8 @@ def main() -> None:
     ap.add_argument("--pgdata", default=None, help="folder server PostgreSQL yang disimpan antar-run "
                                                    "(bawaan: sementara, dihapus di akhir)")
     ap.add_argument("--no-registry", action="store_true", help="tanpa ekstrak Disdukcapil")
-    ap.add_argument("--findings", type=int, default=-1, help="temuan dimuat (-1: semua, 0: tanpa)")
+    ap.add_argument("--findings", type=int, default=None,
+                    help="temuan dimuat, sampel merata (bawaan: 10%% jumlah pemilih; -1: semua, 0: tanpa)")
     ap.add_argument("--port", type=int, default=8797)
     ap.add_argument("--requests", type=int, default=100, help="jawaban per URL halaman")
     ap.add_argument("--clients", type=int, default=2)
