@@ -314,13 +314,12 @@ def page_values(ws) -> dict:
             "unlisted": unlisted, "finding_code": finding_code, "review_village": review_village}
 
 
-def _agreement(ws) -> None:
+def _agreement(ws, number: str = "UJI-PROVINSI-73") -> None:
     """The data-sharing agreement a DPML account needs to see the list (as the demo records)."""
     from datetime import date, timedelta
 
     from pemilih.cycle import agreement
     from pemilih.cycle.common import Who
-    number = "UJI-PROVINSI-73"
     if any(a.number == number for a in agreement.listing(ws)[0]):
         return
     today = date.today()
@@ -345,12 +344,34 @@ def bench_web(ws_dir: Path, url: str, values: dict, args) -> dict:
     try:
         with run_web.MemorySampler([p.pid for p in procs]) as memory:
             pages, notes = run_web.bench_pages(args.port, values, args.requests, args.clients)
+            after_event = _after_an_event(args.port, values, ws_dir, url)
             people = run_web.residents(args.port, args.residents)
             cek = run_web.bench_lookup(args.port, values, args.rate, args.seconds, args.load_threads, people)
     finally:
         server.stop(*procs)
-    return {"pages": pages, "notes": notes, "cek": cek,
+    return {"pages": pages, "notes": notes, "cek": cek, "after_event": after_event,
             "memory": {"peak_rss_mb": round(memory.peak_rss), "peak_pss_mb": round(memory.peak_pss)}}
+
+
+def _after_an_event(port: int, values: dict, ws_dir: Path, url: str) -> dict:
+    """The first pages after a new event: the per-process caches keyed on the event log (the
+    villages and their counts, the review index) are read again then. One event (an agreement,
+    which changes nothing else), then each page four times in turn (two server processes)."""
+    from pemilih.store.workspace import open_workspace
+    ws = open_workspace(ws_dir, url)
+    _agreement(ws, f"UJI-PROVINSI-73-{int(time.time())}")
+    ws.close()
+    session = run_web.Client(port)
+    session.login(run_web.BENCH_USER, values["password"])
+    out = {}
+    for path in ("/pemilih/", "/tinjau/"):
+        times = []
+        for _ in range(4):
+            started = time.perf_counter()
+            status, _, _ = session.get(path)
+            times.append(round((time.perf_counter() - started) * 1000, 1))
+        out[path] = times
+    return out
 
 
 def report(out: dict) -> None:
@@ -377,6 +398,7 @@ def report(out: dict) -> None:
         print(f"| {label} | `{r['url']}` | {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | {r['errors']} | {ok} |")
     for note in out["web"]["notes"]:
         print(f"  catatan: {note}")
+    print(f"halaman pertama setelah peristiwa baru (ms, 4 kali berturut-turut): {out['web']['after_event']}")
     print(f"memori server web, puncak: RSS {out['web']['memory']['peak_rss_mb']} MB")
 
 

@@ -185,8 +185,8 @@ def _queue_page(request, params, error: str | None = None, checked=(), reason: s
         f["kode_desa"] = scope
     # Page over ids first (from the in-memory index, see web/review_index.py), then read the
     # page's 50 rows with their status and evidence.
-    page = Paginator(review_index.select(**f), PAGE).get_page(params.get("hal"))
-    shown = standing(Proposal.objects.filter(id__in=list(page.object_list))).order_by("id").values(
+    page = Paginator(review_index.ids(**f), PAGE).get_page(params.get("hal"))
+    shown = standing(Proposal.objects.filter(id__in=page.object_list.to_list())).order_by("id").values(
         "id", "finding_key", "code", "source_ref", "field", "current", "proposed", "registry_nik",
         "duplicate_of", "score", "reason", "evidence", "kode_desa", "verdict", "decided_by")
     names = {v["kode_desa"]: v["desa"] for v in villages()}
