@@ -329,6 +329,55 @@ def _agreement(ws, number: str = "UJI-PROVINSI-73") -> None:
         retention="Dihapus setelah uji", who=Who("bench-provinsi", "KPU", "Uji beban")))
 
 
+def query_plans(values: dict) -> dict:
+    """EXPLAIN ANALYZE of the pages' queries on the province: the plan's first lines (node
+    types only, no values) and the execution time. The old ones (COUNT(*), OFFSET to a deep
+    page) beside what the pages now run (web/voter_pages.py, web/indexes.py)."""
+    from django.db import connection
+    groups = [g for g in _groups() if g[0]]
+    village, skip = groups[len(groups) * 3 // 4][0], 1000
+    nik = values["listed"][0]
+    common, rare = values["name"], "ZULKARNAEN"
+    name = "UPPER(nama::text) LIKE UPPER(%s)"
+    page = "SELECT kode_desa, nama, nik FROM store_voter"
+    asked = {
+        "daftar: COUNT(*) lama": ("SELECT COUNT(*) FROM store_voter", []),
+        "daftar: halaman dalam lama (OFFSET 75%)": (
+            f"{page} ORDER BY kode_desa, position OFFSET {values['voters'] * 3 // 4} LIMIT 50", []),
+        "daftar: halaman dalam baru (seek dari desa)": (
+            f"{page} WHERE kode_desa >= %s ORDER BY kode_desa, position OFFSET {skip} LIMIT 50", [village]),
+        "daftar: cari nama umum": (f"{page} WHERE {name} ORDER BY kode_desa, position LIMIT 50", [f"%{common}%"]),
+        "daftar: hitung nama umum (batas)": (
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM store_voter WHERE {name} LIMIT 1001) s", [f"%{common}%"]),
+        "daftar: cari nama jarang": (f"{page} WHERE {name} ORDER BY kode_desa, position LIMIT 50", [f"%{rare}%"]),
+        "daftar: hitung nama jarang (batas)": (
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM store_voter WHERE {name} LIMIT 1001) s", [f"%{rare}%"]),
+        "/cek: NIK di daftar": ("SELECT nama, desa, kecamatan, tps FROM store_voter WHERE nik = %s LIMIT 1", [nik]),
+        "tinjau: rekaman registry per NIK": ("SELECT id FROM store_sourcerecord WHERE nik = %s", [nik]),
+        "desa: GROUP BY per peristiwa (web/villages.py)": (
+            "SELECT kode_desa, desa, kecamatan, COUNT(*) FROM store_voter GROUP BY kode_desa, desa, kecamatan "
+            "ORDER BY kode_desa", []),
+    }
+    out = {}
+    with connection.cursor() as cur:
+        for label, (sql, params) in asked.items():
+            cur.execute("EXPLAIN (ANALYZE, TIMING OFF, SUMMARY ON) " + sql, params)
+            lines = [r[0] for r in cur.fetchall()]
+            plan = [ln.strip().split("  (")[0].lstrip("-> ").strip() for ln in lines
+                    if "(cost=" in ln][:4]
+            ms = next(float(ln.split(":")[1].split()[0]) for ln in lines if ln.startswith("Execution Time"))
+            out[label] = {"ms": ms, "plan": plan}
+            print(f"  {label}: {ms:.1f} ms  {' / '.join(plan)}", flush=True)
+    return out
+
+
+def _groups():
+    from django.db import connection
+    with connection.cursor() as cur:
+        cur.execute("SELECT kode_desa, COUNT(*) FROM store_voter GROUP BY kode_desa ORDER BY kode_desa")
+        return cur.fetchall()
+
+
 def table_sizes() -> dict:
     from django.db import connection
     with connection.cursor() as cur:
@@ -435,13 +484,15 @@ def main() -> None:
         findings = ensure_findings(data, ws_dir, url, args.findings, stages)
         values = page_values(ws)
         sizes = table_sizes()
+        plans = query_plans(values)
         ws.close()
         web = bench_web(ws_dir, url, values, args)
     finally:
         server.stop()
     out = {"command": " ".join([".venv/bin/python", "bench/run_province_store.py", *sys.argv[1:]]),
            "scale": args.scale, "voters": values["voters"], "generated": generated, "stages": stages.done,
-           "import": imported, "findings": findings, "table_sizes": sizes, "page_clients": args.clients,
+           "import": imported, "findings": findings, "table_sizes": sizes, "query_plans": plans,
+           "page_clients": args.clients,
            "web": web, "loadavg": "/".join(f"{x:.2f}" for x in os.getloadavg()),
            "postgresql_settings": BenchServer.OPTIONS}
     report(out)
