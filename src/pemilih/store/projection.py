@@ -262,3 +262,5 @@ APPLIERS: dict[str, Callable[[Event], None]] = {
     events.DP3_TRAINING_RECORDED: _unchanged,
     events.DP3_ACTIVITY_RECORDED: _unchanged,
 }
+# The kinds that change store_voter: a reading of the list stays good across any other event.
+LIST_CHANGING_KINDS = frozenset(kind for kind, func in APPLIERS.items() if func is not _unchanged)

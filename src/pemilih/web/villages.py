@@ -1,7 +1,8 @@
 """The villages of the current list (code, name, kecamatan), for filters and menus.
 
-Read once per change of the event log (a GROUP BY over 190k rows costs tens of ms; a page
-should not pay it each time): cached per process, keyed on the newest event.
+Read once per change of the list (a GROUP BY over 190k rows costs tens of ms, over a
+province's 7 million seconds; a page should not pay it each time): cached per process, keyed
+on the newest event that changed the list (web/workspace.list_state).
 """
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ def unresolved_count() -> int:
 
 
 def _read() -> None:
-    key = workspace.state()
+    key = workspace.list_state()
     if _cache.get("key") == key:
         return
     from pemilih.domain.village_queue import has_village
