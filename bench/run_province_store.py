@@ -178,6 +178,12 @@ def import_lists(ws, data: Path, stages: Stages, with_registry: bool) -> dict:
                        "met": total <= TARGET_IMPORT_S}
         print(f"daftar provinsi: {rows:,} baris dari {len(lists)} berkas dalam {total:.1f} s "
               f"(target <= {TARGET_IMPORT_S:.0f} s)", flush=True)
+        kept = {name: v for name, v in stages.done.items() if name.startswith("daftar:")}
+        (data / "impor-daftar.json").write_text(json.dumps({"list": out["list"], "stages": kept}, indent=1))
+    elif (data / "impor-daftar.json").exists():  # measured by an earlier run on this server
+        earlier = json.loads((data / "impor-daftar.json").read_text())
+        out["list"] = {**earlier["list"], "measured_by_an_earlier_run": True}
+        stages.done.update(earlier["stages"])
     else:
         out["list"] = {"skipped": "ruang kerja sudah berisi daftar (impor ulang tidak mengubah apa pun)"}
     if with_registry and latest_batch(ws, KIND_REGISTRY) is None:
@@ -227,7 +233,8 @@ def _receive_registry(ws, parts: list[Path]) -> dict:
 
 # --- findings for the review queue -------------------------------------------------------------
 
-def ensure_findings(data: Path, ws_dir: Path, url: str, limit: int | None, stages: Stages) -> dict:
+def ensure_findings(data: Path, ws_dir: Path, url: str, limit: int | None, stages: Stages,
+                    source: str | None = None) -> dict:
     """Findings per regency (list of the regency against its registry rows), loaded once."""
     if limit == 0:
         return {"skipped": "--findings 0"}
@@ -239,7 +246,8 @@ def ensure_findings(data: Path, ws_dir: Path, url: str, limit: int | None, stage
         limit = Voter.objects.count() // 10
     import polars as pl
     folder = data / "temuan"
-    merged = folder / "findings.csv"
+    folder.mkdir(parents=True, exist_ok=True)
+    merged = Path(source) if source else folder / "findings.csv"
     if not merged.exists():
         stages.run("temuan: verify per kabupaten/kota", _verify_by_regency, data, folder)
     frame = pl.read_csv(merged, infer_schema=False)
@@ -253,7 +261,7 @@ def ensure_findings(data: Path, ws_dir: Path, url: str, limit: int | None, stage
     done = stages.run("temuan: review muat", subprocess.run, cmd, env=env, capture_output=True, text=True)
     if done.returncode != 0:
         sys.exit(f"review muat gagal ({done.returncode}):\n{done.stderr[-3000:]}")
-    return {"findings": frame.height, "proposals": Proposal.objects.count()}
+    return {"findings": frame.height, "proposals": Proposal.objects.count(), "from": str(merged)}
 
 
 def _verify_by_regency(data: Path, folder: Path) -> None:
@@ -461,6 +469,8 @@ def main() -> None:
     ap.add_argument("--no-registry", action="store_true", help="tanpa ekstrak Disdukcapil")
     ap.add_argument("--findings", type=int, default=None,
                     help="temuan dimuat, sampel merata (bawaan: 10%% jumlah pemilih; -1: semua, 0: tanpa)")
+    ap.add_argument("--findings-from", default=None, metavar="CSV",
+                    help="findings.csv yang dimuat, bukan hasil verify per kabupaten/kota")
     ap.add_argument("--port", type=int, default=8797)
     ap.add_argument("--requests", type=int, default=100, help="jawaban per URL halaman")
     ap.add_argument("--clients", type=int, default=2)
@@ -481,7 +491,7 @@ def main() -> None:
         from pemilih.store.workspace import open_workspace
         ws = stages.run("buka ruang kerja (migrasi)", open_workspace, ws_dir, url)
         imported = import_lists(ws, data, stages, not args.no_registry)
-        findings = ensure_findings(data, ws_dir, url, args.findings, stages)
+        findings = ensure_findings(data, ws_dir, url, args.findings, stages, args.findings_from)
         values = page_values(ws)
         sizes = table_sizes()
         plans = query_plans(values)
