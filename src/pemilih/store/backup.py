@@ -336,8 +336,12 @@ BEGIN
   LOOP
     EXECUTE format('DROP SEQUENCE IF EXISTS %I CASCADE', r.relname);
   END LOOP;
+  -- An extension's own functions (pg_trgm's, web/indexes.py) stay: the extension owns them,
+  -- and the dump's CREATE EXTENSION IF NOT EXISTS finds it there.
   FOR r IN SELECT p.oid::regprocedure AS f FROM pg_proc p
            WHERE p.pronamespace = current_schema()::regnamespace
+             AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass
+                             AND d.objid = p.oid AND d.deptype = 'e')
   LOOP
     EXECUTE format('DROP ROUTINE IF EXISTS %s CASCADE', r.f);
   END LOOP;

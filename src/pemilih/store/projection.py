@@ -109,6 +109,9 @@ def _indexed_after_filling(cursor, table: str):
         cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
     for _, definition in others:
         cursor.execute(definition)
+    # The planner's statistics of the new list now, not whenever autovacuum comes by: the
+    # voter list's name search is planned on those of UPPER(nama) (web/indexes.py, issue 17).
+    cursor.execute(f"ANALYZE {quote(table)}")
 
 
 def _empty_voters(cursor) -> None:
@@ -259,3 +262,5 @@ APPLIERS: dict[str, Callable[[Event], None]] = {
     events.DP3_TRAINING_RECORDED: _unchanged,
     events.DP3_ACTIVITY_RECORDED: _unchanged,
 }
+# The kinds that change store_voter: a reading of the list stays good across any other event.
+LIST_CHANGING_KINDS = frozenset(kind for kind, func in APPLIERS.items() if func is not _unchanged)

@@ -17,6 +17,12 @@ INDEXES = [
     # The review queue shows each proposal's registry record next to the list's (by NIK).
     ("web_sourcerecord_nik", "store_sourcerecord", "nik"),
 ]
+# PostgreSQL only: the voter list's name search (Django's icontains, UPPER(nama) LIKE '%..%')
+# through trigrams, so a rare name is found without reading a province's 7 million rows (issue
+# 17: 0.4 ms instead of a scan); ANALYZE then knows the expression, so a common name walks the
+# serving index instead. Without the pg_trgm extension (a server that lacks it, or a role that
+# may not create it) the search stays a scan.
+TRIGRAM = ("web_voter_nama_trgm", "store_voter", "USING gin (UPPER(nama::text) gin_trgm_ops)")
 
 
 def ensure() -> list[str]:
@@ -31,9 +37,24 @@ def ensure() -> list[str]:
                 continue
             cursor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns})")
             made.append(name)
+        if connection.vendor == "postgresql" and TRIGRAM[0] not in existing and _trigrams(cursor):
+            name, table, method = TRIGRAM
+            cursor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} {method}")
+            made.append(name)
         if made and connection.vendor == "sqlite":
             cursor.execute("ANALYZE")
         elif made:
             cursor.execute("ANALYZE store_voter")
             cursor.execute("ANALYZE store_electionvoter")
     return made
+
+
+def _trigrams(cursor) -> bool:
+    """pg_trgm is there, or could be made here (a trusted extension: the database's owner may)."""
+    from django.db import DatabaseError, transaction
+    try:
+        with transaction.atomic():
+            cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        return True
+    except DatabaseError:
+        return False

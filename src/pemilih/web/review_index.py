@@ -60,6 +60,12 @@ STATUS_VERDICT = {"terbuka": None, "diterima": "accept", "ditolak": "reject"}
 
 def select(code=None, kode_desa=None, score_min=None, score_max=None, status=None) -> list[int]:
     """Ids of the proposals the filters select, in id order (status None: any)."""
+    return ids(code, kode_desa, score_min, score_max, status).to_list()
+
+
+def ids(code=None, kode_desa=None, score_min=None, score_max=None, status=None) -> pl.Series:
+    """select() as a Series: a page slices it without making hundreds of thousands of Python
+    ints first (a province's queue, issue 17)."""
     conditions = []
     if code:
         conditions.append(pl.col("code") == code)
@@ -75,7 +81,7 @@ def select(code=None, kode_desa=None, score_min=None, score_max=None, status=Non
     table = index().table
     if conditions:
         table = table.filter(pl.all_horizontal(conditions))
-    return table["id"].to_list()
+    return table["id"]
 
 
 def codes() -> list[str]:

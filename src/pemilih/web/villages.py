@@ -1,7 +1,8 @@
 """The villages of the current list (code, name, kecamatan), for filters and menus.
 
-Read once per change of the event log (a GROUP BY over 190k rows costs tens of ms; a page
-should not pay it each time): cached per process, keyed on the newest event.
+Read once per change of the list (a GROUP BY over 190k rows costs tens of ms, over a
+province's 7 million seconds; a page should not pay it each time): cached per process, keyed
+on the newest event that changed the list (web/workspace.list_state).
 """
 from __future__ import annotations
 
@@ -27,18 +28,25 @@ def unresolved_count() -> int:
 
 
 def _read() -> None:
-    key = workspace.state()
+    key = workspace.list_state()
     if _cache.get("key") == key:
         return
     from pemilih.domain.village_queue import has_village
     with connection.cursor() as cursor:
         # The most common spelling of a village's names (a few rows may be mis-typed).
+        # In the database's own order of kode_desa (nulls where it puts them): the voter
+        # list's deep pages seek by these counts (web/voter_pages.py).
         cursor.execute("SELECT kode_desa, desa, kecamatan, COUNT(*) FROM store_voter "
-                       "GROUP BY kode_desa, desa, kecamatan")
+                       "GROUP BY kode_desa, desa, kecamatan ORDER BY kode_desa")
         best: dict[str, tuple] = {}
         totals: dict[str, int] = {}
+        groups: list[list] = []  # [kode_desa as stored, voters], in the database's order
         waiting = 0
         for kode, desa, kec, n in cursor.fetchall():
+            if groups and groups[-1][0] == kode:
+                groups[-1][1] += n
+            else:
+                groups.append([kode, n])
             if not has_village(kode):
                 waiting += n
                 continue
@@ -47,7 +55,14 @@ def _read() -> None:
                 best[kode] = (desa, kec, n)
     rows = [{"kode_desa": k, "desa": best[k][0] or "", "kecamatan": best[k][1] or "",
              "voters": totals[k]} for k in sorted(best)]
-    _cache.update(key=key, rows=rows, unresolved=waiting)
+    _cache.update(key=key, rows=rows, unresolved=waiting, groups=[tuple(g) for g in groups])
+
+
+def voter_groups() -> list[tuple[str | None, int]]:
+    """(kode_desa as stored, voters) of the current list in the database's order of kode_desa:
+    every voter counted once, a null and an empty code apart."""
+    _read()
+    return _cache["groups"]
 
 
 def queue_context(request) -> dict:

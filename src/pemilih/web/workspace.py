@@ -23,3 +23,16 @@ def state() -> tuple:
         cursor.execute("SELECT MAX(seq) FROM store_event")
         newest = cursor.fetchone()[0] or 0
     return connection.settings_dict.get("NAME"), connection.settings_dict.get("HOST"), newest
+
+
+def list_state() -> tuple:
+    """state(), narrowed to the events that change the current list (store/projection.py): what
+    a reading of the list alone is keyed on. On a province the villages' counts take seconds
+    to read again (issue 17); an agreement, a loaded set of findings or a rejection leaves
+    them as they were."""
+    from pemilih.store.projection import LIST_CHANGING_KINDS
+    kinds = sorted(LIST_CHANGING_KINDS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MAX(seq) FROM store_event WHERE kind IN ({', '.join(['%s'] * len(kinds))})", kinds)
+        newest = cursor.fetchone()[0] or 0
+    return connection.settings_dict.get("NAME"), connection.settings_dict.get("HOST"), newest

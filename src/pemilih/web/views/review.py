@@ -31,7 +31,7 @@ from django.utils.html import format_html, format_html_join
 from pemilih.cycle.common import DEFAULT_LEGAL_BASIS as LEGAL_BASIS
 from pemilih.cycle.common import StepError, Who, is_refusal, thousands
 from pemilih.domain.masking import digit_difference, mask_digits_in_text, mask_field, mask_id
-from pemilih.web import access, access_log, jobs, review_index, tasks, workspace
+from pemilih.web import access, access_log, jobs, review_index, tasks, village_options, workspace
 from pemilih.web.access import only, route
 from pemilih.web.roles import Role
 from pemilih.web.villages import title_of, villages
@@ -185,8 +185,8 @@ def _queue_page(request, params, error: str | None = None, checked=(), reason: s
         f["kode_desa"] = scope
     # Page over ids first (from the in-memory index, see web/review_index.py), then read the
     # page's 50 rows with their status and evidence.
-    page = Paginator(review_index.select(**f), PAGE).get_page(params.get("hal"))
-    shown = standing(Proposal.objects.filter(id__in=list(page.object_list))).order_by("id").values(
+    page = Paginator(review_index.ids(**f), PAGE).get_page(params.get("hal"))
+    shown = standing(Proposal.objects.filter(id__in=page.object_list.to_list())).order_by("id").values(
         "id", "finding_key", "code", "source_ref", "field", "current", "proposed", "registry_nik",
         "duplicate_of", "score", "reason", "evidence", "kode_desa", "verdict", "decided_by")
     names = {v["kode_desa"]: v["desa"] for v in villages()}
@@ -198,7 +198,8 @@ def _queue_page(request, params, error: str | None = None, checked=(), reason: s
     query.pop("hal", None)
     return render(request, "web/review/queue.html", {
         "page": page, "rows": rows, "codes": codes, "statuses": STATUSES,
-        "villages": [{"kode_desa": k, "desa": names.get(k, "")} for k in desa],
+        "village_options": village_options.options(
+            "tinjau", lambda: [(k, f"{k} {names.get(k, '')}") for k in desa], f.get("kode_desa")),
         "f": {**f, "skor_min": params.get("skor_min", ""), "skor_max": params.get("skor_max", ""),
               "status_raw": params.get("status", "terbuka")},
         "filtered": any(f[k] is not None for k in ("code", "kode_desa", "score_min", "score_max")),
