@@ -3,24 +3,10 @@ indexes, on PostgreSQL one through the pg_trgm extension (web/indexes.py, issue 
 functions live in the workspace's schema beside the store's own."""
 from __future__ import annotations
 
-import os
-
 import pytest
-
-from pemilih import cli
+from test_backup import _pemilih
 
 pytestmark = pytest.mark.postgres
-
-
-def _pemilih(ws, *argv) -> int:
-    env = os.environ.copy()
-    if ws.url:
-        os.environ["DATABASE_URL"] = ws.url
-    try:
-        return cli.main([*argv, "--workspace", str(ws.path)])
-    finally:
-        os.environ.clear()
-        os.environ.update(env)
 
 
 def _names(ws) -> list[str]:

@@ -19,6 +19,7 @@ from test_handback_pdpb import HANDED_ON, _package, village  # noqa: F401 (the f
 from pemilih.cli import main
 from pemilih.cycle import documents
 from pemilih.cycle.common import StepError, Who
+from pemilih.io.words_id import date_in_words
 
 pytestmark = pytest.mark.postgres
 
@@ -26,6 +27,9 @@ KPU_FULL = "Komisi Pemilihan Umum Kabupaten Toraja Utara"
 DPML_FULL = "Dinas Pemberdayaan Masyarakat Lembang Kabupaten Toraja Utara"
 WHO = Who("Operator DPML", "DPML", "Pengaturan dokumen")
 SIXTEEN_DIGITS = re.compile(r"(?<![0-9])[0-9]{16}(?![0-9])")
+# The number's month (in Roman numerals, written by hand) and year: those of the hand-back's day.
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+MONTH_OF = f"{ROMAN[HANDED_ON.month - 1]}/{HANDED_ON.year}"
 
 
 def pdf_text(path, layout: bool = False) -> str:
@@ -62,8 +66,9 @@ def test_minutes_are_signable(village, tmp_path):  # noqa: F811
             "PEMUTAKHIRAN DATA PEMILIH BERKELANJUTAN KABUPATEN TORAJA UTARA PERIODE 2026-12") in flat
     assert "..." not in flat.replace(". . .", "")
     # the number from DPML's pattern: first minutes of 2026, December in Roman numerals
-    assert "Nomor: 001/BA-ST/DPMD/XII/2026" in flat
-    assert ("Pada hari ini, Senin tanggal tujuh bulan Desember tahun dua ribu dua puluh enam (07-12-2026), "
+    assert f"Nomor: 001/BA-ST/DPMD/{MONTH_OF}" in flat
+    # the day in words as tests/test_io_pdf.py holds them to hand-made cases
+    assert (f"Pada hari ini, {date_in_words(HANDED_ON)} ({HANDED_ON:%d-%m-%Y}), "
             "bertempat di Rantepao") in flat
     # agencies in full; signatories with name, position and NIP, grouped as a NIP is printed
     assert DPML_FULL in flat and KPU_FULL in flat
@@ -111,7 +116,7 @@ def test_defaults_without_settings_come_from_the_regency(village, tmp_path):  # 
     made = _package(village, tmp_path)
     flat = words(pdf_text(minutes_of(made.path, tmp_path)))
     assert DPML_FULL in flat and KPU_FULL in flat
-    assert "Nomor: 001/BA-ST/DPML/XII/2026" in flat
+    assert f"Nomor: 001/BA-ST/DPML/{MONTH_OF}" in flat
     assert "NIP. ........................" in flat  # to fill in by hand
     assert "Kepala DPML" not in flat and "Ketua KPU Kabupaten" not in flat
 
@@ -123,7 +128,7 @@ def test_the_running_number_counts_the_years_minutes(village, tmp_path):  # noqa
     flat = words(pdf_text(minutes_of(second.path, tmp_path)))
     # both hand-backs are recorded this year; the minutes are dated HANDED_ON's year
     expected = "002" if year == HANDED_ON.year else "001"
-    assert f"Nomor: {expected}/BA-ST/DPML/XII/2026" in flat
+    assert f"Nomor: {expected}/BA-ST/DPML/{MONTH_OF}" in flat
 
 
 def test_settings_are_checked():

@@ -29,7 +29,9 @@ pytestmark = pytest.mark.postgres
 # Real villages of Toraja Utara, their names as the regions table has them (written by hand).
 A, B, C = "73.26.02.2003", "73.26.02.2006", "73.26.01.1002"
 NAMES = {A: ("SESEAN", "BUNTU LOBO'"), B: ("SESEAN", "PARINDING"), C: ("RANTEPAO", "RANTEPAO")}
-HANDED_ON = date(2026, 12, 7)
+# Handed back today, as the regency counts days (WITA): the hand-back's period starts the day the
+# list was imported, which is today too; a fixed date would fall before it once that day passed.
+HANDED_ON = local_today()
 VOTING_DAY = date(2027, 3, 17)
 WHO = {"actor": "Panitia", "agency": "PANITIA", "reason": "Rapat pleno"}
 DDMMYYYY = re.compile(r"^\d{2}-\d{2}-\d{4}$")
@@ -136,7 +138,7 @@ def test_village_only_rules_stay_off_kpus_list(village, tmp_path):
     assert [(r["KUNCI"], r["KODE"]) for r in changes_["TMS"]] == [("dpt.csv::3", "TMS-1")]
     info = {r["KUNCI"]: r["ALASAN"] for r in changes_["Informasi"]}
     assert set(info) == {"dpt.csv::2", young}
-    assert "domisili" in info["dpt.csv::2"] and "17 tahun" in info[young] and "07-12-2026" in info[young]
+    assert "domisili" in info["dpt.csv::2"] and "17 tahun" in info[young] and f"{HANDED_ON:%d-%m-%Y}" in info[young]
     # 16 on the day of the hand-back (born 23-01-2010): not a new voter for KPU yet
     assert young not in listed and young not in {r["KUNCI"] for r in changes_["B Pemilih Baru"]}
     assert not any("TMS-D" in cell for cell in _cells(out.path))  # not even as a recap column

@@ -78,7 +78,7 @@ def _list_rows() -> list[dict]:
 def _terms(number=NUMBER, **changed) -> Terms:
     values = dict(number=number, title="PKS berbagi data pemilih", provider="KPU", recipient="DPML",
                   purpose="Coklit Pilkalem 2026", legal_basis="UU 7/2017; UU 27/2022",
-                  valid_from=date(2026, 1, 1), valid_to=date(2026, 12, 31),
+                  valid_from=date(2026, 1, 1), valid_to=date(2027, 12, 31),  # in force whenever the tests run
                   retention="Dihapus 3 bulan setelah diserahkan kembali", data_elements=list(KPU_COLUMNS),
                   villages=["*"])
     values.update(changed)
