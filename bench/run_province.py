@@ -14,7 +14,6 @@ bench/results/province.json and province.md.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 from pathlib import Path
@@ -22,20 +21,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 PEMILIH = [str(ROOT / ".venv" / "bin" / "pemilih")]
-
-
-def ensure(data: Path, scale: float, seed: int, province: str | None) -> dict:
-    import measure
-
-    from pemilih.generate import existing
-    if not existing(data, scale, seed):
-        what = f"provinsi {province}" if province else "kabupaten contoh"
-        print(f"membangkitkan {what} (skala {scale}, benih {seed}) di {data} ...", flush=True)
-        cmd = PEMILIH + ["generate", "--out", str(data), "--scale", str(scale), "--seed", str(seed)]
-        r = measure.run(cmd + (["--province", province] if province else []), sample=False)
-        if r.returncode:
-            sys.exit(f"generate gagal:\n{r.stderr[-2000:]}")
-    return json.loads((data / "truth" / "meta.json").read_text("utf-8"))
 
 
 def verify(data: Path, meta: dict, repeat: int, engine: str = "duckdb", out: Path | None = None) -> dict:
@@ -74,15 +59,15 @@ def report(r: dict) -> str:
               "|---|---|---|---|---|---|---|"]
     for code, s in p["codes"].items():
         one = g["codes"].get(code) if g else None
-        gap = f"{s['f1'] - one['f1']:+.4f}" if one else ""
+        beside = f"{one['f1']:.4f} | {s['f1'] - one['f1']:+.4f}" if one else " | "
         lines.append(f"| {code} | {s['expected']} | {s['precision']:.4f} | {s['recall']:.4f} | {s['f1']:.4f} | "
-                     f"{one['f1']:.4f} | {gap} |" if one else
-                     f"| {code} | {s['expected']} | {s['precision']:.4f} | {s['recall']:.4f} | {s['f1']:.4f} | | |")
+                     f"{beside} |")
     return "\n".join(lines)
 
 
 def main() -> None:
     import measure
+    import run_verify as rv
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", default=str(ROOT / "bench" / "results" / "province"))
     ap.add_argument("--scale", type=float, default=0.2)
@@ -92,10 +77,10 @@ def main() -> None:
     args = ap.parse_args()
     data = Path(args.data)
     result = {"scale": args.scale, "seed": args.seed, "repeat": args.repeat,
-              "province": verify(data, ensure(data, args.scale, args.seed, "73"), args.repeat)}
+              "province": verify(data, rv.ensure_regency(data, args.scale, args.seed, "73"), args.repeat)}
     if args.regency_data:
         one = Path(args.regency_data)
-        result["regency"] = verify(one, ensure(one, args.scale, args.seed, None), args.repeat)
+        result["regency"] = verify(one, rv.ensure_regency(one, args.scale, args.seed), args.repeat)
     text = report(result)
     print(text)
     measure.save("province", result, text)

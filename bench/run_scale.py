@@ -1,12 +1,12 @@
 """The scaling curve of `pemilih verify` (issue 17 item 4): provinces of growing size, each
 verified by the DuckDB engine and, where asked, by Spark in local mode, with wall time, peak
 memory (the process tree, Spark's JVM included) and, for Spark, how many findings differ from
-DuckDB's (on source_ref, code, field, proposed).
+DuckDB's (run_spark.agreement: on source_ref, code, field, proposed).
 
     .venv/bin/python bench/run_scale.py --data DIR [DIR ...] [--spark DIR ...]
 
 Each DIR is a province from `pemilih generate --province 73 --scale S --out DIR` (made
-beforehand: at scale 1.0 the generator itself needs some 13 GB). Results:
+beforehand: at scale 0.5 the generator itself peaked at 10.7 GB). Results:
 bench/results/scale.json and scale.md.
 """
 from __future__ import annotations
@@ -22,15 +22,7 @@ sys.path.insert(0, str(HERE))
 
 import measure  # noqa: E402
 from run_province import verify  # noqa: E402
-
-KEY = ["source_ref", "code", "field", "proposed"]
-
-
-def differing(a: Path, b: Path) -> tuple[int, int]:
-    """(findings of a not in b plus those of b not in a, findings of a)."""
-    import polars as pl
-    fa, fb = (pl.read_csv(p / "findings.csv", infer_schema=False).select(KEY).fill_null("") for p in (a, b))
-    return fa.join(fb, on=KEY, how="anti").height + fb.join(fa, on=KEY, how="anti").height, fa.height
+from run_spark import agreement  # noqa: E402
 
 
 def main() -> None:
@@ -49,9 +41,9 @@ def main() -> None:
                    "duckdb": {k: duck[k] for k in ("median_s", "peak_mb", "stdout")}}
             if folder in args.spark:
                 spark = verify(data, meta, 1, "spark", Path(tmp) / "spark")
-                diff, total = differing(Path(tmp) / "duckdb", Path(tmp) / "spark")
+                agreed = agreement(Path(tmp) / "duckdb" / "findings.csv", Path(tmp) / "spark" / "findings.csv")
                 row["spark"] = {k: spark[k] for k in ("median_s", "peak_mb", "stdout")} | {
-                    "differing": diff, "findings": total}
+                    "differing": agreed["only_duckdb"] + agreed["only_spark"], "findings": agreed["findings_duckdb"]}
         rows.append(row)
         print(json.dumps({k: v for k, v in row.items() if k not in ("duckdb", "spark")}), flush=True)
     lines = ["| list rows | registry rows | DuckDB (s) | DuckDB peak (MB) | Spark local[2] (s) | Spark peak (MB) "

@@ -51,7 +51,7 @@ def _stages(stdout: str) -> dict[str, float]:
     return {k.strip(): float(v) for k, v in re.findall(r"([a-z ]+?) ([\d.]+)(?:,|$)", found.group(1).strip())}
 
 
-def _agreement(a_csv: Path, b_csv: Path) -> dict:
+def agreement(a_csv: Path, b_csv: Path) -> dict:
     import polars as pl
     a, b = (pl.read_csv(p, infer_schema=False) for p in (a_csv, b_csv))
     only_a = a.select(KEY).join(b.select(KEY), on=KEY, how="anti", nulls_equal=True)
@@ -89,7 +89,7 @@ def main() -> None:
         r = measure.repeat(cmd, args.repeat, memory_run=True)
         runs[engine] = {"seconds": round(r["median_s"], 2), "cpu_s": round(r["cpu_s"], 2),
                         "peak_mb": round(r["peak_mb"]), "stages": _stages(r["last"].stdout)}
-    agree = _agreement(outs["duckdb"] / "findings.csv", outs["spark"] / "findings.csv")
+    agree = agreement(outs["duckdb"] / "findings.csv", outs["spark"] / "findings.csv")
     import polars as pl
     rows = pl.read_csv(list_csv, infer_schema=False).height
     result = {"scale": args.scale, "seed": args.seed, "blank": args.blank, "list_rows": rows,

@@ -164,14 +164,17 @@ def link_score(got: dict, truth: dict) -> dict:
 
 # --- the run ------------------------------------------------------------------------------
 
-def ensure_regency(data: Path, scale: float, seed: int) -> dict:
+def ensure_regency(data: Path, scale: float, seed: int, province: str | None = None) -> dict:
+    """The generated regency (or with `province`, e.g. 73, the province) in `data`, made when absent."""
     import measure
 
     from pemilih.generate import existing
     meta = data / "truth" / "meta.json"
     if not existing(data, scale, seed):  # absent, or another scale or seed: not silently reused
-        print(f"membangkitkan kabupaten contoh (skala {scale}, benih {seed}) di {data} ...", flush=True)
-        r = measure.run(PEMILIH + ["generate", "--out", str(data), "--scale", str(scale), "--seed", str(seed)])
+        what = f"provinsi {province}" if province else "kabupaten contoh"
+        print(f"membangkitkan {what} (skala {scale}, benih {seed}) di {data} ...", flush=True)
+        cmd = PEMILIH + ["generate", "--out", str(data), "--scale", str(scale), "--seed", str(seed)]
+        r = measure.run(cmd + (["--province", province] if province else []))
         if r.returncode:
             sys.exit(f"generate gagal:\n{r.stderr[-2000:]}")
     return json.loads(meta.read_text())

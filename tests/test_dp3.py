@@ -15,11 +15,11 @@ participants L 11, P 22, 33, in 2 activities of the year's stage.
 from __future__ import annotations
 
 import re
-import subprocess
 from datetime import date
 
 import openpyxl
 import pytest
+from test_ballots import pdf_text, words
 
 from pemilih.cli import main
 from pemilih.cycle import dp3
@@ -37,11 +37,6 @@ SIGNERS = ({"name": "Ketua Uji", "position": "Ketua", "agency": "KPU Kabupaten T
 SIXTEEN_DIGITS = re.compile(r"(?<![0-9])[0-9]{16}(?![0-9])")
 NAMES = ["Ani Rante", "Budi Tandi", "Citra Sampe", "Dodi Palullungan", "Eka Lembang", "Frans Bua", "Gita Rara",
          "Hana Toding", "Ivan Pakan"]
-
-
-def pdf_text(path) -> str:
-    return " ".join(subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True,
-                                   text=True).stdout.split())
 
 
 def _cadre(ws, name, sex, component, kode=A, by=None, phone=None, birth_year=None):
@@ -165,13 +160,13 @@ def test_the_reports_read_back_and_name_no_cadre(programme, tmp_path):
     paths = dp3.print_reports(programme, dp3.PrintRequest(YEAR, str(tmp_path), KPU))
     assert [p.name for p in paths] == [f"LAPORAN_DP3_{YEAR}_KABUPATEN.pdf", f"LAPORAN_DP3_{YEAR}_KABUPATEN.xlsx",
                                        f"LAPORAN_DP3_{YEAR}_7326012001.pdf", f"LAPORAN_DP3_{YEAR}_7326012002.pdf"]
-    regency = pdf_text(paths[0])
+    regency = words(pdf_text(paths[0], layout=True))
     assert "Nomor: 001/LAP-DP3/KPU/" in regency
     assert "LAPORAN TAHUNAN PROGRAM DESA PEDULI PEMILU DAN PEMILIHAN (DP3)" in regency
     assert "Jumlah 4 5 9" in regency and "tercatat 9, kurang 41" in regency
     assert "( Ketua KPU Uji )" in regency and "NIP. 19850101 201001 1 001" in regency
     assert "Pemilih pada awal program 100 100 200" in regency and "Selisih 0 -1 -1" in regency
-    village = pdf_text(paths[2])
+    village = words(pdf_text(paths[2], layout=True))
     assert "Perempuan 0 1 1" in village and "Penyandang disabilitas 1 1 2" in village and "Jumlah 3 4 7" in village
     assert f"Tahap {rules.stage_of(YEAR)}: 2 kegiatan 11 22 33" in village
     assert f"Pemilih pada awal program ({JAN1:%d-%m-%Y}) 50 50 100" in village
@@ -186,12 +181,12 @@ def test_the_reports_read_back_and_name_no_cadre(programme, tmp_path):
                                                                                                    "18")
     assert (row["PEMILIH AWAL JML"], row["PEMILIH AKHIR P"], row["PESERTA JML"]) == ("100", "49", "33")
     for path in paths:
-        text = pdf_text(path) if path.suffix == ".pdf" else " ".join(
+        text = words(pdf_text(path, layout=True)) if path.suffix == ".pdf" else " ".join(
             str(c.value) for s in openpyxl.load_workbook(path) for r in s.iter_rows() for c in r if c.value)
         assert not any(name in text for name in NAMES), path.name
         assert not SIXTEEN_DIGITS.search(text) and "081234567890" not in text and "1995" not in text
     again = dp3.print_reports(programme, dp3.PrintRequest(YEAR, str(tmp_path / "lagi"), KPU))
-    assert "Nomor: 001/LAP-DP3/KPU/" in pdf_text(again[0])  # printed again: the same number
+    assert "Nomor: 001/LAP-DP3/KPU/" in words(pdf_text(again[0], layout=True))  # printed again: the same number
 
 
 def test_command_round_trip(programme, store_location, capsys, monkeypatch, tmp_path):
@@ -225,4 +220,4 @@ def test_command_round_trip(programme, store_location, capsys, monkeypatch, tmp_
     assert main(["dp3", "laporan", *base, "--tahun", str(YEAR), "--desa", C, "--out", str(tmp_path / "c")]) == 0
     assert sorted(p.name for p in (tmp_path / "c").iterdir()) == [f"LAPORAN_DP3_{YEAR}_7326012003.pdf",
                                                                    f"LAPORAN_DP3_{YEAR}_7326012003.xlsx"]
-    assert "Joni Sampe" not in pdf_text(tmp_path / "c" / f"LAPORAN_DP3_{YEAR}_7326012003.pdf")
+    assert "Joni Sampe" not in words(pdf_text(tmp_path / "c" / f"LAPORAN_DP3_{YEAR}_7326012003.pdf", layout=True))

@@ -46,3 +46,17 @@ def test_parts_link_as_the_whole(regency, monkeypatch, every, part_rows):
     assert probabilistic.height > 0.5 * whole.residual  # the stage did work worth comparing
     assert parted.links.equals(whole.links)
     assert parted.uncertain.equals(whole.uncertain)
+
+
+def test_a_birth_date_pairs_within_the_region_unless_a_side_has_none():
+    from pemilih.engine import link_model, link_prob
+    [by_date] = [b for b in link_model.BLOCKS if b.keys == ("dob",) and not b.left]
+    day = "1980-01-01"
+    residual = pl.DataFrame({"rid": [0, 1], "dob": [day, day], "regency": ["73.26", None]},
+                            schema_overrides={"rid": pl.UInt32})
+    keys = pl.DataFrame({"rid": [0, 1, 2, 3], "dob": [day, day, day, "1981-01-01"],
+                         "regency": ["73.26", "73.71", None, "73.26"]}, schema_overrides={"rid": pl.UInt32})
+    pairs = link_prob.candidate_pairs(residual, keys, (by_date,))
+    # By hand: row 0 (Toraja Utara) meets its regency's record and the one of no region; row 1
+    # (no region) meets every record born that day; nobody meets the record born another day.
+    assert pairs.rows() == [(0, 0), (0, 2), (1, 0), (1, 1), (1, 2)]

@@ -5,10 +5,10 @@ hand as in test_equipment_loans: villages A and B, one TPS of 100 voters each, 1
 and 4 booths a TPS (Pilkalem preset); KPU holds 3 boxes and 8 booths in good condition."""
 from __future__ import annotations
 
-import subprocess
 from datetime import date
 
 import pytest
+from test_web_ballots import _text
 
 from pemilih.cycle import election
 from pemilih.cycle.common import Who
@@ -32,13 +32,6 @@ def site(website, maker):
     for stage in ("DPS", "DPT"):
         election.set_list(ws, election.SetListRequest(CODE, stage, None, who, schedule_reason="Uji"))
     return website
-
-
-def _text(pdf: bytes, tmp_path) -> str:
-    path = tmp_path / "dokumen.pdf"
-    path.write_bytes(pdf)
-    return " ".join(subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True,
-                                   text=True).stdout.split())
 
 
 def _loan(site):

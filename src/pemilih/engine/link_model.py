@@ -194,7 +194,7 @@ class Block:
     left: tuple[str, ...] = ()
     explode: tuple[str, ...] = ()
     wide: bool = False
-    scope: str | None = None  # a column the pair must agree on too, when the list row has it
+    scope: str | None = None  # a column the pair must agree on too, when both sides have it
 
     @property
     def list_keys(self) -> tuple[str, ...]:
@@ -204,7 +204,7 @@ class Block:
         """The blocking rule in Splink's settings form."""
         sql = " AND ".join(f'l."{a}" = r."{b}"' for a, b in zip(self.list_keys, self.keys))
         if self.scope:
-            sql += f' AND (l."{self.scope}" IS NULL OR l."{self.scope}" = r."{self.scope}")'
+            sql += f' AND (l."{self.scope}" IS NULL OR r."{self.scope}" IS NULL OR l."{self.scope}" = r."{self.scope}")'
         rule = {"blocking_rule": sql, "sql_dialect": "duckdb"}
         return rule | ({"arrays_to_explode": list(self.explode)} if self.explode else {})
 
@@ -218,9 +218,9 @@ class Block:
 # initial or left out): they find the person whose birth date and village are both written
 # wrong, or who moved far.
 # Sex is compared, never blocked on: it is often blank in lists from other sources.
-# A birth date alone is a block within the row's regency (all of the registry when the row's
-# village is unknown): a province holds ten times a regency's people born on any day, and
-# someone who moved to another regency is still found by name with birth year or district.
+# A birth date alone is a block within the row's regency (every regency when the row's village
+# or the record's region is unknown): a province holds ten times a regency's people born on any
+# day, and someone who moved to another regency is still found by name with birth year or district.
 BLOCKS = (
     Block(("dob",), scope="regency"),
     Block(("dob",), left=("nik_dob",), scope="regency"),

@@ -89,12 +89,14 @@ def _sides(block: link_model.Block, residual: pl.DataFrame, keys: pl.DataFrame) 
 
 
 def _joined(block: link_model.Block, wanted: pl.DataFrame, have: pl.DataFrame, join) -> list[pl.DataFrame]:
-    """join(wanted, have, on) for the block's keys, with its scope where the row has one."""
+    """join(wanted, have, on) for the block's keys, with its scope where both sides have one
+    (a row or a record of unknown region pairs with every region)."""
     on = list(block.keys)
     if not block.scope:
         return [join(wanted, have, on)]
     known = pl.col(block.scope).is_not_null()
-    return [join(wanted.filter(known), have, on + [block.scope]),
+    return [join(wanted.filter(known), have.filter(known), on + [block.scope]),
+            join(wanted.filter(known).drop(block.scope), have.filter(~known).drop(block.scope), on),
             join(wanted.filter(~known).drop(block.scope), have.drop(block.scope), on)]
 
 

@@ -208,7 +208,7 @@ def read_apart(paths, kind: str, columns: list[str] | None = None) -> ReadResult
     the same order: every check judges a file on its own rows (validate.py), so checking
     files apart changes nothing but the working memory, which follows the largest group
     instead of all files together (and the time, which the smaller frames shorten too)."""
-    results = [read_files(group, kind=kind) for group in _groups([os.fspath(p) for p in paths])]
+    results = [read_files(group, kind=kind) for group in _groups([os.fspath(p) for p in paths]) or [[]]]
     records = pl.concat([r.records.select(columns or r.records.columns) for r in results])
     # As read_files orders them: the file-level problems (no row) first, then by row.
     problems = pl.concat([r.problems for r in results]).sort(pl.col("row").is_not_null(), maintain_order=True)
