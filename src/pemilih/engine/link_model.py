@@ -195,6 +195,14 @@ class Block:
     explode: tuple[str, ...] = ()
     wide: bool = False
     scope: str | None = None  # a column the pair must agree on too, when both sides have it
+    # A list row whose keys more than this many registry records share gets no pairs from this
+    # block (link_prob.bounded): its keys tell too few people apart, and the narrower blocks on
+    # the same values (the name with the birth year or the whole date) still pair it.
+    most: int | None = None
+
+    def __post_init__(self):
+        if self.most is not None and self.explode:
+            raise ValueError("a bounded block counts one key per list row: it cannot explode words")
 
     @property
     def list_keys(self) -> tuple[str, ...]:
@@ -217,16 +225,25 @@ class Block:
 # with an address word, and the name's first and last words (a middle name written out, as an
 # initial or left out): they find the person whose birth date and village are both written
 # wrong, or who moved far.
+# A name's sound with the district alone finds someone whose birth date is wholly wrong; a name
+# that more than NAMESAKES_IN_DISTRICT people of the district share (AISYAH in a city's district:
+# some two thousand) cannot tell them apart without the date, and would bring every namesake to
+# be scored: those rows are left to the blocks with the birth year or the whole date.
 # Sex is compared, never blocked on: it is often blank in lists from other sources.
-# A birth date alone is a block within the row's regency (every regency when the row's village
-# or the record's region is unknown): a province holds ten times a regency's people born on any
-# day, and someone who moved to another regency is still found by name with birth year or district.
+# A birth date alone, and a name's sound with the birth year, are blocks within the row's regency
+# (every regency when the row's village or the record's region is unknown): a province holds ten
+# or twenty times a regency's people born on any day or in any year under the commonest names,
+# and the pairs, compared with the whole province, would grow with its square. Someone who moved
+# to another regency is still found by the name's sound with the whole birth date, by the family
+# card, or (a list not of the registry's making) by the wide blocks.
+NAMESAKES_IN_DISTRICT = 100
 BLOCKS = (
     Block(("dob",), scope="regency"),
     Block(("dob",), left=("nik_dob",), scope="regency"),
     Block(("nkk_ok",)),
-    Block(("name_sound", "birth_year")),
-    Block(("name_sound", "district")),
+    Block(("name_sound", "birth_year"), scope="regency"),
+    Block(("name_sound", "dob")),
+    Block(("name_sound", "district"), most=NAMESAKES_IN_DISTRICT),
     Block(("name_tokens", "birth_year", "district"), explode=("name_tokens",)),
     Block(("name_ends",), wide=True),
     Block(("name_tokens", "village"), explode=("name_tokens",), wide=True),

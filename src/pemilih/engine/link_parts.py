@@ -59,13 +59,13 @@ def candidates(residual: pl.DataFrame, registry_records: pl.DataFrame, wide: boo
         keys = link_prob.registry_keys(registry_records.slice(start, n), wide=wide)
         if not wide:  # counted here, in the one pass
             counts = link_prob.name_counts(keys) + counts
-        pairs = link_prob.candidate_pairs(residual, keys, chosen)
+        pairs = link_prob.block_pairs(residual, keys, chosen)  # bounded below, over every part
         found.append(pairs.with_columns(pl.col("rid") + start))
         pool = keys.select("name_flat").filter(pl.col("name_flat").is_not_null()
                                                & pl.int_range(pl.len(), dtype=pl.UInt32).is_in(pairs["rid"].implode()))
         wanted = pl.concat([residual_names, pool]).unique()
         named.append(keys.select("name_flat", "name_tokens").join(wanted, on="name_flat", how="semi"))
-    pairs = pl.concat(found).unique().sort("lid", "rid")
+    pairs = link_prob.bounded(pl.concat(found), chosen)
     # The words of a whole name the registry holds once are that one record's, in its part.
     named_all = pl.concat(named).unique("name_flat", keep="first", maintain_order=True)
     return Candidates(chosen, pairs, lambda wanted: link_prob.frequencies(counts, wanted, named_all))

@@ -129,13 +129,32 @@ def candidate_pairs(residual: pl.DataFrame, keys: pl.DataFrame, chosen) -> pl.Da
     """(lid, rid) of every residual row and registry record agreeing on a chosen block's keys:
     the pairs that are scored (engine/link_score), and whose registry side is the pool whose
     features are computed."""
+    return bounded(block_pairs(residual, keys, chosen), chosen)
+
+
+def block_pairs(residual: pl.DataFrame, keys: pl.DataFrame, chosen) -> pl.DataFrame:
+    """(lid, rid, block): each chosen block's pairs (block: its position in `chosen`), as
+    made, before any block's bound (bounded); additive over parts of the registry."""
     def paired(a: pl.DataFrame, b: pl.DataFrame, on: list[str]) -> pl.DataFrame:
         return a.join(b, on=on).select("lid", "rid")
-    found = [pairs for block in chosen for pairs in _joined(block, *_sides(block, residual, keys), paired)]
+    found = [pairs.with_columns(pl.lit(n, pl.UInt8).alias("block"))
+             for n, block in enumerate(chosen) for pairs in _joined(block, *_sides(block, residual, keys), paired)]
     if not found:
-        return pl.DataFrame(schema={"lid": pl.UInt32, "rid": pl.UInt32})
-    # In a fixed order: of two candidates weighing the same, the first is taken (best_links).
-    return pl.concat(found).unique().cast(pl.UInt32).sort("lid", "rid")
+        return pl.DataFrame(schema={"lid": pl.UInt32, "rid": pl.UInt32, "block": pl.UInt8})
+    return pl.concat(found).cast({"lid": pl.UInt32, "rid": pl.UInt32})
+
+
+def bounded(found: pl.DataFrame, chosen) -> pl.DataFrame:
+    """The candidate pairs (lid, rid) of block_pairs, each once, in a fixed order (of two
+    candidates weighing the same, the first is taken: best_links), without the pairs of a
+    bounded block (link_model.Block.most) for a list row that block pairs with more records
+    than its bound: one key per row, so its pairs there are the records sharing that key."""
+    for n, block in enumerate(chosen):
+        if block.most is not None:
+            mine = pl.col("block") == n
+            crowded = (mine & (mine.sum().over("lid") > block.most))
+            found = found.filter(~crowded)
+    return found.select("lid", "rid").unique().sort("lid", "rid")
 
 
 def splink_table(df: pl.DataFrame, prefix: str) -> pl.DataFrame:
