@@ -104,3 +104,38 @@ def test_apostrophe_kept_nik_is_cleaned(tmp_path):
     result = read_files([write_csv(tmp_path / "dpt.csv", KPU_HEADER, rows)])
     assert result.problems.height == 0, result.problems.to_dicts()
     assert result.records["nik"][0] == _rows(2)[0]["NIK"] and result.records["nkk"][1] == _rows(2)[1]["NKK"]
+
+
+def test_a_windows_1252_body_under_a_utf8_head_is_read_and_numbered(tmp_path):
+    """The head (title and header lines) decides the encoding; a body that turns out not to be
+    UTF-8 (a curly apostrophe past the head) is read as Windows-1252, on the lines it is on."""
+    rows = [voter(no=i + 1, born=date(1950 + i % 50, 1 + i % 12, 1 + i % 28)) for i in range(120)]
+    rows[110]["NAMA"] = "NE’ TIKU"
+    head = write_csv(tmp_path / "head.csv", KPU_HEADER, rows[:100]).read_bytes()
+    tail = write_csv(tmp_path / "tail.csv", KPU_HEADER, rows[100:]).read_bytes()
+    body = tail[tail.index(b"\n") + 1:].decode("utf-8").encode("cp1252")
+    (tmp_path / "dpt.csv").write_bytes(b"\xef\xbb\xbf" + head + body)
+    result = read_files([tmp_path / "dpt.csv"])
+    assert result.problems.height == 0, result.problems.to_dicts()
+    assert result.records.height == 120
+    assert result.records["nama"][110] == "NE’ TIKU"
+    assert result.records["source_ref"][110] == "dpt.csv::112"  # header on line 1
+
+
+def test_a_short_first_row_and_a_long_row_keep_their_columns(tmp_path):
+    """A row with fewer cells than the header (the rest blank) and one with more (the extra
+    cells dropped) do not shift any other row's columns, after a byte-order mark too."""
+    rows = [[c for c in voter(no=1).values()][:8], list(voter(no=2).values()) + ["EXTRA"], list(voter(no=3).values())]
+    path = write_csv(tmp_path / "dpt.csv", KPU_HEADER, rows, bom=True)
+    records = read_files([path]).records
+    assert records["nama"].to_list() == ["PEMILIH A", "PEMILIH B", "PEMILIH C"]
+    assert records["tempat_lahir"].to_list() == [None, "RANTEPAO", "RANTEPAO"]
+    assert records["source_ref"].to_list() == ["dpt.csv::2", "dpt.csv::3", "dpt.csv::4"]
+
+
+@pytest.mark.parametrize("content", [b"", b"\xef\xbb\xbf", b"\xef\xbb\xbf \r\n\t\n"])
+def test_a_file_of_nothing_but_a_byte_order_mark_or_spaces_is_empty(tmp_path, content):
+    (tmp_path / "dpt.csv").write_bytes(content)
+    problems = read_files([tmp_path / "dpt.csv"], kind="kpu").problems
+    assert problems["code"].to_list() == ["FILE-UNREADABLE"]
+    assert problems["reason"].to_list() == ["berkas kosong"]
