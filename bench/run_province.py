@@ -23,9 +23,12 @@ sys.path.insert(0, str(ROOT / "bench"))
 PEMILIH = [str(ROOT / ".venv" / "bin" / "pemilih")]
 
 
-def verify(data: Path, meta: dict, repeat: int, engine: str = "duckdb", out: Path | None = None) -> dict:
+def verify(data: Path, meta: dict, repeat: int, engine: str = "duckdb", out: Path | None = None,
+           apart: bool = False) -> dict:
     """One `pemilih verify` over every list of `data` with `engine`: median time, peak memory
-    (the whole process tree: Spark's JVM included), codes scored; the findings left in `out`."""
+    (the whole process tree: Spark's JVM included), codes scored; the findings left in `out`.
+    `apart`: the memory from a run of its own even when timed once (sampling a process of
+    several gigabytes steals a third of its time: measure.py)."""
     import measure
     import run_verify as rv
     lists = meta["files"]["kpu_csv"]
@@ -36,7 +39,7 @@ def verify(data: Path, meta: dict, repeat: int, engine: str = "duckdb", out: Pat
                      "--registry", str(data / meta["files"]["registry_csv"]),
                      "--on", dates["pilkalem_voting_day"], "--dps", dates["pilkalem_dps_set"],
                      "--rezim", meta.get("regime", "PILKALEM"), "--out", str(out)]
-    run = measure.repeat(cmd, repeat, memory_run=repeat > 1)  # one run: sampled and timed at once
+    run = measure.repeat(cmd, repeat, memory_run=apart or repeat > 1)  # else one run, sampled and timed
     codes = rv.score(rv.finding_keys(rv.read_findings(out / "findings.csv")),
                      rv.finding_keys(rv.read_findings(data / "truth" / "expected_findings.csv")))
     for s in codes.values():

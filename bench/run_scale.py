@@ -1,6 +1,6 @@
 """The scaling curve of `pemilih verify` (issue 17 item 4): provinces of growing size, each
-verified by the DuckDB engine and, where asked, by Spark in local mode, with wall time, peak
-memory (the process tree, Spark's JVM included) and, for Spark, how many findings differ from
+verified by the DuckDB engine and, where asked, by Spark in local mode, with wall time (a run
+not sampled), peak memory (the process tree, Spark's JVM included; a second run, sampled) and, for Spark, how many findings differ from
 DuckDB's (run_spark.agreement: on source_ref, code, field, proposed).
 
     .venv/bin/python bench/run_scale.py --data DIR [DIR ...] [--spark DIR ...]
@@ -35,12 +35,12 @@ def main() -> None:
         data = Path(folder)
         meta = json.loads((data / "truth" / "meta.json").read_text("utf-8"))
         with tempfile.TemporaryDirectory(prefix="pemilih-kurva-") as tmp:
-            duck = verify(data, meta, 1, "duckdb", Path(tmp) / "duckdb")
+            duck = verify(data, meta, 1, "duckdb", Path(tmp) / "duckdb", apart=True)
             row = {"data": folder, "scale": meta["scale"], "list_rows": duck["list_rows"],
                    "registry_rows": duck["registry_rows"],
                    "duckdb": {k: duck[k] for k in ("median_s", "peak_mb", "stdout")}}
             if folder in args.spark:
-                spark = verify(data, meta, 1, "spark", Path(tmp) / "spark")
+                spark = verify(data, meta, 1, "spark", Path(tmp) / "spark", apart=True)
                 agreed = agreement(Path(tmp) / "duckdb" / "findings.csv", Path(tmp) / "spark" / "findings.csv")
                 row["spark"] = {k: spark[k] for k in ("median_s", "peak_mb", "stdout")} | {
                     "differing": agreed["only_duckdb"] + agreed["only_spark"], "findings": agreed["findings_duckdb"]}
