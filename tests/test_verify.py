@@ -272,7 +272,7 @@ def test_registry_statuses_follow_the_eligibility_rules():
     from datetime import timedelta
 
     from pemilih.domain.eligibility import Person, ineligibility
-    from pemilih.engine.findings_status import statuses
+    from pemilih.engine.findings_status import held, statuses
     rng = random.Random(3)
     on, dps = date(2028, 2, 29), date(2027, 8, 31)
     people = []
@@ -290,11 +290,14 @@ def test_registry_statuses_follow_the_eligibility_rules():
                                  date.fromisoformat(p["tgl_datang"]) if p["tgl_datang"] else None), on, dps)
             for p in people]
     assert got == want
+    # The same with the status columns held as categories, as `pemilih verify` holds them.
+    assert isinstance(held(reg)["pekerjaan"].dtype, pl.Categorical)
+    assert statuses(held(reg), on, "PILKALEM", dps, "73.26")["code"].to_list() == want
 
 
 
 def test_the_extracts_area_is_its_regency_or_its_province():
-    from pemilih.engine.findings_status import current_village, home_area, statuses
+    from pemilih.engine.findings_status import current_village, held, home_area, statuses
 
     def extract(codes, moved_to=None):
         n = len(codes)
@@ -310,12 +313,13 @@ def test_the_extracts_area_is_its_regency_or_its_province():
     assert home_area(extract(province)) == "73"
     assert home_area(extract(["73.26.01.2001", "74.01.01.2001", "75.01.01.2001"])) is None
     # In a provincial extract a move to another regency of it is a move inside (no TMS-4)...
-    moved = extract(province, [None] * 9 + ["73.71.02.1002"])
-    assert current_village(moved, "73")["kode_wilayah"][9] == "73.71.02.1002"
-    assert statuses(moved, date(2027, 3, 17), "PILKALEM", None, "73")["code"].to_list() == [None] * 10
-    # ...and in a regency's extract a move out of the regency, as is everyone living elsewhere.
-    codes = statuses(moved, date(2027, 3, 17), "PILKALEM", None, "73.26")["code"].to_list()
-    assert codes == [None] * 3 + ["TMS-4"] * 7
+    for moved in (extract(province, [None] * 9 + ["73.71.02.1002"]),
+                  held(extract(province, [None] * 9 + ["73.71.02.1002"]))):  # as verify holds it
+        assert current_village(moved, "73")["kode_wilayah"][9] == "73.71.02.1002"
+        assert statuses(moved, date(2027, 3, 17), "PILKALEM", None, "73")["code"].to_list() == [None] * 10
+        # ...and in a regency's extract a move out of the regency, as is everyone living elsewhere.
+        codes = statuses(moved, date(2027, 3, 17), "PILKALEM", None, "73.26")["code"].to_list()
+        assert codes == [None] * 3 + ["TMS-4"] * 7
 
 def test_a_nik_typed_one_digit_wrong_is_named_by_position_and_digits(scenario):
     """Issue 14: both NIKs masked, the reviewer could not see the slip. The list's NIK of

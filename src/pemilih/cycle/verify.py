@@ -289,9 +289,11 @@ def _inputs(ws, request: VerifyRequest, key: bytes | None = None):
 
 def _read(paths, kind: str):
     """(records with the columns verification uses, problems, files refused)."""
+    from pemilih.engine.findings_status import held
     from pemilih.io.read import read_apart
     result = read_apart(list(paths), kind, KEEP[kind])
-    return result.records, result.problems, result.refused
+    records = held(result.records) if kind == KIND_REGISTRY else result.records
+    return records, result.problems, result.refused
 
 
 def _received_registry(ws, batch_id: int | None):

@@ -131,7 +131,8 @@ class _Taker:
     def rows(self, df: pl.DataFrame) -> pl.DataFrame:
         cols = [self.list["source_ref"].gather(df["lid"]), self.list["nik"].gather(df["lid"])]
         if "rid" in df.columns:
-            cols += [self.registry[src].gather(df["rid"]).alias(name) for name, src in self.REGISTRY.items()]
+            cols += [self.registry[src].gather(df["rid"]).cast(pl.String).alias(name)  # held as categories
+                     for name, src in self.REGISTRY.items()]
         if "keep_lid" in df.columns:
             cols.append(self.list["source_ref"].gather(df["keep_lid"]).alias("duplicate_of"))
         return df.with_columns(cols)
