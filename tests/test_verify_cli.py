@@ -131,3 +131,30 @@ def test_bad_input_is_a_message_not_a_traceback(tmp_path, capsys, args, message)
     argv = ["verify"] + [x for kv in base.items() for x in kv]
     assert main(argv) == 2
     assert message in capsys.readouterr().err
+
+
+def test_spark_out_of_memory_is_said_plainly_and_other_errors_pass(monkeypatch):
+    """Spark's Java error (here its real message, without the JVM) becomes a StepError naming
+    what to do; any other error of the linkage passes through unchanged."""
+    from contextlib import contextmanager
+
+    from pemilih.cycle import verify_engine
+    from pemilih.cycle.common import StepError
+    from pemilih.engine import link_spark, spark_session
+
+    @contextmanager
+    def no_session(master=None):
+        yield object()
+    monkeypatch.setattr(spark_session, "check", lambda: None)
+    monkeypatch.setattr(spark_session, "session", no_session)
+    monkeypatch.setattr(link_spark, "SparkEngine", lambda spark: None)
+    java = ("An error occurred while calling o213.parquet.\n: org.apache.spark.SparkException: Not enough "
+            "memory to build and broadcast the table to all worker nodes.")
+    with pytest.raises(StepError) as said:
+        with verify_engine.linking(verify_engine.SPARK):
+            raise RuntimeError(java)
+    assert "kehabisan memori" in str(said.value) and "PEMILIH_SPARK_MEMORY" in str(said.value)
+    assert "org.apache" not in str(said.value)
+    with pytest.raises(KeyError):
+        with verify_engine.linking(verify_engine.SPARK):
+            raise KeyError("nik")

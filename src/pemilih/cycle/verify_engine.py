@@ -36,5 +36,11 @@ def linking(engine: str, master: str | None = None) -> Iterator[None]:
     except spark_session.SparkUnavailable as exc:
         raise StepError(str(exc)) from None
     from pemilih.engine.link_spark import SparkEngine
-    with spark_session.session(master) as spark, link.using(SparkEngine(spark)):
-        yield
+    try:
+        with spark_session.session(master) as spark, link.using(SparkEngine(spark)):
+            yield
+    except Exception as exc:  # Spark's Java errors come as Py4JJavaError, its message a Java trace
+        said = spark_session.out_of_memory(exc)
+        if said is None:
+            raise
+        raise StepError(said) from None

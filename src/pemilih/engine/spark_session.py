@@ -20,12 +20,37 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 DEFAULT_MASTER = "local[2]"
-DRIVER_MEMORY = os.environ.get("PEMILIH_SPARK_MEMORY", "2g")
 SHUFFLE_PARTITIONS = 16
+
+
+def _half_the_memory() -> str:
+    """Half the machine's memory, at least 2 GB: in local mode the driver is the whole of Spark
+    (2 GB ran out on a province's 3.4 million rows, building a join's hash table)."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return "2g"
+    return f"{max(2, total // 2 // 1024 ** 3)}g"
+
+
+DRIVER_MEMORY = os.environ.get("PEMILIH_SPARK_MEMORY") or _half_the_memory()
 
 
 class SparkUnavailable(RuntimeError):
     """Spark cannot start here (pyspark or Java missing); the message is for the user."""
+
+
+_OUT_OF_MEMORY = ("OutOfMemoryError", "Java heap space", "Not enough memory to build and broadcast")
+
+
+def out_of_memory(exc: BaseException) -> str | None:
+    """What to tell the user when Spark ran out of memory (exc is the error Spark's Java side
+    raised); None for any other error."""
+    if not any(sign in str(exc) for sign in _OUT_OF_MEMORY):
+        return None
+    return (f"Mesin Spark kehabisan memori (memori driver {DRIVER_MEMORY}). Naikkan dengan variabel "
+            "lingkungan PEMILIH_SPARK_MEMORY (mis. PEMILIH_SPARK_MEMORY=16g), jalankan di klaster "
+            "(--spark-master), atau pakai --engine duckdb. Tidak ada berkas hasil yang ditulis.")
 
 
 def check() -> None:
