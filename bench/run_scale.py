@@ -1,7 +1,8 @@
 """The scaling curve of `pemilih verify` (issue 17 item 4): provinces of growing size, each
 verified by the DuckDB engine and, where asked, by Spark in local mode, with wall time (a run
-not sampled), peak memory (the process tree, Spark's JVM included; a second run, sampled) and, for Spark, how many findings differ from
-DuckDB's (run_spark.agreement: on source_ref, code, field, proposed).
+not sampled), peak memory (the process tree, Spark's JVM included; a second run, sampled)
+and, for Spark, how many findings differ from DuckDB's (run_spark.agreement: on source_ref,
+code, field, proposed).
 
     .venv/bin/python bench/run_scale.py --data DIR [DIR ...] [--spark DIR ...]
 
