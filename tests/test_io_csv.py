@@ -139,3 +139,16 @@ def test_a_file_of_nothing_but_a_byte_order_mark_or_spaces_is_empty(tmp_path, co
     problems = read_files([tmp_path / "dpt.csv"], kind="kpu").problems
     assert problems["code"].to_list() == ["FILE-UNREADABLE"]
     assert problems["reason"].to_list() == ["berkas kosong"]
+
+
+def test_whole_columns_joins_each_columns_pieces_and_keeps_the_values():
+    import polars as pl
+
+    from pemilih.io.grid import whole_columns
+    pieces = [pl.DataFrame({"nik": [f"{i:016d}", None], "row": [i, i + 1]}) for i in range(0, 6, 2)]
+    stacked = pl.concat(pieces, rechunk=False)
+    assert stacked["nik"].n_chunks() == 3
+    want = stacked.clone().rechunk()
+    got = whole_columns(stacked)
+    assert [got[c].n_chunks() for c in got.columns] == [1, 1]
+    assert got.equals(want) and got.schema == want.schema

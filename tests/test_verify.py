@@ -272,7 +272,8 @@ def test_registry_statuses_follow_the_eligibility_rules():
     from datetime import timedelta
 
     from pemilih.domain.eligibility import Person, ineligibility
-    from pemilih.engine.findings_status import held, statuses
+    from pemilih.engine.findings_status import statuses
+    from pemilih.engine.held import held
     rng = random.Random(3)
     on, dps = date(2028, 2, 29), date(2027, 8, 31)
     people = []
@@ -297,7 +298,8 @@ def test_registry_statuses_follow_the_eligibility_rules():
 
 
 def test_the_extracts_area_is_its_regency_or_its_province():
-    from pemilih.engine.findings_status import current_village, held, home_area, statuses
+    from pemilih.engine.findings_status import current_village, home_area, statuses
+    from pemilih.engine.held import held
 
     def extract(codes, moved_to=None):
         n = len(codes)

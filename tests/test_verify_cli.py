@@ -158,3 +158,25 @@ def test_spark_out_of_memory_is_said_plainly_and_other_errors_pass(monkeypatch):
     with pytest.raises(KeyError):
         with verify_engine.linking(verify_engine.SPARK):
             raise KeyError("nik")
+
+
+def test_large_files_are_read_one_after_the_other_with_the_same_findings(tmp_path, monkeypatch):
+    """Above SIDE_BY_SIDE_BYTES the list is read after the registry, not beside it: the same
+    findings, byte for byte, and the list's reading starts only once the registry is read."""
+    from pemilih.cycle import verify as step
+    lst, reg, *_ = _write(tmp_path)
+    args = ["--list", str(lst), "--registry", str(reg), "--on", "2027-03-17", "--dps", "2027-01-15"]
+    assert main(["verify", *args, "--out", str(tmp_path / "beside")]) == 0
+    order, read = [], step._read
+
+    def logged(paths, kind):
+        order.append(("start", kind))
+        try:
+            return read(paths, kind)
+        finally:
+            order.append(("end", kind))
+    monkeypatch.setattr(step, "_read", logged)
+    monkeypatch.setattr(step, "SIDE_BY_SIDE_BYTES", 0)
+    assert main(["verify", *args, "--out", str(tmp_path / "apart")]) == 0
+    assert order == [("start", "registry"), ("end", "registry"), ("start", "kpu"), ("end", "kpu")]
+    assert (tmp_path / "apart" / "findings.csv").read_bytes() == (tmp_path / "beside" / "findings.csv").read_bytes()

@@ -28,6 +28,7 @@ from pemilih.domain.eligibility import VOTING_AGE
 from pemilih.domain.masking import id_expr
 from pemilih.engine import dedupe, encoded_registry, findings_fields, findings_status
 from pemilih.engine import findings_text as T
+from pemilih.engine.held import held
 from pemilih.engine.link import Linkage, link
 
 COLUMNS, EXTRA = FINDINGS_COLUMNS, FINDINGS_EXTRA
@@ -60,6 +61,7 @@ def verify(list_records: pl.DataFrame, registry_records: pl.DataFrame, on: date,
            estimate: bool | None = None) -> Verification:
     """All findings for this list against this registry extract, for voting day `on`. An
     encoded extract (engine/encoded_registry.frame) is linked with `key`, its secret key."""
+    registry_records = held(registry_records)  # as `pemilih verify` reads it: the same either way
     area = findings_status.home_area(registry_records)
     registry = findings_status.current_village(registry_records, area)
     kwargs = {"estimate": estimate} | ({} if threshold is None else {"threshold": threshold})
@@ -240,7 +242,7 @@ def _new_voters(take: _Taker, status: pl.DataFrame, links: pl.DataFrame, list_re
     """Eligible residents of the list's villages who are on no list row (B)."""
     villages = list_records.select(pl.col("kode_desa").alias("kode_wilayah")).drop_nulls().unique()
     free = status.filter(pl.col("code").is_null()).join(links.select("rid"), on="rid", how="anti")
-    free = free.with_columns(take.registry["kode_wilayah"].gather(free["rid"]).alias("kode_wilayah"),
+    free = free.with_columns(take.registry["kode_wilayah"].gather(free["rid"]).cast(pl.String).alias("kode_wilayah"),
                              take.registry[take.ref].gather(free["rid"]).alias("registry_nik"))
     rows = free.join(villages, on="kode_wilayah", how="semi").sort("kode_wilayah", "registry_nik")
     rows = rows.with_columns(findings_status.ages(take.registry, rows["rid"], on).alias("age"))

@@ -54,7 +54,7 @@ def differences(list_records: pl.DataFrame, registry_records: pl.DataFrame, link
     parts = []
     for field, lcol, rcol, how in FIELDS:
         pair = links.select("lid").with_columns(list_records[lcol].gather(links["lid"]).alias("a"),
-                                                registry_records[rcol].gather(links["rid"]).alias("b"))
+                                                registry_records[rcol].gather(links["rid"]).cast(pl.String).alias("b"))
         # Most values are equal as written: the finer comparisons run on the rest only.
         pair = pair.filter(pl.col("b").is_not_null() & (pl.col("a").is_null() | (pl.col("a") != pl.col("b"))))
         hit = pair.filter((pl.col("b").str.strip_chars() != "") & _differs(how, "a", "b").fill_null(True))

@@ -17,31 +17,14 @@ import polars as pl
 
 from pemilih.domain import eligibility as E
 from pemilih.domain.codes import code_table
+from pemilih.engine.held import text
 
 STATUS_SCHEMA = {"rid": pl.UInt32, "code": pl.String}
-# The extract's columns that say only what became of its resident (died, moved, arrived, the
-# occupation): read by statuses() and current_village(), and for the few records with a TMS
-# code by the findings' text. Mostly empty or one of a few values, they are held as categories
-# (held): 4 bytes a cell instead of a 16-byte text view, a tenth of a provincial extract's
-# memory. text() reads one as text again, wherever its value is used.
-STATUS_COLUMNS = ("status", "pekerjaan", "tgl_mati", "tgl_pindah", "kode_wilayah_tujuan", "tgl_datang")
-
-
-def held(registry: pl.DataFrame) -> pl.DataFrame:
-    """The extract with its STATUS_COLUMNS as categories."""
-    return registry.with_columns(pl.col(c).cast(pl.Categorical) for c in STATUS_COLUMNS if c in registry.columns)
-
-
-def text(col: str) -> pl.Expr:
-    """A column as text, whether held as a category (held) or not."""
-    return pl.col(col).cast(pl.String)
-
-
 def home_area(registry: pl.DataFrame) -> str | None:
     """The area the extract covers, as a region-code prefix: its regency (`73.26`) when more
     than half its records are of one regency, else its province (`73`) when more than half are
     of one province (a provincial extract). A move inside the area is no TMS-4."""
-    codes = registry.select(pl.col("kode_wilayah").drop_nulls().alias("k"))
+    codes = registry.select(text("kode_wilayah").drop_nulls().alias("k"))
     if codes.height == 0:
         return None
     for width in (5, 2):  # regency, then province
@@ -59,7 +42,7 @@ def current_village(registry: pl.DataFrame, area: str | None) -> pl.DataFrame:
     inside = pl.col("tgl_pindah").is_not_null() & text("kode_wilayah_tujuan").str.starts_with(area + ".")
     return registry.with_columns(
         pl.when(inside.fill_null(False)).then(text("kode_wilayah_tujuan"))
-        .otherwise(pl.col("kode_wilayah")).alias("kode_wilayah"))
+        .otherwise(text("kode_wilayah")).cast(registry.schema["kode_wilayah"]).alias("kode_wilayah"))
 
 
 def _date(col: str) -> pl.Expr:
@@ -92,7 +75,7 @@ def statuses(registry: pl.DataFrame, voting_day: date, regime: str, dps_set_on: 
         gone = pl.col("tgl_pindah").is_not_null()
     else:
         inside = text("kode_wilayah_tujuan").str.starts_with(area + ".").fill_null(False)
-        elsewhere = ~pl.col("kode_wilayah").str.starts_with(area + ".").fill_null(True)
+        elsewhere = ~text("kode_wilayah").str.starts_with(area + ".").fill_null(True)
         gone = (pl.col("tgl_pindah").is_not_null() & ~inside) | elsewhere
     code = (pl.when(dead).then(pl.lit("TMS-1")).when(gone).then(pl.lit("TMS-4"))
             .when(job == E.TNI_OCCUPATION).then(pl.lit("TMS-6"))

@@ -31,6 +31,7 @@ import polars as pl
 from pemilih.contract import CLK_BITS
 from pemilih.engine import link_model, link_prob
 from pemilih.engine import registry_encode as enc
+from pemilih.engine.held import text
 from pemilih.engine.link import LINK_SCHEMA, Linkage, settle, split_exact
 from pemilih.engine.link_prepare import ISO_DATE, add_name_features, prepare, with_nik_dates
 
@@ -172,8 +173,8 @@ def registry_side(registry: pl.DataFrame) -> pl.DataFrame:
         _blank_null(pl.col("token_tanggal_lahir")).alias("t_dob"), _blank_null(pl.col("token_nkk")).alias("t_nkk"),
         _blank_null(pl.col("token_nama")).alias("t_name"),
         pl.when(pl.col("token_kata_nama") != "").then(pl.col("token_kata_nama").str.split(" ")).alias("words"),
-        _blank_null(pl.col("thn_lahir")).alias("birth_year"), pl.col("jenis_kelamin").alias("sex"),
-        pl.col("kode_wilayah").alias("village"), pl.col("kode_wilayah").str.slice(0, 8).alias("district"),
+        _blank_null(pl.col("thn_lahir")).alias("birth_year"), text("jenis_kelamin").alias("sex"),
+        text("kode_wilayah").alias("village"), text("kode_wilayah").str.slice(0, 8).alias("district"),
         _blank_null(pl.col("token_nik_wilayah")).alias("t_region"),
         _blank_null(pl.col("token_nik_wilayah_urut")).alias("t_rs"))
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import polars as pl
 
 from pemilih.engine import names
+from pemilih.engine.held import textual
 
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 _TYPED = {"O": "0", "o": "0", "I": "1", "l": "1", "i": "1"}
@@ -72,12 +73,12 @@ def prepare(records: pl.DataFrame, kind: str, ids: pl.Series | None = None) -> p
     so) go through the repairs, on a subset, because the repairs cost per row."""
     village = "kode_desa" if kind == "kpu" else "kode_wilayah"
     rid = pl.int_range(pl.len(), dtype=pl.UInt32) if ids is None else pl.lit(ids.cast(pl.UInt32))
-    df = records.select(
+    df = textual(records.select(
         rid.alias("rid"),
         pl.col("nik"), pl.col("nkk"), pl.col("nama"), pl.col("tempat_lahir"),
         pl.col("tanggal_lahir"), pl.col("jenis_kelamin"),
         pl.col("alamat") if "alamat" in records.columns else pl.lit(None, pl.String).alias("alamat"),
-        pl.col(village).alias("village"))
+        pl.col(village).alias("village")))
     plain = (pl.col("nik").str.contains(r"^\d{16}$") & pl.col("tanggal_lahir").str.contains(ISO_DATE)).fill_null(False)
     df = df.with_columns(
         pl.when(pl.col("nik").str.contains(r"^\d{16}$")).then(pl.col("nik")).alias("nik_full"),

@@ -23,6 +23,7 @@ import duckdb
 import polars as pl
 
 from pemilih.engine import link_model, names
+from pemilih.engine.held import text
 
 # Probability above which the best candidate of a row is taken as the same person.
 THRESHOLD = 0.9
@@ -53,8 +54,8 @@ def registry_keys(registry_records: pl.DataFrame, wide: bool = True) -> pl.DataF
         pl.int_range(pl.len(), dtype=pl.UInt32).alias("rid"),
         pl.col("tanggal_lahir").alias("dob"), pl.col("nkk").alias("nkk_ok"),
         pl.col("tanggal_lahir").str.slice(0, 4).alias("birth_year"),
-        pl.col("kode_wilayah").alias("village"), pl.col("kode_wilayah").str.slice(0, 8).alias("district"),
-        pl.col("kode_wilayah").str.slice(0, 5).alias("regency"),
+        text("kode_wilayah").alias("village"), text("kode_wilayah").str.slice(0, 8).alias("district"),
+        text("kode_wilayah").str.slice(0, 5).alias("regency"),
         (names.address_words("alamat") if wide and "alamat" in registry_records.columns
          else pl.lit(None, pl.List(pl.String))).alias("address_tokens"),
         pl.col("nama"))

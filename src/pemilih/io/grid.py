@@ -169,3 +169,15 @@ def frame_from_packed(packed: dict):
         if name in packed["numeric"]:
             series.append(pl.Series(f"_{name}_num", list(packed["numeric"][name]), dtype=pl.UInt8).cast(pl.Boolean))
     return pl.DataFrame([*series, rows, sheet_nos])
+
+
+def whole_columns(frame):
+    """The frame with each column in one piece, made a column at a time, each column's pieces
+    let go as soon as it is whole. A parsed CSV comes in hundreds of pieces, and Polars joins
+    them, for every column at once, the first time a column of another shape is added: a
+    provincial extract held twice (1.4 GB more)."""
+    import polars as pl
+    if all(s.n_chunks() == 1 for s in frame.iter_columns()):
+        return frame
+    columns = [frame.drop_in_place(name).rechunk() for name in list(frame.columns)]
+    return pl.DataFrame(columns)

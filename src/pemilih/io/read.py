@@ -19,7 +19,7 @@ from pemilih.domain import region_tables
 from pemilih.domain.regions import district_prefixes
 from pemilih.io import bounds, fingerprint
 from pemilih.io.csvfile import read_csv_file
-from pemilih.io.grid import FileRead
+from pemilih.io.grid import FileRead, whole_columns
 from pemilih.io.headers import alias_hint, printed
 from pemilih.io.workbook import read_workbook
 
@@ -143,16 +143,20 @@ def _stack(reads: list[FileRead]) -> pl.DataFrame | None:
         frames += read.frames
         bases += [base for f in read.frames if f.height]
         heights += [f.height for f in read.frames if f.height]
+        read.frames = []  # stacked now: the file's own frames would only double the memory
     if not frames:
         return None
     table = pl.DataFrame(meta, schema={"_src": pl.Int32, "file": pl.String, "sheet": pl.String,
                                        **dict.fromkeys(_TITLE_COLUMNS, pl.String)})
-    stacked = pl.concat(frames, how="diagonal_relaxed")
+    stacked = whole_columns(pl.concat(frames, how="diagonal_relaxed"))
+    del frames
     # Each file's sheet numbers moved past the sheets of the files before it: one operation
     # on the stacked frame rather than one per file (151 workbooks).
     offset = pl.Series(bases, dtype=pl.Int32).repeat_by(pl.Series(heights, dtype=pl.UInt32)).explode()
     stacked = stacked.with_columns((pl.col("_sheet_no") + offset).alias("_src")).drop("_sheet_no")
-    return stacked.join(table, on="_src", how="left", maintain_order="left")
+    # `_src` is the row of `table`: its values are taken by position, new columns beside the
+    # frame's own; a join would copy every column (a provincial extract's 1.5 GB more at once).
+    return stacked.with_columns(table[c].gather(stacked["_src"]) for c in table.columns if c != "_src")
 
 
 def _empty(kind: str) -> pl.DataFrame:
@@ -177,9 +181,7 @@ def assemble(reads: list[FileRead], kind: str) -> ReadResult:
             refused.append(f"{read.name}: {problems[0]['reason']}")
         else:
             good.append(read)
-    stacked = [_stack(good)]
-    for read in good:
-        read.frames = []  # stacked now: the file's own frames would only double the memory
+    stacked = [_stack(good)]  # which lets go of each file's own frames
     if stacked[0] is None:
         records, problems = _empty(kind), empty_problems()
     else:  # handed over, not kept: the checks' first step replaces it, and it can go then
@@ -222,11 +224,12 @@ def read_apart(paths, kind: str, columns: list[str] | None = None) -> ReadResult
     else:
         with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1), thread_name_prefix="baca") as pool:
             results = list(pool.map(one, groups))
-    records = pl.concat([r.records for r in results])
+    records = whole_columns(pl.concat([r.records for r in results]))
     # As read_files orders them: the file-level problems (no row) first, then by row.
     problems = pl.concat([r.problems for r in results]).sort(pl.col("row").is_not_null(), maintain_order=True)
-    return ReadResult(kind, records.rechunk(), problems, [f for r in results for f in r.files],
+    return ReadResult(kind, records, problems, [f for r in results for f in r.files],
                       [x for r in results for x in r.refused])
+
 
 
 def _groups(paths: list[str]) -> list[list[str]]:
