@@ -101,3 +101,39 @@ def test_package_parts_are_well_formed(tmp_path):
                 "xl/styles.xml", "xl/worksheets/sheet1.xml"} <= names
         for name in names:
             minidom.parseString(z.read(name))  # every part parses as XML
+
+
+def test_a_table_longer_than_a_sheet_goes_on_over_named_sheets(tmp_path, monkeypatch):
+    """Excel's sheet holds limits.SHEET_ROWS rows: past them the table goes on over `DPT (2)`,
+    `DPT (3)`, each with its title and header, and not a row is lost or repeated."""
+    from pemilih.domain import limits
+    monkeypatch.setattr(limits, "SHEET_ROWS", 10)  # 1 title line + 1 blank + header: 7 rows a sheet
+    table = _table(17)
+    path = tmp_path / "t.xlsx"
+    with xlsx_tables.workbook(str(path)) as book:
+        xlsx_tables.text_sheet(book, "DPT", table, title=["JUDUL"])
+        xlsx_tables.text_sheet(book, "Lain", table.head(2))
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["DPT", "DPT (2)", "DPT (3)", "Lain"]
+    got = []
+    for name in book.sheetnames[:3]:
+        rows = _calamine(path, name)
+        assert rows[0][0] == "JUDUL" and rows[2] == ["NIK", "NAMA", "KOSONG", "ANGKA"]
+        assert len(rows) <= 10
+        got += [tuple(r) for r in rows[3:]]
+    assert got == table.cast(pl.String).fill_null("").rows()
+
+
+def test_findings_read_back_from_every_sheet_they_go_on_over(tmp_path, monkeypatch):
+    from pemilih.contract import FINDINGS_COLUMNS, FINDINGS_EXTRA
+    from pemilih.domain import limits
+    from pemilih.io.findings import read_findings, write_xlsx
+    monkeypatch.setattr(limits, "SHEET_ROWS", 6)
+    columns = FINDINGS_COLUMNS + FINDINGS_EXTRA
+    findings = pl.DataFrame({c: [f"{c}-{i}" for i in range(13)] for c in columns}).with_columns(
+        pl.lit("").alias("evidence"))
+    path = tmp_path / "findings.xlsx"
+    write_xlsx(findings, str(path))
+    assert openpyxl.load_workbook(path, read_only=True).sheetnames[:3] == ["temuan", "temuan (2)", "temuan (3)"]
+    back = read_findings(str(path))
+    assert back.select(columns[:-1]).rows() == findings.select(columns[:-1]).rows()

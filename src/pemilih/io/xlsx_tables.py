@@ -21,9 +21,13 @@ from xml.sax.saxutils import escape, quoteattr
 
 import polars as pl
 
+from pemilih.domain import limits
 from pemilih.io.xlsx_text import column_letter, inline_string
 
 CHUNK = 10_000  # rows rendered at a time
+# A table longer than an Excel sheet (limits.SHEET_ROWS) goes on over sheets named after it
+# (continued): a province's findings are more than a million rows, and a workbook with a
+# longer sheet is refused by Excel or cut short without a word.
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -73,10 +77,17 @@ class TableBook:
         self._compress = ThreadPoolExecutor(1, thread_name_prefix="xlsx-zlib")
 
     def add_sheet(self, name: str, table: pl.DataFrame, width: int, title: list[str]) -> None:
+        """The table on the sheet `name`, and on as many continued() sheets after it as its
+        rows need, each with the title and the header."""
+        top = len(title) + 1 if title else 0  # a blank line between the title and the table
+        room = limits.SHEET_ROWS - top - 1
+        for part in range(max(1, -(-table.height // room))):
+            self._add_sheet(continued(name, part), table.slice(part * room, room), width, title, top)
+
+    def _add_sheet(self, name: str, table: pl.DataFrame, width: int, title: list[str], top: int) -> None:
         _check_sheet_name(name, [n for n, _ in self._sheets])
         table = table.cast(pl.String).fill_null("")
         header, ncols = table.columns, max(len(table.columns), 1)
-        top = len(title) + 1 if title else 0  # a blank line between the title and the table
         last_col = column_letter(ncols - 1)
         last_row = top + 1 + max(table.height, 1)
         selected = "" if self._sheets else ' tabSelected="1"'
@@ -167,6 +178,11 @@ _STYLES = (
     '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     "</styleSheet>")
+
+
+def continued(name: str, part: int) -> str:
+    """The name of a table's sheet `part` (0: its own name; then `name (2)`, `name (3)`, ...)."""
+    return name if part == 0 else f"{name} ({part + 1})"
 
 
 def _check_sheet_name(name: str, taken: list[str]) -> None:
