@@ -258,6 +258,21 @@ def test_finding_keys_are_unique_and_stable(scenario):
     assert set(result.findings.filter(pl.col("code").is_in(["U", "TMS-2", "B"]))["finding_key"]) <= keys
 
 
+def test_finding_keys_are_the_md5_any_tool_recomputes(scenario):
+    """formats.md: the first 16 hex digits of the MD5 of code|source_ref|field|proposed|registry_nik,
+    recomputed here one by one with hashlib, in the frame's order (non-ASCII text too)."""
+    import hashlib
+
+    from pemilih.contract import FINDING_KEY_PARTS
+    from pemilih.engine.findings import finding_keys
+    _, _, result = scenario
+    odd = result.findings.head(3).with_columns(pl.lit("Ñ ö 漢字 | x").alias("proposed"))
+    for frame in (result.findings, odd, result.findings.head(0)):
+        want = ["|".join(r[c] for c in FINDING_KEY_PARTS) for r in frame.iter_rows(named=True)]
+        want = [hashlib.md5(t.encode("utf-8")).hexdigest()[:16] for t in want]
+        assert finding_keys(frame).to_list() == want
+
+
 def test_regime_without_domicile_rule_has_no_tms_d():
     p = person("YULIUS DATU", "1988-05-05", tgl_datang="2026-10-01")
     lst, reg = tables([row(p)], [p] + fillers(20))

@@ -180,3 +180,18 @@ def test_large_files_are_read_one_after_the_other_with_the_same_findings(tmp_pat
     assert main(["verify", *args, "--out", str(tmp_path / "apart")]) == 0
     assert order == [("start", "registry"), ("end", "registry"), ("start", "kpu"), ("end", "kpu")]
     assert (tmp_path / "apart" / "findings.csv").read_bytes() == (tmp_path / "beside" / "findings.csv").read_bytes()
+
+
+def test_evidence_sheet_has_one_row_per_field_in_the_findings_order():
+    from pemilih.io.findings import evidence_table
+    docs = [json.dumps({"method": "probabilistik", "score": 0.91, "fields": [
+                {"field": "NAMA", "level": "sama", "weight": 11.6}, {"field": "NIK", "level": "beda", "weight": -2.5}]}),
+            "", json.dumps({"method": "probabilistik", "score": 0.5, "fields": []}),
+            json.dumps({"method": "probabilistik", "score": 0.99, "fields": [
+                {"field": "TANGGAL LAHIR", "level": "hari dan bulan tertukar", "weight": 3.0}]})]
+    findings = pl.DataFrame({"finding_key": ["k1", "k2", "k3", "k4"], "source_ref": ["a::2", "a::3", "a::4", "a::5"],
+                             "code": ["U", "TMS-1", "LINK-UNCERTAIN", "U"], "evidence": docs})
+    got = evidence_table(findings)
+    assert got.columns == ["finding_key", "source_ref", "code", "field_linked", "level", "weight", "score"]
+    assert got.rows() == [("k1", "a::2", "U", "NAMA", "sama", 11.6, 0.91), ("k1", "a::2", "U", "NIK", "beda", -2.5, 0.91),
+                          ("k4", "a::5", "U", "TANGGAL LAHIR", "hari dan bulan tertukar", 3.0, 0.99)]
