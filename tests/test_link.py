@@ -115,3 +115,16 @@ def test_train_linkage_writes_a_model_verify_can_use(tmp_path):
     assert json.loads(out.read_text())["comparisons"]
     result = link(lst, reg, model)
     assert result.links.height == 260
+
+
+def test_name_words_in_order_as_a_list_sort_would_put_them():
+    """sorted_words: one or two words by comparison, longer names as lists; the same as
+    sorting every name's words (written out here by Python's sorted)."""
+    from pemilih.engine.link_prepare import add_name_features
+    written = ["YOHANIS SAMPE", "SAMPE YOHANIS", "ANDI ANDI", "RANTE", "MUH ARIF RAHMAN", "B A C D", "",
+               None, "ÑOÑO ÁLVAREZ", "SITI  AISYAH", "A B", "Z Y X"]
+    got = add_name_features(pl.DataFrame({"nama": written, "tempat_lahir": [None] * len(written)}))
+    want = [None if not tokens else "".join(sorted(tokens))
+            for tokens in got["name_tokens"].to_list()]
+    assert got["name_sorted"].to_list() == want
+    assert {len(t) for t in got["name_tokens"].drop_nulls().to_list()} >= {1, 2, 3, 4}
