@@ -311,7 +311,6 @@ def test_registry_statuses_follow_the_eligibility_rules():
     assert statuses(held(reg), on, "PILKALEM", dps, "73.26")["code"].to_list() == want
 
 
-
 def test_the_extracts_area_is_its_regency_or_its_province():
     from pemilih.engine.findings_status import current_village, home_area, statuses
     from pemilih.engine.held import held
@@ -337,6 +336,7 @@ def test_the_extracts_area_is_its_regency_or_its_province():
         # ...and in a regency's extract a move out of the regency, as is everyone living elsewhere.
         codes = statuses(moved, date(2027, 3, 17), "PILKALEM", None, "73.26")["code"].to_list()
         assert codes == [None] * 3 + ["TMS-4"] * 7
+
 
 def test_a_nik_typed_one_digit_wrong_is_named_by_position_and_digits(scenario):
     """Issue 14: both NIKs masked, the reviewer could not see the slip. The list's NIK of

@@ -113,12 +113,7 @@ def _sheet_frame(path: str, sheet: str) -> pl.DataFrame:
     (xlsx_tables.continued: more rows than a sheet holds). Read with python-calamine, as the
     other readers: Polars' own read_excel needs a package the product does not install."""
     from python_calamine import CalamineWorkbook
-    book = CalamineWorkbook.from_path(str(path))
-    frames, part = [], 0
-    while part == 0 or xlsx_tables.continued(sheet, part) in book.sheet_names:
-        grid = book.get_sheet_by_name(xlsx_tables.continued(sheet, part)).to_python(skip_empty_area=False)
-        header = [str(h) for h in grid[0]] if grid else []
-        rows = [["" if v is None else str(v) for v in row] for row in grid[1:]]
-        frames.append(pl.DataFrame(rows, schema={h: pl.String for h in header}, orient="row"))
-        part += 1
-    return pl.concat(frames)
+    grid = xlsx_tables.table_grid(CalamineWorkbook.from_path(str(path)), sheet)
+    header = [str(h) for h in grid[0]] if grid else []
+    rows = [["" if v is None else str(v) for v in row] for row in grid[1:]]
+    return pl.DataFrame(rows, schema={h: pl.String for h in header}, orient="row")

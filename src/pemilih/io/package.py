@@ -228,7 +228,7 @@ def read_changes(data: bytes) -> dict[str, list[dict]]:
 
     from python_calamine import CalamineWorkbook
 
-    from pemilih.io.xlsx_tables import continued
+    from pemilih.io.xlsx_tables import table_grid
     book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     out = {}
     for sheet in CHANGE_SHEETS:
@@ -237,12 +237,9 @@ def read_changes(data: bytes) -> dict[str, list[dict]]:
                 raise PackageError(f"perubahan.xlsx tidak memuat lembar '{sheet}'")
             out[sheet] = []
             continue
-        out[sheet], part = [], 0
-        while part == 0 or continued(sheet, part) in book.sheet_names:  # a sheet's rows go on over more
-            grid = book.get_sheet_by_name(continued(sheet, part)).to_python(skip_empty_area=False)
-            header = [str(h) for h in grid[0]] if grid else []
-            out[sheet] += [_stored(dict(zip(header, (_text(v) for v in row)))) for row in grid[1:] if any(row)]
-            part += 1
+        grid = table_grid(book, sheet)  # with the sheets its rows go on over
+        header = [str(h) for h in grid[0]] if grid else []
+        out[sheet] = [_stored(dict(zip(header, (_text(v) for v in row)))) for row in grid[1:] if any(row)]
     return out
 
 

@@ -231,7 +231,6 @@ def read_apart(paths, kind: str, columns: list[str] | None = None) -> ReadResult
                       [x for r in results for x in r.refused])
 
 
-
 def _groups(paths: list[str]) -> list[list[str]]:
     groups, size = [[]], 0
     for path in paths:

@@ -25,9 +25,6 @@ from pemilih.domain import limits
 from pemilih.io.xlsx_text import column_letter, inline_string
 
 CHUNK = 10_000  # rows rendered at a time
-# A table longer than an Excel sheet (limits.SHEET_ROWS) goes on over sheets named after it
-# (continued): a province's findings are more than a million rows, and a workbook with a
-# longer sheet is refused by Excel or cut short without a word.
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -181,8 +178,22 @@ _STYLES = (
 
 
 def continued(name: str, part: int) -> str:
-    """The name of a table's sheet `part` (0: its own name; then `name (2)`, `name (3)`, ...)."""
+    """The name of a table's sheet `part` (0: its own name; then `name (2)`, `name (3)`, ...).
+    A table longer than an Excel sheet (limits.SHEET_ROWS) goes on over such sheets: a
+    province's findings are more than a million rows, and a workbook with a longer sheet is
+    refused by Excel or cut short without a word."""
     return name if part == 0 else f"{name} ({part + 1})"
+
+
+def table_grid(book, name: str) -> list[list]:
+    """A table without title lines read back from a python-calamine workbook: its header row,
+    then the rows of its sheet and of every sheet it goes on over (continued), in order."""
+    grid, part = [], 0
+    while part == 0 or continued(name, part) in book.sheet_names:
+        rows = book.get_sheet_by_name(continued(name, part)).to_python(skip_empty_area=False)
+        grid += rows if part == 0 else rows[1:]  # each continued sheet repeats the header
+        part += 1
+    return grid
 
 
 def _check_sheet_name(name: str, taken: list[str]) -> None:
