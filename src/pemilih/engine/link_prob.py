@@ -259,8 +259,8 @@ def with_frequencies(df: pl.DataFrame, frequencies: dict[str, pl.DataFrame]) -> 
 
 
 def register(db, con, frame: pl.DataFrame, name: str, folder: str):
-    """A Polars table into DuckDB for Splink, through a Parquet file: handing the frame over
-    directly would load pyarrow (some 30 MB) for a few thousand rows."""
+    """A Polars table into DuckDB for Splink, as a table of its own (Splink reads it several
+    times), through a Parquet file."""
     path = os.path.join(folder, f"{name}.parquet")
     frame.write_parquet(path, compression="uncompressed", statistics=False)  # read once, at once
     con.execute(f"CREATE TABLE t_{name} AS SELECT * FROM read_parquet('{path}')")
@@ -272,7 +272,7 @@ _TYPES = {"VARCHAR": pl.String, "DOUBLE": pl.Float64, "FLOAT": pl.Float32, "INTE
 
 
 def fetch(relation) -> pl.DataFrame:
-    """A (small) DuckDB result as a Polars table, without pyarrow."""
+    """A (small) DuckDB result as a Polars table, its types kept (_TYPES)."""
     schema = {c: _TYPES.get(str(t), None) for c, t in zip(relation.columns, relation.types)}
     rows = relation.fetchall()
     frame = pl.DataFrame(rows, schema=list(schema), orient="row", infer_schema_length=None)

@@ -14,16 +14,17 @@ link_prob.blocks) joined in Polars, so Splink's blocking is not needed either.
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 
 import duckdb
 import polars as pl
+import pyarrow as pa
 
 from pemilih.engine import link_model, link_prob
 
 # Pairs scored in one query (predict).
 SCORE_BATCH = 500_000
+# Rows of an Arrow batch handed to DuckDB (_arrow).
+ARROW_BATCH = 4096
 
 def _gamma_sql(comp: dict) -> str:
     """The CASE expression giving a comparison's level (Splink's numbering: -1 null, then the
@@ -83,12 +84,18 @@ def _ends_sql(model: dict) -> tuple[str, str] | None:
             comp)
 
 
-def _table(con, frame: pl.DataFrame, name: str, suffix: str, folder: str, tfs: list[str]) -> None:
+def _side(frame: pl.DataFrame, suffix: str, tfs: list[str]) -> pl.DataFrame:
+    """One side's features as the scoring SQL names them (`nama_l`, `nama_r`, ...)."""
     cols = [c for c in [*link_model.COLUMNS, *tfs] if c in frame.columns]
-    path = os.path.join(folder, f"{name}.parquet")
-    frame.select(pl.col("rid").alias("lid" if suffix == "_l" else "rid"),
-                 *[pl.col(c).alias(c + suffix) for c in cols]).write_parquet(path, compression="uncompressed")
-    con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_parquet('{path}')")
+    return frame.select(pl.col("rid").alias("lid" if suffix == "_l" else "rid"),
+                        *[pl.col(c).alias(c + suffix) for c in cols])
+
+
+def _arrow(frame: pl.DataFrame) -> pa.Table:
+    """`frame` as Arrow in record batches of ARROW_BATCH rows: DuckDB scans an Arrow table a
+    batch per thread, and a join's result is one batch."""
+    table = frame.to_arrow()
+    return pa.Table.from_batches(table.to_batches(max_chunksize=ARROW_BATCH), table.schema)
 
 
 def predict(residual: pl.DataFrame, pool: pl.DataFrame, pairs: pl.DataFrame, model: dict,
@@ -119,23 +126,25 @@ def predict(residual: pl.DataFrame, pool: pl.DataFrame, pairs: pl.DataFrame, mod
     keep = f"WHERE match_probability >= {threshold!r}" if threshold is not None else ""
     # What the weights read besides the levels; not part of the result.
     carried = ", ".join(f"{c}_l, {c}_r" for c in [*tfs, "name_ends"])
-    with tempfile.TemporaryDirectory(prefix="pemilih-score-") as tmp, duckdb.connect() as con:
-        _table(con, residual, "l", "_l", tmp, tfs)
-        _table(con, pool, "r", "_r", tmp, tfs)
-        path = os.path.join(tmp, "pairs.parquet")
-        sql = f"""
-            WITH j AS (SELECT * {", " if blank else ""}{", ".join(blank)}
-                       FROM read_parquet('{path}') p JOIN l USING (lid) JOIN r USING (rid)),
-                 g AS (SELECT lid, rid, {gammas}, {carried} FROM j),
-                 w AS (SELECT *, {", ".join(weights)} FROM g),
-                 s AS (SELECT *, CAST({" + ".join(total)} AS DOUBLE) AS match_weight FROM w),
-                 q AS (SELECT *, 1.0 / (1.0 + pow(2.0, -match_weight)) AS match_probability FROM s)
-            SELECT * EXCLUDE ({carried}) FROM q {keep}"""
-        # A batch of pairs at a time: each pair's score is its own, and a province's millions of
-        # pairs joined to their features at once would hold gigabytes.
-        found = []
+    left, right = _side(residual, "_l", tfs), _side(pool, "_r", tfs)
+    sql = f"""
+        WITH j AS (SELECT * {", " if blank else ""}{", ".join(blank)} FROM batch),
+             g AS (SELECT lid, rid, {gammas}, {carried} FROM j),
+             w AS (SELECT *, {", ".join(weights)} FROM g),
+             s AS (SELECT *, CAST({" + ".join(total)} AS DOUBLE) AS match_weight FROM w),
+             q AS (SELECT *, 1.0 / (1.0 + pow(2.0, -match_weight)) AS match_probability FROM s)
+        SELECT * EXCLUDE ({carried}) FROM q {keep}"""
+    # A batch of pairs at a time: each pair's score is its own, and a province's millions of
+    # pairs joined to their features at once would hold gigabytes. The pairs meet their
+    # features in Polars (a gather, where DuckDB's join of the list-valued columns took most of
+    # the query's time) and go to DuckDB as Arrow, without a copy.
+    found = []
+    with duckdb.connect() as con:
         for start in range(0, max(pairs.height, 1), SCORE_BATCH):
-            pairs.slice(start, SCORE_BATCH).write_parquet(path, compression="uncompressed")
+            batch = (pairs.slice(start, SCORE_BATCH).join(left, on="lid", how="inner")
+                     .join(right, on="rid", how="inner"))
+            con.register("batch", _arrow(batch))
             found.append(link_prob.fetch(con.sql(sql)))
-        out = pl.concat(found)
+            con.unregister("batch")
+    out = pl.concat(found)
     return out.with_columns(pl.col("lid", "rid").cast(pl.UInt32), pl.col("^gamma_.*$").cast(pl.Int32))
