@@ -41,6 +41,7 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[test,spark]'
+	$(BIN)/python -m compileall -q src  # as pip does for what it installs: an editable install does not
 	touch $(STAMP)
 
 # System packages the tests use; installed through apt-get when run as root and missing.

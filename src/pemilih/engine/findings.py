@@ -27,6 +27,7 @@ from pemilih.domain.eligibility import VOTING_AGE
 from pemilih.domain.masking import id_expr
 from pemilih.engine import dedupe, encoded_registry, findings_fields, findings_status
 from pemilih.engine import findings_text as T
+from pemilih.engine.ahead import Ahead
 from pemilih.engine.held import held
 from pemilih.engine.link import Linkage, link
 
@@ -64,6 +65,10 @@ def verify(list_records: pl.DataFrame, registry_records: pl.DataFrame, on: date,
     area = findings_status.home_area(registry_records)
     registry = findings_status.current_village(registry_records, area)
     kwargs = {"estimate": estimate} | ({} if threshold is None else {"threshold": threshold})
+    # Each record's status needs nothing of the linkage (but an encoded extract's birth dates,
+    # which linkage makes known): worked out meanwhile, on the core the linkage leaves idle.
+    ahead = None if encoded_registry.is_encoded(registry) else Ahead(
+        "status", findings_status.statuses, registry, on, regime, dps_set_on, area)
     linkage, list_records, registry = _link(list_records, registry, on, model, key, kwargs)
     t = time.perf_counter()
     weak = linkage.links["lid"].is_in(dedupe.weak_across_villages(linkage.links, list_records).implode())
@@ -71,7 +76,7 @@ def verify(list_records: pl.DataFrame, registry_records: pl.DataFrame, on: date,
     uncertain = pl.concat([linkage.uncertain, linkage.links.filter(weak)])
     diffs = findings_fields.differences(list_records, registry, links)
     dups = dedupe.duplicates(links, _ranked(diffs, list_records, registry, links, key))
-    status = findings_status.statuses(registry, on, regime, dps_set_on, area)
+    status = ahead.take() if ahead else findings_status.statuses(registry, on, regime, dps_set_on, area)
     # Per linked row its TMS code (the duplicate that goes first), in narrow columns only: the
     # wide values are taken for the rows that become findings.
     state = (links.select("lid", "rid", "score").join(status, on="rid", how="left")

@@ -98,12 +98,13 @@ def link(list_records: pl.DataFrame, registry_records: pl.DataFrame, model: dict
     engine = _ENGINE.get()
     seconds = {}
     t = time.perf_counter()
+    ahead = link_parts.keys_ahead(registry_records)
     pairs = (engine.exact if engine else _exact)(list_records, registry_records)
     exact, rest = split_exact(pairs, list_records.height)
     seconds["nik"] = time.perf_counter() - t
     t = time.perf_counter()
     found, estimated = _probabilistic(list_records, rest, registry_records, model, threshold, estimate,
-                                      score=engine.score if engine else link_score.predict)
+                                      score=engine.score if engine else link_score.predict, ahead=ahead)
     seconds["probabilistik"] = time.perf_counter() - t
     links, uncertain = settle(exact, found, threshold)
     return Linkage(links, rest.len(), seconds, estimated, uncertain)
@@ -130,7 +131,7 @@ def settle(exact: pl.DataFrame, found: pl.DataFrame, threshold: float) -> tuple[
 
 def _probabilistic(list_records: pl.DataFrame, rest: pl.Series, registry_records: pl.DataFrame,
                    model: dict | None, threshold: float, estimate: bool | None = None,
-                   score=link_score.predict) -> tuple[pl.DataFrame, bool]:
+                   score=link_score.predict, ahead=None) -> tuple[pl.DataFrame, bool]:
     """Best candidates of the list rows `rest` (positions) down to the review floor, by the
     trained model, re-estimated on these rows when many of the list's rows are here
     (link_estimate.needed)."""
@@ -143,11 +144,12 @@ def _probabilistic(list_records: pl.DataFrame, rest: pl.Series, registry_records
     # The wide blocking rules serve a list that is not the registry's own making (the same
     # condition as the estimation); a usual run's residual is the careless few of a clean list.
     residual = add_name_features(with_nik_dates(prepare(list_records[rest], "kpu", ids=rest)))
-    found = link_parts.candidates(residual, registry_records, wide=estimated)  # a part at a time
+    found = link_parts.candidates(residual, registry_records, wide=estimated, ahead=ahead)  # a part at a time
     chosen, pairs = found.chosen, found.pairs
     pool = pairs["rid"].unique().sort()
     registry = add_name_features(prepare(registry_records[pool], "registry", ids=pool))
     tf = found.frequencies([residual, registry])
+    del found  # the registry's keys (its frequencies hold them): let go before scoring
     residual = link_prob.with_frequencies(residual, tf)
     registry = link_prob.with_frequencies(registry, tf)
     if estimated:  # Splink's settings carry the blocking rules this run chose

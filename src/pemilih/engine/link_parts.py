@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from pemilih.engine import link_model, link_prob
+from pemilih.engine.ahead import Ahead
 
 # Registry records per part: a regency's extract (0.3 million at scale 1.0) is one part.
 PART_ROWS = 1_000_000
@@ -35,13 +36,27 @@ class Candidates:
     frequencies: Callable[[list[pl.DataFrame]], dict]  # name frequencies of the wanted tables
 
 
-def candidates(residual: pl.DataFrame, registry_records: pl.DataFrame, wide: bool) -> Candidates:
+def keys_ahead(registry_records: pl.DataFrame) -> Ahead | None:
+    """The registry's narrow keys (link_prob.registry_keys) begun ahead, for a registry taken
+    whole: they need nothing of the list, and the exact join, which comes first, leaves the
+    second core idle. None for a registry in parts."""
+    if registry_records.height > PART_ROWS:
+        return None
+    return Ahead("kunci-registri", link_prob.registry_keys, registry_records, False)
+
+
+def candidates(residual: pl.DataFrame, registry_records: pl.DataFrame, wide: bool,
+               ahead: Ahead | None = None) -> Candidates:
     """The candidate pairs of the residual (link_prepare features, `rid` its list positions)
-    in the registry, and how common the names are there."""
+    in the registry, and how common the names are there; `ahead`: keys_ahead's, when begun."""
     parts = [(start, min(PART_ROWS, registry_records.height - start))
              for start in range(0, registry_records.height, PART_ROWS)] or [(0, 0)]
     if len(parts) == 1:
-        keys = link_prob.registry_keys(registry_records, wide=wide)
+        if ahead is None:
+            keys = link_prob.registry_keys(registry_records, wide=wide)
+        else:
+            keys = ahead.take()
+            keys = link_prob.with_address_keys(keys, registry_records) if wide else keys
         chosen = link_prob.blocks(residual, keys, wide=wide)
         return Candidates(chosen, link_prob.candidate_pairs(residual, keys, chosen),
                           lambda wanted: link_prob.name_frequencies(keys, wanted=wanted))

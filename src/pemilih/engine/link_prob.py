@@ -49,23 +49,30 @@ def registry_keys(registry_records: pl.DataFrame, wide: bool = True) -> pl.DataF
     nothing else: the full features are computed only for the candidates. Raw values serve
     as keys where the residual side's keys are well-formed by construction (a registry NKK
     that is not 16 digits can never equal one that is). The address words only for `wide`
-    rules (blocks)."""
+    rules (blocks): with_address_keys."""
     df = registry_records.select(
         pl.int_range(pl.len(), dtype=pl.UInt32).alias("rid"),
         pl.col("tanggal_lahir").alias("dob"), pl.col("nkk").alias("nkk_ok"),
         pl.col("tanggal_lahir").str.slice(0, 4).alias("birth_year"),
         text("kode_wilayah").alias("village"), text("kode_wilayah").str.slice(0, 8).alias("district"),
         text("kode_wilayah").str.slice(0, 5).alias("regency"),
-        (names.address_words("alamat") if wide and "alamat" in registry_records.columns
-         else pl.lit(None, pl.List(pl.String))).alias("address_tokens"),
-        pl.col("nama"))
+        pl.lit(None, pl.List(pl.String)).alias("address_tokens"), pl.col("nama"))
     key = names.link_keys(df["nama"].fill_null(""))
     some = key != ""
     df = df.drop("nama").with_columns(
         pl.when(some).then(key.str.replace_all(" ", "")).alias("name_flat"),
         pl.when(some).then(key.str.split(" ")).alias("name_tokens"),
         pl.when(some).then(_sounds(key)).alias("name_sound"))
-    return df.with_columns(names.name_ends(pl.col("name_tokens")).alias("name_ends"))
+    keys = df.with_columns(names.name_ends(pl.col("name_tokens")).alias("name_ends"))
+    return with_address_keys(keys, registry_records) if wide else keys
+
+
+def with_address_keys(keys: pl.DataFrame, registry_records: pl.DataFrame) -> pl.DataFrame:
+    """registry_keys' `address_tokens` filled in: the keys of the `wide` rules."""
+    if "alamat" not in registry_records.columns:
+        return keys
+    return keys.with_columns(registry_records.select(names.address_words("alamat"))
+                             .to_series().alias("address_tokens"))
 
 
 def _sounds(keys: pl.Series) -> pl.Series:

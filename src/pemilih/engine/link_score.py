@@ -14,10 +14,13 @@ link_prob.blocks) joined in Polars, so Splink's blocking is not needed either.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import duckdb
 import polars as pl
-import pyarrow as pa
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 from pemilih.engine import link_model, link_prob
 
@@ -93,8 +96,10 @@ def _side(frame: pl.DataFrame, suffix: str, tfs: list[str]) -> pl.DataFrame:
 
 def _arrow(frame: pl.DataFrame) -> pa.Table:
     """`frame` as Arrow in record batches of ARROW_BATCH rows: DuckDB scans an Arrow table a
-    batch per thread, and a join's result is one batch."""
-    table = frame.to_arrow()
+    batch per thread, and a join's result is one batch. pyarrow is loaded here, when first
+    needed, not with the engine while the files are read: its 20 MB then add to that peak."""
+    import pyarrow as pa
+    table = frame.to_arrow(compat_level=pl.CompatLevel.newest())
     return pa.Table.from_batches(table.to_batches(max_chunksize=ARROW_BATCH), table.schema)
 
 
