@@ -24,8 +24,8 @@ if TYPE_CHECKING:
 
 from pemilih.engine import link_model, link_prob
 
-# Pairs scored in one query (predict).
-SCORE_BATCH = 500_000
+# Pairs scored in one query (predict): joined to both sides' features, some 400 bytes a pair.
+SCORE_BATCH = 100_000
 # Rows of an Arrow batch handed to DuckDB (_arrow).
 ARROW_BATCH = 4096
 
