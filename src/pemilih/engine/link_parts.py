@@ -17,7 +17,7 @@ PART_ROWS records (a regency) is taken whole, in one pass, as before.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import polars as pl
@@ -63,15 +63,13 @@ def candidates(residual: pl.DataFrame, registry_records: pl.DataFrame, wide: boo
     chosen = link_prob.affordable(residual.height, {})  # the narrow blocks: known before any part
     counts, pairs_of = None, Counter()
     if wide:  # which wide blocks are affordable is known only once every part is counted
-        for start, n in parts:
-            keys = link_prob.registry_keys(registry_records.slice(start, n), wide=wide)
+        for keys in _part_keys(registry_records, parts, wide):
             counts = link_prob.name_counts(keys) + counts
             pairs_of.update(link_prob.wide_pairs(residual, keys))
         chosen = link_prob.affordable(residual.height, pairs_of)
     found, named = [], []
     residual_names = residual.select("name_flat").drop_nulls().unique()
-    for start, n in parts:
-        keys = link_prob.registry_keys(registry_records.slice(start, n), wide=wide)
+    for (start, _), keys in zip(parts, _part_keys(registry_records, parts, wide)):
         if not wide:  # counted here, in the one pass
             counts = link_prob.name_counts(keys) + counts
         pairs = link_prob.block_pairs(residual, keys, chosen)  # bounded below, over every part
@@ -84,3 +82,17 @@ def candidates(residual: pl.DataFrame, registry_records: pl.DataFrame, wide: boo
     # The words of a whole name the registry holds once are that one record's, in its part.
     named_all = pl.concat(named).unique("name_flat", keep="first", maintain_order=True)
     return Candidates(chosen, pairs, lambda wanted: link_prob.frequencies(counts, wanted, named_all))
+
+
+def _part_keys(registry_records: pl.DataFrame, parts: list[tuple[int, int]], wide: bool) -> Iterator[pl.DataFrame]:
+    """The keys of each part in turn, the next part's begun (Ahead) while the caller works on
+    this one's: two parts' keys are held at a time, not the registry's."""
+    def keys_of(part: tuple[int, int]) -> pl.DataFrame:
+        return link_prob.registry_keys(registry_records.slice(*part), wide=wide)
+    upcoming = Ahead("kunci-registri", keys_of, parts[0])
+    for i in range(len(parts)):
+        keys = upcoming.take()
+        if i + 1 < len(parts):
+            upcoming = Ahead("kunci-registri", keys_of, parts[i + 1])
+        yield keys
+        del keys
