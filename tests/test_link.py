@@ -128,3 +128,25 @@ def test_name_words_in_order_as_a_list_sort_would_put_them():
             for tokens in got["name_tokens"].to_list()]
     assert got["name_sorted"].to_list() == want
     assert {len(t) for t in got["name_tokens"].drop_nulls().to_list()} >= {1, 2, 3, 4}
+
+
+def test_name_features_per_distinct_name_are_each_names_own():
+    """name_features works a name out once and takes it back by a join: every row gets what its
+    own name gives, worked out from the reference spelling rules (domain.names) one by one."""
+    from pemilih.domain import names as N
+    from pemilih.engine.link_prepare import name_features
+    written = ["MUH. ARIF RAHMAN", "SITI  AISYAH", None, "", "RANTE", "MUH. ARIF RAHMAN", "123", "ANDI ANDI",
+               "RANTE", None, "YOHANIS SAMPE"]
+    got = name_features(pl.Series("nama", written))
+    assert got.height == len(written)
+    for i, name in enumerate(written):
+        key = N.link_key(name)
+        row = got.row(i, named=True)
+        if not key:
+            assert all(v is None for v in row.values()), name
+            continue
+        words = key.split(" ")
+        assert row["name_key"] == key and row["name_flat"] == key.replace(" ", "")
+        assert row["name_tokens"] == words and row["name_sound"] == N.sound_key(name).replace(" ", "")
+        assert row["name_ends"] == (f"{words[0]} {words[-1]}" if len(words) >= 2 else None)
+        assert row["name_sorted"] == "".join(sorted(words))

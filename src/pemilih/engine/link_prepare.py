@@ -115,24 +115,39 @@ def _derived(df: pl.DataFrame) -> pl.DataFrame:
     return df.with_columns(pl.col("dob").str.slice(0, 4).alias("birth_year"))
 
 
+# The name features add_name_features gives, in order (after `name_key`, `place`, `address`, `address_tokens`).
+NAME_FEATURES = ("name_flat", "name_tokens", "name_sound", "name_ends")
+
+
 def add_name_features(df: pl.DataFrame) -> pl.DataFrame:
-    """Name, place and address keys (for the rows that take part in probabilistic linkage)."""
-    key = names.link_keys(df["nama"].fill_null(""))
-    has_address = "alamat" in df.columns
-    address = names.address_key("alamat") if has_address else pl.lit("")
-    words = names.address_words("alamat") if has_address else pl.lit(None, pl.List(pl.String))
-    df = df.with_columns(key.alias("name_key"), names.place_key("tempat_lahir").alias("place"),
-                         address.alias("address"), words.alias("address_tokens"))
-    some = pl.col("name_key") != ""
+    """Name, place and address keys (for the rows that take part in probabilistic linkage).
+    A name's features are worked out once per distinct name (name_features)."""
+    address = names.address_key("alamat") if "alamat" in df.columns else pl.lit("")
+    named = name_features(df["nama"])
+    df = df.with_columns(named["name_key"], names.place_key("tempat_lahir").alias("place"),
+                         address.alias("address"))
+    df = df.with_columns(names.words_of_address(pl.col("address")).alias("address_tokens"))
+    df = df.with_columns(pl.when(pl.col("place") != "").then(pl.col("place")).alias("place"),
+                         pl.when(pl.col("address") != "").then(pl.col("address")).alias("address"))
+    return df.with_columns(*[named[c] for c in NAME_FEATURES], named["name_sorted"])
+
+
+def name_features(nama: pl.Series) -> pl.DataFrame:
+    """Per name of `nama`, in its order: name_key, NAME_FEATURES and name_sorted, null for a
+    name that leaves no key. Worked out once per distinct name and taken back by a join: a
+    province's 1.8 million candidate records bear a ninth as many names (0.84 s to 0.47 s)."""
+    distinct = nama.fill_null("").unique().to_frame("_nama")
+    key = names.link_keys(distinct["_nama"])
+    some = key != ""
+    df = distinct.with_columns(pl.when(some).then(key).alias("name_key"))
     df = df.with_columns(
-        pl.when(some).then(pl.col("name_key")).alias("name_key"),
-        pl.when(some).then(pl.col("name_key").str.replace_all(" ", "")).alias("name_flat"),
-        pl.when(some).then(pl.col("name_key").str.split(" ")).alias("name_tokens"),
-        pl.when(some).then(names.sound_key(pl.col("name_key")).str.replace_all(" ", "")).alias("name_sound"),
-        pl.when(some).then(names.name_ends(pl.col("name_key").str.split(" "))).alias("name_ends"),
-        pl.when(pl.col("place") != "").then(pl.col("place")).alias("place"),
-        pl.when(pl.col("address") != "").then(pl.col("address")).alias("address"))
-    return df.with_columns(sorted_words(df))
+        pl.when(some).then(key.str.replace_all(" ", "")).alias("name_flat"),
+        pl.when(some).then(key.str.split(" ")).alias("name_tokens"),
+        pl.when(some).then(names.sound_key(pl.lit(key)).str.replace_all(" ", "")).alias("name_sound"),
+        pl.when(some).then(names.name_ends(pl.lit(key).str.split(" "))).alias("name_ends"))
+    per_name = df.with_columns(sorted_words(df))
+    return (nama.fill_null("").to_frame("_nama").join(per_name, on="_nama", how="left", maintain_order="left")
+            .drop("_nama"))
 
 
 def sorted_words(df: pl.DataFrame) -> pl.Series:

@@ -24,6 +24,7 @@ import polars as pl
 
 from pemilih.engine import link_model, names
 from pemilih.engine.held import text
+from pemilih.engine.link_prepare import NAME_FEATURES, name_features
 
 # Probability above which the best candidate of a row is taken as the same person.
 THRESHOLD = 0.9
@@ -57,13 +58,8 @@ def registry_keys(registry_records: pl.DataFrame, wide: bool = True) -> pl.DataF
         text("kode_wilayah").alias("village"), text("kode_wilayah").str.slice(0, 8).alias("district"),
         text("kode_wilayah").str.slice(0, 5).alias("regency"),
         pl.lit(None, pl.List(pl.String)).alias("address_tokens"), pl.col("nama"))
-    key = names.link_keys(df["nama"].fill_null(""))
-    some = key != ""
-    df = df.drop("nama").with_columns(
-        pl.when(some).then(key.str.replace_all(" ", "")).alias("name_flat"),
-        pl.when(some).then(key.str.split(" ")).alias("name_tokens"),
-        pl.when(some).then(_sounds(key)).alias("name_sound"))
-    keys = df.with_columns(names.name_ends(pl.col("name_tokens")).alias("name_ends"))
+    named = name_features(df["nama"])  # once per distinct name
+    keys = df.drop("nama").with_columns(named[c] for c in NAME_FEATURES)
     return with_address_keys(keys, registry_records) if wide else keys
 
 
@@ -73,13 +69,6 @@ def with_address_keys(keys: pl.DataFrame, registry_records: pl.DataFrame) -> pl.
         return keys
     return keys.with_columns(registry_records.select(names.address_words("alamat"))
                              .to_series().alias("address_tokens"))
-
-
-def _sounds(keys: pl.Series) -> pl.Series:
-    """The sound key (flat) of each link key, worked out once per distinct name."""
-    sound = names.sound_key(pl.col("k")).str.replace_all(" ", "")
-    distinct = keys.unique().to_frame("k").with_columns(sound.alias("s"))
-    return keys.to_frame("k").join(distinct, on="k", how="left", maintain_order="left")["s"]
 
 
 def _sides(block: link_model.Block, residual: pl.DataFrame, keys: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -59,7 +59,11 @@ def address_key(col: str) -> pl.Expr:
 
 def address_words(col: str) -> pl.Expr:
     """The words of address_key, null for an empty address."""
-    address = address_key(col)
+    return words_of_address(address_key(col))
+
+
+def words_of_address(address: pl.Expr) -> pl.Expr:
+    """The words of an address_key already worked out, null for an empty one."""
     return pl.when(address != "").then(address.str.split(" "))
 
 
