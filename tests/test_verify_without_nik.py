@@ -64,3 +64,26 @@ def test_the_shipped_model_can_be_kept(run, capsys, tmp_path):
     assert main(["verify", "--list", str(blank), "--registry", str(registry), "--on", ON, "--dps", DPS,
                  "--rezim", "PILKALEM", "--perkiraan-ulang", "tidak", "--out", str(tmp_path / "hasil")]) == 0
     assert "diperkirakan ulang" not in capsys.readouterr().out
+
+
+def test_a_level_em_saw_no_match_in_keeps_the_shipped_weight():
+    """link_estimate._unseen_as_shipped: a level whose estimated m is below the floor is weighed
+    as the shipped model weighs it (m = u x shipped m / shipped u); a level EM did see, and
+    the null level, are left as estimated."""
+    import math
+
+    from pemilih.engine import link_estimate
+
+    def model(levels):
+        return {"comparisons": [{"output_column_name": "nama", "comparison_levels": levels}]}
+    shipped = model([{"is_null_level": True}, {"m_probability": 0.9, "u_probability": 0.001},
+                     {"m_probability": 0.02, "u_probability": 0.00002}, {"m_probability": 0.08, "u_probability": 0.99}])
+    estimated = model([{"is_null_level": True, "m_probability": None}, {"m_probability": 0.95, "u_probability": 0.002},
+                       {"m_probability": 0.0, "u_probability": 0.0001}, {"m_probability": 0.05, "u_probability": 0.9}])
+    got = link_estimate._unseen_as_shipped(estimated, shipped)["comparisons"][0]["comparison_levels"]
+    assert got[0] == {"is_null_level": True, "m_probability": None}
+    assert got[1]["m_probability"] == 0.95 and got[3]["m_probability"] == 0.05
+    # The unseen level: its estimated u, the shipped weight log2(0.02 / 0.00002) ~ 9.97 bits.
+    assert got[2]["u_probability"] == 0.0001
+    assert math.isclose(math.log2(got[2]["m_probability"] / got[2]["u_probability"]), math.log2(1000))
+    assert estimated["comparisons"][0]["comparison_levels"][2]["m_probability"] == 0.0  # not changed in place

@@ -70,6 +70,25 @@ def _without_matches(drawn: dict, model: dict, share: float) -> dict:
     return out
 
 
+def _unseen_as_shipped(estimated: dict, shipped: dict) -> dict:
+    """`estimated` with each level EM saw no match in (m below link_train.M_FLOOR) weighed as
+    the shipped model weighs it: m = u x (shipped m / shipped u). EM on a few thousand rows
+    learns nothing of a level its pairs seldom reach (a middle name written as an initial, on a
+    list whose birth dates are only years): a zero there says "not seen", not "never so", and
+    floored, the level's weight was set by how rare it is among random pairs alone."""
+    out = dict(estimated, comparisons=[])
+    for comp, start in zip(estimated["comparisons"], shipped["comparisons"]):
+        levels = []
+        for lv, lv0 in zip(comp["comparison_levels"], start["comparison_levels"]):
+            lv = dict(lv)
+            unseen = (lv.get("m_probability") or 0.0) < link_train.M_FLOOR
+            if not lv.get("is_null_level") and unseen and lv.get("u_probability") and lv0.get("u_probability"):
+                lv["m_probability"] = min(lv["u_probability"] * lv0["m_probability"] / lv0["u_probability"], 1.0)
+            levels.append(lv)
+        out["comparisons"].append(dict(comp, comparison_levels=levels))
+    return out
+
+
 def with_share(scored: pl.DataFrame, residual_rows: int) -> pl.DataFrame:
     """Scored pairs with the prior lowered by the share of residual rows that have a match
     (`scored` holds at least every pair of probability 0.5 or more: the share is read from them)."""
@@ -116,6 +135,7 @@ def estimate(residual: pl.DataFrame, pool: pl.DataFrame, model: dict, seed: int 
                 linker.training.estimate_parameters_using_expectation_maximisation(block_on(*keys))
             out = linker.misc.save_model_to_json()
         out = _without_matches(drawn, out, share)
+    out = _unseen_as_shipped(out, model)
     for comp in out["comparisons"]:
         link_train.smooth(comp["comparison_levels"])
     out["probability_two_random_records_match"] = model["probability_two_random_records_match"]
