@@ -134,8 +134,9 @@ def add_name_features(df: pl.DataFrame) -> pl.DataFrame:
 
 def name_features(nama: pl.Series) -> pl.DataFrame:
     """Per name of `nama`, in its order: name_key, NAME_FEATURES and name_sorted, null for a
-    name that leaves no key. Worked out once per distinct name and taken back by a join: a
-    province's 1.8 million candidate records bear a ninth as many names (0.84 s to 0.47 s)."""
+    name that leaves no key. Worked out once per distinct name and taken back by a join: the
+    0.2 province's 0.54 million candidate records bear a ninth as many names (their features
+    took 0.84 s, now 0.47 s)."""
     distinct = nama.fill_null("").unique().to_frame("_nama")
     key = names.link_keys(distinct["_nama"])
     some = key != ""
