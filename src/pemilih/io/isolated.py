@@ -295,12 +295,29 @@ class Pool:
             executor, self._executor = self._executor, None
         if executor is not None:
             executor.shutdown(wait=False, cancel_futures=True)
+            _settle(executor)
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
         self.close()
+
+
+# How long close() lets the pool's manager thread finish (_settle). Python's own exit waits for
+# that thread without a limit anyway; a second or two was too short on a loaded machine.
+SETTLE_SECONDS = 10.0
+
+
+def _settle(executor) -> None:
+    """Give the pool's manager thread a moment to finish once its workers are told to stop.
+    Python 3.11 wakes every such thread at exit, and one that closes its wake-up pipe at that
+    instant makes the interpreter print a Bad file descriptor traceback as the command ends
+    (seen under load in `pemilih check`). A child still busy past the moment is left as
+    before: close() does not wait longer for a file being read."""
+    thread = getattr(executor, "_executor_manager_thread", None)  # CPython's; absent elsewhere
+    if thread is not None:
+        thread.join(SETTLE_SECONDS)
 
 
 def _finished(future) -> bool:
