@@ -53,21 +53,30 @@ ROUNDS = 2
 SESSIONS = (("dob",), ("name_sound",))
 
 
+def _each_level(base: dict, levels: dict, other: dict, change) -> dict:
+    """`base` with the comparison levels of `levels`, each non-null level copied and passed to
+    change(level, the same level of `other`), which sets its probabilities."""
+    comparisons = []
+    for comp, start in zip(levels["comparisons"], other["comparisons"]):
+        copied = []
+        for lv, lv0 in zip(comp["comparison_levels"], start["comparison_levels"]):
+            lv = dict(lv)
+            if not lv.get("is_null_level"):
+                change(lv, lv0)
+            copied.append(lv)
+        comparisons.append(dict(comp, comparison_levels=copied))
+    return dict(base, comparisons=comparisons)
+
+
 def _without_matches(drawn: dict, model: dict, share: float) -> dict:
     """`model` with the u probabilities of `drawn` (random pairs), each less the share of true
     matches times the level's m: u = (u_drawn - share * m) / (1 - share), at least a floor."""
-    out = dict(model, comparisons=[])
-    for comp, start in zip(drawn["comparisons"], model["comparisons"]):
-        levels = []
-        for lv, lv0 in zip(comp["comparison_levels"], start["comparison_levels"]):
-            lv = dict(lv)
-            if not lv.get("is_null_level") and lv.get("u_probability") is not None:
-                m = lv0.get("m_probability") or 0.0
-                lv["u_probability"] = max((lv["u_probability"] - share * m) / (1 - share), link_train.U_FLOOR)
-                lv["m_probability"] = lv0.get("m_probability")
-            levels.append(lv)
-        out["comparisons"].append(dict(comp, comparison_levels=levels))
-    return out
+    def change(lv: dict, lv0: dict) -> None:
+        if lv.get("u_probability") is not None:
+            m = lv0.get("m_probability") or 0.0
+            lv["u_probability"] = max((lv["u_probability"] - share * m) / (1 - share), link_train.U_FLOOR)
+            lv["m_probability"] = lv0.get("m_probability")
+    return _each_level(model, drawn, model, change)
 
 
 def _unseen_as_shipped(estimated: dict, shipped: dict) -> dict:
@@ -76,17 +85,11 @@ def _unseen_as_shipped(estimated: dict, shipped: dict) -> dict:
     learns nothing of a level its pairs seldom reach (a middle name written as an initial, on a
     list whose birth dates are only years): a zero there says "not seen", not "never so", and
     floored, the level's weight was set by how rare it is among random pairs alone."""
-    out = dict(estimated, comparisons=[])
-    for comp, start in zip(estimated["comparisons"], shipped["comparisons"]):
-        levels = []
-        for lv, lv0 in zip(comp["comparison_levels"], start["comparison_levels"]):
-            lv = dict(lv)
-            unseen = (lv.get("m_probability") or 0.0) < link_train.M_FLOOR
-            if not lv.get("is_null_level") and unseen and lv.get("u_probability") and lv0.get("u_probability"):
-                lv["m_probability"] = min(lv["u_probability"] * lv0["m_probability"] / lv0["u_probability"], 1.0)
-            levels.append(lv)
-        out["comparisons"].append(dict(comp, comparison_levels=levels))
-    return out
+    def change(lv: dict, lv0: dict) -> None:
+        unseen = (lv.get("m_probability") or 0.0) < link_train.M_FLOOR
+        if unseen and lv.get("u_probability") and lv0.get("u_probability"):
+            lv["m_probability"] = min(lv["u_probability"] * lv0["m_probability"] / lv0["u_probability"], 1.0)
+    return _each_level(estimated, estimated, shipped, change)
 
 
 def with_share(scored: pl.DataFrame, residual_rows: int) -> pl.DataFrame:
