@@ -112,6 +112,25 @@ def test_same_seed_gives_identical_files_through_cli(demo, tmp_path):
         assert (demo["out"] / rel).read_bytes() == (again / rel).read_bytes(), rel
 
 
+def test_tables_written_in_slices_read_as_csv_writer_writes_them(tmp_path, monkeypatch):
+    # write_table joins and writes its lines a slice at a time (a province's extract held whole
+    # as text was over 3 GB): rows across several slices, quoted ones among them, must come out
+    # as Python's csv.writer writes them.
+    import io
+
+    from pemilih.generate import writers_csv
+    monkeypatch.setattr(writers_csv, "WRITE_LINES", 7)
+    header = ["A", "B", "C"]
+    rows = [[f"r{i}", "x,y" if i % 5 == 0 else "z", 'say "hi"' if i % 11 == 0 else str(i)] for i in range(40)]
+    path = tmp_path / "t.csv"
+    writers_csv.write_table(str(path), header, iter(rows))
+    expected = io.StringIO()
+    plain = csv.writer(expected, lineterminator="\n")
+    plain.writerow(header)
+    plain.writerows(rows)
+    assert path.read_text("utf-8") == expected.getvalue()
+
+
 def test_cli_refuses_bad_scale(tmp_path, capsys):
     assert main(["generate", "--out", str(tmp_path), "--scale", "0"]) == 2
     assert "Skala" in capsys.readouterr().err

@@ -76,6 +76,24 @@ def test_layout_one_list_per_regency_and_one_provincial_extract(prov):
     assert {r["name"] for r in meta["province"]["regencies"]} >= {"TORAJA UTARA", "KOTA MAKASSAR", "BONE"}
 
 
+def test_without_workbooks_the_same_csvs_and_truth(prov, tmp_path):
+    # `--no-workbooks` (a province at scale 1.0 does not fit in memory with them): every CSV and
+    # truth table byte for byte as with them; no workbook, and the meta says there are none.
+    out = tmp_path / "csv-only"
+    assert main(["generate", "--province", "73", "--out", str(out), "--scale", str(SCALE),
+                 "--seed", str(SEED), "--no-workbooks"]) == 0
+    assert not list((out / "kpu" / "form").glob("*.xlsx"))
+    assert list((prov["out"] / "kpu" / "form").glob("*.xlsx"))
+    written = sorted(p.relative_to(out) for p in out.rglob("*.csv"))
+    assert written == sorted(p.relative_to(prov["out"]) for p in prov["out"].rglob("*.csv"))
+    for rel in written:
+        assert (out / rel).read_bytes() == (prov["out"] / rel).read_bytes(), rel
+    meta = json.loads((out / "truth" / "meta.json").read_text("utf-8"))
+    assert meta["counts"]["workbooks"] == 0 and "kpu_workbooks" not in meta["files"]
+    assert prov["meta"]["counts"]["workbooks"] == prov["meta"]["counts"]["villages"] > 0
+    assert meta["findings"] == prov["meta"]["findings"]
+
+
 def test_every_regency_has_voters_and_villages(prov):
     per = {c: 0 for c in SULSEL}
     for ref in prov["rows"]:

@@ -25,6 +25,9 @@ def register(sub):
                         "kabupaten/kota): satu DPT per kabupaten/kota dan satu ekstrak provinsi, "
                         "dengan pemilih yang pindah antarkabupaten, ganda antarkabupaten dan NIK "
                         "dengan salah ketik kode wilayah")
+    p.add_argument("--no-workbooks", dest="workbooks", action="store_false",
+                   help="tulis CSV saja, tanpa buku kerja per desa/kelurahan (untuk provinsi pada "
+                        "skala besar: pembuatan buku kerja memerlukan memori beberapa kali lipat)")
     p.set_defaults(func=run)
     return p
 
@@ -43,7 +46,8 @@ def run(args) -> int:
         province = found.code
     from pemilih.generate import generate
     try:
-        summary = generate(args.out, scale=args.scale, seed=args.seed, progress=True, province=province)
+        summary = generate(args.out, scale=args.scale, seed=args.seed, progress=True, province=province,
+                           workbooks=getattr(args, "workbooks", True))
     except OSError as exc:
         why = {errno.ENOENT: "folder induknya tidak ada", errno.EACCES: "tidak ada izin menulis",
                errno.EROFS: "sistem berkas hanya-baca", errno.ENOSPC: "ruang disk habis"}

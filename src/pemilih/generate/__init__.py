@@ -4,12 +4,14 @@ from __future__ import annotations
 
 
 def generate(out_dir: str, scale: float = 1.0, seed: int | None = None, progress: bool = True,
-             processes: int = 2, province: str | None = None) -> dict:
+             processes: int = 2, province: str | None = None, workbooks: bool = True) -> dict:
     """Write the demo files to out_dir (see pemilih.generate.core); returns a summary dict.
-    `province` (`73`): all regencies of that province instead of Toraja Utara alone."""
+    `province` (`73`): all regencies of that province instead of Toraja Utara alone;
+    `workbooks=False`: the CSVs alone, without the villages' workbooks."""
     from .config import DEFAULT_SEED
     from .core import generate as _generate
-    return _generate(out_dir, scale, DEFAULT_SEED if seed is None else seed, progress, processes, province)
+    return _generate(out_dir, scale, DEFAULT_SEED if seed is None else seed, progress, processes, province,
+                     workbooks)
 
 
 def existing(out_dir, scale: float, seed: int) -> dict | None:

@@ -108,15 +108,17 @@ class _Quiet:
 
 
 def generate(out_dir: str, scale: float = 1.0, seed: int = C.DEFAULT_SEED, progress: bool = True,
-             processes: int = 2, province: str | None = None) -> dict:
+             processes: int = 2, province: str | None = None, workbooks: bool = True) -> dict:
     """Write the demo regency (or all regencies of `province`, e.g. `73`) to out_dir; returns
-    the summary also written to truth/meta.json."""
+    the summary also written to truth/meta.json. `workbooks=False` writes the CSVs alone: the
+    workbooks' worker processes are forked from the whole world, and each comes to hold most of
+    it as it reads (a province at scale 1.0 needs some 15 GB in one process)."""
     # ~10^6 long-lived objects with reference cycles (person <-> household): the cyclic
     # collector would rescan them again and again for nothing. One collection at the end.
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _generate(out_dir, scale, seed, progress, processes, province)
+        return _generate(out_dir, scale, seed, progress, processes, province, workbooks)
     finally:
         if was_enabled:
             gc.enable()
@@ -124,7 +126,7 @@ def generate(out_dir: str, scale: float = 1.0, seed: int = C.DEFAULT_SEED, progr
 
 
 def _generate(out_dir: str, scale: float, seed: int, progress: bool, processes: int,
-              province: str | None = None) -> dict:
+              province: str | None = None, workbooks: bool = True) -> dict:
     if scale <= 0:
         raise ValueError("skala harus lebih dari 0")
     regencies = province_regencies(province) if province else (C.REGENCY,)
@@ -133,13 +135,13 @@ def _generate(out_dir: str, scale: float, seed: int, progress: bool, processes: 
     started, timings = time.perf_counter(), {}
     paths = _folders(out_dir)
     world = World(seed, scale, load_refdata(regencies))
-    total = 3 + 5 + len(world.ref.villages)
+    total = 3 + 5 + (len(world.ref.villages) if workbooks else 0)
     with (progress_bars.bar(total=total, desc="Membuat data demo", unit="langkah") if progress
           else _Quiet()) as bar:
         _timed(bar, timings, "penduduk", lambda: build_population(world))
         _timed(bar, timings, "peristiwa 2023-2026", lambda: live_until_extract(world))
         rows, plan = _timed(bar, timings, "daftar pemilih", lambda: _build_list(world))
-        meta = _write_files(world, rows, plan, paths, processes, bar, timings)
+        meta = _write_files(world, rows, plan, paths, processes, bar, timings, workbooks)
     timings["total"] = time.perf_counter() - started
     # Timings stay out of meta.json, which must be identical for identical seeds.
     return {**meta, "out_dir": os.path.abspath(out_dir),
@@ -155,10 +157,11 @@ def _timed(bar, timings: dict, label: str, step, steps: int = 1):
     return result
 
 
-def _write_files(world: World, rows, plan, paths: dict, processes: int, bar, timings: dict) -> dict:
+def _write_files(world: World, rows, plan, paths: dict, processes: int, bar, timings: dict,
+                 workbooks: bool) -> dict:
     """Workbooks in background processes while this one writes the CSVs and the ground truth."""
     t = time.perf_counter()
-    jobs = _workbook_jobs(world, rows, paths["kpu/form"])
+    jobs = _workbook_jobs(world, rows, paths["kpu/form"]) if workbooks else {}
     writer = BackgroundWriter(jobs, processes).start()
     try:
         registry = _timed(bar, timings, "csv", lambda: _write_csvs(world, rows, paths))
@@ -170,7 +173,8 @@ def _write_files(world: World, rows, plan, paths: dict, processes: int, bar, tim
     dated = sum(1 for j in jobs.values() if j["date_cells"])
     files = {"kpu_csv": [f"kpu/{list_name(r)}" for r in by_regency(rows)], "kpu_workbooks": "kpu/form/",
              "registry_csv": f"registry/{registry_name(world)}"} if world.province else None
-    meta = build_meta(world, rows, registry, findings, problems, plan, {"date_cell_workbooks": dated}, files)
+    extra = {"date_cell_workbooks": dated, "workbooks": len(jobs)}
+    meta = build_meta(world, rows, registry, findings, problems, plan, extra, files)
     write_meta(os.path.join(paths["truth"], "meta.json"), meta)
     bar.update(1)
     return meta

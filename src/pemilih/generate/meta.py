@@ -70,7 +70,7 @@ def build_meta(world, rows, registry, findings, problems, plan, extra: dict, fil
             "registry_moved_out": sum(1 for p in registry if p.status == "HIDUP" and p.moved_out),
             "households": len(world.households),
             "villages": len(world.ref.villages),
-            "workbooks": len(world.ref.villages),
+            "workbooks": extra.get("workbooks", len(world.ref.villages)),
             "date_cell_workbooks": extra.get("date_cell_workbooks", 0),
             "tps": plan.tps_count,
             "list_rows": len(rows),
@@ -85,6 +85,8 @@ def build_meta(world, rows, registry, findings, problems, plan, extra: dict, fil
         "check_defects": dict(sorted(Counter(p["code"] for p in problems).items())),
         "rules": RULES + (PROVINCE_RULES if files else []),
     }
+    if not meta["counts"]["workbooks"]:
+        del meta["files"]["kpu_workbooks"]  # written without them (--no-workbooks)
     return meta
 
 

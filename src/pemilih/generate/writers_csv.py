@@ -15,6 +15,7 @@ from .people import Person
 KPU_HEADER = list(KPU_HEADERS.values())
 REGISTRY_HEADER = list(REGISTRY_HEADERS.values())
 SEX_WORD = {"L": "LAKI-LAKI", "P": "PEREMPUAN"}
+WRITE_LINES = 50_000  # lines joined and written at a time
 
 
 def _d(day) -> str:
@@ -27,16 +28,21 @@ def write_table(path: str, header: list[str], rows) -> None:
     special = io.StringIO()
     quoting = csv.writer(special, lineterminator="\n")
     commas = len(header) - 1
-    lines = [",".join(header) + "\n"]
-    for row in rows:
-        line = ",".join(row)
-        if line.count(",") != commas or '"' in line or "\n" in line or "\r" in line:
-            special.seek(0)
-            special.truncate()
-            quoting.writerow(row)
-            line = special.getvalue()[:-1]
-        lines.append(line + "\n")
     with open(path, "w", encoding="utf-8", newline="") as fh:
+        lines = [",".join(header) + "\n"]
+        for row in rows:
+            line = ",".join(row)
+            if line.count(",") != commas or '"' in line or "\n" in line or "\r" in line:
+                special.seek(0)
+                special.truncate()
+                quoting.writerow(row)
+                line = special.getvalue()[:-1]
+            lines.append(line + "\n")
+            if len(lines) == WRITE_LINES:
+                # A province's extract is some ten million lines: held whole with the text they
+                # are joined into, over 3 GB on top of the world they are made from.
+                fh.write("".join(lines))
+                lines.clear()
         fh.write("".join(lines))
 
 
