@@ -103,8 +103,9 @@ def _attach_snapshot(plan: ListPlan, p: Person, code: str) -> None:
 def add_ghosts(plan: ListPlan) -> None:
     """People nobody knows: a name and NIK the registry never issued, on a real or fake family card."""
     world, rng = plan.world, plan.rng
+    on_list_day = world.households[:world.households_on_list_day]  # once: a province has millions
     for i in range(plan.count("ghost")):
-        hh = rng.choice(world.households[:world.households_on_list_day])
+        hh = rng.choice(on_list_day)
         age, sex = rng.randint(18, 80), rng.choice("LP")
         ghost = Person(-1 - i, sex, birth_date(rng, age, C.DPT_SET))
         world.give_identity(ghost, hh.village, rng, 0.95)  # reserves the NIK: no real person gets it
