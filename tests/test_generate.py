@@ -131,6 +131,15 @@ def test_tables_written_in_slices_read_as_csv_writer_writes_them(tmp_path, monke
     assert path.read_text("utf-8") == expected.getvalue()
 
 
+def test_no_workbooks_forks_no_writers():
+    # Each forked writer comes to hold most of the world it was forked from: with nothing to
+    # write (--no-workbooks) none may be started (a province at scale 1.0 was killed so).
+    from pemilih.generate.writers_xlsx import BackgroundWriter
+    writer = BackgroundWriter({}, processes=2).start()
+    assert writer.pool is None
+    writer.wait()
+
+
 def test_cli_refuses_bad_scale(tmp_path, capsys):
     assert main(["generate", "--out", str(tmp_path), "--scale", "0"]) == 2
     assert "Skala" in capsys.readouterr().err

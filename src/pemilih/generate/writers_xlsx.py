@@ -170,7 +170,7 @@ class BackgroundWriter:
         global _JOBS
         _JOBS = self.jobs
         order = sorted(self.jobs, key=lambda k: -len(self.jobs[k]["rows"]))  # biggest first
-        if self.processes > 1 and "fork" in mp.get_all_start_methods():
+        if self.processes > 1 and self.jobs and "fork" in mp.get_all_start_methods():
             self.pool = mp.get_context("fork").Pool(self.processes)
             self.results = self.pool.imap_unordered(_write_by_key, order)
         else:
