@@ -133,8 +133,10 @@ def ensure_province(data: Path, scale: float, seed: int) -> dict:
     if (data / "kpu").is_dir() and (data / "selesai").exists():
         return {"generated": False}
     started = time.perf_counter()
+    # The lists and the extract are all it reads: no workbooks (with them, a province at scale
+    # 1.0 does not fit in 23 GB).
     cmd = PEMILIH + ["generate", "--province", "73", "--scale", str(scale), "--seed", str(seed),
-                     "--out", str(data)]
+                     "--out", str(data), "--no-workbooks"]
     print(f"membuat provinsi skala {scale} di {data} (sekali) ...", flush=True)
     done = subprocess.run(cmd, capture_output=True, text=True)
     if done.returncode != 0:

@@ -7,7 +7,8 @@ code, field, proposed).
     .venv/bin/python bench/run_scale.py --data DIR [DIR ...] [--spark DIR ...]
 
 Each DIR is a province from `pemilih generate --province 73 --scale S --out DIR` (made
-beforehand: at scale 0.5 the generator itself peaked at 10.7 GB). Results:
+beforehand: at scale 0.5 the generator itself peaked at 10.7 GB; at scale 1.0, the province
+itself, add `--no-workbooks`: 15.2 GB). Results:
 bench/results/scale.json and scale.md.
 """
 from __future__ import annotations
