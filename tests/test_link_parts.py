@@ -116,3 +116,23 @@ def test_a_blocks_bound_counts_the_whole_registry_across_parts(monkeypatch):
     # By hand: AISA has four namesakes (beyond 3): none; RANTE three: all.
     assert whole.rows() == [(1, 4), (1, 5), (1, 6)]
     assert parted.equals(whole)
+
+
+def test_candidate_pairs_each_once_in_order():
+    # bounded() keeps each (lid, rid) once, sorted by lid then rid (of two candidates weighing
+    # the same, best_links takes the first): the pairs as one 64-bit number must give what
+    # Python's set and sort give, at the edges of the 32-bit positions too.
+    import random
+
+    from pemilih.engine.link_prob import bounded
+    rng = random.Random(17)
+    top = 2**32 - 1
+    pairs = [(rng.choice([0, 1, 5, top]), rng.choice([0, 2, 7, top])) for _ in range(200)]
+    pairs += [(rng.randrange(50), rng.randrange(10**9)) for _ in range(300)]
+    pairs += pairs[:150]  # made by more than one block
+    found = pl.DataFrame({"lid": [a for a, _ in pairs], "rid": [b for _, b in pairs],
+                          "block": [i % 3 for i in range(len(pairs))]},
+                         schema={"lid": pl.UInt32, "rid": pl.UInt32, "block": pl.UInt8})
+    got = bounded(found, chosen=())
+    assert got.schema == pl.Schema({"lid": pl.UInt32, "rid": pl.UInt32})
+    assert list(got.iter_rows()) == sorted(set(pairs))

@@ -151,7 +151,18 @@ def bounded(found: pl.DataFrame, chosen) -> pl.DataFrame:
             mine = pl.col("block") == n
             crowded = (mine & (mine.sum().over("lid") > block.most))
             found = found.filter(~crowded)
-    return found.select("lid", "rid").unique().sort("lid", "rid")
+    return _each_once_in_order(found)
+
+
+def _each_once_in_order(found: pl.DataFrame) -> pl.DataFrame:
+    """found's (lid, rid), each pair once, sorted by lid then rid. As one 64-bit number (lid
+    above rid), sorted, then its repeats dropped: at a province's 16 million pairs a quarter
+    of the time of unique() and then a sort on the two columns."""
+    shift = 1 << 32
+    key = (pl.col("lid").cast(pl.UInt64) * shift + pl.col("rid").cast(pl.UInt64)).sort().alias("key")
+    once = found.select(key).unique(maintain_order=True)
+    return once.select((pl.col("key") // shift).cast(pl.UInt32).alias("lid"),
+                       (pl.col("key") % shift).cast(pl.UInt32).alias("rid"))
 
 
 def splink_table(df: pl.DataFrame, prefix: str) -> pl.DataFrame:
