@@ -70,7 +70,7 @@ def build_meta(world, rows, registry, findings, problems, plan, extra: dict, fil
             "registry_moved_out": sum(1 for p in registry if p.status == "HIDUP" and p.moved_out),
             "households": len(world.households),
             "villages": len(world.ref.villages),
-            "workbooks": extra.get("workbooks", len(world.ref.villages)),
+            "workbooks": extra["workbooks"],
             "date_cell_workbooks": extra.get("date_cell_workbooks", 0),
             "tps": plan.tps_count,
             "list_rows": len(rows),
